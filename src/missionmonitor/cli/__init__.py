@@ -1,0 +1,1 @@
+"""Command-line interface (thin: parses options and calls services)."""

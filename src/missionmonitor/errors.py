@@ -1,0 +1,86 @@
+"""Typed errors raised by library code.
+
+Only the CLI and web layers turn these into messages and exit codes; library code
+never prints or exits.
+"""
+
+from __future__ import annotations
+
+
+class MissionMonitorError(Exception):
+    """Base class for every error the library raises on purpose."""
+
+    exit_code = 1
+
+
+class MethodInputError(MissionMonitorError, ValueError):
+    """A statistical method was given inputs outside its domain (e.g. n <= 0)."""
+
+    exit_code = 2
+
+
+class DefinitionError(MissionMonitorError):
+    """A data-defined domain object (dataset, indicator, area) failed validation on load."""
+
+    exit_code = 3
+
+
+class ValidationError(MissionMonitorError):
+    """An input file broke a rule. Carries every problem found, each located precisely."""
+
+    exit_code = 4
+
+    def __init__(self, file: str, problems: list[Problem]) -> None:
+        self.file = file
+        self.problems = problems
+        shown = "\n".join(f"  - {p}" for p in problems[:50])
+        more = f"\n  … and {len(problems) - 50} more" if len(problems) > 50 else ""
+        super().__init__(f"{file}: {len(problems)} problem(s); nothing was loaded\n{shown}{more}")
+
+
+class Problem:
+    """One rule broken at one place in a file: row is 1-based counting the header as row 1."""
+
+    __slots__ = ("column", "message", "row", "rule")
+
+    def __init__(self, rule: str, message: str, row: int | None = None, column: str | None = None):
+        self.rule = rule
+        self.message = message
+        self.row = row
+        self.column = column
+
+    def __str__(self) -> str:
+        where = []
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column is not None:
+            where.append(f"column '{self.column}'")
+        at = (", ".join(where) + ": ") if where else ""
+        return f"{at}{self.message} [rule: {self.rule}]"
+
+    def __repr__(self) -> str:
+        return f"Problem({self.rule!r}, row={self.row}, column={self.column!r})"
+
+
+class VintageConflictError(MissionMonitorError):
+    """A different file was offered under a vintage that is already loaded (never overwritten)."""
+
+    exit_code = 5
+
+
+class NotFoundError(MissionMonitorError, LookupError):
+    """A named thing (dataset, indicator, area, vintage) does not exist."""
+
+    exit_code = 6
+
+
+class SeriesBreakError(MissionMonitorError):
+    """Two values were compared across a definition change that makes them incomparable."""
+
+    exit_code = 7
+
+
+class StoreNotReadyError(MissionMonitorError):
+    """The analytical store has not been built yet (run `missionmonitor init`)."""
+
+    exit_code = 8

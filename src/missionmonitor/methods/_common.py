@@ -1,0 +1,43 @@
+"""Small helpers shared by the method modules."""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from scipy.stats import norm
+
+from missionmonitor.errors import MethodInputError
+
+FloatArray = NDArray[np.float64]
+
+#: ScotPHO and HSMR hard-code this two-sided 95% z value.
+Z_FIXED_95 = 1.96
+
+
+def as_float_array(values: ArrayLike, name: str) -> FloatArray:
+    """Return ``values`` as a 1-D float array (NaN kept), or raise naming the argument."""
+    try:
+        arr = np.atleast_1d(np.asarray(values, dtype=np.float64))
+    except (TypeError, ValueError) as exc:
+        raise MethodInputError(f"{name} must be numeric: {exc}") from exc
+    if arr.ndim != 1:
+        raise MethodInputError(f"{name} must be one-dimensional, got shape {arr.shape}")
+    return arr
+
+
+def normalise_confidence(confidence: float) -> float:
+    """Accept 0.95 or 95 (PHEIM allows [0.9, 1] or [90, 100]) and return a fraction."""
+    c = float(confidence)
+    if 90 <= c <= 100:
+        c = c / 100
+    if not 0.9 <= c <= 1:
+        raise MethodInputError(
+            f"confidence must be between 0.9 and 1 (or 90 and 100), got {confidence}"
+        )
+    return c
+
+
+def z_two_sided(confidence: float) -> float:
+    """Exact two-sided normal quantile: 1.959964 for 95%, 3.090232 for 99.8%."""
+    c = normalise_confidence(confidence)
+    return float(norm.ppf(c + (1 - c) / 2))

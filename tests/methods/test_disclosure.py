@@ -1,0 +1,109 @@
+"""Disclosure control: sdcshinyapp vectors and the no-recovery invariant (methods.md §8)."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from missionmonitor.errors import MethodInputError
+from missionmonitor.methods.disclosure import (
+    primary_mask,
+    recoverable,
+    round_to_base,
+    suppress_table,
+)
+
+
+def test_rounding_base_3_package_rows():
+    b = round_to_base([1, np.nan, 4, 2, 8, 9, 3, 11, 44], 3)
+    assert np.array_equal(b, [0, np.nan, 3, 3, 9, 9, 3, 12, 45], equal_nan=True)
+    a = round_to_base([np.nan, 9, 14, 11, 20, 3, 14, 10, np.nan], 3)
+    assert np.array_equal(a, [np.nan, 9, 15, 12, 21, 3, 15, 9, np.nan], equal_nan=True)
+    c = round_to_base([24, 28, np.nan, 22, 35, 39, 28, 27, 222], 3)
+    assert np.array_equal(c, [24, 27, np.nan, 21, 36, 39, 27, 27, 222], equal_nan=True)
+
+
+def test_rounding_is_half_to_even_with_even_bases():
+    assert round_to_base([5, 15, 25, 35, 45], 10).tolist() == [0, 20, 20, 40, 40]
+    assert round_to_base([2, 3, 7, 8, 12, 13], 5).tolist() == [0, 5, 5, 10, 10, 15]
+
+
+def test_rounding_rejects_bad_input():
+    with pytest.raises(MethodInputError):
+        round_to_base([1.5], 5)
+    with pytest.raises(MethodInputError):
+        round_to_base([1], 1)
+
+
+def test_primary_suppression():
+    assert primary_mask([1, 2, 3, 4, 5], 3).tolist() == [True, True, True, False, False]
+    assert primary_mask([0, 1, 2, 3, 4], 3).tolist() == [False, True, True, True, False]
+    assert primary_mask([0, 4], 3, suppress_zero=True).tolist() == [True, False]
+
+
+def test_package_secondary_vector_columns_of_equal_values():
+    # Total and 8 age columns all 1,2,3,4,5,NA with sup_cond 3: rows are records.
+    rows = [[v] * 8 for v in (1, 2, 3, 4, 5)]
+    t = suppress_table(rows, [8 * v for v in (1, 2, 3, 4, 5)], threshold=3)
+    assert t.cell_suppressed[:3].all()
+    assert not t.cell_suppressed[3:].any()
+
+
+def test_one_primary_gets_one_secondary():
+    t = suppress_table([[2, 9, 4, 6, 8, 9, 5, 7]], [50], threshold=3)
+    shown = ["c" if s else int(v) for v, s in zip(t.cells[0], t.cell_suppressed[0], strict=True)]
+    assert shown == ["c", 9, "c", 6, 8, 9, 5, 7]
+
+
+def test_two_primaries_need_no_secondary():
+    t = suppress_table([[1, 9, 4, 0, 8, 9, 3, 10]], [44], threshold=3)
+    shown = ["c" if s else int(v) for v, s in zip(t.cells[0], t.cell_suppressed[0], strict=True)]
+    assert shown == ["c", 9, 4, 0, 8, 9, "c", 10]
+
+
+def test_zeros_are_never_secondary():
+    t = suppress_table([[2, 0, 0, 30]], [32], threshold=3)
+    assert t.cell_suppressed[0].tolist() == [True, False, False, True]
+
+
+def test_lone_small_cell_with_only_zeros_suppresses_the_total():
+    t = suppress_table([[2, 0, 0]], [2], threshold=3)
+    assert t.cell_suppressed[0, 0] and t.row_total_suppressed[0]
+
+
+def test_column_totals_are_protected_too():
+    cells = [[2, 20, 30], [40, 50, 60]]
+    t = suppress_table(cells, col_totals=[42, 70, 90], threshold=3)
+    assert recoverable(t.cell_suppressed, t.row_total_suppressed, t.col_total_suppressed) == []
+    assert t.cell_suppressed.sum() >= 4  # the row and the column of the 2 both need cover
+
+
+def test_already_missing_cells_count_as_suppressed():
+    t = suppress_table([[np.nan, 20, 30]], [55], threshold=3)
+    assert t.cell_suppressed[0].tolist() == [True, True, False]
+
+
+def test_recoverable_detects_a_lone_suppression():
+    cell_sup = np.array([[True, False, False]])
+    assert recoverable(cell_sup, np.array([False])) == [("cell", 0, 0)]
+
+
+tables = st.integers(1, 5).flatmap(
+    lambda r: st.integers(2, 6).flatmap(
+        lambda c: st.lists(
+            st.lists(st.integers(0, 40), min_size=c, max_size=c), min_size=r, max_size=r
+        )
+    )
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(tables, st.booleans())
+def test_no_suppressed_value_is_recoverable_from_published_margins(cells, with_cols):
+    arr = np.array(cells, dtype=float)
+    cols = arr.sum(axis=0) if with_cols else None
+    t = suppress_table(arr, col_totals=cols, threshold=5)
+    assert recoverable(t.cell_suppressed, t.row_total_suppressed, t.col_total_suppressed) == []
+    # Every primary cell is suppressed; zeros never are.
+    assert t.cell_suppressed[(arr > 0) & (arr <= 5)].all()
+    assert not t.cell_suppressed[arr == 0].any()
