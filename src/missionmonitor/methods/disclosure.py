@@ -54,6 +54,9 @@ def round_to_base(values: ArrayLike, base: int) -> FloatArray:
     return rounded
 
 
+Group = tuple[int, tuple[int, ...]]
+
+
 @dataclass(frozen=True)
 class SuppressedTable:
     """A table with its suppression pattern. ``published_*`` give NaN where suppressed."""
@@ -72,114 +75,136 @@ class SuppressedTable:
         return np.where(self.row_total_suppressed, np.nan, self.row_totals)
 
 
-def _unknown_index(
-    cell_sup: BoolArray, row_sup: BoolArray, col_sup: BoolArray | None
-) -> list[tuple[str, int, int]]:
-    unknowns: list[tuple[str, int, int]] = [
-        ("cell", int(i), int(j)) for i, j in np.argwhere(cell_sup)
-    ]
-    unknowns += [("row", int(i), -1) for i in np.flatnonzero(row_sup)]
-    if col_sup is not None:
-        unknowns += [("col", -1, int(j)) for j in np.flatnonzero(col_sup)]
-    return unknowns
+def recoverable_values(suppressed: BoolArray, groups: list[Group]) -> list[int]:
+    """Indices of suppressed values that published group totals determine exactly.
 
-
-def recoverable(
-    cell_sup: BoolArray,
-    row_sup: BoolArray,
-    col_sup: BoolArray | None = None,
-) -> list[tuple[str, int, int]]:
-    """Suppressed values that the published margins determine exactly.
-
-    Each published line gives one linear equation (cells − total = 0) over the suppressed
-    values; a suppressed value is determined exactly when its unit vector lies in the row
-    space of those equations, i.e. every null-space vector has a zero in its position.
-    Returns ``("cell", i, j)``, ``("row", i, -1)`` or ``("col", -1, j)`` items.
+    Each group ``(total, parts)`` says ``values[total] == sum(values[parts])``. Over the
+    suppressed values these are linear equations; a suppressed value is determined exactly
+    when its unit vector lies in their row space, i.e. every null-space vector is zero there.
     """
-    unknowns = _unknown_index(cell_sup, row_sup, col_sup)
-    if not unknowns:
+    unknown = np.flatnonzero(suppressed)
+    if unknown.size == 0:
         return []
-    pos = {u: k for k, u in enumerate(unknowns)}
-    n_rows, n_cols = cell_sup.shape
-    equations: list[FloatArray] = []
-
-    def line(cells: list[tuple[int, int]], total: tuple[str, int, int]) -> None:
-        eq = np.zeros(len(unknowns))
-        for i, j in cells:
-            k = pos.get(("cell", i, j))
-            if k is not None:
-                eq[k] = 1.0
+    pos = {int(k): n for n, k in enumerate(unknown)}
+    rows: list[FloatArray] = []
+    for total, parts in groups:
+        eq = np.zeros(unknown.size)
+        for p in parts:
+            if p in pos:
+                eq[pos[p]] += 1.0
         if total in pos:
-            eq[pos[total]] = -1.0
+            eq[pos[total]] -= 1.0
         if eq.any():
-            equations.append(eq)
-
-    for i in range(n_rows):
-        line([(i, j) for j in range(n_cols)], ("row", i, -1))
-    if col_sup is not None:
-        for j in range(n_cols):
-            line([(i, j) for i in range(n_rows)], ("col", -1, j))
-    if not equations:
+            rows.append(eq)
+    if not rows:
         return []
-    a = np.vstack(equations)
+    a = np.vstack(rows)
     _, s, vt = np.linalg.svd(a)
     rank = int((s > 1e-9 * max(a.shape)).sum())
     null = vt[rank:]
     if null.shape[0] == 0:
-        return list(unknowns)
+        return [int(k) for k in unknown]
     determined = np.all(np.abs(null) < 1e-9, axis=0)
-    return [u for u, d in zip(unknowns, determined, strict=True) if d]
+    return [int(k) for k, d in zip(unknown, determined, strict=True) if d]
 
 
-def _smallest_open(values: FloatArray, suppressed: BoolArray) -> BoolArray:
-    """Mask of the smallest non-zero, unsuppressed values in a line (all ties)."""
-    open_ = ~suppressed & (values > 0) & ~np.isnan(values)
-    if not open_.any():
-        return np.zeros_like(suppressed)
-    smallest = values[open_].min()
-    return np.asarray(open_ & (values == smallest), dtype=np.bool_)
+def _smallest_open(values: FloatArray, suppressed: BoolArray, among: list[int]) -> list[int]:
+    """The smallest non-zero, unsuppressed values among ``among`` (all ties)."""
+    open_ = [i for i in among if not suppressed[i] and values[i] > 0 and not np.isnan(values[i])]
+    if not open_:
+        return []
+    smallest = min(values[i] for i in open_)
+    return [i for i in open_ if values[i] == smallest]
 
 
-def _protect(
-    exposed: tuple[str, int, int],
-    c: FloatArray,
-    cell_sup: BoolArray,
-    row_sup: BoolArray,
-    col_sup: BoolArray | None,
-) -> None:
-    """Suppress one more value so that ``exposed`` is no longer pinned down (in place).
+def suppress_groups(
+    values: ArrayLike,
+    groups: list[Group],
+    *,
+    threshold: int = DEFAULT_THRESHOLD,
+    suppress_zero: bool = False,
+    protect: ArrayLike | None = None,
+) -> BoolArray:
+    """Suppression mask for values tied together by additive groups (totals and their parts).
 
-    Prefer the smallest open cell in the exposed value's own row, then its column; failing
-    that, any open cell in the table; failing that, a published total on one of its lines.
-    Each call suppresses at least one more value, so the audit loop always ends.
+    Primary: 1..threshold (and anything missing, i.e. suppressed at source). Secondary: the
+    PHS rule — a group with a published total and exactly one suppressed part also loses its
+    smallest remaining non-zero part — then an audit that keeps adding the cheapest protecting
+    suppression until no suppressed value can be worked out from what is published.
+    ``protect`` marks extra values to suppress from the start (e.g. dominance).
     """
-    kind, i, j = exposed
-    lines: list[tuple[FloatArray, BoolArray]] = []
-    if kind in ("cell", "row"):
-        lines.append((c[i], cell_sup[i]))
-    if kind in ("cell", "col"):
-        lines.append((c[:, j], cell_sup[:, j]))
-    lines.append((c.ravel(), cell_sup.reshape(-1)))  # views: writes reach cell_sup
-    for values, mask in lines:
-        extra = _smallest_open(values, mask)
-        if extra.any():
-            mask |= extra
+    x = as_float_array(values, "values")
+    sup = primary_mask(x, threshold, suppress_zero=suppress_zero) | np.isnan(x)
+    if protect is not None:
+        sup |= np.asarray(protect, dtype=np.bool_)
+    for total, parts in groups:
+        if not sup[total] and sum(bool(sup[p]) for p in parts) == 1:
+            for k in _smallest_open(x, sup, list(parts)):
+                sup[k] = True
+    for _ in range(x.size + 1):
+        exposed = recoverable_values(sup, groups)
+        if not exposed:
+            return sup
+        _protect(exposed[0], x, sup, groups)
+    raise MethodInputError("secondary suppression did not converge")  # pragma: no cover
+
+
+def _protect(k: int, x: FloatArray, sup: BoolArray, groups: list[Group]) -> None:
+    """Suppress one more value so that value ``k`` is no longer pinned down (in place).
+
+    Tried in turn, cheapest first: the smallest open part of a group containing ``k``; the
+    published total of such a group; the smallest open part of a group sharing a part with
+    those; any published total of a group with a suppressed part. Each call suppresses at
+    least one more value, so the audit always ends.
+    """
+    related = [g for g in groups if k in g[1] or g[0] == k]
+    touched = {p for _, parts in related for p in parts} | {k}
+    neighbours = [g for g in groups if touched & set(g[1]) and g not in related]
+    candidates: list[list[int]] = [
+        *(list(parts) for _, parts in related),
+        *([total] for total, _ in related),
+        *(list(parts) for _, parts in neighbours),
+        *([total] for total, parts in groups if any(sup[p] for p in parts)),
+    ]
+    for among in candidates:
+        extra = [i for i in among if not sup[i]] if len(among) == 1 else []
+        extra = extra or _smallest_open(x, sup, among)
+        if extra:
+            for i in extra:
+                sup[i] = True
             return
-    # No open cell can help: suppress a published total on one of the exposed value's lines.
-    totals: list[tuple[BoolArray, int]] = []
-    if kind == "cell":
-        totals.append((row_sup, i))
-        if col_sup is not None:
-            totals.append((col_sup, j))
-    elif kind == "row" and col_sup is not None:
-        totals += [(col_sup, int(k)) for k in np.flatnonzero(cell_sup[i])]
-    elif kind == "col":
-        totals += [(row_sup, int(k)) for k in np.flatnonzero(cell_sup[:, j])]
-    for flags, k in totals:
-        if not flags[k]:
-            flags[k] = True
-            return
-    raise MethodInputError(f"cannot protect suppressed value {exposed}")  # pragma: no cover
+    raise MethodInputError(f"cannot protect suppressed value at index {k}")  # pragma: no cover
+
+
+def _table_groups(n_rows: int, n_cols: int, with_cols: bool) -> list[Group]:
+    """Groups for a table flattened as cells (row-major), then row totals, then column totals."""
+    cell = lambda i, j: i * n_cols + j  # noqa: E731
+    groups: list[Group] = [
+        (n_rows * n_cols + i, tuple(cell(i, j) for j in range(n_cols))) for i in range(n_rows)
+    ]
+    if with_cols:
+        base = n_rows * n_cols + n_rows
+        groups += [(base + j, tuple(cell(i, j) for i in range(n_rows))) for j in range(n_cols)]
+    return groups
+
+
+def recoverable(
+    cell_sup: BoolArray, row_sup: BoolArray, col_sup: BoolArray | None = None
+) -> list[tuple[str, int, int]]:
+    """Table form of ``recoverable_values``: items ``("cell", i, j)``, ``("row", i, -1)`` or
+    ``("col", -1, j)``."""
+    n_rows, n_cols = cell_sup.shape
+    flat = [cell_sup.ravel(), row_sup] + ([col_sup] if col_sup is not None else [])
+    sup = np.concatenate(flat).astype(np.bool_)
+    out: list[tuple[str, int, int]] = []
+    for k in recoverable_values(sup, _table_groups(n_rows, n_cols, col_sup is not None)):
+        if k < n_rows * n_cols:
+            out.append(("cell", k // n_cols, k % n_cols))
+        elif k < n_rows * n_cols + n_rows:
+            out.append(("row", k - n_rows * n_cols, -1))
+        else:
+            out.append(("col", -1, k - n_rows * n_cols - n_rows))
+    return out
 
 
 def suppress_table(
@@ -196,35 +221,24 @@ def suppress_table(
     already missing (NaN: suppressed at source) count as suppressed.
     """
     c = np.atleast_2d(np.asarray(cells, dtype=np.float64))
+    n_rows, n_cols = c.shape
     rows = c.sum(axis=1) if row_totals is None else as_float_array(row_totals, "row_totals")
     cols = None if col_totals is None else as_float_array(col_totals, "col_totals")
-    if rows.size != c.shape[0] or (cols is not None and cols.size != c.shape[1]):
+    if rows.size != n_rows or (cols is not None and cols.size != n_cols):
         raise MethodInputError("totals do not match the table's shape")
-
-    cell_sup = primary_mask(c, threshold, suppress_zero=suppress_zero) | np.isnan(c)
-    row_sup = primary_mask(rows, threshold, suppress_zero=suppress_zero) | np.isnan(rows)
-    col_sup = (
-        None
-        if cols is None
-        else primary_mask(cols, threshold, suppress_zero=suppress_zero) | np.isnan(cols)
+    flat = np.concatenate([c.ravel(), rows] + ([cols] if cols is not None else []))
+    sup = suppress_groups(
+        flat,
+        _table_groups(n_rows, n_cols, cols is not None),
+        threshold=threshold,
+        suppress_zero=suppress_zero,
     )
-
-    # PHS rule: a published line with exactly one suppressed cell loses its next smallest.
-    for i in range(c.shape[0]):
-        if not row_sup[i] and cell_sup[i].sum() == 1:
-            cell_sup[i] |= _smallest_open(c[i], cell_sup[i])
-    if cols is not None and col_sup is not None:
-        for j in range(c.shape[1]):
-            if not col_sup[j] and cell_sup[:, j].sum() == 1:
-                cell_sup[:, j] |= _smallest_open(c[:, j], cell_sup[:, j])
-
-    # Audit: keep adding the cheapest protecting suppression until nothing is recoverable.
-    for _ in range(c.size + rows.size + (0 if cols is None else cols.size) + 1):
-        exposed = recoverable(cell_sup, row_sup, col_sup)
-        if not exposed:
-            break
-        _protect(exposed[0], c, cell_sup, row_sup, col_sup)
-    else:  # pragma: no cover - every step suppresses at least one more value
-        raise MethodInputError("secondary suppression did not converge")
-
-    return SuppressedTable(c, cell_sup, rows, row_sup, cols, col_sup)
+    n = n_rows * n_cols
+    return SuppressedTable(
+        cells=c,
+        cell_suppressed=sup[:n].reshape(n_rows, n_cols),
+        row_totals=rows,
+        row_total_suppressed=sup[n : n + n_rows],
+        col_totals=cols,
+        col_total_suppressed=None if cols is None else sup[n + n_rows :],
+    )

@@ -1,0 +1,1 @@
+"""Datasets: declarations (as data), validation of incoming files, loading with provenance."""

@@ -1,0 +1,1 @@
+"""Reference data: versioned geography, populations and the standard population."""
