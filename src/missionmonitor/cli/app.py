@@ -1,2 +1,194 @@
+"""The ``missionmonitor`` command. Each command parses options and calls one service."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import Progress
+from rich.table import Table
+
+from missionmonitor import __version__
+from missionmonitor.cli import areas, catalogue, datasets
+from missionmonitor.cli.common import err, out, reported, store_path
+from missionmonitor.data import ATTRIBUTION
+from missionmonitor.datasets.declaration import get_declaration
+from missionmonitor.datasets.loader import load_file
+from missionmonitor.indicators.catalogue import get_indicator, load_catalogue
+from missionmonitor.indicators.engine import compute_all
+from missionmonitor.refdata.geography import Geography
+from missionmonitor.services import results as results_service
+from missionmonitor.services.build import build_store, step_count
+from missionmonitor.settings import Settings
+from missionmonitor.store import Store
+
+app = typer.Typer(
+    help="Mission Monitor: monitoring and evaluation for Scotland's National Mission on Drugs.",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(catalogue.app, name="indicators")
+app.add_typer(areas.app, name="areas")
+app.add_typer(datasets.app, name="datasets")
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"missionmonitor {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    store: Annotated[
+        Path | None,
+        typer.Option(help="Analytical store file [env: MISSIONMONITOR_STORE_PATH]."),
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show version.")
+    ] = False,
+) -> None:
+    settings = Settings()
+    if store is not None:
+        settings = settings.model_copy(update={"store_path": store})
+    ctx.obj = settings
+
+
+@app.command()
+def init(ctx: typer.Context) -> None:
+    """Create the store, load all shipped data and compute every indicator.
+
+    Safe to run again: files already loaded are skipped. Example: [bold]missionmonitor init[/]
+    """
+    path = store_path(ctx)
+    with reported(), Progress(console=err, transient=True) as bar:
+        task = bar.add_task("Building the store", total=step_count())
+
+        def step(name: str) -> None:
+            bar.update(task, advance=1, description=name)
+
+        report = build_store(path, progress=step)
+    loaded = [r for r in report.loads if not r.already_loaded]
+    out.print(
+        f"Store ready at {path}: {len(loaded)} file(s) loaded "
+        f"({len(report.loads) - len(loaded)} already held), "
+        f"{report.result_rows:,} indicator results."
+    )
+
+
+@app.command()
+def load(
+    ctx: typer.Context,
+    dataset: Annotated[str, typer.Argument(help="Dataset name (see `datasets list`).")],
+    file: Annotated[Path, typer.Argument(help="CSV file to load.", exists=False)],
+    vintage: Annotated[
+        str | None,
+        typer.Option(
+            help="Edition label for every figure in the file (default: its source column)."
+        ),
+    ] = None,
+) -> None:
+    """Validate a file and load it all-or-nothing, then recompute the indicators.
+
+    Example: [bold]missionmonitor load drd_scotland_annual nrs_2025.csv --vintage NRS_2025_REPORT[/]
+    """
+    with reported():
+        decl = get_declaration(dataset)
+        geo = Geography.shipped()
+        with Store.open(store_path(ctx)) as store:
+            result = load_file(store, decl, file, geo.codes(), vintage=vintage)
+            if result.already_loaded:
+                out.print(
+                    f"{file.name} is already loaded (load {result.load_id}); nothing changed."
+                )
+                return
+            compute_all(store, geo)
+        out.print(
+            f"Loaded {result.rows:,} rows ({result.observations:,} figures) from {file.name} "
+            f"into {dataset} as load {result.load_id}; vintages: {', '.join(result.vintages)}."
+        )
+
+
+@app.command()
+def compute(
+    ctx: typer.Context,
+    indicator: Annotated[
+        list[str] | None, typer.Option(help="Only these indicators (repeatable).")
+    ] = None,
+) -> None:
+    """Recompute indicators into the results table. Example: [bold]missionmonitor compute[/]"""
+    with reported():
+        chosen = [get_indicator(i) for i in indicator] if indicator else None
+        total = len(chosen) if chosen else len(load_catalogue())
+        geo = Geography.shipped()
+        with Store.open(store_path(ctx)) as store, Progress(console=err, transient=True) as bar:
+            store.require_table("observations")
+            task = bar.add_task("Computing", total=total)
+            results = compute_all(
+                store, geo, chosen, progress=lambda i: bar.update(task, advance=1, description=i.id)
+            )
+        out.print(f"Computed {total} indicator(s): {len(results):,} results.")
+
+
+@app.command()
+def export(
+    ctx: typer.Context,
+    indicator: Annotated[str, typer.Option(help="Indicator id, e.g. drd_deaths.")],
+    area: Annotated[str | None, typer.Option(help="Only this area code, e.g. S08000031.")] = None,
+    fmt: Annotated[
+        results_service.ExportFormat, typer.Option("--format", help="csv, json or parquet.")
+    ] = "csv",
+    vintage: Annotated[
+        str, typer.Option(help="latest, first_published or as_at:KEY (e.g. as_at:NRS_2019_PDF).")
+    ] = "latest",
+    out_file: Annotated[
+        Path | None, typer.Option("--out", help="Write here instead of standard output.")
+    ] = None,
+) -> None:
+    """Export an indicator's results; suppressed values are never present.
+
+    Example: [bold]missionmonitor export --indicator drd_rate_per_1000_5yr --area S08000031[/]
+    """
+    with reported():
+        if fmt == "parquet" and out_file is None:
+            out_file = Path(results_service.default_export_name(indicator, area, fmt, vintage))
+        with Store.open(store_path(ctx), read_only=True) as store:
+            df = results_service.indicator_results(store, indicator, area, vintage)
+        results_service.write_export(results_service.export(df, fmt), out_file)
+        if out_file is not None:
+            err.print(f"Wrote {len(df)} rows to {out_file}")
+
+
+@app.command()
+def summary(ctx: typer.Context) -> None:
+    """Print the latest national figure of every indicator.
+
+    Example: [bold]missionmonitor summary[/]
+    """
+    with reported(), Store.open(store_path(ctx), read_only=True) as store:
+        rows = results_service.national_summary(store)
+    table = Table(title="Scotland: latest figures", caption=ATTRIBUTION)
+    for col in ("Indicator", "Period", "Value", "Change on previous", "Status"):
+        table.add_column(col, justify="right" if col in ("Value", "Change on previous") else "left")
+    for item in rows:
+        ind, r = item["indicator"], item["row"]
+        digits = ind.decimals
+        value = results_service.display_value(r["value"], digits)
+        change = "—"
+        if r["comparable_with_previous"] is True:
+            sign = "+" if r["change_vs_previous"] > 0 else ""
+            change = (
+                f"{sign}{results_service.display_value(r['change_vs_previous'], digits)} "
+                f"({sign}{results_service.display_percent(r['change_pct_vs_previous'])})"
+            )
+        elif r["comparable_with_previous"] is False:
+            change = "series break"
+        table.add_row(ind.title, r["period"], f"{value} {ind.unit}", change, r["status"])
+    out.print(table)
+
+
 def main() -> None:
-    pass
+    app(prog_name="missionmonitor")

@@ -150,35 +150,42 @@ def suppress_groups(
 
 
 def _protect(k: int, x: FloatArray, sup: BoolArray, groups: list[Group]) -> None:
-    """Suppress one more value so that value ``k`` is no longer pinned down (in place).
+    """Suppress more values so that value ``k`` is no longer pinned down (in place).
 
-    Tried in turn, cheapest first: the smallest open part of a group containing ``k``; the
-    published total of such a group; the smallest open part of a group sharing a part with
-    those; any published total of a group with a suppressed part. Each call suppresses at
-    least one more value, so the audit always ends.
+    Candidates, cheapest first: the smallest open part of a group containing ``k`` (smaller
+    groups first); the published total of such a group; the smallest open part of a group
+    sharing a part with those; any published total of a group with a suppressed part. The
+    first candidate that actually frees ``k`` is taken; if none does alone, the first
+    available one is, and the audit goes round again. Each call suppresses at least one
+    more value, so the audit always ends.
     """
-    related = [g for g in groups if k in g[1] or g[0] == k]
+    related = sorted((g for g in groups if k in g[1] or g[0] == k), key=lambda g: (len(g[1]), g[0]))
     touched = {p for _, parts in related for p in parts} | {k}
     neighbours = [g for g in groups if touched & set(g[1]) and g not in related]
     candidates: list[list[int]] = [
-        *(list(parts) for _, parts in related),
-        *([total] for total, _ in related),
-        *(list(parts) for _, parts in neighbours),
-        *([total] for total, parts in groups if any(sup[p] for p in parts)),
+        *(_smallest_open(x, sup, list(parts)) for _, parts in related),
+        *([total] for total, _ in related if not sup[total]),
+        *(_smallest_open(x, sup, list(parts)) for _, parts in neighbours),
+        *([total] for total, parts in groups if not sup[total] and any(sup[p] for p in parts)),
     ]
-    for among in candidates:
-        extra = [i for i in among if not sup[i]] if len(among) == 1 else []
-        extra = extra or _smallest_open(x, sup, among)
-        if extra:
-            for i in extra:
-                sup[i] = True
+    candidates = [c for c in candidates if c]
+    if not candidates:
+        raise MethodInputError(f"cannot protect suppressed value at index {k}")  # pragma: no cover
+    for extra in candidates:
+        trial = sup.copy()
+        trial[extra] = True
+        if k not in recoverable_values(trial, groups):
+            sup[extra] = True
             return
-    raise MethodInputError(f"cannot protect suppressed value at index {k}")  # pragma: no cover
+    sup[candidates[0]] = True
 
 
 def _table_groups(n_rows: int, n_cols: int, with_cols: bool) -> list[Group]:
     """Groups for a table flattened as cells (row-major), then row totals, then column totals."""
-    cell = lambda i, j: i * n_cols + j  # noqa: E731
+
+    def cell(i: int, j: int) -> int:
+        return i * n_cols + j
+
     groups: list[Group] = [
         (n_rows * n_cols + i, tuple(cell(i, j) for j in range(n_cols))) for i in range(n_rows)
     ]

@@ -1,0 +1,5 @@
+"""``python -m missionmonitor`` runs the command-line interface."""
+
+from missionmonitor.cli.app import main
+
+main()

@@ -1,0 +1,57 @@
+"""``missionmonitor areas``: the geography hierarchy."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from missionmonitor.cli.common import out, reported
+from missionmonitor.refdata.geography import AREA_TYPES, Geography
+
+app = typer.Typer(help="Areas and the hierarchy they sit in.", no_args_is_help=True)
+
+
+@app.command("list")
+def list_areas(
+    area_type: Annotated[
+        str | None, typer.Option("--type", help=f"One of: {', '.join(AREA_TYPES)}.")
+    ] = None,
+) -> None:
+    """List current areas. Example: [bold]missionmonitor areas list --type adp[/]"""
+    with reported():
+        geo = Geography.shipped()
+        types = [area_type] if area_type else list(AREA_TYPES)
+        table = Table(title="Areas")
+        for col in ("Code", "Name", "Type", "Councils"):
+            table.add_column(col)
+        for t in types:
+            for a in geo.of_type(t):
+                table.add_row(
+                    a.code, a.name, geo.types[a.type].label, str(len(geo.councils_in(a.code)))
+                )
+    out.print(table)
+
+
+@app.command("show")
+def show(code: Annotated[str, typer.Argument(help="Area code, e.g. S11000051.")]) -> None:
+    """Show an area and its place in the hierarchy.
+
+    Example: [bold]missionmonitor areas show S11000051[/]
+    """
+    with reported():
+        geo = Geography.shipped()
+        area = geo.area(code)
+        if area.successor:
+            out.print(f"{code} is a previous code, replaced by {area.successor} "
+                      f"({area.valid_to or 'date not recorded'}).")  # fmt: skip
+            area = geo.area(area.successor)
+        out.print(f"[bold]{area.name}[/] ({area.code}), {geo.types[area.type].label}")
+        for p in geo.parents(area.code):
+            out.print(f"  within {geo.types[p.type].label}: {p.name} ({p.code})")
+        for t in AREA_TYPES:
+            kids = geo.children(area.code, t) if t != area.type else []
+            if kids:
+                names = ", ".join(f"{k.name} ({k.code})" for k in kids)
+                out.print(f"  contains {geo.types[t].label.lower()}s: {names}", highlight=False)

@@ -1,0 +1,36 @@
+"""What every command shares: settings from the context, error reporting, consoles."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from missionmonitor.errors import MissionMonitorError
+from missionmonitor.settings import Settings
+
+out = Console()
+err = Console(stderr=True)
+
+
+def settings(ctx: typer.Context) -> Settings:
+    obj = ctx.find_root().obj
+    assert isinstance(obj, Settings)
+    return obj
+
+
+def store_path(ctx: typer.Context) -> Path:
+    return settings(ctx).store_path
+
+
+@contextmanager
+def reported() -> Iterator[None]:
+    """Turn a library error into a message on stderr and the error's exit code."""
+    try:
+        yield
+    except MissionMonitorError as exc:
+        err.print(f"[bold red]Error:[/] {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(exc.exit_code) from exc

@@ -1,0 +1,62 @@
+"""``missionmonitor datasets``: declared datasets and what has been loaded (provenance)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from missionmonitor.cli.common import out, reported, store_path
+from missionmonitor.datasets.declaration import get_declaration, load_declarations
+from missionmonitor.store import Store
+
+app = typer.Typer(help="Declared datasets and their loads.", no_args_is_help=True)
+
+
+@app.command("list")
+def list_datasets() -> None:
+    """List declared datasets. Example: [bold]missionmonitor datasets list[/]"""
+    table = Table(title="Datasets")
+    for col in ("Name", "Title", "Publisher", "Frequency", "Grain"):
+        table.add_column(col)
+    for d in load_declarations().values():
+        table.add_row(d.name, d.title, d.publisher, d.frequency, ", ".join(d.grain))
+    out.print(table)
+
+
+@app.command("show")
+def show(ctx: typer.Context, name: Annotated[str, typer.Argument(help="Dataset name.")]) -> None:
+    """Show a dataset's schema and every load of it.
+
+    Example: [bold]missionmonitor datasets show other[/]
+    """
+    with reported():
+        decl = get_declaration(name)
+        out.print(f"[bold]{decl.title}[/] ({decl.name}) — {decl.publisher}; {decl.licence}")
+        schema = Table(title="Columns")
+        for col in ("Column", "Type", "Required", "Rules"):
+            schema.add_column(col)
+        for cname, c in decl.columns.items():
+            rules = []
+            if c.min is not None:
+                rules.append(f">= {c.min:g}")
+            if c.allowed:
+                rules.append("one of: " + ", ".join(c.allowed))
+            if c.pattern:
+                rules.append(f"matches {c.pattern}")
+            schema.add_row(cname, c.type, "yes" if c.required else "", "; ".join(rules))
+        out.print(schema)
+        with Store.open(store_path(ctx), read_only=True) as store:
+            loads = store.query(
+                "SELECT load_id, file_name, sha256, row_count, observation_count, vintages, "
+                "loaded_at FROM loads WHERE dataset = ? ORDER BY load_id",
+                [name],
+            )
+        table = Table(title="Loads (provenance)")
+        for col in ("Load", "File", "SHA-256", "Rows", "Figures", "Vintages", "Loaded at (UTC)"):
+            table.add_column(col)
+        for load_id, fname, sha, rows, obs, vint, at in loads:
+            table.add_row(str(load_id), fname, sha[:16] + "…", f"{rows:,}", f"{obs:,}",
+                          vint.replace(",", ", "), f"{at:%Y-%m-%d %H:%M:%S}")  # fmt: skip
+        out.print(table)

@@ -1,0 +1,188 @@
+"""The indicator catalogue: one YAML file per indicator in ``catalogue/``, validated on load.
+
+>>> cat = load_catalogue()
+>>> cat["drd_deaths"].polarity
+'lower_is_better'
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from missionmonitor.errors import DefinitionError, NotFoundError
+from missionmonitor.periods import PeriodType, parse_period
+from missionmonitor.refdata.geography import AREA_TYPES
+
+MethodKind = Literal["observed", "rolling_average", "rate_from_averages", "percentage"]
+Polarity = Literal["higher_is_better", "lower_is_better", "neutral"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DefinitionVersion(_Strict):
+    version: int = Field(ge=1)
+    label: str
+    effective_from: str  # first period label the version applies to
+    comparable_with_previous: bool = True
+    break_reason: str | None = None
+    #: Observation filters that pick this version's figures (e.g. ``breakdown: pis_hmud``).
+    selector: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _break_needs_reason(self) -> DefinitionVersion:
+        parse_period(self.effective_from)
+        if not self.comparable_with_previous and not self.break_reason:
+            raise ValueError(f"version {self.version}: a series break needs a break_reason")
+        return self
+
+
+class Disclosure(_Strict):
+    #: Numerators from 1 to this value are suppressed (0 switches primary suppression off).
+    threshold: int = Field(default=9, ge=0)
+    #: Numerators add up across the area hierarchy, so protect totals against differencing.
+    additive: bool = True
+
+
+class Method(_Strict):
+    kind: MethodKind
+    dataset: str
+    measure: str
+    #: Keep only observations whose period is of this type.
+    period_type: PeriodType | None = None
+    #: Observation filters (breakdown, sex, age_group).
+    filters: dict[str, str] = Field(default_factory=dict)
+    #: The value itself is a count of events (so it is also the numerator).
+    value_is_count: bool = False
+    numerator_measure: str | None = None
+    #: Multiply the numerator measure by the period's length in years (averages → totals).
+    numerator_per_year: bool = False
+    denominator_measure: str | None = None
+    denominator_value: float | None = None
+    published_measure: str | None = None
+    window: int | None = Field(default=None, ge=2)
+    multiplier: float = 1
+    confidence: float = 0.95
+    #: Also compute for these area types by summing council numerators and denominators.
+    aggregate_to: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _kind_needs(self) -> Method:
+        need: dict[str, list[Any]] = {
+            "rolling_average": [self.window],
+            "rate_from_averages": [self.numerator_measure, self.denominator_measure],
+            "percentage": [self.numerator_measure],
+        }
+        if any(v is None for v in need.get(self.kind, [])):
+            raise ValueError(f"method kind {self.kind!r} is missing a required setting")
+        for t in self.aggregate_to:
+            if t not in AREA_TYPES:
+                raise ValueError(f"unknown area type {t!r} in aggregate_to")
+        return self
+
+
+class Indicator(_Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    title: str
+    outcome: str
+    definition: str
+    rationale: str
+    sources: tuple[str, ...]
+    numerator: str
+    denominator: str | None = None
+    method: Method
+    unit: str
+    polarity: Polarity
+    geography: tuple[str, ...]
+    period_type: PeriodType
+    status: Literal["final", "provisional"] = "final"
+    disclosure: Disclosure = Disclosure()
+    definition_versions: tuple[DefinitionVersion, ...]
+    caveats: tuple[str, ...] = ()
+    ci_method: str | None = None
+    #: Decimal places when a value is shown to people (data keep full precision).
+    decimals: int = Field(default=0, ge=0, le=6)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Indicator:
+        for g in self.geography:
+            if g not in AREA_TYPES:
+                raise ValueError(f"unknown area type {g!r} in geography")
+        versions = [v.version for v in self.definition_versions]
+        if not versions or versions != sorted(set(versions)):
+            raise ValueError("definition_versions must be numbered in increasing order")
+        starts = [parse_period(v.effective_from).start for v in self.definition_versions]
+        if starts != sorted(starts):
+            raise ValueError("definition_versions must take effect in order")
+        if self.method.dataset not in self.sources:
+            raise ValueError("the method's dataset must be listed in sources")
+        return self
+
+    def version_for(self, period: str) -> DefinitionVersion:
+        """The definition version in force for ``period`` (the first one before any)."""
+        start = parse_period(period).start
+        chosen = self.definition_versions[0]
+        for v in self.definition_versions:
+            if parse_period(v.effective_from).start <= start:
+                chosen = v
+        return chosen
+
+
+class Outcome(_Strict):
+    id: str
+    title: str
+
+
+def _package_dir() -> Path:
+    return Path(str(resources.files("missionmonitor.indicators")))
+
+
+@cache
+def load_outcomes() -> dict[str, Outcome]:
+    """The six outcomes and the cross-cutting priorities, by id."""
+    raw = yaml.safe_load((_package_dir() / "outcomes.yaml").read_text(encoding="utf-8"))
+    items = list(raw["outcomes"]) + list(raw["cross_cutting"])
+    return {str(o["id"]): Outcome(id=str(o["id"]), title=o["title"]) for o in items}
+
+
+def parse_indicator(path: Path, datasets: set[str] | None = None) -> Indicator:
+    """Read and validate one indicator file; raise DefinitionError naming the file."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        ind = Indicator.model_validate(raw)
+    except (yaml.YAMLError, ValidationError, OSError) as exc:
+        raise DefinitionError(f"{path.name}: invalid indicator definition: {exc}") from exc
+    if ind.outcome not in load_outcomes():
+        raise DefinitionError(f"{path.name}: unknown outcome {ind.outcome!r}")
+    if ind.id != path.stem:
+        raise DefinitionError(f"{path.name}: declares indicator {ind.id!r}; names must match")
+    missing = [s for s in ind.sources if datasets is not None and s not in datasets]
+    if missing:
+        raise DefinitionError(f"{path.name}: unknown source dataset(s): {', '.join(missing)}")
+    return ind
+
+
+@cache
+def load_catalogue() -> dict[str, Indicator]:
+    """Every shipped indicator by id, in file-name order."""
+    from missionmonitor.datasets.declaration import load_declarations
+
+    datasets = set(load_declarations())
+    folder = _package_dir() / "catalogue"
+    return {p.stem: parse_indicator(p, datasets) for p in sorted(folder.glob("*.yaml"))}
+
+
+def get_indicator(indicator_id: str) -> Indicator:
+    cat = load_catalogue()
+    if indicator_id not in cat:
+        raise NotFoundError(
+            f"unknown indicator {indicator_id!r}; see `missionmonitor indicators list`"
+        )
+    return cat[indicator_id]

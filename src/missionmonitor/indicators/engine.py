@@ -1,0 +1,238 @@
+"""Compute indicators into one results table.
+
+For each indicator the method kind produces values; the engine then, for every indicator
+alike: keeps the declared geographies, stamps the definition version in force for each
+period, applies disclosure control (primary, then secondary across every area total the
+results publish), compares each area with Scotland, and works out change on the previous
+period — refusing it across a series break, with the reason.
+
+>>> # with Store.open(path) as store:
+>>> #     results = compute_all(store, Geography.shipped())
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+import numpy as np
+import pandas as pd
+
+from missionmonitor.errors import SeriesBreakError
+from missionmonitor.indicators.catalogue import Indicator, load_catalogue
+from missionmonitor.indicators.kinds import KINDS
+from missionmonitor.indicators.observations import select_observations
+from missionmonitor.methods.disclosure import Group, suppress_groups
+from missionmonitor.methods.rolling import percentage_change
+from missionmonitor.periods import parse_period
+from missionmonitor.refdata.geography import AREA_TYPES, SCOTLAND, Geography
+from missionmonitor.store import Store
+
+#: The published columns, in order.
+RESULT_COLUMNS = (
+    "indicator_id", "area_code", "area_type", "period", "value", "lci", "uci", "numerator",
+    "denominator", "suppressed", "status", "vintage", "definition_version",
+    "comparable_with_previous", "vs_scotland", "change_vs_previous", "change_pct_vs_previous",
+)  # fmt: skip
+#: Kept beside them in the store: for ordering, and to say why a change is missing.
+EXTRA_COLUMNS = ("period_start", "note")
+
+
+def compute_indicator(
+    store: Store, ind: Indicator, geo: Geography, vintage: str = "latest"
+) -> pd.DataFrame:
+    """Every area × period of one indicator, under a vintage selection (see observations)."""
+
+    def read(dataset: str, measures: list[str]) -> pd.DataFrame:
+        return select_observations(store, dataset, measures, vintage)
+
+    base = KINDS[ind.method.kind](ind, read, geo)
+    types = geo.codes()
+    df = base.assign(area_type=base["area_code"].map(types))
+    df = df[df["area_type"].isin(ind.geography)].reset_index(drop=True)
+    df.insert(0, "indicator_id", ind.id)
+    df["period_start"] = df["period"].map(lambda p: parse_period(p).start)
+    df["definition_version"] = df["period"].map(lambda p: ind.version_for(p).version)
+    df["note"] = ""
+    df = _apply_disclosure(df, ind, geo)
+    df["vs_scotland"] = _vs_scotland(df)
+    df = _change(df, ind)
+    df["_type_order"] = df["area_type"].map(AREA_TYPES.index)
+    df = df.sort_values(["_type_order", "area_code", "period_start"]).drop(columns="_type_order")
+    return df[list(RESULT_COLUMNS + EXTRA_COLUMNS)].reset_index(drop=True)
+
+
+def compute_all(
+    store: Store,
+    geo: Geography,
+    indicators: Iterable[Indicator] | None = None,
+    progress: Callable[[Indicator], None] | None = None,
+) -> pd.DataFrame:
+    """Compute indicators into the store's ``indicator_results`` table.
+
+    With no ``indicators`` every catalogue indicator is computed and the table replaced;
+    with some, only their rows are replaced. Returns the rows computed.
+    """
+    chosen = list(indicators) if indicators is not None else list(load_catalogue().values())
+    frames = []
+    for ind in chosen:
+        frames.append(compute_indicator(store, ind, geo))
+        if progress:
+            progress(ind)
+    results = pd.concat(frames, ignore_index=True)
+    with store.transaction():
+        store.con.register("new_results", results)
+        if indicators is None or not store.has_table("indicator_results"):
+            store.con.execute(
+                "CREATE OR REPLACE TABLE indicator_results AS SELECT * FROM new_results"
+            )
+        else:
+            marks = ", ".join("?" for _ in chosen)
+            store.con.execute(
+                f"DELETE FROM indicator_results WHERE indicator_id IN ({marks})",
+                [i.id for i in chosen],
+            )
+            store.con.execute("INSERT INTO indicator_results SELECT * FROM new_results")
+        store.con.unregister("new_results")
+    return results
+
+
+# ---- disclosure ----------------------------------------------------------------------
+
+
+def _area_nodes(codes: list[str], geo: Geography) -> tuple[list[int], list[Group]]:
+    """Merge areas that are the same place and relate the rest by containment.
+
+    Returns ``node_of`` (each code's node index) and the groups ``(total, parts)`` among
+    nodes: an area and the areas of one other type that exactly make it up (a board and its
+    councils; Scotland and its police divisions). Areas covering the same councils (Glasgow
+    City council, ADP and HSCP) are one node, so they are always suppressed together.
+    """
+    types = geo.codes()
+    node_sets: list[frozenset[str]] = []
+    node_of: list[int] = []
+    node_types: list[set[str]] = []
+    for code in codes:
+        councils = frozenset(geo.councils_in(code))
+        if councils in node_sets:
+            n = node_sets.index(councils)
+        else:
+            node_sets.append(councils)
+            node_types.append(set())
+            n = len(node_sets) - 1
+        node_of.append(n)
+        node_types[n].add(types[code])
+    groups: list[Group] = []
+    all_types = set().union(*node_types) if node_types else set()
+    for parent, councils in enumerate(node_sets):
+        for t in all_types:
+            parts = [n for n, cs in enumerate(node_sets)
+                     if n != parent and t in node_types[n] and cs < councils]  # fmt: skip
+            if parts and frozenset().union(*(node_sets[n] for n in parts)) == councils:
+                groups.append((parent, tuple(parts)))
+    return node_of, sorted(set(groups))
+
+
+def _apply_disclosure(df: pd.DataFrame, ind: Indicator, geo: Geography) -> pd.DataFrame:
+    rule = ind.disclosure
+    suppressed = df["suppressed"].astype(bool).to_numpy().copy()
+    numerator = df["numerator"].to_numpy(dtype=float)
+    if rule.threshold > 0 or rule.additive:
+        for _, idx in df.groupby("period").indices.items():
+            codes = list(df["area_code"].iloc[idx])
+            if rule.additive:
+                node_of, groups = _area_nodes(codes, geo)
+            else:
+                node_of, groups = list(range(len(codes))), []
+            n_nodes = max(node_of) + 1
+            values = np.full(n_nodes, np.nan)
+            hidden = np.zeros(n_nodes, dtype=bool)
+            known = np.zeros(n_nodes, dtype=bool)
+            for row, node in zip(idx, node_of, strict=True):
+                hidden[node] |= suppressed[row]
+                if not np.isnan(numerator[row]):
+                    known[node] = True
+                    values[node] = np.nanmax([values[node], numerator[row]])
+            # A value with no numerator at all stays published unless a twin is suppressed.
+            values = np.where(hidden, np.nan, values)
+            mask = suppress_groups(values, groups, threshold=rule.threshold, protect=hidden)
+            mask &= known | hidden
+            suppressed[idx] = mask[node_of]
+    df = df.copy()
+    df["suppressed"] = suppressed
+    for col in ("value", "lci", "uci", "numerator"):
+        df.loc[suppressed, col] = np.nan
+    return df
+
+
+# ---- comparisons -----------------------------------------------------------------------
+
+
+def _vs_scotland(df: pd.DataFrame) -> pd.Series:
+    scot = df[df["area_code"] == SCOTLAND].set_index("period")["value"]
+    out = []
+    for _, r in df.iterrows():
+        s = scot.get(r["period"], np.nan)
+        if r["area_code"] == SCOTLAND or np.isnan(s) or np.isnan(r["lci"]) or np.isnan(r["uci"]):
+            out.append("not_applicable")
+        elif r["lci"] > s:
+            out.append("higher")
+        elif r["uci"] < s:
+            out.append("lower")
+        else:
+            out.append("no_difference")
+    return pd.Series(out, index=df.index, dtype=object)
+
+
+def break_between(ind: Indicator, earlier: str, later: str) -> str | None:
+    """The reason values for ``earlier`` and ``later`` are not comparable, or None."""
+    a, b = ind.version_for(earlier).version, ind.version_for(later).version
+    lo, hi = sorted((a, b))
+    for v in ind.definition_versions:
+        if lo < v.version <= hi and not v.comparable_with_previous:
+            return (
+                f"series break: {ind.id} changed definition at {v.effective_from} "
+                f"(version {v.version}: {v.label}). {v.break_reason}"
+            ).strip()
+    return None
+
+
+def _change(df: pd.DataFrame, ind: Indicator) -> pd.DataFrame:
+    df = df.copy()
+    lookup = {(a, p): i for i, (a, p) in enumerate(zip(df["area_code"], df["period"], strict=True))}
+    comparable: list[object] = []
+    delta = np.full(len(df), np.nan)
+    pct = np.full(len(df), np.nan)
+    notes = list(df["note"])
+    values = df["value"].to_numpy(dtype=float)
+    for i, (area, period) in enumerate(zip(df["area_code"], df["period"], strict=True)):
+        prev = parse_period(period).previous()
+        j = lookup.get((area, prev))
+        if j is None:
+            comparable.append(None)
+            continue
+        reason = break_between(ind, prev, period)
+        if reason:
+            comparable.append(False)
+            notes[i] = reason
+            continue
+        comparable.append(True)
+        delta[i] = values[i] - values[j]
+        pct[i] = percentage_change(values[i], values[j])[0]
+    df["comparable_with_previous"] = pd.Series(comparable, index=df.index, dtype=object)
+    df["change_vs_previous"] = delta
+    df["change_pct_vs_previous"] = pct
+    df["note"] = notes
+    return df
+
+
+def compare_periods(
+    results: pd.DataFrame, ind: Indicator, area_code: str, earlier: str, later: str
+) -> tuple[float, float]:
+    """(change, % change) between two periods of one area; SeriesBreakError across a break."""
+    reason = break_between(ind, earlier, later)
+    if reason:
+        raise SeriesBreakError(f"cannot compare {earlier} with {later}: {reason}")
+    rows = results[(results["indicator_id"] == ind.id) & (results["area_code"] == area_code)]
+    by_period = rows.set_index("period")["value"]
+    a, b = float(by_period.get(earlier, np.nan)), float(by_period.get(later, np.nan))
+    return b - a, float(percentage_change(b, a)[0])

@@ -1,0 +1,184 @@
+"""The computation behind each method kind named in the catalogue.
+
+Each function takes observations and returns a frame with the columns of ``BASE_COLUMNS``;
+the engine then applies what every indicator shares (definition versions, disclosure,
+comparison with Scotland, change on the previous period).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from missionmonitor.indicators.catalogue import Indicator
+from missionmonitor.methods.poisson import crude_rate
+from missionmonitor.methods.rolling import likely_range, trailing_mean
+from missionmonitor.periods import parse_period, period_type_of
+from missionmonitor.refdata.geography import Geography
+
+BASE_COLUMNS = ("area_code", "period", "value", "lci", "uci", "numerator", "denominator",
+                "suppressed", "vintage", "status")  # fmt: skip
+
+#: Reads observations: (dataset, measures) -> frame.
+Reader = Callable[[str, list[str]], pd.DataFrame]
+
+
+def _filter(ind: Indicator, obs: pd.DataFrame) -> pd.DataFrame:
+    m = ind.method
+    if m.period_type:
+        obs = obs[obs["period"].map(period_type_of) == m.period_type]
+    for col, want in m.filters.items():
+        obs = obs[obs[col] == want]
+    if any(v.selector for v in ind.definition_versions):
+        keep = [
+            all(row[c] == v for c, v in ind.version_for(row["period"]).selector.items())
+            for _, row in obs.iterrows()
+        ]
+        obs = obs[keep] if len(obs) else obs
+    return obs
+
+
+def _status(ind: Indicator, obs: pd.DataFrame) -> pd.Series:
+    return pd.Series(
+        np.where(obs["status"] == "provisional", "provisional", ind.status), index=obs.index
+    )
+
+
+def observed(ind: Indicator, read: Reader, geo: Geography) -> pd.DataFrame:
+    """Figures as published (counts, or rates with their published intervals)."""
+    m = ind.method
+    obs = _filter(ind, read(m.dataset, [m.measure]))
+    out = obs[["area_code", "period", "value", "lci", "uci", "vintage"]].copy()
+    out["suppressed"] = obs["suppressed_at_source"].astype(bool)
+    out["status"] = _status(ind, obs)
+    out["denominator"] = np.nan
+    if m.value_is_count:
+        out["numerator"] = obs["value"]
+    elif m.numerator_measure:
+        num = _filter(ind, read(m.dataset, [m.numerator_measure]))[
+            ["area_code", "period", "value", "suppressed_at_source"]
+        ].rename(columns={"value": "numerator", "suppressed_at_source": "num_suppressed"})
+        out = out.merge(num, on=["area_code", "period"], how="left")
+        if m.numerator_per_year:
+            years = out["period"].map(lambda p: parse_period(p).years)
+            out["numerator"] = (out["numerator"] * years).round(6)
+        out["suppressed"] = out["suppressed"] | out["num_suppressed"].fillna(False).astype(bool)
+        out = out.drop(columns="num_suppressed")
+    else:
+        out["numerator"] = obs["numerator"].to_numpy()
+    return out[list(BASE_COLUMNS)]
+
+
+def rolling_average(ind: Indicator, read: Reader, geo: Geography) -> pd.DataFrame:
+    """Trailing mean over ``window`` consecutive years with the Poisson likely range."""
+    m = ind.method
+    assert m.window is not None
+    obs = read(m.dataset, [m.measure])
+    obs = obs[obs["period"].map(period_type_of) == "calendar_year"]
+    frames = []
+    for area, grp in obs.groupby("area_code"):
+        series = grp.assign(year=grp["period"].astype(int)).set_index("year")["value"]
+        years = list(range(int(series.index.min()), int(series.index.max()) + 1))
+        values = series.reindex(years).to_numpy(dtype=float)
+        mean = trailing_mean(values, m.window)
+        low, high = likely_range(mean)
+        sums = mean * m.window
+        vint = grp.set_index(grp["period"].astype(int))["vintage"].reindex(years)
+        for i in range(m.window - 1, len(years)):
+            if np.isnan(mean[i]):
+                continue
+            window_vintages = sorted({str(v) for v in vint.iloc[i - m.window + 1 : i + 1]})
+            frames.append(
+                {"area_code": area, "period": f"{years[i - m.window + 1]}-{years[i]}",
+                 "value": mean[i], "lci": low[i], "uci": high[i], "numerator": sums[i],
+                 "denominator": np.nan, "suppressed": False,
+                 "vintage": ";".join(window_vintages), "status": ind.status}
+            )  # fmt: skip
+    return pd.DataFrame(frames, columns=list(BASE_COLUMNS))
+
+
+def rate_from_averages(ind: Indicator, read: Reader, geo: Geography) -> pd.DataFrame:
+    """Rate on averaged numerator and denominator; CI on the pooled count (see catalogue)."""
+    m = ind.method
+    assert m.numerator_measure and m.denominator_measure
+    obs = read(m.dataset, [m.numerator_measure, m.denominator_measure])
+    obs = obs[obs["period"].map(period_type_of) == "rolling_years"]
+    wide = obs.pivot_table(
+        index=["area_code", "period"], columns="measure", values="value", dropna=False,
+        aggfunc="first",
+    ).reset_index()  # fmt: skip
+    wide = wide.rename(columns={m.numerator_measure: "avg_num", m.denominator_measure: "avg_den"})
+    vint = obs[obs["measure"] == m.numerator_measure].set_index(["area_code", "period"])["vintage"]
+    wide["vintage"] = [
+        vint.get((a, p), "") for a, p in zip(wide["area_code"], wide["period"], strict=True)
+    ]
+    wide = pd.concat([wide, _aggregate(wide, m.aggregate_to, geo)], ignore_index=True)
+
+    years = wide["period"].map(lambda p: parse_period(p).years).to_numpy(dtype=float)
+    total = np.round(wide["avg_num"].to_numpy(dtype=float) * years, 6)
+    person_years = wide["avg_den"].to_numpy(dtype=float) * years
+    ok = ~np.isnan(total) & (person_years > 0)
+    rate = crude_rate(np.where(ok, total, 0), np.where(ok, person_years, 1), m.multiplier,
+                      m.confidence)  # fmt: skip
+    return pd.DataFrame(
+        {"area_code": wide["area_code"], "period": wide["period"],
+         "value": np.where(ok, rate.value, np.nan), "lci": np.where(ok, rate.lower, np.nan),
+         "uci": np.where(ok, rate.upper, np.nan), "numerator": total,
+         "denominator": person_years, "suppressed": np.isnan(total),
+         "vintage": wide["vintage"], "status": ind.status}
+    )  # fmt: skip
+
+
+def _aggregate(wide: pd.DataFrame, area_types: tuple[str, ...], geo: Geography) -> pd.DataFrame:
+    """Sum council rows into each area of ``area_types``; missing if any council is missing."""
+    councils = wide[wide["area_code"].map(lambda c: geo.codes().get(c) == "council")]
+    rows = []
+    for atype in area_types:
+        for area in geo.of_type(atype):
+            members = set(geo.councils_in(area.code))
+            part = councils[councils["area_code"].isin(members)]
+            for period, grp in part.groupby("period"):
+                complete = len(grp) == len(members)
+                rows.append(
+                    {"area_code": area.code, "period": period,
+                     "avg_num": grp["avg_num"].sum(skipna=False) if complete else np.nan,
+                     "avg_den": grp["avg_den"].sum(skipna=False) if complete else np.nan,
+                     "vintage": ";".join(sorted(set(grp["vintage"])))}
+                )  # fmt: skip
+    return pd.DataFrame(rows, columns=["area_code", "period", "avg_num", "avg_den", "vintage"])
+
+
+def percentage(ind: Indicator, read: Reader, geo: Geography) -> pd.DataFrame:
+    """numerator / denominator × multiplier, or the published percentage where only it exists."""
+    m = ind.method
+    assert m.numerator_measure
+    measures = [m.numerator_measure] + ([m.published_measure] if m.published_measure else [])
+    obs = _filter(ind, read(m.dataset, measures))
+    rows = []
+    for (area, period), grp in obs.groupby(["area_code", "period"]):
+        by = {str(r.measure): (float(r.value), str(r.vintage)) for r in grp.itertuples()}
+        if m.numerator_measure in by and m.denominator_value:
+            num, vintage = by[m.numerator_measure]
+            share = num / m.denominator_value * m.multiplier
+            rows.append((area, period, share, num, m.denominator_value, vintage))
+        elif m.published_measure and m.published_measure in by:
+            value, vintage = by[m.published_measure]
+            rows.append((area, period, value, np.nan, np.nan, vintage))
+    out = pd.DataFrame(
+        rows, columns=["area_code", "period", "value", "numerator", "denominator", "vintage"]
+    )
+    out["lci"] = np.nan
+    out["uci"] = np.nan
+    out["suppressed"] = False
+    out["status"] = ind.status
+    return out[list(BASE_COLUMNS)]
+
+
+KINDS: dict[str, Callable[[Indicator, Reader, Geography], pd.DataFrame]] = {
+    "observed": observed,
+    "rolling_average": rolling_average,
+    "rate_from_averages": rate_from_averages,
+    "percentage": percentage,
+}

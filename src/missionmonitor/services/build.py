@@ -1,0 +1,95 @@
+"""Build the analytical store from the shipped data: load, reference tables, compute.
+
+>>> # report = build_store(Path("var/missionmonitor.duckdb"))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from missionmonitor.data import shipped_file
+from missionmonitor.datasets.declaration import load_declarations
+from missionmonitor.datasets.loader import LoadResult, load_file
+from missionmonitor.indicators.catalogue import load_catalogue
+from missionmonitor.indicators.engine import compute_all
+from missionmonitor.refdata.geography import Geography
+from missionmonitor.store import Store
+
+#: Step names reported to a progress callback, in order.
+Progress = Callable[[str], None]
+
+
+@dataclass
+class BuildReport:
+    loads: list[LoadResult] = field(default_factory=list)
+    result_rows: int = 0
+
+
+def write_reference_tables(store: Store, geo: Geography) -> None:
+    """Areas, memberships and populations aggregated to every geography level."""
+    areas = pd.DataFrame(
+        [(a.code, a.name, a.type, a.valid_from, a.valid_to, a.successor)
+         for a in geo.areas.values()],
+        columns=["code", "name", "type", "valid_from", "valid_to", "successor"],
+    )  # fmt: skip
+    members = pd.DataFrame(
+        geo.membership_rows(),
+        columns=["council", "parent", "parent_type", "version", "valid_from", "valid_to"],
+    )
+    with store.transaction():
+        store.con.register("new_areas", areas)
+        store.con.register("new_members", members)
+        store.con.execute("CREATE OR REPLACE TABLE areas AS SELECT * FROM new_areas")
+        store.con.execute("CREATE OR REPLACE TABLE area_memberships AS SELECT * FROM new_members")
+        store.con.unregister("new_areas")
+        store.con.unregister("new_members")
+        # Populations are on current boundaries, so current memberships aggregate them.
+        store.con.execute("""
+            CREATE OR REPLACE TABLE population AS
+            WITH latest AS (
+                SELECT * FROM ds_population WHERE _load_id =
+                    (SELECT max(load_id) FROM loads WHERE dataset = 'population')
+            ), councils AS (
+                SELECT l.year, l.area_code, l.sex, l.age_band, l.population
+                FROM latest l JOIN areas a ON a.code = l.area_code AND a.type = 'council'
+            )
+            SELECT year, area_code, 'council' AS area_type, sex, age_band, population
+            FROM councils
+            UNION ALL
+            SELECT c.year, m.parent, m.parent_type, c.sex, c.age_band, sum(c.population)
+            FROM councils c JOIN area_memberships m ON m.council = c.area_code
+            WHERE m.parent_type <> 'scotland' AND m.valid_to IS NULL
+            GROUP BY ALL
+            UNION ALL
+            SELECT year, area_code, 'scotland', sex, age_band, population
+            FROM latest WHERE area_code = 'S92000003'
+        """)
+
+
+def build_store(path: Path, progress: Progress | None = None) -> BuildReport:
+    """Create (or bring up to date) the store at ``path`` from the shipped data.
+
+    Safe to run again: files already loaded are recognised by their hash and skipped.
+    """
+    report = BuildReport()
+    tell = progress or (lambda _step: None)
+    geo = Geography.shipped()
+    codes = geo.codes()
+    with Store.open(path) as store:
+        for decl in load_declarations().values():
+            tell(f"load {decl.name}")
+            report.loads.append(load_file(store, decl, shipped_file(decl.file), codes))
+        tell("reference tables")
+        write_reference_tables(store, geo)
+        results = compute_all(store, geo, progress=lambda ind: tell(f"compute {ind.id}"))
+        report.result_rows = len(results)
+    return report
+
+
+def step_count() -> int:
+    """How many progress steps ``build_store`` reports (for a progress bar)."""
+    return len(load_declarations()) + 1 + len(load_catalogue())

@@ -1,0 +1,129 @@
+"""Reading, exporting and summarising indicator results (all disclosure-controlled).
+
+Suppressed values are never present in what these return: the engine blanks them before
+they are stored, and exports carry only the published columns.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+from pathlib import Path
+from typing import Any, Literal
+
+import pandas as pd
+
+from missionmonitor.data import ATTRIBUTION
+from missionmonitor.errors import NotFoundError
+from missionmonitor.indicators.catalogue import get_indicator, load_catalogue
+from missionmonitor.indicators.engine import RESULT_COLUMNS, compute_indicator
+from missionmonitor.methods.disclosure import SUPPRESSION_MARKER
+from missionmonitor.methods.rounding import round_half_up
+from missionmonitor.refdata.geography import SCOTLAND, Geography
+from missionmonitor.store import Store
+
+ExportFormat = Literal["csv", "json", "parquet"]
+
+
+def indicator_results(
+    store: Store,
+    indicator_id: str,
+    area_code: str | None = None,
+    vintage: str = "latest",
+    geo: Geography | None = None,
+) -> pd.DataFrame:
+    """Results for one indicator (optionally one area), latest vintage from the store or
+    recomputed under another vintage selection."""
+    ind = get_indicator(indicator_id)
+    if vintage == "latest":
+        store.require_table("indicator_results")
+        df = store.con.execute(
+            "SELECT * FROM indicator_results WHERE indicator_id = ? "
+            "ORDER BY area_type, area_code, period_start",
+            [indicator_id],
+        ).df()
+    else:
+        df = compute_indicator(store, ind, geo or Geography.shipped(), vintage)
+    if area_code is not None:
+        code = (geo or Geography.shipped()).resolve(area_code)
+        df = df[df["area_code"] == code]
+        if df.empty:
+            raise NotFoundError(f"{indicator_id} has no results for area {area_code}")
+    return df.reset_index(drop=True)
+
+
+def _published(df: pd.DataFrame) -> pd.DataFrame:
+    out = df[list(RESULT_COLUMNS)].copy()
+    for col in ("value", "lci", "uci", "numerator"):
+        out.loc[out["suppressed"].astype(bool), col] = None
+    return out
+
+
+def export(df: pd.DataFrame, fmt: ExportFormat) -> bytes:
+    """The published columns of ``df`` as CSV, JSON or Parquet bytes."""
+    out = _published(df)
+    if fmt == "csv":
+        return out.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    if fmt == "json":
+        records = [
+            {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in r.items()}
+            for r in out.astype(object).to_dict(orient="records")
+        ]
+        meta = {"licence": ATTRIBUTION, "suppression": "suppressed values are null"}
+        return json.dumps({"meta": meta, "results": records}, indent=2, default=str).encode()
+    if fmt == "parquet":
+        buf = io.BytesIO()
+        out.to_parquet(buf, index=False)
+        return buf.getvalue()
+    raise NotFoundError(f"unknown export format {fmt!r}: use csv, json or parquet")
+
+
+def default_export_name(indicator_id: str, area_code: str | None, fmt: str, vintage: str) -> str:
+    """A file name that says what the file holds, e.g. ``drd_deaths_S92000003_latest.csv``."""
+    parts = [indicator_id, area_code or "all-areas", vintage.replace(":", "-")]
+    return "_".join(parts) + f".{fmt}"
+
+
+def display_value(value: float | None, digits: int) -> str:
+    """Publication display: round half up, thousands separators; ``c`` if suppressed."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return SUPPRESSION_MARKER
+    rounded = float(round_half_up(value, digits))
+    return f"{rounded:,.{digits}f}"
+
+
+def display_percent(pct: float) -> str:
+    """A percentage change as NRS quotes it: whole per cent, one decimal below 1%."""
+    return f"{display_value(pct, 1 if abs(pct) < 1 else 0)}%"
+
+
+def national_summary(store: Store) -> list[dict[str, Any]]:
+    """The latest Scotland figure of every indicator with its change on the previous period."""
+    store.require_table("indicator_results")
+    rows = store.con.execute(
+        """
+        SELECT * FROM indicator_results WHERE area_code = ? QUALIFY row_number() OVER (
+            PARTITION BY indicator_id ORDER BY period_start DESC) = 1
+        """,
+        [SCOTLAND],
+    ).df()
+    catalogue = load_catalogue()
+    out = []
+    for _, r in rows.iterrows():
+        ind = catalogue[r["indicator_id"]]
+        out.append({"indicator": ind, "row": r.to_dict()})
+    order = list(catalogue)
+    return sorted(out, key=lambda x: order.index(x["indicator"].id))
+
+
+def write_export(data: bytes, out: Path | None) -> None:
+    """Write to ``out``, or to standard output when ``out`` is None."""
+    import sys
+
+    if out is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    else:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(data)
