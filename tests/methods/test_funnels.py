@@ -72,12 +72,12 @@ def test_ratio_significance():
     assert list(labels) == ["Low (0.001)", "High (0.001)", "Not significant", "Low (0.001)"]
 
 
-O = [45, 60, 38, 90, 120, 30, 75, 52, 66, 80]
-E = [50, 55, 40, 70, 100, 35, 80, 50, 60, 85]
+OBSERVED = [45, 60, 38, 90, 120, 30, 75, 52, 66, 80]
+EXPECTED = [50, 55, 40, 70, 100, 35, 80, 50, 60, 85]
 
 
 def test_hsmr_overdispersion_vector():
-    z, s = smr_z_scores(O, E)
+    z, s = smr_z_scores(OBSERVED, EXPECTED)
     assert z == pytest.approx(
         [-0.7071, 0.6742, -0.3162, 2.3905, 2.0000, -0.8452, -0.5590, 0.2828, 0.7746, -0.5423],
         abs=1e-4,

@@ -13,13 +13,12 @@ from missionmonitor import __version__
 from missionmonitor.cli import areas, catalogue, datasets
 from missionmonitor.cli.common import err, out, reported, store_path
 from missionmonitor.data import ATTRIBUTION
-from missionmonitor.datasets.declaration import get_declaration
-from missionmonitor.datasets.loader import load_file
 from missionmonitor.indicators.catalogue import get_indicator, load_catalogue
 from missionmonitor.indicators.engine import compute_all
 from missionmonitor.refdata.geography import Geography
 from missionmonitor.services import results as results_service
 from missionmonitor.services.build import build_store, step_count
+from missionmonitor.services.ingest import ingest
 from missionmonitor.settings import Settings
 from missionmonitor.store import Store
 
@@ -96,20 +95,14 @@ def load(
     Example: [bold]missionmonitor load drd_scotland_annual nrs_2025.csv --vintage NRS_2025_REPORT[/]
     """
     with reported():
-        decl = get_declaration(dataset)
-        geo = Geography.shipped()
-        with Store.open(store_path(ctx)) as store:
-            result = load_file(store, decl, file, geo.codes(), vintage=vintage)
-            if result.already_loaded:
-                out.print(
-                    f"{file.name} is already loaded (load {result.load_id}); nothing changed."
-                )
-                return
-            compute_all(store, geo)
-        out.print(
-            f"Loaded {result.rows:,} rows ({result.observations:,} figures) from {file.name} "
-            f"into {dataset} as load {result.load_id}; vintages: {', '.join(result.vintages)}."
-        )
+        result = ingest(store_path(ctx), dataset, file, vintage)
+    if result.already_loaded:
+        out.print(f"{file.name} is already loaded (load {result.load_id}); nothing changed.")
+        return
+    out.print(
+        f"Loaded {result.rows:,} rows ({result.observations:,} figures) from {file.name} "
+        f"into {dataset} as load {result.load_id}; vintages: {', '.join(result.vintages)}."
+    )
 
 
 @app.command()

@@ -136,12 +136,24 @@ def load_file(
     vintage: str | None = None,
     now: dt.datetime | None = None,
 ) -> LoadResult:
-    """Validate ``path`` completely, then load it in one transaction.
+    """Validate ``path`` completely, then load it in one transaction (see ``load_parsed``)."""
+    return load_parsed(store, read_and_validate(decl, path, area_codes), vintage=vintage, now=now)
+
+
+def load_parsed(
+    store: Store,
+    parsed: ParsedFile,
+    *,
+    vintage: str | None = None,
+    now: dt.datetime | None = None,
+) -> LoadResult:
+    """Load an already validated file in one transaction.
 
     Loading a file already loaded for this dataset (same SHA-256) changes nothing. A figure
-    already held under the same vintage is never overwritten: VintageConflictError.
+    already held under the same vintage is never overwritten: VintageConflictError, and the
+    transaction is rolled back.
     """
-    parsed = read_and_validate(decl, path, area_codes)
+    decl, path = parsed.declaration, parsed.path
     existing = store.query(
         "SELECT load_id, row_count, observation_count, vintages FROM loads "
         "WHERE dataset = ? AND sha256 = ?",

@@ -158,7 +158,12 @@ def percentage(ind: Indicator, read: Reader, geo: Geography) -> pd.DataFrame:
     obs = _filter(ind, read(m.dataset, measures))
     rows = []
     for (area, period), grp in obs.groupby(["area_code", "period"]):
-        by = {str(r.measure): (float(r.value), str(r.vintage)) for r in grp.itertuples()}
+        by = {
+            str(measure): (float(value), str(vintage))
+            for measure, value, vintage in zip(
+                grp["measure"], grp["value"].astype(float), grp["vintage"], strict=True
+            )
+        }
         if m.numerator_measure in by and m.denominator_value:
             num, vintage = by[m.numerator_measure]
             share = num / m.denominator_value * m.multiplier
