@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from missionmonitor.errors import NotFoundError
@@ -61,8 +62,12 @@ class Period:
         return 1 if self.type in ("calendar_year", "financial_year") else 0
 
 
+@lru_cache(maxsize=4096)
 def parse_period(label: str) -> Period:
-    """Parse a period label; raise NotFoundError for a label of no known form."""
+    """Parse a period label; raise NotFoundError for a label of no known form.
+
+    Cached: a Period is immutable and labels repeat across areas.
+    """
     for ptype, pattern in _PATTERNS:
         m = pattern.match(label.strip())
         if not m:

@@ -168,18 +168,17 @@ def _apply_disclosure(df: pd.DataFrame, ind: Indicator, geo: Geography) -> pd.Da
 
 
 def _vs_scotland(df: pd.DataFrame) -> pd.Series:
+    """Each area's 95% interval against Scotland's value for the same period."""
     scot = df[df["area_code"] == SCOTLAND].set_index("period")["value"]
-    out = []
-    for _, r in df.iterrows():
-        s = scot.get(r["period"], np.nan)
-        if r["area_code"] == SCOTLAND or np.isnan(s) or np.isnan(r["lci"]) or np.isnan(r["uci"]):
-            out.append("not_applicable")
-        elif r["lci"] > s:
-            out.append("higher")
-        elif r["uci"] < s:
-            out.append("lower")
-        else:
-            out.append("no_difference")
+    s = df["period"].map(scot).to_numpy(dtype=float)
+    lci, uci = df["lci"].to_numpy(dtype=float), df["uci"].to_numpy(dtype=float)
+    usable = (df["area_code"] != SCOTLAND).to_numpy() & ~np.isnan(s) & ~np.isnan(lci)
+    usable &= ~np.isnan(uci)
+    out = np.select(
+        [usable & (lci > s), usable & (uci < s), usable],
+        ["higher", "lower", "no_difference"],
+        default="not_applicable",
+    )
     return pd.Series(out, index=df.index, dtype=object)
 
 

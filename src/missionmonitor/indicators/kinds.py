@@ -133,7 +133,8 @@ def rate_from_averages(ind: Indicator, read: Reader, geo: Geography) -> pd.DataF
 
 def _aggregate(wide: pd.DataFrame, area_types: tuple[str, ...], geo: Geography) -> pd.DataFrame:
     """Sum council rows into each area of ``area_types``; missing if any council is missing."""
-    councils = wide[wide["area_code"].map(lambda c: geo.codes().get(c) == "council")]
+    types = geo.codes()
+    councils = wide[wide["area_code"].map(types.get) == "council"]
     rows = []
     for atype in area_types:
         for area in geo.of_type(atype):

@@ -94,6 +94,7 @@ class Geography:
                 if code not in self.areas:
                     raise DefinitionError(f"membership refers to unknown area {code}")
         self.types = {t["id"]: AreaType(**t) for t in _config()["area_types"]}
+        self._codes = {c: a.type for c, a in self.areas.items()}
 
     # ---- construction ----------------------------------------------------------------
 
@@ -143,8 +144,8 @@ class Geography:
         return area.successor or area.code
 
     def codes(self) -> dict[str, str]:
-        """Every known code (current and previous) → its area type."""
-        return {c: a.type for c, a in self.areas.items()}
+        """Every known code (current and previous) → its area type (a shared mapping: read only)."""
+        return self._codes
 
     def of_type(self, area_type: str, *, current_only: bool = True) -> list[Area]:
         if area_type not in AREA_TYPES:
