@@ -55,7 +55,11 @@ def wrong_header(decl: Declaration) -> tuple[bytes, str]:
 
 def unknown_area(decl: Declaration) -> tuple[bytes, str] | None:
     col = _first(decl, ("area_code",))
-    return (_set_cell(decl, col, "S12999999"), "unknown-area-code") if col else None
+    if col:
+        return _set_cell(decl, col, "S12999999"), "unknown-area-code"
+    # Geography defines the codes, so there a bad code is one of the wrong form.
+    coded = [n for n, c in decl.columns.items() if c.pattern and c.pattern.startswith("S")]
+    return (_set_cell(decl, coded[0], "X12000001"), "pattern") if coded else None
 
 
 def negative(decl: Declaration) -> tuple[bytes, str] | None:

@@ -71,3 +71,17 @@ def test_interval_contains_estimate(counts, pop):
     r = directly_standardised_rate(counts, [pop] * 19, ESP2013_19)
     if sum(counts) >= 10:
         assert r.lower <= r.value <= r.upper
+
+
+def test_esp2013_constant_matches_the_shipped_standard_population():
+    import csv
+
+    from missionmonitor.data import shipped_file
+
+    rows = list(csv.DictReader(shipped_file("esp2013.csv").open()))
+    shipped = [int(r["weight"]) for r in rows if r["grouping"] == "scotpho_19_bands"]
+    assert tuple(shipped) == ESP2013_19
+    eurostat = [int(r["weight"]) for r in rows if r["grouping"] == "eurostat_21_bands"]
+    assert sum(eurostat) == 100_000
+    assert eurostat[0] + eurostat[1] == ESP2013_19[0]  # 0 and 1-4 make 0-4
+    assert eurostat[-2] + eurostat[-1] == ESP2013_19[-1]  # 90-94 and 95+ make 90+
