@@ -41,3 +41,28 @@ def z_two_sided(confidence: float) -> float:
     """Exact two-sided normal quantile: 1.959964 for 95%, 3.090232 for 99.8%."""
     c = normalise_confidence(confidence)
     return float(norm.ppf(c + (1 - c) / 2))
+
+
+def check_counts(
+    numerator: FloatArray,
+    denominator: FloatArray,
+    names: tuple[str, str] = ("numerator", "denominator"),
+    *,
+    may_exceed: bool = True,
+) -> None:
+    """Raise unless numerator >= 0, denominator > 0, equal lengths (and x <= n if asked).
+
+    Missing values are allowed: they propagate to missing results.
+    """
+    x_name, n_name = names
+    if numerator.shape != denominator.shape:
+        raise MethodInputError(
+            f"{x_name} and {n_name} differ in length: {numerator.size} vs {denominator.size}"
+        )
+    ok = ~(np.isnan(numerator) | np.isnan(denominator))
+    if np.any(numerator[ok] < 0):
+        raise MethodInputError(f"{x_name} must be >= 0")
+    if np.any(denominator[ok] <= 0):
+        raise MethodInputError(f"{n_name} must be > 0")
+    if not may_exceed and np.any(numerator[ok] > denominator[ok]):
+        raise MethodInputError(f"{x_name} must not exceed {n_name}")

@@ -17,11 +17,11 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.stats import chi2
 
-from missionmonitor.errors import MethodInputError
 from missionmonitor.methods._common import (
     Z_FIXED_95,
     FloatArray,
     as_float_array,
+    check_counts,
     normalise_confidence,
     z_two_sided,
 )
@@ -83,15 +83,6 @@ def exact_upper(observed: ArrayLike, confidence: float = 0.95) -> FloatArray:
     return up
 
 
-def _check_counts(o: FloatArray, n: FloatArray) -> None:
-    if o.shape != n.shape:
-        raise MethodInputError(f"observed and population differ in length: {o.size} vs {n.size}")
-    if np.any(o[~np.isnan(o)] < 0):
-        raise MethodInputError("observed counts must be >= 0")
-    if np.any(n[~np.isnan(n)] <= 0):
-        raise MethodInputError("population (denominator) must be > 0")
-
-
 def crude_rate(
     observed: ArrayLike,
     population: ArrayLike,
@@ -101,7 +92,7 @@ def crude_rate(
     """Crude rate with PHEIM intervals: exact below 10 events, Byar's from 10 on."""
     o = as_float_array(observed, "observed")
     n = as_float_array(population, "population")
-    _check_counts(o, n)
+    check_counts(o, n, ("observed", "population"))
     exact = o < EXACT_BELOW
     lower_count = np.where(exact, exact_lower(o, confidence), byars_lower(o, confidence))
     upper_count = np.where(exact, exact_upper(o, confidence), byars_upper(o, confidence))
@@ -120,7 +111,7 @@ def crude_rate_scotpho(
     """ScotPHO crude rate: Byar's for every count, z = 1.96, negative lower set to 0."""
     o = as_float_array(observed, "observed")
     n = as_float_array(population, "population")
-    _check_counts(o, n)
+    check_counts(o, n, ("observed", "population"))
     low = np.nan_to_num(byars_lower(o, z=Z_FIXED_95), nan=0.0)
     low = np.where(np.isnan(o), np.nan, low)
     up = byars_upper(o, z=Z_FIXED_95)

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
-from missionmonitor.errors import MethodInputError
 from missionmonitor.methods._common import (
     Z_FIXED_95,
     FloatArray,
     as_float_array,
+    check_counts,
     normalise_confidence,
     z_two_sided,
 )
@@ -40,18 +40,6 @@ def _wilson_bounds(x: FloatArray, n: FloatArray, z: float) -> tuple[FloatArray, 
     return lower, upper
 
 
-def _validate(x: FloatArray, n: FloatArray) -> None:
-    if x.shape != n.shape:
-        raise MethodInputError(f"numerator and denominator differ in length: {x.size} vs {n.size}")
-    ok = ~(np.isnan(x) | np.isnan(n))
-    if np.any(x[ok] < 0):
-        raise MethodInputError("numerator must be >= 0")
-    if np.any(n[ok] <= 0):
-        raise MethodInputError("denominator must be > 0")
-    if np.any(x[ok] > n[ok]):
-        raise MethodInputError("numerator must not exceed denominator")
-
-
 def wilson(
     numerator: ArrayLike,
     denominator: ArrayLike,
@@ -61,7 +49,7 @@ def wilson(
     """Proportion x/n with Wilson score limits, times ``multiplier`` (100 for a percentage)."""
     x = as_float_array(numerator, "numerator")
     n = as_float_array(denominator, "denominator")
-    _validate(x, n)
+    check_counts(x, n, may_exceed=False)
     c = normalise_confidence(confidence)
     if c == 1:
         lower, upper = np.zeros_like(x), np.ones_like(x)
@@ -77,6 +65,6 @@ def wilson_scotpho(numerator: ArrayLike, denominator: ArrayLike) -> ProportionRe
     """
     x = as_float_array(numerator, "numerator")
     n = as_float_array(denominator, "denominator")
-    _validate(x, n)
+    check_counts(x, n, may_exceed=False)
     lower, upper = _wilson_bounds(x, n, Z_FIXED_95)
     return ProportionResult(x / n * 100, np.clip(lower * 100, 0, 100), np.clip(upper * 100, 0, 100))
