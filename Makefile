@@ -3,8 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+BUNDLE := build/web/charts.js
 
-.PHONY: run test setup lint typecheck unit bench clean
+.PHONY: run test setup lint typecheck unit bench browser clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,11 +14,27 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-setup: $(STAMP)
+# Front-end packages (design system, charts, API docs), pinned in package-lock.json.
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
+# The chart script, bundled so that it runs under a strict Content-Security-Policy.
+$(BUNDLE): $(NODE_STAMP) src/missionmonitor/web/assets/charts.js
+	node_modules/.bin/esbuild src/missionmonitor/web/assets/charts.js --bundle --minify \
+		--format=iife --target=es2020 --log-level=warning --outfile=$(BUNDLE)
+
+setup: $(STAMP) $(BUNDLE)
+
+# Debian's Chromium and ChromeDriver drive the browser tests.
+browser:
+	@command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 || \
+		( apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver )
 
 run: setup
 	$(BIN)/missionmonitor init
 	$(BIN)/missionmonitor summary
+	$(BIN)/missionmonitor serve
 
 lint: setup
 	$(BIN)/ruff check src tests benchmarks
@@ -25,13 +43,14 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy src
 
-unit: setup
+unit: setup browser
 	$(BIN)/pytest
 
 test: lint typecheck unit
 
 bench: setup
 	$(BIN)/python benchmarks/compute.py
+	$(BIN)/python benchmarks/web.py
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var build node_modules

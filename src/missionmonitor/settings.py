@@ -16,3 +16,9 @@ class Settings(BaseSettings):
 
     #: The DuckDB analytical store.
     store_path: Path = Path("var/missionmonitor.duckdb")
+    #: Where the set-up installed the npm packages (design system, charts, API docs).
+    node_modules: Path = Path("node_modules")
+    #: Where the set-up wrote built front-end assets (the chart bundle).
+    assets_build: Path = Path("build/web")
+    host: str = "127.0.0.1"
+    port: int = 8000

@@ -183,5 +183,29 @@ def summary(ctx: typer.Context) -> None:
     out.print(table)
 
 
+@app.command()
+def serve(
+    ctx: typer.Context,
+    host: Annotated[
+        str | None, typer.Option(help="Address to listen on [default: 127.0.0.1].")
+    ] = None,
+    port: Annotated[int | None, typer.Option(help="Port [default: 8000].")] = None,
+) -> None:
+    """Serve the website and JSON API from the store.
+
+    Example: [bold]missionmonitor serve --port 8000[/] then open http://127.0.0.1:8000
+    """
+    import uvicorn
+
+    from missionmonitor.web.app import create_app
+
+    settings = ctx.find_root().obj
+    with reported(), Store.open(settings.store_path, read_only=True) as store:
+        store.require_table("indicator_results")
+    host, port = host or settings.host, port or settings.port
+    out.print(f"Serving Mission Monitor on http://{host}:{port} (Ctrl+C to stop)")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
 def main() -> None:
     app(prog_name="missionmonitor")

@@ -70,6 +70,7 @@ class Membership:
 class AreaType:
     id: str
     label: str
+    plural: str
     prefix: str
 
 

@@ -89,7 +89,7 @@ def display_value(value: float | None, digits: int) -> str:
     """Publication display: round half up, thousands separators; ``c`` if suppressed."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return SUPPRESSION_MARKER
-    rounded = float(round_half_up(value, digits))
+    rounded = float(round_half_up(value, digits)) + 0.0  # + 0.0 turns -0.0 into 0.0
     return f"{rounded:,.{digits}f}"
 
 

@@ -1,0 +1,137 @@
+"""Vega-Lite chart specifications, built with Altair, for the website and reports.
+
+Each function returns a plain dict (a Vega-Lite spec with its data inline). Colour is never
+the only carrier of meaning: significance is also in a text label and in the data table
+printed beside every chart.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+#: Scottish Government Design System palette (accessible contrast on white).
+BLUE, DARK, GREY = "#0065bd", "#002d54", "#5e5e5e"
+SIGNIFICANCE_COLOURS = {
+    "Higher than Scotland": "#b3282d",
+    "Lower than Scotland": "#0065bd",
+    "No significant difference": "#b3b3b3",
+    "Not compared": "#ebebeb",
+}
+
+
+def _spec(chart: alt.TopLevelMixin, description: str) -> dict[str, Any]:
+    spec: dict[str, Any] = chart.properties(description=description).to_dict()
+    spec["config"] = {"font": "Roboto, Helvetica, Arial, sans-serif",
+                      "view": {"stroke": None}, "axis": {"labelFontSize": 12}}  # fmt: skip
+    return spec
+
+
+def trend_chart(
+    rows: pd.DataFrame,
+    title: str,
+    unit: str,
+    breaks: list[str],
+    comparison: pd.DataFrame | None = None,
+) -> dict[str, Any]:
+    """Line of ``value`` over ``period`` with its interval band, an optional Scotland line
+    for comparison, and a dashed rule at each series break."""
+    order = list(rows["period"])
+    data = rows[["period", "value", "lci", "uci"]].assign(series=title)
+    x = alt.X("period:O", sort=order, title=None, axis=alt.Axis(labelAngle=-45))
+    y_title = unit[:40]
+    layers: list[alt.Chart] = []
+    base = alt.Chart(data)
+    if data["lci"].notna().any():
+        layers.append(base.mark_area(opacity=0.25, color=BLUE).encode(
+            x=x, y=alt.Y("lci:Q", title=y_title), y2="uci:Q"))  # fmt: skip
+    layers.append(
+        base.mark_line(point=True, color=DARK).encode(
+            x=x, y=alt.Y("value:Q", title=y_title),
+            tooltip=["period", alt.Tooltip("value:Q", format=",.2f")],
+        )
+    )  # fmt: skip
+    if comparison is not None and not comparison.empty:
+        comp = comparison[comparison["period"].isin(order)][["period", "value"]]
+        layers.append(alt.Chart(comp).mark_line(strokeDash=[2, 2], color=GREY).encode(
+            x=x, y="value:Q"))  # fmt: skip
+    visible_breaks = [b for b in breaks if b in order]
+    if visible_breaks:
+        marks = pd.DataFrame({"period": visible_breaks, "label": "series break"})
+        rule = alt.Chart(marks).mark_rule(strokeDash=[6, 4], color="#b3282d").encode(x=x)
+        text = alt.Chart(marks).mark_text(align="left", dx=4, dy=-60, color="#b3282d").encode(
+            x=x, text="label:N")  # fmt: skip
+        layers += [rule, text]
+    chart = alt.layer(*layers).properties(width="container", height=280)
+    return _spec(chart, f"Trend in {title} by period, with a shaded 95% interval where one exists.")
+
+
+def comparison_chart(rows: pd.DataFrame, unit: str, scotland: float | None) -> dict[str, Any]:
+    """Ranked horizontal bars with interval whiskers, coloured and labelled by significance."""
+    data = rows[["area_name", "value", "lci", "uci", "significance"]].copy()
+    order = list(data.sort_values("value", ascending=False)["area_name"])
+    y = alt.Y("area_name:N", sort=order, title=None)
+    colour = alt.Color(
+        "significance:N",
+        scale=alt.Scale(
+            domain=list(SIGNIFICANCE_COLOURS), range=list(SIGNIFICANCE_COLOURS.values())
+        ),
+        legend=alt.Legend(title="Compared with Scotland", orient="bottom"),
+    )
+    bars = alt.Chart(data).mark_bar().encode(
+        x=alt.X("value:Q", title=unit[:40]), y=y, color=colour,
+        tooltip=["area_name", alt.Tooltip("value:Q", format=",.2f"), "significance"],
+    )  # fmt: skip
+    layers: list[alt.Chart] = [bars]
+    if data["lci"].notna().any():
+        layers.append(alt.Chart(data).mark_rule(color="#333333").encode(x="lci:Q", x2="uci:Q", y=y))
+    if scotland is not None:
+        layers.append(alt.Chart(pd.DataFrame({"scotland": [scotland]})).mark_rule(
+            color="#000000", strokeDash=[4, 2]).encode(x="scotland:Q"))  # fmt: skip
+    height = max(120, 18 * len(data))
+    chart = alt.layer(*layers).properties(width="container", height=height)
+    return _spec(chart, "Areas ranked by value with 95% intervals; the dashed line is Scotland.")
+
+
+def funnel_chart(points: pd.DataFrame, limits: pd.DataFrame, unit: str) -> dict[str, Any]:
+    """Funnel plot: each area's rate against its population, with 95% and 99.8% limits."""
+    pts = alt.Chart(points).mark_point(filled=True, size=60).encode(
+        x=alt.X("denominator:Q", title="Population (person-years)", scale=alt.Scale(type="log")),
+        y=alt.Y("value:Q", title=unit[:40]),
+        color=alt.Color("significance:N", scale=alt.Scale(
+            domain=list(SIGNIFICANCE_COLOURS), range=list(SIGNIFICANCE_COLOURS.values())),
+            legend=alt.Legend(title="Compared with Scotland", orient="bottom")),
+        tooltip=["area_name", alt.Tooltip("value:Q", format=",.3f")],
+    )  # fmt: skip
+    lines = alt.Chart(limits).mark_line(color=GREY).encode(
+        x="denominator:Q", y="limit:Q", detail="limit_name:N",
+        strokeDash=alt.StrokeDash("level:N", legend=alt.Legend(title="Control limit")),
+    )  # fmt: skip
+    chart = alt.layer(lines, pts).properties(width="container", height=320)
+    return _spec(chart, "Funnel plot of area rates against population with control limits.")
+
+
+def spine_chart(rows: pd.DataFrame) -> dict[str, Any]:
+    """Each indicator on one line: the range across areas (worst on the left), Scotland in the
+    middle, and this area as a dot labelled by significance."""
+    chart = alt.layer(
+        alt.Chart(rows).mark_rule(strokeWidth=8, color="#d9d9d9").encode(
+            x=alt.X("worst_pos:Q", title="Worst ← range of areas → best",
+                    scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(labels=False, ticks=False)),
+            x2="best_pos:Q", y=alt.Y("title:N", title=None, sort=list(rows["title"]))),
+        alt.Chart(rows).mark_tick(color="#000000", thickness=2, size=18).encode(
+            x="scotland_pos:Q", y=alt.Y("title:N", sort=list(rows["title"]))),
+        alt.Chart(rows).mark_point(filled=True, size=90).encode(
+            x="area_pos:Q", y=alt.Y("title:N", sort=list(rows["title"])),
+            color=alt.Color("significance:N", scale=alt.Scale(
+                domain=list(SIGNIFICANCE_COLOURS), range=list(SIGNIFICANCE_COLOURS.values())),
+                legend=alt.Legend(title="Compared with Scotland", orient="bottom")),
+            tooltip=["title", "display", "significance"]),
+    ).properties(width="container", height=max(80, 40 * len(rows)))  # fmt: skip
+    return _spec(
+        chart,
+        "Spine chart: this area's value for each indicator against the range of areas of its "
+        "type, worst on the left, with Scotland marked.",
+    )

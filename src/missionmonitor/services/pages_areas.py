@@ -1,0 +1,162 @@
+"""View models for area pages and the methodology page (see ``pages`` for conventions)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from missionmonitor.errors import NotFoundError
+from missionmonitor.refdata.geography import AREA_TYPES, SCOTLAND
+from missionmonitor.services import charts
+from missionmonitor.services.pages import _definition, _num, _page, _row
+from missionmonitor.services.results import display_value
+from missionmonitor.services.site_data import SiteData
+
+#: How many similar areas an area profile lists.
+SIMILAR = 5
+
+
+def areas(data: SiteData) -> dict[str, Any]:
+    groups = []
+    for t in AREA_TYPES:
+        items = [{"code": a.code, "name": a.name} for a in data.geo.of_type(t)]
+        groups.append({"type": t, "label": data.geo.types[t].label, "areas": items})
+    return _page("Areas", groups=groups)
+
+
+def area(data: SiteData, code: str) -> dict[str, Any]:
+    geo = data.geo
+    current = geo.resolve(code)
+    a = geo.area(current)
+    spine, table = _indicator_rows(data, current, a.type)
+    children = []
+    for t in AREA_TYPES:
+        if t != a.type:
+            kids = geo.children(current, t)
+            if kids:
+                listed = [{"code": k.code, "name": k.name} for k in kids]
+                children.append({"type": t, "label": geo.types[t].label, "areas": listed})
+    spine_rows = pd.DataFrame(spine)
+    return _page(
+        a.name,
+        area={"code": a.code, "name": a.name, "type": a.type,
+              "type_label": geo.types[a.type].label,
+              "previous_codes": sorted(c for c, x in geo.areas.items() if x.successor == a.code),
+              "councils": [{"code": c, "name": geo.area(c).name} for c in geo.councils_in(a.code)],
+              "population": _population(data, a.code)},
+        parents=[{"code": p.code, "name": p.name, "type_label": geo.types[p.type].label}
+                 for p in geo.parents(current)],
+        children=children,
+        spine={"id": "spine", "title": f"{a.name} compared with Scotland",
+               "caption": "Each indicator's latest value for this area against the range across "
+                          f"{geo.types[a.type].plural} (worst on the left) and Scotland",
+               "summary": _spine_sentence(spine, a.name),
+               "spec": charts.spine_chart(spine_rows) if len(spine_rows) else None,
+               "rows": spine} if a.type != "scotland" else None,
+        indicators=table,
+        similar=_similar(data, a.code, a.type),
+    )  # fmt: skip
+
+
+def _population(data: SiteData, code: str) -> float | None:
+    pop = data.population[data.population["area_code"] == code]
+    return _num(pop["population"].iloc[0]) if not pop.empty else None
+
+
+def _indicator_rows(data: SiteData, code: str, area_type: str) -> tuple[list[Any], list[Any]]:
+    spine: list[dict[str, Any]] = []
+    table: list[dict[str, Any]] = []
+    res = data.results
+    for ind in data.catalogue.values():
+        mine = res[(res["indicator_id"] == ind.id) & (res["area_code"] == code)]
+        if mine.empty:
+            continue
+        mine = mine.sort_values("period_start")
+        last = mine.iloc[-1]
+        recent = [_row(ind, r, data) for _, r in mine.tail(5).iterrows()]
+        table.append({"id": ind.id, "title": ind.title, "unit": ind.unit,
+                      "latest": recent[-1], "recent": recent})  # fmt: skip
+        if area_type == "scotland":
+            continue
+        peers = res[(res["indicator_id"] == ind.id) & (res["area_type"] == area_type)
+                    & (res["period"] == last["period"])]["value"].dropna()  # fmt: skip
+        scot = res[(res["indicator_id"] == ind.id) & (res["area_code"] == SCOTLAND)
+                   & (res["period"] == last["period"])]["value"]  # fmt: skip
+        value, lo, hi = _num(last["value"]), peers.min(), peers.max()
+        if value is None or scot.empty or len(peers) < 2 or hi == lo:
+            continue
+        flip = ind.polarity == "higher_is_better"
+
+        def pos(v: float, lo: float = lo, hi: float = hi, flip: bool = flip) -> float:
+            p = (v - lo) / (hi - lo)
+            return p if flip else 1 - p
+
+        spine.append({
+            "id": ind.id, "title": ind.title, "period": last["period"],
+            "value": value, "display": display_value(value, ind.decimals),
+            "scotland": _num(scot.iloc[0]),
+            "display_scotland": display_value(_num(scot.iloc[0]), ind.decimals),
+            "worst": hi if not flip else lo, "best": lo if not flip else hi,
+            "display_worst": display_value(hi if not flip else lo, ind.decimals),
+            "display_best": display_value(lo if not flip else hi, ind.decimals),
+            "worst_pos": 0.0, "best_pos": 1.0, "area_pos": pos(value),
+            "scotland_pos": min(max(pos(float(scot.iloc[0])), 0.0), 1.0),
+            "significance": _row(ind, last, data)["significance"],
+        })  # fmt: skip
+    return spine, table
+
+
+def _spine_sentence(rows: list[dict[str, Any]], name: str) -> str:
+    if not rows:
+        return f"No indicator can be compared across areas for {name}."
+    worse = [r["title"] for r in rows if r["significance"] != "No significant difference"
+             and r["significance"] != "Not compared"]  # fmt: skip
+    return (
+        f"{name} is compared on {len(rows)} indicator(s); it differs significantly from "
+        f"Scotland on {len(worse)}."
+    )
+
+
+def _similar(data: SiteData, code: str, area_type: str) -> list[dict[str, Any]]:
+    """Areas of the same type with the nearest population (latest year)."""
+    of_type = data.population[data.population["area_type"] == area_type]
+    sizes = dict(zip(of_type["area_code"].astype(str), of_type["population"].astype(float),
+                     strict=True))  # fmt: skip
+    if code not in sizes or area_type == "scotland":
+        return []
+    mine = sizes.pop(code)
+    nearest = sorted(sizes.items(), key=lambda kv: abs(kv[1] - mine))[:SIMILAR]
+    return [{"code": c, "name": data.geo.area(c).name, "population": p} for c, p in nearest]
+
+
+def methodology(data: SiteData) -> dict[str, Any]:
+    return _page(
+        "Methodology",
+        conventions=[
+            "Intervals use the exact normal quantile (z = 1.959964 for 95%) unless an "
+            "indicator states the ScotPHO convention (z = 1.96).",
+            "Values are stored unrounded and shown rounded half up (12.5 → 13), as PHS "
+            "publications do.",
+            "Change is on the immediately preceding period of the same kind; no change is "
+            "given across a series break.",
+            "An area is higher or lower than Scotland when its 95% interval lies wholly above "
+            "or below Scotland's value.",
+        ],
+        disclosure=[
+            "Counts from 1 to 9 are suppressed (the NHS Scotland trigger; configurable per "
+            "indicator); zeros are published.",
+            "Secondary suppression: where an area's total is published, enough further areas "
+            "are suppressed that no suppressed value can be worked out by subtraction, checked "
+            "exactly across every published total.",
+            "When a count is suppressed, every value derived from it (rate, interval) is "
+            "withheld too. Suppressed values are shown as c.",
+        ],
+        vintages="Every figure keeps the edition it came from. Pages show the latest edition; "
+                 "revised figures are listed on each indicator page.",
+        indicators=[_definition(i, data) for i in data.catalogue.values()],
+    )  # fmt: skip
+
+
+def area_not_found(code: str) -> NotFoundError:
+    return NotFoundError(f"no area with code {code!r}")

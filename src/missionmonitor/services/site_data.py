@@ -1,0 +1,71 @@
+"""An in-memory snapshot of what the website publishes, reloaded when the store changes.
+
+The results table is small (thousands of rows) and already disclosure-controlled, so pages
+are computed from this snapshot rather than by querying the store per request.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from missionmonitor.datasets.declaration import Declaration, load_declarations
+from missionmonitor.indicators.catalogue import Indicator, Outcome, load_catalogue, load_outcomes
+from missionmonitor.refdata.geography import Geography
+from missionmonitor.store import Store
+
+
+@dataclass(frozen=True)
+class SiteData:
+    """Everything a page needs, read once from the store."""
+
+    results: pd.DataFrame
+    revisions: pd.DataFrame  # figures held in more than one vintage
+    targets: pd.DataFrame
+    population: pd.DataFrame  # latest year, all ages, both sexes, per area
+    catalogue: dict[str, Indicator]
+    outcomes: dict[str, Outcome]
+    datasets: dict[str, Declaration]
+    geo: Geography
+    version: float  # the store file's modification time when read
+
+    @classmethod
+    def read(cls, store_path: Path) -> SiteData:
+        version = store_path.stat().st_mtime
+        with Store.open(store_path, read_only=True) as store:
+            store.require_table("indicator_results")
+            results = store.con.execute("SELECT * FROM indicator_results").df()
+            revisions = store.con.execute("""
+                SELECT dataset, measure, area_code, period, vintage, value, vintage_rank
+                FROM observations WHERE (dataset, measure, area_code, period, breakdown) IN (
+                    SELECT (dataset, measure, area_code, period, breakdown) FROM observations
+                    GROUP BY ALL HAVING count(DISTINCT value) > 1)
+                ORDER BY dataset, measure, area_code, period, vintage_rank""").df()
+            targets = store.con.execute("""
+                SELECT measure, period, value, source FROM observations
+                WHERE dataset = 'treatment_target' AND measure LIKE 'ost_%'""").df()
+            population = store.con.execute("""
+                SELECT area_code, area_type, population FROM population
+                WHERE sex = 'All' AND age_band = 'All ages'
+                  AND year = (SELECT max(year) FROM population)""").df()
+        return cls(results, revisions, targets, population, load_catalogue(), load_outcomes(),
+                   load_declarations(), Geography.shipped(), version)  # fmt: skip
+
+
+class SiteDataSource:
+    """Hands out the current snapshot, re-reading it when the store file has changed."""
+
+    def __init__(self, store_path: Path) -> None:
+        self.store_path = store_path
+        self._data: SiteData | None = None
+        self._lock = threading.Lock()
+
+    def get(self) -> SiteData:
+        current = self.store_path.stat().st_mtime if self.store_path.exists() else None
+        with self._lock:
+            if self._data is None or current != self._data.version:
+                self._data = SiteData.read(self.store_path)
+            return self._data

@@ -1,0 +1,1 @@
+"""The public website and JSON API (FastAPI, server-rendered Jinja2 pages)."""

@@ -1,0 +1,169 @@
+"""The application factory: everything is built here, nothing at import time.
+
+>>> # app = create_app(Settings(store_path=Path("var/missionmonitor.duckdb")))
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from missionmonitor.data import ATTRIBUTION
+from missionmonitor.errors import NotFoundError, StoreNotReadyError
+from missionmonitor.services.site_data import SiteDataSource
+from missionmonitor.settings import Settings
+
+log = logging.getLogger("missionmonitor.web")
+
+#: No inline scripts, no eval; styles may be inline (vega draws SVG with style attributes).
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+
+def json_safe(obj: Any) -> Any:
+    """Make a view model JSON-ready: NaN → None, numpy scalars → Python."""
+    if isinstance(obj, dict):
+        return {str(k): json_safe(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [json_safe(v) for v in obj]
+    if isinstance(obj, np.generic):
+        obj = obj.item()
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    return obj
+
+
+def _columns(records: list[dict[str, Any]], *keys: str) -> list[list[Any]]:
+    return [[r.get(k, "") for k in keys] for r in records]
+
+
+def _link(text: str, url: str) -> Markup:
+    return Markup('<a href="{}">{}</a>').format(url, escape(text))
+
+
+def templates() -> Jinja2Templates:
+    folder = Path(str(resources.files("missionmonitor.web") / "templates"))
+    t = Jinja2Templates(directory=folder)
+    t.env.filters["columns"] = _columns
+    t.env.filters["link"] = _link
+    return t
+
+
+def _mount(app: FastAPI, path: str, folder: Path, name: str) -> None:
+    if folder.is_dir():
+        app.mount(path, StaticFiles(directory=folder), name=name)
+    else:
+        log.warning("static folder %s is missing (run `make run` to install it)", folder)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the website for the store named in ``settings``."""
+    from missionmonitor.web import routes
+
+    settings = settings or Settings()
+    app = FastAPI(
+        title="Mission Monitor",
+        description="Indicators for Scotland's National Mission on Drugs. " + ATTRIBUTION,
+        version="0.1.0",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.data = SiteDataSource(settings.store_path)
+    app.state.templates = templates()
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next: Any) -> Response:
+        response: Response = await call_next(request)
+        for key, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(key, value)
+        return response
+
+    def wants_json(request: Request) -> bool:
+        path = request.url.path
+        return path.endswith(".json") or "/data." in path or path.startswith("/api/")
+
+    def error(request: Request, status: int, title: str, message: str) -> Response:
+        if wants_json(request):
+            return JSONResponse({"error": title, "detail": message}, status_code=status)
+        page = {"title": title, "message": message, "licence": ATTRIBUTION}
+        page_templates: Jinja2Templates = app.state.templates
+        return page_templates.TemplateResponse(
+            request,
+            "error.html",
+            {"page": page, "json_url": "/index.json", "section": ""},
+            status_code=status,
+        )
+
+    @app.exception_handler(NotFoundError)
+    async def not_found(request: Request, exc: NotFoundError) -> Response:
+        return error(request, 404, "Page not found", str(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 404:
+            return error(
+                request,
+                404,
+                "Page not found",
+                "There is no page at this address. Check it, or start again below.",
+            )
+        return error(request, exc.status_code, "Something went wrong", str(exc.detail))
+
+    @app.exception_handler(StoreNotReadyError)
+    async def not_ready(request: Request, exc: StoreNotReadyError) -> Response:
+        return error(request, 503, "Service not ready", str(exc))
+
+    @app.exception_handler(Exception)
+    async def server_error(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error on %s", request.url.path)
+        return error(
+            request,
+            500,
+            "Sorry, there is a problem with the service",
+            "Try again later. The problem has been logged.",
+        )
+
+    app.include_router(routes.router)
+    modules = settings.node_modules
+    _mount(app, "/static/ds", modules / "@scottish-government/design-system/dist", "ds")
+    _mount(app, "/static/swagger", modules / "swagger-ui-dist", "swagger")
+    _mount(app, "/static/build", settings.assets_build, "build")
+    _mount(app, "/static/app", Path(str(resources.files("missionmonitor.web") / "assets")), "app")
+    return app
+
+
+def html_response(
+    request: Request,
+    template: str,
+    page: dict[str, Any],
+    json_url: str,
+    section: str,
+    breadcrumbs: list[dict[str, str]] | None = None,
+) -> HTMLResponse:
+    ctx = {"page": page, "json_url": json_url, "section": section, "breadcrumbs": breadcrumbs}
+    response: HTMLResponse = request.app.state.templates.TemplateResponse(request, template, ctx)
+    return response
