@@ -109,11 +109,18 @@ def main() -> None:
     ])  # fmt: skip
     print(section)
     if not args.no_write:
-        path = ROOT / "BENCHMARKS.md"
-        text = path.read_text() if path.exists() else "# Benchmarks\n"
-        pattern = re.compile(r"<!-- compute:start -->.*<!-- compute:end -->", re.S)
-        text = pattern.sub(section, text) if pattern.search(text) else text + "\n" + section + "\n"
-        path.write_text(text)
+        replace_section(ROOT / "BENCHMARKS.md", "compute", section)
+
+
+def replace_section(path: Path, name: str, section: str) -> None:
+    """Put ``section`` between its markers in ``path``, or append it."""
+    text = path.read_text() if path.exists() else "# Benchmarks\n"
+    pattern = re.compile(rf"<!-- {name}:start -->.*<!-- {name}:end -->", re.S)
+    if pattern.search(text):
+        text = pattern.sub(lambda _m: section, text)
+    else:
+        text = text.rstrip("\n") + "\n\n" + section + "\n"
+    path.write_text(text)
 
 
 if __name__ == "__main__":

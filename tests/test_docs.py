@@ -8,7 +8,7 @@ from missionmonitor.indicators.catalogue import load_catalogue
 
 DOCS = Path(__file__).parents[1] / "docs"
 COMMANDS = [
-    "init", "summary", "load", "compute", "export", "indicators list", "indicators show",
+    "init", "serve", "summary", "load", "compute", "export", "indicators list", "indicators show",
     "areas list", "areas show", "datasets list", "datasets show",
 ]  # fmt: skip
 

@@ -13,11 +13,13 @@ from typing import Any
 
 import numpy as np
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
+from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from missionmonitor.data import ATTRIBUTION
 from missionmonitor.errors import NotFoundError, StoreNotReadyError
@@ -40,6 +42,28 @@ SECURITY_HEADERS = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
     "Cross-Origin-Opener-Policy": "same-origin",
 }
+
+
+class SecurityHeaders:
+    """ASGI middleware adding the security headers to every HTTP response (cheaper than
+    Starlette's BaseHTTPMiddleware, which wraps each response in a stream)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for key, value in SECURITY_HEADERS.items():
+                    headers.setdefault(key, value)
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 def json_safe(obj: Any) -> Any:
@@ -95,12 +119,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.data = SiteDataSource(settings.store_path)
     app.state.templates = templates()
 
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next: Any) -> Response:
-        response: Response = await call_next(request)
-        for key, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(key, value)
-        return response
+    app.add_middleware(SecurityHeaders)
 
     def wants_json(request: Request) -> bool:
         path = request.url.path
@@ -156,14 +175,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
-def html_response(
-    request: Request,
+def render_page(
+    templates_: Jinja2Templates,
     template: str,
     page: dict[str, Any],
     json_url: str,
     section: str,
     breadcrumbs: list[dict[str, str]] | None = None,
-) -> HTMLResponse:
+) -> bytes:
+    """A page as UTF-8 HTML; pages depend only on their view model, so callers may cache it."""
     ctx = {"page": page, "json_url": json_url, "section": section, "breadcrumbs": breadcrumbs}
-    response: HTMLResponse = request.app.state.templates.TemplateResponse(request, template, ctx)
-    return response
+    return templates_.get_template(template).render(ctx).encode("utf-8")

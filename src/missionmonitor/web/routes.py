@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 import pandas as pd
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from missionmonitor.services import pages, pages_areas
 from missionmonitor.services.site_data import SiteData
-from missionmonitor.web.app import html_response, json_safe
+from missionmonitor.web.app import json_safe, render_page
 
 router = APIRouter()
 Crumbs = list[dict[str, str]]
+Builder = Callable[[SiteData], dict[str, Any]]
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HOME: Crumbs = [{"url": "/", "label": "Home"}]
 
@@ -25,258 +27,215 @@ def _data(request: Request) -> SiteData:
     return data
 
 
-def _cached(
-    request: Request, key: tuple[Any, ...], build: Callable[[SiteData], dict[str, Any]]
-) -> dict[str, Any]:
-    """View models are pure functions of the snapshot: keep them until the store changes."""
+def _memo(request: Request, key: tuple[Any, ...], make: Callable[[SiteData], Any]) -> Any:
+    """Everything served is a pure function of the snapshot: keep it until the store changes."""
     data = _data(request)
     state = request.app.state
-    if not hasattr(state, "page_cache"):
-        state.page_cache = {}
-    cache: dict[tuple[Any, ...], tuple[float, dict[str, Any]]] = state.page_cache
-    hit = cache.get(key)
-    if hit and hit[0] == data.version:
-        return hit[1]
-    page: dict[str, Any] = json_safe(build(data))
-    if len(cache) > 2000:
-        cache.clear()
-    cache[key] = (data.version, page)
+    if getattr(state, "memo_version", None) != data.version:
+        state.memo, state.memo_version = {}, data.version
+    memo: dict[tuple[Any, ...], Any] = state.memo
+    if key not in memo:
+        if len(memo) > 5000:
+            memo.clear()
+        memo[key] = make(data)
+    return memo[key]
+
+
+def _cached(request: Request, key: tuple[Any, ...],
+            build: Callable[[SiteData], dict[str, Any]]) -> dict[str, Any]:  # fmt: skip
+    page: dict[str, Any] = _memo(request, ("model", *key), lambda d: json_safe(build(d)))
     return page
 
 
-def _json(page: dict[str, Any]) -> JSONResponse:
-    return JSONResponse(page)
+def _json(request: Request, key: tuple[Any, ...],
+          build: Callable[[SiteData], dict[str, Any]]) -> Response:  # fmt: skip
+    body = _memo(request, ("json", *key),
+                 lambda _d: json.dumps(_cached(request, key, build), ensure_ascii=False,
+                                       separators=(",", ":")).encode("utf-8"))  # fmt: skip
+    return Response(body, media_type="application/json")
 
 
-# ---- home ------------------------------------------------------------------------------
+def _html(request: Request, key: tuple[Any, ...], build: Callable[[SiteData], dict[str, Any]],
+          template: str, json_url: str, section: str, crumbs: Callable[[dict[str, Any]], Crumbs]
+          ) -> HTMLResponse:  # fmt: skip
+    def render(_d: SiteData) -> bytes:
+        page = _cached(request, key, build)
+        return render_page(request.app.state.templates, template, page, json_url, section,
+                           crumbs(page))  # fmt: skip
+
+    return HTMLResponse(_memo(request, ("html", *key, json_url), render))
+
+
+def _crumbs(*items: dict[str, str]) -> Callable[[dict[str, Any]], Crumbs]:
+    return lambda page: [*HOME, *items, {"label": page["title"]}]
+
+
+# ---- home and outcomes ----------------------------------------------------------------
 
 
 @router.get("/index.json", tags=["pages"], summary="Home page figures")
-def home_json(request: Request) -> JSONResponse:
-    return _json(_cached(request, ("home",), pages.home))
+def home_json(request: Request) -> Response:
+    return _json(request, ("home",), pages.home)
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
 def home(request: Request) -> HTMLResponse:
-    return html_response(
-        request, "home.html", _cached(request, ("home",), pages.home), "/index.json", "/"
-    )
-
-
-# ---- outcomes --------------------------------------------------------------------------
+    return _html(request, ("home",), pages.home, "home.html", "/index.json", "/", lambda _p: [])
 
 
 @router.get("/outcomes.json", tags=["pages"], summary="Outcomes and their indicators")
-def outcomes_json(request: Request) -> JSONResponse:
-    return _json(_cached(request, ("outcomes",), pages.outcomes))
+def outcomes_json(request: Request) -> Response:
+    return _json(request, ("outcomes",), pages.outcomes)
 
 
 @router.get("/outcomes", response_class=HTMLResponse, include_in_schema=False)
 def outcomes(request: Request) -> HTMLResponse:
-    page = _cached(request, ("outcomes",), pages.outcomes)
-    return html_response(
-        request,
-        "outcomes.html",
-        page,
-        "/outcomes.json",
-        "/outcomes",
-        [*HOME, {"label": "Outcomes"}],
-    )
+    return _html(request, ("outcomes",), pages.outcomes, "outcomes.html", "/outcomes.json",
+                 "/outcomes", _crumbs())  # fmt: skip
 
 
 @router.get("/outcomes/{outcome_id}.json", tags=["pages"], summary="One outcome")
-def outcome_json(request: Request, outcome_id: str) -> JSONResponse:
-    return _json(_cached(request, ("outcome", outcome_id), lambda d: pages.outcome(d, outcome_id)))
+def outcome_json(request: Request, outcome_id: str) -> Response:
+    return _json(request, ("outcome", outcome_id), lambda d: pages.outcome(d, outcome_id))
 
 
 @router.get("/outcomes/{outcome_id}", response_class=HTMLResponse, include_in_schema=False)
 def outcome(request: Request, outcome_id: str) -> HTMLResponse:
-    page = _cached(request, ("outcome", outcome_id), lambda d: pages.outcome(d, outcome_id))
-    crumbs = [*HOME, {"url": "/outcomes", "label": "Outcomes"}, {"label": page["title"]}]
-    return html_response(
-        request, "outcome.html", page, f"/outcomes/{outcome_id}.json", "/outcomes", crumbs
-    )
+    return _html(request, ("outcome", outcome_id), lambda d: pages.outcome(d, outcome_id),
+                 "outcome.html", f"/outcomes/{outcome_id}.json", "/outcomes",
+                 _crumbs({"url": "/outcomes", "label": "Outcomes"}))  # fmt: skip
 
 
 # ---- indicators ------------------------------------------------------------------------
 
 Filter = Annotated[str, Query(max_length=100)]
-
-
-def _indicators(
-    request: Request, q: str, outcome: str, source: str, geography: str
-) -> dict[str, Any]:
-    key = ("indicators", q, outcome, source, geography)
-    return _cached(request, key, lambda d: pages.indicators(d, q, outcome, source, geography))
-
-
-@router.get("/indicators.json", tags=["pages"], summary="Search and filter indicators")
-def indicators_json(
-    request: Request,
-    q: Filter = "",
-    outcome: Filter = "",
-    source: Filter = "",
-    geography: Filter = "",
-) -> JSONResponse:
-    return _json(_indicators(request, q, outcome, source, geography))
-
-
-@router.get("/indicators", response_class=HTMLResponse, include_in_schema=False)
-def indicators(
-    request: Request,
-    q: Filter = "",
-    outcome: Filter = "",
-    source: Filter = "",
-    geography: Filter = "",
-) -> HTMLResponse:
-    page = _indicators(request, q, outcome, source, geography)
-    return html_response(
-        request,
-        "indicators.html",
-        page,
-        f"/indicators.json?{request.url.query}" if request.url.query else "/indicators.json",
-        "/indicators",
-        [*HOME, {"label": "Indicators"}],
-    )
-
-
 Opt = Annotated[str | None, Query(max_length=40)]
 
 
-def _indicator(
-    request: Request, indicator_id: str, area: str | None, area_type: str | None, period: str | None
-) -> dict[str, Any]:
+def _indicators_view(
+    q: str, outcome: str, source: str, geography: str
+) -> tuple[tuple[Any, ...], Builder]:
+    key = ("indicators", q, outcome, source, geography)
+    return key, lambda d: pages.indicators(d, q, outcome, source, geography)
+
+
+@router.get("/indicators.json", tags=["pages"], summary="Search and filter indicators")
+def indicators_json(request: Request, q: Filter = "", outcome: Filter = "", source: Filter = "",
+                    geography: Filter = "") -> Response:  # fmt: skip
+    key, build = _indicators_view(q, outcome, source, geography)
+    return _json(request, key, build)
+
+
+@router.get("/indicators", response_class=HTMLResponse, include_in_schema=False)
+def indicators(request: Request, q: Filter = "", outcome: Filter = "", source: Filter = "",
+               geography: Filter = "") -> HTMLResponse:  # fmt: skip
+    key, build = _indicators_view(q, outcome, source, geography)
+    query = f"?{request.url.query}" if request.url.query else ""
+    return _html(request, key, build, "indicators.html", f"/indicators.json{query}",
+                 "/indicators", _crumbs())  # fmt: skip
+
+
+def _indicator_view(indicator_id: str, area: str | None, area_type: str | None,
+                    period: str | None) -> tuple[tuple[Any, ...], Builder]:  # fmt: skip
     key = ("indicator", indicator_id, area, area_type, period)
-    return _cached(
-        request, key, lambda d: pages.indicator(d, indicator_id, area, area_type, period)
-    )
+    return key, lambda d: pages.indicator(d, indicator_id, area, area_type, period)
 
 
-@router.get(
-    "/indicators/{indicator_id}/data.{fmt}",
-    tags=["downloads"],
-    summary="Download exactly the figures an indicator page shows",
-)
-def indicator_download(
-    request: Request,
-    indicator_id: str,
-    fmt: Literal["csv", "xlsx", "json"],
-    area: Opt = None,
-    area_type: Opt = None,
-    period: Opt = None,
-) -> Response:
-    page = _indicator(request, indicator_id, area, area_type, period)
-    table = pages.download_rows(page)
-    parts = [
-        indicator_id,
-        page["area"]["code"],
-        page.get("area_type") or "",
-        page.get("period") or "",
-    ]
+@router.get("/indicators/{indicator_id}/data.{fmt}", tags=["downloads"],
+            summary="Download exactly the figures an indicator page shows")  # fmt: skip
+def indicator_download(request: Request, indicator_id: str, fmt: Literal["csv", "xlsx", "json"],
+                       area: Opt = None, area_type: Opt = None,
+                       period: Opt = None) -> Response:  # fmt: skip
+    key, build = _indicator_view(indicator_id, area, area_type, period)
+    page = _cached(request, key, build)
+    parts = [indicator_id, page["area"]["code"], page.get("area_type") or "",
+             page.get("period") or ""]  # fmt: skip
     name = "_".join(p.replace("/", "-") for p in parts if p)
     headers = {"Content-Disposition": f'attachment; filename="{name}.{fmt}"'}
-    if fmt == "csv":
-        body = table.to_csv(index=False, lineterminator="\n").encode("utf-8")
-        return Response(body, media_type="text/csv; charset=utf-8", headers=headers)
-    if fmt == "xlsx":
-        return Response(_xlsx(table, page), headers=headers, media_type=XLSX_TYPE)
-    records = json_safe(table.astype(object).where(table.notna(), None).to_dict(orient="records"))
-    return JSONResponse(
-        {"indicator": indicator_id, "licence": page["licence"], "rows": records}, headers=headers
+    body: bytes = _memo(
+        request,
+        ("download", fmt, *key),
+        lambda _d: _download_body(pages.download_rows(page), page, fmt),
     )
+    media = {"csv": "text/csv; charset=utf-8", "xlsx": XLSX_TYPE, "json": "application/json"}
+    return Response(body, media_type=media[fmt], headers=headers)
 
 
-def _xlsx(table: pd.DataFrame, page: dict[str, Any]) -> bytes:
-    buf = io.BytesIO()
-    with pd.ExcelWriter(buf, engine="openpyxl") as writer:
-        table.to_excel(writer, sheet_name="data", index=False)
-        notes = pd.DataFrame(
-            {
-                "note": [
-                    page["indicator"]["title"],
-                    page["indicator"]["definition"],
-                    "Suppressed values are empty.",
-                    page["licence"],
-                ]
-            }
-        )
-        notes.to_excel(writer, sheet_name="notes", index=False)
-    return buf.getvalue()
+def _download_body(table: pd.DataFrame, page: dict[str, Any], fmt: str) -> bytes:
+    if fmt == "csv":
+        return table.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    if fmt == "xlsx":
+        buf = io.BytesIO()
+        with pd.ExcelWriter(buf, engine="openpyxl") as writer:
+            table.to_excel(writer, sheet_name="data", index=False)
+            notes = [page["indicator"]["title"], page["indicator"]["definition"],
+                     "Suppressed values are empty.", page["licence"]]  # fmt: skip
+            pd.DataFrame({"note": notes}).to_excel(writer, sheet_name="notes", index=False)
+        return buf.getvalue()
+    records = json_safe(table.astype(object).where(table.notna(), None).to_dict(orient="records"))
+    payload = {"indicator": page["indicator"]["id"], "licence": page["licence"], "rows": records}
+    return json.dumps(payload, ensure_ascii=False).encode("utf-8")
 
 
 @router.get("/indicators/{indicator_id}.json", tags=["pages"], summary="One indicator")
-def indicator_json(
-    request: Request, indicator_id: str, area: Opt = None, area_type: Opt = None, period: Opt = None
-) -> JSONResponse:
-    return _json(_indicator(request, indicator_id, area, area_type, period))
+def indicator_json(request: Request, indicator_id: str, area: Opt = None, area_type: Opt = None,
+                   period: Opt = None) -> Response:  # fmt: skip
+    key, build = _indicator_view(indicator_id, area, area_type, period)
+    return _json(request, key, build)
 
 
 @router.get("/indicators/{indicator_id}", response_class=HTMLResponse, include_in_schema=False)
-def indicator(
-    request: Request, indicator_id: str, area: Opt = None, area_type: Opt = None, period: Opt = None
-) -> HTMLResponse:
-    page = _indicator(request, indicator_id, area, area_type, period)
+def indicator(request: Request, indicator_id: str, area: Opt = None, area_type: Opt = None,
+              period: Opt = None) -> HTMLResponse:  # fmt: skip
+    key, build = _indicator_view(indicator_id, area, area_type, period)
     query = f"?{request.url.query}" if request.url.query else ""
-    crumbs = [*HOME, {"url": "/indicators", "label": "Indicators"}, {"label": page["title"]}]
-    return html_response(
-        request,
-        "indicator.html",
-        page,
-        f"/indicators/{indicator_id}.json{query}",
-        "/indicators",
-        crumbs,
-    )
+    return _html(request, key, build, "indicator.html", f"/indicators/{indicator_id}.json{query}",
+                 "/indicators", _crumbs({"url": "/indicators", "label": "Indicators"}))  # fmt: skip
 
 
 # ---- areas and methodology -------------------------------------------------------------
 
 
 @router.get("/areas.json", tags=["pages"], summary="Every area by type")
-def areas_json(request: Request) -> JSONResponse:
-    return _json(_cached(request, ("areas",), pages_areas.areas))
+def areas_json(request: Request) -> Response:
+    return _json(request, ("areas",), pages_areas.areas)
 
 
 @router.get("/areas", response_class=HTMLResponse, include_in_schema=False)
 def areas(request: Request) -> HTMLResponse:
-    page = _cached(request, ("areas",), pages_areas.areas)
-    return html_response(
-        request, "areas.html", page, "/areas.json", "/areas", [*HOME, {"label": "Areas"}]
-    )
+    return _html(request, ("areas",), pages_areas.areas, "areas.html", "/areas.json", "/areas",
+                 _crumbs())  # fmt: skip
 
 
 @router.get("/areas/{code}.json", tags=["pages"], summary="An area profile")
-def area_json(request: Request, code: str) -> JSONResponse:
-    return _json(_cached(request, ("area", code), lambda d: pages_areas.area(d, code)))
+def area_json(request: Request, code: str) -> Response:
+    return _json(request, ("area", code), lambda d: pages_areas.area(d, code))
 
 
 @router.get("/areas/{code}", response_class=HTMLResponse, include_in_schema=False)
 def area(request: Request, code: str) -> HTMLResponse:
-    page = _cached(request, ("area", code), lambda d: pages_areas.area(d, code))
-    crumbs = [*HOME, {"url": "/areas", "label": "Areas"}, {"label": page["title"]}]
-    return html_response(request, "area.html", page, f"/areas/{code}.json", "/areas", crumbs)
+    return _html(
+        request,
+        ("area", code),
+        lambda d: pages_areas.area(d, code),
+        "area.html",
+        f"/areas/{code}.json",
+        "/areas",
+        _crumbs({"url": "/areas", "label": "Areas"}),
+    )
 
 
 @router.get("/methodology.json", tags=["pages"], summary="Methods and definitions")
-def methodology_json(request: Request) -> JSONResponse:
-    return _json(_cached(request, ("methodology",), pages_areas.methodology))
+def methodology_json(request: Request) -> Response:
+    return _json(request, ("methodology",), pages_areas.methodology)
 
 
 @router.get("/methodology", response_class=HTMLResponse, include_in_schema=False)
 def methodology(request: Request) -> HTMLResponse:
-    page = _cached(request, ("methodology",), pages_areas.methodology)
-    return html_response(
-        request,
-        "methodology.html",
-        page,
-        "/methodology.json",
-        "/methodology",
-        [*HOME, {"label": "Methodology"}],
-    )
+    return _html(request, ("methodology",), pages_areas.methodology, "methodology.html",
+                 "/methodology.json", "/methodology", _crumbs())  # fmt: skip
 
 
 @router.get("/api/docs", response_class=HTMLResponse, include_in_schema=False)
 def api_docs(request: Request) -> HTMLResponse:
-    response: HTMLResponse = request.app.state.templates.TemplateResponse(
-        request, "api_docs.html", {}
-    )
-    return response
+    return HTMLResponse(request.app.state.templates.get_template("api_docs.html").render())

@@ -9,8 +9,18 @@ function renderCharts() {
     const source = document.getElementById(el.dataset.chartSpec);
     if (!source) continue;
     const spec = JSON.parse(source.textContent);
+    const figureId = el.dataset.chartSpec.replace(/-spec$/, "");
     embed(el, spec, { actions: false, renderer: "svg", ast: true, expr: expressionInterpreter })
-      .then(() => el.classList.add("mm-chart--rendered"))
+      .then(() => {
+        // One accessible image named by the figure's caption and summary; the data table
+        // beside it carries every figure.
+        const svg = el.querySelector("svg");
+        if (svg) {
+          svg.setAttribute("role", "img");
+          svg.setAttribute("aria-labelledby", `${figureId}-caption ${figureId}-summary`);
+        }
+        el.classList.add("mm-chart--rendered");
+      })
       .catch((err) => {
         el.textContent = "The chart could not be drawn; the table has the same figures.";
         console.error(err);

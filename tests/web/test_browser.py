@@ -1,0 +1,193 @@
+"""The site in a real headless Chromium: accessibility (axe-core), keyboard journeys, no
+Content-Security-Policy violations, and the screenshots in docs/."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.support.ui import WebDriverWait
+
+from missionmonitor.web.app import create_app
+from tests.web.conftest import ROOT, site_settings
+
+AXE = ROOT / "node_modules/axe-core/axe.min.js"
+SHOTS = ROOT / "docs/screenshots"
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+PAGE_TYPES = {
+    "home": "/",
+    "outcomes": "/outcomes",
+    "outcome": "/outcomes/2",
+    "indicators": "/indicators?q=death",
+    "indicator-comparison-funnel": "/indicators/drd_rate_per_1000_5yr?area_type=council",
+    "indicator-series-break": "/indicators/ost_people",
+    "indicator-quarterly": "/indicators/suspected_drug_deaths",
+    "areas": "/areas",
+    "area-council": "/areas/S12000049",
+    "area-scotland": "/areas/S92000003",
+    "methodology": "/methodology",
+    "not-found": "/no-such-page",
+}
+
+
+@pytest.fixture(scope="module")
+def server(built_store_path: Path) -> Iterator[str]:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    app = create_app(site_settings(built_store_path))
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not srv.started:
+        assert time.monotonic() < deadline, "the test server did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[WebDriver]:
+    chromium, driver_path = shutil.which("chromium"), shutil.which("chromedriver")
+    assert chromium and driver_path, "install Debian's chromium and chromium-driver (make browser)"
+    opts = Options()
+    opts.binary_location = chromium
+    args = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--no-first-run", "--window-size=1280,1600")  # fmt: skip
+    for arg in args:
+        opts.add_argument(arg)
+    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(driver_path), options=opts)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def visit(browser: WebDriver, url: str) -> None:
+    """Load a page and wait until every chart on it has been drawn."""
+    browser.get(url)
+    WebDriverWait(browser, 20).until(
+        lambda b: b.execute_script(
+            "return document.readyState === 'complete' && "
+            "[...document.querySelectorAll('.mm-chart')]"
+            ".every(c => c.classList.contains('mm-chart--rendered') && c.querySelector('svg'))"
+        )
+    )
+
+
+def console_problems(browser: WebDriver) -> list[str]:
+    return [e["message"] for e in browser.get_log("browser")
+            if e["level"] == "SEVERE" or "Content Security Policy" in e["message"]]  # fmt: skip
+
+
+def run_axe(browser: WebDriver) -> list[dict[str, object]]:
+    browser.execute_script(AXE.read_text(encoding="utf-8"))
+    script = (
+        "const done = arguments[arguments.length - 1];"
+        f"axe.run(document, {{runOnly: {{type: 'tag', values: {json.dumps(WCAG)}}}}})"
+        ".then(r => done(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
+        " nodes: v.nodes.slice(0, 5).map(n => n.target.join(' '))}))));"
+    )
+    browser.set_script_timeout(60)
+    return browser.execute_async_script(script)
+
+
+@pytest.mark.parametrize("name", list(PAGE_TYPES))
+def test_no_accessibility_violations_and_no_console_errors(server, browser, name):
+    browser.get_log("browser")  # discard earlier pages' messages
+    visit(browser, server + PAGE_TYPES[name])
+    violations = run_axe(browser)
+    assert violations == [], json.dumps(violations, indent=2)
+    problems = [m for m in console_problems(browser) if "404" not in m or name != "not-found"]
+    assert problems == []
+
+
+def test_charts_are_drawn_as_labelled_svg(server, browser):
+    visit(browser, server + "/indicators/drd_rate_per_1000_5yr")
+    charts = browser.find_elements(By.CSS_SELECTOR, ".mm-chart svg")
+    assert len(charts) == 3  # trend, comparison, funnel
+    for svg in charts:
+        assert svg.get_attribute("role") == "img"
+        caption_id, summary_id = svg.get_attribute("aria-labelledby").split()
+        assert browser.find_element(By.ID, caption_id).tag_name == "figcaption"
+        assert browser.find_element(By.ID, summary_id).text
+
+
+def test_skip_link_is_first_and_moves_focus_to_main(server, browser):
+    visit(browser, server + "/")
+    browser.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
+    active = browser.switch_to.active_element
+    assert active.text == "Skip to main content"
+    active.send_keys(Keys.ENTER)
+    assert browser.switch_to.active_element.get_attribute("id") == "main-content"
+
+
+def _tab_to(browser: WebDriver, match, limit: int = 60):
+    body = browser.find_element(By.TAG_NAME, "body")
+    body.send_keys(Keys.TAB)
+    for _ in range(limit):
+        active = browser.switch_to.active_element
+        if match(active):
+            return active
+        active.send_keys(Keys.TAB)
+    raise AssertionError("could not reach the element by keyboard")
+
+
+def test_keyboard_journey_search_then_open_an_indicator_then_compare(server, browser):
+    visit(browser, server + "/")
+    link = _tab_to(browser, lambda e: e.tag_name == "a" and e.text == "Indicators")
+    link.send_keys(Keys.ENTER)
+    WebDriverWait(browser, 10).until(lambda b: b.current_url.endswith("/indicators"))
+    search = _tab_to(browser, lambda e: e.get_attribute("id") == "q")
+    search.send_keys("per 1,000")
+    search.send_keys(Keys.ENTER)
+    WebDriverWait(browser, 10).until(lambda b: "q=per" in b.current_url)
+    result = _tab_to(browser, lambda e: e.tag_name == "a" and "per 1,000" in e.text)
+    result.send_keys(Keys.ENTER)
+    WebDriverWait(browser, 10).until(lambda b: "/indicators/drd_rate_per_1000_5yr" in b.current_url)
+    area = _tab_to(browser, lambda e: e.get_attribute("id") == "area")
+    area.send_keys("NHS Greater")
+    show = _tab_to(browser, lambda e: e.tag_name == "button" and e.text == "Show")
+    show.send_keys(Keys.ENTER)
+    WebDriverWait(browser, 10).until(lambda b: "area=S08000031" in b.current_url)
+    assert "NHS Greater Glasgow and Clyde" in browser.find_element(By.ID, "trend-caption").text
+
+
+def test_pages_work_without_javascript(server, browser):
+    browser.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": True})
+    try:
+        browser.get(server + "/indicators/drd_deaths")
+        table = browser.find_element(By.ID, "trend-table")
+        assert "1,017" in table.text
+        fallback = browser.find_element(By.CSS_SELECTOR, ".mm-chart__fallback")
+        assert fallback.is_displayed()
+    finally:
+        browser.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": False})
+
+
+@pytest.mark.parametrize(("name", "path"), [
+    ("home", "/"), ("indicator", "/indicators/drd_rate_per_1000_5yr"),
+    ("area", "/areas/S12000049"),
+])  # fmt: skip
+def test_screenshots_for_the_docs(server, browser, name, path):
+    visit(browser, server + path)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    out = SHOTS / f"{name}.png"
+    assert browser.save_screenshot(str(out))
+    assert out.stat().st_size > 20_000
