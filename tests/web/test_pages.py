@@ -201,3 +201,12 @@ def test_snapshot_reloads_when_the_store_changes(store_copy):
     assert source.get() is first
     os.utime(store_copy, (first.version + 10, first.version + 10))
     assert source.get() is not first
+
+
+def test_every_indicator_for_every_area_it_covers(client, store):
+    pairs = store.query("SELECT DISTINCT indicator_id, area_code FROM indicator_results")
+    assert {i for i, _ in pairs} == set(INDICATORS)
+    for indicator, area in pairs:
+        response = client.get(f"/indicators/{indicator}.json?area={area}")
+        assert response.status_code == 200, (indicator, area)
+        assert response.json()["area"]["code"] == area

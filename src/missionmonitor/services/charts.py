@@ -23,7 +23,9 @@ SIGNIFICANCE_COLOURS = {
 
 
 def _spec(chart: alt.TopLevelMixin, description: str) -> dict[str, Any]:
-    spec: dict[str, Any] = chart.properties(description=description).to_dict()
+    # Schema validation costs most of a page's build time; the test suite validates every
+    # kind of chart against the Vega-Lite schema instead (tests/services/test_charts.py).
+    spec: dict[str, Any] = chart.properties(description=description).to_dict(validate=False)
     spec["config"] = {"font": "Roboto, Helvetica, Arial, sans-serif",
                       "view": {"stroke": None}, "axis": {"labelFontSize": 12}}  # fmt: skip
     return spec

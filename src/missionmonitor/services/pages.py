@@ -17,6 +17,7 @@ from scipy.stats import chi2
 from missionmonitor.data import ATTRIBUTION
 from missionmonitor.errors import NotFoundError
 from missionmonitor.indicators.catalogue import Indicator
+from missionmonitor.indicators.commitments import load_commitments
 from missionmonitor.refdata.geography import AREA_TYPES, SCOTLAND
 from missionmonitor.services import charts
 from missionmonitor.services.results import display_percent, display_value
@@ -24,9 +25,6 @@ from missionmonitor.services.site_data import SiteData
 
 SIGNIFICANCE = {"higher": "Higher than Scotland", "lower": "Lower than Scotland",
                 "no_difference": "No significant difference"}  # fmt: skip
-#: National commitments shown beside the figures they concern (value, label, source).
-REHAB_TARGET = (1000, "1,000 publicly funded placements a year by 2026",
-                "Scottish Government, National Mission on Drugs")  # fmt: skip
 
 
 def _num(v: Any) -> float | None:
@@ -118,8 +116,13 @@ def home(data: SiteData) -> dict[str, Any]:
     def latest(ind_id: str) -> dict[str, Any] | None:
         return _summary(cat[ind_id], data)["latest"] if ind_id in cat else None
 
-    target = data.targets.set_index("measure")["value"].to_dict()
-    ost_target = target.get("ost_target_min_people_in_community_ost")
+    published = data.targets.set_index("measure")["value"].to_dict()
+    commitments = {
+        c.indicator: (c.value if c.value is not None else published.get(c.measure), c)
+        for c in load_commitments()
+    }
+    ost_target, _ = commitments.get("ost_people", (None, None))
+    rehab_target, rehab_commitment = commitments.get("rr_placements", (None, None))
     deaths = _results(data, "drd_deaths")
     deaths = deaths[deaths["area_code"] == SCOTLAND]
     drd, ost = latest("drd_deaths"), latest("ost_people")
@@ -138,10 +141,10 @@ def home(data: SiteData) -> dict[str, Any]:
             f"target of at least {display_value(ost_target, 0)} by 1 April 2024 "
             f"({display_value(ost['value'] / ost_target * 100, 0)}% of the target)."
         )
-    if rehab:
+    if rehab and rehab_commitment:
         rehab_text = (
             f"{rehab['display']} placements approved in {rehab['period']}; the "
-            f"commitment is {REHAB_TARGET[1]} ({REHAB_TARGET[2]})."
+            f"commitment is {rehab_commitment.label} ({rehab_commitment.source})."
         )
     if mat:
         mat_text = (
@@ -156,7 +159,7 @@ def home(data: SiteData) -> dict[str, Any]:
          "balancing": "Read alongside the balancing indicators (access, retention, "
                       "availability, completeness): not yet available in the published data."},
         {"indicator": "rr_placements", "title": "Residential rehabilitation placements",
-         "latest": rehab, "target": REHAB_TARGET[0], "text": rehab_text},
+         "latest": rehab, "target": rehab_target, "text": rehab_text},
         {"indicator": "mat_standards_implemented_pct", "title": "MAT standards 1-5",
          "latest": mat, "text": mat_text, "suffix": "%"},
         {"indicator": "suspected_drug_deaths", "title": "Suspected drug deaths (provisional)",

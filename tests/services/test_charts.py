@@ -1,0 +1,44 @@
+"""Every kind of chart the site draws is a valid Vega-Lite specification."""
+
+from __future__ import annotations
+
+import altair as alt
+import pytest
+
+from missionmonitor.services import pages, pages_areas
+from missionmonitor.services.site_data import SiteData
+
+
+@pytest.fixture(scope="module")
+def data(built_store_path):
+    return SiteData.read(built_store_path)
+
+
+def _charts(page: dict) -> list[dict]:
+    found = []
+    for value in page.values():
+        if isinstance(value, dict):
+            if value.get("spec"):
+                found.append(value["spec"])
+            found += _charts(value)
+    return found
+
+
+def test_every_chart_kind_validates_against_the_schema(data):
+    specs = (
+        _charts(pages.home(data))
+        + _charts(pages.indicator(data, "drd_rate_per_1000_5yr", area_type="council"))
+        + _charts(pages.indicator(data, "ost_people"))
+        + _charts(pages_areas.area(data, "S12000049"))
+    )
+    assert len(specs) == 6  # home trend; trend, comparison, funnel; OST trend; spine
+    for spec in specs:
+        alt.Chart.from_dict(spec, validate=True)  # raises on an invalid spec
+        assert spec["description"]
+
+
+def test_series_break_is_marked_on_the_trend(data):
+    spec = pages.indicator(data, "ost_people")["trend"]["spec"]
+    marks = [layer["mark"] for layer in spec["layer"]]
+    rules = [m for m in marks if isinstance(m, dict) and m.get("type") == "rule"]
+    assert rules, "expected a rule layer at the series break"
