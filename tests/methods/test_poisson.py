@@ -120,3 +120,20 @@ def test_relative_width_narrows_as_counts_grow(o):
     r = crude_rate([o, 4 * o], [1e7, 4e7])
     width = (r.upper - r.lower) / r.value
     assert width[1] < width[0]
+
+
+def test_count_change_test():
+    from scipy.stats import binomtest
+
+    from missionmonitor.methods.poisson import count_change_p_value
+
+    # 2023 vs 2022 drug deaths: the 12% rise is unlikely to be chance.
+    p = count_change_p_value(1172, 1051)
+    assert p == pytest.approx(binomtest(1172, 2223, 0.5).pvalue)
+    assert p < 0.05
+    # 2021 vs 2020 (1,330 vs 1,339) is not a significant change.
+    assert count_change_p_value(1330, 1339) > 0.5
+    assert count_change_p_value(0, 0) == 1.0
+    assert count_change_p_value(10, 10) == pytest.approx(1.0)
+    with pytest.raises(MethodInputError):
+        count_change_p_value(-1, 3)
