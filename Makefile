@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 BUNDLE := build/web/charts.js
 
-.PHONY: run test setup lint typecheck unit bench browser clean
+.PHONY: run test setup system lint typecheck unit bench browser clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,12 +24,24 @@ $(BUNDLE): $(NODE_STAMP) src/missionmonitor/web/assets/charts.js
 	node_modules/.bin/esbuild src/missionmonitor/web/assets/charts.js --bundle --minify \
 		--format=iife --target=es2020 --log-level=warning --outfile=$(BUNDLE)
 
-setup: $(STAMP) $(BUNDLE)
+# Debian packages: Pango and fonts for PDF reports (WeasyPrint); for the tests, Chromium with
+# its driver for the browser tests and poppler-utils to read PDFs back.
+RUN_DEBS := libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation
+TEST_DEBS := chromium chromium-driver poppler-utils
 
-# Debian's Chromium and ChromeDriver drive the browser tests.
+define ensure_debs
+	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then echo "Installing Debian packages:$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
+endef
+
+system:
+	$(call ensure_debs,$(RUN_DEBS))
+
+setup: system $(STAMP) $(BUNDLE)
+
 browser:
-	@command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 || \
-		( apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver )
+	$(call ensure_debs,$(TEST_DEBS))
 
 run: setup
 	$(BIN)/missionmonitor init
@@ -51,6 +63,7 @@ test: lint typecheck unit
 bench: setup
 	$(BIN)/python benchmarks/compute.py
 	$(BIN)/python benchmarks/web.py
+	$(BIN)/python benchmarks/reports.py
 
 clean:
 	rm -rf $(VENV) var build node_modules

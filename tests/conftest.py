@@ -7,10 +7,21 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 
 from missionmonitor.refdata.geography import Geography
 from missionmonitor.services.build import build_store
+from missionmonitor.settings import Settings
 from missionmonitor.store import Store
+from missionmonitor.web.app import create_app
+
+ROOT = Path(__file__).parents[1]
+
+
+def site_settings(store: Path) -> Settings:
+    """Settings for a site over ``store`` using this checkout's installed front-end assets."""
+    return Settings(store_path=store, node_modules=ROOT / "node_modules",
+                    assets_build=ROOT / "build/web")  # fmt: skip
 
 
 @pytest.fixture(scope="session")
@@ -37,3 +48,8 @@ def store(built_store_path: Path) -> Iterator[Store]:
 @pytest.fixture(scope="session")
 def geo() -> Geography:
     return Geography.shipped()
+
+
+@pytest.fixture(scope="session")
+def client(built_store_path: Path) -> TestClient:
+    return TestClient(create_app(site_settings(built_store_path)))

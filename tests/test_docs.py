@@ -9,7 +9,8 @@ from missionmonitor.indicators.catalogue import load_catalogue
 DOCS = Path(__file__).parents[1] / "docs"
 COMMANDS = [
     "init", "serve", "summary", "load", "compute", "export", "indicators list", "indicators show",
-    "areas list", "areas show", "datasets list", "datasets show",
+    "areas list", "areas show", "datasets list", "datasets show", "report annual",
+    "report adp", "report mat",
 ]  # fmt: skip
 
 

@@ -22,7 +22,7 @@ from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import WebDriverWait
 
 from missionmonitor.web.app import create_app
-from tests.web.conftest import ROOT, site_settings
+from tests.conftest import ROOT, site_settings
 
 AXE = ROOT / "node_modules/axe-core/axe.min.js"
 SHOTS = ROOT / "docs/screenshots"

@@ -150,7 +150,7 @@ def test_server_error_page_hides_details(built_store_path, monkeypatch):
 
     from missionmonitor.services import pages
     from missionmonitor.web.app import create_app
-    from tests.web.conftest import site_settings
+    from tests.conftest import site_settings
 
     def boom(data):
         raise RuntimeError("secret internals")

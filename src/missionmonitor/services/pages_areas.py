@@ -160,3 +160,25 @@ def methodology(data: SiteData) -> dict[str, Any]:
 
 def area_not_found(code: str) -> NotFoundError:
     return NotFoundError(f"no area with code {code!r}")
+
+
+def reports(data: SiteData) -> dict[str, Any]:
+    """The generated reports a visitor can download."""
+    from missionmonitor.periods import parse_period
+
+    deaths = data.results[(data.results["indicator_id"] == "drd_deaths")]
+    years = sorted({int(p) for p in deaths["period"]})[-5:]
+    annual = [f"{y}/{(y + 1) % 100:02d}" for y in reversed(years)]
+    mat = data.results[data.results["indicator_id"] == "mat_standards_implemented_pct"]
+    mat_years = sorted({parse_period(p).start.year for p in mat["period"]}, reverse=True)
+
+    def links(path: str) -> dict[str, str]:
+        return {"html": f"{path}.html", "pdf": f"{path}.pdf"}
+
+    return _page(
+        "Reports",
+        annual=[{"period": p, **links(f"/reports/annual/{p.replace('/', '-')}")} for p in annual],
+        adp=[{"code": a.code, "name": a.name, **links(f"/reports/adp/{a.code}")}
+             for a in data.geo.of_type("adp")],
+        mat=[{"year": y, **links(f"/reports/mat/{y}")} for y in mat_years],
+    )  # fmt: skip

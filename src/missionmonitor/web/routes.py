@@ -11,6 +11,8 @@ import pandas as pd
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from missionmonitor.reports import builder as report_builder
+from missionmonitor.reports.render import render
 from missionmonitor.services import pages, pages_areas
 from missionmonitor.services.site_data import SiteData
 from missionmonitor.web.app import json_safe, render_page
@@ -234,6 +236,50 @@ def methodology_json(request: Request) -> Response:
 def methodology(request: Request) -> HTMLResponse:
     return _html(request, ("methodology",), pages_areas.methodology, "methodology.html",
                  "/methodology.json", "/methodology", _crumbs())  # fmt: skip
+
+
+# ---- reports ---------------------------------------------------------------------------
+
+ReportFmt = Literal["html", "pdf"]
+
+
+@router.get("/reports.json", tags=["pages"], summary="Generated reports")
+def reports_json(request: Request) -> Response:
+    return _json(request, ("reports",), pages_areas.reports)
+
+
+@router.get("/reports", response_class=HTMLResponse, include_in_schema=False)
+def reports(request: Request) -> HTMLResponse:
+    return _html(request, ("reports",), pages_areas.reports, "reports.html", "/reports.json",
+                 "/reports", _crumbs())  # fmt: skip
+
+
+def _report(request: Request, key: tuple[Any, ...], make: Builder, fmt: ReportFmt,
+            name: str) -> Response:  # fmt: skip
+    """A generated report, rendered once per store version."""
+    body: bytes = _memo(request, ("report", *key, fmt), lambda d: render(make(d), fmt))
+    media = "application/pdf" if fmt == "pdf" else "text/html; charset=utf-8"
+    headers = {"Content-Disposition": f'attachment; filename="{name}.{fmt}"'}
+    return Response(body, media_type=media, headers=headers)
+
+
+@router.get("/reports/annual/{period}.{fmt}", tags=["reports"], summary="Annual report")
+def annual_report(request: Request, period: str, fmt: ReportFmt) -> Response:
+    fy = period.replace("-", "/")
+    return _report(request, ("annual", fy), lambda d: report_builder.annual(d, fy), fmt,
+                   f"annual-monitoring-report-{period}")  # fmt: skip
+
+
+@router.get("/reports/adp/{code}.{fmt}", tags=["reports"], summary="ADP profile report")
+def adp_report(request: Request, code: str, fmt: ReportFmt) -> Response:
+    return _report(request, ("adp", code), lambda d: report_builder.adp(d, code), fmt,
+                   f"adp-profile-{code}")  # fmt: skip
+
+
+@router.get("/reports/mat/{year}.{fmt}", tags=["reports"], summary="MAT benchmarking report")
+def mat_report(request: Request, year: int, fmt: ReportFmt) -> Response:
+    return _report(request, ("mat", year), lambda d: report_builder.mat(d, year), fmt,
+                   f"mat-benchmarking-report-{year}")  # fmt: skip
 
 
 @router.get("/api/docs", response_class=HTMLResponse, include_in_schema=False)

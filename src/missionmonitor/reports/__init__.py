@@ -1,0 +1,1 @@
+"""Generated reports: annual monitoring report, ADP profile, MAT benchmarking report."""

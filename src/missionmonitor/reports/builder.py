@@ -1,0 +1,421 @@
+"""Report contents built from the results table: sections, sentences, charts and notes.
+
+Period rule: a report for ``2023/24`` shows, for each indicator, its latest period that
+ends by the end of that year (31 March 2024). A point-in-time assessment dated in the month
+after the year ends (e.g. MAT standards, April 2024) describes the year's end position.
+Where an indicator's latest period is older than the report year, the report says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+
+from missionmonitor.data import ATTRIBUTION
+from missionmonitor.errors import NotFoundError
+from missionmonitor.indicators.catalogue import Indicator
+from missionmonitor.methods.poisson import count_change_p_value
+from missionmonitor.periods import parse_period
+from missionmonitor.refdata.geography import SCOTLAND
+from missionmonitor.reports.facts import Facts
+from missionmonitor.services import charts
+from missionmonitor.services.pages import _row
+from missionmonitor.services.site_data import SiteData
+
+#: What the platform cannot yet report, said plainly in every report that would show it.
+NOT_YET = {
+    "balancing": "Balancing indicators for the treatment target (access within three weeks, "
+    "retention, availability of services, identifier completeness) are not yet "
+    "available: they need record-level prescribing and referral data.",
+    "ost_areas": "People in opioid substitution therapy by Integration Authority or ADP, and "
+    "the apportioned local targets, are not yet available.",
+    "mat_adp": "MAT standards grades for each ADP and standard are not yet held; only "
+    "Scotland-level results are published in the data held.",
+    "surveillance": "Early-warning alerts, prevalence estimates and trend (interrupted time "
+    "series) analysis are not yet available.",
+    "returns": "ADP annual survey returns and quality-of-life measures are not yet collected "
+    "through the platform.",
+}
+
+
+#: Indicators whose sentences open the annual report.
+SUMMARY = ("drd_deaths", "ost_people", "rr_placements", "mat_standards_implemented_pct")
+
+
+def _results(data: SiteData, indicator_id: str, area: str) -> pd.DataFrame:
+    r = data.results
+    return r[(r["indicator_id"] == indicator_id) & (r["area_code"] == area)].sort_values(
+        "period_start"
+    )
+
+
+def _pick(rows: pd.DataFrame, end: dt.date) -> pd.Series | None:
+    """The latest row whose period ends by ``end`` (point-in-time: dated within a month)."""
+    ok = []
+    for _, r in rows.iterrows():
+        p = parse_period(r["period"])
+        limit = end + dt.timedelta(days=31) if p.type == "month" else end
+        if p.end <= limit:
+            ok.append(r)
+    return ok[-1] if ok else None
+
+
+def _change_sentence(
+    ind: Indicator, row: dict[str, Any], prev: pd.Series | None, facts: Facts
+) -> str:
+    if row["comparable_with_previous"] is False:
+        return (
+            f" It cannot be compared with the previous period because the definition "
+            f"changed ({row['note']})"
+        )
+    if row["change_vs_previous"] is None or prev is None:
+        return ""
+    change = row["change_vs_previous"]
+    if change == 0:
+        return f" This is unchanged from {prev['period']}."
+    if ind.method.value_is_count:
+        word = "more" if change > 0 else "fewer"
+    else:
+        word = "higher" if change > 0 else "lower"
+    amount = facts.show(row, "change_vs_previous", ind.decimals, absolute=True)
+    if ind.unit.startswith("percent"):
+        # A change in a percentage is in percentage points; a relative change would mislead.
+        text = f" This is {amount} percentage points {word} than in {prev['period']}"
+    else:
+        relative = facts.show(row, "change_pct_vs_previous", 0, absolute=True, percent=True)
+        text = f" This is {amount} ({relative}) {word} than in {prev['period']}"
+    if ind.method.kind == "rolling_average":
+        text += "; consecutive windows share four years, so no test is made on the change"
+    elif ind.method.value_is_count and row["value"] is not None and prev["value"] == prev["value"]:
+        p = count_change_p_value(int(row["value"]), int(prev["value"]))
+        shown = facts.note(
+            ind.id,
+            row["area_code"],
+            row["period"],
+            "p_value",
+            p,
+            "< 0.001" if p < 0.001 else f"{p:.3f}",
+        )
+        verdict = (
+            "a statistically significant change"
+            if p < 0.05
+            else ("not a statistically significant change")
+        )
+        text += f"; {verdict} (exact test for two counts, p {'' if p < 0.001 else '= '}{shown})"
+    elif row["lci"] is not None and prev["lci"] == prev["lci"]:
+        apart = row["lci"] > prev["uci"] or row["uci"] < prev["lci"]
+        text += (
+            "; the difference is statistically significant (the 95% intervals do not overlap)"
+            if apart
+            else "; the 95% intervals overlap, so the difference is not statistically significant"
+        )
+    else:
+        text += "; no interval is available to test the change"
+    return text + "."
+
+
+def indicator_block(
+    data: SiteData, ind: Indicator, area: str, end: dt.date, label: str, facts: Facts
+) -> dict[str, Any] | None:
+    rows = _results(data, ind.id, area)
+    picked = _pick(rows, end)
+    if picked is None:
+        return None
+    row = {**_row(ind, picked, data), "indicator_id": ind.id}
+    prev_label = parse_period(row["period"]).previous()
+    prev_rows = rows[rows["period"] == prev_label]
+    prev = prev_rows.iloc[0] if not prev_rows.empty else None
+    name = data.geo.area(area).name
+    footnotes = []
+    if row["suppressed"]:
+        sentence = (
+            f"The figure for {name} in {row['period']} is suppressed to protect confidentiality."
+        )
+    else:
+        value = facts.show(row, "value", ind.decimals)
+        interval = ""
+        if row["lci"] is not None and ind.method.kind == "rolling_average":
+            interval = (
+                f" (likely range {facts.show(row, 'lci', ind.decimals)} to "
+                f"{facts.show(row, 'uci', ind.decimals)})"
+            )
+        elif row["lci"] is not None:
+            interval = (
+                f" (95% interval {facts.show(row, 'lci', ind.decimals)} to "
+                f"{facts.show(row, 'uci', ind.decimals)})"
+            )
+        sentence = (
+            f"{ind.title} in {name}, {row['period']}: {value} {ind.unit}{interval}."
+            + _change_sentence(ind, row, prev, facts)
+        )
+    if row["status"] == "provisional":
+        footnotes.append(f"{ind.title}: provisional figures, which may be revised.")
+    if parse_period(row["period"]).end < end - dt.timedelta(days=366):
+        footnotes.append(
+            f"{ind.title}: {row['period']} is the latest period held, earlier than {label}."
+        )
+    breaks = [v for v in ind.definition_versions if not v.comparable_with_previous]
+    for v in breaks:
+        footnotes.append(
+            f"{ind.title}: series break at {v.effective_from} — {(v.break_reason or '').strip()}"
+        )
+    shown = rows[rows["period_start"] <= picked["period_start"]]
+    trend = shown[["period", "value", "lci", "uci"]]
+    spec = charts.trend_chart(trend, ind.title, ind.unit, [v.effective_from for v in breaks])
+    recent = [_row(ind, r, data) for _, r in shown.tail(5).iterrows()]
+    return {
+        "id": ind.id,
+        "title": ind.title,
+        "unit": ind.unit,
+        "sentence": sentence,
+        "footnotes": footnotes,
+        "row": row,
+        "recent": recent,
+        "vintage": row["vintage"],
+        "chart": {
+            "id": f"chart-{ind.id}",
+            "caption": f"{ind.title}, {name}, by period",
+            "summary": sentence,
+            "spec": spec,
+        },
+        "sources": list(ind.sources),
+        "interval_label": "Likely range"
+        if ind.method.kind == "rolling_average"
+        else "95% interval",
+    }
+
+
+def _sources(data: SiteData, blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    used: dict[str, set[str]] = {}
+    for b in blocks:
+        for s in b["sources"]:
+            used.setdefault(s, set()).update(v for v in str(b["vintage"]).split(";") if v)
+    return [
+        {
+            "name": n,
+            "title": data.datasets[n].title,
+            "publisher": data.datasets[n].publisher,
+            "licence": data.datasets[n].licence,
+            "vintages": sorted(v),
+        }
+        for n, v in sorted(used.items())
+    ]
+
+
+def _frame(
+    title: str,
+    subtitle: str,
+    sections: list[dict[str, Any]],
+    blocks: list[dict[str, Any]],
+    data: SiteData,
+    facts: Facts,
+    not_yet: list[str],
+) -> dict[str, Any]:
+    return {
+        "title": title,
+        "subtitle": subtitle,
+        "sections": sections,
+        "not_yet": not_yet,
+        "sources": _sources(data, blocks),
+        "licence": ATTRIBUTION,
+        "facts": facts.as_dicts(),
+        "method_note": "Figures come from the disclosure-controlled results table: counts from 1 "
+        "to 9 are suppressed (c), with secondary suppression, and values derived "
+        "from a suppressed count are withheld. Values are rounded half up.",
+    }
+
+
+def annual(data: SiteData, period: str) -> dict[str, Any]:
+    """The annual monitoring report for a financial year such as ``2023/24``."""
+    p = parse_period(period)
+    if p.type != "financial_year":
+        raise NotFoundError(
+            f"an annual report is for a financial year such as 2023/24, not {period!r}"
+        )
+    facts = Facts()
+    sections: list[dict[str, Any]] = []
+    blocks: list[dict[str, Any]] = []
+    for o in data.outcomes.values():
+        inds = [i for i in data.catalogue.values() if i.outcome == o.id]
+        items = [b for i in inds if (b := indicator_block(data, i, SCOTLAND, p.end, period, facts))]
+        blocks += items
+        heading = f"Outcome {o.id}: {o.title}" if o.id.isdigit() else o.title
+        if items or o.id.isdigit():
+            sections.append(
+                {
+                    "id": f"outcome-{o.id}",
+                    "title": heading,
+                    "blocks": items,
+                    "empty": None
+                    if items
+                    else "No indicator for this outcome is held "
+                    "yet; it will be reported once its data are collected.",
+                }
+            )
+    by_id = {b["id"]: b for b in blocks}
+    sections.insert(
+        0,
+        {
+            "id": "summary",
+            "title": "Summary",
+            "blocks": [],
+            "paragraphs": [by_id[k]["sentence"] for k in SUMMARY if k in by_id],
+        },
+    )
+    sections.append(_targets_section(data, by_id, facts))
+    return _frame(
+        f"National Mission on Drugs: annual monitoring report {period}",
+        f"Scotland, financial year {period} (1 April {p.start.year} to 31 March "
+        f"{p.end.year}). Generated from the data held.",
+        sections,
+        blocks,
+        data,
+        facts,
+        list(NOT_YET.values()),
+    )
+
+
+def _targets_section(
+    data: SiteData, by_id: dict[str, dict[str, Any]], facts: Facts
+) -> dict[str, Any]:
+    from missionmonitor.indicators.commitments import load_commitments
+
+    published = data.targets.set_index("measure")["value"].to_dict()
+    paragraphs = []
+    for c in load_commitments():
+        block = by_id.get(c.indicator)
+        target = c.value if c.value is not None else published.get(c.measure or "")
+        if block is None or target is None or block["row"]["value"] is None:
+            continue
+        row = block["row"]
+        shown_target = facts.note(
+            c.indicator, SCOTLAND, row["period"], "target", float(target), f"{float(target):,.0f}"
+        )
+        share = row["value"] / float(target) * 100
+        paragraphs.append(
+            f"Commitment: {c.label} ({c.source}). The latest figure, "
+            f"{facts.show(row, 'value', 0)} in {row['period']}, is "
+            f"{share:.0f}% of {shown_target}."
+        )
+    paragraphs.append(NOT_YET["balancing"] + " A target is not a complete picture without them.")
+    return {
+        "id": "targets",
+        "title": "Targets and balancing indicators",
+        "blocks": [],
+        "paragraphs": paragraphs,
+    }
+
+
+def adp(data: SiteData, code: str, period: str | None = None) -> dict[str, Any]:
+    """An ADP profile: its indicators against Scotland, its councils, its board."""
+    area = data.geo.area(data.geo.resolve(code))
+    if area.type != "adp":
+        raise NotFoundError(
+            f"{code} is not an ADP code (S11…); see `missionmonitor areas list --type adp`"
+        )
+    end = parse_period(period).end if period else dt.date.max
+    label = period or "the latest period"
+    facts = Facts()
+    own = [
+        b
+        for i in data.catalogue.values()
+        if (b := indicator_block(data, i, area.code, end, label, facts))
+    ]
+    councils = data.geo.councils_in(area.code)
+    parts = []
+    for c in councils:
+        items = [
+            b
+            for i in data.catalogue.values()
+            if (b := indicator_block(data, i, c, end, label, facts))
+        ]
+        parts.append(
+            {
+                "id": f"council-{c}",
+                "title": f"Council area: {data.geo.area(c).name}",
+                "blocks": items,
+            }
+        )
+    board = (
+        data.geo.parent(area.code, "health_board")
+        if any(p.type == "health_board" for p in data.geo.parents(area.code))
+        else None
+    )
+    sections: list[dict[str, Any]] = [
+        {
+            "id": "adp",
+            "title": f"{area.name} ADP",
+            "blocks": own,
+            "paragraphs": [
+                f"{area.name} ADP covers "
+                + ", ".join(data.geo.area(c).name for c in councils)
+                + "."
+            ],
+        }
+    ]
+    sections += parts
+    if board is not None:
+        items = [
+            b
+            for i in data.catalogue.values()
+            if (b := indicator_block(data, i, board.code, end, label, facts))
+        ]
+        sections.append({"id": "board", "title": f"Health board: {board.name}", "blocks": items})
+    blocks = [b for s in sections for b in s["blocks"]]
+    not_yet = [
+        NOT_YET["ost_areas"],
+        NOT_YET["mat_adp"],
+        NOT_YET["returns"],
+        NOT_YET["surveillance"],
+    ]
+    subtitle = f"Alcohol and Drug Partnership {area.code}, {label}. Generated from the data held."
+    return _frame(f"{area.name}: ADP profile", subtitle, sections, blocks, data, facts, not_yet)
+
+
+def mat(data: SiteData, year: int) -> dict[str, Any]:
+    """The MAT standards benchmarking report for the assessment of April ``year``."""
+    period = f"April {year}"
+    ind = data.catalogue["mat_standards_implemented_pct"]
+    rows = _results(data, ind.id, SCOTLAND)
+    if period not in set(rows["period"]):
+        held = ", ".join(rows["period"])
+        raise NotFoundError(f"no MAT standards results for {period}; held: {held}")
+    facts = Facts()
+    block = indicator_block(data, ind, SCOTLAND, parse_period(period).end, period, facts)
+    assert block is not None
+    paragraphs: list[str] = []
+    row = block["row"]
+    if row["numerator"] is not None:
+        count = facts.show(row, "numerator", 0)
+        total = facts.show(row, "denominator", 0)
+        paragraphs.append(
+            f"{count} of {total} "
+            "assessments of standards 1 to 5 (29 ADP areas × 5 standards) were "
+            "graded fully implemented."
+        )
+    sections: list[dict[str, Any]] = [
+        {
+            "id": "national",
+            "title": "National summary",
+            "blocks": [block],
+            "paragraphs": paragraphs,
+        },
+        {
+            "id": "matrix",
+            "title": "ADP × standard grades",
+            "blocks": [],
+            "paragraphs": [NOT_YET["mat_adp"]],
+        },
+    ]
+    return _frame(
+        f"MAT standards benchmarking report {year}",
+        f"Implementation of the Medication Assisted Treatment standards in Scotland, "
+        f"as assessed in {period}. Generated from the data held.",
+        sections,
+        [block],
+        data,
+        facts,
+        [NOT_YET["mat_adp"]],
+    )

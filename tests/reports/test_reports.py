@@ -1,0 +1,205 @@
+"""Generated reports: every printed number matches the results table, in HTML and in PDF."""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from missionmonitor.cli.app import app
+from missionmonitor.errors import NotFoundError
+from missionmonitor.methods.poisson import count_change_p_value
+from missionmonitor.reports import builder
+from missionmonitor.reports.render import render_html, render_pdf
+from missionmonitor.services.results import display_percent, display_value
+from missionmonitor.services.site_data import SiteData
+
+DOCS = Path(__file__).parents[2] / "docs/reports"
+REPORTS = {
+    "annual": lambda d: builder.annual(d, "2023/24"),
+    "adp": lambda d: builder.adp(d, "S11000051"),
+    "mat": lambda d: builder.mat(d, 2022),
+}
+
+
+@pytest.fixture(scope="module")
+def data(built_store_path):
+    return SiteData.read(built_store_path)
+
+
+@pytest.fixture(scope="module")
+def built(data):
+    return {name: make(data) for name, make in REPORTS.items()}
+
+
+@pytest.fixture(scope="module")
+def pdfs(built, tmp_path_factory):
+    out = {}
+    folder = tmp_path_factory.mktemp("pdf")
+    for name, report in built.items():
+        path = folder / f"{name}.pdf"
+        path.write_bytes(render_pdf(report))
+        out[name] = path
+    return out
+
+
+def _text(pdf: Path) -> str:
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    return re.sub(r"\s+", " ", text)
+
+
+def test_tools_are_installed():
+    assert shutil.which("pdftotext") and shutil.which("pdftoppm"), "install poppler-utils"
+
+
+@pytest.mark.parametrize("name", list(REPORTS))
+def test_every_number_in_the_sentences_matches_the_results_table(built, data, name):
+    facts = built[name]["facts"]
+    assert facts
+    res = data.results.set_index(["indicator_id", "area_code", "period"])
+    for f in facts:
+        if f["column"] == "p_value":
+            row = res.loc[(f["indicator_id"], f["area_code"], f["period"])]
+            prev = data.results[
+                (data.results.indicator_id == f["indicator_id"])
+                & (data.results.area_code == f["area_code"])
+            ]
+            prev = prev.sort_values("period_start")
+            before = prev[prev.period_start < row["period_start"]].iloc[-1]
+            assert f["value"] == pytest.approx(
+                count_change_p_value(int(row["value"]), int(before["value"]))
+            )
+            continue
+        if f["column"] == "target":
+            continue  # checked against the commitments below
+        stored = float(res.loc[(f["indicator_id"], f["area_code"], f["period"]), f["column"]])
+        assert f["value"] == pytest.approx(stored), f
+        shown = (
+            {display_value(stored, d) for d in range(3)}
+            | {display_value(abs(stored), d) for d in range(3)}
+            | {display_percent(abs(stored))}
+        )
+        assert f["shown"] in shown, f
+
+
+def test_published_headline_sentences(built):
+    annual = built["annual"]
+    summary = annual["sections"][0]["paragraphs"]
+    assert summary[0].startswith(
+        "Drug misuse deaths in Scotland, 2023: 1,172 deaths. This is 121 (12%) more than in 2022"
+    )
+    assert "statistically significant" in summary[0]
+    targets = next(s for s in annual["sections"] if s["id"] == "targets")["paragraphs"]
+    assert any("29,817 in 2023/24, is 93% of 32,000" in p for p in targets)
+    assert any("not yet available" in p for p in targets)  # balancing indicators, said plainly
+
+
+def test_mat_2022_recomputed_from_counts(built):
+    text = " ".join(built["mat"]["sections"][0]["paragraphs"])
+    assert "25 of 145 assessments" in text
+    block = built["mat"]["sections"][0]["blocks"][0]
+    assert block["sentence"].startswith(
+        "MAT standards 1-5 fully implemented in Scotland, April 2022: 17 percent"
+    )
+
+
+@pytest.mark.parametrize("name", list(REPORTS))
+def test_pdf_text_holds_every_printed_number(pdfs, built, name):
+    text = _text(pdfs[name])
+    for f in built[name]["facts"]:
+        assert f["shown"] in text, f
+    assert "What is not yet available" in text
+    assert re.search(r"Page 2 of \d+", text)  # page numbers
+
+
+def test_pdf_has_a_contents_page_with_page_numbers(pdfs):
+    text = _text(pdfs["annual"])
+    assert re.search(r"Contents .*Summary \.+ ?\d+", text)
+    assert re.search(r"Sources, editions and methods \.+ ?\d+", text)
+
+
+@pytest.mark.parametrize("name", list(REPORTS))
+def test_first_pages_as_images_for_the_docs(pdfs, name):
+    DOCS.mkdir(parents=True, exist_ok=True)
+    prefix = DOCS / name
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "2", str(pdfs[name]), str(prefix)],
+        check=True,
+    )
+    pages = sorted(DOCS.glob(f"{name}-*.png"))
+    assert len(pages) >= 2 and all(p.stat().st_size > 3_000 for p in pages)
+
+
+def test_html_is_accessible_in_structure(built):
+    html = render_html(built["annual"])
+    assert html.count("<h1") == 1
+    assert '<html lang="en-GB">' in html
+    assert "<script" not in html
+    assert html.count('role="img" aria-labelledby=') == html.count("<figure")
+    assert all(scope in html for scope in ('scope="col"', 'scope="row"'))
+    assert html.count("<caption") >= html.count("<figure")
+    # Heading levels never skip (h1 → h2 → h3).
+    levels = [int(h) for h in re.findall(r"<h([1-6])", html)]
+    assert all(b - a <= 1 for a, b in itertools.pairwise(levels))
+
+
+def test_suppressed_values_are_reported_as_suppressed(data):
+    report = builder.adp(data, "S11000022")  # Orkney: suppressed at source in most periods
+    text = " ".join(b["sentence"] for s in report["sections"] for b in s["blocks"])
+    assert "suppressed to protect confidentiality" in text
+    for f in report["facts"]:
+        assert not (isinstance(f["value"], float) and math.isnan(f["value"]))
+
+
+def test_wrong_inputs_are_refused(data):
+    with pytest.raises(NotFoundError, match="financial year"):
+        builder.annual(data, "2023")
+    with pytest.raises(NotFoundError, match="not an ADP"):
+        builder.adp(data, "S12000049")
+    with pytest.raises(NotFoundError, match="held"):
+        builder.mat(data, 2019)
+
+
+def test_one_command_each_from_the_cli(built_store_path, tmp_path):
+    runner = CliRunner()
+    for args, name in (
+        (["annual", "--period", "2023/24"], "annual.html"),
+        (["adp", "S11000051"], "adp.html"),
+        (["mat", "2024"], "mat.html"),
+    ):
+        out = tmp_path / name
+        result = runner.invoke(
+            app,
+            [
+                "--store",
+                str(built_store_path),
+                "report",
+                *args,
+                "--format",
+                "html",
+                "--out",
+                str(out),
+            ],
+        )
+        assert result.exit_code == 0, result.output
+        assert out.read_text().startswith("<!doctype html>")
+
+
+def test_reports_are_downloadable_from_the_website(client):
+    page = client.get("/reports.json").json()
+    assert page["annual"][0]["period"] == "2024/25"
+    html = client.get(page["annual"][1]["html"])
+    assert html.status_code == 200 and "annual monitoring report 2023/24" in html.text
+    assert "attachment" in html.headers["content-disposition"]
+    pdf = client.get(page["mat"][-1]["pdf"])
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert client.get("/reports/adp/S12000049.pdf").status_code == 404
+    assert client.get("/reports").status_code == 200
