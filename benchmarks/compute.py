@@ -93,23 +93,28 @@ def main() -> None:
         return (f"| {name} | {med:.2f} | {min(walls):.2f} | {max(walls):.2f} | {rss:.0f} | "
                 f"{verdict} the {GOAL_SECONDS:.0f} s goal |")  # fmt: skip
 
-    section = "\n".join([
-        "<!-- compute:start -->",
-        "## compute — `benchmarks/compute.py`",
-        "",
+    section = markdown_section(
+        "compute", "compute.py",
         f"Machine: {machine()}. Date: {dt.date.today().isoformat()}. "
         f"Runs: {args.repeat} (each in a fresh process).",
-        "",
-        "| step | median s | min s | max s | peak RSS MiB | goal |",
-        "|---|---|---|---|---|---|",
-        row("interpreter start-up and imports only (included in both rows below)", import_runs),
-        row("init: load all shipped data + compute every indicator", init_runs),
-        row("recompute every indicator", recompute_runs),
-        "<!-- compute:end -->",
-    ])  # fmt: skip
+        ["step", "median s", "min s", "max s", "peak RSS MiB", "goal"],
+        [row("interpreter start-up and imports only (included in both rows below)", import_runs),
+         row("init: load all shipped data + compute every indicator", init_runs),
+         row("recompute every indicator", recompute_runs)],
+    )  # fmt: skip
     print(section)
     if not args.no_write:
         replace_section(ROOT / "BENCHMARKS.md", "compute", section)
+
+
+def markdown_section(name: str, title: str, intro: str, header: list[str],
+                     rows: list[str]) -> str:  # fmt: skip
+    """A BENCHMARKS.md section between ``<!-- name:start -->`` and ``<!-- name:end -->``."""
+    return "\n".join([
+        f"<!-- {name}:start -->", f"## {name} — `benchmarks/{title}`", "", intro, "",
+        "| " + " | ".join(header) + " |", "|" + "---|" * len(header), *rows,
+        f"<!-- {name}:end -->",
+    ])  # fmt: skip
 
 
 def replace_section(path: Path, name: str, section: str) -> None:

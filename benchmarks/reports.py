@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from compute import ROOT, machine, replace_section
+from compute import ROOT, machine, markdown_section, replace_section
 
 GOAL_SECONDS = 60.0
 CLI = [sys.executable, "-m", "missionmonitor"]
@@ -56,18 +56,12 @@ def main() -> None:
                         f"{max(walls):.1f} | {max(rss):.0f} | {out.stat().st_size / 1024:.0f} | "
                         f"{verdict} the {GOAL_SECONDS:.0f} s goal |")  # fmt: skip
 
-    section = "\n".join([
-        "<!-- reports:start -->",
-        "## reports — `benchmarks/reports.py`",
-        "",
+    section = markdown_section(
+        "reports", "reports.py",
         f"Machine: {machine()}. Date: {dt.date.today().isoformat()}. Runs: {args.repeat}, each "
         "a fresh `missionmonitor report annual` process (start-up, build, charts, render).",
-        "",
-        "| report | median s | min s | max s | peak RSS MiB | size KiB | goal |",
-        "|---|---|---|---|---|---|---|",
-        *rows,
-        "<!-- reports:end -->",
-    ])  # fmt: skip
+        ["report", "median s", "min s", "max s", "peak RSS MiB", "size KiB", "goal"], rows,
+    )  # fmt: skip
     print(section)
     if not args.no_write:
         replace_section(ROOT / "BENCHMARKS.md", "reports", section)

@@ -28,7 +28,7 @@ from pathlib import Path
 import httpx2
 
 sys.path.insert(0, str(Path(__file__).parent))
-from compute import ROOT, machine, replace_section
+from compute import ROOT, machine, markdown_section, replace_section
 
 PATHS = [
     ("/", "page"), ("/index.json", "json"),
@@ -141,20 +141,15 @@ def main() -> None:
             server.terminate()
             server.wait(timeout=10)
 
-    section = "\n".join([
-        "<!-- web:start -->",
-        "## web — `benchmarks/web.py`",
-        "",
+    section = markdown_section(
+        "web", "web.py",
         f"Machine: {machine()}. Date: {dt.date.today().isoformat()}. {args.requests} requests "
         f"per path at {args.concurrency} concurrent keep-alive connections, each warmed with "
-        "one request before timing; one "
-        "uvicorn worker (uvloop, httptools); the load generator runs on the same two cores.",
-        "",
-        "| path | kind | p50 ms | p95 ms | requests/s | goal |",
-        "|---|---|---|---|---|---|",
-        *rows,
-        "<!-- web:end -->",
-    ])  # fmt: skip
+        "one request before timing; one uvicorn worker (uvloop, httptools); the load generator "
+        "runs on the same two cores. This is steady state: a burst of new connections, or the "
+        "first request for a page after the data change (which builds and caches it), is slower.",
+        ["path", "kind", "p50 ms", "p95 ms", "requests/s", "goal"], rows,
+    )  # fmt: skip
     print(section)
     if not args.no_write:
         replace_section(ROOT / "BENCHMARKS.md", "web", section)

@@ -21,7 +21,7 @@ from missionmonitor.periods import parse_period
 from missionmonitor.refdata.geography import SCOTLAND
 from missionmonitor.reports.facts import Facts
 from missionmonitor.services import charts
-from missionmonitor.services.pages import _row
+from missionmonitor.services.pages import result_row
 from missionmonitor.services.site_data import SiteData
 
 #: What the platform cannot yet report, said plainly in every report that would show it.
@@ -123,7 +123,7 @@ def indicator_block(
     picked = _pick(rows, end)
     if picked is None:
         return None
-    row = {**_row(ind, picked, data), "indicator_id": ind.id}
+    row = {**result_row(ind, picked, data), "indicator_id": ind.id}
     prev_label = parse_period(row["period"]).previous()
     prev_rows = rows[rows["period"] == prev_label]
     prev = prev_rows.iloc[0] if not prev_rows.empty else None
@@ -164,7 +164,7 @@ def indicator_block(
     shown = rows[rows["period_start"] <= picked["period_start"]]
     trend = shown[["period", "value", "lci", "uci"]]
     spec = charts.trend_chart(trend, ind.title, ind.unit, [v.effective_from for v in breaks])
-    recent = [_row(ind, r, data) for _, r in shown.tail(5).iterrows()]
+    recent = [result_row(ind, r, data) for _, r in shown.tail(5).iterrows()]
     return {
         "id": ind.id,
         "title": ind.title,

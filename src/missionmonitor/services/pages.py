@@ -27,7 +27,7 @@ SIGNIFICANCE = {"higher": "Higher than Scotland", "lower": "Lower than Scotland"
                 "no_difference": "No significant difference"}  # fmt: skip
 
 
-def _num(v: Any) -> float | None:
+def as_number(v: Any) -> float | None:
     if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA:
         return None
     return float(v)
@@ -45,7 +45,7 @@ def _significance(vs: str) -> str:
 def _direction(ind: Indicator, r: pd.Series) -> str:
     if _tristate(r["comparable_with_previous"]) is False:
         return "not comparable (series break)"
-    change = _num(r["change_vs_previous"])
+    change = as_number(r["change_vs_previous"])
     if change is None:
         return "no previous period"
     if change == 0 or ind.polarity == "neutral":
@@ -54,11 +54,11 @@ def _direction(ind: Indicator, r: pd.Series) -> str:
     return "improving" if better else "worsening"
 
 
-def _row(ind: Indicator, r: pd.Series, data: SiteData) -> dict[str, Any]:
+def result_row(ind: Indicator, r: pd.Series, data: SiteData) -> dict[str, Any]:
     """One result as the site shows it."""
     area = data.geo.areas.get(r["area_code"])
-    value, lci, uci = _num(r["value"]), _num(r["lci"]), _num(r["uci"])
-    change, pct = _num(r["change_vs_previous"]), _num(r["change_pct_vs_previous"])
+    value, lci, uci = as_number(r["value"]), as_number(r["lci"]), as_number(r["uci"])
+    change, pct = as_number(r["change_vs_previous"]), as_number(r["change_pct_vs_previous"])
     change_text = "—"
     if change is not None and pct is not None:
         sign = "+" if change > 0 else ""
@@ -68,8 +68,8 @@ def _row(ind: Indicator, r: pd.Series, data: SiteData) -> dict[str, Any]:
     return {
         "area_code": r["area_code"], "area_name": area.name if area else r["area_code"],
         "area_type": r["area_type"], "period": r["period"], "value": value,
-        "lci": lci, "uci": uci, "numerator": _num(r["numerator"]),
-        "denominator": _num(r["denominator"]), "suppressed": bool(r["suppressed"]),
+        "lci": lci, "uci": uci, "numerator": as_number(r["numerator"]),
+        "denominator": as_number(r["denominator"]), "suppressed": bool(r["suppressed"]),
         "status": r["status"], "vintage": r["vintage"],
         "definition_version": int(r["definition_version"]),
         "comparable_with_previous": _tristate(r["comparable_with_previous"]),
@@ -96,14 +96,14 @@ def _summary(ind: Indicator, data: SiteData) -> dict[str, Any]:
         "id": ind.id, "title": ind.title, "outcome": ind.outcome, "unit": ind.unit,
         "polarity": ind.polarity, "status": ind.status, "geography": list(ind.geography),
         "sources": list(ind.sources), "period_type": ind.period_type,
-        "latest": _row(ind, latest, data) if latest is not None else None,
+        "latest": result_row(ind, latest, data) if latest is not None else None,
         "comparability": "series break in the trend" if any(
             not v.comparable_with_previous for v in ind.definition_versions)
         else "comparable throughout",
     }  # fmt: skip
 
 
-def _page(title: str, **content: Any) -> dict[str, Any]:
+def page_model(title: str, **content: Any) -> dict[str, Any]:
     return {"title": title, "licence": ATTRIBUTION, **content}
 
 
@@ -166,14 +166,14 @@ def home(data: SiteData) -> dict[str, Any]:
          "latest": latest("suspected_drug_deaths"), "text": None},
     ]  # fmt: skip
     trend_rows = deaths[["period", "value", "lci", "uci"]]
-    return _page(
+    return page_model(
         "National Mission on Drugs: monitoring",
         cards=cards,
         trend={"id": "trend-deaths", "title": "Drug misuse deaths, Scotland",
                "caption": "Drug misuse deaths registered each year, Scotland (NRS).",
                "summary": headline or "", "spec": charts.trend_chart(
                    trend_rows, "drug misuse deaths", "deaths", []),
-               "rows": [_row(cat["drd_deaths"], r, data) for _, r in deaths.iterrows()]},
+               "rows": [result_row(cat["drd_deaths"], r, data) for _, r in deaths.iterrows()]},
         outcomes=[{"id": o.id, "title": o.title} for o in data.outcomes.values()],
     )  # fmt: skip
 
@@ -183,7 +183,7 @@ def outcomes(data: SiteData) -> dict[str, Any]:
     for o in data.outcomes.values():
         inds = [_summary(i, data) for i in data.catalogue.values() if i.outcome == o.id]
         items.append({"id": o.id, "title": o.title, "indicators": inds})
-    return _page("Outcomes", outcomes=items)
+    return page_model("Outcomes", outcomes=items)
 
 
 def outcome(data: SiteData, outcome_id: str) -> dict[str, Any]:
@@ -191,7 +191,7 @@ def outcome(data: SiteData, outcome_id: str) -> dict[str, Any]:
         raise NotFoundError(f"no outcome {outcome_id!r}")
     o = data.outcomes[outcome_id]
     inds = [_summary(i, data) for i in data.catalogue.values() if i.outcome == o.id]
-    return _page(f"Outcome {o.id}: {o.title}" if o.id.isdigit() else o.title,
+    return page_model(f"Outcome {o.id}: {o.title}" if o.id.isdigit() else o.title,
                  outcome={"id": o.id, "title": o.title}, indicators=inds)  # fmt: skip
 
 
@@ -214,7 +214,7 @@ def indicators(
         if geography and geography not in ind.geography:
             continue
         found.append(_summary(ind, data))
-    return _page(
+    return page_model(
         "Indicators", indicators=found,
         filters={"q": q, "outcome": outcome, "source": source, "geography": geography},
         options={
@@ -248,10 +248,10 @@ def indicator(
         raise NotFoundError(f"{ind.id} is not published for area type {area_type!r}")
     breaks = [v.effective_from for v in ind.definition_versions if not v.comparable_with_previous]
     area_name = data.geo.area(area_code).name
-    trend_rows = [_row(ind, r, data) for _, r in trend.iterrows()]
-    page = _page(
+    trend_rows = [result_row(ind, r, data) for _, r in trend.iterrows()]
+    page = page_model(
         ind.title,
-        indicator=_definition(ind, data),
+        indicator=definition_view(ind, data),
         area={"code": area_code, "name": area_name},
         trend={"id": "trend", "title": f"{ind.title}: {area_name}",
                "caption": f"{ind.title}, {area_name}, by period"
@@ -305,11 +305,11 @@ def _comparison(ind: Indicator, data: SiteData, df: pd.DataFrame, area_type: str
         raise NotFoundError(f"{ind.id} has no {area_type} results for {period!r}")
     chosen = period or periods[-1]
     rows = of_type[of_type["period"] == chosen]
-    shown = [_row(ind, r, data) for _, r in rows.iterrows()]
+    shown = [result_row(ind, r, data) for _, r in rows.iterrows()]
     shown.sort(key=lambda r: (r["value"] is None, -(r["value"] or 0)))
     visible = pd.DataFrame([r for r in shown if r["value"] is not None])
     scot = df[(df["area_code"] == SCOTLAND) & (df["period"] == chosen)]
-    scot_value = _num(scot["value"].iloc[0]) if not scot.empty else None
+    scot_value = as_number(scot["value"].iloc[0]) if not scot.empty else None
     label = data.geo.types[area_type].plural
     comparison = {
         "id": "comparison", "period": chosen,
@@ -376,13 +376,15 @@ def _revisions(
     out = []
     for period, grp in sub.groupby("period", sort=False):
         values = list(grp["value"])
-        out.append({"period": period, "vintages": [
-            {"vintage": v, "value": _num(x)} for v, x in zip(grp["vintage"], values, strict=True)],
-            "change": _num(values[-1] - values[0])})  # fmt: skip
+        held = [{"vintage": v, "value": as_number(x)}
+                for v, x in zip(grp["vintage"], values, strict=True)]  # fmt: skip
+        out.append(
+            {"period": period, "vintages": held, "change": as_number(values[-1] - values[0])}
+        )
     return out
 
 
-def _definition(ind: Indicator, data: SiteData) -> dict[str, Any]:
+def definition_view(ind: Indicator, data: SiteData) -> dict[str, Any]:
     return {
         "id": ind.id, "title": ind.title, "outcome": {"id": ind.outcome,
         "title": data.outcomes[ind.outcome].title}, "definition": ind.definition.strip(),

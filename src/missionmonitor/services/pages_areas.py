@@ -9,7 +9,7 @@ import pandas as pd
 from missionmonitor.errors import NotFoundError
 from missionmonitor.refdata.geography import AREA_TYPES, SCOTLAND
 from missionmonitor.services import charts
-from missionmonitor.services.pages import _definition, _num, _page, _row
+from missionmonitor.services.pages import as_number, definition_view, page_model, result_row
 from missionmonitor.services.results import display_value
 from missionmonitor.services.site_data import SiteData
 
@@ -22,7 +22,7 @@ def areas(data: SiteData) -> dict[str, Any]:
     for t in AREA_TYPES:
         items = [{"code": a.code, "name": a.name} for a in data.geo.of_type(t)]
         groups.append({"type": t, "label": data.geo.types[t].label, "areas": items})
-    return _page("Areas", groups=groups)
+    return page_model("Areas", groups=groups)
 
 
 def area(data: SiteData, code: str) -> dict[str, Any]:
@@ -38,7 +38,7 @@ def area(data: SiteData, code: str) -> dict[str, Any]:
                 listed = [{"code": k.code, "name": k.name} for k in kids]
                 children.append({"type": t, "label": geo.types[t].label, "areas": listed})
     spine_rows = pd.DataFrame(spine)
-    return _page(
+    return page_model(
         a.name,
         area={"code": a.code, "name": a.name, "type": a.type,
               "type_label": geo.types[a.type].label,
@@ -61,7 +61,7 @@ def area(data: SiteData, code: str) -> dict[str, Any]:
 
 def _population(data: SiteData, code: str) -> float | None:
     pop = data.population[data.population["area_code"] == code]
-    return _num(pop["population"].iloc[0]) if not pop.empty else None
+    return as_number(pop["population"].iloc[0]) if not pop.empty else None
 
 
 def _indicator_rows(data: SiteData, code: str, area_type: str) -> tuple[list[Any], list[Any]]:
@@ -74,7 +74,7 @@ def _indicator_rows(data: SiteData, code: str, area_type: str) -> tuple[list[Any
             continue
         mine = mine.sort_values("period_start")
         last = mine.iloc[-1]
-        recent = [_row(ind, r, data) for _, r in mine.tail(5).iterrows()]
+        recent = [result_row(ind, r, data) for _, r in mine.tail(5).iterrows()]
         table.append({"id": ind.id, "title": ind.title, "unit": ind.unit,
                       "latest": recent[-1], "recent": recent})  # fmt: skip
         if area_type == "scotland":
@@ -83,7 +83,7 @@ def _indicator_rows(data: SiteData, code: str, area_type: str) -> tuple[list[Any
                     & (res["period"] == last["period"])]["value"].dropna()  # fmt: skip
         scot = res[(res["indicator_id"] == ind.id) & (res["area_code"] == SCOTLAND)
                    & (res["period"] == last["period"])]["value"]  # fmt: skip
-        value, lo, hi = _num(last["value"]), peers.min(), peers.max()
+        value, lo, hi = as_number(last["value"]), peers.min(), peers.max()
         if value is None or scot.empty or len(peers) < 2 or hi == lo:
             continue
         flip = ind.polarity == "higher_is_better"
@@ -95,14 +95,14 @@ def _indicator_rows(data: SiteData, code: str, area_type: str) -> tuple[list[Any
         spine.append({
             "id": ind.id, "title": ind.title, "period": last["period"],
             "value": value, "display": display_value(value, ind.decimals),
-            "scotland": _num(scot.iloc[0]),
-            "display_scotland": display_value(_num(scot.iloc[0]), ind.decimals),
+            "scotland": as_number(scot.iloc[0]),
+            "display_scotland": display_value(as_number(scot.iloc[0]), ind.decimals),
             "worst": hi if not flip else lo, "best": lo if not flip else hi,
             "display_worst": display_value(hi if not flip else lo, ind.decimals),
             "display_best": display_value(lo if not flip else hi, ind.decimals),
             "worst_pos": 0.0, "best_pos": 1.0, "area_pos": pos(value),
             "scotland_pos": min(max(pos(float(scot.iloc[0])), 0.0), 1.0),
-            "significance": _row(ind, last, data)["significance"],
+            "significance": result_row(ind, last, data)["significance"],
         })  # fmt: skip
     return spine, table
 
@@ -131,7 +131,7 @@ def _similar(data: SiteData, code: str, area_type: str) -> list[dict[str, Any]]:
 
 
 def methodology(data: SiteData) -> dict[str, Any]:
-    return _page(
+    return page_model(
         "Methodology",
         conventions=[
             "Intervals use the exact normal quantile (z = 1.959964 for 95%) unless an "
@@ -154,7 +154,7 @@ def methodology(data: SiteData) -> dict[str, Any]:
         ],
         vintages="Every figure keeps the edition it came from. Pages show the latest edition; "
                  "revised figures are listed on each indicator page.",
-        indicators=[_definition(i, data) for i in data.catalogue.values()],
+        indicators=[definition_view(i, data) for i in data.catalogue.values()],
     )  # fmt: skip
 
 
@@ -175,7 +175,7 @@ def reports(data: SiteData) -> dict[str, Any]:
     def links(path: str) -> dict[str, str]:
         return {"html": f"{path}.html", "pdf": f"{path}.pdf"}
 
-    return _page(
+    return page_model(
         "Reports",
         annual=[{"period": p, **links(f"/reports/annual/{p.replace('/', '-')}")} for p in annual],
         adp=[{"code": a.code, "name": a.name, **links(f"/reports/adp/{a.code}")}
