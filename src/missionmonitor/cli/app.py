@@ -198,14 +198,17 @@ def serve(
     """
     import uvicorn
 
-    from missionmonitor.web.app import create_app
+    from missionmonitor.web.app import create_app, prepare_for_serving
 
     settings = ctx.find_root().obj
     with reported(), Store.open(settings.store_path, read_only=True) as store:
         store.require_table("indicator_results")
     host, port = host or settings.host, port or settings.port
+    web = create_app(settings)
+    with reported():
+        prepare_for_serving(web)
     out.print(f"Serving Mission Monitor on http://{host}:{port} (Ctrl+C to stop)")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    uvicorn.run(web, host=host, port=port, log_level="warning")
 
 
 def main() -> None:

@@ -23,6 +23,9 @@ from missionmonitor.services import charts
 from missionmonitor.services.results import display_percent, display_value
 from missionmonitor.services.site_data import SiteData
 
+#: Points along each funnel-plot control limit.
+FUNNEL_POINTS = 25
+
 SIGNIFICANCE = {"higher": "Higher than Scotland", "lower": "Lower than Scotland",
                 "no_difference": "No significant difference"}  # fmt: skip
 
@@ -342,8 +345,9 @@ def _comparison_sentence(rows: list[dict[str, Any]], label: str, scot: float | N
 
 def _funnel(ind: Indicator, visible: pd.DataFrame, scot: float, period: str) -> dict[str, Any]:
     average = scot / ind.method.multiplier
-    sizes = np.geomspace(max(visible["denominator"].min() * 0.5, 1),
-                         visible["denominator"].max() * 2, 60)  # fmt: skip
+    # Smooth on a log axis with a few dozen points; more only swells the page's JSON.
+    sizes = np.round(np.geomspace(max(visible["denominator"].min() * 0.5, 1),
+                                  visible["denominator"].max() * 2, FUNNEL_POINTS))  # fmt: skip
     expected = sizes * average
     limits = []
     # Exact Poisson limits around the expected count at each population size.
@@ -351,10 +355,11 @@ def _funnel(ind: Indicator, visible: pd.DataFrame, scot: float, period: str) -> 
         low = np.where(expected > 0, chi2.ppf(p_low, 2 * expected) / 2, 0) / sizes
         high = chi2.ppf(p_high, 2 * expected + 2) / 2 / sizes
         for name, vals in (("lower", low), ("upper", high)):
+            scaled = vals * ind.method.multiplier
             limits += [
-                {"denominator": n, "limit": v * ind.method.multiplier, "level": level,
+                {"denominator": n, "limit": float(f"{v:.6g}"), "level": level,
                  "limit_name": f"{level} {name}"}
-                for n, v in zip(sizes, vals, strict=True)
+                for n, v in zip(sizes, scaled, strict=True)
             ]  # fmt: skip
     return {"id": "funnel", "title": f"Funnel plot, {period}",
             "caption": f"{ind.title}: each area's rate against its population, {period}; lines are "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import threading
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
@@ -29,18 +30,32 @@ def _data(request: Request) -> SiteData:
     return data
 
 
+_MISSING = object()
+
+
 def _memo(request: Request, key: tuple[Any, ...], make: Callable[[SiteData], Any]) -> Any:
-    """Everything served is a pure function of the snapshot: keep it until the store changes."""
+    """Everything served is a pure function of the snapshot: keep it until the store changes.
+
+    Concurrent requests for the same missing key wait for one build instead of all building
+    it at once (a cold page under load would otherwise be built once per worker thread).
+    """
     data = _data(request)
     state = request.app.state
-    if getattr(state, "memo_version", None) != data.version:
-        state.memo, state.memo_version = {}, data.version
-    memo: dict[tuple[Any, ...], Any] = state.memo
-    if key not in memo:
-        if len(memo) > 5000:
-            memo.clear()
-        memo[key] = make(data)
-    return memo[key]
+    if getattr(state, "memo_version", None) == data.version:
+        hit = state.memo.get(key, _MISSING)  # a dict read needs no lock
+        if hit is not _MISSING:
+            return hit
+    with state.memo_lock:
+        if getattr(state, "memo_version", None) != data.version:
+            state.memo, state.memo_version, state.memo_locks = {}, data.version, {}
+        memo: dict[tuple[Any, ...], Any] = state.memo
+        key_lock = state.memo_locks.setdefault(key, threading.Lock())
+    with key_lock:
+        if key not in memo:
+            if len(memo) > 5000:
+                memo.clear()
+            memo[key] = make(data)
+        return memo[key]
 
 
 def _cached(request: Request, key: tuple[Any, ...],
