@@ -88,10 +88,10 @@ class Store:
         self.con.execute("COMMIT")
 
     def has_table(self, name: str) -> bool:
-        row = self.con.execute(
+        ((count,),) = self.con.execute(
             "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
-        ).fetchone()
-        return bool(row and row[0])
+        ).fetchall()
+        return bool(count)
 
     def require_table(self, name: str) -> None:
         if not self.has_table(name):

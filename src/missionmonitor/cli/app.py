@@ -10,7 +10,7 @@ from rich.progress import Progress
 from rich.table import Table
 
 from missionmonitor import __version__
-from missionmonitor.cli import areas, catalogue, datasets, report
+from missionmonitor.cli import areas, catalogue, datasets, ost, report
 from missionmonitor.cli.common import err, out, reported, store_path
 from missionmonitor.data import ATTRIBUTION
 from missionmonitor.indicators.catalogue import get_indicator, load_catalogue
@@ -32,6 +32,8 @@ app.add_typer(catalogue.app, name="indicators")
 app.add_typer(areas.app, name="areas")
 app.add_typer(datasets.app, name="datasets")
 app.add_typer(report.app, name="report")
+app.add_typer(ost.synth, name="synth")
+app.add_typer(ost.ost, name="ost")
 
 
 def _version(value: bool) -> None:

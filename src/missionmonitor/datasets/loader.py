@@ -165,9 +165,8 @@ def load_parsed(
                           tuple(vintages.split(",")) if vintages else (), True)  # fmt: skip
 
     with store.transaction():
-        row = store.con.execute("SELECT nextval('load_ids')").fetchone()
-        assert row is not None
-        load_id = int(row[0])
+        ((next_id,),) = store.con.execute("SELECT nextval('load_ids')").fetchall()
+        load_id = int(next_id)
         _ensure_dataset_table(store, decl)
         incoming_rows = _rows_table(parsed, load_id)
         store.con.register("incoming_rows", incoming_rows)

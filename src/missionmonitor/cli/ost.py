@@ -1,0 +1,103 @@
+"""``missionmonitor synth`` and ``missionmonitor ost``: synthetic records and the OST pipeline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import Progress
+from rich.table import Table
+
+from missionmonitor.cli.common import err, out, reported
+from missionmonitor.ost.pipeline import DEFAULT_MAX_GAP
+from missionmonitor.ost.service import compute_folder
+from missionmonitor.ost.synthetic import SyntheticSpec, write_prescribing
+
+synth = typer.Typer(help="Generate SYNTHETIC record-level data.", no_args_is_help=True)
+ost = typer.Typer(
+    help="Opioid substitution therapy from prescribing records.", no_args_is_help=True
+)
+
+
+@synth.command("prescribing")
+def prescribing(
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder to write.")],
+    people: Annotated[int, typer.Option(help="People ever treated in the window.")] = 65_000,
+    years: Annotated[int, typer.Option(help="Years of records, from 1 April 2021.")] = 3,
+    seed: Annotated[int, typer.Option(help="Random seed (same seed, same records).")] = 1,
+    missing_id_share: Annotated[
+        float, typer.Option(help="Share of items without a patient id.")
+    ] = 0.04,
+) -> None:
+    """Write SYNTHETIC prescribing records (Parquet) and a README saying so.
+
+    Example:
+    [bold]missionmonitor synth prescribing --people 65000 --years 3 --seed 1 --out synthetic/[/]
+    """
+    with reported(), Progress(console=err, transient=True) as bar:
+        spec = SyntheticSpec(
+            people=people, years=years, seed=seed, missing_id_share=missing_id_share
+        )
+        task = bar.add_task("Generating SYNTHETIC records", total=people)
+        path = write_prescribing(
+            out_dir, spec, lambda done, _total: bar.update(task, completed=done)
+        )
+    out.print(f"Wrote SYNTHETIC records to {path}")
+
+
+@ost.command("compute")
+def compute(
+    input_path: Annotated[Path, typer.Option("--input", help="Parquet file or folder of them.")],
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="Folder for the CSV outputs.")
+    ] = None,
+    max_gap: Annotated[
+        int, typer.Option(help="Uncovered days that end an episode.")
+    ] = DEFAULT_MAX_GAP,
+) -> None:
+    """People in community OST, items, identifier completeness, episodes and retention.
+
+    Example: [bold]missionmonitor ost compute --input synthetic/ --out ost-results/[/]
+    """
+    with reported():
+        result = compute_folder(input_path, out_dir, max_gap)
+    title = "People in community OST, Scotland" + (" (SYNTHETIC data)" if result.synthetic else "")
+    table = Table(title=title)
+    for col in (
+        "Period",
+        "People",
+        "Items",
+        "Identifier completeness",
+        "New starts",
+        "Retained 12 weeks",
+    ):
+        table.add_column(col, justify="left" if col == "Period" else "right")
+    o = result.outputs
+    scot = {
+        t: f[f["area_type"] == "scotland"].set_index("period")
+        for t, f in (
+            ("people", o.people),
+            ("items", o.items),
+            ("starts", o.starts_and_retention),
+            ("ret", result.retention),
+        )
+    }
+    for period in scot["people"].index:
+        items = scot["items"].loc[period]
+        starts = scot["starts"].loc[period] if period in scot["starts"].index else None
+        ret = scot["ret"].loc[period] if period in scot["ret"].index else None
+        table.add_row(
+            period,
+            f"{scot['people'].loc[period, 'people']:,}",
+            f"{items['items']:,}",
+            f"{items['items_with_id'] / items['items'] * 100:.1f}%",
+            f"{starts['new_starts']:,}" if starts is not None else "—",
+            f"{ret['retained_12w_pct']:.1f}% ({ret['retained_12w_lci']:.1f}–"
+            f"{ret['retained_12w_uci']:.1f})"
+            if ret is not None and ret["observable_12w"]
+            else "—",
+        )
+    out.print(table)
+    for path in result.files:
+        err.print(f"Wrote {path}")

@@ -1,0 +1,94 @@
+"""A straightforward pandas implementation of the OST pipeline's outputs.
+
+It exists to check the SQL pipeline (identical outputs, tested) and as the baseline the
+benchmark compares it with. It reads everything into memory: use it for small data only.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from missionmonitor.ost.pipeline import DEFAULT_MAX_GAP, RETENTION_DAYS, Outputs, financial_years
+from missionmonitor.ost.synthetic import OST_DRUGS
+
+EPOCH = pd.Timestamp("1970-01-01")
+
+
+def _with_periods(df: pd.DataFrame, date_col: str, periods: list) -> pd.DataFrame:  # type: ignore[type-arg]
+    frames = []
+    for p in periods:
+        dates = df[date_col]
+        sel = df[(dates >= pd.Timestamp(p.start)) & (dates <= pd.Timestamp(p.end))]
+        frames.append(sel.assign(period=p.label))
+    return pd.concat(frames, ignore_index=True)
+
+
+def _levels(df: pd.DataFrame, members: pd.DataFrame) -> pd.DataFrame:
+    council = df.assign(area_type="council", area_code=df["council_code"])
+    up = df.merge(members, left_on="council_code", right_on="council").rename(
+        columns={"parent_type": "area_type", "parent": "area_code"})  # fmt: skip
+    return pd.concat([council, up[council.columns]], ignore_index=True)
+
+
+def run(records: pd.DataFrame, members: pd.DataFrame, max_gap: int = DEFAULT_MAX_GAP) -> Outputs:
+    members = members[["council", "parent", "parent_type"]]
+    items = records[(records["setting"] == "community") & records["drug"].isin(OST_DRUGS)].copy()
+    items["dispensed_date"] = pd.to_datetime(items["dispensed_date"])
+    first, last = items["dispensed_date"].min().date(), items["dispensed_date"].max().date()
+    periods = financial_years(first, last)
+    keys = ["period", "area_type", "area_code"]
+
+    dated = _levels(_with_periods(items, "dispensed_date", periods), members)
+    with_id = dated[dated["patient_id"].notna()]
+    people = with_id.groupby(keys)["patient_id"].nunique().rename("people").reset_index()
+    counts = dated.groupby(keys).agg(items=("item_id", "size"), ddd=("ddd", "sum"))
+    counts["items_with_id"] = (
+        dated.assign(has=dated["patient_id"].notna()).groupby(keys)["has"].sum()
+    )
+    counts = counts.reset_index()[[*keys, "items", "items_with_id", "ddd"]]
+
+    # Episodes: carried-over supply, one person at a time in date order.
+    x = items[items["patient_id"].notna()].sort_values(["patient_id", "dispensed_date", "item_id"])
+    x["d"] = (x["dispensed_date"] - EPOCH).dt.days
+    g = x.groupby("patient_id", sort=False)
+    x["total"] = g["days_supply"].cumsum()
+    x["before"] = x["total"] - x["days_supply"]
+    x["anchor"] = (x["d"] - x["before"]).groupby(x["patient_id"], sort=False).cummax()
+    x["cover_end"] = x["total"] - 1 + x["anchor"]
+    prev_end = x.groupby("patient_id", sort=False)["cover_end"].transform(
+        lambda s: s.cummax().shift(1))  # fmt: skip
+    x["new_episode"] = ((x["d"] - prev_end - 1 > max_gap) | prev_end.isna()).astype(int)
+    x["episode"] = x.groupby("patient_id", sort=False)["new_episode"].cumsum()
+    eg = x.groupby(["patient_id", "episode"], sort=False)
+    episodes = eg.agg(
+        start=("d", "min"), end=("cover_end", "max"), items=("item_id", "size"),
+        council_code=("council_code", "first"), first_drug=("drug", "first"),
+    )  # fmt: skip
+    episodes = episodes.reset_index()
+    episodes["days"] = episodes["end"] - episodes["start"] + 1
+    episodes["start_date"] = EPOCH + pd.to_timedelta(episodes["start"], unit="D")
+    episodes["end_date"] = EPOCH + pd.to_timedelta(episodes["end"], unit="D")
+    episodes = episodes[["patient_id", "episode", "start_date", "end_date", "days",
+                         "council_code", "first_drug", "items"]]  # fmt: skip
+
+    e = episodes[episodes["start_date"] > pd.Timestamp(first) + pd.Timedelta(days=max_gap)].copy()
+    e["start_ts"] = e["start_date"]
+    e["re_presentation"] = e["episode"] > 1
+    levels = _levels(_with_periods(e, "start_ts", periods), members)
+    for k, n in RETENTION_DAYS.items():
+        seen = levels["start_ts"] + pd.Timedelta(days=n) <= pd.Timestamp(last)
+        levels[f"observable_{k}"] = seen
+        levels[f"retained_{k}"] = seen & (levels["days"] >= n)
+    agg = {"episodes_started": ("patient_id", "size"),
+           "new_starts": ("re_presentation", lambda s: int((~s).sum())),
+           "re_presentations": ("re_presentation", "sum")}  # fmt: skip
+    for k in RETENTION_DAYS:
+        agg[f"observable_{k}"] = (f"observable_{k}", "sum")
+        agg[f"retained_{k}"] = (f"retained_{k}", "sum")
+    measures = levels.groupby(keys).agg(**agg).reset_index()
+    return Outputs(
+        people.sort_values(keys),
+        counts.sort_values(keys),
+        episodes.sort_values(["patient_id", "episode"]),
+        measures.sort_values(keys),
+    )

@@ -1,0 +1,78 @@
+"""Run the OST pipeline over a folder of prescribing records and write its outputs.
+
+>>> # outputs = compute_folder(Path("synthetic/"), Path("ost-results/"))
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pyarrow.parquet as pq
+
+from missionmonitor.errors import NotFoundError
+from missionmonitor.methods.proportions import wilson
+from missionmonitor.ost import pipeline
+from missionmonitor.ost.pipeline import RETENTION_DAYS, Outputs
+from missionmonitor.refdata.geography import Geography
+
+
+@dataclass(frozen=True)
+class FolderResult:
+    outputs: Outputs
+    retention: pd.DataFrame
+    synthetic: bool
+    files: list[Path]
+
+
+def memberships(geo: Geography) -> pd.DataFrame:
+    """Current council → parent memberships, as the pipeline joins them."""
+    rows = [m for m in geo.membership_rows() if m[5] is None]
+    return pd.DataFrame(rows, columns=["council", "parent", "parent_type", "version",
+                                       "valid_from", "valid_to"])  # fmt: skip
+
+
+def retention_with_intervals(measures: pd.DataFrame) -> pd.DataFrame:
+    """Retention shares with Wilson 95% intervals (percentages) for each window."""
+    out = measures[["period", "area_type", "area_code"]].copy()
+    for k in RETENTION_DAYS:
+        seen = measures[f"observable_{k}"].to_numpy(dtype=float)
+        kept = measures[f"retained_{k}"].to_numpy(dtype=float)
+        usable = seen > 0
+        r = wilson(kept[usable], seen[usable], multiplier=100)
+        for col, values in (("pct", r.value), ("lci", r.lower), ("uci", r.upper)):
+            out[f"retained_{k}_{col}"] = float("nan")
+            out.loc[usable, f"retained_{k}_{col}"] = values
+        out[f"observable_{k}"] = seen
+    return out
+
+
+def compute_folder(source: Path, out: Path | None = None,
+                   max_gap: int = pipeline.DEFAULT_MAX_GAP) -> FolderResult:  # fmt: skip
+    """Run the pipeline over ``source`` (a Parquet file or a folder of them)."""
+    files = sorted(source.glob("*.parquet")) if source.is_dir() else [source]
+    if not files or not all(f.exists() for f in files):
+        raise NotFoundError(f"no Parquet prescribing records at {source}")
+    synthetic = any(
+        (pq.read_schema(f).metadata or {}).get(b"synthetic") == b"true" for f in files)  # fmt: skip
+    listing = ", ".join(f"'{f}'" for f in files)
+    con = duckdb.connect()
+    try:
+        outputs = pipeline.run(con, f"read_parquet([{listing}])", memberships(Geography.shipped()),
+                               max_gap)  # fmt: skip
+    finally:
+        con.close()
+    retention = retention_with_intervals(outputs.starts_and_retention)
+    written: list[Path] = []
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        label = "synthetic-" if synthetic else ""
+        for name, frame in (("people", outputs.people), ("items", outputs.items),
+                            ("starts_and_retention", outputs.starts_and_retention),
+                            ("retention", retention)):  # fmt: skip
+            path = out / f"{label}ost-{name}.csv"
+            frame.assign(synthetic=synthetic).to_csv(path, index=False)
+            written.append(path)
+    return FolderResult(outputs, retention, synthetic, written)

@@ -1,0 +1,169 @@
+"""The OST pipeline: methods.md §9 vectors, edge cases, and DuckDB = pandas baseline."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pandas as pd
+import pytest
+
+from missionmonitor.ost import baseline, pipeline
+from missionmonitor.ost.service import memberships
+from missionmonitor.refdata.geography import Geography
+
+D = dt.date
+GLASGOW, EDINBURGH, RENFREW = "S12000049", "S12000036", "S12000038"
+MEMBERS = memberships(Geography.shipped())
+
+
+def records(rows: list[tuple]) -> pd.DataFrame:
+    """(patient, council, drug, date, days[, setting]) → prescribing records."""
+    out = []
+    for i, r in enumerate(rows):
+        patient, council, drug, date, days = r[:5]
+        setting = r[5] if len(r) > 5 else "community"
+        out.append(
+            {
+                "item_id": i + 1,
+                "patient_id": patient,
+                "council_code": council,
+                "drug": drug,
+                "dispensed_date": date,
+                "quantity": float(days),
+                "days_supply": days,
+                "ddd": float(days),
+                "setting": setting,
+                "synthetic": True,
+            }
+        )
+    return pd.DataFrame(out)
+
+
+def both(df: pd.DataFrame, max_gap: int = 28) -> tuple[pipeline.Outputs, pipeline.Outputs]:
+    con = duckdb.connect()
+    con.register("recs", df)
+    return pipeline.run(con, "recs", MEMBERS, max_gap), baseline.run(df, MEMBERS, max_gap)
+
+
+def scot(frame: pd.DataFrame, period: str, column: str) -> float:
+    row = frame[(frame.area_type == "scotland") & (frame.period == period)]
+    return float(row[column].iloc[0]) if len(row) else 0.0
+
+
+WORKED = [
+    ("A", GLASGOW, "methadone", D(2024, 1, 1), 14),
+    ("A", GLASGOW, "methadone", D(2024, 1, 15), 14),
+    ("A", GLASGOW, "methadone", D(2024, 1, 31), 14),
+    ("A", GLASGOW, "methadone", D(2024, 3, 11), 7),
+    ("A", GLASGOW, "methadone", D(2024, 3, 17), 7),
+]
+
+
+@pytest.mark.parametrize(
+    ("gap", "expected"),
+    [
+        (7, [(D(2024, 1, 1), D(2024, 2, 13), 44), (D(2024, 3, 11), D(2024, 3, 24), 14)]),
+        (28, [(D(2024, 1, 1), D(2024, 3, 24), 84)]),
+    ],
+)
+def test_worked_episode_example(gap, expected):
+    for out in both(records(WORKED), gap):
+        eps = out.episodes
+        got = [
+            (s.date(), e.date(), int(n))
+            for s, e, n in zip(
+                pd.to_datetime(eps.start_date), pd.to_datetime(eps.end_date), eps.days, strict=True
+            )
+        ]
+        assert got == expected
+
+
+def test_unique_person_example():
+    rows = [
+        ("A", GLASGOW, "methadone", D(2023, 5, 1), 7),
+        ("A", GLASGOW, "methadone", D(2023, 5, 8), 7),
+        ("B", GLASGOW, "methadone", D(2023, 5, 1), 7),
+        (None, GLASGOW, "methadone", D(2023, 5, 1), 7),
+        ("C", GLASGOW, "buprenorphine", D(2023, 5, 1), 7),
+        ("B", GLASGOW, "methadone", D(2023, 5, 8), 7),
+    ]
+    for out in both(records(rows)):
+        assert scot(out.people, "2023/24", "people") == 3
+        assert scot(out.items, "2023/24", "items") == 6  # the item without an id still counts
+        assert scot(out.items, "2023/24", "items_with_id") == 5
+
+
+def test_excluded_drugs_and_settings_are_dropped():
+    rows = [
+        ("A", GLASGOW, "lofexidine", D(2023, 5, 1), 7),
+        ("B", GLASGOW, "naltrexone", D(2023, 5, 1), 7),
+        ("C", GLASGOW, "methadone", D(2023, 5, 1), 7, "prison"),
+        ("D", GLASGOW, "buprenorphine_injectable", D(2023, 5, 1), 28, "hospital"),
+        ("E", GLASGOW, "buprenorphine_injectable", D(2023, 5, 1), 28),
+    ]
+    for out in both(records(rows)):
+        assert scot(out.people, "2023/24", "people") == 1
+
+
+def test_moves_count_in_each_council_once_in_scotland():
+    rows = [
+        ("A", GLASGOW, "methadone", D(2023, 5, 1), 7),
+        ("A", EDINBURGH, "methadone", D(2023, 9, 1), 7),
+        ("B", GLASGOW, "methadone", D(2023, 5, 1), 7),
+        ("B", RENFREW, "methadone", D(2023, 9, 1), 7),
+    ]
+    for out in both(records(rows)):
+        p = out.people.set_index(["area_type", "area_code"])["people"]
+        assert p[("council", GLASGOW)] == 2 and p[("council", EDINBURGH)] == 1
+        assert p[("scotland", "S92000003")] == 2
+        assert p[("health_board", "S08000031")] == 2  # Glasgow and Renfrewshire: both GG&C, once
+
+
+def test_period_boundaries():
+    rows = [
+        ("A", GLASGOW, "methadone", D(2023, 3, 31), 7),
+        ("B", GLASGOW, "methadone", D(2023, 4, 1), 7),
+    ]
+    for out in both(records(rows)):
+        assert scot(out.people, "2022/23", "people") == 1
+        assert scot(out.people, "2023/24", "people") == 1
+
+
+def test_same_day_duplicates_overlaps_and_nested_supplies_carry_over():
+    rows = [
+        # A: two items the same day. B: overlapping supplies. C: a supply nested in another.
+        ("A", GLASGOW, "methadone", D(2023, 5, 1), 7),
+        ("A", GLASGOW, "methadone", D(2023, 5, 1), 7),
+        ("B", GLASGOW, "methadone", D(2023, 5, 1), 14),
+        ("B", GLASGOW, "methadone", D(2023, 5, 5), 7),
+        ("C", GLASGOW, "methadone", D(2023, 5, 1), 56),
+        ("C", GLASGOW, "methadone", D(2023, 5, 10), 7),
+        ("C", GLASGOW, "methadone", D(2023, 8, 1), 7),
+    ]
+    for out in both(records(rows), max_gap=14):
+        eps = out.episodes.set_index(["patient_id", "episode"])
+        assert eps.loc[("A", 1), "days"] == 14  # the duplicate's supply follows the first
+        assert eps.loc[("B", 1), "days"] == 21
+        assert eps.loc[("C", 1), "days"] == 63  # 56 + 7 carried over, to 2 July
+        # 1 August is 29 uncovered days after 2 July: a new episode.
+        assert ("C", 2) in eps.index
+
+
+def test_switching_medicine_continues_the_episode():
+    rows = [
+        ("A", GLASGOW, "methadone", D(2023, 5, 1), 28),
+        ("A", GLASGOW, "buprenorphine_injectable", D(2023, 5, 29), 28),
+    ]
+    for out in both(records(rows)):
+        assert len(out.episodes) == 1 and int(out.episodes.days.iloc[0]) == 56
+
+
+def test_duckdb_and_pandas_agree_on_generated_data(synthetic_small):
+    recs = pd.read_parquet(synthetic_small)
+    a, b = both(recs)
+    for name in ("people", "items", "episodes", "starts_and_retention"):
+        x = getattr(a, name).reset_index(drop=True)
+        y = getattr(b, name).reset_index(drop=True)[x.columns]
+        pd.testing.assert_frame_equal(x, y, check_dtype=False)
+    assert len(a.episodes) > 1000
