@@ -78,13 +78,3 @@ def test_version_in_force():
     ind = get_indicator("ost_people")
     assert ind.version_for("2020/21").version == 1
     assert ind.version_for("2023/24").version == 2
-
-
-def test_commitments_are_data_with_sources():
-    from missionmonitor.indicators.commitments import load_commitments
-
-    by_indicator = {c.indicator: c for c in load_commitments()}
-    assert set(by_indicator) <= set(load_catalogue())
-    assert by_indicator["rr_placements"].value == 1000
-    assert by_indicator["ost_people"].measure == "ost_target_min_people_in_community_ost"
-    assert all(c.source for c in by_indicator.values())

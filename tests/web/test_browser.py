@@ -35,6 +35,8 @@ PAGE_TYPES = {
     "indicator-comparison-funnel": "/indicators/drd_rate_per_1000_5yr?area_type=council",
     "indicator-series-break": "/indicators/ost_people",
     "indicator-quarterly": "/indicators/suspected_drug_deaths",
+    "targets": "/targets",
+    "reports": "/reports",
     "areas": "/areas",
     "area-council": "/areas/S12000049",
     "area-scotland": "/areas/S92000003",

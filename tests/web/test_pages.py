@@ -20,7 +20,16 @@ AREAS = [a.code for t in AREA_TYPES for a in GEO.of_type(t)]
 
 
 OUTCOME_PAGES = [f"/outcomes/{o}" for o in ("1", "2", "3", "4", "5", "6", "equalities")]
-PAGES = ["/", "/outcomes", "/indicators", "/areas", "/methodology", *OUTCOME_PAGES]
+PAGES = [
+    "/",
+    "/outcomes",
+    "/indicators",
+    "/targets",
+    "/areas",
+    "/methodology",
+    "/reports",
+    *OUTCOME_PAGES,
+]
 
 
 @pytest.mark.parametrize("path", PAGES)

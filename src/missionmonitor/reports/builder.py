@@ -280,26 +280,24 @@ def annual(data: SiteData, period: str) -> dict[str, Any]:
 def _targets_section(
     data: SiteData, by_id: dict[str, dict[str, Any]], facts: Facts
 ) -> dict[str, Any]:
-    from missionmonitor.indicators.commitments import load_commitments
+    from missionmonitor.targets.status import BALANCING_NOT_YET, all_targets
 
-    published = data.targets.set_index("measure")["value"].to_dict()
     paragraphs = []
-    for c in load_commitments():
-        block = by_id.get(c.indicator)
-        target = c.value if c.value is not None else published.get(c.measure or "")
-        if block is None or target is None or block["row"]["value"] is None:
+    for t in all_targets(data.results):
+        block = by_id.get(t["indicator"])
+        if block is None or t["latest"] is None or block["row"]["value"] is None:
             continue
         row = block["row"]
-        shown_target = facts.note(
-            c.indicator, SCOTLAND, row["period"], "target", float(target), f"{float(target):,.0f}"
-        )
-        share = row["value"] / float(target) * 100
+        shown_target = facts.note(t["indicator"], SCOTLAND, row["period"], "target", t["value"],
+                                  f"{t['value']:,.0f}")  # fmt: skip
         paragraphs.append(
-            f"Commitment: {c.label} ({c.source}). The latest figure, "
-            f"{facts.show(row, 'value', 0)} in {row['period']}, is "
-            f"{share:.0f}% of {shown_target}."
+            f"{t['title']} (version {t['version']}): {t['statement']} Source: {t['source']}. "
+            f"The latest figure, {facts.show(row, 'value', 0)} in {row['period']}, is "
+            f"{t['latest']['share_of_target']:.0f}% of {shown_target}: "
+            f"{t['progress']['status']}. {t['progress']['rule']}"
         )
-    paragraphs.append(NOT_YET["balancing"] + " A target is not a complete picture without them.")
+        if t["balancing"]:
+            paragraphs.append(BALANCING_NOT_YET)
     return {
         "id": "targets",
         "title": "Targets and balancing indicators",

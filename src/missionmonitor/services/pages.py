@@ -17,11 +17,11 @@ from scipy.stats import chi2
 from missionmonitor.data import ATTRIBUTION
 from missionmonitor.errors import NotFoundError
 from missionmonitor.indicators.catalogue import Indicator
-from missionmonitor.indicators.commitments import load_commitments
 from missionmonitor.refdata.geography import AREA_TYPES, SCOTLAND
 from missionmonitor.services import charts
 from missionmonitor.services.results import display_percent, display_value
 from missionmonitor.services.site_data import SiteData
+from missionmonitor.targets.status import all_targets
 
 #: Points along each funnel-plot control limit.
 FUNNEL_POINTS = 25
@@ -119,13 +119,8 @@ def home(data: SiteData) -> dict[str, Any]:
     def latest(ind_id: str) -> dict[str, Any] | None:
         return _summary(cat[ind_id], data)["latest"] if ind_id in cat else None
 
-    published = data.targets.set_index("measure")["value"].to_dict()
-    commitments = {
-        c.indicator: (c.value if c.value is not None else published.get(c.measure), c)
-        for c in load_commitments()
-    }
-    ost_target, _ = commitments.get("ost_people", (None, None))
-    rehab_target, rehab_commitment = commitments.get("rr_placements", (None, None))
+    targets = {t["indicator"]: t for t in all_targets(data.results)}
+    ost_goal, rehab_goal = targets.get("ost_people"), targets.get("rr_placements")
     deaths = _results(data, "drd_deaths")
     deaths = deaths[deaths["area_code"] == SCOTLAND]
     drd, ost = latest("drd_deaths"), latest("ost_people")
@@ -138,16 +133,17 @@ def home(data: SiteData) -> dict[str, Any]:
                     f"({display_percent(abs(drd['change_pct_vs_previous']))}) {word} than in "
                     f"{int(drd['period']) - 1}.")  # fmt: skip
     ost_text = rehab_text = mat_text = None
-    if ost and ost_target and ost["value"]:
+    if ost and ost_goal and ost_goal["latest"]:
         ost_text = (
             f"{ost['display']} people ({ost['period']}, minimum estimate) against a "
-            f"target of at least {display_value(ost_target, 0)} by 1 April 2024 "
-            f"({display_value(ost['value'] / ost_target * 100, 0)}% of the target)."
+            f"target of at least {display_value(ost_goal['value'], 0)} by 1 April 2024 "
+            f"({display_value(ost_goal['latest']['share_of_target'], 0)}% of the target; "
+            f"{ost_goal['progress']['status']})."
         )
-    if rehab and rehab_commitment:
+    if rehab and rehab_goal:
         rehab_text = (
             f"{rehab['display']} placements approved in {rehab['period']}; the "
-            f"commitment is {rehab_commitment.label} ({rehab_commitment.source})."
+            f"commitment: {rehab_goal['statement']} ({rehab_goal['source']})"
         )
     if mat:
         mat_text = (
@@ -158,11 +154,12 @@ def home(data: SiteData) -> dict[str, Any]:
         {"indicator": "drd_deaths", "title": "Drug misuse deaths", "latest": drd,
          "text": headline},
         {"indicator": "ost_people", "title": "People in opioid substitution therapy",
-         "latest": ost, "target": ost_target, "text": ost_text,
+         "latest": ost, "target": ost_goal["value"] if ost_goal else None, "text": ost_text,
          "balancing": "Read alongside the balancing indicators (access, retention, "
                       "availability, completeness): not yet available in the published data."},
         {"indicator": "rr_placements", "title": "Residential rehabilitation placements",
-         "latest": rehab, "target": rehab_target, "text": rehab_text},
+         "latest": rehab, "target": rehab_goal["value"] if rehab_goal else None,
+         "text": rehab_text},
         {"indicator": "mat_standards_implemented_pct", "title": "MAT standards 1-5",
          "latest": mat, "text": mat_text, "suffix": "%"},
         {"indicator": "suspected_drug_deaths", "title": "Suspected drug deaths (provisional)",

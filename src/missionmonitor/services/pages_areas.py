@@ -182,3 +182,16 @@ def reports(data: SiteData) -> dict[str, Any]:
              for a in data.geo.of_type("adp")],
         mat=[{"year": y, **links(f"/reports/mat/{y}")} for y in mat_years],
     )  # fmt: skip
+
+
+def targets(data: SiteData) -> dict[str, Any]:
+    """National targets: where each stands, its rule, its balancing indicators."""
+    from missionmonitor.targets.status import all_targets
+
+    items = all_targets(data.results)
+    for t in items:
+        if t["apportionment"]:
+            t["apportionment_note"] = (
+                f"{t['apportionment']['note'].strip()} Local baselines and targets are not yet "
+                "available: the published per-area baselines are not held.")  # fmt: skip
+    return page_model("Targets", targets=items)

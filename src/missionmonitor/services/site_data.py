@@ -24,7 +24,6 @@ class SiteData:
 
     results: pd.DataFrame
     revisions: pd.DataFrame  # figures held in more than one vintage
-    targets: pd.DataFrame
     population: pd.DataFrame  # latest year, all ages, both sexes, per area
     catalogue: dict[str, Indicator]
     outcomes: dict[str, Outcome]
@@ -44,14 +43,11 @@ class SiteData:
                     SELECT (dataset, measure, area_code, period, breakdown) FROM observations
                     GROUP BY ALL HAVING count(DISTINCT value) > 1)
                 ORDER BY dataset, measure, area_code, period, vintage_rank""").df()
-            targets = store.con.execute("""
-                SELECT measure, period, value, source FROM observations
-                WHERE dataset = 'treatment_target' AND measure LIKE 'ost_%'""").df()
             population = store.con.execute("""
                 SELECT area_code, area_type, population FROM population
                 WHERE sex = 'All' AND age_band = 'All ages'
                   AND year = (SELECT max(year) FROM population)""").df()
-        return cls(results, revisions, targets, population, load_catalogue(), load_outcomes(),
+        return cls(results, revisions, population, load_catalogue(), load_outcomes(),
                    load_declarations(), Geography.shipped(), version)  # fmt: skip
 
 

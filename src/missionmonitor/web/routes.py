@@ -253,6 +253,17 @@ def methodology(request: Request) -> HTMLResponse:
                  "/methodology.json", "/methodology", _crumbs())  # fmt: skip
 
 
+@router.get("/targets.json", tags=["pages"], summary="National targets and progress")
+def targets_json(request: Request) -> Response:
+    return _json(request, ("targets",), pages_areas.targets)
+
+
+@router.get("/targets", response_class=HTMLResponse, include_in_schema=False)
+def targets(request: Request) -> HTMLResponse:
+    return _html(request, ("targets",), pages_areas.targets, "targets.html", "/targets.json",
+                 "/targets", _crumbs())  # fmt: skip
+
+
 # ---- reports ---------------------------------------------------------------------------
 
 ReportFmt = Literal["html", "pdf"]

@@ -1,0 +1,1 @@
+"""National targets as data: baselines, apportionment to areas, trajectories and progress."""

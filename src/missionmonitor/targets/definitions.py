@@ -1,0 +1,79 @@
+"""Target definitions (``targets.yaml``), validated on load.
+
+>>> [t.id for t in load_targets()]
+['ost_32000', 'rehab_1000']
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from missionmonitor.errors import DefinitionError, NotFoundError
+
+ApportionmentRule = Literal["proportional_uplift", "population_share", "prevalence_weighted"]
+BalancingIndicator = Literal["access_within_3_weeks", "retention", "availability", "completeness"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Baseline(_Strict):
+    value: float = Field(gt=0)
+    period: str
+    note: str = ""
+
+
+class Apportionment(_Strict):
+    rule: ApportionmentRule = "proportional_uplift"
+    area_type: Literal["hscp", "adp", "council", "health_board"] = "hscp"
+    note: str = ""
+
+
+class Target(_Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    version: int = Field(ge=1)
+    title: str
+    indicator: str
+    scope: str
+    statement: str
+    direction: Literal["at_least", "at_most"] = "at_least"
+    value: float = Field(gt=0)
+    target_date: dt.date
+    set_on: dt.date
+    source: str
+    baseline: Baseline | None = None
+    apportionment: Apportionment | None = None
+    balancing: tuple[BalancingIndicator, ...] = ()
+
+
+@cache
+def load_targets() -> tuple[Target, ...]:
+    path = Path(str(resources.files("missionmonitor.targets") / "targets.yaml"))
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))["targets"]
+        targets = tuple(Target.model_validate(t) for t in raw)
+    except (yaml.YAMLError, KeyError, TypeError, ValidationError) as exc:
+        raise DefinitionError(f"targets.yaml: invalid target: {exc}") from exc
+    for t in targets:
+        if t.apportionment and not t.baseline and t.apportionment.rule == "proportional_uplift":
+            raise DefinitionError(f"targets.yaml: {t.id} apportions by uplift but has no baseline")
+        if t.target_date <= t.set_on:
+            raise DefinitionError(f"targets.yaml: {t.id} is due before it was set")
+    return targets
+
+
+def get_target(target_id: str) -> Target:
+    for t in load_targets():
+        if t.id == target_id:
+            return t
+    raise NotFoundError(
+        f"unknown target {target_id!r}; known: {', '.join(t.id for t in load_targets())}"
+    )
