@@ -64,6 +64,7 @@ bench: setup
 	$(BIN)/python benchmarks/compute.py
 	$(BIN)/python benchmarks/web.py
 	$(BIN)/python benchmarks/reports.py
+	$(BIN)/python benchmarks/ost_pipeline.py
 
 clean:
 	rm -rf $(VENV) var build node_modules

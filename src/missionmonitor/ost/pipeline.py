@@ -180,6 +180,7 @@ class Outputs:
 def run(con: duckdb.DuckDBPyConnection, source: str, members: pd.DataFrame,
         max_gap: int = DEFAULT_MAX_GAP) -> Outputs:  # fmt: skip
     """Run the pipeline on DuckDB over ``source`` (a table name or ``read_parquet(...)``)."""
+    con.execute("SET enable_progress_bar = false")  # it would write to standard output
     con.register("members", members[["council", "parent", "parent_type"]])
     con.execute(f"CREATE OR REPLACE TEMP TABLE ost_items AS {items_sql(source)}")
     ((first, last),) = con.execute(
