@@ -114,7 +114,8 @@ def test_moves_count_in_each_council_once_in_scotland():
         ("B", RENFREW, "methadone", D(2023, 9, 1), 7),
     ]
     for out in both(records(rows)):
-        p = out.people.set_index(["area_type", "area_code"])["people"]
+        year = out.people[out.people.period == "2023/24"]
+        p = year.set_index(["area_type", "area_code"])["people"]
         assert p[("council", GLASGOW)] == 2 and p[("council", EDINBURGH)] == 1
         assert p[("scotland", "S92000003")] == 2
         assert p[("health_board", "S08000031")] == 2  # Glasgow and Renfrewshire: both GG&C, once
@@ -162,8 +163,44 @@ def test_switching_medicine_continues_the_episode():
 def test_duckdb_and_pandas_agree_on_generated_data(synthetic_small):
     recs = pd.read_parquet(synthetic_small)
     a, b = both(recs)
-    for name in ("people", "items", "episodes", "starts_and_retention"):
+    for name in ("people", "people_by_drug", "items", "episodes", "starts_and_retention"):
         x = getattr(a, name).reset_index(drop=True)
         y = getattr(b, name).reset_index(drop=True)[x.columns]
         pd.testing.assert_frame_equal(x, y, check_dtype=False)
     assert len(a.episodes) > 1000
+
+
+def test_quarters_rolling_windows_and_medicines():
+    rows = [
+        ("A", GLASGOW, "methadone", D(2022, 4, 1), 7),
+        ("A", GLASGOW, "methadone", D(2023, 5, 1), 7),
+        ("B", GLASGOW, "buprenorphine", D(2023, 2, 1), 7),
+        ("B", GLASGOW, "buprenorphine_injectable", D(2023, 3, 1), 28),
+    ]
+    for out in both(records(rows)):
+        types = dict(zip(out.people.period, out.people.period_type, strict=True))
+        assert types["2022/23"] == "financial_year" and types["2023-Q1"] == "quarter"
+        assert types["12 months to 2023-03-31"] == "rolling_12_months"
+        assert scot(out.people, "2023-Q1", "people") == 1
+        assert scot(out.people, "12 months to 2023-03-31", "people") == 2
+        drugs = out.people_by_drug[
+            (out.people_by_drug.area_type == "scotland") & (out.people_by_drug.period == "2022/23")
+        ]
+        assert dict(zip(drugs.drug, drugs.people, strict=True)) == {
+            "methadone": 1,
+            "buprenorphine": 1,
+            "buprenorphine_injectable": 1,
+        }
+
+
+def test_ddd_per_1000_population_per_day():
+    from missionmonitor.ost.pipeline import Period
+    from missionmonitor.ost.service import ddd_rates, latest_population
+
+    items = pd.DataFrame({"period": ["2023/24"], "area_code": ["X"], "ddd": [3660.0]})
+    fy = [Period("2023/24", D(2023, 4, 1), D(2024, 3, 31))]  # 366 days
+    assert ddd_rates(items, fy, {"X": 10_000})[0] == pytest.approx(3660 / (10_000 * 366) * 1000)
+    year, population = latest_population(Geography.shipped())
+    assert year == 2019
+    councils = [c for c in population if c.startswith("S12")]
+    assert population["S92000003"] == sum(population[c] for c in councils)

@@ -110,6 +110,11 @@ def test_cli_generates_and_computes(tmp_path):
     assert "SYNTHETIC" in computed.stdout
     people = list(csv.DictReader((tmp_path / "o/synthetic-ost-people.csv").open()))
     assert people and all(r["synthetic"] == "True" for r in people)
+    assert {r["period_type"] for r in people} == {"financial_year", "quarter", "rolling_12_months"}
+    by_drug = list(csv.DictReader((tmp_path / "o/synthetic-ost-people_by_drug.csv").open()))
+    assert {r["drug"] for r in by_drug} >= {"methadone", "buprenorphine"}
+    items = list(csv.DictReader((tmp_path / "o/synthetic-ost-items.csv").open()))
+    assert all(float(r["ddd_per_1000_per_day"]) > 0 for r in items)
     retention = list(csv.DictReader((tmp_path / "o/synthetic-ost-retention.csv").open()))
     scot = [r for r in retention if r["area_type"] == "scotland" and r["retained_12w_pct"]]
     assert scot and all(

@@ -8,7 +8,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from missionmonitor.ost.pipeline import DEFAULT_MAX_GAP, RETENTION_DAYS, Outputs, financial_years
+from missionmonitor.ost.pipeline import (
+    DEFAULT_MAX_GAP,
+    RETENTION_DAYS,
+    Outputs,
+    reporting_periods,
+    with_period_type,
+)
 from missionmonitor.ost.synthetic import OST_DRUGS
 
 EPOCH = pd.Timestamp("1970-01-01")
@@ -35,12 +41,15 @@ def run(records: pd.DataFrame, members: pd.DataFrame, max_gap: int = DEFAULT_MAX
     items = records[(records["setting"] == "community") & records["drug"].isin(OST_DRUGS)].copy()
     items["dispensed_date"] = pd.to_datetime(items["dispensed_date"])
     first, last = items["dispensed_date"].min().date(), items["dispensed_date"].max().date()
-    periods = financial_years(first, last)
+    periods = reporting_periods(first, last)
     keys = ["period", "area_type", "area_code"]
 
     dated = _levels(_with_periods(items, "dispensed_date", periods), members)
     with_id = dated[dated["patient_id"].notna()]
     people = with_id.groupby(keys)["patient_id"].nunique().rename("people").reset_index()
+    by_drug = (
+        with_id.groupby([*keys, "drug"])["patient_id"].nunique().rename("people").reset_index()
+    )
     counts = dated.groupby(keys).agg(items=("item_id", "size"), ddd=("ddd", "sum"))
     counts["items_with_id"] = (
         dated.assign(has=dated["patient_id"].notna()).groupby(keys)["has"].sum()
@@ -86,9 +95,15 @@ def run(records: pd.DataFrame, members: pd.DataFrame, max_gap: int = DEFAULT_MAX
         agg[f"observable_{k}"] = (f"observable_{k}", "sum")
         agg[f"retained_{k}"] = (f"retained_{k}", "sum")
     measures = levels.groupby(keys).agg(**agg).reset_index()
+
+    def typed(frame: pd.DataFrame, order: list[str]) -> pd.DataFrame:
+        return with_period_type(frame.sort_values(order), periods)
+
     return Outputs(
-        people.sort_values(keys),
-        counts.sort_values(keys),
-        episodes.sort_values(["patient_id", "episode"]),
-        measures.sort_values(keys),
+        people=typed(people, keys),
+        people_by_drug=typed(by_drug, [*keys, "drug"]),
+        items=typed(counts, keys),
+        episodes=episodes.sort_values(["patient_id", "episode"]),
+        starts_and_retention=typed(measures, keys),
+        periods=periods,
     )

@@ -40,6 +40,7 @@ class Period:
     label: str
     start: dt.date
     end: dt.date
+    kind: str = "financial_year"
 
 
 def financial_years(first: dt.date, last: dt.date) -> list[Period]:
@@ -53,6 +54,26 @@ def financial_years(first: dt.date, last: dt.date) -> list[Period]:
     return out
 
 
+def _quarter_end(year: int, q: int) -> dt.date:
+    return dt.date(year + (q == 4), (3 * q) % 12 + 1, 1) - dt.timedelta(days=1)
+
+
+def reporting_periods(first: dt.date, last: dt.date) -> list[Period]:
+    """Financial years and calendar quarters touching [first, last], and the rolling
+    12-month windows ending at each quarter end that lie wholly within it."""
+    out = financial_years(first, last)
+    year, q = first.year, (first.month - 1) // 3 + 1
+    while dt.date(year, 3 * q - 2, 1) <= last:
+        start, end = dt.date(year, 3 * q - 2, 1), _quarter_end(year, q)
+        out.append(Period(f"{year}-Q{q}", start, end, "quarter"))
+        window_start = dt.date(end.year - 1, end.month, end.day) + dt.timedelta(days=1)
+        if window_start >= first and end <= last:
+            out.append(Period(f"12 months to {end.isoformat()}", window_start, end,
+                              "rolling_12_months"))  # fmt: skip
+        year, q = (year + 1, 1) if q == 4 else (year, q + 1)
+    return out
+
+
 def items_sql(source: str) -> str:
     """Community OST items (relation ``source`` holds the prescribing records)."""
     drugs = ", ".join(f"'{d}'" for d in OST_DRUGS)
@@ -63,20 +84,25 @@ def items_sql(source: str) -> str:
     """
 
 
-def people_sql(items: str, periods: str, members: str) -> str:
-    """Distinct people per period × area at every level (``members``: council → parent)."""
+def people_sql(items: str, periods: str, members: str, by_drug: bool = False) -> str:
+    """Distinct people per period × area at every level (``members``: council → parent),
+    optionally also by medicine (someone on two medicines counts under each)."""
+    drug = "i.drug, " if by_drug else ""
+    keep = "drug, " if by_drug else ""
     return f"""
         WITH pa AS (
-            SELECT DISTINCT p.label AS period, i.patient_id, i.council_code
+            SELECT DISTINCT p.label AS period, {drug}i.patient_id, i.council_code
             FROM {items} i JOIN {periods} p ON i.dispensed_date BETWEEN p.start AND p."end"
             WHERE i.patient_id IS NOT NULL
         ), levels AS (
-            SELECT period, patient_id, 'council' AS area_type, council_code AS area_code FROM pa
+            SELECT period, {keep}patient_id, 'council' AS area_type, council_code AS area_code
+            FROM pa
             UNION ALL
-            SELECT pa.period, pa.patient_id, m.parent_type, m.parent
+            SELECT pa.period, {"pa.drug, " if by_drug else ""}pa.patient_id, m.parent_type,
+                   m.parent
             FROM pa JOIN {members} m ON m.council = pa.council_code
         )
-        SELECT period, area_type, area_code, count(DISTINCT patient_id) AS people
+        SELECT period, area_type, area_code, {keep}count(DISTINCT patient_id) AS people
         FROM levels GROUP BY ALL
     """
 
@@ -172,9 +198,18 @@ def episode_measures_sql(episodes: str, periods: str, members: str, data_start: 
 @dataclass
 class Outputs:
     people: pd.DataFrame
+    people_by_drug: pd.DataFrame
     items: pd.DataFrame
     episodes: pd.DataFrame
     starts_and_retention: pd.DataFrame
+    periods: list[Period]
+
+
+def with_period_type(frame: pd.DataFrame, periods: list[Period]) -> pd.DataFrame:
+    """Add each row's period type (financial_year, quarter, rolling_12_months)."""
+    kinds = {p.label: p.kind for p in periods}
+    out = frame.assign(period_type=frame["period"].map(kinds))
+    return out[["period", "period_type", *[c for c in frame.columns if c != "period"]]]
 
 
 def run(con: duckdb.DuckDBPyConnection, source: str, members: pd.DataFrame,
@@ -186,18 +221,25 @@ def run(con: duckdb.DuckDBPyConnection, source: str, members: pd.DataFrame,
     ((first, last),) = con.execute(
         "SELECT min(dispensed_date), max(dispensed_date) FROM ost_items"
     ).fetchall()
-    periods = pd.DataFrame([(p.label, p.start, p.end) for p in financial_years(first, last)],
+    spans = reporting_periods(first, last)
+    periods = pd.DataFrame([(p.label, p.start, p.end) for p in spans],
                            columns=["label", "start", "end"])  # fmt: skip
     con.register("periods", periods)
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE ost_episodes AS {episodes_sql('ost_items', max_gap)}"
     )
     sort = ["period", "area_type", "area_code"]
+
+    def query(sql: str, order: list[str]) -> pd.DataFrame:
+        return with_period_type(con.execute(sql).df().sort_values(order), spans)
+
     return Outputs(
-        people=con.execute(people_sql("ost_items", "periods", "members")).df().sort_values(sort),
-        items=con.execute(items_by_area_sql("ost_items", "periods", "members")).df()
-        .sort_values(sort),
+        people=query(people_sql("ost_items", "periods", "members"), sort),
+        people_by_drug=query(people_sql("ost_items", "periods", "members", by_drug=True),
+                             [*sort, "drug"]),
+        items=query(items_by_area_sql("ost_items", "periods", "members"), sort),
         episodes=con.execute("SELECT * FROM ost_episodes ORDER BY patient_id, episode").df(),
-        starts_and_retention=con.execute(episode_measures_sql(
-            "ost_episodes", "periods", "members", first, last, max_gap)).df().sort_values(sort),
+        starts_and_retention=query(episode_measures_sql(
+            "ost_episodes", "periods", "members", first, last, max_gap), sort),
+        periods=spans,
     )  # fmt: skip

@@ -34,6 +34,33 @@ def memberships(geo: Geography) -> pd.DataFrame:
                                        "valid_from", "valid_to"])  # fmt: skip
 
 
+def latest_population(geo: Geography) -> tuple[int, dict[str, float]]:
+    """(year, population of every area) for the latest shipped year, all ages, both sexes;
+    areas above council are sums of their councils."""
+    from missionmonitor.data import shipped_file
+    from missionmonitor.datasets.declaration import get_declaration
+    from missionmonitor.datasets.reader import read_and_validate
+
+    rows = read_and_validate(get_declaration("population"), shipped_file("population.csv"),
+                             geo.codes()).rows  # fmt: skip
+    year = max(int(str(r["year"])) for r in rows)
+    councils = {str(r["area_code"]): float(str(r["population"])) for r in rows
+                if r["year"] == year and r["sex"] == "All" and r["age_band"] == "All ages"
+                and geo.codes().get(str(r["area_code"])) == "council"}  # fmt: skip
+    areas = dict(councils)
+    for m in {(m[1], m[2]) for m in geo.membership_rows() if m[5] is None}:
+        areas[m[0]] = sum(councils[c] for c in geo.councils_in(m[0]))
+    return year, areas
+
+
+def ddd_rates(items: pd.DataFrame, periods: list[pipeline.Period],
+              population: dict[str, float]) -> pd.Series:  # fmt: skip
+    """Defined daily doses per 1,000 population per day: DDDs / (population × days) × 1,000."""
+    days = {p.label: (p.end - p.start).days + 1 for p in periods}
+    denominator = items["area_code"].map(population) * items["period"].map(days)
+    return items["ddd"] / denominator * 1000
+
+
 def retention_with_intervals(measures: pd.DataFrame) -> pd.DataFrame:
     """Retention shares with Wilson 95% intervals (percentages) for each window."""
     out = measures[["period", "area_type", "area_code"]].copy()
@@ -65,11 +92,15 @@ def compute_folder(source: Path, out: Path | None = None,
     finally:
         con.close()
     retention = retention_with_intervals(outputs.starts_and_retention)
+    year, population = latest_population(Geography.shipped())
+    outputs.items["ddd_per_1000_per_day"] = ddd_rates(outputs.items, outputs.periods, population)
+    outputs.items["population_year"] = year
     written: list[Path] = []
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
         label = "synthetic-" if synthetic else ""
-        for name, frame in (("people", outputs.people), ("items", outputs.items),
+        for name, frame in (("people", outputs.people),
+                            ("people_by_drug", outputs.people_by_drug), ("items", outputs.items),
                             ("starts_and_retention", outputs.starts_and_retention),
                             ("retention", retention)):  # fmt: skip
             path = out / f"{label}ost-{name}.csv"
