@@ -10,7 +10,7 @@ DOCS = Path(__file__).parents[1] / "docs"
 COMMANDS = [
     "init", "serve", "summary", "load", "compute", "export", "indicators list", "indicators show",
     "areas list", "areas show", "datasets list", "datasets show", "report annual",
-    "report adp", "report mat", "synth prescribing", "ost compute",
+    "report adp", "report mat", "synth prescribing", "synth referrals", "ost compute",
 ]  # fmt: skip
 
 

@@ -103,6 +103,11 @@ def test_cli_generates_and_computes(tmp_path):
         ],
     )
     assert made.exit_code == 0, made.output
+    referred = runner.invoke(
+        app,
+        ["synth", "referrals", "--out", str(tmp_path / "s"), "--referrals", "800", "--years", "2"],
+    )
+    assert referred.exit_code == 0, referred.output
     computed = runner.invoke(
         app, ["ost", "compute", "--input", str(tmp_path / "s"), "--out", str(tmp_path / "o")]
     )
@@ -113,6 +118,8 @@ def test_cli_generates_and_computes(tmp_path):
     assert {r["period_type"] for r in people} == {"financial_year", "quarter", "rolling_12_months"}
     by_drug = list(csv.DictReader((tmp_path / "o/synthetic-ost-people_by_drug.csv").open()))
     assert {r["drug"] for r in by_drug} >= {"methadone", "buprenorphine"}
+    access = list(csv.DictReader((tmp_path / "o/synthetic-ost-access.csv").open()))
+    assert access and all(0 <= float(r["within_3_weeks_pct"]) <= 100 for r in access)
     items = list(csv.DictReader((tmp_path / "o/synthetic-ost-items.csv").open()))
     assert all(float(r["ddd_per_1000_per_day"]) > 0 for r in items)
     retention = list(csv.DictReader((tmp_path / "o/synthetic-ost-retention.csv").open()))

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from missionmonitor.cli.common import err, out, reported
 from missionmonitor.ost.pipeline import DEFAULT_MAX_GAP
+from missionmonitor.ost.referrals import ReferralSpec, write_referrals
 from missionmonitor.ost.service import compute_folder
 from missionmonitor.ost.synthetic import SyntheticSpec, write_prescribing
 
@@ -46,6 +47,24 @@ def prescribing(
     out.print(f"Wrote SYNTHETIC records to {path}")
 
 
+@synth.command("referrals")
+def referrals(
+    out_dir: Annotated[
+        Path, typer.Option("--out", help="Folder to write (beside the prescribing records).")
+    ],
+    count: Annotated[int, typer.Option("--referrals", help="Referrals in the window.")] = 30_000,
+    years: Annotated[int, typer.Option(help="Years of records, from 1 April 2021.")] = 3,
+    seed: Annotated[int, typer.Option(help="Random seed (same seed, same records).")] = 1,
+) -> None:
+    """Write SYNTHETIC referral records (for the access balancing indicator).
+
+    Example: [bold]missionmonitor synth referrals --out synthetic/[/]
+    """
+    with reported():
+        path = write_referrals(out_dir, ReferralSpec(referrals=count, years=years, seed=seed))
+    out.print(f"Wrote SYNTHETIC referral records to {path}")
+
+
 @ost.command("compute")
 def compute(
     input_path: Annotated[Path, typer.Option("--input", help="Parquet file or folder of them.")],
@@ -71,6 +90,7 @@ def compute(
         "Identifier completeness",
         "New starts",
         "Retained 12 weeks",
+        "Started within 3 weeks",
     ):
         table.add_column(col, justify="left" if col == "Period" else "right")
     o = result.outputs
@@ -83,7 +103,11 @@ def compute(
             ("ret", result.retention),
         )
     }
-    for period in scot["people"].index:
+    access = None
+    if result.access is not None:
+        access = result.access[result.access["area_type"] == "scotland"].set_index("period")
+    years = scot["people"][scot["people"]["period_type"] == "financial_year"].index
+    for period in years:
         items = scot["items"].loc[period]
         starts = scot["starts"].loc[period] if period in scot["starts"].index else None
         ret = scot["ret"].loc[period] if period in scot["ret"].index else None
@@ -96,6 +120,9 @@ def compute(
             f"{ret['retained_12w_pct']:.1f}% ({ret['retained_12w_lci']:.1f}–"
             f"{ret['retained_12w_uci']:.1f})"
             if ret is not None and ret["observable_12w"]
+            else "—",
+            f"{access.loc[period, 'within_3_weeks_pct']:.1f}%"
+            if access is not None and period in access.index
             else "—",
         )
     out.print(table)

@@ -107,3 +107,19 @@ def run(records: pd.DataFrame, members: pd.DataFrame, max_gap: int = DEFAULT_MAX
         starts_and_retention=typed(measures, keys),
         periods=periods,
     )
+
+
+def access(referrals: pd.DataFrame, members: pd.DataFrame, periods: list) -> pd.DataFrame:  # type: ignore[type-arg]
+    """Completed waits per period × area (the pandas twin of ``referrals.access_sql``)."""
+    from missionmonitor.ost.referrals import STANDARD_DAYS
+
+    started = referrals[referrals["treatment_start_date"].notna()].copy()
+    started["treatment_start_date"] = pd.to_datetime(started["treatment_start_date"])
+    started["wait"] = (started["treatment_start_date"]
+                       - pd.to_datetime(started["referral_date"])).dt.days  # fmt: skip
+    levels = _levels(_with_periods(started, "treatment_start_date", periods),
+                     members[["council", "parent", "parent_type"]])  # fmt: skip
+    levels["within"] = levels["wait"] <= STANDARD_DAYS
+    keys = ["period", "area_type", "area_code"]
+    out = levels.groupby(keys).agg(started=("wait", "size"), within_3_weeks=("within", "sum"))
+    return with_period_type(out.reset_index().sort_values(keys), periods)

@@ -16,6 +16,7 @@ from missionmonitor.errors import NotFoundError
 from missionmonitor.methods.proportions import wilson
 from missionmonitor.ost import pipeline
 from missionmonitor.ost.pipeline import RETENTION_DAYS, Outputs
+from missionmonitor.ost.referrals import access_sql
 from missionmonitor.refdata.geography import Geography
 
 
@@ -23,6 +24,7 @@ from missionmonitor.refdata.geography import Geography
 class FolderResult:
     outputs: Outputs
     retention: pd.DataFrame
+    access: pd.DataFrame | None  # when referral records sit beside the prescribing records
     synthetic: bool
     files: list[Path]
 
@@ -61,6 +63,14 @@ def ddd_rates(items: pd.DataFrame, periods: list[pipeline.Period],
     return items["ddd"] / denominator * 1000
 
 
+def with_access_intervals(access: pd.DataFrame) -> pd.DataFrame:
+    """Add the share starting within three weeks, with its Wilson 95% interval (percent)."""
+    out = access.sort_values(["period", "area_type", "area_code"]).reset_index(drop=True)
+    r = wilson(out["within_3_weeks"], out["started"], multiplier=100)
+    return out.assign(within_3_weeks_pct=r.value, within_3_weeks_lci=r.lower,
+                      within_3_weeks_uci=r.upper)  # fmt: skip
+
+
 def retention_with_intervals(measures: pd.DataFrame) -> pd.DataFrame:
     """Retention shares with Wilson 95% intervals (percentages) for each window."""
     out = measures[["period", "area_type", "area_code"]].copy()
@@ -79,16 +89,25 @@ def retention_with_intervals(measures: pd.DataFrame) -> pd.DataFrame:
 def compute_folder(source: Path, out: Path | None = None,
                    max_gap: int = pipeline.DEFAULT_MAX_GAP) -> FolderResult:  # fmt: skip
     """Run the pipeline over ``source`` (a Parquet file or a folder of them)."""
-    files = sorted(source.glob("*.parquet")) if source.is_dir() else [source]
+    referrals = source / "referrals.parquet" if source.is_dir() else None
+    files = sorted(f for f in source.glob("*.parquet") if f != referrals) if source.is_dir() \
+        else [source]  # fmt: skip
     if not files or not all(f.exists() for f in files):
         raise NotFoundError(f"no Parquet prescribing records at {source}")
     synthetic = any(
         (pq.read_schema(f).metadata or {}).get(b"synthetic") == b"true" for f in files)  # fmt: skip
     listing = ", ".join(f"'{f}'" for f in files)
     con = duckdb.connect()
+    access = None
     try:
         outputs = pipeline.run(con, f"read_parquet([{listing}])", memberships(Geography.shipped()),
                                max_gap)  # fmt: skip
+        if referrals is not None and referrals.exists():
+            # The pipeline registered its periods and memberships on this connection.
+            sql = access_sql(f"read_parquet('{referrals}')", "periods", "members")
+            access = with_access_intervals(
+                pipeline.with_period_type(con.execute(sql).df(), outputs.periods)
+            )
     finally:
         con.close()
     retention = retention_with_intervals(outputs.starts_and_retention)
@@ -99,11 +118,12 @@ def compute_folder(source: Path, out: Path | None = None,
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
         label = "synthetic-" if synthetic else ""
-        for name, frame in (("people", outputs.people),
+        tables = [("access", access)] if access is not None else []
+        for name, frame in (*tables, ("people", outputs.people),
                             ("people_by_drug", outputs.people_by_drug), ("items", outputs.items),
                             ("starts_and_retention", outputs.starts_and_retention),
                             ("retention", retention)):  # fmt: skip
             path = out / f"{label}ost-{name}.csv"
             frame.assign(synthetic=synthetic).to_csv(path, index=False)
             written.append(path)
-    return FolderResult(outputs, retention, synthetic, written)
+    return FolderResult(outputs, retention, access, synthetic, written)
