@@ -54,4 +54,4 @@ def show(code: Annotated[str, typer.Argument(help="Area code, e.g. S11000051.")]
             kids = geo.children(area.code, t) if t != area.type else []
             if kids:
                 names = ", ".join(f"{k.name} ({k.code})" for k in kids)
-                out.print(f"  contains {geo.types[t].label.lower()}s: {names}", highlight=False)
+                out.print(f"  contains {geo.types[t].plural}: {names}", highlight=False)
