@@ -12,6 +12,7 @@ from missionmonitor.ost.pipeline import (
     DEFAULT_MAX_GAP,
     RETENTION_DAYS,
     Outputs,
+    Period,
     reporting_periods,
     with_period_type,
 )
@@ -20,7 +21,7 @@ from missionmonitor.ost.synthetic import OST_DRUGS
 EPOCH = pd.Timestamp("1970-01-01")
 
 
-def _with_periods(df: pd.DataFrame, date_col: str, periods: list) -> pd.DataFrame:  # type: ignore[type-arg]
+def _with_periods(df: pd.DataFrame, date_col: str, periods: list[Period]) -> pd.DataFrame:
     frames = []
     for p in periods:
         dates = df[date_col]
@@ -109,7 +110,7 @@ def run(records: pd.DataFrame, members: pd.DataFrame, max_gap: int = DEFAULT_MAX
     )
 
 
-def access(referrals: pd.DataFrame, members: pd.DataFrame, periods: list) -> pd.DataFrame:  # type: ignore[type-arg]
+def access(referrals: pd.DataFrame, members: pd.DataFrame, periods: list[Period]) -> pd.DataFrame:
     """Completed waits per period × area (the pandas twin of ``referrals.access_sql``)."""
     from missionmonitor.ost.referrals import STANDARD_DAYS
 

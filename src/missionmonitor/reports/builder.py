@@ -23,12 +23,11 @@ from missionmonitor.reports.facts import Facts
 from missionmonitor.services import charts
 from missionmonitor.services.pages import result_row
 from missionmonitor.services.site_data import SiteData
+from missionmonitor.targets.status import BALANCING_NOT_YET
 
 #: What the platform cannot yet report, said plainly in every report that would show it.
 NOT_YET = {
-    "balancing": "Balancing indicators for the treatment target (access within three weeks, "
-    "retention, availability of services, identifier completeness) are not yet "
-    "available: they need record-level prescribing and referral data.",
+    "balancing": BALANCING_NOT_YET,
     "ost_areas": "People in opioid substitution therapy by Integration Authority or ADP, and "
     "the apportioned local targets, are not yet available.",
     "mat_adp": "MAT standards grades for each ADP and standard are not yet held; only "
@@ -280,7 +279,7 @@ def annual(data: SiteData, period: str) -> dict[str, Any]:
 def _targets_section(
     data: SiteData, by_id: dict[str, dict[str, Any]], facts: Facts
 ) -> dict[str, Any]:
-    from missionmonitor.targets.status import BALANCING_NOT_YET, all_targets
+    from missionmonitor.targets.status import all_targets
 
     paragraphs = []
     for t in all_targets(data.results):

@@ -155,8 +155,7 @@ def home(data: SiteData) -> dict[str, Any]:
          "text": headline},
         {"indicator": "ost_people", "title": "People in opioid substitution therapy",
          "latest": ost, "target": ost_goal["value"] if ost_goal else None, "text": ost_text,
-         "balancing": "Read alongside the balancing indicators (access, retention, "
-                      "availability, completeness): not yet available in the published data."},
+         "balancing": ost_goal["balancing_note"] if ost_goal else None},
         {"indicator": "rr_placements", "title": "Residential rehabilitation placements",
          "latest": rehab, "target": rehab_goal["value"] if rehab_goal else None,
          "text": rehab_text},

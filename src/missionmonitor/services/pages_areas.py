@@ -6,7 +6,6 @@ from typing import Any
 
 import pandas as pd
 
-from missionmonitor.errors import NotFoundError
 from missionmonitor.refdata.geography import AREA_TYPES, SCOTLAND
 from missionmonitor.services import charts
 from missionmonitor.services.pages import as_number, definition_view, page_model, result_row
@@ -156,10 +155,6 @@ def methodology(data: SiteData) -> dict[str, Any]:
                  "revised figures are listed on each indicator page.",
         indicators=[definition_view(i, data) for i in data.catalogue.values()],
     )  # fmt: skip
-
-
-def area_not_found(code: str) -> NotFoundError:
-    return NotFoundError(f"no area with code {code!r}")
 
 
 def reports(data: SiteData) -> dict[str, Any]:
