@@ -6,12 +6,12 @@ STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 BUNDLE := build/web/charts.js
 
-.PHONY: run test setup system lint typecheck unit bench browser clean
+.PHONY: run test setup system lint typecheck unit bench browser java clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip==26.3
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,spark]'
 	touch $(STAMP)
 
 # Front-end packages (design system, charts, API docs), pinned in package-lock.json.
@@ -43,6 +43,11 @@ setup: system $(STAMP) $(BUNDLE)
 browser:
 	$(call ensure_debs,$(TEST_DEBS))
 
+# Java for the Spark tests (the OST pipeline on Apache Spark); the machine's own if present.
+java:
+	@command -v java >/dev/null 2>&1 || { echo "Installing Java for Spark"; apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless; }
+
 run: setup
 	$(BIN)/missionmonitor init
 	$(BIN)/missionmonitor summary
@@ -55,7 +60,7 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy src
 
-unit: setup browser
+unit: setup browser java
 	$(BIN)/pytest
 
 test: lint typecheck unit

@@ -13,7 +13,8 @@ from missionmonitor.datasets.declaration import Declaration, load_declarations
 from missionmonitor.errors import ValidationError
 from missionmonitor.services.ingest import ingest
 
-DECLS = load_declarations()
+# Declarations of files produced here (not shipped) are tested where they are produced.
+DECLS = {name: d for name, d in load_declarations().items() if d.shipped}
 
 
 def _lines(decl: Declaration) -> list[bytes]:

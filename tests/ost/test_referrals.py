@@ -9,7 +9,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from missionmonitor.ost import baseline
-from missionmonitor.ost.pipeline import reporting_periods, with_period_type
+from missionmonitor.ost.pipeline import period_frame, reporting_periods, with_period_type
 from missionmonitor.ost.referrals import ReferralSpec, access_sql, write_referrals
 from missionmonitor.ost.service import memberships, with_access_intervals
 from missionmonitor.refdata.geography import Geography
@@ -26,12 +26,7 @@ def _both(refs: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     con = duckdb.connect()
     con.register("refs", refs)
     con.register("members", MEMBERS[["council", "parent", "parent_type"]])
-    con.register(
-        "periods",
-        pd.DataFrame(
-            [(p.label, p.start, p.end) for p in periods], columns=["label", "start", "end"]
-        ),
-    )
+    con.register("periods", period_frame(periods))
     sql = con.execute(access_sql("refs", "periods", "members")).df()
     duck = with_period_type(sql.sort_values(["period", "area_type", "area_code"]), periods)
     return duck.reset_index(drop=True), baseline.access(refs, MEMBERS, periods).reset_index(

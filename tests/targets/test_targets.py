@@ -32,8 +32,9 @@ def test_every_target_names_an_indicator_scope_version_and_source():
         assert t.indicator in load_catalogue()
         assert t.scope and t.version >= 1 and t.source
     assert OST.apportionment is not None and OST.apportionment.rule == "proportional_uplift"
-    assert set(OST.balancing) == {"access_within_3_weeks", "retention", "availability",
-                                  "completeness"}  # fmt: skip
+    assert {b.aspect for b in OST.balancing} == {"access", "retention", "availability",
+                                                 "completeness"}  # fmt: skip
+    assert all(b.indicator in load_catalogue() for b in OST.balancing)
     with pytest.raises(NotFoundError):
         get_target("nope")
 
@@ -104,5 +105,7 @@ def test_targets_page_shows_progress_rule_and_balancing(client):
     ost = next(t for t in page["targets"] if t["id"] == "ost_32000")
     assert ost["progress"]["status"] == "not met" and ost["progress"]["rule"]
     assert "not yet available" in ost["balancing_note"]
+    assert ost["areas"] == [] and "not yet available" in ost["apportionment_note"]
     html = client.get("/targets").text
-    assert "Balancing indicators." in html and "not met" in html
+    assert "Balancing indicators" in html and "not met" in html
+    assert html.count("Not yet available") == len(OST.balancing)

@@ -9,11 +9,12 @@ import typer
 from rich.progress import Progress
 from rich.table import Table
 
-from missionmonitor.cli.common import err, out, reported
+from missionmonitor.cli.common import err, out, reported, store_path
 from missionmonitor.ost.pipeline import DEFAULT_MAX_GAP
 from missionmonitor.ost.referrals import ReferralSpec, write_referrals
 from missionmonitor.ost.service import compute_folder
 from missionmonitor.ost.synthetic import SyntheticSpec, write_prescribing
+from missionmonitor.services.ingest import ingest
 
 synth = typer.Typer(help="Generate SYNTHETIC record-level data.", no_args_is_help=True)
 ost = typer.Typer(
@@ -67,6 +68,7 @@ def referrals(
 
 @ost.command("compute")
 def compute(
+    ctx: typer.Context,
     input_path: Annotated[Path, typer.Option("--input", help="Parquet file or folder of them.")],
     out_dir: Annotated[
         Path | None, typer.Option("--out", help="Folder for the CSV outputs.")
@@ -74,13 +76,26 @@ def compute(
     max_gap: Annotated[
         int, typer.Option(help="Uncovered days that end an episode.")
     ] = DEFAULT_MAX_GAP,
+    engine: Annotated[
+        str, typer.Option(help="duckdb (default) or spark (the optional extra; Java 17+).")
+    ] = "duckdb",
+    load: Annotated[
+        bool,
+        typer.Option(
+            "--load", help="Load the measures into the store as ost_records and recompute."
+        ),
+    ] = False,
 ) -> None:
-    """People in community OST, items, identifier completeness, episodes and retention.
+    """People in community OST, items, identifier completeness, prescribing services,
+    episodes, retention and time on treatment.
 
-    Example: [bold]missionmonitor ost compute --input synthetic/ --out ost-results/[/]
+    Example: [bold]missionmonitor ost compute --input synthetic/ --out ost-results/ --load[/]
     """
-    with reported():
-        result = compute_folder(input_path, out_dir, max_gap)
+    if load and out_dir is None:
+        err.print("--load needs --out: the measures file is kept as the record of what was loaded")
+        raise typer.Exit(2)
+    with reported(), err.status(f"Running the OST pipeline on {engine}"):
+        result = compute_folder(input_path, out_dir, max_gap, engine)
     title = "People in community OST, Scotland" + (" (SYNTHETIC data)" if result.synthetic else "")
     table = Table(title=title)
     for col in (
@@ -128,3 +143,9 @@ def compute(
     out.print(table)
     for path in result.files:
         err.print(f"Wrote {path}")
+    if load:
+        measures = next(p for p in result.files if p.name.endswith("ost-measures.csv"))
+        with reported():
+            loaded = ingest(store_path(ctx), "ost_records", measures)
+        state = "already loaded" if loaded.already_loaded else f"loaded as load {loaded.load_id}"
+        out.print(f"{measures.name}: {state}" + (" (SYNTHETIC)" if result.synthetic else ""))

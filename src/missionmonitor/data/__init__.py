@@ -35,6 +35,7 @@ class Source:
     taken: str
     published: str | None
     order: int  # rank among all sources by publication date, then register position
+    synthetic: bool = False  # generated records, never real: labelled wherever shown
 
 
 @cache
@@ -50,6 +51,14 @@ def load_sources() -> dict[str, Source]:
         raise DefinitionError(f"sources.yaml: invalid source register: {exc}") from exc
     ranked = sorted(keyed, key=lambda t: (t[0], t[1]))
     return {
-        e["key"]: Source(e["key"], e["status"], e["source"], e["taken"], e.get("published"), rank)
+        e["key"]: Source(
+            e["key"],
+            e["status"],
+            e["source"],
+            e["taken"],
+            e.get("published"),
+            rank,
+            bool(e.get("synthetic", False)),
+        )
         for rank, (_, _, e) in enumerate(ranked)
     }

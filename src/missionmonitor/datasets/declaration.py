@@ -75,6 +75,8 @@ class Declaration(_Strict):
     licence: str
     frequency: str
     file: str
+    #: False for datasets produced here from confidential records (not in the shipped data).
+    shipped: bool = True
     grain: tuple[str, ...]
     status: Literal["final", "provisional", "published_aggregate"] = "final"
     default_vintage: str | None = None

@@ -19,7 +19,7 @@ from missionmonitor.errors import DefinitionError, NotFoundError
 from missionmonitor.periods import PeriodType, parse_period
 from missionmonitor.refdata.geography import AREA_TYPES
 
-MethodKind = Literal["observed", "rolling_average", "rate_from_averages", "percentage"]
+MethodKind = Literal["observed", "rolling_average", "rate_from_averages", "percentage", "ratio"]
 Polarity = Literal["higher_is_better", "lower_is_better", "neutral"]
 
 
@@ -70,6 +70,8 @@ class Method(_Strict):
     window: int | None = Field(default=None, ge=2)
     multiplier: float = 1
     confidence: float = 0.95
+    #: For ``ratio``: Wilson for a share of people, poisson (exact / Byar's) for a rate.
+    interval: Literal["wilson", "poisson"] | None = None
     #: Also compute for these area types by summing council numerators and denominators.
     aggregate_to: tuple[str, ...] = ()
 
@@ -79,6 +81,7 @@ class Method(_Strict):
             "rolling_average": [self.window],
             "rate_from_averages": [self.numerator_measure, self.denominator_measure],
             "percentage": [self.numerator_measure],
+            "ratio": [self.numerator_measure, self.denominator_measure, self.interval],
         }
         if any(v is None for v in need.get(self.kind, [])):
             raise ValueError(f"method kind {self.kind!r} is missing a required setting")

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 import numpy as np
 import pandas as pd
 
+from missionmonitor.data import load_sources
 from missionmonitor.errors import SeriesBreakError
 from missionmonitor.indicators.catalogue import Indicator, load_catalogue
 from missionmonitor.indicators.kinds import KINDS
@@ -46,6 +47,9 @@ def compute_indicator(
         return select_observations(store, dataset, measures, vintage)
 
     base = KINDS[ind.method.kind](ind, read, geo)
+    # Figures from SYNTHETIC records say so in their status, wherever they are shown.
+    fake = {k for k, s in load_sources().items() if s.synthetic}
+    base.loc[base["vintage"].isin(fake), "status"] = "SYNTHETIC"
     types = geo.codes()
     df = base.assign(area_type=base["area_code"].map(types))
     df = df[df["area_type"].isin(ind.geography)].reset_index(drop=True)

@@ -14,6 +14,7 @@ import pandas as pd
 
 from missionmonitor.indicators.catalogue import Indicator
 from missionmonitor.methods.poisson import crude_rate
+from missionmonitor.methods.proportions import wilson
 from missionmonitor.methods.rolling import likely_range, trailing_mean
 from missionmonitor.periods import parse_period, period_type_of
 from missionmonitor.refdata.geography import Geography
@@ -182,9 +183,38 @@ def percentage(ind: Indicator, read: Reader, geo: Geography) -> pd.DataFrame:
     return out[list(BASE_COLUMNS)]
 
 
+def ratio(ind: Indicator, read: Reader, geo: Geography) -> pd.DataFrame:
+    """numerator measure / denominator measure × multiplier, with a Wilson interval (a share
+    of people) or a Poisson one (a rate); each area and period as observed, none derived."""
+    m = ind.method
+    assert m.numerator_measure and m.denominator_measure
+    obs = _filter(ind, read(m.dataset, [m.numerator_measure, m.denominator_measure]))
+    keys = ["area_code", "period"]
+    num = obs.loc[obs["measure"] == m.numerator_measure, [*keys, "value", "vintage"]]
+    den = obs.loc[obs["measure"] == m.denominator_measure, [*keys, "value"]]
+    both = num.merge(den, on=keys, suffixes=("", "_den"))
+    both = both[both["value_den"] > 0].reset_index(drop=True)
+    n, d = both["value"].to_numpy(float), both["value_den"].to_numpy(float)
+    if m.interval == "wilson":
+        r = wilson(n, d, m.confidence, m.multiplier)
+        value, lower, upper = r.value, r.lower, r.upper
+    else:
+        c = crude_rate(n, d, m.multiplier, m.confidence)
+        value, lower, upper = c.value, c.lower, c.upper
+    # The complement (denominator − numerator) is a count too: hide a small one at source.
+    gap = d - n
+    small = (gap > 0) & (gap <= ind.disclosure.threshold)
+    out = both[[*keys, "vintage"]].assign(
+        value=value, lci=lower, uci=upper, numerator=n, denominator=d, suppressed=small,
+        status=ind.status,
+    )  # fmt: skip
+    return out[list(BASE_COLUMNS)]
+
+
 KINDS: dict[str, Callable[[Indicator, Reader, Geography], pd.DataFrame]] = {
     "observed": observed,
     "rolling_average": rolling_average,
     "rate_from_averages": rate_from_averages,
     "percentage": percentage,
+    "ratio": ratio,
 }

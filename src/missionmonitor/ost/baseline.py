@@ -45,17 +45,21 @@ def run(records: pd.DataFrame, members: pd.DataFrame, max_gap: int = DEFAULT_MAX
     periods = reporting_periods(first, last)
     keys = ["period", "area_type", "area_code"]
 
-    dated = _levels(_with_periods(items, "dispensed_date", periods), members)
+    # Only the columns the counts need are copied for every period and level.
+    needed = ["item_id", "patient_id", "council_code", "service_id", "drug", "dispensed_date",
+              "ddd"]  # fmt: skip
+    dated = _levels(_with_periods(items[needed], "dispensed_date", periods), members)
     with_id = dated[dated["patient_id"].notna()]
     people = with_id.groupby(keys)["patient_id"].nunique().rename("people").reset_index()
     by_drug = (
         with_id.groupby([*keys, "drug"])["patient_id"].nunique().rename("people").reset_index()
     )
-    counts = dated.groupby(keys).agg(items=("item_id", "size"), ddd=("ddd", "sum"))
+    counts = dated.groupby(keys).agg(items=("item_id", "size"), ddd=("ddd", "sum"),
+                                     services=("service_id", "nunique"))  # fmt: skip
     counts["items_with_id"] = (
         dated.assign(has=dated["patient_id"].notna()).groupby(keys)["has"].sum()
     )
-    counts = counts.reset_index()[[*keys, "items", "items_with_id", "ddd"]]
+    counts = counts.reset_index()[[*keys, "items", "items_with_id", "ddd", "services"]]
 
     # Episodes: carried-over supply, one person at a time in date order.
     x = items[items["patient_id"].notna()].sort_values(["patient_id", "dispensed_date", "item_id"])
@@ -96,17 +100,23 @@ def run(records: pd.DataFrame, members: pd.DataFrame, max_gap: int = DEFAULT_MAX
         agg[f"observable_{k}"] = (f"observable_{k}", "sum")
         agg[f"retained_{k}"] = (f"retained_{k}", "sum")
     measures = levels.groupby(keys).agg(**agg).reset_index()
+    levels["ended"] = (pd.Timestamp(last) - levels["end_date"]).dt.days > max_gap
+    time_on = levels.groupby([*keys, "days", "ended"]).size().rename("episodes").reset_index()
 
     def typed(frame: pd.DataFrame, order: list[str]) -> pd.DataFrame:
-        return with_period_type(frame.sort_values(order), periods)
+        return with_period_type(frame.sort_values(order).reset_index(drop=True), periods)
 
     return Outputs(
         people=typed(people, keys),
         people_by_drug=typed(by_drug, [*keys, "drug"]),
         items=typed(counts, keys),
-        episodes=episodes.sort_values(["patient_id", "episode"]),
+        episodes=episodes.sort_values(["patient_id", "episode"]).reset_index(drop=True),
         starts_and_retention=typed(measures, keys),
+        time_on_treatment=typed(time_on, [*keys, "days", "ended"]),
         periods=periods,
+        first=first,
+        last=last,
+        max_gap=max_gap,
     )
 
 

@@ -1,8 +1,8 @@
 """The OST pipeline as SQL, written once and run on DuckDB (methods.md §9).
 
-Each ``*_sql`` function returns a query over named relations and imports no engine, so
-the same text can be run elsewhere (a Spark runner is planned). ``run`` executes them on
-DuckDB and returns pandas frames.
+Each ``*_sql`` function returns a query over named relations and imports no engine; the
+few functions whose spelling differs between engines come from a :class:`Dialect`, so the
+same text runs on DuckDB (``run``) and on Apache Spark (``ost.spark_runner``).
 
 Rules (PHS "Estimated numbers of people prescribed OST"):
 
@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Protocol
 
 import duckdb
 import pandas as pd
@@ -33,6 +34,36 @@ from missionmonitor.ost.synthetic import OST_DRUGS
 
 DEFAULT_MAX_GAP = 28
 RETENTION_DAYS = {"12w": 84, "26w": 182}
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """How an engine spells the date arithmetic the pipeline needs (templates for format)."""
+
+    name: str
+    day_number: str  # {x}: date → days since 1970-01-01
+    from_day_number: str  # {x}: days since 1970-01-01 → date
+    plus_days: str  # {x} + {n} days, a date
+    days_between: str  # {b} - {a} in days
+    month_start: str  # {x}: the first day of the date's month, a date
+
+
+DUCKDB = Dialect(
+    "duckdb",
+    day_number="date_diff('day', DATE '1970-01-01', {x})",
+    from_day_number="DATE '1970-01-01' + CAST({x} AS INTEGER)",
+    plus_days="({x} + CAST({n} AS INTEGER))",
+    days_between="date_diff('day', {a}, {b})",
+    month_start="CAST(date_trunc('month', {x}) AS DATE)",
+)
+SPARK = Dialect(
+    "spark",
+    day_number="datediff({x}, DATE '1970-01-01')",
+    from_day_number="date_add(DATE '1970-01-01', CAST({x} AS INT))",
+    plus_days="date_add({x}, {n})",
+    days_between="datediff({b}, {a})",
+    month_start="trunc({x}, 'MM')",
+)
 
 
 @dataclass(frozen=True)
@@ -60,7 +91,8 @@ def _quarter_end(year: int, q: int) -> dt.date:
 
 def reporting_periods(first: dt.date, last: dt.date) -> list[Period]:
     """Financial years and calendar quarters touching [first, last], and the rolling
-    12-month windows ending at each quarter end that lie wholly within it."""
+    12-month windows ending at each quarter end that lie wholly within it. Every period is
+    a run of whole calendar months (the monthly summary relies on it)."""
     out = financial_years(first, last)
     year, q = first.year, (first.month - 1) // 3 + 1
     while dt.date(year, 3 * q - 2, 1) <= last:
@@ -78,13 +110,26 @@ def items_sql(source: str) -> str:
     """Community OST items (relation ``source`` holds the prescribing records)."""
     drugs = ", ".join(f"'{d}'" for d in OST_DRUGS)
     return f"""
-        SELECT item_id, patient_id, council_code, drug, dispensed_date, days_supply, ddd
+        SELECT item_id, patient_id, council_code, service_id, drug, dispensed_date,
+               days_supply, ddd
         FROM {source}
         WHERE setting = 'community' AND drug IN ({drugs})
     """
 
 
-def people_sql(items: str, periods: str, members: str, by_drug: bool = False) -> str:
+def months_sql(items: str, dialect: Dialect = DUCKDB) -> str:
+    """Items summed by month × council × person × medicine × service: every reporting period
+    is a run of whole months, so counting over this is the same as over the items, and
+    several times less work (people pick up weekly)."""
+    month = dialect.month_start.format(x="dispensed_date")
+    return f"""
+        SELECT {month} AS month, council_code, patient_id, drug, service_id,
+               count(*) AS items, sum(ddd) AS ddd
+        FROM {items} GROUP BY ALL
+    """
+
+
+def people_sql(months: str, periods: str, members: str, by_drug: bool = False) -> str:
     """Distinct people per period × area at every level (``members``: council → parent),
     optionally also by medicine (someone on two medicines counts under each)."""
     drug = "i.drug, " if by_drug else ""
@@ -92,7 +137,7 @@ def people_sql(items: str, periods: str, members: str, by_drug: bool = False) ->
     return f"""
         WITH pa AS (
             SELECT DISTINCT p.label AS period, {drug}i.patient_id, i.council_code
-            FROM {items} i JOIN {periods} p ON i.dispensed_date BETWEEN p.start AND p."end"
+            FROM {months} i JOIN {periods} p ON i.month BETWEEN p.first_day AND p.last_day
             WHERE i.patient_id IS NOT NULL
         ), levels AS (
             SELECT period, {keep}patient_id, 'council' AS area_type, council_code AS area_code
@@ -107,90 +152,149 @@ def people_sql(items: str, periods: str, members: str, by_drug: bool = False) ->
     """
 
 
-def items_by_area_sql(items: str, periods: str, members: str) -> str:
-    """Items, items with an identifier, and identifier completeness per period × area."""
+def items_by_area_sql(months: str, periods: str, members: str) -> str:
+    """Items, items with an identifier, DDDs and prescribing services (distinct
+    ``service_id`` with an item: the availability measure) per period × area."""
     return f"""
-        WITH ip AS (
-            SELECT p.label AS period, i.council_code, i.patient_id IS NOT NULL AS has_id, i.ddd
-            FROM {items} i JOIN {periods} p ON i.dispensed_date BETWEEN p.start AND p."end"
-        ), levels AS (
-            SELECT period, 'council' AS area_type, council_code AS area_code, has_id, ddd FROM ip
+        WITH mp AS (
+            SELECT p.label AS period, i.* FROM {months} i
+            JOIN {periods} p ON i.month BETWEEN p.first_day AND p.last_day
+        ), counts AS (
+            SELECT period, council_code, sum(items) AS items,
+                   sum(CASE WHEN patient_id IS NOT NULL THEN items ELSE 0 END) AS items_with_id,
+                   sum(ddd) AS ddd
+            FROM mp GROUP BY period, council_code
+        ), services AS (
+            SELECT DISTINCT period, council_code, service_id FROM mp
+        ), count_levels AS (
+            SELECT period, 'council' AS area_type, council_code AS area_code, items,
+                   items_with_id, ddd
+            FROM counts
             UNION ALL
-            SELECT ip.period, m.parent_type, m.parent, ip.has_id, ip.ddd
-            FROM ip JOIN {members} m ON m.council = ip.council_code
+            SELECT c.period, m.parent_type, m.parent, c.items, c.items_with_id, c.ddd
+            FROM counts c JOIN {members} m ON m.council = c.council_code
+        ), service_levels AS (
+            SELECT period, 'council' AS area_type, council_code AS area_code, service_id
+            FROM services
+            UNION ALL
+            SELECT s.period, m.parent_type, m.parent, s.service_id
+            FROM services s JOIN {members} m ON m.council = s.council_code
+        ), service_counts AS (
+            SELECT period, area_type, area_code, count(DISTINCT service_id) AS services
+            FROM service_levels GROUP BY period, area_type, area_code
         )
-        SELECT period, area_type, area_code, count(*) AS items,
-               count(*) FILTER (WHERE has_id) AS items_with_id, sum(ddd) AS ddd
-        FROM levels GROUP BY ALL
+        SELECT c.period, c.area_type, c.area_code, sum(c.items) AS items,
+               sum(c.items_with_id) AS items_with_id, sum(c.ddd) AS ddd,
+               max(s.services) AS services
+        FROM count_levels c JOIN service_counts s
+          ON s.period = c.period AND s.area_type = c.area_type AND s.area_code = c.area_code
+        GROUP BY c.period, c.area_type, c.area_code
     """
 
 
-def episodes_sql(items: str, max_gap: int) -> str:
+def episodes_sql(items: str, max_gap: int, dialect: Dialect = DUCKDB) -> str:
     """Treatment episodes with carried-over supply (see the module docstring).
 
-    With d the day of a pick-up and S the running total of days supplied, the carried-over
-    end of supply after pick-up i is ``S_i - 1 + max_{j<=i}(d_j - S_{j-1})`` (the unrolled
-    ``end_i = max(end_{i-1}, d_i - 1) + supply_i``), so window functions compute it exactly.
+    With d the day of a pick-up and S the running total of days supplied (B = S − supply,
+    the total before it), the carried-over end of supply after pick-up i is
+    ``S_i − 1 + M_i`` with ``M_i = max_{j<=i}(d_j − B_j)`` (the unrolled
+    ``end_i = max(end_{i−1}, d_i − 1) + supply_i``). So pick-up i starts an episode when
+    ``(d_i − B_i) − M_{i−1} > max_gap``, and ends one when the next pick-up starts one:
+    ``d_{i+1} − S_i − M_i > max_gap``. Two passes over the pick-ups mark the first and last
+    of every episode; only those marked rows are paired up. Ties on a day are broken by
+    ``item_id``, which is unique.
     """
+    day = dialect.day_number.format(x="dispensed_date")
+    order = "PARTITION BY patient_id ORDER BY d, item_id"
+    gap = int(max_gap)
     return f"""
         WITH x AS (
-            SELECT patient_id, council_code, drug, item_id,
-                   date_diff('day', DATE '1970-01-01', dispensed_date) AS d, days_supply AS s
+            SELECT patient_id, council_code, drug, item_id, {day} AS d, days_supply AS s
             FROM {items} WHERE patient_id IS NOT NULL
-        ), cum AS (
-            SELECT *, sum(s) OVER w AS total, sum(s) OVER w - s AS before
-            FROM x WINDOW w AS (PARTITION BY patient_id ORDER BY d, item_id
-                                ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
-        ), cover AS (
-            SELECT *, total - 1 + max(d - before) OVER (PARTITION BY patient_id ORDER BY d, item_id
-                ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS cover_end
-            FROM cum
-        ), flagged AS (
-            SELECT *, CASE WHEN d - max(cover_end) OVER (PARTITION BY patient_id ORDER BY d, item_id
-                ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) - 1 > {int(max_gap)}
-                OR row_number() OVER (PARTITION BY patient_id ORDER BY d, item_id) = 1
-                THEN 1 ELSE 0 END AS new_episode
-            FROM cover
-        ), numbered AS (
-            SELECT *, sum(new_episode) OVER (PARTITION BY patient_id ORDER BY d, item_id
-                ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS episode
-            FROM flagged
+        ), running AS (
+            SELECT *, sum(s) OVER upto AS total, row_number() OVER o AS rn,
+                   lead(d) OVER o AS next_d
+            FROM x WINDOW upto AS ({order} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW),
+                          o AS ({order})
+        ), anchored AS (
+            SELECT *, max(d - total + s) OVER upto AS m_now,
+                   max(d - total + s) OVER earlier AS m_before
+            FROM running
+            WINDOW upto AS ({order} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW),
+                   earlier AS ({order} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+        ), marked AS (
+            SELECT patient_id, council_code, drug, rn, d, total - 1 + m_now AS cover_end,
+                   m_before IS NULL OR d - total + s - m_before > {gap} AS is_start,
+                   next_d IS NULL OR next_d - total - m_now > {gap} AS is_last
+            FROM anchored
+        ), ends AS (
+            SELECT *, lead(cover_end) OVER pair AS next_end, lead(rn) OVER pair AS next_rn
+            FROM marked WHERE is_start OR is_last
+            WINDOW pair AS (PARTITION BY patient_id ORDER BY rn)
+        ), episodes AS (
+            SELECT patient_id, rn, d, council_code, drug,
+                   CASE WHEN is_last THEN cover_end ELSE next_end END AS end_day,
+                   CASE WHEN is_last THEN rn ELSE next_rn END AS last_rn
+            FROM ends WHERE is_start
         )
-        SELECT patient_id, episode,
-               DATE '1970-01-01' + CAST(min(d) AS INTEGER) AS start_date,
-               DATE '1970-01-01' + CAST(max(cover_end) AS INTEGER) AS end_date,
-               max(cover_end) - min(d) + 1 AS days,
-               arg_min(council_code, d) AS council_code, arg_min(drug, d) AS first_drug,
-               count(*) AS items
-        FROM numbered GROUP BY patient_id, episode
+        SELECT patient_id, row_number() OVER (PARTITION BY patient_id ORDER BY rn) AS episode,
+               {dialect.from_day_number.format(x="d")} AS start_date,
+               {dialect.from_day_number.format(x="end_day")} AS end_date,
+               end_day - d + 1 AS days, council_code, drug AS first_drug,
+               last_rn - rn + 1 AS items
+        FROM episodes
     """
 
 
-def episode_measures_sql(episodes: str, periods: str, members: str, data_start: dt.date,
-                         data_end: dt.date, max_gap: int) -> str:  # fmt: skip
-    """Starts, re-presentations and retention per period × area (council and above)."""
-    observable = ", ".join(
-        f"count(*) FILTER (WHERE e.start_date + INTERVAL {n} DAY <= DATE '{data_end}') AS "
-        f"observable_{k}, count(*) FILTER (WHERE e.start_date + INTERVAL {n} DAY <= "
-        f"DATE '{data_end}' AND e.days >= {n}) AS retained_{k}"
-        for k, n in RETENTION_DAYS.items()
-    )
+def _counted_episodes(episodes: str, periods: str, members: str, data_start: dt.date,
+                      max_gap: int, dialect: Dialect) -> str:  # fmt: skip
+    """Episodes that can be counted as starts (those beginning within ``max_gap`` days of
+    the data's first day may continue from before it), by period of start and area."""
+    since = dialect.plus_days.format(x=f"DATE '{data_start}'", n=int(max_gap))
     return f"""
-        WITH e AS (
-            SELECT *, episode > 1 AS re_presentation FROM {episodes}
-            WHERE start_date > DATE '{data_start}' + INTERVAL {int(max_gap)} DAY
+        e AS (
+            SELECT *, episode > 1 AS re_presentation FROM {episodes} WHERE start_date > {since}
         ), ep AS (
             SELECT p.label AS period, e.* FROM e JOIN {periods} p
-            ON e.start_date BETWEEN p.start AND p."end"
+            ON e.start_date BETWEEN p.first_day AND p.last_day
         ), levels AS (
             SELECT ep.*, 'council' AS area_type, council_code AS area_code FROM ep
             UNION ALL
             SELECT ep.*, m.parent_type, m.parent
             FROM ep JOIN {members} m ON m.council = ep.council_code
-        )
+        )"""
+
+
+def episode_measures_sql(episodes: str, periods: str, members: str, data_start: dt.date,
+                         data_end: dt.date, max_gap: int,
+                         dialect: Dialect = DUCKDB) -> str:  # fmt: skip
+    """Starts, re-presentations and retention per period × area (council and above)."""
+    parts = []
+    for k, n in RETENTION_DAYS.items():
+        seen = f"{dialect.plus_days.format(x='e.start_date', n=n)} <= DATE '{data_end}'"
+        parts.append(f"count(*) FILTER (WHERE {seen}) AS observable_{k}, "
+                     f"count(*) FILTER (WHERE {seen} AND e.days >= {n}) "
+                     f"AS retained_{k}")  # fmt: skip
+    return f"""
+        WITH {_counted_episodes(episodes, periods, members, data_start, max_gap, dialect)}
         SELECT period, area_type, area_code, count(*) AS episodes_started,
                count(*) FILTER (WHERE NOT re_presentation) AS new_starts,
-               count(*) FILTER (WHERE re_presentation) AS re_presentations, {observable}
+               count(*) FILTER (WHERE re_presentation) AS re_presentations, {", ".join(parts)}
+        FROM levels e GROUP BY ALL
+    """
+
+
+def time_on_treatment_sql(episodes: str, periods: str, members: str, data_start: dt.date,
+                          data_end: dt.date, max_gap: int,
+                          dialect: Dialect = DUCKDB) -> str:  # fmt: skip
+    """Episodes counted as starts, by period × area × days on treatment × whether the end
+    was seen: an episode has ended once more than ``max_gap`` uncovered days pass before the
+    data end; otherwise it is censored at the end of its supply. Input to Kaplan–Meier."""
+    end = f"DATE '{data_end}'"
+    ended = f"{dialect.days_between.format(a='e.end_date', b=end)} > {int(max_gap)}"
+    return f"""
+        WITH {_counted_episodes(episodes, periods, members, data_start, max_gap, dialect)}
+        SELECT period, area_type, area_code, e.days, {ended} AS ended, count(*) AS episodes
         FROM levels e GROUP BY ALL
     """
 
@@ -202,7 +306,11 @@ class Outputs:
     items: pd.DataFrame
     episodes: pd.DataFrame
     starts_and_retention: pd.DataFrame
+    time_on_treatment: pd.DataFrame
     periods: list[Period]
+    first: dt.date  # the first and last days with a community OST item
+    last: dt.date
+    max_gap: int
 
 
 def with_period_type(frame: pd.DataFrame, periods: list[Period]) -> pd.DataFrame:
@@ -212,34 +320,73 @@ def with_period_type(frame: pd.DataFrame, periods: list[Period]) -> pd.DataFrame
     return out[["period", "period_type", *[c for c in frame.columns if c != "period"]]]
 
 
-def run(con: duckdb.DuckDBPyConnection, source: str, members: pd.DataFrame,
-        max_gap: int = DEFAULT_MAX_GAP) -> Outputs:  # fmt: skip
-    """Run the pipeline on DuckDB over ``source`` (a table name or ``read_parquet(...)``)."""
-    con.execute("SET enable_progress_bar = false")  # it would write to standard output
-    con.register("members", members[["council", "parent", "parent_type"]])
-    con.execute(f"CREATE OR REPLACE TEMP TABLE ost_items AS {items_sql(source)}")
-    ((first, last),) = con.execute(
-        "SELECT min(dispensed_date), max(dispensed_date) FROM ost_items"
-    ).fetchall()
+class Engine(Protocol):
+    """What the pipeline needs of an engine (DuckDB here; Spark in ``ost.spark_runner``)."""
+
+    dialect: Dialect
+
+    def register(self, name: str, frame: pd.DataFrame) -> None: ...
+    def materialise(self, name: str, sql: str) -> None: ...
+    def query(self, sql: str) -> pd.DataFrame: ...
+
+
+class DuckDBEngine:
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+        self.dialect = DUCKDB
+        con.execute("SET enable_progress_bar = false")  # it would write to standard output
+
+    def register(self, name: str, frame: pd.DataFrame) -> None:
+        self.con.register(name, frame)
+
+    def materialise(self, name: str, sql: str) -> None:
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
+
+    def query(self, sql: str) -> pd.DataFrame:
+        return self.con.execute(sql).df()
+
+
+def period_frame(spans: list[Period]) -> pd.DataFrame:
+    return pd.DataFrame([(p.label, p.start, p.end) for p in spans],
+                        columns=["label", "first_day", "last_day"])  # fmt: skip
+
+
+def run_on(engine: Engine, source: str, members: pd.DataFrame,
+           max_gap: int = DEFAULT_MAX_GAP, keep_episodes: bool = True) -> Outputs:  # fmt: skip
+    """Run the pipeline on ``engine`` over the relation ``source``; registers ``members``
+    and ``periods`` on it (later queries, such as access, may use them). With
+    ``keep_episodes=False`` the per-person episodes stay in the engine (an empty frame is
+    returned): at scale they are millions of rows that only the measures need."""
+    engine.register("members", members[["council", "parent", "parent_type"]])
+    engine.materialise("ost_items", items_sql(source))
+    span = engine.query("SELECT min(dispensed_date) AS a, max(dispensed_date) AS b FROM ost_items")
+    first, last = (pd.Timestamp(span.iloc[0][c]).date() for c in ("a", "b"))
     spans = reporting_periods(first, last)
-    periods = pd.DataFrame([(p.label, p.start, p.end) for p in spans],
-                           columns=["label", "start", "end"])  # fmt: skip
-    con.register("periods", periods)
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE ost_episodes AS {episodes_sql('ost_items', max_gap)}"
-    )
+    engine.register("periods", period_frame(spans))
+    dialect = engine.dialect
+    engine.materialise("ost_episodes", episodes_sql("ost_items", max_gap, dialect))
+    engine.materialise("ost_months", months_sql("ost_items", dialect))
     sort = ["period", "area_type", "area_code"]
 
     def query(sql: str, order: list[str]) -> pd.DataFrame:
-        return with_period_type(con.execute(sql).df().sort_values(order), spans)
+        frame = engine.query(sql).sort_values(order).reset_index(drop=True)
+        return with_period_type(frame, spans)
 
+    args = ("ost_episodes", "periods", "members", first, last, max_gap, dialect)
     return Outputs(
-        people=query(people_sql("ost_items", "periods", "members"), sort),
-        people_by_drug=query(people_sql("ost_items", "periods", "members", by_drug=True),
+        people=query(people_sql("ost_months", "periods", "members"), sort),
+        people_by_drug=query(people_sql("ost_months", "periods", "members", by_drug=True),
                              [*sort, "drug"]),
-        items=query(items_by_area_sql("ost_items", "periods", "members"), sort),
-        episodes=con.execute("SELECT * FROM ost_episodes ORDER BY patient_id, episode").df(),
-        starts_and_retention=query(episode_measures_sql(
-            "ost_episodes", "periods", "members", first, last, max_gap), sort),
-        periods=spans,
+        items=query(items_by_area_sql("ost_months", "periods", "members"), sort),
+        episodes=engine.query(f"SELECT * FROM ost_episodes {'' if keep_episodes else 'LIMIT 0'}")
+            .sort_values(["patient_id", "episode"]).reset_index(drop=True),
+        starts_and_retention=query(episode_measures_sql(*args), sort),
+        time_on_treatment=query(time_on_treatment_sql(*args), [*sort, "days", "ended"]),
+        periods=spans, first=first, last=last, max_gap=max_gap,
     )  # fmt: skip
+
+
+def run(con: duckdb.DuckDBPyConnection, source: str, members: pd.DataFrame,
+        max_gap: int = DEFAULT_MAX_GAP, keep_episodes: bool = True) -> Outputs:  # fmt: skip
+    """Run the pipeline on DuckDB over ``source`` (a table name or ``read_parquet(...)``)."""
+    return run_on(DuckDBEngine(con), source, members, max_gap, keep_episodes)

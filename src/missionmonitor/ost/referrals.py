@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from missionmonitor.errors import MethodInputError
+from missionmonitor.ost.pipeline import DUCKDB, Dialect
 from missionmonitor.ost.synthetic import council_weights
 
 #: The waiting-times standard: treatment within 21 days of referral.
@@ -76,14 +77,14 @@ def write_referrals(out: Path, spec: ReferralSpec) -> Path:
     return path
 
 
-def access_sql(referrals: str, periods: str, members: str) -> str:
+def access_sql(referrals: str, periods: str, members: str, dialect: Dialect = DUCKDB) -> str:
     """Completed waits per period × area: started, started within 21 days."""
+    wait = dialect.days_between.format(a="r.referral_date", b="r.treatment_start_date")
     return f"""
         WITH w AS (
-            SELECT p.label AS period, r.council_code,
-                   date_diff('day', r.referral_date, r.treatment_start_date) AS wait
+            SELECT p.label AS period, r.council_code, {wait} AS wait
             FROM {referrals} r JOIN {periods} p
-              ON r.treatment_start_date BETWEEN p.start AND p."end"
+              ON r.treatment_start_date BETWEEN p.first_day AND p.last_day
         ), levels AS (
             SELECT period, 'council' AS area_type, council_code AS area_code, wait FROM w
             UNION ALL

@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,9 +14,11 @@ import duckdb
 import pandas as pd
 import pyarrow.parquet as pq
 
-from missionmonitor.errors import NotFoundError
+from missionmonitor.errors import MethodInputError, NotFoundError
 from missionmonitor.methods.proportions import wilson
+from missionmonitor.methods.survival import kaplan_meier
 from missionmonitor.ost import pipeline
+from missionmonitor.ost.measures import measures_frame
 from missionmonitor.ost.pipeline import RETENTION_DAYS, Outputs
 from missionmonitor.ost.referrals import access_sql
 from missionmonitor.refdata.geography import Geography
@@ -24,8 +28,10 @@ from missionmonitor.refdata.geography import Geography
 class FolderResult:
     outputs: Outputs
     retention: pd.DataFrame
+    time_on_treatment: pd.DataFrame  # Kaplan–Meier summaries
     access: pd.DataFrame | None  # when referral records sit beside the prescribing records
     synthetic: bool
+    population: dict[str, float]  # latest year, every area: the denominators for rates
     files: list[Path]
 
 
@@ -86,9 +92,66 @@ def retention_with_intervals(measures: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+ENGINES = ("duckdb", "spark")
+Reader = Callable[[str, list[Path]], str]
+
+
+@contextmanager
+def _engine(name: str) -> Iterator[tuple[pipeline.Engine, Reader]]:
+    """An engine and a function exposing Parquet files to it as a named relation."""
+    if name == "spark":
+        from missionmonitor.ost import spark_runner
+
+        with spark_runner.spark_session() as spark:
+            yield (spark_runner.SparkEngine(spark),
+                   lambda view, files: spark_runner.read_parquet(spark, view, files))  # fmt: skip
+        return
+    if name != "duckdb":
+        raise MethodInputError(f"unknown engine {name!r}: choose one of {', '.join(ENGINES)}")
+    con = duckdb.connect()
+    try:
+
+        def read(_view: str, files: list[Path]) -> str:
+            return "read_parquet([" + ", ".join(f"'{f}'" for f in files) + "])"
+
+        yield pipeline.DuckDBEngine(con), read
+    finally:
+        con.close()
+
+
+def time_on_treatment(grouped: pd.DataFrame) -> pd.DataFrame:
+    """Kaplan–Meier time on treatment per period × area, from the pipeline's grouped
+    episodes: episodes, endings seen, median days, and the share still in treatment at 12
+    and 26 weeks with 95% intervals (percentages)."""
+    keys = ["period", "period_type", "area_type", "area_code"]
+    rows = []
+    for key, g in grouped.groupby(keys, sort=True):
+        curve = kaplan_meier(g["days"].to_numpy(), g["ended"].to_numpy(), g["episodes"].to_numpy())
+        row = dict(zip(keys, key, strict=True))
+        row.update(episodes=int(g["episodes"].sum()),
+                   ended=int(g.loc[g["ended"].astype(bool), "episodes"].sum()),
+                   median_days=curve.median())  # fmt: skip
+        for k, n in RETENTION_DAYS.items():
+            value, lower, upper = curve.at(n)
+            # Beyond the longest follow-up the curve is unknown, not flat.
+            known = n <= float(g["days"].max())
+            for col, v in (("pct", value), ("lci", lower), ("uci", upper)):
+                row[f"in_treatment_{k}_{col}"] = v * 100 if known else float("nan")
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def services_per_100k(items: pd.DataFrame, population: dict[str, float]) -> pd.Series:
+    """Prescribing services with an OST item in the period per 100,000 population."""
+    return items["services"] / items["area_code"].map(population) * 100_000
+
+
 def compute_folder(source: Path, out: Path | None = None,
-                   max_gap: int = pipeline.DEFAULT_MAX_GAP) -> FolderResult:  # fmt: skip
-    """Run the pipeline over ``source`` (a Parquet file or a folder of them)."""
+                   max_gap: int = pipeline.DEFAULT_MAX_GAP,
+                   engine: str = "duckdb",
+                   keep_episodes: bool = False) -> FolderResult:  # fmt: skip
+    """Run the pipeline over ``source`` (a Parquet file or a folder of them) on ``engine``
+    (``duckdb``, or ``spark`` with the optional extra installed)."""
     referrals = source / "referrals.parquet" if source.is_dir() else None
     files = sorted(f for f in source.glob("*.parquet") if f != referrals) if source.is_dir() \
         else [source]  # fmt: skip
@@ -96,25 +159,25 @@ def compute_folder(source: Path, out: Path | None = None,
         raise NotFoundError(f"no Parquet prescribing records at {source}")
     synthetic = any(
         (pq.read_schema(f).metadata or {}).get(b"synthetic") == b"true" for f in files)  # fmt: skip
-    listing = ", ".join(f"'{f}'" for f in files)
-    con = duckdb.connect()
+    members = memberships(Geography.shipped())
     access = None
-    try:
-        outputs = pipeline.run(con, f"read_parquet([{listing}])", memberships(Geography.shipped()),
-                               max_gap)  # fmt: skip
+    with _engine(engine) as (runner, read):
+        outputs = pipeline.run_on(runner, read("prescribing", files), members, max_gap,
+                                  keep_episodes)  # fmt: skip
         if referrals is not None and referrals.exists():
-            # The pipeline registered its periods and memberships on this connection.
-            sql = access_sql(f"read_parquet('{referrals}')", "periods", "members")
+            # The pipeline registered its periods and memberships on this engine.
+            sql = access_sql(read("referrals", [referrals]), "periods", "members",
+                             runner.dialect)  # fmt: skip
             access = with_access_intervals(
-                pipeline.with_period_type(con.execute(sql).df(), outputs.periods)
+                pipeline.with_period_type(runner.query(sql), outputs.periods)
             )
-    finally:
-        con.close()
     retention = retention_with_intervals(outputs.starts_and_retention)
     year, population = latest_population(Geography.shipped())
     outputs.items["ddd_per_1000_per_day"] = ddd_rates(outputs.items, outputs.periods, population)
+    outputs.items["services_per_100k"] = services_per_100k(outputs.items, population)
+    survival = time_on_treatment(outputs.time_on_treatment)
     outputs.items["population_year"] = year
-    written: list[Path] = []
+    result = FolderResult(outputs, retention, survival, access, synthetic, population, [])
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
         label = "synthetic-" if synthetic else ""
@@ -122,8 +185,13 @@ def compute_folder(source: Path, out: Path | None = None,
         for name, frame in (*tables, ("people", outputs.people),
                             ("people_by_drug", outputs.people_by_drug), ("items", outputs.items),
                             ("starts_and_retention", outputs.starts_and_retention),
-                            ("retention", retention)):  # fmt: skip
+                            ("retention", retention), ("time_on_treatment", survival)):  # fmt: skip
             path = out / f"{label}ost-{name}.csv"
             frame.assign(synthetic=synthetic).to_csv(path, index=False)
-            written.append(path)
-    return FolderResult(outputs, retention, access, synthetic, written)
+            result.files.append(path)
+        # The measures for the store, as the ost_records dataset (its source column says
+        # whether they came from SYNTHETIC records).
+        path = out / f"{label}ost-measures.csv"
+        measures_frame(result).to_csv(path, index=False)
+        result.files.append(path)
+    return result

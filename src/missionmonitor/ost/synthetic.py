@@ -4,7 +4,9 @@ Real dispensing records are confidential. These are generated to behave like the
 start, stop, miss pick-ups, relapse and come back, switch medicine (often to injectable
 buprenorphine), move council, spend time in prison or hospital, and die; some items lack a
 patient identifier, and some items are for drugs outside OST (lofexidine, naltrexone) that
-the pipeline must drop. Every file says it is synthetic (a ``synthetic`` column, Parquet
+the pipeline must drop. Each person is seen by a prescribing service (``service_id``) in
+their council, about ``SERVICES`` across Scotland. Every file says it is synthetic (a
+``synthetic`` column, Parquet
 metadata and a README beside it).
 
 Calibration: ``--people`` is the number of people ever treated in the window. With the
@@ -43,11 +45,15 @@ DDD_PER_DAY = {"methadone": 60 / 25, "buprenorphine": 12 / 8, "buprenorphine_nal
                "buprenorphine_injectable": 1.0, "lofexidine": 1.0, "naltrexone": 1.0}  # fmt: skip
 SCHEMA = pa.schema([
     ("item_id", pa.int64()), ("patient_id", pa.string()), ("council_code", pa.string()),
-    ("drug", pa.string()), ("dispensed_date", pa.date32()), ("quantity", pa.float64()),
+    ("service_id", pa.string()), ("drug", pa.string()), ("dispensed_date", pa.date32()),
+    ("quantity", pa.float64()),
     ("days_supply", pa.int32()), ("ddd", pa.float64()), ("setting", pa.string()),
     ("synthetic", pa.bool_()),
 ])  # fmt: skip
 BATCH_PEOPLE = 20_000
+#: Prescribing services (specialist teams and GP practices prescribing OST) in Scotland;
+#: each council has a share by population, and at least two.
+SERVICES = 320
 LEAD_IN_YEARS = 6
 
 
@@ -156,12 +162,21 @@ def _batch(spec: SyntheticSpec, index: int, first_person: int, n: int, councils:
     quantity = np.where(d == 0, days_supply * 60.0, days_supply.astype(float))
     ids = np.char.add("P", np.char.zfill((first_person + who).astype(str), 8))
     missing = rng.random(day.size) < spec.missing_id_share
+    # Each person is seen by one prescribing service in their council (a new one on moving).
+    per_council = np.maximum(np.round(weights * SERVICES).astype(int), 2)
+    first_service = np.cumsum(per_council) - per_council
+    service_names = np.array([f"{c}-S{k:02d}" for c, n_s in zip(councils, per_council, strict=True)
+                              for k in range(1, n_s + 1)])  # fmt: skip
+    home_service = first_service[home] + (rng.random(n) * per_council[home]).astype(int)
+    new_service = first_service[new_home] + (rng.random(n) * per_council[new_home]).astype(int)
+    service = np.where(day >= move_day[who], new_service[who], home_service[who])
     order = np.lexsort((who, day))
     dates = np.datetime64(spec.start) + day.astype(int).astype("timedelta64[D]")
     return pa.table({
         "item_id": pa.array(index * 1_000_000_000 + np.arange(day.size, dtype=np.int64)),
         "patient_id": pa.array(ids[order], mask=missing[order], type=pa.string()),
         "council_code": pa.array(np.array(councils)[council][order]),
+        "service_id": pa.array(service_names[service][order]),
         "drug": pa.array(names[order]), "dispensed_date": pa.array(dates[order]),
         "quantity": pa.array(quantity[order]), "days_supply": pa.array(days_supply[order],
                                                                       type=pa.int32()),

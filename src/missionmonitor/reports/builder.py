@@ -15,7 +15,7 @@ import pandas as pd
 
 from missionmonitor.data import ATTRIBUTION
 from missionmonitor.errors import NotFoundError
-from missionmonitor.indicators.catalogue import Indicator
+from missionmonitor.indicators.catalogue import Indicator, load_catalogue
 from missionmonitor.methods.poisson import count_change_p_value
 from missionmonitor.periods import parse_period
 from missionmonitor.refdata.geography import SCOTLAND
@@ -295,14 +295,35 @@ def _targets_section(
             f"{t['latest']['share_of_target']:.0f}% of {shown_target}: "
             f"{t['progress']['status']}. {t['progress']['rule']}"
         )
-        if t["balancing"]:
-            paragraphs.append(BALANCING_NOT_YET)
+        paragraphs.extend(_balancing_paragraphs(data, t, facts))
     return {
         "id": "targets",
         "title": "Targets and balancing indicators",
         "blocks": [],
         "paragraphs": paragraphs,
     }
+
+
+def _balancing_paragraphs(data: SiteData, target: dict[str, Any], facts: Facts) -> list[str]:
+    """Each balancing indicator's latest Scotland figure (as recorded facts), then the note
+    on what is missing or synthetic."""
+    out = []
+    catalogue = load_catalogue()
+    for b in target["balancing"]:
+        if b["latest"] is None:
+            continue
+        ind = catalogue[b["indicator"]]
+        hit = data.results[(data.results["indicator_id"] == b["indicator"])
+                           & (data.results["area_code"] == SCOTLAND)
+                           & (data.results["period"] == b["latest"]["period"])]  # fmt: skip
+        row = {**result_row(ind, hit.iloc[0], data), "indicator_id": ind.id}
+        label = " (SYNTHETIC)" if b["latest"]["status"] == "SYNTHETIC" else ""
+        shown = facts.show(row, "value", ind.decimals)
+        out.append(f"Balancing indicator, {b['aspect']}: {ind.title}, {shown} {ind.unit} in "
+                   f"{row['period']}{label}.")  # fmt: skip
+    if target["balancing_note"]:
+        out.append(target["balancing_note"])
+    return out
 
 
 def adp(data: SiteData, code: str, period: str | None = None) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from missionmonitor.data import shipped_file
-from missionmonitor.datasets.declaration import load_declarations
+from missionmonitor.datasets.declaration import Declaration, load_declarations
 from missionmonitor.datasets.loader import LoadResult, load_file
 from missionmonitor.indicators.catalogue import load_catalogue
 from missionmonitor.indicators.engine import compute_all
@@ -80,7 +80,7 @@ def build_store(path: Path, progress: Progress | None = None) -> BuildReport:
     geo = Geography.shipped()
     codes = geo.codes()
     with Store.open(path) as store:
-        for decl in load_declarations().values():
+        for decl in shipped_declarations():
             tell(f"load {decl.name}")
             report.loads.append(load_file(store, decl, shipped_file(decl.file), codes))
         tell("reference tables")
@@ -92,4 +92,8 @@ def build_store(path: Path, progress: Progress | None = None) -> BuildReport:
 
 def step_count() -> int:
     """How many progress steps ``build_store`` reports (for a progress bar)."""
-    return len(load_declarations()) + 1 + len(load_catalogue())
+    return len(shipped_declarations()) + 1 + len(load_catalogue())
+
+
+def shipped_declarations() -> list[Declaration]:
+    return [d for d in load_declarations().values() if d.shipped]

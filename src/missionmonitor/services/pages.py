@@ -235,6 +235,8 @@ def indicator(
         raise NotFoundError(f"no indicator {indicator_id!r}")
     ind = data.catalogue[indicator_id]
     df = _results(data, ind.id)
+    if df.empty:
+        return _no_figures_yet(ind, data)
     area_code = data.geo.resolve(area) if area else (SCOTLAND if (df["area_code"] == SCOTLAND).any()
                                                       else df["area_code"].iloc[0])  # fmt: skip
     trend = df[df["area_code"] == area_code]
@@ -271,6 +273,31 @@ def indicator(
     if chosen_type:
         page.update(_comparison(ind, data, df, chosen_type, period))
     page["downloads"] = {fmt: _download_url(ind.id, area_code, chosen_type, page.get("period"), fmt)
+                         for fmt in ("csv", "xlsx", "json")}  # fmt: skip
+    return page
+
+
+#: Said on the page of an indicator whose figures come from data not held yet.
+NO_FIGURES_YET = (
+    "No figures are held for this indicator yet. It is computed from {datasets}, which is "
+    "not shipped (record-level data are confidential): see the user guide on loading it."
+)
+
+
+def _no_figures_yet(ind: Indicator, data: SiteData) -> dict[str, Any]:
+    """The indicator page before any figure is held: its definition, and why it is empty."""
+    titles = " and ".join(data.datasets[s].title.lower() if s in data.datasets else s
+                          for s in ind.sources)  # fmt: skip
+    page = page_model(
+        ind.title, indicator=definition_view(ind, data),
+        area={"code": SCOTLAND, "name": "Scotland"},
+        trend={"id": "trend", "title": ind.title, "caption": ind.title, "rows": [],
+               "summary": "", "spec": None},
+        comparison=None, funnel=None, area_types=[], area_type=None, revisions=[],
+        area_options=[], area_type_options=[],
+        no_figures=NO_FIGURES_YET.format(datasets=titles),
+    )  # fmt: skip
+    page["downloads"] = {fmt: _download_url(ind.id, SCOTLAND, None, None, fmt)
                          for fmt in ("csv", "xlsx", "json")}  # fmt: skip
     return page
 

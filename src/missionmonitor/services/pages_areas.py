@@ -55,7 +55,17 @@ def area(data: SiteData, code: str) -> dict[str, Any]:
                "rows": spine} if a.type != "scotland" else None,
         indicators=table,
         similar=_similar(data, a.code, a.type),
+        targets=_target_panels(data, a.code, a.type),
     )  # fmt: skip
+
+
+def _target_panels(data: SiteData, code: str, area_type: str) -> list[dict[str, Any]]:
+    """Local targets with their balancing indicators (Integration Authority and ADP pages)."""
+    from missionmonitor.targets.definitions import load_targets
+    from missionmonitor.targets.status import area_panel
+
+    panels = (area_panel(t, data.results, code, area_type) for t in load_targets())
+    return [p for p in panels if p is not None]
 
 
 def _population(data: SiteData, code: str) -> float | None:
@@ -185,8 +195,11 @@ def targets(data: SiteData) -> dict[str, Any]:
 
     items = all_targets(data.results)
     for t in items:
+        for a in t["areas"]:
+            a["area_name"] = data.geo.area(a["area_code"]).name
         if t["apportionment"]:
-            t["apportionment_note"] = (
-                f"{t['apportionment']['note'].strip()} Local baselines and targets are not yet "
-                "available: the published per-area baselines are not held.")  # fmt: skip
+            t["apportionment_note"] = t["apportionment"]["note"].strip() + (
+                "" if t["areas"] else " Local baselines and targets are not yet available: "
+                "they come from record-level prescribing data, which is not held.")  # fmt: skip
+        t["synthetic_areas"] = any(a["status"] == "SYNTHETIC" for a in t["areas"])
     return page_model("Targets", targets=items)

@@ -18,11 +18,18 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from missionmonitor.errors import DefinitionError, NotFoundError
 
 ApportionmentRule = Literal["proportional_uplift", "population_share", "prevalence_weighted"]
-BalancingIndicator = Literal["access_within_3_weeks", "retention", "availability", "completeness"]
+BalancingAspect = Literal["access", "retention", "availability", "completeness"]
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Balancing(_Strict):
+    """An indicator to read beside the target, and which aspect of treatment it guards."""
+
+    aspect: BalancingAspect
+    indicator: str
 
 
 class Baseline(_Strict):
@@ -34,6 +41,8 @@ class Baseline(_Strict):
 class Apportionment(_Strict):
     rule: ApportionmentRule = "proportional_uplift"
     area_type: Literal["hscp", "adp", "council", "health_board"] = "hscp"
+    #: The indicator that gives each area's baseline and progress.
+    local_indicator: str | None = None
     note: str = ""
 
 
@@ -51,7 +60,7 @@ class Target(_Strict):
     source: str
     baseline: Baseline | None = None
     apportionment: Apportionment | None = None
-    balancing: tuple[BalancingIndicator, ...] = ()
+    balancing: tuple[Balancing, ...] = ()
 
 
 @cache
@@ -62,7 +71,14 @@ def load_targets() -> tuple[Target, ...]:
         targets = tuple(Target.model_validate(t) for t in raw)
     except (yaml.YAMLError, KeyError, TypeError, ValidationError) as exc:
         raise DefinitionError(f"targets.yaml: invalid target: {exc}") from exc
+    from missionmonitor.indicators.catalogue import load_catalogue
+
+    known = load_catalogue()
     for t in targets:
+        unknown = [b.indicator for b in t.balancing if b.indicator not in known] + (
+            [] if t.indicator in known else [t.indicator])  # fmt: skip
+        if unknown:
+            raise DefinitionError(f"targets.yaml: {t.id} names unknown indicators: {unknown}")
         if t.apportionment and not t.baseline and t.apportionment.rule == "proportional_uplift":
             raise DefinitionError(f"targets.yaml: {t.id} apportions by uplift but has no baseline")
         if t.target_date <= t.set_on:

@@ -1,0 +1,59 @@
+"""The same pipeline on Apache Spark (a real local session) gives DuckDB's outputs exactly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+from missionmonitor.ost import pipeline
+from missionmonitor.ost.referrals import ReferralSpec, write_referrals
+from missionmonitor.ost.service import compute_folder, memberships
+from missionmonitor.ost.synthetic import SyntheticSpec, write_prescribing
+from missionmonitor.refdata.geography import Geography
+
+pytest.importorskip("pyspark", reason="the spark extra is installed by make test")
+pytestmark = pytest.mark.slow
+
+NAMES = ("people", "people_by_drug", "items", "episodes", "starts_and_retention",
+         "time_on_treatment")  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("spark")
+    write_prescribing(out, SyntheticSpec(people=1500, years=2, seed=11))
+    write_referrals(out, ReferralSpec(referrals=1500, years=2, seed=11))
+    return out
+
+
+def test_spark_and_duckdb_give_identical_outputs(folder):
+    spark = compute_folder(folder, engine="spark", keep_episodes=True)
+    duck = compute_folder(folder, engine="duckdb", keep_episodes=True)
+    for name in NAMES:
+        x = getattr(duck.outputs, name)
+        pd.testing.assert_frame_equal(x, getattr(spark.outputs, name)[x.columns],
+                                      check_dtype=False)  # fmt: skip
+    for name in ("retention", "time_on_treatment", "access"):
+        pd.testing.assert_frame_equal(getattr(duck, name), getattr(spark, name),
+                                      check_dtype=False)  # fmt: skip
+    assert len(duck.outputs.episodes) > 500 and duck.access is not None
+
+
+def test_spark_reproduces_the_worked_episode_example(tmp_path):
+    from tests.ost.test_pipeline import WORKED, records
+
+    frame = records(WORKED)
+    path = tmp_path / "worked.parquet"
+    frame.to_parquet(path)
+    from missionmonitor.ost import spark_runner
+
+    members = memberships(Geography.shipped())
+    with spark_runner.spark_session("local[1]", partitions=2) as spark:
+        for gap, days in ((7, [44, 14]), (28, [84])):
+            out = spark_runner.run(spark, [path], members, gap)
+            assert out.episodes["days"].tolist() == days
+    duck = pipeline.run(duckdb.connect(), f"read_parquet('{path}')", members, 7)
+    assert duck.episodes["days"].tolist() == [44, 14]
