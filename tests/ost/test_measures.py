@@ -164,3 +164,18 @@ def test_annual_report_states_the_balancing_figures(loaded):
     ids = {f["indicator_id"] for f in report["facts"]}
     assert {"ost_retention_12w", "ost_services_per_100k"} <= ids
     assert np.isfinite([f["value"] for f in report["facts"]]).all()
+
+
+def test_adp_report_gives_the_local_target_with_balancing_figures(loaded):
+    from missionmonitor.reports.builder import NOT_YET, adp
+    from missionmonitor.services.site_data import SiteDataSource
+
+    data = SiteDataSource(loaded).get()
+    report = adp(data, "S11000015")
+    section = next(s for s in report["sections"] if s["id"] == "target")
+    text = " ".join(section["paragraphs"])
+    assert "local target" in text and "Balancing indicator, access" in text
+    assert "SYNTHETIC" in text
+    assert NOT_YET["ost_areas"] not in report["not_yet"]
+    targets = [f for f in report["facts"] if f["column"] == "target"]
+    assert len(targets) == 1 and f"{int(targets[0]['value']):,}" in text

@@ -15,10 +15,10 @@ import pandas as pd
 
 from missionmonitor.data import ATTRIBUTION
 from missionmonitor.errors import NotFoundError
-from missionmonitor.indicators.catalogue import Indicator, load_catalogue
+from missionmonitor.indicators.catalogue import Indicator
 from missionmonitor.methods.poisson import count_change_p_value
 from missionmonitor.periods import parse_period
-from missionmonitor.refdata.geography import SCOTLAND
+from missionmonitor.refdata.geography import SCOTLAND, Area
 from missionmonitor.reports.facts import Facts
 from missionmonitor.services import charts
 from missionmonitor.services.pages import result_row
@@ -295,7 +295,8 @@ def _targets_section(
             f"{t['latest']['share_of_target']:.0f}% of {shown_target}: "
             f"{t['progress']['status']}. {t['progress']['rule']}"
         )
-        paragraphs.extend(_balancing_paragraphs(data, t, facts))
+        paragraphs.extend(_balancing_paragraphs(data, t["balancing"], t["balancing_note"],
+                                                SCOTLAND, facts))  # fmt: skip
     return {
         "id": "targets",
         "title": "Targets and balancing indicators",
@@ -304,26 +305,61 @@ def _targets_section(
     }
 
 
-def _balancing_paragraphs(data: SiteData, target: dict[str, Any], facts: Facts) -> list[str]:
-    """Each balancing indicator's latest Scotland figure (as recorded facts), then the note
-    on what is missing or synthetic."""
+def _result(data: SiteData, ind_id: str, area: str, period: str) -> dict[str, Any]:
+    """One published result as a report row (for recording the facts a sentence prints)."""
+    r = data.results
+    hit = r[(r["indicator_id"] == ind_id) & (r["area_code"] == area) & (r["period"] == period)]
+    return {**result_row(data.catalogue[ind_id], hit.iloc[0], data), "indicator_id": ind_id}
+
+
+def _balancing_paragraphs(data: SiteData, balancing: list[dict[str, Any]], note: str | None,
+                          area: str, facts: Facts) -> list[str]:  # fmt: skip
+    """Each balancing indicator's latest figure for ``area`` (as recorded facts), then the
+    note on what is missing or synthetic."""
     out = []
-    catalogue = load_catalogue()
-    for b in target["balancing"]:
+    for b in balancing:
         if b["latest"] is None:
             continue
-        ind = catalogue[b["indicator"]]
-        hit = data.results[(data.results["indicator_id"] == b["indicator"])
-                           & (data.results["area_code"] == SCOTLAND)
-                           & (data.results["period"] == b["latest"]["period"])]  # fmt: skip
-        row = {**result_row(ind, hit.iloc[0], data), "indicator_id": ind.id}
+        ind = data.catalogue[b["indicator"]]
+        row = _result(data, ind.id, area, b["latest"]["period"])
         label = " (SYNTHETIC)" if b["latest"]["status"] == "SYNTHETIC" else ""
         shown = facts.show(row, "value", ind.decimals)
         out.append(f"Balancing indicator, {b['aspect']}: {ind.title}, {shown} {ind.unit} in "
                    f"{row['period']}{label}.")  # fmt: skip
-    if target["balancing_note"]:
-        out.append(target["balancing_note"])
+    if note:
+        out.append(note)
     return out
+
+
+def _local_target_section(data: SiteData, area: Area, facts: Facts) -> dict[str, Any] | None:
+    """The area's local treatment target beside its balancing indicators, if held."""
+    from missionmonitor.targets.definitions import load_targets
+    from missionmonitor.targets.status import area_panel
+
+    paragraphs = []
+    for t in load_targets():
+        panel = area_panel(t, data.results, area.code, area.type)
+        if panel is None or panel["local"] is None or t.apportionment is None:
+            continue
+        local, ind_id = panel["local"], str(t.apportionment.local_indicator)
+        base = _result(data, ind_id, area.code, local["baseline_period"])
+        target = facts.note(ind_id, area.code, local["baseline_period"], "target",
+                            local["target"], f"{local['target']:,}")  # fmt: skip
+        text = (f"{t.title}: {area.name}'s baseline is {facts.show(base, 'value', 0)} people "
+                f"in {base['period']} and its local target {target} people. {panel['rule']}")  # fmt: skip
+        if local["latest"]:
+            latest = _result(data, ind_id, area.code, local["latest"]["period"])
+            text += (f" The latest figure, {facts.show(latest, 'value', 0)} in "
+                     f"{latest['period']}, is {local['progress']['status']}: "
+                     f"{local['progress']['rule']}")  # fmt: skip
+        if local["status"] == "SYNTHETIC":
+            text += " (SYNTHETIC data.)"
+        paragraphs.append(text)
+        paragraphs += _balancing_paragraphs(data, panel["balancing"], panel["balancing_note"],
+                                            area.code, facts)  # fmt: skip
+    if not paragraphs:
+        return None
+    return {"id": "target", "title": "Treatment target", "blocks": [], "paragraphs": paragraphs}
 
 
 def adp(data: SiteData, code: str, period: str | None = None) -> dict[str, Any]:
@@ -373,6 +409,9 @@ def adp(data: SiteData, code: str, period: str | None = None) -> dict[str, Any]:
             ],
         }
     ]
+    local = _local_target_section(data, area, facts)
+    if local is not None:
+        sections.append(local)
     sections += parts
     if board is not None:
         items = [
@@ -383,7 +422,7 @@ def adp(data: SiteData, code: str, period: str | None = None) -> dict[str, Any]:
         sections.append({"id": "board", "title": f"Health board: {board.name}", "blocks": items})
     blocks = [b for s in sections for b in s["blocks"]]
     not_yet = [
-        NOT_YET["ost_areas"],
+        *([] if local else [NOT_YET["ost_areas"]]),
         NOT_YET["mat_adp"],
         NOT_YET["returns"],
         NOT_YET["surveillance"],
