@@ -345,8 +345,9 @@ def _local_target_section(data: SiteData, area: Area, facts: Facts) -> dict[str,
         base = _result(data, ind_id, area.code, local["baseline_period"])
         target = facts.note(ind_id, area.code, local["baseline_period"], "target",
                             local["target"], f"{local['target']:,}")  # fmt: skip
-        text = (f"{t.title}: {area.name}'s baseline is {facts.show(base, 'value', 0)} people "
-                f"in {base['period']} and its local target {target} people. {panel['rule']}")  # fmt: skip
+        shown = facts.show(base, "value", 0)
+        text = (f"{t.title}: {area.name}'s baseline is {shown} people in {base['period']} "
+                f"and its local target {target} people. {panel['rule']}")  # fmt: skip
         if local["latest"]:
             latest = _result(data, ind_id, area.code, local["latest"]["period"])
             text += (f" The latest figure, {facts.show(latest, 'value', 0)} in "
