@@ -70,6 +70,7 @@ bench: setup
 	$(BIN)/python benchmarks/web.py
 	$(BIN)/python benchmarks/reports.py
 	$(BIN)/python benchmarks/ost_pipeline.py
+	$(BIN)/python benchmarks/detection.py
 
 clean:
 	rm -rf $(VENV) var build node_modules

@@ -36,6 +36,8 @@ PAGE_TYPES = {
     "indicator-series-break": "/indicators/ost_people",
     "indicator-quarterly": "/indicators/suspected_drug_deaths",
     "targets": "/targets",
+    "surveillance": "/surveillance",
+    "area-integration-authority": "/areas/S37000015",
     "reports": "/reports",
     "areas": "/areas",
     "area-council": "/areas/S12000049",

@@ -35,6 +35,7 @@ PAGES = [
     "/outcomes",
     "/indicators",
     "/targets",
+    "/surveillance",
     "/areas",
     "/methodology",
     "/reports",

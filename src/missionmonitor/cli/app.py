@@ -10,7 +10,7 @@ from rich.progress import Progress
 from rich.table import Table
 
 from missionmonitor import __version__
-from missionmonitor.cli import areas, catalogue, datasets, ost, report
+from missionmonitor.cli import areas, catalogue, datasets, ost, report, surveillance
 from missionmonitor.cli.common import err, out, reported, store_path
 from missionmonitor.data import ATTRIBUTION
 from missionmonitor.indicators.catalogue import get_indicator, load_catalogue
@@ -34,6 +34,7 @@ app.add_typer(datasets.app, name="datasets")
 app.add_typer(report.app, name="report")
 app.add_typer(ost.synth, name="synth")
 app.add_typer(ost.ost, name="ost")
+app.add_typer(surveillance.app, name="surveillance")
 
 
 def _version(value: bool) -> None:

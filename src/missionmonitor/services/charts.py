@@ -137,3 +137,26 @@ def spine_chart(rows: pd.DataFrame) -> dict[str, Any]:
         "Spine chart: this area's value for each indicator against the range of areas of its "
         "type, worst on the left, with Scotland marked.",
     )
+
+
+def segmented_chart(frame: pd.DataFrame, launch: str) -> dict[str, Any]:
+    """Observed counts (points), the segmented model's fit (line) and the pre-interruption
+    trend carried on (dashed), with a rule at the interruption."""
+    order = list(frame["period"])
+    x = alt.X("period:O", sort=order, title=None, axis=alt.Axis(labelAngle=-45))
+    long = frame.melt("period", ["fitted", "without_change"], var_name="line", value_name="v")
+    long["line"] = long["line"].map({"fitted": "Model fit",
+                                     "without_change": "Earlier trend carried on"})  # fmt: skip
+    points = alt.Chart(frame).mark_point(filled=True, color=DARK).encode(
+        x=x, y=alt.Y("observed:Q", title="deaths"),
+        tooltip=["period", alt.Tooltip("observed:Q", format=",.0f")])  # fmt: skip
+    lines = alt.Chart(long).mark_line().encode(
+        x=x, y="v:Q",
+        color=alt.Color("line:N", scale=alt.Scale(range=[BLUE, GREY]),
+                        legend=alt.Legend(title=None, orient="bottom")),
+        strokeDash=alt.StrokeDash("line:N", scale=alt.Scale(range=[[1, 0], [6, 4]]),
+                                  legend=None))  # fmt: skip
+    rule = alt.Chart(pd.DataFrame({"period": [launch]})).mark_rule(
+        strokeDash=[6, 4], color="#b3282d").encode(x=x)  # fmt: skip
+    chart = alt.layer(points, lines, rule).properties(width="container", height=280)
+    return _spec(chart, f"Deaths by year with the segmented model around {launch}.")

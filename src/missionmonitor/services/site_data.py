@@ -30,6 +30,8 @@ class SiteData:
     datasets: dict[str, Declaration]
     geo: Geography
     version: float  # the store file's modification time when read
+    alerts: pd.DataFrame  # early-warning alerts of the latest scan of each series
+    scans: pd.DataFrame  # the latest scan of each series
 
     @classmethod
     def read(cls, store_path: Path) -> SiteData:
@@ -47,8 +49,20 @@ class SiteData:
                 SELECT area_code, area_type, population FROM population
                 WHERE sex = 'All' AND age_band = 'All ages'
                   AND year = (SELECT max(year) FROM population)""").df()
+            scans = alerts = pd.DataFrame()
+            if store.has_table("surveillance_scans"):
+                scans = store.con.execute("""
+                    SELECT scan_id, series_id, CAST(scanned_at AS VARCHAR) AS scanned_at,
+                           areas, periods, alerts, synthetic
+                    FROM surveillance_scans QUALIFY scan_id = max(scan_id)
+                    OVER (PARTITION BY series_id)""").df()
+                alerts = store.con.execute("""
+                    SELECT a.* FROM alerts a JOIN (SELECT max(scan_id) AS scan_id
+                    FROM surveillance_scans GROUP BY series_id) l USING (scan_id)
+                    ORDER BY series_id, period DESC, area_code, method""").df()
         return cls(results, revisions, population, load_catalogue(), load_outcomes(),
-                   load_declarations(), Geography.shipped(), version)  # fmt: skip
+                   load_declarations(), Geography.shipped(), version, alerts,
+                   scans)  # fmt: skip
 
 
 class SiteDataSource:

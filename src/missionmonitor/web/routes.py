@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from missionmonitor.reports import builder as report_builder
 from missionmonitor.reports.render import render
-from missionmonitor.services import pages, pages_areas
+from missionmonitor.services import pages, pages_areas, pages_surveillance
 from missionmonitor.services.site_data import SiteData
 from missionmonitor.web.app import json_safe, render_page
 
@@ -251,6 +251,18 @@ def methodology_json(request: Request) -> Response:
 def methodology(request: Request) -> HTMLResponse:
     return _html(request, ("methodology",), pages_areas.methodology, "methodology.html",
                  "/methodology.json", "/methodology", _crumbs())  # fmt: skip
+
+
+@router.get("/surveillance.json", tags=["pages"],
+            summary="Deaths across sources, trend, early-warning alerts, prevalence")  # fmt: skip
+def surveillance_json(request: Request) -> Response:
+    return _json(request, ("surveillance",), pages_surveillance.surveillance)
+
+
+@router.get("/surveillance", response_class=HTMLResponse, include_in_schema=False)
+def surveillance(request: Request) -> HTMLResponse:
+    return _html(request, ("surveillance",), pages_surveillance.surveillance,
+                 "surveillance.html", "/surveillance.json", "/surveillance", _crumbs())  # fmt: skip
 
 
 @router.get("/targets.json", tags=["pages"], summary="National targets and progress")

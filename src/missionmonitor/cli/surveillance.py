@@ -1,0 +1,143 @@
+"""``missionmonitor surveillance``: deaths across sources, trends, early warning, prevalence."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from missionmonitor.cli.common import err, out, reported, store_path
+from missionmonitor.services.site_data import SiteData
+from missionmonitor.store import Store
+from missionmonitor.surveillance import deaths, early_warning, prevalence
+
+app = typer.Typer(help="Surveillance: deaths, trends, early warning, prevalence.",
+                  no_args_is_help=True)  # fmt: skip
+
+
+def _n(v: float | None) -> str:
+    return "—" if v is None else f"{v:,.0f}"
+
+
+@app.command("deaths")
+def deaths_command(ctx: typer.Context) -> None:
+    """NRS confirmed drug deaths beside Police Scotland suspected drug deaths, year by
+    year, with every revision between NRS editions and its size.
+
+    Example: [bold]missionmonitor surveillance deaths[/]
+    """
+    with reported():
+        data = SiteData.read(store_path(ctx))
+        rows = deaths.reconciliation(data.results, data.revisions)
+    table = Table(title="Drug deaths: confirmed (NRS) and suspected (Police Scotland)")
+    for col in ("Year", "Confirmed", "First published", "Revisions", "Suspected",
+                "Suspected − confirmed"):  # fmt: skip
+        table.add_column(col, justify="left" if col in ("Year", "Revisions") else "right")
+    for r in rows:
+        revs = "; ".join(f"{s['from']} → {s['to']}: {s['size']:+,.0f}" for s in r["revisions"])
+        diff = r["suspected_minus_confirmed"]
+        table.add_row(r["year"], _n(r["confirmed"]), _n(r["first_published"]), revs or "—",
+                      _n(r["suspected"]), "—" if diff is None else f"{diff:+,.0f}")  # fmt: skip
+    out.print(table)
+
+
+@app.command("trend")
+def trend_command(
+    ctx: typer.Context,
+    launch: Annotated[int, typer.Option(help="First year after the interruption.")] = 2021,
+    family: Annotated[str, typer.Option(help="quasipoisson or negbin.")] = "quasipoisson",
+) -> None:
+    """Segmented regression of annual drug deaths around a year (default: the Mission's
+    launch, 2021): level and slope change with 95% intervals.
+
+    Example: [bold]missionmonitor surveillance trend --launch 2021[/]
+    """
+    with reported():
+        data = SiteData.read(store_path(ctx))
+        years, fit = deaths.trend_around_launch(data.results, launch, family)
+    out.print(f"Annual drug deaths {years[0]}–{years[-1]}, interruption at {launch} ({family})")
+    for label, r in (("Trend before, per year", fit.pre_trend),
+                     ("Level change at the interruption", fit.level_change),
+                     ("Change in the yearly trend", fit.slope_change)):  # fmt: skip
+        out.print(f"  {label}: ×{r.estimate:.3f} (95% CI {r.lower:.3f} to {r.upper:.3f})")
+    out.print(fit.caveat)
+
+
+@app.command("synth-overdoses")
+def synth_overdoses(
+    out_file: Annotated[Path, typer.Option("--out", help="CSV to write.")],
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
+    years: Annotated[int, typer.Option(help="Years of weekly counts from 2018.")] = 7,
+) -> None:
+    """Write a SYNTHETIC weekly series of non-fatal overdoses per NHS board with injected
+    outbreaks (and, beside it, the outbreaks as a second CSV).
+
+    Example: [bold]missionmonitor surveillance synth-overdoses --out overdoses.csv[/]
+    """
+    with reported():
+        made = early_warning.synthetic_overdoses(seed=seed, years=years)
+    made.counts.to_csv(out_file, index=False)
+    truth = out_file.with_suffix(".outbreaks.csv")
+    made.outbreaks.to_csv(truth, index=False)
+    out.print(f"Wrote SYNTHETIC counts to {out_file} and their outbreaks to {truth}")
+
+
+@app.command("scan")
+def scan_command(
+    ctx: typer.Context,
+    input_file: Annotated[Path, typer.Option("--input", help="CSV: area_code, period, count.")],
+    series: Annotated[str, typer.Option(help="Series id (see series.yaml).")] = (
+        "nonfatal_overdoses"
+    ),
+    since: Annotated[
+        str | None, typer.Option(help="Keep alerts from this period on (default: all).")
+    ] = None,
+) -> None:
+    """Scan a count series per area with its detectors (Farrington flexible, EARS) and keep
+    the alerts in the store as a new scan.
+
+    Example: [bold]missionmonitor surveillance scan --input overdoses.csv --since 2023-01-02[/]
+    """
+    with reported():
+        chosen = early_warning.get_series(series)
+        counts = early_warning.read_counts(input_file)
+        with err.status(f"Scanning {counts['area_code'].nunique()} areas"):
+            alerts = early_warning.scan(counts, chosen, since)
+        with Store.open(store_path(ctx)) as store:
+            scan_id = early_warning.store_scan(store, chosen, counts, alerts)
+    synthetic = "synthetic" in counts.columns and bool(counts["synthetic"].astype(bool).any())
+    label = " (SYNTHETIC)" if synthetic else ""
+    out.print(f"Scan {scan_id} of {chosen.title}{label}: {len(alerts)} alert(s)")
+    for method, n in alerts.groupby("method").size().items():
+        out.print(f"  {method}: {n}")
+
+
+@app.command("prevalence")
+def prevalence_command(
+    table_file: Annotated[
+        Path | None, typer.Argument(help="CSV of capture histories (0/1 per source, count).")
+    ] = None,
+    top: Annotated[int, typer.Option(help="Models to show (best BIC first).")] = 5,
+) -> None:
+    """Capture–recapture: every hierarchical log-linear model over the linked sources,
+    ranked by BIC, with N̂, its standard error and a profile-likelihood 95% interval.
+    Without a file, runs the shipped worked example.
+
+    Example: [bold]missionmonitor surveillance prevalence linked.csv[/]
+    """
+    with reported():
+        table = prevalence.read_histories(table_file) if table_file else prevalence.example()
+        fits = prevalence.estimate(table, intervals=top)
+    grid = Table(title=f"{table.title}: {table.captured:,.0f} people captured")
+    for col in ("Model", "N̂", "SE", "95% interval", "Deviance", "df", "AIC", "BIC"):
+        grid.add_column(col, justify="left" if col == "Model" else "right")
+    for f in fits[:top]:
+        interval = f"{f.lower:,.0f}–{f.upper:,.0f}" if f.lower is not None else "—"
+        grid.add_row(f.name, f"{f.abundance:,.0f}", f"{f.std_err:,.0f}", interval,
+                     f"{f.deviance:.3f}", str(f.df), f"{f.aic:.3f}", f"{f.bic:.3f}")  # fmt: skip
+    out.print(grid)
+    chap = prevalence.two_source(table)
+    if chap is not None:
+        out.print(f"Chapman two-source estimate: {chap:,.1f}")

@@ -1,0 +1,1 @@
+"""Surveillance: deaths across sources and editions, early warning, prevalence, trends."""

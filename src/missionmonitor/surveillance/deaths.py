@@ -1,0 +1,68 @@
+"""Drug deaths across sources and editions: NRS confirmed deaths (final, every edition
+kept) beside Police Scotland suspected drug deaths (provisional), and the trend around the
+Mission's launch.
+
+>>> # rows = reconciliation(site_data.results, site_data.revisions)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from missionmonitor.methods.segmented import SegmentedFit, segmented_regression
+from missionmonitor.refdata.geography import SCOTLAND
+
+#: The National Mission on Drugs was launched in January 2021.
+MISSION_LAUNCH_YEAR = 2021
+
+
+def _scotland(results: pd.DataFrame, indicator: str) -> pd.DataFrame:
+    r = results[(results["indicator_id"] == indicator) & (results["area_code"] == SCOTLAND)]
+    return r[~r["suppressed"].astype(bool)]
+
+
+def reconciliation(results: pd.DataFrame, revisions: pd.DataFrame) -> list[dict[str, Any]]:
+    """One row per registration year: confirmed deaths (latest edition), every revision
+    between editions with its size, and the suspected deaths recorded by Police Scotland
+    for the calendar year (when all four quarters are published), with the difference."""
+    confirmed = _scotland(results, "drd_deaths").set_index("period")["value"]
+    suspected = _scotland(results, "suspected_drug_deaths")
+    quarters = suspected.assign(year=suspected["period"].str[:4])
+    whole = quarters.groupby("year").filter(lambda g: len(g) == 4)
+    police = whole.groupby("year")["value"].sum()
+    held = revisions[(revisions["dataset"] == "drd_scotland_annual")
+                     & (revisions["measure"] == "drd_deaths")
+                     & (revisions["area_code"] == SCOTLAND)]  # fmt: skip
+    rows = []
+    for year in sorted(set(confirmed.index) | set(police.index)):
+        editions = held[held["period"] == year].sort_values("vintage_rank")
+        steps = []
+        values = list(editions["value"])
+        vintages = list(editions["vintage"])
+        for i in range(1, len(values)):
+            steps.append({"from": vintages[i - 1], "to": vintages[i],
+                          "first": float(values[i - 1]), "revised": float(values[i]),
+                          "size": float(values[i] - values[i - 1])})  # fmt: skip
+        c = float(confirmed[year]) if year in confirmed.index else None
+        p = float(police[year]) if year in police.index else None
+        rows.append({
+            "year": year, "confirmed": c, "revisions": steps,
+            "first_published": float(values[0]) if values else c,
+            "suspected": p,
+            "suspected_minus_confirmed": p - c if p is not None and c is not None else None,
+        })  # fmt: skip
+    return rows
+
+
+def trend_around_launch(
+    results: pd.DataFrame, launch: int = MISSION_LAUNCH_YEAR, family: str = "quasipoisson"
+) -> tuple[list[str], SegmentedFit]:
+    """Segmented regression of annual NRS drug deaths around ``launch`` (a year)."""
+    deaths = _scotland(results, "drd_deaths").sort_values("period_start")
+    years = [str(p) for p in deaths["period"]]
+    first_after = next(i for i, y in enumerate(years) if int(y) >= launch)
+    fit = segmented_regression(deaths["value"].to_numpy(float), first_after,
+                               family)  # type: ignore[arg-type]  # fmt: skip
+    return years, fit

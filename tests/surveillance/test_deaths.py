@@ -1,0 +1,41 @@
+"""Deaths across sources and editions, and the trend around the Mission's launch."""
+
+from __future__ import annotations
+
+import pytest
+
+from missionmonitor.services.site_data import SiteData
+from missionmonitor.surveillance.deaths import reconciliation, trend_around_launch
+
+
+@pytest.fixture(scope="module")
+def data(built_store_path):
+    return SiteData.read(built_store_path)
+
+
+def test_reconciliation_lists_the_2013_2014_and_2019_revisions(data):
+    rows = {r["year"]: r for r in reconciliation(data.results, data.revisions)}
+    revised = {y: [(s["first"], s["revised"], s["size"]) for s in r["revisions"]]
+               for y, r in rows.items() if r["revisions"]}  # fmt: skip
+    assert revised == {"2013": [(526, 527, 1)], "2014": [(613, 614, 1)],
+                       "2019": [(1264, 1280, 16)]}  # fmt: skip
+    assert rows["2019"]["first_published"] == 1264 and rows["2019"]["confirmed"] == 1280
+
+
+def test_suspected_beside_confirmed_for_whole_years(data):
+    rows = {r["year"]: r for r in reconciliation(data.results, data.revisions)}
+    # Police Scotland: 1,092 suspected drug deaths in 2022 (COURIER_2023); NRS: 1,051.
+    assert rows["2022"]["suspected"] == 1092 and rows["2022"]["confirmed"] == 1051
+    assert rows["2022"]["suspected_minus_confirmed"] == 41
+    assert rows["2016"]["suspected"] is None  # police quarters start in 2017
+
+
+def test_trend_around_the_launch(data):
+    years, fit = trend_around_launch(data.results)
+    assert years[fit.periods_before] == "2021"
+    assert fit.pre_trend.lower > 1  # deaths were rising before 2021
+    assert fit.slope_change.upper < 1  # and the yearly trend fell from 2021
+    assert fit.level_change.lower < 1 < fit.level_change.upper
+    assert "does not establish" in fit.caveat
+    _, other = trend_around_launch(data.results, launch=2019)
+    assert other.periods_before < fit.periods_before
