@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,10 +19,14 @@ from missionmonitor.web.app import create_app
 ROOT = Path(__file__).parents[1]
 
 
-def site_settings(store: Path) -> Settings:
-    """Settings for a site over ``store`` using this checkout's installed front-end assets."""
+def site_settings(store: Path, app_db: str | None = None) -> Settings:
+    """Settings for a site over ``store`` using this checkout's installed front-end assets,
+    with a portal database of its own (a new SQLite file unless ``app_db`` is given) and
+    cookies allowed over the tests' plain HTTP."""
+    url = app_db or f"sqlite:///{tempfile.mkdtemp(prefix='mm-portal-')}/portal.sqlite3"
     return Settings(store_path=store, node_modules=ROOT / "node_modules",
-                    assets_build=ROOT / "build/web")  # fmt: skip
+                    assets_build=ROOT / "build/web", app_database_url=url,
+                    secure_cookies=False)  # fmt: skip
 
 
 @pytest.fixture(scope="session")

@@ -22,3 +22,14 @@ class Settings(BaseSettings):
     assets_build: Path = Path("build/web")
     host: str = "127.0.0.1"
     port: int = 8000
+    #: The portal's application database (accounts, actions, audit): SQLite by default,
+    #: PostgreSQL with a URL such as postgresql+psycopg://user@host/db.
+    app_database_url: str = "sqlite:///var/portal.sqlite3"
+    #: Send session cookies over HTTPS only (turn off only for local testing over HTTP).
+    secure_cookies: bool = True
+    session_hours: int = 8
+    #: Mail for alert notifications; without a host, messages are logged instead.
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    mail_from: str = "missionmonitor@localhost"
+    alert_recipients: list[str] = []

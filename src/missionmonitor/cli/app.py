@@ -10,7 +10,7 @@ from rich.progress import Progress
 from rich.table import Table
 
 from missionmonitor import __version__
-from missionmonitor.cli import areas, catalogue, datasets, ost, report, surveillance
+from missionmonitor.cli import areas, catalogue, datasets, ost, report, surveillance, users
 from missionmonitor.cli.common import err, out, reported, store_path
 from missionmonitor.data import ATTRIBUTION
 from missionmonitor.indicators.catalogue import get_indicator, load_catalogue
@@ -35,6 +35,7 @@ app.add_typer(report.app, name="report")
 app.add_typer(ost.synth, name="synth")
 app.add_typer(ost.ost, name="ost")
 app.add_typer(surveillance.app, name="surveillance")
+app.add_typer(users.app, name="users")
 
 
 def _version(value: bool) -> None:
@@ -50,6 +51,10 @@ def root(
         Path | None,
         typer.Option(help="Analytical store file [env: MISSIONMONITOR_STORE_PATH]."),
     ] = None,
+    app_db: Annotated[
+        str | None,
+        typer.Option(help="Portal database URL [env: MISSIONMONITOR_APP_DATABASE_URL]."),
+    ] = None,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show version.")
     ] = False,
@@ -57,6 +62,8 @@ def root(
     settings = Settings()
     if store is not None:
         settings = settings.model_copy(update={"store_path": store})
+    if app_db is not None:
+        settings = settings.model_copy(update={"app_database_url": app_db})
     ctx.obj = settings
 
 

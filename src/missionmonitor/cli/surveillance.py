@@ -8,7 +8,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from missionmonitor.cli.common import err, out, reported, store_path
+from missionmonitor.cli.common import err, out, reported, settings, store_path
+from missionmonitor.portal import notify
 from missionmonitor.services.site_data import SiteData
 from missionmonitor.store import Store
 from missionmonitor.surveillance import deaths, early_warning, prevalence
@@ -107,7 +108,13 @@ def scan_command(
             alerts = early_warning.scan(counts, chosen, since)
         with Store.open(store_path(ctx)) as store:
             scan_id = early_warning.store_scan(store, chosen, counts, alerts)
-    synthetic = "synthetic" in counts.columns and bool(counts["synthetic"].astype(bool).any())
+        synthetic = "synthetic" in counts.columns and bool(counts["synthetic"].astype(bool).any())
+        if len(alerts):
+            rows = [{str(k): v for k, v in r.items()} for r in alerts.to_dict("records")]
+            subject, body = notify.alert_digest(chosen.title, scan_id, rows, synthetic)
+            sent = notify.send(settings(ctx), settings(ctx).alert_recipients, subject, body)
+            if sent:
+                err.print(f"Emailed {', '.join(settings(ctx).alert_recipients)}")
     label = " (SYNTHETIC)" if synthetic else ""
     out.print(f"Scan {scan_id} of {chosen.title}{label}: {len(alerts)} alert(s)")
     for method, n in alerts.groupby("method").size().items():

@@ -146,9 +146,12 @@ def people_sql(months: str, periods: str, members: str, by_drug: bool = False) -
             SELECT pa.period, {"pa.drug, " if by_drug else ""}pa.patient_id, m.parent_type,
                    m.parent
             FROM pa JOIN {members} m ON m.council = pa.council_code
+        ), each_person AS (
+            -- A plain DISTINCT, not count(DISTINCT …): it can spill to disk at scale.
+            SELECT DISTINCT period, area_type, area_code, {keep}patient_id FROM levels
         )
-        SELECT period, area_type, area_code, {keep}count(DISTINCT patient_id) AS people
-        FROM levels GROUP BY ALL
+        SELECT period, area_type, area_code, {keep}count(*) AS people
+        FROM each_person GROUP BY ALL
     """
 
 
@@ -331,10 +334,13 @@ class Engine(Protocol):
 
 
 class DuckDBEngine:
-    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+    def __init__(self, con: duckdb.DuckDBPyConnection, memory_limit: str | None = None) -> None:
         self.con = con
         self.dialect = DUCKDB
         con.execute("SET enable_progress_bar = false")  # it would write to standard output
+        con.execute("SET preserve_insertion_order = false")  # every output is sorted anyway
+        if memory_limit:
+            con.execute(f"SET memory_limit = '{memory_limit}'")
 
     def register(self, name: str, frame: pd.DataFrame) -> None:
         self.con.register(name, frame)
@@ -387,6 +393,8 @@ def run_on(engine: Engine, source: str, members: pd.DataFrame,
 
 
 def run(con: duckdb.DuckDBPyConnection, source: str, members: pd.DataFrame,
-        max_gap: int = DEFAULT_MAX_GAP, keep_episodes: bool = True) -> Outputs:  # fmt: skip
-    """Run the pipeline on DuckDB over ``source`` (a table name or ``read_parquet(...)``)."""
-    return run_on(DuckDBEngine(con), source, members, max_gap, keep_episodes)
+        max_gap: int = DEFAULT_MAX_GAP, keep_episodes: bool = True,
+        memory_limit: str | None = None) -> Outputs:  # fmt: skip
+    """Run the pipeline on DuckDB over ``source`` (a table name or ``read_parquet(...)``).
+    ``memory_limit`` (e.g. ``"6GB"``) caps DuckDB's memory; beyond it work spills to disk."""
+    return run_on(DuckDBEngine(con, memory_limit), source, members, max_gap, keep_episodes)

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
@@ -24,6 +24,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from missionmonitor.data import ATTRIBUTION
 from missionmonitor.errors import NotFoundError, StoreNotReadyError
+from missionmonitor.portal.permissions import PermissionDenied
 from missionmonitor.services.site_data import SiteDataSource
 from missionmonitor.settings import Settings
 
@@ -105,7 +106,7 @@ def _mount(app: FastAPI, path: str, folder: Path, name: str) -> None:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the website for the store named in ``settings``."""
-    from missionmonitor.web import routes
+    from missionmonitor.web import portal_routes, routes
 
     settings = settings or Settings()
     app = FastAPI(
@@ -154,6 +155,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             )
         return error(request, exc.status_code, "Something went wrong", str(exc.detail))
 
+    @app.exception_handler(PermissionDenied)
+    async def denied(request: Request, exc: PermissionDenied) -> Response:
+        message = str(exc)
+        if message == "sign in first":
+            return RedirectResponse("/login", status_code=303)
+        return error(request, 403, "Not allowed", message[0].upper() + message[1:] + ".")
+
     @app.exception_handler(StoreNotReadyError)
     async def not_ready(request: Request, exc: StoreNotReadyError) -> Response:
         return error(request, 503, "Service not ready", str(exc))
@@ -169,6 +177,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
 
     app.include_router(routes.router)
+    app.include_router(portal_routes.router)
     modules = settings.node_modules
     _mount(app, "/static/ds", modules / "@scottish-government/design-system/dist", "ds")
     _mount(app, "/static/swagger", modules / "swagger-ui-dist", "swagger")

@@ -231,6 +231,17 @@ def area_json(request: Request, code: str) -> Response:
 
 @router.get("/areas/{code}", response_class=HTMLResponse, include_in_schema=False)
 def area(request: Request, code: str) -> HTMLResponse:
+    from missionmonitor.web.portal_routes import area_actions
+
+    tracked = area_actions(request, code)
+    if tracked is not None:
+        # Signed in: the public page plus this user's view of actions, never cached.
+        page = {**_cached(request, ("area", code), lambda d: pages_areas.area(d, code)),
+                "tracked_actions": tracked}  # fmt: skip
+        body = render_page(request.app.state.templates, "area.html", page,
+                           f"/areas/{code}.json", "/areas",
+                           _crumbs({"url": "/areas", "label": "Areas"})(page))  # fmt: skip
+        return HTMLResponse(body, headers={"Cache-Control": "no-store"})
     return _html(
         request,
         ("area", code),

@@ -1,0 +1,1 @@
+"""The portal: accounts, roles and permissions, sessions, audit, and tracked actions."""

@@ -1,0 +1,162 @@
+"""Accounts: argon2id password hashes, sign-in with throttling, server-side sessions.
+
+A session cookie holds a random token; the database keeps only its SHA-256, the user, the
+expiry and the session's CSRF token.
+
+>>> # user = add_user(db, "ana", "Ana Analyst", "phs_analyst", password="…")
+>>> # token, session = sign_in(db, "ana", "…", ip="127.0.0.1", hours=8)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from missionmonitor.errors import MethodInputError, MissionMonitorError, NotFoundError
+from missionmonitor.portal.audit import record
+from missionmonitor.portal.models import LoginAttempt, SessionRecord, User, now
+from missionmonitor.portal.permissions import matrix
+from missionmonitor.refdata.geography import Geography
+
+#: Failed sign-ins allowed per username within the window before it is refused.
+MAX_FAILURES = 5
+WINDOW = dt.timedelta(minutes=15)
+MIN_PASSWORD = 12
+_hasher = PasswordHasher()  # Argon2id with the library's current recommended parameters
+
+
+class SignInRefused(MissionMonitorError):
+    """Wrong username or password, a disabled account, or too many recent failures."""
+
+    exit_code = 6
+
+
+def _public(user: User) -> dict[str, Any]:
+    return {"username": user.username, "display_name": user.display_name, "email": user.email,
+            "role": user.role, "area_code": user.area_code, "active": user.active}  # fmt: skip
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise MethodInputError(f"a password needs at least {MIN_PASSWORD} characters")
+
+
+def add_user(db: Session, username: str, display_name: str, role: str,
+             area_code: str | None = None, email: str = "", password: str | None = None,
+             by: int | None = None) -> tuple[User, str]:  # fmt: skip
+    """Create an account; returns it with its password (generated when not given)."""
+    roles = matrix().roles
+    if role not in roles:
+        raise MethodInputError(f"unknown role {role!r}; roles: {', '.join(roles)}")
+    if roles[role].scoped:
+        if area_code is None or Geography.shipped().codes().get(area_code) != "adp":
+            raise MethodInputError(f"role {role} needs --area with an ADP code (S11…)")
+    elif area_code is not None:
+        raise MethodInputError(f"role {role} is not scoped to an area")
+    if db.scalar(select(User).where(User.username == username)) is not None:
+        raise MethodInputError(f"username {username!r} is taken")
+    password = password or secrets.token_urlsafe(15)
+    _check_password(password)
+    user = User(username=username, display_name=display_name, role=role, area_code=area_code,
+                email=email, password_hash=_hasher.hash(password), active=True)  # fmt: skip
+    db.add(user)
+    db.flush()
+    record(db, by, "create", "user", user.id, None, _public(user))
+    return user, password
+
+
+def get_user(db: Session, username: str) -> User:
+    user = db.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise NotFoundError(f"no user {username!r}")
+    return user
+
+
+def disable_user(db: Session, username: str, by: int | None = None) -> User:
+    user = get_user(db, username)
+    before = _public(user)
+    user.active = False
+    db.execute(delete(SessionRecord).where(SessionRecord.user_id == user.id))
+    record(db, by, "disable", "user", user.id, before, _public(user))
+    return user
+
+
+def reset_password(db: Session, username: str, password: str | None = None,
+                   by: int | None = None) -> str:  # fmt: skip
+    user = get_user(db, username)
+    password = password or secrets.token_urlsafe(15)
+    _check_password(password)
+    user.password_hash = _hasher.hash(password)
+    db.execute(delete(SessionRecord).where(SessionRecord.user_id == user.id))
+    record(db, by, "reset_password", "user", user.id, None, {"username": username})
+    return password
+
+
+def _recent_failures(db: Session, username: str) -> int:
+    since = now() - WINDOW
+    return int(db.scalar(select(func.count()).select_from(LoginAttempt).where(
+        LoginAttempt.username == username, LoginAttempt.succeeded.is_(False),
+        LoginAttempt.at >= since)) or 0)  # fmt: skip
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def sign_in(db: Session, username: str, password: str, ip: str,
+            hours: int = 8) -> tuple[str, SessionRecord]:  # fmt: skip
+    """Check the password (after the throttle) and open a session; returns its token."""
+    if _recent_failures(db, username) >= MAX_FAILURES:
+        db.add(LoginAttempt(username=username, ip=ip, succeeded=False))
+        raise SignInRefused("too many failed sign-ins: try again in 15 minutes")
+    user = db.scalar(select(User).where(User.username == username))
+    ok = False
+    if user is not None and user.active:
+        try:
+            ok = _hasher.verify(user.password_hash, password)
+        except (VerificationError, InvalidHashError):
+            ok = False
+    db.add(LoginAttempt(username=username, ip=ip, succeeded=ok))
+    if not ok or user is None:
+        raise SignInRefused("the username or password is not right")
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = _hasher.hash(password)
+    token = secrets.token_urlsafe(32)
+    session = SessionRecord(token_hash=_hash_token(token), user_id=user.id,
+                            csrf_token=secrets.token_urlsafe(32),
+                            expires_at=now() + dt.timedelta(hours=hours))  # fmt: skip
+    db.add(session)
+    record(db, user.id, "sign_in", "user", user.id, None, {"ip": ip})
+    return token, session
+
+
+def session_user(db: Session, token: str | None) -> tuple[User, SessionRecord] | None:
+    """The active user and session for a cookie token, or None (expired, unknown, disabled)."""
+    if not token:
+        return None
+    found = db.scalar(select(SessionRecord).where(SessionRecord.token_hash == _hash_token(token)))
+    if found is None:
+        return None
+    expires = found.expires_at
+    if expires.tzinfo is None:  # SQLite gives naive datetimes back; they were stored in UTC
+        expires = expires.replace(tzinfo=dt.UTC)
+    user = db.get(User, found.user_id)
+    if expires < now() or user is None or not user.active:
+        return None
+    return user, found
+
+
+def sign_out(db: Session, token: str | None) -> None:
+    if token:
+        db.execute(delete(SessionRecord).where(SessionRecord.token_hash == _hash_token(token)))
+
+
+def list_users(db: Session) -> list[User]:
+    return list(db.scalars(select(User).order_by(User.username)))

@@ -1,0 +1,86 @@
+"""One permission matrix (role × action → scope), read from ``permissions.yaml``.
+
+>>> # can(user, "manage_actions", "S08000031", geo)
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Literal, Protocol
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from missionmonitor.errors import DefinitionError, MissionMonitorError
+from missionmonitor.refdata.geography import Geography
+
+Scope = Literal["all", "own_area", "none"]
+
+
+class PermissionDenied(MissionMonitorError):
+    """The signed-in user may not do this here."""
+
+    exit_code = 6
+
+
+class Role(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    label: str
+    scoped: bool
+
+
+class Matrix(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    roles: dict[str, Role]
+    actions: dict[str, dict[str, Scope]]
+
+
+class Actor(Protocol):
+    role: str
+    area_code: str | None
+    active: bool
+
+
+@cache
+def matrix() -> Matrix:
+    path = Path(str(resources.files("missionmonitor.portal") / "permissions.yaml"))
+    try:
+        m = Matrix.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    except (yaml.YAMLError, ValidationError) as exc:
+        raise DefinitionError(f"permissions.yaml: {exc}") from exc
+    for action, scopes in m.actions.items():
+        if set(scopes) != set(m.roles):
+            raise DefinitionError(f"permissions.yaml: {action} must give every role a scope")
+    return m
+
+
+def scope(role: str, action: str) -> Scope:
+    m = matrix()
+    if action not in m.actions:
+        raise DefinitionError(f"unknown permission {action!r}")
+    return m.actions[action].get(role, "none")
+
+
+def overlaps(a: str, b: str, geo: Geography) -> bool:
+    """Whether two areas share a council (an ADP and its board, a board and its councils)."""
+    return a == b or bool(set(geo.councils_in(a)) & set(geo.councils_in(b)))
+
+
+def can(user: Actor | None, action: str, area: str | None, geo: Geography) -> bool:
+    """May ``user`` do ``action`` in ``area`` (None: anywhere they may act at all)?"""
+    if user is None or not user.active:
+        return False
+    s = scope(user.role, action)
+    if s == "all":
+        return True
+    if s == "none" or user.area_code is None:
+        return False
+    return area is None or overlaps(user.area_code, area, geo)
+
+
+def require(user: Actor | None, action: str, area: str | None, geo: Geography) -> None:
+    if not can(user, action, area, geo):
+        where = f" for {area}" if area else ""
+        raise PermissionDenied(f"not allowed: {action.replace('_', ' ')}{where}")

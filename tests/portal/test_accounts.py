@@ -1,0 +1,98 @@
+"""Accounts, sign-in, throttling, sessions and the audit log, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from sqlalchemy import select, update
+
+from missionmonitor.errors import MethodInputError
+from missionmonitor.portal import accounts
+from missionmonitor.portal.db import session_scope
+from missionmonitor.portal.models import AuditEntry, SessionRecord, User
+
+PASSWORD = "correct horse battery"
+
+
+def make(engine, username="ana", role="phs_analyst", area=None):
+    with session_scope(engine) as db:
+        user, _ = accounts.add_user(db, username, username.title(), role, area, password=PASSWORD)
+        return user.id
+
+
+def test_passwords_are_argon2id_and_sign_in_opens_a_session(engine):
+    make(engine)
+    with session_scope(engine) as db:
+        assert db.scalar(select(User.password_hash)).startswith("$argon2id$")
+        token, session = accounts.sign_in(db, "ana", PASSWORD, "10.0.0.1")
+    with session_scope(engine) as db:
+        user, found = accounts.session_user(db, token)
+        assert user.username == "ana" and found.csrf_token == session.csrf_token
+        # Only the token's hash is stored.
+        assert db.scalar(select(SessionRecord.token_hash)) != token
+
+
+def test_wrong_password_unknown_user_and_disabled_account_are_refused(engine):
+    make(engine)
+    for name, password in (("ana", "wrong password!!"), ("nobody", PASSWORD)):
+        with pytest.raises(accounts.SignInRefused), session_scope(engine) as db:
+            accounts.sign_in(db, name, password, "10.0.0.1")
+    with session_scope(engine) as db:
+        token, _ = accounts.sign_in(db, "ana", PASSWORD, "10.0.0.1")
+        accounts.disable_user(db, "ana")
+    with session_scope(engine) as db:
+        assert accounts.session_user(db, token) is None  # disabling ends sessions
+    with pytest.raises(accounts.SignInRefused), session_scope(engine) as db:
+        accounts.sign_in(db, "ana", PASSWORD, "10.0.0.1")
+
+
+def test_sign_in_is_throttled_after_repeated_failures(engine):
+    from missionmonitor.portal.models import LoginAttempt
+
+    make(engine)
+    with session_scope(engine) as db:
+        for _ in range(accounts.MAX_FAILURES):
+            db.add(LoginAttempt(username="ana", ip="10.0.0.9", succeeded=False))
+    with pytest.raises(accounts.SignInRefused, match="too many"), session_scope(engine) as db:
+        accounts.sign_in(db, "ana", PASSWORD, "10.0.0.9")  # even the right password
+
+
+def test_expired_sessions_and_password_resets_end_access(engine):
+    make(engine)
+    with session_scope(engine) as db:
+        token, _ = accounts.sign_in(db, "ana", PASSWORD, "10.0.0.1")
+        db.execute(update(SessionRecord).values(
+            expires_at=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)))  # fmt: skip
+    with session_scope(engine) as db:
+        assert accounts.session_user(db, token) is None
+        token2, _ = accounts.sign_in(db, "ana", PASSWORD, "10.0.0.1")
+        new = accounts.reset_password(db, "ana")
+    with session_scope(engine) as db:
+        assert accounts.session_user(db, token2) is None
+        accounts.sign_in(db, "ana", new, "10.0.0.1")
+
+
+def test_roles_and_areas_are_checked(engine):
+    with pytest.raises(MethodInputError, match="unknown role"), session_scope(engine) as db:
+        accounts.add_user(db, "x", "X", "superuser", password=PASSWORD)
+    with pytest.raises(MethodInputError, match="ADP code"), session_scope(engine) as db:
+        accounts.add_user(db, "x", "X", "adp_submitter", "S08000031", password=PASSWORD)
+    with pytest.raises(MethodInputError, match="not scoped"), session_scope(engine) as db:
+        accounts.add_user(db, "x", "X", "phs_analyst", "S11000015", password=PASSWORD)
+    with pytest.raises(MethodInputError, match="12"), session_scope(engine) as db:
+        accounts.add_user(db, "x", "X", "phs_analyst", password="short")
+    make(engine)
+    with pytest.raises(MethodInputError, match="taken"), session_scope(engine) as db:
+        accounts.add_user(db, "ana", "Ana", "phs_analyst", password=PASSWORD)
+
+
+def test_every_account_change_is_audited(engine):
+    make(engine)
+    with session_scope(engine) as db:
+        accounts.disable_user(db, "ana")
+        entries = list(db.scalars(select(AuditEntry).order_by(AuditEntry.id)))
+    assert [(e.action, e.entity) for e in entries] == [("create", "user"), ("disable", "user")]
+    assert json.loads(entries[1].before)["active"] is True
+    assert json.loads(entries[1].after)["active"] is False

@@ -1,0 +1,114 @@
+"""Tracked actions: created from an alert, edited with optimistic locking, closed, audited."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import select
+
+from missionmonitor.errors import MethodInputError
+from missionmonitor.portal import accounts
+from missionmonitor.portal.actions import (
+    StaleEditError,
+    actions_for_area,
+    close_action,
+    create_action,
+    notes,
+    update_action,
+)
+from missionmonitor.portal.db import session_scope
+from missionmonitor.portal.models import AuditEntry, TrackedAction
+from missionmonitor.portal.permissions import PermissionDenied
+from missionmonitor.refdata.geography import Geography
+
+GEO = Geography.shipped()
+# An alert in NHS Greater Glasgow and Clyde (S08000031).
+ALERT = {"scan_id": 1, "series_id": "nonfatal_overdoses", "area_code": "S08000031",
+         "period": "2024-03-04", "method": "EARS C1"}  # fmt: skip
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def users(engine):
+    with session_scope(engine) as db:
+        out = {}
+        for name, role, area in (("ana", "phs_analyst", None), ("gail", "adp_submitter",
+                                 "S11000015"), ("eve", "adp_submitter", "S11000001"),
+                                 ("gov", "government_viewer", None)):  # fmt: skip
+            out[name], _ = accounts.add_user(db, name, name, role, area, password=PASSWORD)
+    return out
+
+
+def test_lifecycle_open_update_note_close(engine, users):
+    with session_scope(engine) as db:
+        a = create_action(db, users["ana"], ALERT, "Check naloxone supply", "Harm reduction lead",
+                          GEO)  # fmt: skip
+        action_id = a.id
+    with session_scope(engine) as db:
+        a = update_action(db, users["ana"], action_id, 1, GEO, status="in progress",
+                          note="Called the team")  # fmt: skip
+        assert a.version == 2
+    with session_scope(engine) as db:
+        a = close_action(db, users["ana"], action_id, 2, "Cluster traced to one batch", GEO)
+        assert a.status == "closed" and a.closed_at is not None
+        assert [n.text for n in notes(db, action_id)] == ["Called the team"]
+        log = list(db.scalars(select(AuditEntry).where(AuditEntry.entity == "action")
+                              .order_by(AuditEntry.id)))  # fmt: skip
+    assert [e.action for e in log] == ["create", "update", "close"]
+    assert json.loads(log[2].before)["status"] == "in progress"
+    assert json.loads(log[2].after)["status"] == "closed"
+    with pytest.raises(MethodInputError, match="closed"), session_scope(engine) as db:
+        update_action(db, users["ana"], action_id, 3, GEO, note="late")
+
+
+def test_two_editors_cannot_silently_overwrite_each_other(engine, users):
+    with session_scope(engine) as db:
+        action_id = create_action(db, users["ana"], ALERT, "Check", "Lead", GEO).id
+    # Both open version 1; the first saves; the second is refused and told to reload.
+    with session_scope(engine) as db:
+        update_action(db, users["ana"], action_id, 1, GEO, owner="First editor")
+    with pytest.raises(StaleEditError, match="reload"), session_scope(engine) as db:
+        update_action(db, users["gail"], action_id, 1, GEO, owner="Second editor")
+    with session_scope(engine) as db:
+        assert db.get(TrackedAction, action_id).owner == "First editor"
+
+
+def test_the_database_enforces_the_version_too(engine, users):
+    """Even if two writers pass the check at once, the UPDATE … WHERE version = n fails."""
+    from sqlalchemy.orm.exc import StaleDataError
+
+    with session_scope(engine) as db:
+        action_id = create_action(db, users["ana"], ALERT, "Check", "Lead", GEO).id
+    with pytest.raises(StaleDataError), session_scope(engine) as first:
+        mine = first.get(TrackedAction, action_id)
+        with session_scope(engine) as second:
+            second.get(TrackedAction, action_id).owner = "Other"
+        mine.owner = "Mine"
+        first.flush()
+
+
+def test_area_scope_decides_who_may_act(engine, users):
+    with session_scope(engine) as db:
+        create_action(db, users["gail"], ALERT, "Glasgow ADP follows up", "Gail", GEO)
+    for who in ("eve", "gov"):  # another ADP's user; a viewer role
+        with pytest.raises(PermissionDenied), session_scope(engine) as db:
+            create_action(db, users[who], ALERT, "Not mine", "Eve", GEO)
+    with session_scope(engine) as db:
+        assert len(actions_for_area(db, users["gail"], "S08000031", GEO)) == 1
+        assert actions_for_area(db, users["eve"], "S08000031", GEO) == []
+        assert len(actions_for_area(db, users["gov"], "S92000003", GEO)) == 1
+
+
+def test_interrupted_write_leaves_nothing(engine, users):
+    with pytest.raises(RuntimeError), session_scope(engine) as db:
+        create_action(db, users["ana"], ALERT, "Half done", "Lead", GEO)
+        raise RuntimeError("connection lost")
+    with session_scope(engine) as db:
+        assert db.scalars(select(TrackedAction)).all() == []
+        assert db.scalars(select(AuditEntry).where(AuditEntry.entity == "action")).all() == []
+
+
+def test_required_fields(engine, users):
+    with pytest.raises(MethodInputError, match="title"), session_scope(engine) as db:
+        create_action(db, users["ana"], ALERT, "  ", "Lead", GEO)

@@ -1,0 +1,154 @@
+"""The portal in the web app: sign-in, CSRF on every form, the permission matrix over every
+portal route for every role (and an ADP user trying another ADP's area), actions on the
+area profile. On SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+from fastapi.testclient import TestClient
+
+from missionmonitor.portal import accounts
+from missionmonitor.portal.db import connect, session_scope
+from missionmonitor.store import Store
+from missionmonitor.surveillance.early_warning import ALERT_COLUMNS, get_series, store_scan
+from missionmonitor.web.app import create_app
+from tests.conftest import site_settings
+
+PASSWORD = "correct horse battery"
+GLASGOW_BOARD, HIGHLAND_BOARD = "S08000031", "S08000022"
+ALERTS = pd.DataFrame(
+    [("nonfatal_overdoses", GLASGOW_BOARD, "2024-03-04", "EARS C1", 30.0, 12.0, 20.0, 2.25, True),
+     ("nonfatal_overdoses", HIGHLAND_BOARD, "2024-03-04", "EARS C1", 15.0, 5.0, 9.0, 2.5, True)],
+    columns=ALERT_COLUMNS,
+)  # fmt: skip
+# name → (role, ADP): Glasgow City ADP lies in Greater Glasgow and Clyde, not in Highland.
+ROLES = {"sub": ("adp_submitter", "S11000015"), "app": ("adp_approver", "S11000015"),
+         "ana": ("phs_analyst", None), "gov": ("government_viewer", None),
+         "adm": ("administrator", None)}  # fmt: skip
+
+
+@pytest.fixture
+def site(store_copy, app_db_url):
+    counts = pd.DataFrame({"area_code": [GLASGOW_BOARD, HIGHLAND_BOARD],
+                           "period": ["2024-03-04"] * 2, "count": [30.0, 15.0],
+                           "synthetic": True})  # fmt: skip
+    with Store.open(store_copy) as store:
+        store_scan(store, get_series("nonfatal_overdoses"), counts, ALERTS)
+    engine = connect(app_db_url)
+    with session_scope(engine) as db:
+        for name, (role, area) in ROLES.items():
+            accounts.add_user(db, name, name, role, area, password=PASSWORD)
+    engine.dispose()
+    return TestClient(create_app(site_settings(store_copy, app_db_url)))
+
+
+def sign_in(client: TestClient, name: str) -> str:
+    form = client.get("/login").text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+    r = client.post("/login", data={"username": name, "password": PASSWORD, "csrf_token": token},
+                    follow_redirects=False)  # fmt: skip
+    assert r.status_code == 303, r.text
+    assert "httponly" in r.headers["set-cookie"].lower()
+    assert "samesite=lax" in r.headers["set-cookie"].lower()
+    return re.search(r'name="csrf_token" value="([^"]+)"', client.get("/portal").text).group(1)
+
+
+def create(client, csrf, area=GLASGOW_BOARD):
+    return client.post("/portal/actions", data={
+        "scan_id": "1", "series_id": "nonfatal_overdoses", "area_code": area,
+        "period": "2024-03-04", "method": "EARS C1", "title": "Follow up", "owner": "Lead",
+        "csrf_token": csrf}, follow_redirects=False)  # fmt: skip
+
+
+def test_sign_in_needs_the_form_token_and_the_right_password(site):
+    assert site.get("/portal", follow_redirects=False).headers["location"] == "/login"
+    r = site.post("/login", data={"username": "ana", "password": PASSWORD, "csrf_token": "x"})
+    assert r.status_code == 403
+    token = re.search(r'value="([^"]+)"', site.get("/login").text).group(1)
+    r = site.post("/login", data={"username": "ana", "password": "nope", "csrf_token": token})
+    assert r.status_code == 400 and "not right" in r.text and "There is a problem" in r.text
+
+
+def test_every_form_checks_the_csrf_token(site):
+    csrf = sign_in(site, "ana")
+    assert create(site, "forged").status_code == 403
+    created = create(site, csrf)
+    assert created.status_code == 303
+    url = created.headers["location"]
+    for path, data in ((url, {"version": "1", "note": "x"}),
+                       (url + "/close", {"version": "1", "closure_note": "x"}),
+                       ("/logout", {})):  # fmt: skip
+        assert site.post(path, data={**data, "csrf_token": "forged"}).status_code == 403
+
+
+# Expected status per role for each route: 200/303 allowed, 403 refused, 303→login anonymous.
+MATRIX = {
+    # route: {role: (own-area outcome, other-area outcome)}
+    "view_portal": {"sub": 200, "app": 200, "ana": 200, "gov": 200, "adm": 200},
+    "create_action": {
+        "sub": (303, 403),
+        "app": (303, 403),
+        "ana": (303, 303),
+        "gov": (403, 403),
+        "adm": (303, 303),
+    },
+}
+
+
+@pytest.mark.parametrize("name", list(ROLES))
+def test_permission_matrix_over_every_portal_route(site, name):
+    csrf = sign_in(site, name)
+    assert site.get("/portal").status_code == MATRIX["view_portal"][name]
+    portal = site.get("/portal").text
+    # Scoped users see only alerts in areas overlapping their ADP.
+    assert ("NHS Highland" in portal) == (ROLES[name][1] is None)
+    own, other = MATRIX["create_action"][name]
+    assert create(site, csrf, GLASGOW_BOARD).status_code == own
+    assert create(site, csrf, HIGHLAND_BOARD).status_code == other
+
+
+@pytest.mark.parametrize("name", list(ROLES))
+def test_action_routes_for_every_role(site, name):
+    analyst = TestClient(site.app)
+    made = create(analyst, sign_in(analyst, "ana"), HIGHLAND_BOARD)  # outside Glasgow's ADP
+    url = made.headers["location"]
+    csrf = sign_in(site, name)
+    scoped = ROLES[name][1] is not None
+    may_edit = ROLES[name][0] in ("phs_analyst", "administrator")
+    assert site.get(url).status_code == (403 if scoped else 200)
+    update = site.post(url, data={"version": "1", "note": "n", "csrf_token": csrf},
+                       follow_redirects=False)  # fmt: skip
+    assert update.status_code == (303 if may_edit else 403)
+    version = "2" if may_edit else "1"
+    form = {"version": version, "closure_note": "done", "csrf_token": csrf}
+    close = site.post(url + "/close", data=form, follow_redirects=False)
+    assert close.status_code == (303 if may_edit else 403)
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(site):
+    for path in ("/portal", "/portal/actions/1"):
+        r = site.get(path, follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"] == "/login"
+    assert site.post("/portal/actions", data={}, follow_redirects=False).status_code == 303
+
+
+def test_a_stale_edit_is_refused_with_a_message(site):
+    csrf = sign_in(site, "ana")
+    url = create(site, csrf).headers["location"]
+    assert site.post(url, data={"version": "1", "owner": "A", "csrf_token": csrf},
+                     follow_redirects=False).status_code == 303  # fmt: skip
+    stale = site.post(url, data={"version": "1", "owner": "B", "csrf_token": csrf})
+    assert stale.status_code == 409 and "changed by someone else" in stale.text
+
+
+def test_actions_appear_on_the_area_profile_only_when_signed_in(site):
+    csrf = sign_in(site, "sub")
+    create(site, csrf)
+    signed = site.get(f"/areas/{GLASGOW_BOARD}")
+    assert "Actions on early-warning alerts" in signed.text and "Follow up" in signed.text
+    assert signed.headers["cache-control"] == "no-store"
+    public = TestClient(site.app).get(f"/areas/{GLASGOW_BOARD}")
+    assert "Actions on early-warning alerts" not in public.text

@@ -1,0 +1,115 @@
+"""Alert → action → closure, end to end in a real headless Chromium: sign in, turn an
+early-warning alert into a tracked action, add a note, close it, and find it on the area
+profile; axe-core checks the portal pages too."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import uvicorn
+from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.support.ui import WebDriverWait
+
+from missionmonitor.portal import accounts
+from missionmonitor.portal.db import connect, session_scope
+from missionmonitor.store import Store
+from missionmonitor.surveillance.early_warning import get_series, store_scan
+from missionmonitor.web.app import create_app
+from tests.conftest import site_settings
+from tests.portal.test_web import ALERTS, GLASGOW_BOARD, PASSWORD
+from tests.web.test_browser import SHOTS, browser, run_axe, visit  # noqa: F401 (fixture)
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def portal_server(built_store_path: Path) -> Iterator[str]:
+    folder = Path(tempfile.mkdtemp(prefix="mm-portal-browser-"))
+    store = folder / "store.duckdb"
+    shutil.copy(built_store_path, store)
+    counts = pd.DataFrame({"area_code": ALERTS["area_code"], "period": ALERTS["period"],
+                           "count": ALERTS["observed"], "synthetic": True})  # fmt: skip
+    with Store.open(store) as s:
+        store_scan(s, get_series("nonfatal_overdoses"), counts, ALERTS)
+    url = f"sqlite:///{folder}/portal.sqlite3"
+    engine = connect(url)
+    with session_scope(engine) as db:
+        accounts.add_user(db, "ana", "Ana Analyst", "phs_analyst", password=PASSWORD)
+    engine.dispose()
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    app = create_app(site_settings(store, url))
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not srv.started:
+        assert time.monotonic() < deadline, "the test server did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(timeout=10)
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def fill(driver: WebDriver, element_id: str, text: str) -> None:
+    field = driver.find_element(By.ID, element_id)
+    field.clear()
+    field.send_keys(text)
+
+
+def click(driver: WebDriver, element: object) -> None:
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+    element.click()  # type: ignore[attr-defined]
+
+
+def submit(driver: WebDriver, label: str) -> None:
+    click(driver, driver.find_element(By.XPATH, f"//button[normalize-space()='{label}']"))
+
+
+def test_alert_becomes_an_action_that_is_noted_and_closed(browser, portal_server):  # noqa: F811
+    visit(browser, f"{portal_server}/login")
+    assert run_axe(browser) == []
+    fill(browser, "username", "ana")
+    fill(browser, "password", PASSWORD)
+    submit(browser, "Sign in")
+    WebDriverWait(browser, 10).until(lambda b: b.current_url.endswith("/portal"))
+    assert "NHS Greater Glasgow and Clyde, 2024-03-04: EARS C1" in browser.page_source
+    assert run_axe(browser) == []
+
+    # The Greater Glasgow and Clyde alert: open its form and create the action.
+    alert = browser.find_element(By.XPATH, "//section[h3[contains(., 'Greater Glasgow')]]")
+    click(browser, alert.find_element(By.TAG_NAME, "summary"))
+    alert.find_element(By.NAME, "title").send_keys("Check for a contaminated batch")
+    alert.find_element(By.NAME, "owner").send_keys("Harm reduction lead")
+    click(browser, alert.find_element(By.XPATH, ".//button[normalize-space()='Create action']"))
+    WebDriverWait(browser, 10).until(lambda b: "/portal/actions/" in b.current_url)
+    assert "Check for a contaminated batch" in browser.find_element(By.TAG_NAME, "h1").text
+    assert run_axe(browser) == []
+
+    fill(browser, "note", "Pharmacies asked about recent supply")
+    submit(browser, "Save")
+    WebDriverWait(browser, 10).until(lambda b: "Pharmacies asked" in b.page_source)
+
+    fill(browser, "closure_note", "One batch withdrawn; counts back to usual")
+    submit(browser, "Close this action")
+    WebDriverWait(browser, 10).until(lambda b: "One batch withdrawn" in b.page_source)
+    status = browser.find_element(By.XPATH, "//dt[.='Status']/following-sibling::dd").text
+    assert status == "closed"
+    assert "One batch withdrawn" in browser.page_source
+    assert browser.find_elements(By.ID, "closure_note") == []  # no more editing
+    browser.save_screenshot(str(SHOTS / "portal-action-closed.png"))
+
+    visit(browser, f"{portal_server}/areas/{GLASGOW_BOARD}")
+    row = browser.find_element(By.ID, "tracked-actions-table").text
+    assert "Check for a contaminated batch" in row and "closed" in row
