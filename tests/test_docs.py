@@ -7,11 +7,23 @@ import pytest
 from missionmonitor.indicators.catalogue import load_catalogue
 
 DOCS = Path(__file__).parents[1] / "docs"
-COMMANDS = [
-    "init", "serve", "summary", "load", "compute", "export", "indicators list", "indicators show",
-    "areas list", "areas show", "datasets list", "datasets show", "report annual",
-    "report adp", "report mat", "synth prescribing", "synth referrals", "ost compute",
-]  # fmt: skip
+
+
+def _commands() -> list[str]:
+    """Every command of the CLI, read from the Typer app itself."""
+    from typer.main import get_command
+
+    from missionmonitor.cli.app import app
+
+    root = get_command(app)
+    out = []
+    for name, cmd in root.commands.items():  # type: ignore[attr-defined]
+        subs = getattr(cmd, "commands", None)
+        out += [f"{name} {s}" for s in subs] if subs else [name]
+    return sorted(out)
+
+
+COMMANDS = _commands()
 
 
 @pytest.mark.parametrize("command", COMMANDS)
