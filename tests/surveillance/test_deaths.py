@@ -39,3 +39,13 @@ def test_trend_around_the_launch(data):
     assert "does not establish" in fit.caveat
     _, other = trend_around_launch(data.results, launch=2019)
     assert other.periods_before < fit.periods_before
+
+
+def test_drugs_implicated_and_polydrug_shares(data):
+    from missionmonitor.surveillance.deaths import drugs_implicated
+
+    rows = {(r["year"], r["drug"]): r for r in drugs_implicated(data.drugs)}
+    assert rows[("2021", "Benzodiazepines")]["deaths"] == 918
+    assert rows[("2021", "Benzodiazepines")]["percent"] == 69
+    assert rows[("2021", "More than one drug present (polydrug)")]["percent"] == 93
+    assert rows[("2024", "Nitazenes")]["deaths"] == 76

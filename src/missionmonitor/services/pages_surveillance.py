@@ -117,6 +117,22 @@ def _prevalence() -> dict[str, Any]:
     }  # fmt: skip
 
 
+def _drugs(data: SiteData) -> dict[str, Any]:
+    rows = deaths.drugs_implicated(data.drugs)
+    for r in rows:
+        r["display"] = [r["year"], r["drug"], _n(r["deaths"]),
+                        "—" if r["percent"] is None else f"{r['percent']:.0f}%",
+                        ", ".join(sorted(set(r["sources"])))]  # fmt: skip
+    ratio = data.results[(data.results["indicator_id"] == "drd_deprivation_ratio")
+                         & ~data.results["suppressed"].astype(bool)]  # fmt: skip
+    latest = None
+    if not ratio.empty:
+        last = ratio.sort_values("period_start").iloc[-1]
+        latest = {"period": last["period"], "value": float(last["value"])}
+    return {"rows": rows, "deprivation": latest}
+
+
 def surveillance(data: SiteData) -> dict[str, Any]:
-    return page_model("Surveillance", deaths=_deaths(data), trend=_trend(data),
-                      alerts=_alerts(data), prevalence=_prevalence())  # fmt: skip
+    return page_model("Surveillance", deaths=_deaths(data), drugs=_drugs(data),
+                      trend=_trend(data), alerts=_alerts(data),
+                      prevalence=_prevalence())  # fmt: skip

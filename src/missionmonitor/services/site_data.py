@@ -32,6 +32,7 @@ class SiteData:
     version: float  # the store file's modification time when read
     alerts: pd.DataFrame  # early-warning alerts of the latest scan of each series
     scans: pd.DataFrame  # the latest scan of each series
+    drugs: pd.DataFrame  # drugs implicated in deaths, and polydrug shares (latest vintage)
 
     @classmethod
     def read(cls, store_path: Path) -> SiteData:
@@ -49,6 +50,13 @@ class SiteData:
                 SELECT area_code, area_type, population FROM population
                 WHERE sex = 'All' AND age_band = 'All ages'
                   AND year = (SELECT max(year) FROM population)""").df()
+            drugs = store.con.execute("""
+                SELECT measure, period, value, unit, vintage FROM observations
+                WHERE dataset = 'other' AND area_code = 'S92000003'
+                  AND (measure LIKE 'drugs_implicated_%' OR measure LIKE 'more_than_one_drug%')
+                QUALIFY row_number() OVER (PARTITION BY measure, period
+                                           ORDER BY vintage_rank DESC, load_id DESC) = 1
+                ORDER BY measure, period""").df()
             scans = alerts = pd.DataFrame()
             if store.has_table("surveillance_scans"):
                 scans = store.con.execute("""
@@ -61,8 +69,8 @@ class SiteData:
                     FROM surveillance_scans GROUP BY series_id) l USING (scan_id)
                     ORDER BY series_id, period DESC, area_code, method""").df()
         return cls(results, revisions, population, load_catalogue(), load_outcomes(),
-                   load_declarations(), Geography.shipped(), version, alerts,
-                   scans)  # fmt: skip
+                   load_declarations(), Geography.shipped(), version, alerts, scans,
+                   drugs)  # fmt: skip
 
 
 class SiteDataSource:

@@ -56,6 +56,27 @@ def reconciliation(results: pd.DataFrame, revisions: pd.DataFrame) -> list[dict[
     return rows
 
 
+def drugs_implicated(drugs: pd.DataFrame) -> list[dict[str, Any]]:
+    """Drugs implicated in deaths by year (a death can involve several, so shares add up to
+    more than 100%), with deaths and the percentage of all drug deaths where published, and
+    the share of deaths with more than one drug present."""
+    rows: dict[tuple[str, str], dict[str, Any]] = {}
+    for r in drugs.itertuples(index=False):
+        measure = str(r.measure)
+        if measure.startswith("more_than_one_drug"):
+            drug, field = "More than one drug present (polydrug)", "percent"
+        else:
+            name = measure.removeprefix("drugs_implicated_")
+            field = "percent" if name.endswith("_pct") else "deaths"
+            drug = name.removesuffix("_pct").replace("_", " / ").capitalize()
+        row = rows.setdefault((drug, str(r.period)),
+                              {"drug": drug, "year": str(r.period), "deaths": None,
+                               "percent": None, "sources": []})  # fmt: skip
+        row[field] = float(r.value)
+        row["sources"].append(str(r.vintage))
+    return sorted(rows.values(), key=lambda x: (x["year"], x["drug"]), reverse=True)
+
+
 def trend_around_launch(
     results: pd.DataFrame, launch: int = MISSION_LAUNCH_YEAR, family: str = "quasipoisson"
 ) -> tuple[list[str], SegmentedFit]:
