@@ -61,19 +61,21 @@ def drugs_implicated(drugs: pd.DataFrame) -> list[dict[str, Any]]:
     more than 100%), with deaths and the percentage of all drug deaths where published, and
     the share of deaths with more than one drug present."""
     rows: dict[tuple[str, str], dict[str, Any]] = {}
-    for r in drugs.itertuples(index=False):
-        measure = str(r.measure)
+    for measure, period, value, vintage in zip(drugs["measure"].astype(str),
+                                               drugs["period"].astype(str),
+                                               drugs["value"].astype(float),
+                                               drugs["vintage"].astype(str), strict=True):  # fmt: skip
         if measure.startswith("more_than_one_drug"):
             drug, field = "More than one drug present (polydrug)", "percent"
         else:
             name = measure.removeprefix("drugs_implicated_")
             field = "percent" if name.endswith("_pct") else "deaths"
             drug = name.removesuffix("_pct").replace("_", " / ").capitalize()
-        row = rows.setdefault((drug, str(r.period)),
-                              {"drug": drug, "year": str(r.period), "deaths": None,
+        row = rows.setdefault((drug, period),
+                              {"drug": drug, "year": period, "deaths": None,
                                "percent": None, "sources": []})  # fmt: skip
-        row[field] = float(r.value)
-        row["sources"].append(str(r.vintage))
+        row[field] = value
+        row["sources"].append(vintage)
     return sorted(rows.values(), key=lambda x: (x["year"], x["drug"]), reverse=True)
 
 
