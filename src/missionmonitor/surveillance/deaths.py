@@ -61,10 +61,9 @@ def drugs_implicated(drugs: pd.DataFrame) -> list[dict[str, Any]]:
     more than 100%), with deaths and the percentage of all drug deaths where published, and
     the share of deaths with more than one drug present."""
     rows: dict[tuple[str, str], dict[str, Any]] = {}
-    for measure, period, value, vintage in zip(drugs["measure"].astype(str),
-                                               drugs["period"].astype(str),
-                                               drugs["value"].astype(float),
-                                               drugs["vintage"].astype(str), strict=True):  # fmt: skip
+    columns = (drugs["measure"].astype(str), drugs["period"].astype(str),
+               drugs["value"].astype(float), drugs["vintage"].astype(str))  # fmt: skip
+    for measure, period, value, vintage in zip(*columns, strict=True):
         if measure.startswith("more_than_one_drug"):
             drug, field = "More than one drug present (polydrug)", "percent"
         else:
