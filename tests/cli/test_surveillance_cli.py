@@ -19,7 +19,7 @@ def test_deaths_and_trend(built_store_path):
     assert deaths.exit_code == 0, deaths.output
     assert "+16" in deaths.output and "1,092" in deaths.output
     trend = run(built_store_path, "trend", "--launch", "2021")
-    assert trend.exit_code == 0 and "Change in the yearly trend" in trend.output
+    assert trend.exit_code == 0 and "Change in the trend per year" in trend.output
     assert "does not establish" in trend.output
     bad = run(built_store_path, "trend", "--family", "gaussian")
     assert bad.exit_code != 0 and "unknown family" in bad.output

@@ -49,3 +49,16 @@ def test_drugs_implicated_and_polydrug_shares(data):
     assert rows[("2021", "Benzodiazepines")]["percent"] == 69
     assert rows[("2021", "More than one drug present (polydrug)")]["percent"] == 93
     assert rows[("2024", "Nitazenes")]["deaths"] == 76
+
+
+def test_quarterly_suspected_deaths_around_the_launch(data):
+    quarters, fit = trend_around_launch(data.results, quarterly=True)
+    assert quarters[0] == "2017-Q1" and quarters[fit.periods_before] == "2021-Q1"
+    assert fit.level_change.lower < fit.level_change.estimate < fit.level_change.upper
+
+
+def test_a_launch_after_the_data_is_refused(data):
+    from missionmonitor.errors import MethodInputError
+
+    with pytest.raises(MethodInputError, match="from 2030"):
+        trend_around_launch(data.results, launch=2030)

@@ -10,7 +10,16 @@ from rich.progress import Progress
 from rich.table import Table
 
 from missionmonitor import __version__
-from missionmonitor.cli import areas, catalogue, datasets, ost, report, surveillance, users
+from missionmonitor.cli import (
+    areas,
+    catalogue,
+    datasets,
+    forms,
+    ost,
+    report,
+    surveillance,
+    users,
+)
 from missionmonitor.cli.common import err, out, reported, store_path
 from missionmonitor.data import ATTRIBUTION
 from missionmonitor.indicators.catalogue import get_indicator, load_catalogue
@@ -36,6 +45,7 @@ app.add_typer(ost.synth, name="synth")
 app.add_typer(ost.ost, name="ost")
 app.add_typer(surveillance.app, name="surveillance")
 app.add_typer(users.app, name="users")
+app.add_typer(forms.app, name="forms")
 
 
 def _version(value: bool) -> None:

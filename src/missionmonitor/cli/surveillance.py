@@ -49,19 +49,25 @@ def trend_command(
     ctx: typer.Context,
     launch: Annotated[int, typer.Option(help="First year after the interruption.")] = 2021,
     family: Annotated[str, typer.Option(help="quasipoisson or negbin.")] = "quasipoisson",
+    quarterly: Annotated[
+        bool, typer.Option("--quarterly", help="Police Scotland quarterly suspected deaths.")
+    ] = False,
 ) -> None:
-    """Segmented regression of annual drug deaths around a year (default: the Mission's
-    launch, 2021): level and slope change with 95% intervals.
+    """Segmented regression of annual drug deaths (or, with --quarterly, quarterly suspected
+    drug deaths) around a year (default: the Mission's launch, 2021): level and slope change
+    with 95% intervals.
 
     Example: [bold]missionmonitor surveillance trend --launch 2021[/]
     """
     with reported():
         data = SiteData.read(store_path(ctx))
-        years, fit = deaths.trend_around_launch(data.results, launch, family)
-    out.print(f"Annual drug deaths {years[0]}–{years[-1]}, interruption at {launch} ({family})")
-    for label, r in (("Trend before, per year", fit.pre_trend),
+        years, fit = deaths.trend_around_launch(data.results, launch, family, quarterly)
+    what, per = ("Suspected drug deaths by quarter", "quarter") if quarterly else (
+        "Annual drug deaths", "year")  # fmt: skip
+    out.print(f"{what} {years[0]}–{years[-1]}, interruption at {launch} ({family})")
+    for label, r in ((f"Trend before, per {per}", fit.pre_trend),
                      ("Level change at the interruption", fit.level_change),
-                     ("Change in the yearly trend", fit.slope_change)):  # fmt: skip
+                     (f"Change in the trend per {per}", fit.slope_change)):  # fmt: skip
         out.print(f"  {label}: ×{r.estimate:.3f} (95% CI {r.lower:.3f} to {r.upper:.3f})")
     out.print(fit.caveat)
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 
+from missionmonitor.errors import MethodInputError
 from missionmonitor.methods.segmented import SegmentedFit, segmented_regression
 from missionmonitor.refdata.geography import SCOTLAND
 
@@ -79,12 +80,21 @@ def drugs_implicated(drugs: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def trend_around_launch(
-    results: pd.DataFrame, launch: int = MISSION_LAUNCH_YEAR, family: str = "quasipoisson"
+    results: pd.DataFrame,
+    launch: int = MISSION_LAUNCH_YEAR,
+    family: str = "quasipoisson",
+    quarterly: bool = False,
 ) -> tuple[list[str], SegmentedFit]:
-    """Segmented regression of annual NRS drug deaths around ``launch`` (a year)."""
-    deaths = _scotland(results, "drd_deaths").sort_values("period_start")
+    """Segmented regression around ``launch`` (a year) of annual NRS drug deaths, or with
+    ``quarterly`` of Police Scotland's quarterly suspected drug deaths (from its first
+    quarter)."""
+    indicator = "suspected_drug_deaths" if quarterly else "drd_deaths"
+    deaths = _scotland(results, indicator).sort_values("period_start")
     years = [str(p) for p in deaths["period"]]
-    first_after = next(i for i, y in enumerate(years) if int(y) >= launch)
+    after = [i for i, y in enumerate(years) if int(y[:4]) >= launch]
+    if not after:
+        raise MethodInputError(f"no {indicator} figures from {launch} on")
+    first_after = after[0]
     fit = segmented_regression(deaths["value"].to_numpy(float), first_after,
                                family)  # type: ignore[arg-type]  # fmt: skip
     return years, fit

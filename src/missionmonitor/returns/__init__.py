@@ -1,0 +1,1 @@
+"""ADP returns: versioned form definitions, answer validation, data burden."""
