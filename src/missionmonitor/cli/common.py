@@ -8,6 +8,7 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from missionmonitor.errors import MissionMonitorError
 from missionmonitor.settings import Settings
@@ -32,5 +33,6 @@ def reported() -> Iterator[None]:
     try:
         yield
     except MissionMonitorError as exc:
-        err.print(f"[bold red]Error:[/] {exc}", highlight=False, soft_wrap=True)
+        # The message is text, not markup: "[rule: …]" must print as it is.
+        err.print(f"[bold red]Error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
         raise typer.Exit(exc.exit_code) from exc

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -10,6 +11,7 @@ from rich.table import Table
 from missionmonitor.cli.common import out, reported
 from missionmonitor.returns.burden import burden
 from missionmonitor.returns.forms import get_form, load_forms
+from missionmonitor.returns.upload import read_upload, template_csv, template_xlsx
 
 app = typer.Typer(help="Return forms and their data burden.", no_args_is_help=True)
 
@@ -84,3 +86,41 @@ def burden_command() -> None:
     out.print(table)
     total = sum(r["items_per_adp_per_year"] for r in rows)
     out.print(f"In all: {total} items a year from each ADP.")
+
+
+@app.command("template")
+def template(
+    form_id: str,
+    out_file: Annotated[Path, typer.Option("--out", help="File to write (.csv or .xlsx).")],
+) -> None:
+    """Write the upload template of a form's current version (CSV, or XLSX with a sheet
+    explaining every column).
+
+    Example: [bold]missionmonitor forms template rehab_quarterly --out rehab.xlsx[/]
+    """
+    with reported():
+        form = get_form(form_id)
+        if out_file.suffix.lower() == ".xlsx":
+            out_file.write_bytes(template_xlsx(form))
+        else:
+            out_file.write_text(template_csv(form), encoding="utf-8")
+    out.print(f"Wrote the {form.id} v{form.version} template to {out_file}")
+
+
+@app.command("check")
+def check(
+    form_id: str,
+    file: Annotated[Path, typer.Argument(help="The filled-in template (.csv or .xlsx).")],
+) -> None:
+    """Check a filled-in template as an upload would be checked, without keeping anything:
+    every problem with its row, column and rule; warnings that will need a comment.
+
+    Example: [bold]missionmonitor forms check rehab_quarterly rehab-2024-Q2.csv[/]
+    """
+    with reported():
+        form = get_form(form_id)
+        rows = read_upload(form, file.name, file.read_bytes())
+    out.print(f"{file.name}: {len(rows)} row(s) pass every check for {form.id} v{form.version}.")
+    for r in rows:
+        for w in r.warnings:
+            out.print(f"  row {r.row} ({r.adp_code} {r.period}) warning: {w.message}")
