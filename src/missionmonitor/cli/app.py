@@ -17,6 +17,7 @@ from missionmonitor.cli import (
     forms,
     ost,
     report,
+    returns,
     surveillance,
     users,
 )
@@ -46,6 +47,7 @@ app.add_typer(ost.ost, name="ost")
 app.add_typer(surveillance.app, name="surveillance")
 app.add_typer(users.app, name="users")
 app.add_typer(forms.app, name="forms")
+app.add_typer(returns.app, name="returns")
 
 
 def _version(value: bool) -> None:

@@ -88,3 +88,28 @@ class ActionNote(Base):
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now)
     text: Mapped[str] = mapped_column(Text)
+
+
+class Submission(Base):
+    """One version of one ADP's return for one form and period. Never overwritten: a
+    resubmission after a return for changes is a new row with the next version number."""
+
+    __tablename__ = "submissions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    form_id: Mapped[str] = mapped_column(String(60), index=True)
+    form_version: Mapped[int] = mapped_column(Integer)
+    adp_code: Mapped[str] = mapped_column(String(9), index=True)
+    period: Mapped[str] = mapped_column(String(20))
+    number: Mapped[int] = mapped_column(Integer)  # 1, 2, … for this form, ADP and period
+    status: Mapped[str] = mapped_column(String(20))  # draft, submitted, approved, returned
+    answers: Mapped[str] = mapped_column(Text)  # JSON
+    comments: Mapped[str] = mapped_column(Text, default="{}")  # JSON: rule id → comment
+    created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now)
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True),
+                                                             nullable=True)  # fmt: skip
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    decision_comment: Mapped[str | None] = mapped_column(Text, nullable=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012

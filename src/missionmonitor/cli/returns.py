@@ -1,0 +1,71 @@
+"""``missionmonitor returns``: where returns stand, and approved returns into the store."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from missionmonitor.cli.common import out, reported, settings
+from missionmonitor.portal.db import connect, session_scope
+from missionmonitor.portal.submissions import approved_rows, completeness
+from missionmonitor.refdata.geography import Geography
+from missionmonitor.returns.forms import get_form
+
+app = typer.Typer(help="ADP returns: completeness and approved data.", no_args_is_help=True)
+
+
+@app.command("completeness")
+def completeness_command(ctx: typer.Context, form_id: str, period: str) -> None:
+    """Every ADP's return for a form and period: not started, draft, submitted, approved or
+    returned, its due date, and whether it is late.
+
+    Example: [bold]missionmonitor returns completeness rehab_quarterly 2024-Q2[/]
+    """
+    with reported():
+        form = get_form(form_id)
+        with session_scope(connect(settings(ctx).app_database_url)) as db:
+            rows = completeness(db, form, period, Geography.shipped())
+    table = Table(title=f"{form.title}, {period} (due {rows[0]['due'] if rows else '—'})")
+    for col in ("ADP", "State", "Versions", "Late"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(r["adp_name"], r["state"], str(r["versions"]), "late" if r["late"] else "")
+    out.print(table)
+    done = sum(r["state"] == "approved" for r in rows)
+    out.print(f"{done} of {len(rows)} approved; {sum(r['late'] for r in rows)} late.")
+
+
+@app.command("export-approved")
+def export_approved(
+    ctx: typer.Context,
+    form_id: str,
+    out_file: Annotated[Path, typer.Option("--out", help="CSV to write.")],
+) -> None:
+    """Write the latest approved version of every return of a form as the adp_returns
+    dataset, to load with `missionmonitor load adp_returns FILE`.
+
+    Example: [bold]missionmonitor returns export-approved rehab_quarterly --out adp-returns.csv[/]
+    """
+    with reported():
+        get_form(form_id)
+        with session_scope(connect(settings(ctx).app_database_url)) as db:
+            rows = approved_rows(db, form_id)
+    fields = [
+        "area_type",
+        "area_code",
+        "form_id",
+        "form_version",
+        "measure",
+        "period",
+        "value",
+        "source",
+    ]
+    with out_file.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(rows)
+    out.print(f"Wrote {len(rows)} approved figures to {out_file}")

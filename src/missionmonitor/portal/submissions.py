@@ -1,0 +1,249 @@
+"""The returns workflow: draft → submitted → approved (locked) or returned with comments.
+
+Nothing is overwritten: a draft is edited in place only while it is a draft (with
+optimistic locking); once submitted it is frozen, and changes after a return are a new
+version. Every step is audited. Errors block submission; each warning needs a comment.
+
+>>> # draft = save_draft(db, user, form, "S11000015", "2024-Q2", answers, geo=geo)
+>>> # submit(db, user, draft.id, draft.version, geo)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
+
+from missionmonitor.errors import MethodInputError, MissionMonitorError, NotFoundError
+from missionmonitor.periods import parse_period
+from missionmonitor.portal.actions import StaleEditError
+from missionmonitor.portal.audit import record
+from missionmonitor.portal.models import Submission, User, now
+from missionmonitor.portal.permissions import require
+from missionmonitor.refdata.geography import Geography
+from missionmonitor.returns.forms import Finding, Form, check_answers, get_form
+
+#: Days after the end of a period by which its return is due.
+DUE_AFTER_DAYS = {"quarter": 28, "financial_year": 56}
+
+
+class NotReadyToSubmit(MissionMonitorError):
+    """The return has errors, or warnings without a comment."""
+
+    exit_code = 4
+
+    def __init__(self, findings: list[Finding]) -> None:
+        self.findings = findings
+        super().__init__("; ".join(f.message for f in findings))
+
+
+def _snapshot(s: Submission) -> dict[str, Any]:
+    return {
+        "id": s.id,
+        "form": f"{s.form_id} v{s.form_version}",
+        "adp_code": s.adp_code,
+        "period": s.period,
+        "number": s.number,
+        "status": s.status,
+        "answers": json.loads(s.answers),
+        "comments": json.loads(s.comments),
+        "decision_comment": s.decision_comment,
+        "version": s.version,
+    }
+
+
+def history(db: Session, form_id: str, adp: str, period: str) -> list[Submission]:
+    """Every version of one return, oldest first."""
+    return list(
+        db.scalars(
+            select(Submission)
+            .where(
+                Submission.form_id == form_id,
+                Submission.adp_code == adp,
+                Submission.period == period,
+            )
+            .order_by(Submission.number)
+        )
+    )
+
+
+def save_draft(
+    db: Session,
+    user: User,
+    form: Form,
+    adp: str,
+    period: str,
+    answers: dict[str, Any],
+    comments: dict[str, str] | None = None,
+    seen_version: int | None = None,
+    geo: Geography | None = None,
+) -> Submission:
+    """Create or update the draft of a return (a new version if the last was returned)."""
+    geo = geo or Geography.shipped()
+    require(user, "edit_returns", adp, geo)
+    if geo.codes().get(adp) != "adp":
+        raise MethodInputError(f"{adp} is not an ADP code")
+    if parse_period(period).type != form.period_type:
+        raise MethodInputError(f"{form.id} is a {form.period_type} return; {period!r} is not one")
+    unknown = sorted(set(answers) - {q.id for q in form.questions})
+    if unknown:
+        raise MethodInputError(f"not questions of {form.id} v{form.version}: {', '.join(unknown)}")
+    versions = history(db, form.id, adp, period)
+    latest = versions[-1] if versions else None
+    if latest is not None and latest.status in ("submitted", "approved"):
+        raise MethodInputError(f"this return is {latest.status} and locked; it cannot be edited")
+    if latest is not None and latest.status == "draft":
+        if seen_version != latest.version:
+            raise StaleEditError(
+                f"the draft was changed by someone else (now version "
+                f"{latest.version}); reload it and make your change again"
+            )
+        before = _snapshot(latest)
+        latest.answers = json.dumps(answers)
+        latest.comments = json.dumps(comments or {})
+        flag_modified(latest, "answers")
+        db.flush()
+        record(db, user.id, "save_draft", "submission", latest.id, before, _snapshot(latest))
+        return latest
+    draft = Submission(
+        form_id=form.id,
+        form_version=form.version,
+        adp_code=adp,
+        period=period,
+        number=(latest.number + 1) if latest else 1,
+        status="draft",
+        answers=json.dumps(answers),
+        comments=json.dumps(comments or {}),
+        created_by=user.id,
+    )
+    db.add(draft)
+    db.flush()
+    record(db, user.id, "create_draft", "submission", draft.id, None, _snapshot(draft))
+    return draft
+
+
+def _get(db: Session, submission_id: int, seen_version: int) -> Submission:
+    s = db.get(Submission, submission_id)
+    if s is None:
+        raise NotFoundError(f"no submission {submission_id}")
+    if s.version != seen_version:
+        raise StaleEditError(f"submission {submission_id} was changed by someone else; reload it")
+    return s
+
+
+def submit(
+    db: Session, user: User, submission_id: int, seen_version: int, geo: Geography | None = None
+) -> Submission:
+    geo = geo or Geography.shipped()
+    s = _get(db, submission_id, seen_version)
+    require(user, "edit_returns", s.adp_code, geo)
+    if s.status != "draft":
+        raise MethodInputError(f"only a draft can be submitted; this one is {s.status}")
+    form = get_form(s.form_id, s.form_version)
+    findings = check_answers(form, json.loads(s.answers))
+    comments = json.loads(s.comments)
+    blocking = [
+        f
+        for f in findings
+        if f.importance == "error"
+        or (f.importance == "warning" and not str(comments.get(f.rule, "")).strip())
+    ]
+    if blocking:
+        raise NotReadyToSubmit(blocking)
+    before = _snapshot(s)
+    s.status, s.submitted_at = "submitted", now()
+    db.flush()
+    record(db, user.id, "submit", "submission", s.id, before, _snapshot(s))
+    return s
+
+
+def decide(
+    db: Session,
+    user: User,
+    submission_id: int,
+    seen_version: int,
+    approve: bool,
+    comment: str = "",
+    geo: Geography | None = None,
+) -> Submission:
+    """Approve (locks it) or return for changes (a comment is required)."""
+    geo = geo or Geography.shipped()
+    s = _get(db, submission_id, seen_version)
+    require(user, "approve_returns", s.adp_code, geo)
+    if s.status != "submitted":
+        raise MethodInputError(f"only a submitted return can be decided; this one is {s.status}")
+    if s.created_by == user.id:
+        raise MethodInputError("a return is approved or returned by someone other than its author")
+    if not approve and not comment.strip():
+        raise MethodInputError("say what needs to change when returning a return")
+    before = _snapshot(s)
+    s.status = "approved" if approve else "returned"
+    s.decided_by, s.decided_at, s.decision_comment = user.id, now(), comment.strip() or None
+    db.flush()
+    record(
+        db, user.id, "approve" if approve else "return", "submission", s.id, before, _snapshot(s)
+    )
+    return s
+
+
+def due_date(form: Form, period: str) -> dt.date:
+    return parse_period(period).end + dt.timedelta(days=DUE_AFTER_DAYS[form.period_type])
+
+
+def completeness(
+    db: Session, form: Form, period: str, geo: Geography, today: dt.date | None = None
+) -> list[dict[str, Any]]:
+    """Every ADP's state for one form and period: not started, draft, submitted, approved or
+    returned, and whether it is late (not yet submitted after the due date)."""
+    today = today or dt.date.today()
+    due = due_date(form, period)
+    rows = []
+    for adp in geo.of_type("adp"):
+        versions = history(db, form.id, adp.code, period)
+        state = versions[-1].status if versions else "not started"
+        rows.append(
+            {
+                "adp_code": adp.code,
+                "adp_name": adp.name,
+                "state": state,
+                "versions": len(versions),
+                "due": due.isoformat(),
+                "late": today > due and state in ("not started", "draft", "returned"),
+            }
+        )
+    return rows
+
+
+def approved_rows(db: Session, form_id: str) -> list[dict[str, Any]]:
+    """The latest approved version of every return of a form, one row per answer, in the
+    ``adp_returns`` dataset's shape (so approved returns flow into the analytical store)."""
+    out = []
+    latest: dict[tuple[str, str], Submission] = {}
+    for s in db.scalars(
+        select(Submission).where(Submission.form_id == form_id, Submission.status == "approved")
+    ):
+        key = (s.adp_code, s.period)
+        if key not in latest or s.number > latest[key].number:
+            latest[key] = s
+    for (adp, period), s in sorted(latest.items()):
+        form = get_form(s.form_id, s.form_version)
+        numeric = {q.id for q in form.questions if q.type in ("integer", "decimal", "percentage")}
+        for question, value in sorted(json.loads(s.answers).items()):
+            if question in numeric and value not in (None, ""):
+                out.append(
+                    {
+                        "area_type": "adp",
+                        "area_code": adp,
+                        "form_id": s.form_id,
+                        "form_version": s.form_version,
+                        "measure": question,
+                        "period": period,
+                        "value": float(value),
+                        "source": "MM_ADP_RETURNS",
+                    }
+                )
+    return out

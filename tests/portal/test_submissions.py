@@ -1,0 +1,194 @@
+"""The returns workflow on SQLite and PostgreSQL: drafts, submission with errors and
+warnings, approval and return, versions never overwritten, completeness, flow onward."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from sqlalchemy import select
+
+from missionmonitor.errors import MethodInputError
+from missionmonitor.portal import accounts
+from missionmonitor.portal.actions import StaleEditError
+from missionmonitor.portal.db import session_scope
+from missionmonitor.portal.models import AuditEntry, Submission
+from missionmonitor.portal.permissions import PermissionDenied
+from missionmonitor.portal.submissions import (
+    NotReadyToSubmit,
+    approved_rows,
+    completeness,
+    decide,
+    history,
+    save_draft,
+    submit,
+)
+from missionmonitor.refdata.geography import Geography
+from missionmonitor.returns.forms import get_form
+
+GEO = Geography.shipped()
+FORM = get_form("rehab_quarterly")
+ADP, OTHER = "S11000015", "S11000001"
+ANSWERS = {
+    "placements_total": 10,
+    "placements_drugs": 5,
+    "placements_alcohol": 3,
+    "placements_both": 2,
+    "placements_women": 4,
+    "estimated_cost_gbp": 420000.0,
+}
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def people(engine):
+    with session_scope(engine) as db:
+        out = {}
+        for name, role, area in (
+            ("sub", "adp_submitter", ADP),
+            ("app", "adp_approver", ADP),
+            ("other", "adp_submitter", OTHER),
+            ("ana", "phs_analyst", None),
+        ):
+            out[name], _ = accounts.add_user(db, name, name, role, area, password=PASSWORD)
+    return out
+
+
+def draft(engine, user, answers=ANSWERS, **kw):
+    with session_scope(engine) as db:
+        return save_draft(db, user, FORM, ADP, "2024-Q2", answers, geo=GEO, **kw)
+
+
+def test_draft_submit_approve_and_then_locked(engine, people):
+    d = draft(engine, people["sub"], {"placements_total": 10})
+    d = draft(engine, people["sub"], ANSWERS, seen_version=d.version)  # edited in place
+    with session_scope(engine) as db:
+        s = submit(db, people["sub"], d.id, d.version, GEO)
+    with session_scope(engine) as db:
+        a = decide(db, people["app"], s.id, s.version, approve=True, geo=GEO)
+        assert a.status == "approved"
+    with pytest.raises(MethodInputError, match="locked"):
+        draft(engine, people["sub"])
+    with session_scope(engine) as db:
+        actions = [
+            e.action
+            for e in db.scalars(
+                select(AuditEntry).where(AuditEntry.entity == "submission").order_by(AuditEntry.id)
+            )
+        ]
+    assert actions == ["create_draft", "save_draft", "submit", "approve"]
+
+
+def test_errors_block_and_warnings_need_a_comment(engine, people):
+    d = draft(engine, people["sub"], {**ANSWERS, "placements_drugs": 6})
+    with pytest.raises(NotReadyToSubmit, match="add up"), session_scope(engine) as db:
+        submit(db, people["sub"], d.id, d.version, GEO)
+    d = draft(
+        engine, people["sub"], {**ANSWERS, "estimated_cost_gbp": 900000.0}, seen_version=d.version
+    )
+    with pytest.raises(NotReadyToSubmit, match="explain"), session_scope(engine) as db:
+        submit(db, people["sub"], d.id, d.version, GEO)
+    d = draft(
+        engine,
+        people["sub"],
+        {**ANSWERS, "estimated_cost_gbp": 900000.0},
+        comments={"cost_per_placement": "Two long specialist placements"},
+        seen_version=d.version,
+    )
+    with session_scope(engine) as db:
+        assert submit(db, people["sub"], d.id, d.version, GEO).status == "submitted"
+
+
+def test_returned_return_is_resubmitted_as_a_new_version(engine, people):
+    d = draft(engine, people["sub"])
+    with session_scope(engine) as db:
+        s = submit(db, people["sub"], d.id, d.version, GEO)
+    with pytest.raises(MethodInputError, match="say what"), session_scope(engine) as db:
+        decide(db, people["app"], s.id, s.version, approve=False, geo=GEO)
+    with session_scope(engine) as db:
+        decide(
+            db,
+            people["app"],
+            s.id,
+            s.version,
+            approve=False,
+            comment="Costs look low: check the invoices",
+            geo=GEO,
+        )
+    second = draft(engine, people["sub"], {**ANSWERS, "estimated_cost_gbp": 450000.0})
+    assert second.number == 2 and second.id != d.id
+    with session_scope(engine) as db:
+        versions = history(db, FORM.id, ADP, "2024-Q2")
+    assert [(v.number, v.status) for v in versions] == [(1, "returned"), (2, "draft")]
+    assert json.loads(versions[0].answers)["estimated_cost_gbp"] == 420000.0  # kept as it was
+
+
+def test_two_editors_of_one_draft_cannot_overwrite_each_other(engine, people):
+    d = draft(engine, people["sub"])
+    draft(engine, people["sub"], {**ANSWERS, "placements_women": 1}, seen_version=d.version)
+    with pytest.raises(StaleEditError):
+        draft(engine, people["sub"], {**ANSWERS, "placements_women": 2}, seen_version=d.version)
+    with session_scope(engine) as db:
+        (only,) = history(db, FORM.id, ADP, "2024-Q2")
+        assert json.loads(only.answers)["placements_women"] == 1
+
+
+def test_a_submission_interrupted_midway_leaves_no_rows(engine, people):
+    with pytest.raises(RuntimeError), session_scope(engine) as db:
+        save_draft(db, people["sub"], FORM, ADP, "2024-Q2", ANSWERS, geo=GEO)
+        raise RuntimeError("connection dropped")
+    with session_scope(engine) as db:
+        assert db.scalars(select(Submission)).all() == []
+
+
+def test_roles_and_areas(engine, people):
+    with pytest.raises(PermissionDenied):
+        draft(engine, people["other"])  # another ADP's return
+    with pytest.raises(PermissionDenied):
+        draft(engine, people["ana"])  # analysts read returns, they do not write them
+    d = draft(engine, people["sub"])
+    with session_scope(engine) as db:
+        s = submit(db, people["sub"], d.id, d.version, GEO)
+    with pytest.raises(PermissionDenied), session_scope(engine) as db:
+        decide(db, people["sub"], s.id, s.version, approve=True, geo=GEO)  # not an approver
+    with pytest.raises(MethodInputError, match="quarter"), session_scope(engine) as db:
+        save_draft(db, people["sub"], FORM, ADP, "2024/25", ANSWERS, geo=GEO)
+
+
+def test_approvers_cannot_approve_their_own_return(engine, people):
+    with session_scope(engine) as db:
+        d = save_draft(db, people["app"], FORM, ADP, "2024-Q3", ANSWERS, geo=GEO)
+        s = submit(db, people["app"], d.id, d.version, GEO)
+    with pytest.raises(MethodInputError, match="someone other"), session_scope(engine) as db:
+        decide(db, people["app"], s.id, s.version, approve=True, geo=GEO)
+
+
+def test_completeness_and_late_returns(engine, people):
+    d = draft(engine, people["sub"])
+    with session_scope(engine) as db:
+        rows = {
+            r["adp_code"]: r
+            for r in completeness(db, FORM, "2024-Q2", GEO, today=dt.date(2024, 8, 1))
+        }
+    assert len(rows) == len(GEO.of_type("adp"))
+    assert rows[ADP]["state"] == "draft" and rows[ADP]["due"] == "2024-07-28"
+    assert rows[ADP]["late"] and rows[OTHER]["late"] and rows[OTHER]["state"] == "not started"
+    with session_scope(engine) as db:
+        submit(db, people["sub"], d.id, d.version, GEO)
+        rows = {
+            r["adp_code"]: r
+            for r in completeness(db, FORM, "2024-Q2", GEO, today=dt.date(2024, 8, 1))
+        }
+    assert not rows[ADP]["late"]
+
+
+def test_approved_returns_flow_onward_as_a_dataset(engine, people):
+    d = draft(engine, people["sub"])
+    with session_scope(engine) as db:
+        s = submit(db, people["sub"], d.id, d.version, GEO)
+        decide(db, people["app"], s.id, s.version, approve=True, geo=GEO)
+        rows = approved_rows(db, FORM.id)
+    by_measure = {r["measure"]: r["value"] for r in rows}
+    assert by_measure["placements_total"] == 10 and len(rows) == len(ANSWERS)
+    assert {r["area_code"] for r in rows} == {ADP} and {r["period"] for r in rows} == {"2024-Q2"}
