@@ -46,6 +46,7 @@ def portal_server(built_store_path: Path) -> Iterator[str]:
     engine = connect(url)
     with session_scope(engine) as db:
         accounts.add_user(db, "ana", "Ana Analyst", "phs_analyst", password=PASSWORD)
+        accounts.add_user(db, "gail", "Gail", "adp_submitter", "S11000015", password=PASSWORD)
     engine.dispose()
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -118,3 +119,39 @@ def test_alert_becomes_an_action_that_is_noted_and_closed(browser, portal_server
     visit(browser, f"{portal_server}/areas/{GLASGOW_BOARD}")
     row = browser.find_element(By.ID, "tracked-actions-table").text
     assert "Check for a contaminated batch" in row and "closed" in row
+
+
+def test_return_form_check_and_submit_are_accessible(browser, portal_server):  # noqa: F811
+    browser.delete_all_cookies()
+    visit(browser, f"{portal_server}/login")
+    fill(browser, "username", "gail")
+    fill(browser, "password", PASSWORD)
+    submit(browser, "Sign in")
+    WebDriverWait(browser, 10).until(lambda b: b.current_url.endswith("/portal"))
+    visit(browser, f"{portal_server}/portal/returns")
+    assert run_axe(browser) == []
+    visit(browser, f"{portal_server}/portal/returns/rehab_quarterly/S11000015/2024-Q2")
+    assert run_axe(browser) == []
+    answers = {
+        "placements_total": "10",
+        "placements_drugs": "6",
+        "placements_alcohol": "3",
+        "placements_both": "2",
+        "placements_women": "4",
+        "estimated_cost_gbp": "420000",
+    }
+    for field, value in answers.items():
+        fill(browser, field, value)
+    submit(browser, "Save and check your answers")
+    WebDriverWait(browser, 10).until(lambda b: b.current_url.endswith("/check"))
+    summary = browser.find_element(By.CLASS_NAME, "ds_error-summary").text
+    assert "must add up" in summary  # 6 + 3 + 2 is not 10
+    assert run_axe(browser) == []
+    # Follow the error back to the form, fix it, and submit.
+    click(browser, browser.find_element(By.LINK_TEXT, "Back to the form"))
+    fill(browser, "placements_drugs", "5")
+    submit(browser, "Save and check your answers")
+    WebDriverWait(browser, 10).until(lambda b: "Submit the return" in b.page_source)
+    submit(browser, "Submit the return")
+    WebDriverWait(browser, 10).until(lambda b: "Your return was submitted" in b.page_source)
+    browser.save_screenshot(str(SHOTS / "portal-return-submitted.png"))

@@ -126,10 +126,14 @@ def save_draft(
     return draft
 
 
-def _get(db: Session, submission_id: int, seen_version: int) -> Submission:
+def _get(
+    db: Session, user: User, action: str, submission_id: int, seen_version: int, geo: Geography
+) -> Submission:
+    """The submission, once the user may do ``action`` on it, at the version they saw."""
     s = db.get(Submission, submission_id)
     if s is None:
         raise NotFoundError(f"no submission {submission_id}")
+    require(user, action, s.adp_code, geo)
     if s.version != seen_version:
         raise StaleEditError(f"submission {submission_id} was changed by someone else; reload it")
     return s
@@ -139,8 +143,7 @@ def submit(
     db: Session, user: User, submission_id: int, seen_version: int, geo: Geography | None = None
 ) -> Submission:
     geo = geo or Geography.shipped()
-    s = _get(db, submission_id, seen_version)
-    require(user, "edit_returns", s.adp_code, geo)
+    s = _get(db, user, "edit_returns", submission_id, seen_version, geo)
     if s.status != "draft":
         raise MethodInputError(f"only a draft can be submitted; this one is {s.status}")
     form = get_form(s.form_id, s.form_version)
@@ -172,8 +175,7 @@ def decide(
 ) -> Submission:
     """Approve (locks it) or return for changes (a comment is required)."""
     geo = geo or Geography.shipped()
-    s = _get(db, submission_id, seen_version)
-    require(user, "approve_returns", s.adp_code, geo)
+    s = _get(db, user, "approve_returns", submission_id, seen_version, geo)
     if s.status != "submitted":
         raise MethodInputError(f"only a submitted return can be decided; this one is {s.status}")
     if s.created_by == user.id:

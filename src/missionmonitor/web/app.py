@@ -106,7 +106,7 @@ def _mount(app: FastAPI, path: str, folder: Path, name: str) -> None:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the website for the store named in ``settings``."""
-    from missionmonitor.web import portal_routes, routes
+    from missionmonitor.web import portal_returns, portal_routes, routes
 
     settings = settings or Settings()
     app = FastAPI(
@@ -178,6 +178,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.include_router(routes.router)
     app.include_router(portal_routes.router)
+    app.include_router(portal_returns.router)
     modules = settings.node_modules
     _mount(app, "/static/ds", modules / "@scottish-government/design-system/dist", "ds")
     _mount(app, "/static/swagger", modules / "swagger-ui-dist", "swagger")

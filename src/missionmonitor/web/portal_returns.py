@@ -1,0 +1,260 @@
+"""Signed-in pages for ADP returns: the list of returns, a form built from its definition
+(save as draft, check your answers, submit), upload of a filled-in template, and the
+approver's decision. Every route goes through the permission matrix and checks CSRF.
+
+Periods appear in addresses with "-" for "/" (2024-25 for the financial year 2024/25).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from missionmonitor.errors import MethodInputError, NotFoundError, ValidationError
+from missionmonitor.portal import submissions as workflow
+from missionmonitor.portal.actions import StaleEditError
+from missionmonitor.portal.models import SessionRecord, User
+from missionmonitor.portal.permissions import can, require
+from missionmonitor.refdata.geography import Geography
+from missionmonitor.returns.forms import Form as ReturnForm
+from missionmonitor.returns.forms import check_answers, get_form, load_forms
+from missionmonitor.returns.upload import read_upload
+from missionmonitor.web.portal_routes import _check_csrf, _page, _signed_in, unit
+
+router = APIRouter(include_in_schema=False)
+
+
+def _period(slug: str) -> str:
+    """2024-25 → 2024/25; quarters (2024-Q2) are unchanged."""
+    return slug.replace("-", "/", 1) if "Q" not in slug else slug
+
+
+def _slug(period: str) -> str:
+    return period.replace("/", "-")
+
+
+def _url(form_id: str, adp: str, period: str) -> str:
+    return f"/portal/returns/{form_id}/{adp}/{_slug(period)}"
+
+
+def _answers_from(form: ReturnForm, fields: dict[str, Any]) -> dict[str, Any]:
+    """Answers from a posted form: empty fields left out, several choices joined by ';'."""
+    out: dict[str, Any] = {}
+    for q in form.questions:
+        if q.type == "file":
+            continue
+        if q.type == "multiple_choice":
+            picked = [v for v in fields.get(q.id, []) if v]
+            if picked:
+                out[q.id] = ";".join(picked)
+        else:
+            value = str((fields.get(q.id) or [""])[0]).strip()
+            if value:
+                out[q.id] = value
+    return out
+
+
+def _latest(db: Session, form: ReturnForm, adp: str, period: str) -> Any:
+    versions = workflow.history(db, form.id, adp, period)
+    return versions[-1] if versions else None
+
+
+def _form_page(request: Request, db: Session, user: User, session: SessionRecord,
+               form: ReturnForm, adp: str, period: str, answers: dict[str, Any] | None = None,
+               errors: list[dict[str, str]] | None = None, status: int = 200,
+               message: str = "") -> HTMLResponse:  # fmt: skip
+    geo = Geography.shipped()
+    require(user, "view_returns", adp, geo)
+    versions = workflow.history(db, form.id, adp, period)
+    latest = versions[-1] if versions else None
+    if answers is None:
+        answers = json.loads(latest.answers) if latest else {}
+    editable = can(user, "edit_returns", adp, geo) and (
+        latest is None or latest.status in ("draft", "returned"))  # fmt: skip
+    return _page(request, "return_form.html", f"{form.title}: {geo.area(adp).name}, {period}",
+                 status, form=form, adp=adp, period=period, answers=answers,
+                 errors=errors or [], field_errors={e["question"]: e["message"]
+                                                    for e in errors or [] if e["question"]},
+                 latest=latest, versions=versions, editable=editable, csrf=session.csrf_token,
+                 url=_url(form.id, adp, period), message=message,
+                 may_decide=latest is not None and latest.status == "submitted"
+                 and can(user, "approve_returns", adp, geo) and latest.created_by != user.id,
+                 due=workflow.due_date(form, period).isoformat())  # fmt: skip
+
+
+@router.get("/portal/returns", response_class=HTMLResponse)
+def returns_home(request: Request, period: str = "", message: str = "") -> HTMLResponse:
+    geo = Geography.shipped()
+    with unit(request) as db:
+        user, session = _signed_in(request, db)
+        require(user, "view_returns", user.area_code, geo)
+        forms = sorted({fid for fid, _ in load_forms()})
+        tables = []
+        for fid in forms:
+            form = get_form(fid)
+            chosen = period or ("2024-Q2" if form.period_type == "quarter" else "2024/25")
+            try:
+                rows = workflow.completeness(db, form, chosen, geo)
+            except MethodInputError:
+                continue
+            rows = [r for r in rows if can(user, "view_returns", r["adp_code"], geo)]
+            for r in rows:
+                r["url"] = _url(fid, r["adp_code"], chosen)
+            tables.append({"form": form, "period": chosen, "rows": rows})
+        return _page(request, "returns.html", "Returns", tables=tables, csrf=session.csrf_token,
+                     may_edit=can(user, "edit_returns", None, geo), message=message)  # fmt: skip
+
+
+@router.get("/portal/returns/{form_id}/{adp}/{period}", response_class=HTMLResponse)
+def show_return(request: Request, form_id: str, adp: str, period: str,
+                message: str = "") -> HTMLResponse:  # fmt: skip
+    form = get_form(form_id)
+    with unit(request) as db:
+        user, session = _signed_in(request, db)
+        return _form_page(request, db, user, session, form, adp, _period(period),
+                          message=message)  # fmt: skip
+
+
+@router.post("/portal/returns/{form_id}/{adp}/{period}", response_model=None)
+async def save_return(request: Request, form_id: str, adp: str, period: str) -> Response:
+    """Save as draft; with action=check, then go to the check-your-answers page."""
+    posted = await request.form()
+    fields = {k: posted.getlist(k) for k in posted}
+    form = get_form(form_id)
+    period = _period(period)
+    answers = _answers_from(form, fields)
+    seen = str((fields.get("version") or [""])[0])
+    action = str((fields.get("action") or ["save"])[0])
+    with unit(request) as db:
+        user, session = _signed_in(request, db)
+        _check_csrf(session, str((fields.get("csrf_token") or [""])[0]))
+        try:
+            latest = _latest(db, form, adp, period)
+            comments = json.loads(latest.comments) if latest is not None else {}
+            workflow.save_draft(db, user, form, adp, period, answers, comments,
+                                int(seen) if seen else None)  # fmt: skip
+        except (MethodInputError, StaleEditError) as exc:
+            db.rollback()
+            status = 409 if isinstance(exc, StaleEditError) else 400
+            errors = [{"question": "", "rule": "save", "message": str(exc), "importance": "error"}]
+            return _form_page(request, db, user, session, form, adp, period, answers, errors,
+                              status)  # fmt: skip
+    url = _url(form.id, adp, period)
+    return RedirectResponse(url + "/check" if action == "check" else url + "?message=saved",
+                            status_code=303)  # fmt: skip
+
+
+def _check_page(
+    request: Request,
+    db: Session,
+    user: User,
+    session: SessionRecord,
+    form: ReturnForm,
+    adp: str,
+    period: str,
+    status: int = 200,
+) -> HTMLResponse:
+    geo = Geography.shipped()
+    require(user, "view_returns", adp, geo)
+    latest = _latest(db, form, adp, period)
+    if latest is None:
+        raise NotFoundError("there is no draft to check: save the form first")
+    answers = json.loads(latest.answers)
+    findings = check_answers(form, answers)
+    labels = {q.id: q.label for q in form.questions}
+    summary = [
+        {"id": q.id, "label": q.label, "value": answers.get(q.id, "—"), "unit": q.unit}
+        for q in form.questions
+        if q.type != "file"
+    ]
+    return _page(request, "return_check.html", f"Check your answers: {form.title}", status,
+                 form=form, adp=adp, adp_name=geo.area(adp).name, period=period, latest=latest,
+                 summary=summary, comments=json.loads(latest.comments),
+                 errors=[f for f in findings if f.importance == "error"],
+                 warnings=[f for f in findings if f.importance == "warning"], labels=labels,
+                 csrf=session.csrf_token, url=_url(form.id, adp, period))  # fmt: skip
+
+
+@router.get("/portal/returns/{form_id}/{adp}/{period}/check", response_class=HTMLResponse)
+def check_return(request: Request, form_id: str, adp: str, period: str) -> HTMLResponse:
+    form = get_form(form_id)
+    with unit(request) as db:
+        user, session = _signed_in(request, db)
+        return _check_page(request, db, user, session, form, adp, _period(period))
+
+
+@router.post("/portal/returns/{form_id}/{adp}/{period}/submit", response_model=None)
+async def submit_return(request: Request, form_id: str, adp: str, period: str) -> Response:
+    """Keep the comments on warnings, then submit (refused while errors remain)."""
+    posted = await request.form()
+    form = get_form(form_id)
+    period = _period(period)
+    comments = {str(k).removeprefix("comment_"): str(v).strip() for k, v in posted.items()
+                if str(k).startswith("comment_") and str(v).strip()}  # fmt: skip
+    with unit(request) as db:
+        user, session = _signed_in(request, db)
+        _check_csrf(session, str(posted.get("csrf_token") or ""))
+        latest = _latest(db, form, adp, period)
+        if latest is None:
+            raise NotFoundError("there is no draft to submit")
+        try:
+            draft = workflow.save_draft(db, user, form, adp, period, json.loads(latest.answers),
+                                        comments, int(str(posted.get("version") or 0)))  # fmt: skip
+            workflow.submit(db, user, draft.id, draft.version)
+        except (workflow.NotReadyToSubmit, MethodInputError, StaleEditError):
+            db.rollback()
+            return _check_page(request, db, user, session, form, adp, period, 400)
+    return RedirectResponse(_url(form.id, adp, period) + "?message=submitted", status_code=303)
+
+
+@router.post("/portal/returns/{form_id}/{adp}/{period}/decide", response_model=None)
+def decide_return(request: Request, form_id: str, adp: str, period: str,
+                  decision: str = Form(""), comment: str = Form(""), version: int = Form(0),
+                  csrf_token: str = Form("")) -> Response:  # fmt: skip
+    form = get_form(form_id)
+    period = _period(period)
+    with unit(request) as db:
+        user, session = _signed_in(request, db)
+        _check_csrf(session, csrf_token)
+        latest = _latest(db, form, adp, period)
+        if latest is None:
+            raise NotFoundError("there is no return to decide")
+        try:
+            workflow.decide(db, user, latest.id, version, decision == "approve", comment)
+        except (MethodInputError, StaleEditError) as exc:
+            db.rollback()
+            errors = [{"question": "", "rule": "decide", "message": str(exc),
+                       "importance": "error"}]  # fmt: skip
+            return _form_page(request, db, user, session, form, adp, period, None, errors, 400)
+    return RedirectResponse(_url(form.id, adp, period), status_code=303)
+
+
+@router.post("/portal/returns/{form_id}/upload", response_model=None)
+async def upload_return(request: Request, form_id: str, file: Annotated[UploadFile, File()],
+                        csrf_token: Annotated[str, Form()] = "") -> Response:  # fmt: skip
+    form = get_form(form_id)
+    data = await file.read()
+    geo = Geography.shipped()
+    with unit(request) as db:
+        user, session = _signed_in(request, db)
+        _check_csrf(session, csrf_token)
+        require(user, "edit_returns", None, geo)
+        allowed = {a.code for a in geo.of_type("adp") if can(user, "edit_returns", a.code, geo)}
+        try:
+            rows = read_upload(form, file.filename or "upload", data, allowed)
+            for r in rows:  # all in this one transaction: every row is kept, or none
+                latest = _latest(db, form, r.adp_code, r.period)
+                seen = latest.version if latest is not None and latest.status == "draft" else None
+                workflow.save_draft(db, user, form, r.adp_code, r.period, r.answers, None, seen)
+        except (ValidationError, MethodInputError, StaleEditError) as exc:
+            db.rollback()
+            problems = getattr(exc, "problems", None) or []
+            listed = [str(p) for p in problems] or [str(exc)]
+            return _page(request, "upload_result.html", "Upload refused", 400,
+                         file=file.filename, problems=listed, form=form)  # fmt: skip
+    return RedirectResponse(f"/portal/returns?message=uploaded+{len(rows)}+draft(s)",
+                            status_code=303)  # fmt: skip

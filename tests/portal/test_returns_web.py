@@ -1,0 +1,183 @@
+"""Returns in the web portal (SQLite and PostgreSQL): the form built from its definition,
+check your answers, submit, approve or return, uploads, and the permission matrix over
+every returns route for every role, including an ADP user trying another ADP's return."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from missionmonitor.portal import accounts
+from missionmonitor.portal.db import connect, session_scope
+from missionmonitor.portal.models import Submission
+from missionmonitor.web.app import create_app
+from tests.conftest import site_settings
+from tests.returns.test_upload import GOOD, csv_bytes
+
+PASSWORD = "correct horse battery"
+ADP, OTHER = "S11000015", "S11000001"
+ROLES = {
+    "sub": ("adp_submitter", ADP),
+    "app": ("adp_approver", ADP),
+    "other": ("adp_submitter", OTHER),
+    "ana": ("phs_analyst", None),
+    "gov": ("government_viewer", None),
+    "adm": ("administrator", None),
+}
+URL = f"/portal/returns/rehab_quarterly/{ADP}/2024-Q2"
+FIELDS = {
+    k: v for k, v in GOOD.items() if k not in ("form_id", "form_version", "adp_code", "period")
+}
+
+
+@pytest.fixture
+def site(built_store_path, app_db_url):
+    engine = connect(app_db_url)
+    with session_scope(engine) as db:
+        for name, (role, area) in ROLES.items():
+            accounts.add_user(db, name, name, role, area, password=PASSWORD)
+    engine.dispose()
+    client = TestClient(create_app(site_settings(built_store_path, app_db_url)))
+    client.app_db_url = app_db_url  # type: ignore[attr-defined]
+    return client
+
+
+def sign_in(client: TestClient, name: str) -> str:
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text).group(1)
+    client.post("/login", data={"username": name, "password": PASSWORD, "csrf_token": token})
+    return re.search(r'name="csrf_token" value="([^"]+)"', client.get("/portal").text).group(1)
+
+
+def rows_held(client) -> int:
+    with session_scope(connect(client.app_db_url)) as db:
+        return db.scalar(select(func.count()).select_from(Submission)) or 0
+
+
+def version_on(page: str) -> str:
+    return re.search(r'name="version" value="([^"]*)"', page).group(1)
+
+
+def test_fill_check_submit_and_approve(site):
+    csrf = sign_in(site, "sub")
+    form = site.get(URL).text
+    assert "Placements approved" in form and "Save as draft" in form
+    bad = {**FIELDS, "placements_drugs": "6", "csrf_token": csrf, "action": "check"}
+    checked = site.post(URL, data=bad)
+    assert checked.status_code == 200 and "Fix these before you submit" in checked.text
+    assert "must add up" in checked.text and "Submit the return" not in checked.text
+    page = site.get(URL).text
+    fixed = {
+        **FIELDS,
+        "estimated_cost_gbp": "900000",
+        "csrf_token": csrf,
+        "action": "check",
+        "version": version_on(page),
+    }
+    checked = site.post(URL, data=fixed)
+    assert "Submit the return" in checked.text and "£60,000" in checked.text
+    version = version_on(checked.text)
+    refused = site.post(URL + "/submit", data={"csrf_token": csrf, "version": version})
+    assert refused.status_code == 400  # the warning has no comment yet
+    done = site.post(
+        URL + "/submit",
+        data={
+            "csrf_token": csrf,
+            "version": version,
+            "comment_cost_per_placement": "Two long stays",
+        },
+    )
+    assert "Your return was submitted" in done.text
+    approver = TestClient(site.app)
+    app_csrf = sign_in(approver, "app")
+    page = approver.get(URL).text
+    assert "Approve" in page
+    approver.post(
+        URL + "/decide",
+        data={"decision": "approve", "version": version_on(page), "csrf_token": app_csrf},
+    )
+    assert "approved" in site.get(URL).text and "Save as draft" not in site.get(URL).text
+
+
+def test_upload_good_file_makes_drafts_and_bad_file_keeps_nothing(site):
+    csrf = sign_in(site, "sub")
+    good = site.post(
+        "/portal/returns/rehab_quarterly/upload",
+        data={"csrf_token": csrf},
+        files={"file": ("q2.csv", csv_bytes(GOOD), "text/csv")},
+    )
+    assert good.status_code == 200 and "uploaded 1 draft" in good.text
+    assert rows_held(site) == 1
+    bad = csv_bytes({**GOOD, "period": "2024-Q3"}, {**GOOD, "period": "2024-Q4", "adp_code": OTHER})
+    refused = site.post(
+        "/portal/returns/rehab_quarterly/upload",
+        data={"csrf_token": csrf},
+        files={"file": ("q3.csv", bad, "text/csv")},
+    )
+    assert refused.status_code == 400 and "nothing was kept" in refused.text
+    assert "row 3" in refused.text and "scope" in refused.text
+    assert rows_held(site) == 1  # the good row of the bad file was not kept either
+
+
+UPLOAD = {"sub": 200, "app": 200, "other": 400, "ana": 403, "gov": 403, "adm": 403}
+# Outcome for each role: may they see, edit (save), and decide this ADP's return?
+EXPECT = {
+    "sub": (200, 303, 403),
+    "app": (200, 303, None),
+    "other": (403, 403, 403),
+    "ana": (200, 403, 403),
+    "gov": (200, 403, 403),
+    "adm": (200, 403, 403),
+}
+
+
+@pytest.mark.parametrize("name", list(ROLES))
+def test_permission_matrix_over_every_returns_route(site, name):
+    author = TestClient(site.app)
+    csrf = sign_in(author, "sub")
+    author.post(URL, data={**FIELDS, "csrf_token": csrf, "action": "save"})
+    version = version_on(author.get(URL).text)
+    author.post(URL + "/submit", data={"csrf_token": csrf, "version": version})
+    with session_scope(connect(site.app_db_url)) as db:
+        submitted_version = str(db.scalar(select(Submission.version)))
+    see, save, decide = EXPECT[name]
+    mine = sign_in(site, name)
+    assert site.get(URL, follow_redirects=False).status_code == see
+    other_url = URL.replace("2024-Q2", "2024-Q3")
+    r = site.post(
+        other_url, data={**FIELDS, "csrf_token": mine, "action": "save"}, follow_redirects=False
+    )
+    assert r.status_code == save
+    r = site.post(
+        URL + "/decide",
+        data={
+            "decision": "return",
+            "comment": "Check costs",
+            "version": submitted_version,
+            "csrf_token": mine,
+        },
+        follow_redirects=False,
+    )
+    assert r.status_code == (303 if decide is None else decide)
+    r = site.post(
+        "/portal/returns/rehab_quarterly/upload",
+        data={"csrf_token": mine},
+        files={"file": ("q.csv", csv_bytes({**GOOD, "period": "2024-Q4"}), "text/csv")},
+    )
+    # ADP users may upload, but only for their own ADP (the other ADP's row is refused);
+    # the other roles may not upload at all.
+    assert r.status_code == UPLOAD[name]
+    listing = site.get("/portal/returns")
+    assert listing.status_code == 200
+    assert ("Glasgow City" in listing.text) == (name != "other")
+
+
+def test_returns_need_sign_in_and_the_form_token(site):
+    for path in ("/portal/returns", URL, URL + "/check"):
+        r = TestClient(site.app).get(path, follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"] == "/login"
+    sign_in(site, "sub")
+    assert site.post(URL, data={**FIELDS, "csrf_token": "forged"}).status_code == 403
+    assert rows_held(site) == 0
