@@ -145,6 +145,15 @@ def test_permission_matrix_over_every_returns_route(site, name):
     see, save, decide = EXPECT[name]
     mine = sign_in(site, name)
     assert site.get(URL, follow_redirects=False).status_code == see
+    assert site.get(URL + "/check", follow_redirects=False).status_code == see
+    # Submitting again: refused as already submitted for the ADP's own users, forbidden
+    # for everyone else.
+    again = site.post(
+        URL + "/submit",
+        data={"csrf_token": mine, "version": submitted_version},
+        follow_redirects=False,
+    )
+    assert again.status_code == (400 if name in ("sub", "app") else 403)
     other_url = URL.replace("2024-Q2", "2024-Q3")
     r = site.post(
         other_url, data={**FIELDS, "csrf_token": mine, "action": "save"}, follow_redirects=False

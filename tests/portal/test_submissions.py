@@ -21,6 +21,7 @@ from missionmonitor.portal.submissions import (
     completeness,
     decide,
     history,
+    remind_late,
     save_draft,
     submit,
 )
@@ -192,3 +193,32 @@ def test_approved_returns_flow_onward_as_a_dataset(engine, people):
     by_measure = {r["measure"]: r["value"] for r in rows}
     assert by_measure["placements_total"] == 10 and len(rows) == len(ANSWERS)
     assert {r["area_code"] for r in rows} == {ADP} and {r["period"] for r in rows} == {"2024-Q2"}
+
+
+def test_late_returns_are_reminded_and_the_reminder_audited(engine, people):
+    sent = []
+    with session_scope(engine) as db:
+        db.get(type(people["sub"]), people["sub"].id).email = "sub@example.org"
+    with session_scope(engine) as db:
+        told = remind_late(
+            db,
+            FORM,
+            "2024-Q2",
+            GEO,
+            lambda to, s, b: sent.append((to, s, b)) or True,
+            today=dt.date(2024, 8, 1),
+        )
+    mine = next(t for t in told if t["adp_code"] == ADP)
+    assert mine["to"] == ["sub@example.org"] and mine["sent"] is True
+    assert len(told) == len(GEO.of_type("adp"))  # nobody has submitted: all late
+    assert sent == [
+        (
+            ["sub@example.org"],
+            "Late return: Residential rehabilitation placements (quarterly return), 2024-Q2",
+            sent[0][2],
+        )
+    ]
+    assert "was due on 2024-07-28" in sent[0][2]
+    with session_scope(engine) as db:
+        reminders = db.scalars(select(AuditEntry).where(AuditEntry.action == "remind")).all()
+    assert len(reminders) == len(told)

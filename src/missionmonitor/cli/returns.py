@@ -11,7 +11,8 @@ from rich.table import Table
 
 from missionmonitor.cli.common import out, reported, settings
 from missionmonitor.portal.db import connect, session_scope
-from missionmonitor.portal.submissions import approved_rows, completeness
+from missionmonitor.portal.notify import send
+from missionmonitor.portal.submissions import approved_rows, completeness, remind_late
 from missionmonitor.refdata.geography import Geography
 from missionmonitor.returns.forms import get_form
 
@@ -37,6 +38,30 @@ def completeness_command(ctx: typer.Context, form_id: str, period: str) -> None:
     out.print(table)
     done = sum(r["state"] == "approved" for r in rows)
     out.print(f"{done} of {len(rows)} approved; {sum(r['late'] for r in rows)} late.")
+
+
+@app.command("remind")
+def remind(ctx: typer.Context, form_id: str, period: str) -> None:
+    """Remind the ADPs whose return for a form and period is late (mail through SMTP when
+    MISSIONMONITOR_SMTP_HOST is set, otherwise the messages are logged).
+
+    Example: [bold]missionmonitor returns remind rehab_quarterly 2024-Q2[/]
+    """
+    config = settings(ctx)
+    with reported():
+        form = get_form(form_id)
+        with session_scope(connect(config.app_database_url)) as db:
+            told = remind_late(
+                db,
+                form,
+                period,
+                Geography.shipped(),
+                lambda to, subject, body: send(config, to, subject, body),
+            )
+    for t in told:
+        how = "emailed" if t["sent"] else ("logged" if t["to"] else "no address held")
+        out.print(f"{t['adp_code']} ({t['state']}): {how} {', '.join(t['to'])}")
+    out.print(f"{len(told)} late return(s).")
 
 
 @app.command("export-approved")

@@ -249,3 +249,42 @@ def approved_rows(db: Session, form_id: str) -> list[dict[str, Any]]:
                     }
                 )
     return out
+
+
+def remind_late(
+    db: Session, form: Form, period: str, geo: Geography, send: Any, today: dt.date | None = None
+) -> list[dict[str, Any]]:
+    """Tell the submitters and approvers of every ADP whose return is late. ``send(to,
+    subject, body)`` delivers one message (mail through SMTP, or the log). Returns who was
+    told about what."""
+    from missionmonitor.portal.models import User as UserRow
+
+    told = []
+    for row in completeness(db, form, period, geo, today):
+        if not row["late"]:
+            continue
+        people = list(
+            db.scalars(
+                select(UserRow).where(
+                    UserRow.area_code == row["adp_code"], UserRow.active.is_(True)
+                )
+            )
+        )
+        to = [u.email for u in people if u.email]
+        subject = f"Late return: {form.title}, {period}"
+        body = (
+            f"The {form.title} for {row['adp_name']}, {period}, was due on {row['due']} "
+            f"and is {row['state']}. Please complete and submit it in the portal."
+        )
+        sent = send(to, subject, body) if to else False
+        record(
+            db,
+            None,
+            "remind",
+            "return",
+            f"{form.id}/{row['adp_code']}/{period}",
+            None,
+            {"to": to, "sent": sent},
+        )
+        told.append({"adp_code": row["adp_code"], "to": to, "sent": sent, "state": row["state"]})
+    return told
