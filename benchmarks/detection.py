@@ -51,7 +51,7 @@ def main() -> None:
         delay=("median_delay_weeks", "median"),
     )  # fmt: skip
     rows = [
-        f"| {m} | {r.outbreaks} | {r.detected / r.outbreaks:.0%} | {r.false_alarms:.2f} | "
+        f"| {m} | {int(r.outbreaks)} | {r.detected / r.outbreaks:.0%} | {r.false_alarms:.2f} | "
         f"{r.delay:.0f} |"
         for m, r in summary.iterrows()
     ]

@@ -190,3 +190,28 @@ def test_returns_need_sign_in_and_the_form_token(site):
     sign_in(site, "sub")
     assert site.post(URL, data={**FIELDS, "csrf_token": "forged"}).status_code == 403
     assert rows_held(site) == 0
+
+
+def test_answers_are_prefilled_from_national_data(store_copy, app_db_url, tmp_path):
+    from missionmonitor.services.ingest import ingest
+
+    national = tmp_path / "national.csv"
+    national.write_text(
+        "area_type,area_code,form_id,form_version,measure,period,value,source\n"
+        f"adp,{ADP},national,1,waiting_times_within_3_weeks_pct,2024/25,88.5,"
+        "MM_ADP_RETURNS\n"
+    )
+    ingest(store_copy, "adp_returns", national)
+    engine = connect(app_db_url)
+    with session_scope(engine) as db:
+        accounts.add_user(db, "sub", "sub", "adp_submitter", ADP, password=PASSWORD)
+    engine.dispose()
+    client = TestClient(create_app(site_settings(store_copy, app_db_url)))
+    sign_in(client, "sub")
+    page = client.get(f"/portal/returns/adp_annual_survey/{ADP}/2024-25").text
+    assert 'name="waiting_times_met_pct" value="88.5"' in page
+    assert "Filled in from national data" in page
+    # No national figure for another year: nothing is filled in.
+    earlier = client.get(f"/portal/returns/adp_annual_survey/{ADP}/2023-24").text
+    assert "Filled in from national data" not in earlier
+    assert 'name="waiting_times_met_pct" value=""' in earlier

@@ -71,8 +71,11 @@ def _form_page(request: Request, db: Session, user: User, session: SessionRecord
     require(user, "view_returns", adp, geo)
     versions = workflow.history(db, form.id, adp, period)
     latest = versions[-1] if versions else None
+    prefilled: list[str] = []
     if answers is None:
         answers = json.loads(latest.answers) if latest else {}
+        if latest is None:
+            answers, prefilled = _prefill(request, form, adp, period)
     editable = can(user, "edit_returns", adp, geo) and (
         latest is None or latest.status in ("draft", "returned"))  # fmt: skip
     return _page(request, "return_form.html", f"{form.title}: {geo.area(adp).name}, {period}",
@@ -83,7 +86,29 @@ def _form_page(request: Request, db: Session, user: User, session: SessionRecord
                  url=_url(form.id, adp, period), message=message,
                  may_decide=latest is not None and latest.status == "submitted"
                  and can(user, "approve_returns", adp, geo) and latest.created_by != user.id,
-                 due=workflow.due_date(form, period).isoformat())  # fmt: skip
+                 due=workflow.due_date(form, period).isoformat(), prefilled=prefilled)  # fmt: skip
+
+
+def _prefill(request: Request, form: ReturnForm, adp: str,
+             period: str) -> tuple[dict[str, Any], list[str]]:  # fmt: skip
+    """Answers filled in from national data held in the analytical store (the latest
+    vintage of each question's ``prefill`` measure for this ADP and period)."""
+    from missionmonitor.store import Store
+
+    wanted = {q.prefill: q.id for q in form.questions if q.prefill}
+    path = request.app.state.settings.store_path
+    if not wanted or not path.exists():
+        return {}, []
+    marks = ", ".join("?" for _ in wanted)
+    with Store.open(path, read_only=True) as store:
+        rows = store.query(
+            f"SELECT measure, value FROM observations WHERE area_code = ? AND period = ? "
+            f"AND measure IN ({marks}) QUALIFY row_number() OVER (PARTITION BY measure "
+            f"ORDER BY vintage_rank DESC, load_id DESC) = 1",
+            [adp, period, *wanted],
+        )
+    answers = {wanted[m]: (f"{v:g}" if isinstance(v, float) else v) for m, v in rows}
+    return answers, sorted(answers)
 
 
 @router.get("/portal/returns", response_class=HTMLResponse)
