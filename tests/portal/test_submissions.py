@@ -20,6 +20,7 @@ from missionmonitor.portal.submissions import (
     approved_rows,
     completeness,
     decide,
+    due_date,
     history,
     remind_late,
     save_draft,
@@ -173,7 +174,9 @@ def test_completeness_and_late_returns(engine, people):
             for r in completeness(db, FORM, "2024-Q2", GEO, today=dt.date(2024, 8, 1))
         }
     assert len(rows) == len(GEO.of_type("adp"))
-    assert rows[ADP]["state"] == "draft" and rows[ADP]["due"] == "2024-07-28"
+    # 2024-Q2 has its own date in deadlines.yaml; 2024-Q1 takes the default 28 days.
+    assert rows[ADP]["state"] == "draft" and rows[ADP]["due"] == "2024-07-31"
+    assert due_date(FORM, "2024-Q1") == dt.date(2024, 4, 28)
     assert rows[ADP]["late"] and rows[OTHER]["late"] and rows[OTHER]["state"] == "not started"
     with session_scope(engine) as db:
         submit(db, people["sub"], d.id, d.version, GEO)
@@ -218,7 +221,7 @@ def test_late_returns_are_reminded_and_the_reminder_audited(engine, people):
             sent[0][2],
         )
     ]
-    assert "was due on 2024-07-28" in sent[0][2]
+    assert "was due on 2024-07-31" in sent[0][2]
     with session_scope(engine) as db:
         reminders = db.scalars(select(AuditEntry).where(AuditEntry.action == "remind")).all()
     assert len(reminders) == len(told)

@@ -27,9 +27,6 @@ from missionmonitor.portal.permissions import require
 from missionmonitor.refdata.geography import Geography
 from missionmonitor.returns.forms import Finding, Form, check_answers, get_form
 
-#: Days after the end of a period by which its return is due.
-DUE_AFTER_DAYS = {"quarter": 28, "financial_year": 56}
-
 
 class NotReadyToSubmit(MissionMonitorError):
     """The return has errors, or warnings without a comment."""
@@ -193,7 +190,10 @@ def decide(
 
 
 def due_date(form: Form, period: str) -> dt.date:
-    return parse_period(period).end + dt.timedelta(days=DUE_AFTER_DAYS[form.period_type])
+    """When a form's return for ``period`` is due (``returns/deadlines.yaml``)."""
+    from missionmonitor.returns.deadlines import due
+
+    return due(form.id, form.period_type, period)
 
 
 def completeness(
@@ -288,3 +288,84 @@ def remind_late(
         )
         told.append({"adp_code": row["adp_code"], "to": to, "sent": sent, "state": row["state"]})
     return told
+
+
+def attach(
+    db: Session,
+    user: User,
+    form: Form,
+    adp: str,
+    period: str,
+    question: str,
+    filename: str,
+    data: bytes,
+    geo: Geography | None = None,
+) -> Any:
+    """Keep a file answering ``question`` of the return's current draft (made if there is
+    none), with its SHA-256; the answer records the hash and name."""
+    import hashlib
+
+    from missionmonitor.portal.models import Attachment
+    from missionmonitor.returns.evidence import check_evidence
+
+    geo = geo or Geography.shipped()
+    require(user, "edit_returns", adp, geo)
+    target = next((q for q in form.questions if q.id == question), None)
+    if target is None or target.type != "file":
+        raise MethodInputError(f"{question!r} is not a file question of {form.id}")
+    content_type = check_evidence(filename, data)
+    versions = history(db, form.id, adp, period)
+    latest = versions[-1] if versions else None
+    if latest is None or latest.status == "returned":
+        latest = save_draft(
+            db, user, form, adp, period, json.loads(latest.answers) if latest else {}, geo=geo
+        )
+    if latest.status != "draft":
+        raise MethodInputError(f"this return is {latest.status} and locked")
+    digest = hashlib.sha256(data).hexdigest()
+    item = Attachment(
+        submission_id=latest.id,
+        question=question,
+        filename=filename[:255],
+        content_type=content_type,
+        size=len(data),
+        sha256=digest,
+        content=data,
+        uploaded_by=user.id,
+    )
+    db.add(item)
+    answers = json.loads(latest.answers)
+    before = _snapshot(latest)
+    answers[question] = f"{filename[:100]} (sha256:{digest[:16]})"
+    latest.answers = json.dumps(answers)
+    db.flush()
+    record(
+        db,
+        user.id,
+        "attach",
+        "submission",
+        latest.id,
+        before,
+        {
+            **_snapshot(latest),
+            "attachment": {
+                "question": question,
+                "sha256": digest,
+                "size": len(data),
+                "filename": filename,
+            },
+        },
+    )
+    return item
+
+
+def attachments(db: Session, submission_id: int) -> list[Any]:
+    from missionmonitor.portal.models import Attachment
+
+    return list(
+        db.scalars(
+            select(Attachment)
+            .where(Attachment.submission_id == submission_id)
+            .order_by(Attachment.id)
+        )
+    )

@@ -78,6 +78,7 @@ def _form_page(request: Request, db: Session, user: User, session: SessionRecord
             answers, prefilled = _prefill(request, form, adp, period)
     editable = can(user, "edit_returns", adp, geo) and (
         latest is None or latest.status in ("draft", "returned"))  # fmt: skip
+    files = workflow.attachments(db, latest.id) if latest is not None else []
     return _page(request, "return_form.html", f"{form.title}: {geo.area(adp).name}, {period}",
                  status, form=form, adp=adp, period=period, answers=answers,
                  errors=errors or [], field_errors={e["question"]: e["message"]
@@ -86,7 +87,8 @@ def _form_page(request: Request, db: Session, user: User, session: SessionRecord
                  url=_url(form.id, adp, period), message=message,
                  may_decide=latest is not None and latest.status == "submitted"
                  and can(user, "approve_returns", adp, geo) and latest.created_by != user.id,
-                 due=workflow.due_date(form, period).isoformat(), prefilled=prefilled)  # fmt: skip
+                 due=workflow.due_date(form, period).isoformat(), prefilled=prefilled,
+                 files=files)  # fmt: skip
 
 
 def _prefill(request: Request, form: ReturnForm, adp: str,
@@ -283,3 +285,43 @@ async def upload_return(request: Request, form_id: str, file: Annotated[UploadFi
                          file=file.filename, problems=listed, form=form)  # fmt: skip
     return RedirectResponse(f"/portal/returns?message=uploaded+{len(rows)}+draft(s)",
                             status_code=303)  # fmt: skip
+
+
+@router.post("/portal/returns/{form_id}/{adp}/{period}/attach/{question}", response_model=None)
+async def attach_file(request: Request, form_id: str, adp: str, period: str, question: str,
+                      file: Annotated[UploadFile, File()],
+                      csrf_token: Annotated[str, Form()] = "") -> Response:  # fmt: skip
+    """Attach an evidence file to a file question of the return's draft."""
+    form = get_form(form_id)
+    period = _period(period)
+    data = await file.read()
+    with unit(request) as db:
+        user, session = _signed_in(request, db)
+        _check_csrf(session, csrf_token)
+        try:
+            workflow.attach(db, user, form, adp, period, question, file.filename or "file", data)
+        except (ValidationError, MethodInputError, StaleEditError) as exc:
+            db.rollback()
+            problems = getattr(exc, "problems", None) or []
+            listed = [str(p) for p in problems] or [str(exc)]
+            return _page(request, "upload_result.html", "Upload refused", 400,
+                         file=file.filename, problems=listed, form=form)  # fmt: skip
+    return RedirectResponse(_url(form.id, adp, period) + "?message=given+the+file",
+                            status_code=303)  # fmt: skip
+
+
+@router.get("/portal/attachments/{attachment_id}")
+def download_attachment(request: Request, attachment_id: int) -> Response:
+    from missionmonitor.portal.models import Attachment, Submission
+
+    with unit(request) as db:
+        user, _ = _signed_in(request, db)
+        item = db.get(Attachment, attachment_id)
+        owner = db.get(Submission, item.submission_id) if item is not None else None
+        if item is None or owner is None:
+            raise NotFoundError(f"no attachment {attachment_id}")
+        require(user, "view_returns", owner.adp_code, Geography.shipped())
+        safe = "".join(c for c in item.filename if c.isalnum() or c in "._- ") or "attachment"
+        return Response(item.content, media_type=item.content_type, headers={
+            "Content-Disposition": f'attachment; filename="{safe}"',
+            "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"})  # fmt: skip

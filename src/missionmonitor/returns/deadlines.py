@@ -1,0 +1,61 @@
+"""Due dates of returns, as data (``deadlines.yaml``): a date per form and period, or a
+default number of days after the period ends.
+
+>>> # due("rehab_quarterly", "quarter", "2024-Q2")  # datetime.date(2024, 7, 31)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from missionmonitor.errors import DefinitionError
+from missionmonitor.periods import parse_period
+
+
+class Deadline(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    form: str
+    period: str
+    due: dt.date
+
+
+class Deadlines(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    defaults: dict[str, int] = Field(default_factory=dict)
+    deadlines: tuple[Deadline, ...] = ()
+
+
+@cache
+def load_deadlines() -> Deadlines:
+    from missionmonitor.returns.forms import load_forms
+
+    path = Path(str(resources.files("missionmonitor.returns") / "deadlines.yaml"))
+    try:
+        table = Deadlines.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    except (yaml.YAMLError, ValidationError) as exc:
+        raise DefinitionError(f"deadlines.yaml: {exc}") from exc
+    forms = {fid: f.period_type for (fid, _), f in load_forms().items()}
+    for d in table.deadlines:
+        if d.form not in forms:
+            raise DefinitionError(f"deadlines.yaml: unknown form {d.form!r}")
+        if parse_period(d.period).type != forms[d.form]:
+            raise DefinitionError(f"deadlines.yaml: {d.period} is not a {forms[d.form]}")
+        if d.due < parse_period(d.period).end:
+            raise DefinitionError(f"deadlines.yaml: {d.form} {d.period} is due before it ends")
+    return table
+
+
+def due(form_id: str, period_type: str, period: str) -> dt.date:
+    table = load_deadlines()
+    for d in table.deadlines:
+        if d.form == form_id and d.period == period:
+            return d.due
+    if period_type not in table.defaults:
+        raise DefinitionError(f"deadlines.yaml gives no default for {period_type} returns")
+    return parse_period(period).end + dt.timedelta(days=table.defaults[period_type])
