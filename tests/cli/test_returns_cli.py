@@ -45,3 +45,10 @@ def test_approved_return_is_exported_and_loaded(store_copy, tmp_path):
             " AND area_code = 'S11000015' AND period = '2024-Q2'"
         )
     assert dict(rows)["placements_total"] == 10
+    # Loading recomputed the indicators: the ADP's placements are now a published figure.
+    with Store.open(store_copy, read_only=True) as store:
+        ((value,),) = store.query(
+            "SELECT value FROM indicator_results WHERE indicator_id = 'rr_placements_adp'"
+            " AND area_code = 'S11000015' AND period = '2024-Q2'"
+        )
+    assert value == 10

@@ -127,3 +127,44 @@ def test_upload_and_download_through_the_portal(built_store_path, app_db_url, pe
     assert other.get(link).status_code == 403  # another ADP's evidence
     anonymous = TestClient(sub.app)
     assert anonymous.get(link, follow_redirects=False).status_code == 303
+
+
+ROLE_USERS = {
+    "sub": ("adp_submitter", ADP),
+    "app": ("adp_approver", ADP),
+    "ana": ("phs_analyst", None),
+    "gov": ("government_viewer", None),
+    "adm": ("administrator", None),
+}
+# may they attach evidence to this ADP's return, and download it?
+EXPECTED = {
+    "sub": (200, 200),
+    "app": (200, 200),
+    "other": (403, 403),
+    "ana": (403, 200),
+    "gov": (403, 200),
+    "adm": (403, 200),
+}
+
+
+@pytest.mark.parametrize("name", list(EXPECTED))
+def test_attachment_routes_for_every_role(built_store_path, app_db_url, people, name):
+    with session_scope(connect(app_db_url)) as db:
+        for user, (role, area) in ROLE_USERS.items():
+            if user != "sub":
+                accounts.add_user(db, user, user, role, area, password=PASSWORD)
+        item = attach(
+            db, people[0], MAT, ADP, "2024/25", "s2_process", "p.pdf", PDF, Geography.shipped()
+        )
+        link = f"/portal/attachments/{item.id}"
+    client = TestClient(create_app(site_settings(built_store_path, app_db_url)))
+    tok = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text)[1]
+    client.post("/login", data={"username": name, "password": PASSWORD, "csrf_token": tok})
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/portal").text)[1]
+    may_attach, may_download = EXPECTED[name]
+    url = f"/portal/returns/mat_evidence/{ADP}/2024-25/attach/s3_process"
+    r = client.post(
+        url, data={"csrf_token": csrf}, files={"file": ("q.pdf", PDF, "application/pdf")}
+    )
+    assert r.status_code == may_attach
+    assert client.get(link).status_code == may_download

@@ -18,6 +18,7 @@ from missionmonitor.cli import (
     ost,
     report,
     returns,
+    standards,
     surveillance,
     users,
 )
@@ -48,6 +49,7 @@ app.add_typer(surveillance.app, name="surveillance")
 app.add_typer(users.app, name="users")
 app.add_typer(forms.app, name="forms")
 app.add_typer(returns.app, name="returns")
+app.add_typer(standards.app, name="standards")
 
 
 def _version(value: bool) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -129,3 +129,50 @@ class Attachment(Base):
     content: Mapped[bytes] = mapped_column(LargeBinary)
     uploaded_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     uploaded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now)
+
+
+class StandardGrade(Base):
+    """A grade for one ADP, MAT standard and assessment year: proposed by an assessor with
+    a rationale citing evidence, then confirmed or changed by a moderator. Only moderated
+    grades are published. A new proposal supersedes an unmoderated one; nothing is deleted."""
+
+    __tablename__ = "standard_grades"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    adp_code: Mapped[str] = mapped_column(String(9), index=True)
+    standard: Mapped[int] = mapped_column(Integer)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    criteria_version: Mapped[int] = mapped_column(Integer)
+    rule_set: Mapped[str] = mapped_column(String(40))
+    evidence: Mapped[str] = mapped_column(Text)  # JSON: stream → none/partial/full, sustained
+    evidence_refs: Mapped[str] = mapped_column(Text, default="[]")  # JSON: cited items
+    proposed_grade: Mapped[str] = mapped_column(String(10))
+    proposed_provisional: Mapped[bool] = mapped_column(Boolean)
+    rationale: Mapped[str] = mapped_column(Text)
+    proposed_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    proposed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now)
+    status: Mapped[str] = mapped_column(String(20))  # proposed, moderated, superseded
+    grade: Mapped[str | None] = mapped_column(String(10), nullable=True)  # after moderation
+    provisional: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    moderated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    moderated_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    moderation_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
+class ImprovementAction(Base):
+    """An improvement action linked to a grade: owner, due date, status."""
+
+    __tablename__ = "improvement_actions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    grade_id: Mapped[int] = mapped_column(ForeignKey("standard_grades.id"), index=True)
+    adp_code: Mapped[str] = mapped_column(String(9), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    owner: Mapped[str] = mapped_column(String(200))
+    due: Mapped[dt.date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012

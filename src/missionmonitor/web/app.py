@@ -23,7 +23,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from missionmonitor.data import ATTRIBUTION
-from missionmonitor.errors import NotFoundError, StoreNotReadyError
+from missionmonitor.errors import MethodInputError, NotFoundError, StoreNotReadyError
 from missionmonitor.portal.permissions import PermissionDenied
 from missionmonitor.services.site_data import SiteDataSource
 from missionmonitor.settings import Settings
@@ -106,7 +106,7 @@ def _mount(app: FastAPI, path: str, folder: Path, name: str) -> None:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the website for the store named in ``settings``."""
-    from missionmonitor.web import portal_returns, portal_routes, routes
+    from missionmonitor.web import portal_returns, portal_routes, routes, standards_routes
 
     settings = settings or Settings()
     app = FastAPI(
@@ -162,6 +162,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             return RedirectResponse("/login", status_code=303)
         return error(request, 403, "Not allowed", message[0].upper() + message[1:] + ".")
 
+    @app.exception_handler(MethodInputError)
+    async def bad_input(request: Request, exc: MethodInputError) -> Response:
+        return error(request, 400, "There is a problem", str(exc))
+
     @app.exception_handler(StoreNotReadyError)
     async def not_ready(request: Request, exc: StoreNotReadyError) -> Response:
         return error(request, 503, "Service not ready", str(exc))
@@ -179,6 +183,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(routes.router)
     app.include_router(portal_routes.router)
     app.include_router(portal_returns.router)
+    app.include_router(standards_routes.router)
     modules = settings.node_modules
     _mount(app, "/static/ds", modules / "@scottish-government/design-system/dist", "ds")
     _mount(app, "/static/swagger", modules / "swagger-ui-dist", "swagger")

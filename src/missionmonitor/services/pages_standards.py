@@ -1,0 +1,180 @@
+"""MAT standards pages: the ADP × standard matrix for a year (text labels, readable without
+colour), the national summary beside the published figures, year-on-year comparison within
+one criteria version, and an ADP's page for one standard."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+from sqlalchemy.orm import Session
+
+from missionmonitor.errors import MissionMonitorError
+from missionmonitor.portal import grades as workflow
+from missionmonitor.portal.models import StandardGrade, User
+from missionmonitor.portal.permissions import can
+from missionmonitor.services.pages import page_model
+from missionmonitor.services.site_data import SiteData
+from missionmonitor.standards.grading import (
+    CriteriaVersionError,
+    comparable,
+    load_rule_sets,
+    load_standards,
+    national_summary,
+    published_shares,
+)
+
+PUBLISHED = (
+    "mat1to5_fully_implemented",
+    "mat1to5_partially_implemented",
+    "mat1to5_not_implemented",
+    "mat1to5_fully_implemented_pct",
+    "mat6to10_fully_implemented_pct",
+    "mat6to10_provisional_green_pct",
+)
+
+
+def _cell(g: StandardGrade) -> dict[str, Any]:
+    final = g.status == "moderated"
+    name = g.grade if final else g.proposed_grade
+    provisional = g.provisional if final else g.proposed_provisional
+    text = workflow.label(name, provisional) + ("" if final else " (draft)")
+    return {
+        "grade": name,
+        "provisional": bool(provisional),
+        "label": text,
+        "moderated": final,
+        "rule_set": g.rule_set,
+        "synthetic": g.synthetic,
+        "id": g.id,
+        "version": g.version,
+    }
+
+
+def _published(data: SiteData) -> list[dict[str, Any]]:
+    r = data.results
+    rows = r[r["indicator_id"] == "mat_standards_implemented_pct"]
+    out = [
+        {"period": p, "value": float(v), "source": str(s)}
+        for p, v, s in zip(rows["period"], rows["value"], rows["vintage"], strict=True)
+        if pd.notna(v)
+    ]
+    return out
+
+
+def matrix(
+    data: SiteData, db: Session, user: User | None, year: int | None, compare_to: int | None = None
+) -> dict[str, Any]:
+    geo = data.geo
+    all_visible = workflow.visible(db, user, None, geo)
+    years = sorted({g.year for g in all_visible}, reverse=True)
+    year = year or (years[0] if years else None)
+    shown = [g for g in all_visible if g.year == year]
+    cells: dict[tuple[str, int], dict[str, Any]] = {
+        (g.adp_code, g.standard): _cell(g) for g in shown
+    }
+    rows = []
+    for adp in geo.of_type("adp"):
+        row = [cells.get((adp.code, n)) for n in range(1, 11)]
+        if any(row):
+            rows.append({"code": adp.code, "name": adp.name, "cells": row})
+    moderated = workflow.assessments(shown)
+    comparison: dict[str, Any] | None = None
+    if compare_to is not None and year is not None:
+        try:
+            version = comparable(compare_to, year)
+            before = {
+                (g.adp_code, g.standard): _cell(g)
+                for g in all_visible
+                if g.year == compare_to and g.status == "moderated"
+            }
+            changes = [
+                {
+                    "adp": geo.area(a).name,
+                    "standard": n,
+                    "from": before[(a, n)]["label"],
+                    "to": c["label"],
+                }
+                for (a, n), c in sorted(cells.items())
+                if (a, n) in before and c["moderated"] and before[(a, n)]["label"] != c["label"]
+            ]
+            comparison = {
+                "year": compare_to,
+                "refused": None,
+                "criteria_version": version.version,
+                "changes": changes,
+            }
+        except (CriteriaVersionError, MissionMonitorError) as exc:
+            comparison = {"year": compare_to, "refused": str(exc), "changes": []}
+    standards = [{"number": s.number, "name": s.name} for s in load_standards().standards]
+    return page_model(
+        "MAT standards",
+        year=year,
+        years=years,
+        standards=standards,
+        rows=rows,
+        summary=national_summary(moderated) if moderated else [],
+        synthetic=any(c["synthetic"] for c in cells.values()),
+        drafts_shown=any(not c["moderated"] for c in cells.values()),
+        published=_published(data),
+        published_2022=published_shares(25, 94, 26) if _has_2022(data) else None,
+        comparison=comparison,
+        criteria_version=load_standards().version_for(year).version if year else None,
+    )
+
+
+def _has_2022(data: SiteData) -> bool:
+    r = data.results
+    return bool(
+        (
+            (r["indicator_id"] == "mat_standards_implemented_pct") & (r["period"] == "April 2022")
+        ).any()
+    )
+
+
+def adp_standard(
+    data: SiteData, db: Session, user: User | None, adp: str, number: int
+) -> dict[str, Any]:
+    geo = data.geo
+    area = geo.area(geo.resolve(adp))
+    standard = next(s for s in load_standards().standards if s.number == number)
+    rows = workflow.history(db, user, area.code, number, geo)
+    history = []
+    for g in rows:
+        item = {
+            "year": g.year,
+            "criteria_version": g.criteria_version,
+            **_cell(g),
+            "status": g.status,
+            "rationale": g.rationale,
+            "moderation_reason": g.moderation_reason,
+        }
+        if can(user, "view_draft_grades", area.code, geo):
+            import json
+
+            item["evidence"] = json.loads(g.evidence)
+            item["evidence_refs"] = json.loads(g.evidence_refs)
+        history.append(item)
+    latest_version = load_standards().criteria_versions[-1].version
+    actions = workflow.actions_for(db, area.code)
+    grade_ids = {g.id for g in rows}
+    return page_model(
+        f"{area.name}: standard {number}, {standard.name}",
+        adp={"code": area.code, "name": area.name},
+        standard={
+            "number": number,
+            "name": standard.name,
+            "statement": standard.statement,
+            "criteria": [
+                {"stream": c.stream, "text": c.text} for c in standard.criteria_for(latest_version)
+            ],
+        },
+        history=history,
+        actions=[a for a in actions if a["grade_id"] in grade_ids],
+        may_act=can(user, "manage_improvement_actions", area.code, geo),
+        may_propose=can(user, "propose_grades", area.code, geo),
+        may_moderate=can(user, "moderate_grades", area.code, geo),
+        rule_sets=[{"id": rs.id, "name": rs.name} for rs in load_rule_sets().rule_sets],
+        year=dt.date.today().year,
+    )

@@ -1,0 +1,1 @@
+"""MAT standards: standards and criteria as versioned data, grading rule sets, summaries."""

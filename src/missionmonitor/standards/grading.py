@@ -1,0 +1,233 @@
+"""Grading the MAT standards: standards and criteria as versioned data, RAGB rule sets as
+data (with two named definitions of "provisional green"), the national summary, and
+year-on-year comparison only within one criteria version.
+
+>>> # g = grade({"process": "full", "numerical": "full", "experiential": "partial"}, "phs")
+>>> # (g.grade, g.provisional)  →  ("green", True)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+
+from missionmonitor.errors import DefinitionError, MethodInputError, MissionMonitorError
+from missionmonitor.methods.rounding import round_half_up
+from missionmonitor.returns import expressions
+
+Stream = Literal["process", "numerical", "experiential"]
+Level = Literal["none", "partial", "full"]
+GradeName = Literal["red", "amber", "green", "blue"]
+STREAMS: tuple[Stream, ...] = ("process", "numerical", "experiential")
+RULE_NAMES = {*STREAMS, "sustained", "count_full", "count_any"}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Criterion(_Strict):
+    id: str
+    version: int
+    stream: Stream
+    text: str
+
+
+class Standard(_Strict):
+    number: int
+    name: str
+    statement: str
+    criteria: tuple[Criterion, ...]
+
+    def criteria_for(self, version: int) -> list[Criterion]:
+        return [c for c in self.criteria if c.version == version]
+
+
+class CriteriaVersion(_Strict):
+    version: int
+    years: tuple[int, ...]
+    note: str
+
+
+class Standards(_Strict):
+    criteria_versions: tuple[CriteriaVersion, ...]
+    standards: tuple[Standard, ...]
+
+    @model_validator(mode="after")
+    def _complete(self) -> Standards:
+        if [s.number for s in self.standards] != list(range(1, 11)):
+            raise ValueError("the ten standards must be numbered 1 to 10")
+        for v in self.criteria_versions:
+            for s in self.standards:
+                if {c.stream for c in s.criteria_for(v.version)} != set(STREAMS):
+                    raise ValueError(
+                        f"standard {s.number} v{v.version} needs criteria in every stream"
+                    )
+        return self
+
+    def version_for(self, year: int) -> CriteriaVersion:
+        for v in self.criteria_versions:
+            if year in v.years:
+                return v
+        raise MethodInputError(f"no criteria version covers the {year} assessment")
+
+
+class Rule(_Strict):
+    grade: GradeName
+    provisional: bool = False
+    check: str
+
+
+class RuleSet(_Strict):
+    id: str
+    name: str
+    provisional_green: str
+    rules: tuple[Rule, ...]
+
+
+class RuleSets(_Strict):
+    scale: dict[GradeName, str]
+    rule_sets: tuple[RuleSet, ...]
+
+
+def _load(name: str) -> object:
+    path = Path(str(resources.files("missionmonitor.standards") / name))
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+@cache
+def load_standards() -> Standards:
+    try:
+        return Standards.model_validate(_load("standards.yaml"))
+    except (yaml.YAMLError, ValidationError) as exc:
+        raise DefinitionError(f"standards.yaml: {exc}") from exc
+
+
+@cache
+def load_rule_sets() -> RuleSets:
+    try:
+        sets = RuleSets.model_validate(_load("rule_sets.yaml"))
+    except (yaml.YAMLError, ValidationError) as exc:
+        raise DefinitionError(f"rule_sets.yaml: {exc}") from exc
+    for rs in sets.rule_sets:
+        for rule in rs.rules:
+            unknown = expressions.names(expressions.parse(rule.check)) - RULE_NAMES
+            if unknown:
+                raise DefinitionError(f"rule_sets.yaml: {rs.id} uses unknown names {unknown}")
+    return sets
+
+
+def rule_set(rule_set_id: str) -> RuleSet:
+    for rs in load_rule_sets().rule_sets:
+        if rs.id == rule_set_id:
+            return rs
+    known = ", ".join(rs.id for rs in load_rule_sets().rule_sets)
+    raise MethodInputError(f"unknown rule set {rule_set_id!r}; rule sets: {known}")
+
+
+@dataclass(frozen=True)
+class Grade:
+    grade: GradeName
+    provisional: bool
+    rule_set: str
+    meaning: str
+
+    @property
+    def label(self) -> str:
+        """Readable without colour: "Provisional green", "Amber", …"""
+        return ("Provisional " if self.provisional else "") + (
+            self.grade if self.provisional else self.grade.capitalize()
+        )
+
+
+def grade(evidence: Mapping[str, str], rule_set_id: str, sustained: bool = False) -> Grade:
+    """The grade for evidence levels per stream (none, partial or full)."""
+    levels: dict[str, str] = {s: str(evidence.get(s, "none")) for s in STREAMS}
+    bad = {s: v for s, v in levels.items() if v not in ("none", "partial", "full")}
+    if bad:
+        raise MethodInputError(f"evidence levels must be none, partial or full: {bad}")
+    rs = rule_set(rule_set_id)
+    facts: dict[str, object] = {
+        **levels,
+        "sustained": "yes" if sustained else "no",
+        "count_full": sum(v == "full" for v in levels.values()),
+        "count_any": sum(v != "none" for v in levels.values()),
+    }
+    scale = load_rule_sets().scale
+    for rule in rs.rules:
+        if expressions.evaluate(rule.check, facts):
+            meaning = rs.provisional_green if rule.provisional else scale[rule.grade]
+            return Grade(rule.grade, rule.provisional, rs.id, meaning)
+    raise DefinitionError(f"rule set {rs.id} gives no grade for {facts}")
+
+
+@dataclass(frozen=True)
+class Assessment:
+    adp_code: str
+    standard: int
+    grade: Grade
+
+
+def _pct(n: int, total: int) -> float | None:
+    return float(round_half_up(n / total * 100, 0)) if total else None
+
+
+def national_summary(assessments: Iterable[Assessment]) -> list[dict[str, object]]:
+    """For standards 1–5 and 6–10: assessments, and how many (and what percentage) were
+    fully implemented (green or blue, confirmed), provisionally green, partial (amber) and
+    not implemented (red). Percentages round half up."""
+    rows = []
+    items = list(assessments)
+    for label, group in (("1-5", range(1, 6)), ("6-10", range(6, 11))):
+        mine = [a for a in items if a.standard in group]
+        total = len(mine)
+        full = sum(a.grade.grade in ("green", "blue") and not a.grade.provisional for a in mine)
+        provisional = sum(a.grade.provisional for a in mine)
+        amber = sum(a.grade.grade == "amber" for a in mine)
+        red = sum(a.grade.grade == "red" for a in mine)
+        rows.append(
+            {
+                "standards": label,
+                "assessments": total,
+                "fully_implemented": full,
+                "fully_implemented_pct": _pct(full, total),
+                "provisional": provisional,
+                "provisional_pct": _pct(provisional, total),
+                "partial": amber,
+                "partial_pct": _pct(amber, total),
+                "not_implemented": red,
+                "not_implemented_pct": _pct(red, total),
+            }
+        )
+    return rows
+
+
+def published_shares(full: int, partial: int, none: int) -> dict[str, float | None]:
+    """Percentages of published counts (e.g. 2022: 25, 94, 26 of 145 → 17%, 65%, 18%)."""
+    total = full + partial + none
+    return {"fully": _pct(full, total), "partially": _pct(partial, total), "not": _pct(none, total)}
+
+
+class CriteriaVersionError(MissionMonitorError):
+    """Grades from years assessed against different criteria do not compare."""
+
+    exit_code = 5
+
+
+def comparable(year_a: int, year_b: int) -> CriteriaVersion:
+    """The shared criteria version, or CriteriaVersionError with the reason."""
+    s = load_standards()
+    a, b = s.version_for(year_a), s.version_for(year_b)
+    if a.version != b.version:
+        raise CriteriaVersionError(
+            f"{year_a} was assessed against criteria version {a.version} ({a.note}) and "
+            f"{year_b} against version {b.version} ({b.note}); their grades do not compare"
+        )
+    return a

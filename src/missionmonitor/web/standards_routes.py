@@ -1,0 +1,214 @@
+"""MAT standards pages (public: moderated grades only; signed in: what the role allows)
+with JSON twins, and the assessor's and moderator's forms."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from missionmonitor.errors import MethodInputError
+from missionmonitor.portal import grades as workflow
+from missionmonitor.portal.actions import StaleEditError
+from missionmonitor.portal.models import StandardGrade, User
+from missionmonitor.services import pages_standards
+from missionmonitor.services.site_data import SiteData
+from missionmonitor.web.app import render_page
+from missionmonitor.web.portal_routes import _check_csrf, _signed_in, current, unit
+
+router = APIRouter()
+
+
+def _viewer(request: Request, db: Any) -> tuple[User | None, str | None]:
+    found = current(request, db) if "mm_session" in request.cookies else None
+    return (found[0], found[1].csrf_token) if found else (None, None)
+
+
+def _respond(
+    request: Request,
+    page: dict[str, Any],
+    template: str,
+    json_url: str,
+    as_json: bool,
+    csrf: str | None = None,
+) -> Response:
+    if as_json:
+        return Response(
+            json.dumps(page, default=str, ensure_ascii=False),
+            media_type="application/json",
+            headers={"Cache-Control": "no-store"},
+        )
+    body = render_page(
+        request.app.state.templates,
+        template,
+        {**page, "csrf": csrf},
+        json_url,
+        "/standards",
+        [{"label": "Home", "href": "/"}, {"label": page["title"]}],
+    )
+    return HTMLResponse(body, headers={"Cache-Control": "no-store"})
+
+
+@router.get("/standards", include_in_schema=False)
+def standards_page(
+    request: Request, year: int | None = None, compare_to: int | None = None
+) -> Response:
+    return _standards(request, year, compare_to, as_json=False)
+
+
+@router.get(
+    "/standards.json",
+    tags=["pages"],
+    summary="MAT standards: ADP × standard grades, national summary, comparison",
+)
+def standards_json(
+    request: Request, year: int | None = None, compare_to: int | None = None
+) -> Response:
+    return _standards(request, year, compare_to, as_json=True)
+
+
+def _standards(
+    request: Request, year: int | None, compare_to: int | None, as_json: bool
+) -> Response:
+    data: SiteData = request.app.state.data.get()
+    with unit(request) as db:
+        user, csrf = _viewer(request, db)
+        page = pages_standards.matrix(data, db, user, year, compare_to)
+    query = "?" + "&".join(
+        f"{k}={v}" for k, v in (("year", year), ("compare_to", compare_to)) if v is not None
+    )
+    return _respond(
+        request, page, "standards.html", "/standards.json" + query.rstrip("?"), as_json, csrf
+    )
+
+
+@router.get(
+    "/standards/{adp}/{number}.json",
+    tags=["pages"],
+    summary="One ADP's grades, evidence (signed in) and actions for one standard",
+)
+def adp_standard_json(request: Request, adp: str, number: int) -> Response:
+    return _adp_standard(request, adp, number, as_json=True)
+
+
+@router.get("/standards/{adp}/{number}", include_in_schema=False)
+def adp_standard_page(request: Request, adp: str, number: int) -> Response:
+    return _adp_standard(request, adp, number, as_json=False)
+
+
+def _adp_standard(request: Request, adp: str, number: int, as_json: bool) -> Response:
+    from missionmonitor.errors import NotFoundError
+
+    if not 1 <= number <= 10:
+        raise NotFoundError("MAT standards are numbered 1 to 10")
+    data: SiteData = request.app.state.data.get()
+    with unit(request) as db:
+        user, csrf = _viewer(request, db)
+        page = pages_standards.adp_standard(data, db, user, adp, number)
+    return _respond(
+        request, page, "standard.html", f"/standards/{adp}/{number}.json", as_json, csrf
+    )
+
+
+@router.post("/portal/grades", include_in_schema=False, response_model=None)
+def propose_grade(
+    request: Request,
+    adp: Annotated[str, Form()],
+    standard: Annotated[int, Form()],
+    year: Annotated[int, Form()],
+    process: Annotated[str, Form()],
+    numerical: Annotated[str, Form()],
+    experiential: Annotated[str, Form()],
+    rule_set: Annotated[str, Form()],
+    rationale: Annotated[str, Form()] = "",
+    sustained: Annotated[str, Form()] = "",
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    data: SiteData = request.app.state.data.get()
+    with unit(request) as db:
+        user, session = _signed_in(request, db)
+        _check_csrf(session, csrf_token)
+        workflow.propose(
+            db,
+            user,
+            adp,
+            standard,
+            year,
+            {"process": process, "numerical": numerical, "experiential": experiential},
+            rule_set,
+            rationale,
+            data.geo,
+            sustained == "yes",
+        )
+    return RedirectResponse(f"/standards/{adp}/{standard}", status_code=303)
+
+
+@router.post("/portal/grades/{grade_id}/moderate", include_in_schema=False, response_model=None)
+def moderate_grade(
+    request: Request,
+    grade_id: int,
+    version: Annotated[int, Form()],
+    decision: Annotated[str, Form()] = "confirm",
+    new_grade: Annotated[str, Form()] = "",
+    reason: Annotated[str, Form()] = "",
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    data: SiteData = request.app.state.data.get()
+    with unit(request) as db:
+        user, session = _signed_in(request, db)
+        _check_csrf(session, csrf_token)
+        g = db.get(StandardGrade, grade_id)
+        where = f"/standards/{g.adp_code}/{g.standard}" if g else "/standards"
+        change = decision == "change" and new_grade
+        grade_name, provisional = [*new_grade.split(":"), "no"][:2] if change else (None, None)
+        try:
+            workflow.moderate(
+                db,
+                user,
+                grade_id,
+                version,
+                data.geo,
+                grade_name or None,
+                (provisional == "yes") if change else None,
+                reason,
+            )
+        except (MethodInputError, StaleEditError) as exc:
+            db.rollback()
+            return HTMLResponse(
+                render_page(
+                    request.app.state.templates,
+                    "portal_message.html",
+                    {"title": "Not saved", "message": str(exc)},
+                    "/index.json",
+                    "/standards",
+                ),
+                status_code=400,
+            )
+    return RedirectResponse(where, status_code=303)
+
+
+@router.post("/portal/grades/{grade_id}/actions", include_in_schema=False, response_model=None)
+def add_improvement_action(
+    request: Request,
+    grade_id: int,
+    title: Annotated[str, Form()],
+    owner: Annotated[str, Form()],
+    due: Annotated[str, Form()],
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    data: SiteData = request.app.state.data.get()
+    with unit(request) as db:
+        user, session = _signed_in(request, db)
+        _check_csrf(session, csrf_token)
+        try:
+            when = dt.date.fromisoformat(due)
+        except ValueError as exc:
+            raise MethodInputError("the due date must be a date such as 2025-03-31") from exc
+        a = workflow.add_action(db, user, grade_id, title, owner, when, data.geo)
+        g = db.get(StandardGrade, a.grade_id)
+        assert g is not None
+        where = f"/standards/{g.adp_code}/{g.standard}"
+    return RedirectResponse(where, status_code=303)

@@ -1,0 +1,206 @@
+"""MAT standards pages (SQLite and PostgreSQL): the public sees only moderated grades; an
+ADP cannot see another ADP's evidence or draft grades; a SYNTHETIC demo year fills the
+matrix; comparisons across criteria versions are refused with their reason; the assessor
+proposes and the moderator confirms through the site."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from missionmonitor.portal import accounts
+from missionmonitor.portal.db import connect, session_scope
+from missionmonitor.portal.grades import demo_year, propose
+from missionmonitor.refdata.geography import Geography
+from missionmonitor.web.app import create_app
+from tests.conftest import site_settings
+
+PASSWORD = "correct horse battery"
+ADP, OTHER = "S11000015", "S11000001"
+GEO = Geography.shipped()
+ROLES = {
+    "assessor": ("phs_analyst", None),
+    "moderator": ("mat_moderator", None),
+    "adp": ("adp_submitter", ADP),
+    "other": ("adp_submitter", OTHER),
+}
+
+
+@pytest.fixture
+def site(built_store_path, app_db_url):
+    engine = connect(app_db_url)
+    with session_scope(engine) as db:
+        users = {
+            n: accounts.add_user(db, n, n, r, a, password=PASSWORD)[0]
+            for n, (r, a) in ROLES.items()
+        }
+        demo_year(db, 2023)  # moderated, SYNTHETIC, criteria version 1
+        propose(
+            db,
+            users["assessor"],
+            ADP,
+            1,
+            2024,
+            {"process": "full", "numerical": "full", "experiential": "partial"},
+            "phs",
+            "Draft for Glasgow",
+            GEO,
+            evidence_refs=["s1_process"],
+        )
+        propose(
+            db,
+            users["assessor"],
+            OTHER,
+            1,
+            2024,
+            {"process": "partial"},
+            "phs",
+            "Draft for the other ADP",
+            GEO,
+        )
+    engine.dispose()
+    return TestClient(create_app(site_settings(built_store_path, app_db_url)))
+
+
+def signed_in(site, name):
+    client = TestClient(site.app)
+    tok = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text)[1]
+    client.post("/login", data={"username": name, "password": PASSWORD, "csrf_token": tok})
+    return client
+
+
+def test_public_matrix_shows_the_synthetic_moderated_year_in_words(site):
+    page = site.get("/standards.json").json()
+    assert page["year"] == 2023 and page["years"] == [2023]  # drafts for 2024 are not public
+    assert len(page["rows"]) == len(GEO.of_type("adp"))
+    assert all(len(r["cells"]) == 10 and all(r["cells"]) for r in page["rows"])
+    assert page["synthetic"] and not page["drafts_shown"]
+    html = site.get("/standards").text
+    assert "SYNTHETIC" in html and "Not graded" not in html
+    assert any(w in html for w in ("Green", "Amber", "Provisional green"))
+    one_to_five = page["summary"][0]
+    assert one_to_five["assessments"] == 5 * len(GEO.of_type("adp"))
+    assert page["published_2022"] == {"fully": 17, "partially": 65, "not": 18}
+
+
+def test_adp_sees_its_own_drafts_and_evidence_not_another_adps(site):
+    adp = signed_in(site, "adp")
+    own = adp.get(f"/standards/{ADP}/1.json").json()
+    drafts = [h for h in own["history"] if h["status"] == "proposed"]
+    assert drafts and drafts[0]["evidence"]["process"] == "full"
+    other = adp.get(f"/standards/{OTHER}/1.json").json()
+    assert all(h["status"] == "moderated" for h in other["history"])
+    assert all("evidence" not in h for h in other["history"])
+    matrix = adp.get("/standards.json?year=2024").json()
+    assert [r["code"] for r in matrix["rows"]] == [ADP]  # only its own 2024 draft
+    public = site.get(f"/standards/{ADP}/1.json").json()
+    assert all(h["status"] == "moderated" and "evidence" not in h for h in public["history"])
+
+
+def test_comparison_across_criteria_versions_is_refused_on_the_page(site):
+    moderator = signed_in(site, "moderator")
+    page = moderator.get("/standards.json?year=2024&compare_to=2023").json()
+    assert "do not compare" in page["comparison"]["refused"]
+    assert "No comparison." in moderator.get("/standards?year=2024&compare_to=2023").text
+
+
+def test_assessor_proposes_and_moderator_confirms_through_the_site(site):
+    assessor = signed_in(site, "assessor")
+    page = assessor.get(f"/standards/{ADP}/2").text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)[1]
+    r = assessor.post(
+        "/portal/grades",
+        data={
+            "adp": ADP,
+            "standard": "2",
+            "year": "2024",
+            "process": "full",
+            "numerical": "partial",
+            "experiential": "none",
+            "rule_set": "scottish_government",
+            "rationale": "Choice policy agreed; data partial",
+            "csrf_token": token,
+        },
+    )
+    assert r.status_code == 200 and "Provisional green (draft)" in r.text
+    moderator = signed_in(site, "moderator")
+    page = moderator.get(f"/standards/{ADP}/2").text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)[1]
+    grade_id, version = re.search(
+        r'action="/portal/grades/(\d+)/moderate">\s*<input[^>]+>'
+        r'<input type="hidden" name="version" value="(\d+)"',
+        page,
+    ).groups()
+    refused = moderator.post(
+        f"/portal/grades/{grade_id}/moderate",
+        data={
+            "version": version,
+            "decision": "change",
+            "new_grade": "amber:no",
+            "csrf_token": token,
+        },
+    )
+    assert refused.status_code == 400 and "reason" in refused.text
+    done = moderator.post(
+        f"/portal/grades/{grade_id}/moderate",
+        data={"version": version, "decision": "confirm", "csrf_token": token},
+    )
+    assert done.status_code == 200
+    public = site.get(f"/standards/{ADP}/2.json").json()
+    (g,) = [h for h in public["history"] if h["year"] == 2024]
+    assert g["label"] == "Provisional green" and g["rule_set"] == "scottish_government"
+
+
+@pytest.mark.parametrize("name", list(ROLES))
+def test_grading_routes_for_every_role(site, app_db_url, name):
+    from sqlalchemy import select
+
+    from missionmonitor.portal.models import SessionRecord, User
+
+    client = signed_in(site, name)
+    with session_scope(connect(app_db_url)) as db:
+        token = db.scalar(
+            select(SessionRecord.csrf_token)
+            .join(User, User.id == SessionRecord.user_id)
+            .where(User.username == name)
+        )
+    form = {
+        "adp": ADP,
+        "standard": "3",
+        "year": "2024",
+        "process": "full",
+        "numerical": "full",
+        "experiential": "full",
+        "rule_set": "phs",
+        "rationale": "x",
+        "csrf_token": token,
+    }
+    r = client.post("/portal/grades", data=form, follow_redirects=False)
+    assert r.status_code == (303 if name == "assessor" else 403)
+    # Moderating the 2024 draft of Glasgow: only the moderator may.
+    page = signed_in(site, "moderator").get(f"/standards/{ADP}/1").text
+    grade_id, version = re.search(
+        r'/portal/grades/(\d+)/moderate">\s*<input[^>]+>'
+        r'<input type="hidden" name="version" value="(\d+)"',
+        page,
+    ).groups()
+    r = client.post(
+        f"/portal/grades/{grade_id}/moderate",
+        data={"version": version, "decision": "confirm", "csrf_token": token},
+        follow_redirects=False,
+    )
+    assert r.status_code == (303 if name == "moderator" else 403)
+    # Improvement actions: the ADP's own users and assessors.
+    r = client.post(
+        f"/portal/grades/{grade_id}/actions",
+        data={
+            "title": "Same-day starts",
+            "owner": "Lead",
+            "due": "2025-03-31",
+            "csrf_token": token,
+        },
+        follow_redirects=False,
+    )
+    assert r.status_code == (303 if name in ("adp", "assessor") else 403)

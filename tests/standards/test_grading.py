@@ -1,0 +1,112 @@
+"""MAT standards grading on constructed evidence, both provisional-green definitions,
+the national summary, published 2022 shares, and comparisons across criteria versions."""
+
+from __future__ import annotations
+
+import pytest
+
+from missionmonitor.errors import MethodInputError
+from missionmonitor.standards.grading import (
+    Assessment,
+    CriteriaVersionError,
+    comparable,
+    grade,
+    load_rule_sets,
+    load_standards,
+    national_summary,
+    published_shares,
+)
+
+F, P, N = "full", "partial", "none"
+# (process, numerical, experiential, sustained) → (PHS label, Scottish Government label)
+CASES = [
+    ((F, F, F, True), ("Blue", "Blue")),
+    ((F, F, F, False), ("Green", "Green")),
+    ((F, F, P, False), ("Provisional green", "Provisional green")),
+    ((F, P, F, False), ("Provisional green", "Provisional green")),
+    ((F, F, N, False), ("Provisional green", "Provisional green")),
+    # Implementation beginning: policies in place, the rest not yet shown.
+    ((F, P, N, False), ("Amber", "Provisional green")),
+    ((F, N, N, False), ("Amber", "Provisional green")),
+    ((F, P, P, True), ("Amber", "Provisional green")),  # sustained needs full everywhere
+    ((P, F, F, False), ("Amber", "Amber")),  # no policies in place: never green
+    ((P, P, N, False), ("Amber", "Amber")),
+    ((P, N, N, False), ("Red", "Red")),
+    ((N, F, N, False), ("Red", "Red")),
+    ((N, N, N, False), ("Red", "Red")),
+]
+
+
+@pytest.mark.parametrize(("evidence", "expected"), CASES)
+def test_every_grade_under_both_rule_sets(evidence, expected):
+    process, numerical, experiential, sustained = evidence
+    levels = {"process": process, "numerical": numerical, "experiential": experiential}
+    for rule_set, label in zip(("phs", "scottish_government"), expected, strict=True):
+        g = grade(levels, rule_set, sustained)
+        assert g.label == label, (rule_set, evidence)
+        assert g.rule_set == rule_set and g.meaning  # the rule set travels with the grade
+
+
+def test_the_two_provisional_definitions_are_named_and_differ():
+    sets = {rs.id: rs for rs in load_rule_sets().rule_sets}
+    assert "not yet confirmed in all three" in sets["phs"].provisional_green
+    assert "beginning" in sets["scottish_government"].provisional_green
+    g = grade({"process": F}, "scottish_government")
+    assert g.provisional and g.meaning == sets["scottish_government"].provisional_green
+
+
+def test_bad_evidence_and_unknown_rule_sets_are_refused():
+    with pytest.raises(MethodInputError, match="none, partial or full"):
+        grade({"process": "complete"}, "phs")
+    with pytest.raises(MethodInputError, match="phs"):
+        grade({"process": F}, "nope")
+
+
+def test_standards_cover_ten_with_criteria_in_every_stream():
+    s = load_standards()
+    assert [x.number for x in s.standards] == list(range(1, 11))
+    assert s.standards[0].name == "Same-day access" and s.standards[9].name.startswith("Trauma")
+    assert {c.stream for c in s.standards[4].criteria_for(2)} == {
+        "process",
+        "numerical",
+        "experiential",
+    }
+
+
+def test_national_summary_counts_and_separates_provisional():
+    green = grade({"process": F, "numerical": F, "experiential": F}, "phs")
+    prov = grade({"process": F, "numerical": F, "experiential": P}, "phs")
+    amber = grade({"process": P, "numerical": P}, "phs")
+    items = (
+        [Assessment("A", 1, green)] * 3
+        + [Assessment("A", 2, prov)]
+        + [Assessment("A", 6, amber)] * 2
+    )
+    one_to_five, six_to_ten = national_summary(items)
+    assert one_to_five["assessments"] == 4 and one_to_five["fully_implemented"] == 3
+    assert one_to_five["fully_implemented_pct"] == 75 and one_to_five["provisional"] == 1
+    assert six_to_ten["partial_pct"] == 100 and six_to_ten["fully_implemented"] == 0
+
+
+def test_published_2022_shares_are_recomputed(store):
+    rows = dict(
+        store.query(
+            "SELECT measure, value FROM observations WHERE dataset = 'other' AND period = "
+            "'April 2022' AND measure LIKE 'mat1to5_%_implemented'"
+        )
+    )
+    shares = published_shares(
+        int(rows["mat1to5_fully_implemented"]),
+        int(rows["mat1to5_partially_implemented"]),
+        int(rows["mat1to5_not_implemented"]),
+    )
+    assert shares == {"fully": 17, "partially": 65, "not": 18}
+
+
+def test_comparison_across_criteria_versions_is_refused_with_its_reason():
+    assert comparable(2022, 2023).version == 1
+    with pytest.raises(CriteriaVersionError) as info:
+        comparable(2023, 2024)
+    message = str(info.value)
+    assert "criteria version 1" in message and "version 2" in message
+    assert "do not compare" in message
