@@ -204,3 +204,28 @@ def test_grading_routes_for_every_role(site, app_db_url, name):
         follow_redirects=False,
     )
     assert r.status_code == (303 if name in ("adp", "assessor") else 403)
+
+
+def test_adp_profile_shows_grades_and_overdue_improvement_actions(site, app_db_url):
+    import datetime as dt
+
+    from missionmonitor.portal.grades import add_action, visible
+
+    with session_scope(connect(app_db_url)) as db:
+        adp_user = accounts.get_user(db, "adp")
+        (g,) = [x for x in visible(db, None, 2023, GEO) if x.adp_code == ADP and x.standard == 1]
+        add_action(
+            db,
+            adp_user,
+            g.id,
+            "Same-day starts at the hub",
+            "Service lead",
+            dt.date(2024, 1, 31),
+            GEO,
+        )
+    page = site.get(f"/areas/{ADP}").text
+    assert "MAT standards, 2023" in page and "(SYNTHETIC)" in page
+    assert "Overdue: 2024-01-31" in page and "Same-day starts at the hub" in page
+    assert site.get(f"/areas/{ADP}").headers["cache-control"] == "no-store"
+    # A council's profile has no MAT section.
+    assert "MAT standards," not in site.get("/areas/S12000049").text

@@ -37,6 +37,8 @@ PAGE_TYPES = {
     "indicator-quarterly": "/indicators/suspected_drug_deaths",
     "targets": "/targets",
     "surveillance": "/surveillance",
+    "standards": "/standards",
+    "standard": "/standards/S11000015/1",
     "area-integration-authority": "/areas/S37000015",
     "reports": "/reports",
     "areas": "/areas",

@@ -232,12 +232,16 @@ def area_json(request: Request, code: str) -> Response:
 @router.get("/areas/{code}", response_class=HTMLResponse, include_in_schema=False)
 def area(request: Request, code: str) -> HTMLResponse:
     from missionmonitor.web.portal_routes import area_actions
+    from missionmonitor.web.standards_routes import area_mat
 
     tracked = area_actions(request, code)
-    if tracked is not None:
-        # Signed in: the public page plus this user's view of actions, never cached.
+    mat = area_mat(request, code)
+    if tracked is not None or mat is not None:
+        # Parts that live in the portal's database (actions, MAT grades) change without the
+        # store changing: this page is built each time, never cached.
         page = {**_cached(request, ("area", code), lambda d: pages_areas.area(d, code)),
-                "tracked_actions": tracked}  # fmt: skip
+                **({"tracked_actions": tracked} if tracked is not None else {}),
+                **({"mat": mat} if mat is not None else {})}  # fmt: skip
         body = render_page(request.app.state.templates, "area.html", page,
                            f"/areas/{code}.json", "/areas",
                            _crumbs({"url": "/areas", "label": "Areas"})(page))  # fmt: skip

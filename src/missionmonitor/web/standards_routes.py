@@ -212,3 +212,31 @@ def add_improvement_action(
         assert g is not None
         where = f"/standards/{g.adp_code}/{g.standard}"
     return RedirectResponse(where, status_code=303)
+
+
+def area_mat(request: Request, code: str) -> dict[str, Any] | None:
+    """For an ADP's profile: its latest grades per standard and its improvement actions,
+    overdue ones flagged (the public sees those of moderated grades only)."""
+    data: SiteData = request.app.state.data.get()
+    if data.geo.codes().get(data.geo.resolve(code)) != "adp":
+        return None
+    with unit(request) as db:
+        user, _ = _viewer(request, db)
+        shown = [g for g in workflow.visible(db, user, None, data.geo) if g.adp_code == code]
+        if not shown:
+            return {"year": None, "grades": [], "actions": []}
+        year = max(g.year for g in shown)
+        latest = {g.standard: g for g in shown if g.year == year}
+        ids = {g.id for g in shown}
+        actions = [a for a in workflow.actions_for(db, code) if a["grade_id"] in ids]
+        grades = []
+        for n in range(1, 11):
+            g: StandardGrade | None = latest.get(n)
+            grades.append(
+                {
+                    "standard": n,
+                    "label": pages_standards._cell(g)["label"] if g else "Not graded",
+                    "synthetic": bool(g and g.synthetic),
+                }
+            )
+    return {"year": year, "grades": grades, "actions": actions}
