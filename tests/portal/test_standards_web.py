@@ -229,3 +229,36 @@ def test_adp_profile_shows_grades_and_overdue_improvement_actions(site, app_db_u
     assert site.get(f"/areas/{ADP}").headers["cache-control"] == "no-store"
     # A council's profile has no MAT section.
     assert "MAT standards," not in site.get("/areas/S12000049").text
+
+
+def test_published_results_csv_and_evidence_on_the_standard_page(site, app_db_url):
+    page = site.get("/standards.json").json()
+    published = {(p["period"], p["measure"]): p["value"] for p in page["published"]}
+    assert published[("April 2022", "Standards 1–5 fully implemented")] == 25
+    assert published[("April 2025", "Standards 6–10 fully implemented (%)")] == 75
+    csv_text = site.get("/standards.csv").text.splitlines()
+    assert csv_text[0].startswith("year,adp_code,adp_name,standard,grade")
+    assert len(csv_text) == 1 + 10 * len(GEO.of_type("adp"))
+    assert all(",True,phs,True" in line for line in csv_text[1:])  # moderated, synthetic
+    # Evidence attached to the MAT evidence return shows on the ADP's standard page.
+    from missionmonitor.portal.submissions import attach
+    from missionmonitor.returns.forms import get_form
+
+    with session_scope(connect(app_db_url)) as db:
+        attach(
+            db,
+            accounts.get_user(db, "adp"),
+            get_form("mat_evidence"),
+            ADP,
+            "2024/25",
+            "s1_process",
+            "policy.pdf",
+            b"%PDF-1.7\n%%EOF\n",
+            GEO,
+        )
+    adp = signed_in(site, "adp")
+    files = adp.get(f"/standards/{ADP}/1.json").json()["evidence_files"]
+    assert [f["filename"] for f in files] == ["policy.pdf"]
+    assert adp.get(f"/standards/{ADP}/2.json").json()["evidence_files"] == []
+    assert signed_in(site, "other").get(f"/standards/{ADP}/1.json").json()["evidence_files"] == []
+    assert site.get(f"/standards/{ADP}/1.json").json()["evidence_files"] == []

@@ -68,6 +68,20 @@ def history(db: Session, form_id: str, adp: str, period: str) -> list[Submission
     )
 
 
+def history_all(db: Session, form_id: str, adp: str) -> list[Submission]:
+    """Every version of every period's return of one form for one ADP."""
+    return list(
+        db.scalars(
+            select(Submission)
+            .where(
+                Submission.form_id == form_id,
+                Submission.adp_code == adp,
+            )
+            .order_by(Submission.period, Submission.number)
+        )
+    )
+
+
 def save_draft(
     db: Session,
     user: User,

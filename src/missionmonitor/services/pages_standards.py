@@ -52,15 +52,31 @@ def _cell(g: StandardGrade) -> dict[str, Any]:
     }
 
 
+MEASURE_LABELS = {
+    "mat1to5_fully_implemented": "Standards 1–5 fully implemented",
+    "mat1to5_partially_implemented": "Standards 1–5 partially implemented",
+    "mat1to5_not_implemented": "Standards 1–5 not implemented",
+    "mat1to5_fully_implemented_pct": "Standards 1–5 fully implemented (%)",
+    "mat6to10_fully_implemented_pct": "Standards 6–10 fully implemented (%)",
+    "mat6to10_provisional_green_pct": "Standards 6–10 provisional green (%)",
+}
+
+
 def _published(data: SiteData) -> list[dict[str, Any]]:
-    r = data.results
-    rows = r[r["indicator_id"] == "mat_standards_implemented_pct"]
-    out = [
-        {"period": p, "value": float(v), "source": str(s)}
-        for p, v, s in zip(rows["period"], rows["value"], rows["vintage"], strict=True)
+    """Every Scotland-level MAT result held, as published, with its source."""
+    rows = data.mat_published
+    columns = (rows["measure"], rows["period"], rows["value"], rows["unit"], rows["vintage"])
+    return [
+        {
+            "period": str(p),
+            "measure": MEASURE_LABELS.get(str(m), str(m)),
+            "value": float(v),
+            "unit": str(u),
+            "source": str(s),
+        }
+        for m, p, v, u, s in zip(*columns, strict=True)
         if pd.notna(v)
     ]
-    return out
 
 
 def matrix(
@@ -158,6 +174,22 @@ def adp_standard(
         history.append(item)
     latest_version = load_standards().criteria_versions[-1].version
     actions = workflow.actions_for(db, area.code)
+    evidence_files: list[dict[str, Any]] = []
+    if can(user, "view_returns", area.code, geo):
+        from missionmonitor.portal import submissions
+
+        for sub in submissions.history_all(db, "mat_evidence", area.code):
+            for f in submissions.attachments(db, sub.id):
+                if f.question.startswith(f"s{number}_"):
+                    evidence_files.append(
+                        {
+                            "id": f.id,
+                            "filename": f.filename,
+                            "question": f.question,
+                            "period": sub.period,
+                            "sha256": f.sha256,
+                        }
+                    )
     grade_ids = {g.id for g in rows}
     return page_model(
         f"{area.name}: standard {number}, {standard.name}",
@@ -172,6 +204,7 @@ def adp_standard(
         },
         history=history,
         actions=[a for a in actions if a["grade_id"] in grade_ids],
+        evidence_files=evidence_files,
         may_act=can(user, "manage_improvement_actions", area.code, geo),
         may_propose=can(user, "propose_grades", area.code, geo),
         may_moderate=can(user, "moderate_grades", area.code, geo),

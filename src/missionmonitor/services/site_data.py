@@ -33,6 +33,7 @@ class SiteData:
     alerts: pd.DataFrame  # early-warning alerts of the latest scan of each series
     scans: pd.DataFrame  # the latest scan of each series
     drugs: pd.DataFrame  # drugs implicated in deaths, and polydrug shares (latest vintage)
+    mat_published: pd.DataFrame  # Scotland-level MAT standards results as published
 
     @classmethod
     def read(cls, store_path: Path) -> SiteData:
@@ -57,6 +58,12 @@ class SiteData:
                 QUALIFY row_number() OVER (PARTITION BY measure, period
                                            ORDER BY vintage_rank DESC, load_id DESC) = 1
                 ORDER BY measure, period""").df()
+            mat_published = store.con.execute("""
+                SELECT measure, period, value, unit, vintage FROM observations
+                WHERE dataset = 'other' AND measure LIKE 'mat%'
+                QUALIFY row_number() OVER (PARTITION BY measure, period
+                                           ORDER BY vintage_rank DESC, load_id DESC) = 1
+                ORDER BY period, measure""").df()
             scans = alerts = pd.DataFrame()
             if store.has_table("surveillance_scans"):
                 scans = store.con.execute("""
@@ -70,7 +77,7 @@ class SiteData:
                     ORDER BY series_id, period DESC, area_code, method""").df()
         return cls(results, revisions, population, load_catalogue(), load_outcomes(),
                    load_declarations(), Geography.shipped(), version, alerts, scans,
-                   drugs)  # fmt: skip
+                   drugs, mat_published)  # fmt: skip
 
 
 class SiteDataSource:

@@ -240,3 +240,60 @@ def area_mat(request: Request, code: str) -> dict[str, Any] | None:
                 }
             )
     return {"year": year, "grades": grades, "actions": actions}
+
+
+@router.get(
+    "/standards.csv",
+    tags=["downloads"],
+    summary="The ADP × standard grades of a year, as CSV (moderated only in public)",
+)
+def standards_csv(request: Request, year: int | None = None) -> Response:
+    import csv
+    import io
+
+    data: SiteData = request.app.state.data.get()
+    with unit(request) as db:
+        user, _ = _viewer(request, db)
+        page = pages_standards.matrix(data, db, user, year)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        [
+            "year",
+            "adp_code",
+            "adp_name",
+            "standard",
+            "grade",
+            "provisional",
+            "label",
+            "moderated",
+            "rule_set",
+            "synthetic",
+        ]
+    )
+    for row in page["rows"]:
+        for n, c in enumerate(row["cells"], start=1):
+            if c:
+                writer.writerow(
+                    [
+                        page["year"],
+                        row["code"],
+                        row["name"],
+                        n,
+                        c["grade"],
+                        c["provisional"],
+                        c["label"],
+                        c["moderated"],
+                        c["rule_set"],
+                        c["synthetic"],
+                    ]
+                )
+    name = f"mat-standards-{page['year'] or 'none'}.csv"
+    return Response(
+        out.getvalue(),
+        media_type="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Cache-Control": "no-store",
+        },
+    )
