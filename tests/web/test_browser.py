@@ -9,6 +9,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -49,12 +50,12 @@ PAGE_TYPES = {
 }
 
 
-@pytest.fixture(scope="module")
-def server(built_store_path: Path) -> Iterator[str]:
+@contextmanager
+def serving(app: object) -> Iterator[str]:
+    """Serve ``app`` on a free local port in a thread; yields its base URL."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    app = create_app(site_settings(built_store_path))
     srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
@@ -62,9 +63,17 @@ def server(built_store_path: Path) -> Iterator[str]:
     while not srv.started:
         assert time.monotonic() < deadline, "the test server did not start"
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        srv.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def server(built_store_path: Path) -> Iterator[str]:
+    with serving(create_app(site_settings(built_store_path))) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

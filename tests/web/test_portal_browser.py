@@ -5,16 +5,12 @@ profile; axe-core checks the portal pages too."""
 from __future__ import annotations
 
 import shutil
-import socket
 import tempfile
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
 import pytest
-import uvicorn
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
@@ -28,7 +24,13 @@ from missionmonitor.surveillance.early_warning import get_series, store_scan
 from missionmonitor.web.app import create_app
 from tests.conftest import site_settings
 from tests.portal.test_web import ALERTS, GLASGOW_BOARD, PASSWORD
-from tests.web.test_browser import SHOTS, browser, run_axe, visit  # noqa: F401 (fixture)
+from tests.web.test_browser import (  # noqa: F401 (browser is a fixture)
+    SHOTS,
+    browser,
+    run_axe,
+    serving,
+    visit,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -48,20 +50,8 @@ def portal_server(built_store_path: Path) -> Iterator[str]:
         accounts.add_user(db, "ana", "Ana Analyst", "phs_analyst", password=PASSWORD)
         accounts.add_user(db, "gail", "Gail", "adp_submitter", "S11000015", password=PASSWORD)
     engine.dispose()
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    app = create_app(site_settings(store, url))
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        assert time.monotonic() < deadline, "the test server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with serving(create_app(site_settings(store, url))) as base:
+        yield base
     shutil.rmtree(folder, ignore_errors=True)
 
 

@@ -28,6 +28,23 @@ from missionmonitor.web.portal_routes import _check_csrf, _page, _signed_in, uni
 router = APIRouter(include_in_schema=False)
 
 
+def _refused(
+    request: Request, exc: Exception, filename: str | None, form: ReturnForm
+) -> HTMLResponse:
+    """The page saying an uploaded file was refused, with every problem found."""
+    problems = getattr(exc, "problems", None) or []
+    listed = [str(p) for p in problems] or [str(exc)]
+    return _page(
+        request,
+        "upload_result.html",
+        "Upload refused",
+        400,
+        file=filename,
+        problems=listed,
+        form=form,
+    )
+
+
 def _period(slug: str) -> str:
     """2024-25 → 2024/25; quarters (2024-Q2) are unchanged."""
     return slug.replace("-", "/", 1) if "Q" not in slug else slug
@@ -279,10 +296,7 @@ async def upload_return(request: Request, form_id: str, file: Annotated[UploadFi
                 workflow.save_draft(db, user, form, r.adp_code, r.period, r.answers, None, seen)
         except (ValidationError, MethodInputError, StaleEditError) as exc:
             db.rollback()
-            problems = getattr(exc, "problems", None) or []
-            listed = [str(p) for p in problems] or [str(exc)]
-            return _page(request, "upload_result.html", "Upload refused", 400,
-                         file=file.filename, problems=listed, form=form)  # fmt: skip
+            return _refused(request, exc, file.filename, form)
     return RedirectResponse(f"/portal/returns?message=uploaded+{len(rows)}+draft(s)",
                             status_code=303)  # fmt: skip
 
@@ -302,10 +316,7 @@ async def attach_file(request: Request, form_id: str, adp: str, period: str, que
             workflow.attach(db, user, form, adp, period, question, file.filename or "file", data)
         except (ValidationError, MethodInputError, StaleEditError) as exc:
             db.rollback()
-            problems = getattr(exc, "problems", None) or []
-            listed = [str(p) for p in problems] or [str(exc)]
-            return _page(request, "upload_result.html", "Upload refused", 400,
-                         file=file.filename, problems=listed, form=form)  # fmt: skip
+            return _refused(request, exc, file.filename, form)
     return RedirectResponse(_url(form.id, adp, period) + "?message=given+the+file",
                             status_code=303)  # fmt: skip
 
