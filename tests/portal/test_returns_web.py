@@ -215,3 +215,21 @@ def test_answers_are_prefilled_from_national_data(store_copy, app_db_url, tmp_pa
     earlier = client.get(f"/portal/returns/adp_annual_survey/{ADP}/2023-24").text
     assert "Filled in from national data" not in earlier
     assert 'name="waiting_times_met_pct" value=""' in earlier
+
+
+def test_recent_periods_and_the_period_picker(site):
+    import datetime as dt
+
+    from missionmonitor.web.portal_returns import recent_periods
+
+    assert recent_periods("quarter", dt.date(2024, 2, 10), 3) == ["2023-Q4", "2023-Q3", "2023-Q2"]
+    assert recent_periods("financial_year", dt.date(2024, 2, 10), 2) == ["2022/23", "2021/22"]
+    assert recent_periods("financial_year", dt.date(2024, 4, 1), 1) == ["2023/24"]
+    sign_in(site, "sub")
+    default = site.get("/portal/returns").text
+    options = recent_periods("quarter", dt.date.today())
+    assert f'<option value="{options[0]}" selected>' in default
+    chosen = site.get(f"/portal/returns?form=rehab_quarterly&period={options[2]}").text
+    assert f'<option value="{options[2]}" selected>' in chosen
+    # An unknown period falls back to the latest rather than failing.
+    assert site.get("/portal/returns?form=rehab_quarterly&period=1999-Q9").status_code == 200

@@ -121,6 +121,7 @@ def test_assessor_proposes_and_moderator_confirms_through_the_site(site):
             "experiential": "none",
             "rule_set": "scottish_government",
             "rationale": "Choice policy agreed; data partial",
+            "cited": "s2_process, s2_numerical",
             "csrf_token": token,
         },
     )
@@ -151,6 +152,9 @@ def test_assessor_proposes_and_moderator_confirms_through_the_site(site):
     public = site.get(f"/standards/{ADP}/2.json").json()
     (g,) = [h for h in public["history"] if h["year"] == 2024]
     assert g["label"] == "Provisional green" and g["rule_set"] == "scottish_government"
+    cited = moderator.get(f"/standards/{ADP}/2.json").json()["history"]
+    refs = [h["evidence_refs"] for h in cited if h["year"] == 2024]
+    assert refs == [["s2_process", "s2_numerical"]]
 
 
 @pytest.mark.parametrize("name", list(ROLES))

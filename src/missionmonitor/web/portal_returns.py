@@ -7,6 +7,7 @@ Periods appear in addresses with "-" for "/" (2024-25 for the financial year 202
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Annotated, Any
 
@@ -26,6 +27,22 @@ from missionmonitor.returns.upload import read_upload
 from missionmonitor.web.portal_routes import _check_csrf, _page, _signed_in, unit
 
 router = APIRouter(include_in_schema=False)
+
+
+def recent_periods(period_type: str, today: dt.date, count: int = 8) -> list[str]:
+    """The latest ``count`` periods of a type that have ended by ``today``, newest first."""
+    out = []
+    if period_type == "quarter":
+        year, q = today.year, (today.month - 1) // 3 + 1
+        for _ in range(count):
+            year, q = (year - 1, 4) if q == 1 else (year, q - 1)
+            out.append(f"{year}-Q{q}")
+    else:
+        start = today.year if today.month >= 4 else today.year - 1
+        for k in range(1, count + 1):
+            y = start - k
+            out.append(f"{y}/{(y + 1) % 100:02d}")
+    return out
 
 
 def _refused(
@@ -131,7 +148,11 @@ def _prefill(request: Request, form: ReturnForm, adp: str,
 
 
 @router.get("/portal/returns", response_class=HTMLResponse)
-def returns_home(request: Request, period: str = "", message: str = "") -> HTMLResponse:
+def returns_home(
+    request: Request, form: str = "", period: str = "", message: str = ""
+) -> HTMLResponse:
+    """Every form's returns for one period each: the period chosen for ``form``, or the
+    latest period that has ended."""
     geo = Geography.shipped()
     with unit(request) as db:
         user, session = _signed_in(request, db)
@@ -139,16 +160,14 @@ def returns_home(request: Request, period: str = "", message: str = "") -> HTMLR
         forms = sorted({fid for fid, _ in load_forms()})
         tables = []
         for fid in forms:
-            form = get_form(fid)
-            chosen = period or ("2024-Q2" if form.period_type == "quarter" else "2024/25")
-            try:
-                rows = workflow.completeness(db, form, chosen, geo)
-            except MethodInputError:
-                continue
+            definition = get_form(fid)
+            options = recent_periods(definition.period_type, dt.date.today())
+            chosen = period if form == fid and period in options else options[0]
+            rows = workflow.completeness(db, definition, chosen, geo)
             rows = [r for r in rows if can(user, "view_returns", r["adp_code"], geo)]
             for r in rows:
                 r["url"] = _url(fid, r["adp_code"], chosen)
-            tables.append({"form": form, "period": chosen, "rows": rows})
+            tables.append({"form": definition, "period": chosen, "rows": rows, "options": options})
         return _page(request, "returns.html", "Returns", tables=tables, csrf=session.csrf_token,
                      may_edit=can(user, "edit_returns", None, geo), message=message)  # fmt: skip
 

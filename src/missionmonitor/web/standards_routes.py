@@ -125,6 +125,7 @@ def propose_grade(
     rule_set: Annotated[str, Form()],
     rationale: Annotated[str, Form()] = "",
     sustained: Annotated[str, Form()] = "",
+    cited: Annotated[str, Form()] = "",
     csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
     data: SiteData = request.app.state.data.get()
@@ -142,6 +143,7 @@ def propose_grade(
             rationale,
             data.geo,
             sustained == "yes",
+            evidence_refs=[c.strip() for c in cited.split(",") if c.strip()],
         )
     return RedirectResponse(f"/standards/{adp}/{standard}", status_code=303)
 
