@@ -82,7 +82,9 @@ def test_public_matrix_shows_the_synthetic_moderated_year_in_words(site):
     assert any(w in html for w in ("Green", "Amber", "Provisional green"))
     one_to_five = page["summary"][0]
     assert one_to_five["assessments"] == 5 * len(GEO.of_type("adp"))
-    assert page["published_2022"] == {"fully": 17, "partially": 65, "not": 18}
+    counts = page["published_counts"]
+    assert counts["period"] == "April 2022" and counts["total"] == 145
+    assert counts["shares"] == {"fully": 17, "partially": 65, "not": 18}
 
 
 def test_adp_sees_its_own_drafts_and_evidence_not_another_adps(site):

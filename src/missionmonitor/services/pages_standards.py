@@ -5,12 +5,14 @@ one criteria version, and an ADP's page for one standard."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 import pandas as pd
 from sqlalchemy.orm import Session
 
 from missionmonitor.errors import MissionMonitorError
+from missionmonitor.periods import parse_period
 from missionmonitor.portal import grades as workflow
 from missionmonitor.portal.models import StandardGrade, User
 from missionmonitor.portal.permissions import can
@@ -134,19 +136,37 @@ def matrix(
         synthetic=any(c["synthetic"] for c in cells.values()),
         drafts_shown=any(not c["moderated"] for c in cells.values()),
         published=_published(data),
-        published_2022=published_shares(25, 94, 26) if _has_2022(data) else None,
+        published_counts=_published_counts(data),
         comparison=comparison,
         criteria_version=load_standards().version_for(year).version if year else None,
     )
 
 
-def _has_2022(data: SiteData) -> bool:
-    r = data.results
-    return bool(
-        (
-            (r["indicator_id"] == "mat_standards_implemented_pct") & (r["period"] == "April 2022")
-        ).any()
-    )
+def _published_counts(data: SiteData) -> dict[str, Any] | None:
+    """The earliest assessment published as counts (2022: fully, partially and not
+    implemented), with the shares recomputed from them."""
+    rows = data.mat_published
+    counts: dict[str, dict[str, float]] = {}
+    for m, p, v in zip(rows["measure"], rows["period"], rows["value"], strict=True):
+        kind = {
+            "mat1to5_fully_implemented": "fully",
+            "mat1to5_partially_implemented": "partially",
+            "mat1to5_not_implemented": "not",
+        }.get(str(m))
+        if kind and pd.notna(v):
+            counts.setdefault(str(p), {})[kind] = float(v)
+    complete = {p: c for p, c in counts.items() if len(c) == 3}
+    if not complete:
+        return None
+    period = min(complete, key=lambda p: parse_period(p).start)
+    c = complete[period]
+    shares = published_shares(int(c["fully"]), int(c["partially"]), int(c["not"]))
+    return {
+        "period": period,
+        "counts": {k: int(v) for k, v in c.items()},
+        "total": int(sum(c.values())),
+        "shares": shares,
+    }
 
 
 def adp_standard(
@@ -167,8 +187,6 @@ def adp_standard(
             "moderation_reason": g.moderation_reason,
         }
         if can(user, "view_draft_grades", area.code, geo):
-            import json
-
             item["evidence"] = json.loads(g.evidence)
             item["evidence_refs"] = json.loads(g.evidence_refs)
         history.append(item)

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from missionmonitor.errors import MethodInputError
+from missionmonitor.errors import MethodInputError, NotFoundError
 from missionmonitor.portal import grades as workflow
 from missionmonitor.portal.actions import StaleEditError
 from missionmonitor.portal.models import StandardGrade, User
@@ -100,8 +100,6 @@ def adp_standard_page(request: Request, adp: str, number: int) -> Response:
 
 
 def _adp_standard(request: Request, adp: str, number: int, as_json: bool) -> Response:
-    from missionmonitor.errors import NotFoundError
-
     if not 1 <= number <= 10:
         raise NotFoundError("MAT standards are numbered 1 to 10")
     data: SiteData = request.app.state.data.get()
