@@ -40,7 +40,7 @@ import sys
 from pathlib import Path
 from missionmonitor.indicators.engine import compute_all
 from missionmonitor.refdata.geography import Geography
-from missionmonitor.store import Store
+from missionmonitor.store.connection import Store
 with Store.open(Path(sys.argv[1])) as store:
     compute_all(store, Geography.shipped())
 """

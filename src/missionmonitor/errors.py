@@ -1,10 +1,17 @@
-"""Typed errors raised by library code.
+"""Typed errors raised by library code: every error class the product raises is here.
 
 Only the CLI and web layers turn these into messages and exit codes; library code
-never prints or exits.
+never prints or exits. Each class has its own exit code (the user guide lists them);
+2 is left to the command line's own usage errors.
+
+>>> NotFoundError("no such area").exit_code
+6
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
 
 
 class MissionMonitorError(Exception):
@@ -14,9 +21,10 @@ class MissionMonitorError(Exception):
 
 
 class MethodInputError(MissionMonitorError, ValueError):
-    """A statistical method was given inputs outside its domain (e.g. n <= 0)."""
+    """A method or an action was given a value outside its domain (e.g. n <= 0, an unknown
+    status, an empty required field)."""
 
-    exit_code = 2
+    exit_code = 9
 
 
 class DefinitionError(MissionMonitorError):
@@ -84,3 +92,54 @@ class StoreNotReadyError(MissionMonitorError):
     """The analytical store has not been built yet (run `missionmonitor init`)."""
 
     exit_code = 8
+
+
+class StoreVersionError(MissionMonitorError):
+    """The store was built by another version of the schema; rebuild it with `init`."""
+
+    exit_code = 10
+
+
+class SparkUnavailableError(MissionMonitorError):
+    """Spark (the optional extra) or Java is not installed."""
+
+    exit_code = 11
+
+
+class CriteriaVersionError(MissionMonitorError):
+    """Grades from years assessed against different criteria do not compare."""
+
+    exit_code = 12
+
+
+class _HasMessage(Protocol):
+    @property
+    def message(self) -> str: ...
+
+
+class NotReadyToSubmit(MissionMonitorError):
+    """The return has errors, or warnings without a comment."""
+
+    exit_code = 13
+
+    def __init__(self, findings: Sequence[_HasMessage]) -> None:
+        self.findings = list(findings)
+        super().__init__("; ".join(f.message for f in findings))
+
+
+class SignInRefused(MissionMonitorError):
+    """Wrong username or password, a disabled account, or too many recent failures."""
+
+    exit_code = 14
+
+
+class StaleEditError(MissionMonitorError):
+    """Someone else changed this record since it was opened; nothing was saved."""
+
+    exit_code = 15
+
+
+class PermissionDenied(MissionMonitorError):
+    """The signed-in user may not do this here."""
+
+    exit_code = 16

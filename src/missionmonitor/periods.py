@@ -101,3 +101,19 @@ def period_type_of(label: str) -> PeriodType | None:
         return parse_period(label).type
     except NotFoundError:
         return None
+
+
+def recent_periods(period_type: str, today: dt.date, count: int = 8) -> list[str]:
+    """The latest ``count`` periods of a type that have ended by ``today``, newest first."""
+    out = []
+    if period_type == "quarter":
+        year, q = today.year, (today.month - 1) // 3 + 1
+        for _ in range(count):
+            year, q = (year - 1, 4) if q == 1 else (year, q - 1)
+            out.append(f"{year}-Q{q}")
+    else:
+        start = today.year if today.month >= 4 else today.year - 1
+        for k in range(1, count + 1):
+            y = start - k
+            out.append(f"{y}/{(y + 1) % 100:02d}")
+    return out

@@ -7,11 +7,11 @@ from typer.testing import CliRunner
 from missionmonitor.cli.app import app
 from missionmonitor.portal import accounts
 from missionmonitor.portal.db import connect, session_scope
-from missionmonitor.portal.submissions import decide, save_draft, submit
 from missionmonitor.refdata.geography import Geography
 from missionmonitor.returns.forms import get_form
-from missionmonitor.store import Store
-from tests.portal.test_submissions import ANSWERS, PASSWORD
+from missionmonitor.returns.workflow import decide, save_draft, submit
+from missionmonitor.store.connection import Store
+from tests.returns.test_workflow import ANSWERS, PASSWORD
 
 runner = CliRunner()
 

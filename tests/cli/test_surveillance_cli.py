@@ -5,7 +5,7 @@ from __future__ import annotations
 from typer.testing import CliRunner
 
 from missionmonitor.cli.app import app
-from missionmonitor.store import Store
+from missionmonitor.store.connection import Store
 
 runner = CliRunner()
 

@@ -8,9 +8,9 @@ import pytest
 
 from missionmonitor.data import shipped_file
 from missionmonitor.errors import VintageConflictError
-from missionmonitor.indicators.observations import select_observations, vintages_of
 from missionmonitor.services.ingest import ingest
-from missionmonitor.store import Store
+from missionmonitor.store.connection import Store
+from missionmonitor.store.vintages import select_observations, vintages_of
 
 
 def test_every_shipped_file_is_loaded_with_provenance(store):

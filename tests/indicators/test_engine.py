@@ -20,7 +20,7 @@ from missionmonitor.methods.rounding import round_half_up
 
 @pytest.fixture(scope="module")
 def results(built_store_path):
-    from missionmonitor.store import Store
+    from missionmonitor.store.connection import Store
 
     with Store.open(built_store_path, read_only=True) as s:
         return s.con.execute("SELECT * FROM indicator_results").df()

@@ -198,7 +198,8 @@ def test_quarters_rolling_windows_and_medicines():
 
 def test_ddd_per_1000_population_per_day():
     from missionmonitor.ost.pipeline import Period
-    from missionmonitor.ost.service import ddd_rates, latest_population
+    from missionmonitor.ost.service import ddd_rates
+    from missionmonitor.refdata.population import latest_population
 
     items = pd.DataFrame({"period": ["2023/24"], "area_code": ["X"], "ddd": [3660.0]})
     fy = [Period("2023/24", D(2023, 4, 1), D(2024, 3, 31))]  # 366 days

@@ -8,7 +8,7 @@ import json
 import pytest
 from sqlalchemy import select, update
 
-from missionmonitor.errors import MethodInputError
+from missionmonitor.errors import MethodInputError, SignInRefused
 from missionmonitor.portal import accounts
 from missionmonitor.portal.db import session_scope
 from missionmonitor.portal.models import AuditEntry, SessionRecord, User
@@ -37,14 +37,14 @@ def test_passwords_are_argon2id_and_sign_in_opens_a_session(engine):
 def test_wrong_password_unknown_user_and_disabled_account_are_refused(engine):
     make(engine)
     for name, password in (("ana", "wrong password!!"), ("nobody", PASSWORD)):
-        with pytest.raises(accounts.SignInRefused), session_scope(engine) as db:
+        with pytest.raises(SignInRefused), session_scope(engine) as db:
             accounts.sign_in(db, name, password, "10.0.0.1")
     with session_scope(engine) as db:
         token, _ = accounts.sign_in(db, "ana", PASSWORD, "10.0.0.1")
         accounts.disable_user(db, "ana")
     with session_scope(engine) as db:
         assert accounts.session_user(db, token) is None  # disabling ends sessions
-    with pytest.raises(accounts.SignInRefused), session_scope(engine) as db:
+    with pytest.raises(SignInRefused), session_scope(engine) as db:
         accounts.sign_in(db, "ana", PASSWORD, "10.0.0.1")
 
 
@@ -55,7 +55,7 @@ def test_sign_in_is_throttled_after_repeated_failures(engine):
     with session_scope(engine) as db:
         for _ in range(accounts.MAX_FAILURES):
             db.add(LoginAttempt(username="ana", ip="10.0.0.9", succeeded=False))
-    with pytest.raises(accounts.SignInRefused, match="too many"), session_scope(engine) as db:
+    with pytest.raises(SignInRefused, match="too many"), session_scope(engine) as db:
         accounts.sign_in(db, "ana", PASSWORD, "10.0.0.9")  # even the right password
 
 

@@ -7,7 +7,7 @@ import json
 import pytest
 from sqlalchemy import select
 
-from missionmonitor.errors import MethodInputError
+from missionmonitor.errors import MethodInputError, PermissionDenied
 from missionmonitor.portal import accounts
 from missionmonitor.portal.actions import (
     StaleEditError,
@@ -19,7 +19,6 @@ from missionmonitor.portal.actions import (
 )
 from missionmonitor.portal.db import session_scope
 from missionmonitor.portal.models import AuditEntry, TrackedAction
-from missionmonitor.portal.permissions import PermissionDenied
 from missionmonitor.refdata.geography import Geography
 
 GEO = Geography.shipped()

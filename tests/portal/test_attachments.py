@@ -17,10 +17,10 @@ from missionmonitor.errors import MethodInputError, ValidationError
 from missionmonitor.portal import accounts
 from missionmonitor.portal.db import connect, session_scope
 from missionmonitor.portal.models import Attachment, Submission
-from missionmonitor.portal.submissions import attach
 from missionmonitor.refdata.geography import Geography
 from missionmonitor.returns.evidence import MAX_EVIDENCE_BYTES, check_evidence
 from missionmonitor.returns.forms import get_form
+from missionmonitor.returns.workflow import attach
 from missionmonitor.web.app import create_app
 from tests.conftest import site_settings
 
@@ -88,7 +88,7 @@ def test_attachment_is_kept_with_its_hash_and_answers_the_question(engine, peopl
         assert db.get(Attachment, item.id).content == PDF
     with pytest.raises(MethodInputError, match="not a file question"), session_scope(engine) as db:
         attach(db, sub, MAT, ADP, "2024/25", "s1_self_assessment", "x.pdf", PDF, geo)
-    from missionmonitor.portal.permissions import PermissionDenied
+    from missionmonitor.errors import PermissionDenied
 
     with pytest.raises(PermissionDenied), session_scope(engine) as db:
         attach(db, other, MAT, ADP, "2024/25", "s1_process", "x.pdf", PDF, geo)

@@ -12,8 +12,8 @@ from fastapi.testclient import TestClient
 
 from missionmonitor.portal import accounts
 from missionmonitor.portal.db import connect, session_scope
-from missionmonitor.portal.grades import demo_year, propose
 from missionmonitor.refdata.geography import Geography
+from missionmonitor.standards.workflow import demo_year, propose
 from missionmonitor.web.app import create_app
 from tests.conftest import site_settings
 
@@ -215,7 +215,7 @@ def test_grading_routes_for_every_role(site, app_db_url, name):
 def test_adp_profile_shows_grades_and_overdue_improvement_actions(site, app_db_url):
     import datetime as dt
 
-    from missionmonitor.portal.grades import add_action, visible
+    from missionmonitor.standards.workflow import add_action, visible
 
     with session_scope(connect(app_db_url)) as db:
         adp_user = accounts.get_user(db, "adp")
@@ -247,8 +247,8 @@ def test_published_results_csv_and_evidence_on_the_standard_page(site, app_db_ur
     assert len(csv_text) == 1 + 10 * len(GEO.of_type("adp"))
     assert all(",True,phs,True" in line for line in csv_text[1:])  # moderated, synthetic
     # Evidence attached to the MAT evidence return shows on the ADP's standard page.
-    from missionmonitor.portal.submissions import attach
     from missionmonitor.returns.forms import get_form
+    from missionmonitor.returns.workflow import attach
 
     with session_scope(connect(app_db_url)) as db:
         attach(

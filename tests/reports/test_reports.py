@@ -14,10 +14,10 @@ from typer.testing import CliRunner
 
 from missionmonitor.cli.app import app
 from missionmonitor.errors import NotFoundError
+from missionmonitor.formatting import display_percent, display_value
 from missionmonitor.methods.poisson import count_change_p_value
 from missionmonitor.reports import builder
 from missionmonitor.reports.render import render_html, render_pdf
-from missionmonitor.services.results import display_percent, display_value
 from missionmonitor.services.site_data import SiteData
 from missionmonitor.targets.definitions import load_targets
 

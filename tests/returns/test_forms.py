@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from missionmonitor.errors import DefinitionError, NotFoundError
-from missionmonitor.returns import expressions
 from missionmonitor.returns.forms import Form, check_answers, get_form, load_forms
+from missionmonitor.rules import expressions
 
 GOOD_REHAB = {
     "placements_total": 10,

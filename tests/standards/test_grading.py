@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from missionmonitor.errors import MethodInputError
+from missionmonitor.errors import CriteriaVersionError, MethodInputError
 from missionmonitor.standards.grading import (
     Assessment,
-    CriteriaVersionError,
     comparable,
     grade,
     load_rule_sets,

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from missionmonitor.errors import NotFoundError, ValidationError
-from missionmonitor.store import Store
+from missionmonitor.store.connection import Store
 from missionmonitor.surveillance.early_warning import (
     evaluate,
     get_series,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from missionmonitor.store import Store
+from missionmonitor.store.connection import Store
 from missionmonitor.surveillance.early_warning import (
     get_series,
     scan,

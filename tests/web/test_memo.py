@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 from starlette.datastructures import State
 
-from missionmonitor.web.routes import _memo
+from missionmonitor.web.public_routes import _memo
 
 
 def _request(version: float) -> SimpleNamespace:

@@ -173,7 +173,7 @@ def test_not_found_pages(client):
 def test_server_error_page_hides_details(built_store_path, monkeypatch):
     from fastapi.testclient import TestClient
 
-    from missionmonitor.services import pages
+    from missionmonitor.views import pages
     from missionmonitor.web.app import create_app
     from tests.conftest import site_settings
 

@@ -19,7 +19,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from missionmonitor.portal import accounts
 from missionmonitor.portal.db import connect, session_scope
-from missionmonitor.store import Store
+from missionmonitor.store.connection import Store
 from missionmonitor.surveillance.early_warning import get_series, store_scan
 from missionmonitor.web.app import create_app
 from tests.conftest import site_settings

@@ -24,6 +24,7 @@ from missionmonitor.cli import (
 )
 from missionmonitor.cli.common import err, out, reported, store_path
 from missionmonitor.data import ATTRIBUTION
+from missionmonitor.formatting import display_percent, display_value
 from missionmonitor.indicators.catalogue import get_indicator, load_catalogue
 from missionmonitor.indicators.engine import compute_all
 from missionmonitor.refdata.geography import Geography
@@ -31,7 +32,7 @@ from missionmonitor.services import results as results_service
 from missionmonitor.services.build import build_store, step_count
 from missionmonitor.services.ingest import ingest
 from missionmonitor.settings import Settings
-from missionmonitor.store import Store
+from missionmonitor.store.connection import Store
 
 app = typer.Typer(
     help="Mission Monitor: monitoring and evaluation for Scotland's National Mission on Drugs.",
@@ -82,7 +83,16 @@ def root(
 
 
 @app.command()
-def init(ctx: typer.Context) -> None:
+def init(
+    ctx: typer.Context,
+    rebuild: Annotated[
+        bool,
+        typer.Option(
+            help="Move the existing store aside (kept as <name>.<time>.old) and "
+            "build a new one, e.g. after an upgrade changed the store's schema."
+        ),
+    ] = False,
+) -> None:
     """Create the store, load all shipped data and compute every indicator.
 
     Safe to run again: files already loaded are skipped. Example: [bold]missionmonitor init[/]
@@ -94,7 +104,9 @@ def init(ctx: typer.Context) -> None:
         def step(name: str) -> None:
             bar.update(task, advance=1, description=name)
 
-        report = build_store(path, progress=step)
+        report = build_store(path, progress=step, rebuild=rebuild)
+    if report.kept_aside is not None:
+        out.print(f"The previous store is kept at {report.kept_aside}.")
     loaded = [r for r in report.loads if not r.already_loaded]
     out.print(
         f"Store ready at {path}: {len(loaded)} file(s) loaded "
@@ -194,13 +206,13 @@ def summary(ctx: typer.Context) -> None:
     for item in rows:
         ind, r = item["indicator"], item["row"]
         digits = ind.decimals
-        value = results_service.display_value(r["value"], digits)
+        value = display_value(r["value"], digits)
         change = "—"
         if r["comparable_with_previous"] is True:
             sign = "+" if r["change_vs_previous"] > 0 else ""
             change = (
-                f"{sign}{results_service.display_value(r['change_vs_previous'], digits)} "
-                f"({sign}{results_service.display_percent(r['change_pct_vs_previous'])})"
+                f"{sign}{display_value(r['change_vs_previous'], digits)} "
+                f"({sign}{display_percent(r['change_pct_vs_previous'])})"
             )
         elif r["comparable_with_previous"] is False:
             change = "series break"

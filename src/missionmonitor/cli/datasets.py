@@ -9,7 +9,7 @@ from rich.table import Table
 
 from missionmonitor.cli.common import out, reported, store_path
 from missionmonitor.datasets.declaration import get_declaration, load_declarations
-from missionmonitor.store import Store
+from missionmonitor.store.connection import Store
 
 app = typer.Typer(help="Declared datasets and their loads.", no_args_is_help=True)
 

@@ -9,13 +9,13 @@ from rich.table import Table
 
 from missionmonitor.cli.common import out, reported, settings
 from missionmonitor.portal.db import connect, session_scope
-from missionmonitor.portal.grades import assessments, demo_year, visible
 from missionmonitor.refdata.geography import Geography
 from missionmonitor.standards.grading import (
     grade,
     load_rule_sets,
     national_summary,
 )
+from missionmonitor.standards.workflow import assessments, demo_year, visible
 
 app = typer.Typer(help="MAT standards: grading rules, demo data, summaries.", no_args_is_help=True)
 

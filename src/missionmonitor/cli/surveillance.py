@@ -11,7 +11,7 @@ from rich.table import Table
 from missionmonitor.cli.common import err, out, reported, settings, store_path
 from missionmonitor.portal import notify
 from missionmonitor.services.site_data import SiteData
-from missionmonitor.store import Store
+from missionmonitor.store.connection import Store
 from missionmonitor.surveillance import deaths, early_warning, prevalence
 
 app = typer.Typer(help="Surveillance: deaths, trends, early warning, prevalence.",

@@ -17,14 +17,13 @@ from missionmonitor.data import load_sources
 from missionmonitor.datasets.declaration import Declaration, ObservationMap
 from missionmonitor.datasets.reader import ParsedFile, Value, read_and_validate
 from missionmonitor.errors import VintageConflictError
-from missionmonitor.store import Store
+from missionmonitor.store.connection import Store
+from missionmonitor.store.schema import FIGURE_KEY, OBSERVATION_COLUMNS, dataset_table_ddl
 
-_DUCK_TYPES = {"integer": "BIGINT", "decimal": "DOUBLE"}
 _ARROW_TYPES = {"integer": pa.int64(), "decimal": pa.float64()}
 #: Vintages not in the source register rank after every registered one, in load order.
 _UNREGISTERED_RANK = 1_000_000
-_OBS_KEY = ("dataset", "measure", "area_code", "period", "sex", "age_group", "breakdown",
-            "vintage")  # fmt: skip
+_OBS_KEY = (*FIGURE_KEY, "vintage")
 
 
 @dataclass(frozen=True)
@@ -57,7 +56,7 @@ def build_observations(
 ) -> dict[str, list[object]]:
     """Turn parsed rows into observation columns, following the declaration's maps."""
     decl = parsed.declaration
-    cols: dict[str, list[object]] = {name: [] for name in _observation_columns()}
+    cols: dict[str, list[object]] = {name: [] for name in OBSERVATION_COLUMNS}
     for row, row_no in zip(parsed.rows, parsed.row_numbers, strict=True):
         for spec in decl.observations:
             if not _matches(spec, row):
@@ -101,19 +100,9 @@ def _matches(spec: ObservationMap, row: Mapping[str, Value]) -> bool:
     return all(str(row.get(col)) in allowed for col, allowed in spec.where.items())
 
 
-def _observation_columns() -> tuple[str, ...]:
-    return ("dataset", "measure", "area_code", "period", "sex", "age_group", "breakdown",
-            "value", "lci", "uci", "numerator", "unit", "suppressed_at_source", "vintage",
-            "source", "vintage_rank", "status", "load_id", "source_row")  # fmt: skip
-
-
 def _ensure_dataset_table(store: Store, decl: Declaration) -> None:
-    cols = ", ".join(
-        f'"{name}" {_DUCK_TYPES.get(col.type, "VARCHAR")}' for name, col in decl.columns.items()
-    )
-    store.con.execute(
-        f'CREATE TABLE IF NOT EXISTS "{decl.table}" ({cols}, _load_id INTEGER, _row INTEGER)'
-    )
+    types = {name: col.type for name, col in decl.columns.items()}
+    store.con.execute(dataset_table_ddl(decl.table, types))
 
 
 def _rows_table(parsed: ParsedFile, load_id: int) -> pa.Table:
@@ -179,11 +168,9 @@ def load_parsed(
             (vintage or decl.default_vintage or ""),
         )
         if n_obs:
-            store.con.register("incoming_obs", pa.table(obs))
-            _refuse_overwrites(store, path.name)
-            cols = ", ".join(_observation_columns())
-            store.con.execute(f"INSERT INTO observations ({cols}) SELECT {cols} FROM incoming_obs")
-            store.con.unregister("incoming_obs")
+            incoming = pa.table(obs)
+            _refuse_overwrites(store, incoming, path.name)
+            store.append_rows("observations", incoming)
         store.con.execute(
             "INSERT INTO loads VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [load_id, decl.name, path.name, parsed.sha256, len(parsed.rows), n_obs,
@@ -193,12 +180,14 @@ def load_parsed(
                       vintages, False)  # fmt: skip
 
 
-def _refuse_overwrites(store: Store, file_name: str) -> None:
+def _refuse_overwrites(store: Store, incoming: pa.Table, file_name: str) -> None:
+    store.con.register("incoming_obs", incoming)
     on = " AND ".join(f"o.{k} = i.{k}" for k in _OBS_KEY)
     clash = store.query(
         f"SELECT i.measure, i.area_code, i.period, i.vintage, i.source_row "
         f"FROM incoming_obs i JOIN observations o ON {on} ORDER BY i.source_row LIMIT 5"
     )
+    store.con.unregister("incoming_obs")
     if clash:
         measure, area, period, vintage, row_no = clash[0]
         raise VintageConflictError(

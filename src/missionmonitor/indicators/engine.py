@@ -21,12 +21,12 @@ from missionmonitor.data import load_sources
 from missionmonitor.errors import SeriesBreakError
 from missionmonitor.indicators.catalogue import Indicator, load_catalogue
 from missionmonitor.indicators.kinds import KINDS
-from missionmonitor.indicators.observations import select_observations
 from missionmonitor.methods.disclosure import Group, suppress_groups
 from missionmonitor.methods.rolling import percentage_change
 from missionmonitor.periods import parse_period
 from missionmonitor.refdata.geography import AREA_TYPES, SCOTLAND, Geography
-from missionmonitor.store import Store
+from missionmonitor.store.connection import Store
+from missionmonitor.store.vintages import select_observations
 
 #: The published columns, in order.
 RESULT_COLUMNS = (
@@ -84,19 +84,12 @@ def compute_all(
             progress(ind)
     results = pd.concat(frames, ignore_index=True)
     with store.transaction():
-        store.con.register("new_results", results)
-        if indicators is None or not store.has_table("indicator_results"):
-            store.con.execute(
-                "CREATE OR REPLACE TABLE indicator_results AS SELECT * FROM new_results"
-            )
+        if indicators is None:
+            store.replace_rows("indicator_results", results)
         else:
             marks = ", ".join("?" for _ in chosen)
-            store.con.execute(
-                f"DELETE FROM indicator_results WHERE indicator_id IN ({marks})",
-                [i.id for i in chosen],
-            )
-            store.con.execute("INSERT INTO indicator_results SELECT * FROM new_results")
-        store.con.unregister("new_results")
+            store.replace_rows("indicator_results", results, f"indicator_id IN ({marks})",
+                               [i.id for i in chosen])  # fmt: skip
     return results
 
 

@@ -22,6 +22,7 @@ from missionmonitor.ost.measures import measures_frame
 from missionmonitor.ost.pipeline import RETENTION_DAYS, Outputs
 from missionmonitor.ost.referrals import access_sql
 from missionmonitor.refdata.geography import Geography
+from missionmonitor.refdata.population import latest_population
 
 
 @dataclass(frozen=True)
@@ -40,25 +41,6 @@ def memberships(geo: Geography) -> pd.DataFrame:
     rows = [m for m in geo.membership_rows() if m[5] is None]
     return pd.DataFrame(rows, columns=["council", "parent", "parent_type", "version",
                                        "valid_from", "valid_to"])  # fmt: skip
-
-
-def latest_population(geo: Geography) -> tuple[int, dict[str, float]]:
-    """(year, population of every area) for the latest shipped year, all ages, both sexes;
-    areas above council are sums of their councils."""
-    from missionmonitor.data import shipped_file
-    from missionmonitor.datasets.declaration import get_declaration
-    from missionmonitor.datasets.reader import read_and_validate
-
-    rows = read_and_validate(get_declaration("population"), shipped_file("population.csv"),
-                             geo.codes()).rows  # fmt: skip
-    year = max(int(str(r["year"])) for r in rows)
-    councils = {str(r["area_code"]): float(str(r["population"])) for r in rows
-                if r["year"] == year and r["sex"] == "All" and r["age_band"] == "All ages"
-                and geo.codes().get(str(r["area_code"])) == "council"}  # fmt: skip
-    areas = dict(councils)
-    for m in {(m[1], m[2]) for m in geo.membership_rows() if m[5] is None}:
-        areas[m[0]] = sum(councils[c] for c in geo.councils_in(m[0]))
-    return year, areas
 
 
 def ddd_rates(items: pd.DataFrame, periods: list[pipeline.Period],

@@ -17,15 +17,11 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from missionmonitor.errors import MissionMonitorError
+from missionmonitor.errors import SparkUnavailableError
 from missionmonitor.ost.pipeline import DEFAULT_MAX_GAP, SPARK, Outputs, run_on
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
-
-
-class SparkUnavailableError(MissionMonitorError):
-    """Spark (the optional extra) or Java is not installed."""
 
 
 @contextmanager

@@ -19,7 +19,11 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from missionmonitor.errors import MethodInputError, MissionMonitorError, NotFoundError
+from missionmonitor.errors import (
+    MethodInputError,
+    NotFoundError,
+    SignInRefused,
+)
 from missionmonitor.portal.audit import record
 from missionmonitor.portal.models import LoginAttempt, SessionRecord, User, now
 from missionmonitor.portal.permissions import matrix
@@ -30,12 +34,6 @@ MAX_FAILURES = 5
 WINDOW = dt.timedelta(minutes=15)
 MIN_PASSWORD = 12
 _hasher = PasswordHasher()  # Argon2id with the library's current recommended parameters
-
-
-class SignInRefused(MissionMonitorError):
-    """Wrong username or password, a disabled account, or too many recent failures."""
-
-    exit_code = 6
 
 
 def _public(user: User) -> dict[str, Any]:

@@ -16,19 +16,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
-from missionmonitor.errors import MethodInputError, MissionMonitorError, NotFoundError
+from missionmonitor.errors import (
+    MethodInputError,
+    NotFoundError,
+    StaleEditError,
+)
 from missionmonitor.portal.audit import record
 from missionmonitor.portal.models import ActionNote, TrackedAction, User, now
 from missionmonitor.portal.permissions import require
 from missionmonitor.refdata.geography import Geography
 
 STATUSES = ("open", "in progress", "closed")
-
-
-class StaleEditError(MissionMonitorError):
-    """Someone else changed this record since it was opened; nothing was saved."""
-
-    exit_code = 7
 
 
 def snapshot(a: TrackedAction) -> dict[str, Any]:

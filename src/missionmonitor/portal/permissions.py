@@ -13,16 +13,10 @@ from typing import Literal, Protocol
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from missionmonitor.errors import DefinitionError, MissionMonitorError
+from missionmonitor.errors import DefinitionError, PermissionDenied
 from missionmonitor.refdata.geography import Geography
 
 Scope = Literal["all", "own_area", "none"]
-
-
-class PermissionDenied(MissionMonitorError):
-    """The signed-in user may not do this here."""
-
-    exit_code = 6
 
 
 class Role(BaseModel):

@@ -20,10 +20,10 @@ from missionmonitor.methods.poisson import count_change_p_value
 from missionmonitor.periods import parse_period
 from missionmonitor.refdata.geography import SCOTLAND, Area
 from missionmonitor.reports.facts import Facts
-from missionmonitor.services import charts
-from missionmonitor.services.pages import result_row
 from missionmonitor.services.site_data import SiteData
 from missionmonitor.targets.status import BALANCING_NOT_YET
+from missionmonitor.views import charts
+from missionmonitor.views.pages import result_row
 
 #: What the platform cannot yet report, said plainly in every report that would show it.
 NOT_YET = {

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from missionmonitor.services.results import display_percent, display_value
+from missionmonitor.formatting import display_percent, display_value
 
 
 @dataclass(frozen=True)

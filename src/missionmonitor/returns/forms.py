@@ -19,7 +19,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from missionmonitor.errors import DefinitionError, NotFoundError
-from missionmonitor.returns import expressions
+from missionmonitor.rules import expressions
 
 QuestionType = Literal[
     "integer", "decimal", "percentage", "date", "single_choice", "multiple_choice", "text", "file"

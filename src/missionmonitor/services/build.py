@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +18,7 @@ from missionmonitor.datasets.loader import LoadResult, load_file
 from missionmonitor.indicators.catalogue import load_catalogue
 from missionmonitor.indicators.engine import compute_all
 from missionmonitor.refdata.geography import Geography
-from missionmonitor.store import Store
+from missionmonitor.store.connection import Store
 
 #: Step names reported to a progress callback, in order.
 Progress = Callable[[str], None]
@@ -27,6 +28,7 @@ Progress = Callable[[str], None]
 class BuildReport:
     loads: list[LoadResult] = field(default_factory=list)
     result_rows: int = 0
+    kept_aside: Path | None = None  # where a rebuilt store was moved
 
 
 def write_reference_tables(store: Store, geo: Geography) -> None:
@@ -41,15 +43,12 @@ def write_reference_tables(store: Store, geo: Geography) -> None:
         columns=["council", "parent", "parent_type", "version", "valid_from", "valid_to"],
     )
     with store.transaction():
-        store.con.register("new_areas", areas)
-        store.con.register("new_members", members)
-        store.con.execute("CREATE OR REPLACE TABLE areas AS SELECT * FROM new_areas")
-        store.con.execute("CREATE OR REPLACE TABLE area_memberships AS SELECT * FROM new_members")
-        store.con.unregister("new_areas")
-        store.con.unregister("new_members")
+        store.replace_rows("areas", areas)
+        store.replace_rows("area_memberships", members)
         # Populations are on current boundaries, so current memberships aggregate them.
+        store.con.execute("DELETE FROM population")
         store.con.execute("""
-            CREATE OR REPLACE TABLE population AS
+            INSERT INTO population
             WITH latest AS (
                 SELECT * FROM ds_population WHERE _load_id =
                     (SELECT max(load_id) FROM loads WHERE dataset = 'population')
@@ -70,12 +69,19 @@ def write_reference_tables(store: Store, geo: Geography) -> None:
         """)
 
 
-def build_store(path: Path, progress: Progress | None = None) -> BuildReport:
+def build_store(
+    path: Path, progress: Progress | None = None, *, rebuild: bool = False
+) -> BuildReport:
     """Create (or bring up to date) the store at ``path`` from the shipped data.
 
-    Safe to run again: files already loaded are recognised by their hash and skipped.
+    Safe to run again: files already loaded are recognised by their hash and skipped. With
+    ``rebuild``, an existing store is first moved aside (``report.kept_aside``), never deleted.
     """
     report = BuildReport()
+    if rebuild and path.exists():
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
+        report.kept_aside = path.with_name(f"{path.name}.{stamp}.old")
+        path.rename(report.kept_aside)
     tell = progress or (lambda _step: None)
     geo = Geography.shipped()
     codes = geo.codes()

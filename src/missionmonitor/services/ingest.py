@@ -12,7 +12,7 @@ from missionmonitor.datasets.loader import LoadResult, load_parsed
 from missionmonitor.datasets.reader import read_and_validate
 from missionmonitor.indicators.engine import compute_all
 from missionmonitor.refdata.geography import Geography
-from missionmonitor.store import Store
+from missionmonitor.store.connection import Store
 
 
 def ingest(store_path: Path, dataset: str, file: Path, vintage: str | None = None) -> LoadResult:

@@ -18,10 +18,8 @@ from missionmonitor.data import ATTRIBUTION
 from missionmonitor.errors import NotFoundError
 from missionmonitor.indicators.catalogue import get_indicator, load_catalogue
 from missionmonitor.indicators.engine import RESULT_COLUMNS, compute_indicator
-from missionmonitor.methods.disclosure import SUPPRESSION_MARKER
-from missionmonitor.methods.rounding import round_half_up
 from missionmonitor.refdata.geography import SCOTLAND, Geography
-from missionmonitor.store import Store
+from missionmonitor.store.connection import Store
 
 ExportFormat = Literal["csv", "json", "parquet"]
 
@@ -83,19 +81,6 @@ def default_export_name(indicator_id: str, area_code: str | None, fmt: str, vint
     """A file name that says what the file holds, e.g. ``drd_deaths_S92000003_latest.csv``."""
     parts = [indicator_id, area_code or "all-areas", vintage.replace(":", "-")]
     return "_".join(parts) + f".{fmt}"
-
-
-def display_value(value: float | None, digits: int) -> str:
-    """Publication display: round half up, thousands separators; ``c`` if suppressed."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return SUPPRESSION_MARKER
-    rounded = float(round_half_up(value, digits)) + 0.0  # + 0.0 turns -0.0 into 0.0
-    return f"{rounded:,.{digits}f}"
-
-
-def display_percent(pct: float) -> str:
-    """A percentage change as NRS quotes it: whole per cent, one decimal below 1%."""
-    return f"{display_value(pct, 1 if abs(pct) < 1 else 0)}%"
 
 
 def national_summary(store: Store) -> list[dict[str, Any]]:

@@ -15,7 +15,10 @@ import pandas as pd
 from missionmonitor.datasets.declaration import Declaration, load_declarations
 from missionmonitor.indicators.catalogue import Indicator, Outcome, load_catalogue, load_outcomes
 from missionmonitor.refdata.geography import Geography
-from missionmonitor.store import Store
+from missionmonitor.store.connection import Store
+from missionmonitor.store.vintages import select_figures
+
+_SHOWN = "measure, period, value, unit, vintage"
 
 
 @dataclass(frozen=True)
@@ -51,30 +54,26 @@ class SiteData:
                 SELECT area_code, area_type, population FROM population
                 WHERE sex = 'All' AND age_band = 'All ages'
                   AND year = (SELECT max(year) FROM population)""").df()
-            drugs = store.con.execute("""
-                SELECT measure, period, value, unit, vintage FROM observations
-                WHERE dataset = 'other' AND area_code = 'S92000003'
-                  AND (measure LIKE 'drugs_implicated_%' OR measure LIKE 'more_than_one_drug%')
-                QUALIFY row_number() OVER (PARTITION BY measure, period
-                                           ORDER BY vintage_rank DESC, load_id DESC) = 1
-                ORDER BY measure, period""").df()
-            mat_published = store.con.execute("""
-                SELECT measure, period, value, unit, vintage FROM observations
-                WHERE dataset = 'other' AND measure LIKE 'mat%'
-                QUALIFY row_number() OVER (PARTITION BY measure, period
-                                           ORDER BY vintage_rank DESC, load_id DESC) = 1
-                ORDER BY period, measure""").df()
-            scans = alerts = pd.DataFrame()
-            if store.has_table("surveillance_scans"):
-                scans = store.con.execute("""
-                    SELECT scan_id, series_id, CAST(scanned_at AS VARCHAR) AS scanned_at,
-                           areas, periods, alerts, synthetic
-                    FROM surveillance_scans QUALIFY scan_id = max(scan_id)
-                    OVER (PARTITION BY series_id)""").df()
-                alerts = store.con.execute("""
-                    SELECT a.* FROM alerts a JOIN (SELECT max(scan_id) AS scan_id
-                    FROM surveillance_scans GROUP BY series_id) l USING (scan_id)
-                    ORDER BY series_id, period DESC, area_code, method""").df()
+            drugs = select_figures(
+                store,
+                "dataset = 'other' AND area_code = 'S92000003' AND "
+                "(measure LIKE 'drugs_implicated_%' OR measure LIKE 'more_than_one_drug%')",
+                columns=_SHOWN,
+                order_by="measure, period",
+            )
+            mat_published = select_figures(
+                store, "dataset = 'other' AND measure LIKE 'mat%'", columns=_SHOWN,
+                order_by="period, measure",
+            )  # fmt: skip
+            scans = store.con.execute("""
+                SELECT scan_id, series_id, CAST(scanned_at AS VARCHAR) AS scanned_at,
+                       areas, periods, alerts, synthetic
+                FROM surveillance_scans QUALIFY scan_id = max(scan_id)
+                OVER (PARTITION BY series_id)""").df()
+            alerts = store.con.execute("""
+                SELECT a.* FROM alerts a JOIN (SELECT max(scan_id) AS scan_id
+                FROM surveillance_scans GROUP BY series_id) l USING (scan_id)
+                ORDER BY series_id, period DESC, area_code, method""").df()
         return cls(results, revisions, population, load_catalogue(), load_outcomes(),
                    load_declarations(), Geography.shipped(), version, alerts, scans,
                    drugs, mat_published)  # fmt: skip

@@ -18,9 +18,13 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
-from missionmonitor.errors import DefinitionError, MethodInputError, MissionMonitorError
+from missionmonitor.errors import (
+    CriteriaVersionError,
+    DefinitionError,
+    MethodInputError,
+)
 from missionmonitor.methods.rounding import round_half_up
-from missionmonitor.returns import expressions
+from missionmonitor.rules import expressions
 
 Stream = Literal["process", "numerical", "experiential"]
 Level = Literal["none", "partial", "full"]
@@ -213,12 +217,6 @@ def published_shares(full: int, partial: int, none: int) -> dict[str, float | No
     """Percentages of published counts (e.g. 2022: 25, 94, 26 of 145 → 17%, 65%, 18%)."""
     total = full + partial + none
     return {"fully": _pct(full, total), "partially": _pct(partial, total), "not": _pct(none, total)}
-
-
-class CriteriaVersionError(MissionMonitorError):
-    """Grades from years assessed against different criteria do not compare."""
-
-    exit_code = 5
 
 
 def comparable(year_a: int, year_b: int) -> CriteriaVersion:

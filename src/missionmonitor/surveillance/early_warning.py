@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from missionmonitor.errors import DefinitionError, MethodInputError, NotFoundError
 from missionmonitor.methods.aberration import Detection, FarringtonSettings, ears, farrington
-from missionmonitor.store import Store
+from missionmonitor.store.connection import Store
 
 ALERT_COLUMNS = ["series_id", "area_code", "period", "method", "observed", "expected",
                  "threshold", "score", "synthetic"]  # fmt: skip
@@ -123,8 +123,8 @@ def synthetic_overdoses(seed: int = 1, years: int = 7, start: dt.date = dt.date(
     """SYNTHETIC weekly non-fatal overdoses per NHS board: seasonal, over-dispersed, with
     outbreaks (2 to 4 weeks, 3 to 6 times the usual spread) injected in the last
     ``outbreak_years`` years at random weeks; ``outbreaks`` is the truth."""
-    from missionmonitor.ost.service import latest_population
     from missionmonitor.refdata.geography import Geography
+    from missionmonitor.refdata.population import latest_population
 
     geo = Geography.shipped()
     _, population = latest_population(geo)
@@ -198,16 +198,6 @@ def store_scan(store: Store, series: Series, counts: pd.DataFrame, alerts: pd.Da
     an earlier one). Returns the scan id."""
     stamp = now or dt.datetime.now(dt.UTC)
     with store.transaction():
-        store.con.execute("""CREATE TABLE IF NOT EXISTS surveillance_scans (
-            scan_id INTEGER, series_id VARCHAR, scanned_at TIMESTAMPTZ, areas INTEGER,
-            periods INTEGER, alerts INTEGER, synthetic BOOLEAN)""")
-        store.con.execute("""CREATE TABLE IF NOT EXISTS surveillance_counts (
-            scan_id INTEGER, series_id VARCHAR, area_code VARCHAR, period VARCHAR,
-            count DOUBLE, synthetic BOOLEAN)""")
-        store.con.execute("""CREATE TABLE IF NOT EXISTS alerts (
-            scan_id INTEGER, series_id VARCHAR, area_code VARCHAR, period VARCHAR,
-            method VARCHAR, observed DOUBLE, expected DOUBLE, threshold DOUBLE, score DOUBLE,
-            synthetic BOOLEAN)""")
         ((last,),) = store.con.execute(
             "SELECT coalesce(max(scan_id), 0) FROM surveillance_scans"
         ).fetchall()
@@ -219,14 +209,8 @@ def store_scan(store: Store, series: Series, counts: pd.DataFrame, alerts: pd.Da
         frame = counts[["area_code", "period", "count"]].assign(
             scan_id=scan_id, series_id=series.id, synthetic=synthetic
         )
-        store.con.register("new_counts", frame[["scan_id", "series_id", "area_code", "period",
-                                                "count", "synthetic"]])  # fmt: skip
-        store.con.execute("INSERT INTO surveillance_counts SELECT * FROM new_counts")
-        store.con.unregister("new_counts")
-        columns = ["scan_id", *ALERT_COLUMNS]
-        store.con.register("new_alerts", alerts.assign(scan_id=scan_id)[columns])
-        store.con.execute("INSERT INTO alerts SELECT * FROM new_alerts")
-        store.con.unregister("new_alerts")
+        store.append_rows("surveillance_counts", frame)
+        store.append_rows("alerts", alerts.assign(scan_id=scan_id)[["scan_id", *ALERT_COLUMNS]])
     return scan_id
 
 

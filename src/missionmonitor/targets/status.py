@@ -11,10 +11,10 @@ from typing import Any
 
 import pandas as pd
 
+from missionmonitor.formatting import display_value
 from missionmonitor.indicators.catalogue import load_catalogue
 from missionmonitor.periods import parse_period
 from missionmonitor.refdata.geography import SCOTLAND
-from missionmonitor.services.results import display_value
 from missionmonitor.targets.arithmetic import apportion, progress
 from missionmonitor.targets.definitions import Baseline, Target, load_targets
 

@@ -6,95 +6,29 @@
 from __future__ import annotations
 
 import logging
-import math
 import threading
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
-import numpy as np
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
-from markupsafe import Markup, escape
-from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from missionmonitor.data import ATTRIBUTION
-from missionmonitor.errors import MethodInputError, NotFoundError, StoreNotReadyError
-from missionmonitor.portal.permissions import PermissionDenied
+from missionmonitor.errors import (
+    MethodInputError,
+    NotFoundError,
+    PermissionDenied,
+    StoreNotReadyError,
+)
 from missionmonitor.services.site_data import SiteDataSource
 from missionmonitor.settings import Settings
+from missionmonitor.web.rendering import templates
+from missionmonitor.web.security import SecurityHeaders
 
 log = logging.getLogger("missionmonitor.web")
-
-#: No inline scripts, no eval; styles may be inline (vega draws SVG with style attributes).
-CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
-    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
-)
-SECURITY_HEADERS = {
-    "Content-Security-Policy": CSP,
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Referrer-Policy": "strict-origin-when-cross-origin",
-    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
-    "Cross-Origin-Opener-Policy": "same-origin",
-}
-
-
-class SecurityHeaders:
-    """ASGI middleware adding the security headers to every HTTP response (cheaper than
-    Starlette's BaseHTTPMiddleware, which wraps each response in a stream)."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                for key, value in SECURITY_HEADERS.items():
-                    headers.setdefault(key, value)
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
-
-
-def json_safe(obj: Any) -> Any:
-    """Make a view model JSON-ready: NaN → None, numpy scalars → Python."""
-    if isinstance(obj, dict):
-        return {str(k): json_safe(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [json_safe(v) for v in obj]
-    if isinstance(obj, np.generic):
-        obj = obj.item()
-    if isinstance(obj, float) and not math.isfinite(obj):
-        return None
-    return obj
-
-
-def _columns(records: list[dict[str, Any]], *keys: str) -> list[list[Any]]:
-    return [[r.get(k, "") for k in keys] for r in records]
-
-
-def _link(text: str, url: str) -> Markup:
-    return Markup('<a href="{}">{}</a>').format(url, escape(text))
-
-
-def templates() -> Jinja2Templates:
-    folder = Path(str(resources.files("missionmonitor.web") / "templates"))
-    t = Jinja2Templates(directory=folder)
-    t.env.filters["columns"] = _columns
-    t.env.filters["link"] = _link
-    return t
 
 
 def _mount(app: FastAPI, path: str, folder: Path, name: str) -> None:
@@ -106,7 +40,7 @@ def _mount(app: FastAPI, path: str, folder: Path, name: str) -> None:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the website for the store named in ``settings``."""
-    from missionmonitor.web import portal_returns, portal_routes, routes, standards_routes
+    from missionmonitor.web import portal_routes, public_routes, returns_routes, standards_routes
 
     settings = settings or Settings()
     app = FastAPI(
@@ -180,9 +114,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "Try again later. The problem has been logged.",
         )
 
-    app.include_router(routes.router)
+    app.include_router(public_routes.router)
     app.include_router(portal_routes.router)
-    app.include_router(portal_returns.router)
+    app.include_router(returns_routes.router)
     app.include_router(standards_routes.router)
     modules = settings.node_modules
     _mount(app, "/static/ds", modules / "@scottish-government/design-system/dist", "ds")
@@ -202,16 +136,3 @@ def prepare_for_serving(app: FastAPI) -> None:
     app.state.data.get()
     gc.collect()
     gc.freeze()
-
-
-def render_page(
-    templates_: Jinja2Templates,
-    template: str,
-    page: dict[str, Any],
-    json_url: str,
-    section: str,
-    breadcrumbs: list[dict[str, str]] | None = None,
-) -> bytes:
-    """A page as UTF-8 HTML; pages depend only on their view model, so callers may cache it."""
-    ctx = {"page": page, "json_url": json_url, "section": section, "breadcrumbs": breadcrumbs}
-    return templates_.get_template(template).render(ctx).encode("utf-8")

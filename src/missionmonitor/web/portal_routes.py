@@ -7,72 +7,39 @@ session's, or before sign-in a double-submit cookie); pages are never cached.
 from __future__ import annotations
 
 import secrets
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from missionmonitor.errors import MethodInputError, NotFoundError
+from missionmonitor.errors import MethodInputError, SignInRefused, StaleEditError
 from missionmonitor.portal import accounts
 from missionmonitor.portal import actions as action_service
-from missionmonitor.portal.db import connect, session_scope
 from missionmonitor.portal.models import LoginAttempt, SessionRecord, User
-from missionmonitor.portal.permissions import PermissionDenied, can, matrix
+from missionmonitor.portal.permissions import can, matrix
 from missionmonitor.services.site_data import SiteData
-from missionmonitor.web.app import render_page
+from missionmonitor.views.portal import action_page, alert_rows, find_alert
+from missionmonitor.web.rendering import personal_page
+from missionmonitor.web.sessions import (
+    LOGIN_CSRF_COOKIE,
+    SESSION_COOKIE,
+    check_csrf,
+    current,
+    signed_in,
+    unit,
+)
 
 router = APIRouter(include_in_schema=False)
-SESSION_COOKIE = "mm_session"
-LOGIN_CSRF_COOKIE = "mm_login_csrf"
-_engine_lock = threading.Lock()
-
-
-def engine(request: Request) -> Engine:
-    """The application database, connected (and migrated) on first use."""
-    state = request.app.state
-    with _engine_lock:
-        if getattr(state, "portal_engine", None) is None:
-            state.portal_engine = connect(state.settings.app_database_url)
-    return state.portal_engine  # type: ignore[no-any-return]
-
-
-@contextmanager
-def unit(request: Request) -> Iterator[Session]:
-    with session_scope(engine(request)) as db:
-        yield db
-
-
-def current(request: Request, db: Session) -> tuple[User, SessionRecord] | None:
-    return accounts.session_user(db, request.cookies.get(SESSION_COOKIE))
 
 
 def _page(request: Request, template: str, title: str, status: int = 200,
           **content: Any) -> HTMLResponse:  # fmt: skip
-    page = {"title": title, **content}
-    body = render_page(request.app.state.templates, template, page, "/index.json", "/portal",
-                       [{"label": "Home", "href": "/"}, {"label": title}])  # fmt: skip
-    return HTMLResponse(body, status_code=status, headers={"Cache-Control": "no-store"})
+    return personal_page(request, template, {"title": title, **content}, status=status)
 
 
 def _denied(request: Request, message: str) -> HTMLResponse:
     return _page(request, "portal_message.html", "Not allowed", 403, message=message)
-
-
-def _check_csrf(session: SessionRecord, token: str) -> None:
-    if not secrets.compare_digest(session.csrf_token, token or ""):
-        raise PermissionDenied("the form has expired or did not come from this site: try again")
-
-
-def _signed_in(request: Request, db: Session) -> tuple[User, SessionRecord]:
-    found = current(request, db)
-    if found is None:
-        raise PermissionDenied("sign in first")
-    return found
 
 
 # ---- sign in and out -----------------------------------------------------------------------
@@ -98,7 +65,7 @@ def login(request: Request, username: str = Form(""), password: str = Form(""),
     try:
         with unit(request) as db:
             token, _ = accounts.sign_in(db, username.strip(), password, ip, settings.session_hours)
-    except accounts.SignInRefused as exc:
+    except SignInRefused as exc:
         # sign_in's transaction rolled back with the refusal: record the attempt here.
         with unit(request) as db:
             db.add(LoginAttempt(username=username.strip(), ip=ip, succeeded=False))
@@ -121,7 +88,7 @@ def logout(request: Request, csrf_token: str = Form("")) -> Response:
     with unit(request) as db:
         found = current(request, db)
         if found is not None:
-            _check_csrf(found[1], csrf_token)
+            check_csrf(found[1], csrf_token)
             accounts.sign_out(db, request.cookies.get(SESSION_COOKIE))
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
@@ -129,18 +96,6 @@ def logout(request: Request, csrf_token: str = Form("")) -> Response:
 
 
 # ---- alerts and actions --------------------------------------------------------------------
-
-
-def _alert_rows(data: SiteData, user: User) -> list[dict[str, Any]]:
-    rows = []
-    for a in data.alerts.to_dict("records"):
-        if can(user, "view_alerts", a["area_code"], data.geo):
-            area = data.geo.areas.get(a["area_code"])
-            may_act = can(user, "manage_actions", a["area_code"], data.geo)
-            name = area.name if area else a["area_code"]
-            rows.append({**{str(k): v for k, v in a.items()}, "area_name": name,
-                         "may_act": may_act})  # fmt: skip
-    return rows
 
 
 @router.get("/portal", response_class=HTMLResponse)
@@ -156,18 +111,8 @@ def portal(request: Request) -> HTMLResponse:
         mine = action_service.actions_for_area(db, user, "S92000003", data.geo)
         return _page(request, "portal.html", "Alerts and actions", user=user,
                      role=matrix().roles[user.role].label, csrf=session.csrf_token,
-                     alerts=_alert_rows(data, user)[:200], actions=mine,
+                     alerts=alert_rows(data, user)[:200], actions=mine,
                      scans=data.scans.to_dict("records"))  # fmt: skip
-
-
-def _alert(data: SiteData, key: dict[str, str]) -> dict[str, Any]:
-    a = data.alerts
-    hit = a[(a["scan_id"].astype(str) == key["scan_id"]) & (a["series_id"] == key["series_id"])
-            & (a["area_code"] == key["area_code"]) & (a["period"] == key["period"])
-            & (a["method"] == key["method"])]  # fmt: skip
-    if hit.empty:
-        raise NotFoundError("that alert is not in the latest scan")
-    return dict(hit.iloc[0])
 
 
 @router.post("/portal/actions", response_model=None)
@@ -177,11 +122,11 @@ def create_action(request: Request, scan_id: str = Form(""), series_id: str = Fo
                   csrf_token: str = Form("")) -> Response:  # fmt: skip
     data: SiteData = request.app.state.data.get()
     with unit(request) as db:
-        user, session = _signed_in(request, db)
-        _check_csrf(session, csrf_token)
+        user, session = signed_in(request, db)
+        check_csrf(session, csrf_token)
         key = {"scan_id": scan_id, "series_id": series_id, "area_code": area_code,
                "period": period, "method": method}  # fmt: skip
-        alert = _alert(data, key)
+        alert = find_alert(data, key)
         action = action_service.create_action(db, user, alert, title, owner, data.geo)
         action_id = action.id
     return RedirectResponse(f"/portal/actions/{action_id}", status_code=303)
@@ -189,21 +134,16 @@ def create_action(request: Request, scan_id: str = Form(""), series_id: str = Fo
 
 def _action_page(request: Request, db: Session, user: User, session: SessionRecord,
                  action_id: int, error: str = "", status: int = 200) -> HTMLResponse:  # fmt: skip
-    data: SiteData = request.app.state.data.get()
-    action = action_service.get_action(db, user, action_id, data.geo)
-    area = data.geo.areas.get(action.area_code)
-    return _page(request, "action.html", f"Action {action.id}: {action.title}", status,
-                 action=action, notes=action_service.notes(db, action.id),
-                 area_name=area.name if area else action.area_code, csrf=session.csrf_token,
-                 may_edit=can(user, "manage_actions", action.area_code, data.geo)
-                 and action.status != "closed", error=error,
-                 statuses=action_service.STATUSES[:2])  # fmt: skip
+    page = action_page(request.app.state.data.get(), db, user, action_id)
+    page = {**page, "csrf": session.csrf_token, "error": error}
+    return personal_page(request, "action.html", page, status=status,
+                         trail=(("Alerts and actions", "/portal"),))  # fmt: skip
 
 
 @router.get("/portal/actions/{action_id}", response_class=HTMLResponse)
 def show_action(request: Request, action_id: int) -> HTMLResponse:
     with unit(request) as db:
-        user, session = _signed_in(request, db)
+        user, session = signed_in(request, db)
         return _action_page(request, db, user, session, action_id)
 
 
@@ -211,13 +151,13 @@ def _edit(request: Request, action_id: int, csrf_token: str, change: Any) -> Res
     data: SiteData = request.app.state.data.get()
     try:
         with unit(request) as db:
-            user, session = _signed_in(request, db)
-            _check_csrf(session, csrf_token)
+            user, session = signed_in(request, db)
+            check_csrf(session, csrf_token)
             change(db, user, data)
-    except (MethodInputError, action_service.StaleEditError) as exc:
-        status = 409 if isinstance(exc, action_service.StaleEditError) else 400
+    except (MethodInputError, StaleEditError) as exc:
+        status = 409 if isinstance(exc, StaleEditError) else 400
         with unit(request) as db:
-            user, session = _signed_in(request, db)
+            user, session = signed_in(request, db)
             return _action_page(request, db, user, session, action_id, str(exc), status)
     return RedirectResponse(f"/portal/actions/{action_id}", status_code=303)
 
@@ -239,17 +179,3 @@ def close_action(request: Request, action_id: int, version: int = Form(0),
     return _edit(request, action_id, csrf_token, lambda db, user, data:
                  action_service.close_action(db, user, action_id, version, closure_note,
                                              data.geo))  # fmt: skip
-
-
-def area_actions(request: Request, code: str) -> list[dict[str, Any]] | None:
-    """Actions on alerts overlapping ``code`` for a signed-in user who may see them (for the
-    area profile); None when nobody is signed in (the public, cached page)."""
-    if SESSION_COOKIE not in request.cookies:
-        return None
-    data: SiteData = request.app.state.data.get()
-    with unit(request) as db:
-        found = current(request, db)
-        if found is None or not can(found[0], "view_alerts", code, data.geo):
-            return None
-        rows = action_service.actions_for_area(db, found[0], code, data.geo)
-        return [action_service.snapshot(a) for a in rows]

@@ -4,27 +4,20 @@ with JSON twins, and the assessor's and moderator's forms."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 
-from missionmonitor.errors import MethodInputError, NotFoundError
-from missionmonitor.portal import grades as workflow
-from missionmonitor.portal.actions import StaleEditError
-from missionmonitor.portal.models import StandardGrade, User
-from missionmonitor.services import pages_standards
+from missionmonitor.errors import MethodInputError, NotFoundError, StaleEditError
+from missionmonitor.portal.models import StandardGrade
 from missionmonitor.services.site_data import SiteData
-from missionmonitor.web.app import render_page
-from missionmonitor.web.portal_routes import _check_csrf, _signed_in, current, unit
+from missionmonitor.standards import workflow
+from missionmonitor.views import standards as standard_views
+from missionmonitor.web.rendering import TWIN, personal_page, twin_response
+from missionmonitor.web.sessions import check_csrf, signed_in, unit, viewer
 
 router = APIRouter()
-
-
-def _viewer(request: Request, db: Any) -> tuple[User | None, str | None]:
-    found = current(request, db) if "mm_session" in request.cookies else None
-    return (found[0], found[1].csrf_token) if found else (None, None)
 
 
 def _respond(
@@ -36,20 +29,9 @@ def _respond(
     csrf: str | None = None,
 ) -> Response:
     if as_json:
-        return Response(
-            json.dumps(page, default=str, ensure_ascii=False),
-            media_type="application/json",
-            headers={"Cache-Control": "no-store"},
-        )
-    body = render_page(
-        request.app.state.templates,
-        template,
-        {**page, "csrf": csrf},
-        json_url,
-        "/standards",
-        [{"label": "Home", "href": "/"}, {"label": page["title"]}],
-    )
-    return HTMLResponse(body, headers={"Cache-Control": "no-store"})
+        return twin_response(page, cache=False)
+    return personal_page(request, template, {**page, "csrf": csrf}, json_url=json_url,
+                         section="/standards")  # fmt: skip
 
 
 @router.get("/standards", include_in_schema=False)
@@ -62,6 +44,7 @@ def standards_page(
 @router.get(
     "/standards.json",
     tags=["pages"],
+    responses=TWIN,
     summary="MAT standards: ADP × standard grades, national summary, comparison",
 )
 def standards_json(
@@ -75,8 +58,8 @@ def _standards(
 ) -> Response:
     data: SiteData = request.app.state.data.get()
     with unit(request) as db:
-        user, csrf = _viewer(request, db)
-        page = pages_standards.matrix(data, db, user, year, compare_to)
+        user, csrf = viewer(request, db)
+        page = standard_views.matrix(data, db, user, year, compare_to)
     query = "?" + "&".join(
         f"{k}={v}" for k, v in (("year", year), ("compare_to", compare_to)) if v is not None
     )
@@ -88,6 +71,7 @@ def _standards(
 @router.get(
     "/standards/{adp}/{number}.json",
     tags=["pages"],
+    responses=TWIN,
     summary="One ADP's grades, evidence (signed in) and actions for one standard",
 )
 def adp_standard_json(request: Request, adp: str, number: int) -> Response:
@@ -104,8 +88,8 @@ def _adp_standard(request: Request, adp: str, number: int, as_json: bool) -> Res
         raise NotFoundError("MAT standards are numbered 1 to 10")
     data: SiteData = request.app.state.data.get()
     with unit(request) as db:
-        user, csrf = _viewer(request, db)
-        page = pages_standards.adp_standard(data, db, user, adp, number)
+        user, csrf = viewer(request, db)
+        page = standard_views.adp_standard(data, db, user, adp, number)
     return _respond(
         request, page, "standard.html", f"/standards/{adp}/{number}.json", as_json, csrf
     )
@@ -128,8 +112,8 @@ def propose_grade(
 ) -> Response:
     data: SiteData = request.app.state.data.get()
     with unit(request) as db:
-        user, session = _signed_in(request, db)
-        _check_csrf(session, csrf_token)
+        user, session = signed_in(request, db)
+        check_csrf(session, csrf_token)
         workflow.propose(
             db,
             user,
@@ -158,8 +142,8 @@ def moderate_grade(
 ) -> Response:
     data: SiteData = request.app.state.data.get()
     with unit(request) as db:
-        user, session = _signed_in(request, db)
-        _check_csrf(session, csrf_token)
+        user, session = signed_in(request, db)
+        check_csrf(session, csrf_token)
         g = db.get(StandardGrade, grade_id)
         where = f"/standards/{g.adp_code}/{g.standard}" if g else "/standards"
         change = decision == "change" and new_grade
@@ -177,16 +161,9 @@ def moderate_grade(
             )
         except (MethodInputError, StaleEditError) as exc:
             db.rollback()
-            return HTMLResponse(
-                render_page(
-                    request.app.state.templates,
-                    "portal_message.html",
-                    {"title": "Not saved", "message": str(exc)},
-                    "/index.json",
-                    "/standards",
-                ),
-                status_code=400,
-            )
+            page = {"title": "Not saved", "message": str(exc)}
+            return personal_page(request, "portal_message.html", page, section="/standards",
+                                 status=400)  # fmt: skip
     return RedirectResponse(where, status_code=303)
 
 
@@ -201,8 +178,8 @@ def add_improvement_action(
 ) -> Response:
     data: SiteData = request.app.state.data.get()
     with unit(request) as db:
-        user, session = _signed_in(request, db)
-        _check_csrf(session, csrf_token)
+        user, session = signed_in(request, db)
+        check_csrf(session, csrf_token)
         try:
             when = dt.date.fromisoformat(due)
         except ValueError as exc:
@@ -212,34 +189,6 @@ def add_improvement_action(
         assert g is not None
         where = f"/standards/{g.adp_code}/{g.standard}"
     return RedirectResponse(where, status_code=303)
-
-
-def area_mat(request: Request, code: str) -> dict[str, Any] | None:
-    """For an ADP's profile: its latest grades per standard and its improvement actions,
-    overdue ones flagged (the public sees those of moderated grades only)."""
-    data: SiteData = request.app.state.data.get()
-    if data.geo.codes().get(data.geo.resolve(code)) != "adp":
-        return None
-    with unit(request) as db:
-        user, _ = _viewer(request, db)
-        shown = [g for g in workflow.visible(db, user, None, data.geo) if g.adp_code == code]
-        if not shown:
-            return {"year": None, "grades": [], "actions": []}
-        year = max(g.year for g in shown)
-        latest = {g.standard: g for g in shown if g.year == year}
-        ids = {g.id for g in shown}
-        actions = [a for a in workflow.actions_for(db, code) if a["grade_id"] in ids]
-        grades = []
-        for n in range(1, 11):
-            g: StandardGrade | None = latest.get(n)
-            grades.append(
-                {
-                    "standard": n,
-                    "label": pages_standards._cell(g)["label"] if g else "Not graded",
-                    "synthetic": bool(g and g.synthetic),
-                }
-            )
-    return {"year": year, "grades": grades, "actions": actions}
 
 
 @router.get(
@@ -253,8 +202,8 @@ def standards_csv(request: Request, year: int | None = None) -> Response:
 
     data: SiteData = request.app.state.data.get()
     with unit(request) as db:
-        user, _ = _viewer(request, db)
-        page = pages_standards.matrix(data, db, user, year)
+        user, _ = viewer(request, db)
+        page = standard_views.matrix(data, db, user, year)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(

@@ -5,8 +5,9 @@ from __future__ import annotations
 import altair as alt
 import pytest
 
-from missionmonitor.services import pages, pages_areas
 from missionmonitor.services.site_data import SiteData
+from missionmonitor.views import areas as area_views
+from missionmonitor.views import pages
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +30,7 @@ def test_every_chart_kind_validates_against_the_schema(data):
         _charts(pages.home(data))
         + _charts(pages.indicator(data, "drd_rate_per_1000_5yr", area_type="council"))
         + _charts(pages.indicator(data, "ost_people"))
-        + _charts(pages_areas.area(data, "S12000049"))
+        + _charts(area_views.area(data, "S12000049"))
     )
     assert len(specs) == 6  # home trend; trend, comparison, funnel; OST trend; spine
     for spec in specs:

@@ -16,8 +16,7 @@ from typing import Any, cast
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from missionmonitor.errors import MethodInputError, NotFoundError
-from missionmonitor.portal.actions import StaleEditError
+from missionmonitor.errors import MethodInputError, NotFoundError, StaleEditError
 from missionmonitor.portal.audit import record
 from missionmonitor.portal.models import ImprovementAction, StandardGrade, User, now
 from missionmonitor.portal.permissions import can, require

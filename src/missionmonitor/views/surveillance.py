@@ -7,14 +7,14 @@ from typing import Any
 
 import pandas as pd
 
+from missionmonitor.formatting import display_value
 from missionmonitor.methods.disclosure import SUPPRESSION_MARKER
 from missionmonitor.methods.segmented import Ratio
-from missionmonitor.services import charts
-from missionmonitor.services.pages import page_model
-from missionmonitor.services.results import display_value
 from missionmonitor.services.site_data import SiteData
 from missionmonitor.surveillance import deaths, prevalence
 from missionmonitor.surveillance.early_warning import load_series
+from missionmonitor.views import charts
+from missionmonitor.views.pages import page_model
 
 #: Counts from 1 to this are not shown in public (PHS disclosure control).
 SMALL = 9

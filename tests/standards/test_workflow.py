@@ -10,11 +10,12 @@ import json
 import pytest
 from sqlalchemy import select
 
-from missionmonitor.errors import MethodInputError
+from missionmonitor.errors import MethodInputError, PermissionDenied, StaleEditError
 from missionmonitor.portal import accounts
-from missionmonitor.portal.actions import StaleEditError
 from missionmonitor.portal.db import session_scope
-from missionmonitor.portal.grades import (
+from missionmonitor.portal.models import AuditEntry, StandardGrade
+from missionmonitor.refdata.geography import Geography
+from missionmonitor.standards.workflow import (
     actions_for,
     add_action,
     history,
@@ -23,9 +24,6 @@ from missionmonitor.portal.grades import (
     set_action_status,
     visible,
 )
-from missionmonitor.portal.models import AuditEntry, StandardGrade
-from missionmonitor.portal.permissions import PermissionDenied
-from missionmonitor.refdata.geography import Geography
 
 GEO = Geography.shipped()
 ADP, OTHER = "S11000015", "S11000001"

@@ -11,21 +11,20 @@ from typing import Any
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from missionmonitor.errors import MissionMonitorError
+from missionmonitor.errors import CriteriaVersionError, MissionMonitorError
 from missionmonitor.periods import parse_period
-from missionmonitor.portal import grades as workflow
 from missionmonitor.portal.models import StandardGrade, User
 from missionmonitor.portal.permissions import can
-from missionmonitor.services.pages import page_model
 from missionmonitor.services.site_data import SiteData
+from missionmonitor.standards import workflow
 from missionmonitor.standards.grading import (
-    CriteriaVersionError,
     comparable,
     load_rule_sets,
     load_standards,
     national_summary,
     published_shares,
 )
+from missionmonitor.views.pages import page_model
 
 PUBLISHED = (
     "mat1to5_fully_implemented",
@@ -37,7 +36,7 @@ PUBLISHED = (
 )
 
 
-def _cell(g: StandardGrade) -> dict[str, Any]:
+def cell(g: StandardGrade) -> dict[str, Any]:
     final = g.status == "moderated"
     name = g.grade if final else g.proposed_grade
     provisional = g.provisional if final else g.proposed_provisional
@@ -90,7 +89,7 @@ def matrix(
     year = year or (years[0] if years else None)
     shown = [g for g in all_visible if g.year == year]
     cells: dict[tuple[str, int], dict[str, Any]] = {
-        (g.adp_code, g.standard): _cell(g) for g in shown
+        (g.adp_code, g.standard): cell(g) for g in shown
     }
     rows = []
     for adp in geo.of_type("adp"):
@@ -103,7 +102,7 @@ def matrix(
         try:
             version = comparable(compare_to, year)
             before = {
-                (g.adp_code, g.standard): _cell(g)
+                (g.adp_code, g.standard): cell(g)
                 for g in all_visible
                 if g.year == compare_to and g.status == "moderated"
             }
@@ -181,7 +180,7 @@ def adp_standard(
         item = {
             "year": g.year,
             "criteria_version": g.criteria_version,
-            **_cell(g),
+            **cell(g),
             "status": g.status,
             "rationale": g.rationale,
             "moderation_reason": g.moderation_reason,
@@ -194,7 +193,7 @@ def adp_standard(
     actions = workflow.actions_for(db, area.code)
     evidence_files: list[dict[str, Any]] = []
     if can(user, "view_returns", area.code, geo):
-        from missionmonitor.portal import submissions
+        from missionmonitor.returns import workflow as submissions
 
         for sub in submissions.history_all(db, "mat_evidence", area.code):
             for f in submissions.attachments(db, sub.id):
@@ -229,3 +228,24 @@ def adp_standard(
         rule_sets=[{"id": rs.id, "name": rs.name} for rs in load_rule_sets().rule_sets],
         year=dt.date.today().year,
     )
+
+
+def area_panel(data: SiteData, db: Session, user: User | None, code: str) -> dict[str, Any] | None:
+    """For an ADP's profile: its latest grades per standard and its improvement actions,
+    overdue ones flagged (the public sees those of moderated grades only); None for an area
+    that is not an ADP."""
+    if data.geo.codes().get(data.geo.resolve(code)) != "adp":
+        return None
+    shown = [g for g in workflow.visible(db, user, None, data.geo) if g.adp_code == code]
+    if not shown:
+        return {"year": None, "grades": [], "actions": []}
+    year = max(g.year for g in shown)
+    latest = {g.standard: g for g in shown if g.year == year}
+    ids = {g.id for g in shown}
+    actions = [a for a in workflow.actions_for(db, code) if a["grade_id"] in ids]
+    grades = []
+    for n in range(1, 11):
+        g = latest.get(n)
+        label = cell(g)["label"] if g else "Not graded"
+        grades.append({"standard": n, "label": label, "synthetic": bool(g and g.synthetic)})
+    return {"year": year, "grades": grades, "actions": actions}

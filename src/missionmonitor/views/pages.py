@@ -16,12 +16,12 @@ from scipy.stats import chi2
 
 from missionmonitor.data import ATTRIBUTION
 from missionmonitor.errors import NotFoundError
+from missionmonitor.formatting import display_percent, display_value
 from missionmonitor.indicators.catalogue import Indicator
 from missionmonitor.refdata.geography import AREA_TYPES, SCOTLAND
-from missionmonitor.services import charts
-from missionmonitor.services.results import display_percent, display_value
 from missionmonitor.services.site_data import SiteData
 from missionmonitor.targets.status import all_targets
+from missionmonitor.views import charts
 
 #: Points along each funnel-plot control limit.
 FUNNEL_POINTS = 25

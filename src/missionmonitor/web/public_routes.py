@@ -14,15 +14,31 @@ from fastapi.responses import HTMLResponse, Response
 
 from missionmonitor.reports import builder as report_builder
 from missionmonitor.reports.render import render
-from missionmonitor.services import pages, pages_areas, pages_surveillance
 from missionmonitor.services.site_data import SiteData
-from missionmonitor.web.app import json_safe, render_page
+from missionmonitor.views import areas as area_views
+from missionmonitor.views import pages
+from missionmonitor.views import portal as portal_views
+from missionmonitor.views import standards as standard_views
+from missionmonitor.views import surveillance as surveillance_views
+from missionmonitor.web.rendering import (
+    TWIN,
+    Crumbs,
+    crumbs,
+    json_safe,
+    personal_page,
+    render_page,
+    twin_body,
+)
+from missionmonitor.web.sessions import SESSION_COOKIE, unit, viewer
 
 router = APIRouter()
-Crumbs = list[dict[str, str]]
 Builder = Callable[[SiteData], dict[str, Any]]
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-HOME: Crumbs = [{"url": "/", "label": "Home"}]
+
+
+def _twin(path: str, summary: str) -> Callable[[Callable[..., Response]], Any]:
+    """Register a page's JSON twin (documented in OpenAPI with the twin schema)."""
+    return router.get(path, responses=TWIN, tags=["pages"], summary=summary)
 
 
 def _data(request: Request) -> SiteData:
@@ -66,9 +82,7 @@ def _cached(request: Request, key: tuple[Any, ...],
 
 def _json(request: Request, key: tuple[Any, ...],
           build: Callable[[SiteData], dict[str, Any]]) -> Response:  # fmt: skip
-    body = _memo(request, ("json", *key),
-                 lambda _d: json.dumps(_cached(request, key, build), ensure_ascii=False,
-                                       separators=(",", ":")).encode("utf-8"))  # fmt: skip
+    body = _memo(request, ("json", *key), lambda _d: twin_body(_cached(request, key, build)))
     return Response(body, media_type="application/json")
 
 
@@ -83,14 +97,14 @@ def _html(request: Request, key: tuple[Any, ...], build: Callable[[SiteData], di
     return HTMLResponse(_memo(request, ("html", *key, json_url), render))
 
 
-def _crumbs(*items: dict[str, str]) -> Callable[[dict[str, Any]], Crumbs]:
-    return lambda page: [*HOME, *items, {"label": page["title"]}]
+def _crumbs(*trail: tuple[str, str]) -> Callable[[dict[str, Any]], Crumbs]:
+    return lambda page: crumbs(page["title"], *trail)
 
 
 # ---- home and outcomes ----------------------------------------------------------------
 
 
-@router.get("/index.json", tags=["pages"], summary="Home page figures")
+@_twin("/index.json", summary="Home page figures")
 def home_json(request: Request) -> Response:
     return _json(request, ("home",), pages.home)
 
@@ -100,7 +114,7 @@ def home(request: Request) -> HTMLResponse:
     return _html(request, ("home",), pages.home, "home.html", "/index.json", "/", lambda _p: [])
 
 
-@router.get("/outcomes.json", tags=["pages"], summary="Outcomes and their indicators")
+@_twin("/outcomes.json", summary="Outcomes and their indicators")
 def outcomes_json(request: Request) -> Response:
     return _json(request, ("outcomes",), pages.outcomes)
 
@@ -111,7 +125,7 @@ def outcomes(request: Request) -> HTMLResponse:
                  "/outcomes", _crumbs())  # fmt: skip
 
 
-@router.get("/outcomes/{outcome_id}.json", tags=["pages"], summary="One outcome")
+@_twin("/outcomes/{outcome_id}.json", summary="One outcome")
 def outcome_json(request: Request, outcome_id: str) -> Response:
     return _json(request, ("outcome", outcome_id), lambda d: pages.outcome(d, outcome_id))
 
@@ -120,7 +134,7 @@ def outcome_json(request: Request, outcome_id: str) -> Response:
 def outcome(request: Request, outcome_id: str) -> HTMLResponse:
     return _html(request, ("outcome", outcome_id), lambda d: pages.outcome(d, outcome_id),
                  "outcome.html", f"/outcomes/{outcome_id}.json", "/outcomes",
-                 _crumbs({"url": "/outcomes", "label": "Outcomes"}))  # fmt: skip
+                 _crumbs(("Outcomes", "/outcomes")))  # fmt: skip
 
 
 # ---- indicators ------------------------------------------------------------------------
@@ -136,7 +150,7 @@ def _indicators_view(
     return key, lambda d: pages.indicators(d, q, outcome, source, geography)
 
 
-@router.get("/indicators.json", tags=["pages"], summary="Search and filter indicators")
+@_twin("/indicators.json", summary="Search and filter indicators")
 def indicators_json(request: Request, q: Filter = "", outcome: Filter = "", source: Filter = "",
                     geography: Filter = "") -> Response:  # fmt: skip
     key, build = _indicators_view(q, outcome, source, geography)
@@ -194,7 +208,7 @@ def _download_body(table: pd.DataFrame, page: dict[str, Any], fmt: str) -> bytes
     return json.dumps(payload, ensure_ascii=False).encode("utf-8")
 
 
-@router.get("/indicators/{indicator_id}.json", tags=["pages"], summary="One indicator")
+@_twin("/indicators/{indicator_id}.json", summary="One indicator")
 def indicator_json(request: Request, indicator_id: str, area: Opt = None, area_type: Opt = None,
                    period: Opt = None) -> Response:  # fmt: skip
     key, build = _indicator_view(indicator_id, area, area_type, period)
@@ -207,87 +221,87 @@ def indicator(request: Request, indicator_id: str, area: Opt = None, area_type: 
     key, build = _indicator_view(indicator_id, area, area_type, period)
     query = f"?{request.url.query}" if request.url.query else ""
     return _html(request, key, build, "indicator.html", f"/indicators/{indicator_id}.json{query}",
-                 "/indicators", _crumbs({"url": "/indicators", "label": "Indicators"}))  # fmt: skip
+                 "/indicators", _crumbs(("Indicators", "/indicators")))  # fmt: skip
 
 
 # ---- areas and methodology -------------------------------------------------------------
 
 
-@router.get("/areas.json", tags=["pages"], summary="Every area by type")
+@_twin("/areas.json", summary="Every area by type")
 def areas_json(request: Request) -> Response:
-    return _json(request, ("areas",), pages_areas.areas)
+    return _json(request, ("areas",), area_views.areas)
 
 
 @router.get("/areas", response_class=HTMLResponse, include_in_schema=False)
 def areas(request: Request) -> HTMLResponse:
-    return _html(request, ("areas",), pages_areas.areas, "areas.html", "/areas.json", "/areas",
+    return _html(request, ("areas",), area_views.areas, "areas.html", "/areas.json", "/areas",
                  _crumbs())  # fmt: skip
 
 
-@router.get("/areas/{code}.json", tags=["pages"], summary="An area profile")
+@_twin("/areas/{code}.json", summary="An area profile")
 def area_json(request: Request, code: str) -> Response:
-    return _json(request, ("area", code), lambda d: pages_areas.area(d, code))
+    return _json(request, ("area", code), lambda d: area_views.area(d, code))
 
 
 @router.get("/areas/{code}", response_class=HTMLResponse, include_in_schema=False)
 def area(request: Request, code: str) -> HTMLResponse:
-    from missionmonitor.web.portal_routes import area_actions
-    from missionmonitor.web.standards_routes import area_mat
-
-    tracked = area_actions(request, code)
-    mat = area_mat(request, code)
+    tracked = mat = None
+    data = _data(request)
+    is_adp = data.geo.codes().get(data.geo.resolve(code)) == "adp"
+    if is_adp or SESSION_COOKIE in request.cookies:
+        with unit(request) as db:
+            user, _ = viewer(request, db)
+            tracked = portal_views.area_actions(data, db, user, code)
+            mat = standard_views.area_panel(data, db, user, code)
     if tracked is not None or mat is not None:
         # Parts that live in the portal's database (actions, MAT grades) change without the
         # store changing: this page is built each time, never cached.
-        page = {**_cached(request, ("area", code), lambda d: pages_areas.area(d, code)),
+        page = {**_cached(request, ("area", code), lambda d: area_views.area(d, code)),
                 **({"tracked_actions": tracked} if tracked is not None else {}),
                 **({"mat": mat} if mat is not None else {})}  # fmt: skip
-        body = render_page(request.app.state.templates, "area.html", page,
-                           f"/areas/{code}.json", "/areas",
-                           _crumbs({"url": "/areas", "label": "Areas"})(page))  # fmt: skip
-        return HTMLResponse(body, headers={"Cache-Control": "no-store"})
+        return personal_page(request, "area.html", page, json_url=f"/areas/{code}.json",
+                             section="/areas", trail=(("Areas", "/areas"),))  # fmt: skip
     return _html(
         request,
         ("area", code),
-        lambda d: pages_areas.area(d, code),
+        lambda d: area_views.area(d, code),
         "area.html",
         f"/areas/{code}.json",
         "/areas",
-        _crumbs({"url": "/areas", "label": "Areas"}),
+        _crumbs(("Areas", "/areas")),
     )
 
 
-@router.get("/methodology.json", tags=["pages"], summary="Methods and definitions")
+@_twin("/methodology.json", summary="Methods and definitions")
 def methodology_json(request: Request) -> Response:
-    return _json(request, ("methodology",), pages_areas.methodology)
+    return _json(request, ("methodology",), area_views.methodology)
 
 
 @router.get("/methodology", response_class=HTMLResponse, include_in_schema=False)
 def methodology(request: Request) -> HTMLResponse:
-    return _html(request, ("methodology",), pages_areas.methodology, "methodology.html",
+    return _html(request, ("methodology",), area_views.methodology, "methodology.html",
                  "/methodology.json", "/methodology", _crumbs())  # fmt: skip
 
 
-@router.get("/surveillance.json", tags=["pages"],
-            summary="Deaths across sources, trend, early-warning alerts, prevalence")  # fmt: skip
+@_twin("/surveillance.json", "Deaths across sources, trend, early-warning alerts, prevalence")
 def surveillance_json(request: Request) -> Response:
-    return _json(request, ("surveillance",), pages_surveillance.surveillance)
+    return _json(request, ("surveillance",), surveillance_views.surveillance)
 
 
 @router.get("/surveillance", response_class=HTMLResponse, include_in_schema=False)
 def surveillance(request: Request) -> HTMLResponse:
-    return _html(request, ("surveillance",), pages_surveillance.surveillance,
+    return _html(request, ("surveillance",), surveillance_views.surveillance,
                  "surveillance.html", "/surveillance.json", "/surveillance", _crumbs())  # fmt: skip
 
 
-@router.get("/targets.json", tags=["pages"], summary="National targets and progress")
+@_twin("/targets.json", summary="National targets and progress")
 def targets_json(request: Request) -> Response:
-    return _json(request, ("targets",), pages_areas.targets)
+    return _json(request, ("targets",), area_views.targets)
 
 
 @router.get("/targets", response_class=HTMLResponse, include_in_schema=False)
 def targets(request: Request) -> HTMLResponse:
-    return _html(request, ("targets",), pages_areas.targets, "targets.html", "/targets.json",
+    return _html(request, ("targets",), area_views.targets, "targets.html", "/targets.json",
                  "/targets", _crumbs())  # fmt: skip
 
 
@@ -296,14 +310,14 @@ def targets(request: Request) -> HTMLResponse:
 ReportFmt = Literal["html", "pdf"]
 
 
-@router.get("/reports.json", tags=["pages"], summary="Generated reports")
+@_twin("/reports.json", summary="Generated reports")
 def reports_json(request: Request) -> Response:
-    return _json(request, ("reports",), pages_areas.reports)
+    return _json(request, ("reports",), area_views.reports)
 
 
 @router.get("/reports", response_class=HTMLResponse, include_in_schema=False)
 def reports(request: Request) -> HTMLResponse:
-    return _html(request, ("reports",), pages_areas.reports, "reports.html", "/reports.json",
+    return _html(request, ("reports",), area_views.reports, "reports.html", "/reports.json",
                  "/reports", _crumbs())  # fmt: skip
 
 

@@ -8,7 +8,7 @@ Vintage selections:
   latest vintage published no later than ``KEY``; figures that edition did not yet hold
   are absent.
 
->>> # select_observations(store, "drd_scotland_annual", ["drd_deaths"], "first_published")
+Every reader of observations chooses its vintage through ``figures_query``.
 """
 
 from __future__ import annotations
@@ -19,9 +19,10 @@ import pandas as pd
 
 from missionmonitor.data import load_sources
 from missionmonitor.errors import NotFoundError
-from missionmonitor.store import Store
+from missionmonitor.store.connection import Store
+from missionmonitor.store.schema import FIGURE_KEY
 
-_FIGURE = "dataset, measure, area_code, period, sex, age_group, breakdown"
+_FIGURE = ", ".join(FIGURE_KEY)
 
 
 def vintage_clause(selection: str) -> tuple[str, str, list[object]]:
@@ -41,24 +42,46 @@ def vintage_clause(selection: str) -> tuple[str, str, list[object]]:
     )
 
 
+def figures_query(
+    where: str, params: Sequence[object] = (), vintage: str = "latest", columns: str = "*"
+) -> tuple[str, list[object]]:
+    """SQL (and its parameters) for one vintage of each figure among the observations that
+    match ``where``: every reader of observations picks its vintage through this.
+
+    >>> sql, params = figures_query("dataset = ?", ["other"], "as_at:NRS_2024_REPORT")
+    >>> "vintage_rank <= ?" in sql and params[0] == "other"
+    True
+    """
+    extra, direction, extra_params = vintage_clause(vintage)
+    sql = f"""
+        SELECT {columns} FROM observations WHERE ({where}) {extra}
+        QUALIFY row_number() OVER (
+            PARTITION BY {_FIGURE} ORDER BY vintage_rank {direction}, load_id {direction}) = 1
+    """
+    return sql, [*params, *extra_params]
+
+
+def select_figures(
+    store: Store,
+    where: str,
+    params: Sequence[object] = (),
+    vintage: str = "latest",
+    columns: str = "*",
+    order_by: str = "measure, area_code, period",
+) -> pd.DataFrame:
+    """One row per figure matching ``where`` under a vintage selection (see the module)."""
+    store.require_table("observations")
+    sql, all_params = figures_query(where, params, vintage, columns)
+    return store.con.execute(f"{sql} ORDER BY {order_by}", all_params).df()
+
+
 def select_observations(
     store: Store, dataset: str, measures: Sequence[str], vintage: str = "latest"
 ) -> pd.DataFrame:
     """One row per figure (dataset × measure × area × period × sex × age × breakdown)."""
-    store.require_table("observations")
-    extra, direction, params = vintage_clause(vintage)
     marks = ", ".join("?" for _ in measures)
-    sql = f"""
-        SELECT * EXCLUDE (pick) FROM (
-            SELECT *, row_number() OVER (
-                PARTITION BY {_FIGURE} ORDER BY vintage_rank {direction}, load_id {direction}
-            ) AS pick
-            FROM observations
-            WHERE dataset = ? AND measure IN ({marks}) {extra}
-        ) WHERE pick = 1
-        ORDER BY measure, area_code, period
-    """
-    return store.con.execute(sql, [dataset, *measures, *params]).df()
+    return select_figures(store, f"dataset = ? AND measure IN ({marks})",
+                          [dataset, *measures], vintage)  # fmt: skip
 
 
 def vintages_of(

@@ -18,24 +18,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
-from missionmonitor.errors import MethodInputError, MissionMonitorError, NotFoundError
+from missionmonitor.errors import (
+    MethodInputError,
+    NotFoundError,
+    NotReadyToSubmit,
+    StaleEditError,
+)
 from missionmonitor.periods import parse_period
-from missionmonitor.portal.actions import StaleEditError
 from missionmonitor.portal.audit import record
 from missionmonitor.portal.models import Submission, User, now
 from missionmonitor.portal.permissions import require
 from missionmonitor.refdata.geography import Geography
-from missionmonitor.returns.forms import Finding, Form, check_answers, get_form
-
-
-class NotReadyToSubmit(MissionMonitorError):
-    """The return has errors, or warnings without a comment."""
-
-    exit_code = 4
-
-    def __init__(self, findings: list[Finding]) -> None:
-        self.findings = findings
-        super().__init__("; ".join(f.message for f in findings))
+from missionmonitor.returns.forms import Form, check_answers, get_form
 
 
 def _snapshot(s: Submission) -> dict[str, Any]:

@@ -15,34 +15,33 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from missionmonitor.errors import MethodInputError, NotFoundError, ValidationError
-from missionmonitor.portal import submissions as workflow
-from missionmonitor.portal.actions import StaleEditError
+from missionmonitor.errors import (
+    MethodInputError,
+    NotFoundError,
+    NotReadyToSubmit,
+    StaleEditError,
+    ValidationError,
+)
+from missionmonitor.periods import recent_periods
 from missionmonitor.portal.models import SessionRecord, User
 from missionmonitor.portal.permissions import can, require
 from missionmonitor.refdata.geography import Geography
+from missionmonitor.returns import workflow
 from missionmonitor.returns.forms import Form as ReturnForm
 from missionmonitor.returns.forms import check_answers, get_form, load_forms
 from missionmonitor.returns.upload import read_upload
-from missionmonitor.web.portal_routes import _check_csrf, _page, _signed_in, unit
+from missionmonitor.services.prefill import prefill_answers
+from missionmonitor.web.rendering import personal_page
+from missionmonitor.web.sessions import check_csrf, signed_in, unit
 
 router = APIRouter(include_in_schema=False)
 
 
-def recent_periods(period_type: str, today: dt.date, count: int = 8) -> list[str]:
-    """The latest ``count`` periods of a type that have ended by ``today``, newest first."""
-    out = []
-    if period_type == "quarter":
-        year, q = today.year, (today.month - 1) // 3 + 1
-        for _ in range(count):
-            year, q = (year - 1, 4) if q == 1 else (year, q - 1)
-            out.append(f"{year}-Q{q}")
-    else:
-        start = today.year if today.month >= 4 else today.year - 1
-        for k in range(1, count + 1):
-            y = start - k
-            out.append(f"{y}/{(y + 1) % 100:02d}")
-    return out
+def _page(request: Request, template: str, title: str, status: int = 200,
+          **content: Any) -> HTMLResponse:  # fmt: skip
+    trail = (("Returns", "/portal/returns"),) if template != "returns.html" else ()
+    return personal_page(request, template, {"title": title, **content}, status=status,
+                         trail=trail)  # fmt: skip
 
 
 def _refused(
@@ -127,24 +126,8 @@ def _form_page(request: Request, db: Session, user: User, session: SessionRecord
 
 def _prefill(request: Request, form: ReturnForm, adp: str,
              period: str) -> tuple[dict[str, Any], list[str]]:  # fmt: skip
-    """Answers filled in from national data held in the analytical store (the latest
-    vintage of each question's ``prefill`` measure for this ADP and period)."""
-    from missionmonitor.store import Store
-
-    wanted = {q.prefill: q.id for q in form.questions if q.prefill}
-    path = request.app.state.settings.store_path
-    if not wanted or not path.exists():
-        return {}, []
-    marks = ", ".join("?" for _ in wanted)
-    with Store.open(path, read_only=True) as store:
-        rows = store.query(
-            f"SELECT measure, value FROM observations WHERE area_code = ? AND period = ? "
-            f"AND measure IN ({marks}) QUALIFY row_number() OVER (PARTITION BY measure "
-            f"ORDER BY vintage_rank DESC, load_id DESC) = 1",
-            [adp, period, *wanted],
-        )
-    answers = {wanted[m]: (f"{v:g}" if isinstance(v, float) else v) for m, v in rows}
-    return answers, sorted(answers)
+    """Answers filled in from national data held in the analytical store."""
+    return prefill_answers(request.app.state.settings.store_path, form, adp, period)
 
 
 @router.get("/portal/returns", response_class=HTMLResponse)
@@ -155,7 +138,7 @@ def returns_home(
     latest period that has ended."""
     geo = Geography.shipped()
     with unit(request) as db:
-        user, session = _signed_in(request, db)
+        user, session = signed_in(request, db)
         require(user, "view_returns", user.area_code, geo)
         forms = sorted({fid for fid, _ in load_forms()})
         tables = []
@@ -177,7 +160,7 @@ def show_return(request: Request, form_id: str, adp: str, period: str,
                 message: str = "") -> HTMLResponse:  # fmt: skip
     form = get_form(form_id)
     with unit(request) as db:
-        user, session = _signed_in(request, db)
+        user, session = signed_in(request, db)
         return _form_page(request, db, user, session, form, adp, _period(period),
                           message=message)  # fmt: skip
 
@@ -193,8 +176,8 @@ async def save_return(request: Request, form_id: str, adp: str, period: str) -> 
     seen = str((fields.get("version") or [""])[0])
     action = str((fields.get("action") or ["save"])[0])
     with unit(request) as db:
-        user, session = _signed_in(request, db)
-        _check_csrf(session, str((fields.get("csrf_token") or [""])[0]))
+        user, session = signed_in(request, db)
+        check_csrf(session, str((fields.get("csrf_token") or [""])[0]))
         try:
             latest = _latest(db, form, adp, period)
             comments = json.loads(latest.comments) if latest is not None else {}
@@ -246,7 +229,7 @@ def _check_page(
 def check_return(request: Request, form_id: str, adp: str, period: str) -> HTMLResponse:
     form = get_form(form_id)
     with unit(request) as db:
-        user, session = _signed_in(request, db)
+        user, session = signed_in(request, db)
         return _check_page(request, db, user, session, form, adp, _period(period))
 
 
@@ -259,8 +242,8 @@ async def submit_return(request: Request, form_id: str, adp: str, period: str) -
     comments = {str(k).removeprefix("comment_"): str(v).strip() for k, v in posted.items()
                 if str(k).startswith("comment_") and str(v).strip()}  # fmt: skip
     with unit(request) as db:
-        user, session = _signed_in(request, db)
-        _check_csrf(session, str(posted.get("csrf_token") or ""))
+        user, session = signed_in(request, db)
+        check_csrf(session, str(posted.get("csrf_token") or ""))
         latest = _latest(db, form, adp, period)
         if latest is None:
             raise NotFoundError("there is no draft to submit")
@@ -268,7 +251,7 @@ async def submit_return(request: Request, form_id: str, adp: str, period: str) -
             draft = workflow.save_draft(db, user, form, adp, period, json.loads(latest.answers),
                                         comments, int(str(posted.get("version") or 0)))  # fmt: skip
             workflow.submit(db, user, draft.id, draft.version)
-        except (workflow.NotReadyToSubmit, MethodInputError, StaleEditError):
+        except (NotReadyToSubmit, MethodInputError, StaleEditError):
             db.rollback()
             return _check_page(request, db, user, session, form, adp, period, 400)
     return RedirectResponse(_url(form.id, adp, period) + "?message=submitted", status_code=303)
@@ -281,8 +264,8 @@ def decide_return(request: Request, form_id: str, adp: str, period: str,
     form = get_form(form_id)
     period = _period(period)
     with unit(request) as db:
-        user, session = _signed_in(request, db)
-        _check_csrf(session, csrf_token)
+        user, session = signed_in(request, db)
+        check_csrf(session, csrf_token)
         latest = _latest(db, form, adp, period)
         if latest is None:
             raise NotFoundError("there is no return to decide")
@@ -303,8 +286,8 @@ async def upload_return(request: Request, form_id: str, file: Annotated[UploadFi
     data = await file.read()
     geo = Geography.shipped()
     with unit(request) as db:
-        user, session = _signed_in(request, db)
-        _check_csrf(session, csrf_token)
+        user, session = signed_in(request, db)
+        check_csrf(session, csrf_token)
         require(user, "edit_returns", None, geo)
         allowed = {a.code for a in geo.of_type("adp") if can(user, "edit_returns", a.code, geo)}
         try:
@@ -329,8 +312,8 @@ async def attach_file(request: Request, form_id: str, adp: str, period: str, que
     period = _period(period)
     data = await file.read()
     with unit(request) as db:
-        user, session = _signed_in(request, db)
-        _check_csrf(session, csrf_token)
+        user, session = signed_in(request, db)
+        check_csrf(session, csrf_token)
         try:
             workflow.attach(db, user, form, adp, period, question, file.filename or "file", data)
         except (ValidationError, MethodInputError, StaleEditError) as exc:
@@ -345,7 +328,7 @@ def download_attachment(request: Request, attachment_id: int) -> Response:
     from missionmonitor.portal.models import Attachment, Submission
 
     with unit(request) as db:
-        user, _ = _signed_in(request, db)
+        user, _ = signed_in(request, db)
         item = db.get(Attachment, attachment_id)
         owner = db.get(Submission, item.submission_id) if item is not None else None
         if item is None or owner is None:

@@ -6,11 +6,11 @@ from typing import Any
 
 import pandas as pd
 
+from missionmonitor.formatting import display_value
 from missionmonitor.refdata.geography import AREA_TYPES, SCOTLAND
-from missionmonitor.services import charts
-from missionmonitor.services.pages import as_number, definition_view, page_model, result_row
-from missionmonitor.services.results import display_value
 from missionmonitor.services.site_data import SiteData
+from missionmonitor.views import charts
+from missionmonitor.views.pages import as_number, definition_view, page_model, result_row
 
 #: How many similar areas an area profile lists.
 SIMILAR = 5

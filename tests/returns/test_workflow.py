@@ -9,13 +9,13 @@ import json
 import pytest
 from sqlalchemy import select
 
-from missionmonitor.errors import MethodInputError
+from missionmonitor.errors import MethodInputError, PermissionDenied, StaleEditError
 from missionmonitor.portal import accounts
-from missionmonitor.portal.actions import StaleEditError
 from missionmonitor.portal.db import session_scope
 from missionmonitor.portal.models import AuditEntry, Submission
-from missionmonitor.portal.permissions import PermissionDenied
-from missionmonitor.portal.submissions import (
+from missionmonitor.refdata.geography import Geography
+from missionmonitor.returns.forms import get_form
+from missionmonitor.returns.workflow import (
     NotReadyToSubmit,
     approved_rows,
     completeness,
@@ -26,8 +26,6 @@ from missionmonitor.portal.submissions import (
     save_draft,
     submit,
 )
-from missionmonitor.refdata.geography import Geography
-from missionmonitor.returns.forms import get_form
 
 GEO = Geography.shipped()
 FORM = get_form("rehab_quarterly")

@@ -1,0 +1,121 @@
+"""The analytical store: one DuckDB file holding loads, observations, reference tables and
+indicator results.
+
+Open it with ``Store.open(path)`` (a context manager). Writes go through
+``store.transaction()`` so that a failure leaves nothing behind. The tables are declared in
+``missionmonitor.store.schema``; a store of another schema version is refused.
+
+>>> import tempfile, pathlib
+>>> with Store.open(pathlib.Path(tempfile.mkdtemp()) / "s.duckdb") as store:
+...     store.schema_version()
+2
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+
+from missionmonitor.errors import StoreNotReadyError, StoreVersionError
+from missionmonitor.store.schema import SCHEMA_VERSION, columns, ddl
+
+
+class Store:
+    """A connection to the analytical store."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: Path) -> None:
+        self.con = con
+        self.path = path
+
+    @classmethod
+    @contextmanager
+    def open(cls, path: Path, *, read_only: bool = False) -> Iterator[Store]:
+        """Open (creating when writable) the store at ``path``."""
+        if read_only and not path.exists():
+            raise StoreNotReadyError(
+                f"no store at {path}; run `missionmonitor init` to build it from the shipped data"
+            )
+        path.parent.mkdir(parents=True, exist_ok=True)
+        con = duckdb.connect(str(path), read_only=read_only)
+        try:
+            store = cls(con, path)
+            store._check_version(creating=not read_only)
+            yield store
+        finally:
+            con.close()
+
+    def _check_version(self, *, creating: bool) -> None:
+        found = self.schema_version()
+        if found is None and creating and not self.has_table("observations"):
+            with self.transaction():
+                self.con.execute(ddl())
+                self.con.execute(
+                    "INSERT INTO store_meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)]
+                )
+            return
+        if found != SCHEMA_VERSION:
+            raise StoreVersionError(
+                f"the store at {self.path} has schema version {found or 'unknown'}, but this "
+                f"Mission Monitor reads version {SCHEMA_VERSION}; run `missionmonitor init "
+                "--rebuild` to keep it aside and build a new one from the shipped data"
+            )
+
+    def schema_version(self) -> int | None:
+        """The schema version stamped in the store (None before it is created)."""
+        if not self.has_table("store_meta"):
+            return None
+        rows = self.query("SELECT value FROM store_meta WHERE key = 'schema_version'")
+        return int(rows[0][0]) if rows else None
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            yield
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        self.con.execute("COMMIT")
+
+    def has_table(self, name: str) -> bool:
+        ((count,),) = self.con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
+        ).fetchall()
+        return bool(count)
+
+    def require_table(self, name: str) -> None:
+        if not self.has_table(name):
+            raise StoreNotReadyError(
+                f"the store at {self.path} has no '{name}' table; run `missionmonitor init`"
+            )
+
+    def query(self, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
+        return self.con.execute(sql, params or []).fetchall()
+
+    def replace_rows(
+        self,
+        table: str,
+        rows: pd.DataFrame | pa.Table,
+        where: str = "",
+        params: list[Any] | None = None,
+    ) -> None:
+        """Replace the rows of a schema table (all, or those matching ``where``) with
+        ``rows``, whose columns are matched by name. Call it inside ``transaction()``."""
+        self.con.execute(f"DELETE FROM {table}" + (f" WHERE {where}" if where else ""),
+                         params or [])  # fmt: skip
+        self.append_rows(table, rows)
+
+    def append_rows(self, table: str, rows: pd.DataFrame | pa.Table) -> None:
+        """Add ``rows`` to a schema table, columns matched by name."""
+        cols = ", ".join(columns(table))
+        self.con.register("incoming_rows", rows)
+        try:
+            self.con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM incoming_rows")
+        finally:
+            self.con.unregister("incoming_rows")
