@@ -153,7 +153,7 @@ def test_bad_measures_file_is_refused_whole(loaded, tmp_path):
 
 
 def test_annual_report_states_the_balancing_figures(loaded):
-    from missionmonitor.reports.builder import annual
+    from missionmonitor.reports.annual import annual
     from missionmonitor.services.site_data import SiteDataSource
 
     data = SiteDataSource(loaded).get()
@@ -167,7 +167,8 @@ def test_annual_report_states_the_balancing_figures(loaded):
 
 
 def test_adp_report_gives_the_local_target_with_balancing_figures(loaded):
-    from missionmonitor.reports.builder import NOT_YET, adp
+    from missionmonitor.reports.adp_profile import adp
+    from missionmonitor.reports.sections import NOT_YET
     from missionmonitor.services.site_data import SiteDataSource
 
     data = SiteDataSource(loaded).get()

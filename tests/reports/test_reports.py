@@ -16,16 +16,16 @@ from missionmonitor.cli.app import app
 from missionmonitor.errors import NotFoundError
 from missionmonitor.formatting import display_percent, display_value
 from missionmonitor.methods.poisson import count_change_p_value
-from missionmonitor.reports import builder
+from missionmonitor.reports import adp_profile, annual, mat
 from missionmonitor.reports.render import render_html, render_pdf
 from missionmonitor.services.site_data import SiteData
 from missionmonitor.targets.definitions import load_targets
 
 DOCS = Path(__file__).parents[2] / "docs/reports"
 REPORTS = {
-    "annual": lambda d: builder.annual(d, "2023/24"),
-    "adp": lambda d: builder.adp(d, "S11000051"),
-    "mat": lambda d: builder.mat(d, 2022),
+    "annual": lambda d: annual.annual(d, "2023/24"),
+    "adp": lambda d: adp_profile.adp(d, "S11000051"),
+    "mat": lambda d: mat.mat(d, 2022),
 }
 
 
@@ -155,7 +155,7 @@ def test_html_is_accessible_in_structure(built):
 
 
 def test_suppressed_values_are_reported_as_suppressed(data):
-    report = builder.adp(data, "S11000022")  # Orkney: suppressed at source in most periods
+    report = adp_profile.adp(data, "S11000022")  # Orkney: suppressed at source in most periods
     text = " ".join(b["sentence"] for s in report["sections"] for b in s["blocks"])
     assert "suppressed to protect confidentiality" in text
     for f in report["facts"]:
@@ -164,11 +164,11 @@ def test_suppressed_values_are_reported_as_suppressed(data):
 
 def test_wrong_inputs_are_refused(data):
     with pytest.raises(NotFoundError, match="financial year"):
-        builder.annual(data, "2023")
+        annual.annual(data, "2023")
     with pytest.raises(NotFoundError, match="not an ADP"):
-        builder.adp(data, "S12000049")
+        adp_profile.adp(data, "S12000049")
     with pytest.raises(NotFoundError, match="held"):
-        builder.mat(data, 2019)
+        mat.mat(data, 2019)
 
 
 def test_one_command_each_from_the_cli(built_store_path, tmp_path):

@@ -7,7 +7,8 @@ import pytest
 
 from missionmonitor.services.site_data import SiteData
 from missionmonitor.views import areas as area_views
-from missionmonitor.views import pages
+from missionmonitor.views import home as home_views
+from missionmonitor.views import indicators as indicator_views
 
 
 @pytest.fixture(scope="module")
@@ -27,9 +28,9 @@ def _charts(page: dict) -> list[dict]:
 
 def test_every_chart_kind_validates_against_the_schema(data):
     specs = (
-        _charts(pages.home(data))
-        + _charts(pages.indicator(data, "drd_rate_per_1000_5yr", area_type="council"))
-        + _charts(pages.indicator(data, "ost_people"))
+        _charts(home_views.home(data))
+        + _charts(indicator_views.indicator(data, "drd_rate_per_1000_5yr", area_type="council"))
+        + _charts(indicator_views.indicator(data, "ost_people"))
         + _charts(area_views.area(data, "S12000049"))
     )
     assert len(specs) == 6  # home trend; trend, comparison, funnel; OST trend; spine
@@ -39,7 +40,7 @@ def test_every_chart_kind_validates_against_the_schema(data):
 
 
 def test_series_break_is_marked_on_the_trend(data):
-    spec = pages.indicator(data, "ost_people")["trend"]["spec"]
+    spec = indicator_views.indicator(data, "ost_people")["trend"]["spec"]
     marks = [layer["mark"] for layer in spec["layer"]]
     rules = [m for m in marks if isinstance(m, dict) and m.get("type") == "rule"]
     assert rules, "expected a rule layer at the series break"

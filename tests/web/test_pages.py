@@ -173,14 +173,14 @@ def test_not_found_pages(client):
 def test_server_error_page_hides_details(built_store_path, monkeypatch):
     from fastapi.testclient import TestClient
 
-    from missionmonitor.views import pages
+    from missionmonitor.views import home as home_views
     from missionmonitor.web.app import create_app
     from tests.conftest import site_settings
 
     def boom(data):
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(pages, "home", boom)
+    monkeypatch.setattr(home_views, "home", boom)
     c = TestClient(create_app(site_settings(built_store_path)), raise_server_exceptions=False)
     r = c.get("/")
     assert r.status_code == 500
@@ -235,3 +235,13 @@ def test_every_indicator_for_every_area_it_covers(client, store):
         response = client.get(f"/indicators/{indicator}.json?area={area}")
         assert response.status_code == 200, (indicator, area)
         assert response.json()["area"]["code"] == area
+
+
+@pytest.mark.parametrize(
+    "path", ["/standards", "/standards/S11000051/1", "/login", "/indicators", "/areas/S11000051"]
+)
+def test_home_is_a_link_in_every_breadcrumb_trail(client, path):
+    """Public, MAT standards and signed-in pages build their trails the same way."""
+    html = client.get(path).text
+    trail = html.split('class="ds_breadcrumbs"', 1)[1].split("</ol>", 1)[0]
+    assert '<a class="ds_breadcrumbs__link" href="/">Home</a>' in trail

@@ -8,7 +8,9 @@ from typing import Annotated, Any
 import typer
 
 from missionmonitor.cli.common import err, reported, store_path
-from missionmonitor.reports import builder
+from missionmonitor.reports import adp_profile
+from missionmonitor.reports import annual as annual_report
+from missionmonitor.reports import mat as mat_report
 from missionmonitor.reports.render import ReportFormat, render
 from missionmonitor.services.results import write_export
 from missionmonitor.services.site_data import SiteData
@@ -43,7 +45,7 @@ def annual(
     """
     _write(
         ctx,
-        lambda d: builder.annual(d, period),
+        lambda d: annual_report.annual(d, period),
         fmt,
         out,
         f"annual-monitoring-report-{period.replace('/', '-')}",
@@ -64,7 +66,7 @@ def adp(
 
     Example: [bold]missionmonitor report adp S11000051 --format pdf[/]
     """
-    _write(ctx, lambda d: builder.adp(d, code, period), fmt, out, f"adp-profile-{code}")
+    _write(ctx, lambda d: adp_profile.adp(d, code, period), fmt, out, f"adp-profile-{code}")
 
 
 @app.command("mat")
@@ -78,4 +80,4 @@ def mat(
 
     Example: [bold]missionmonitor report mat 2024 --format pdf[/]
     """
-    _write(ctx, lambda d: builder.mat(d, year), fmt, out, f"mat-benchmarking-report-{year}")
+    _write(ctx, lambda d: mat_report.mat(d, year), fmt, out, f"mat-benchmarking-report-{year}")

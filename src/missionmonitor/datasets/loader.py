@@ -1,7 +1,9 @@
 """Load a validated file into the store, all or nothing, with provenance.
 
->>> # with Store.open(path) as store:
->>> #     result = load_file(store, get_declaration("other"), Path("other.csv"), geo.codes())
+For example::
+
+    with Store.open(path) as store:
+        result = load_file(store, get_declaration("other"), Path("other.csv"), geo.codes())
 """
 
 from __future__ import annotations

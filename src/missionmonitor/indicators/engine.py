@@ -6,8 +6,10 @@ period, applies disclosure control (primary, then secondary across every area to
 results publish), compares each area with Scotland, and works out change on the previous
 period — refusing it across a series break, with the reason.
 
->>> # with Store.open(path) as store:
->>> #     results = compute_all(store, Geography.shipped())
+For example::
+
+    with Store.open(path) as store:
+        results = compute_all(store, Geography.shipped())
 """
 
 from __future__ import annotations

@@ -13,7 +13,9 @@ negative binomial with its dispersion estimated by maximum likelihood. Intervals
 This describes a change in trend around a date; it does not establish that anything
 that happened on that date caused it.
 
->>> # its = segmented_regression(counts, first_after=25)
+For example::
+
+    its = segmented_regression(counts, first_after=25)
 """
 
 from __future__ import annotations

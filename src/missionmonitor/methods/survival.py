@@ -6,7 +6,7 @@ on at the end of the data (censored). Intervals follow R ``survival::survfit``'s
 upper limits capped at 1.
 
 >>> curve = kaplan_meier([6, 6, 6, 7, 10], [1, 1, 1, 0, 1])
->>> round(curve.survival[0], 4)
+>>> float(round(curve.survival[0], 4))
 0.4
 """
 

@@ -1,19 +1,19 @@
 """The OST pipeline's outputs as the ``ost_records`` dataset: one row per area ×
 financial year × measure, ready to validate and load into the store like any other file.
 
->>> # frame = measures_frame(compute_folder(Path("synthetic/")))
->>> # frame.to_csv("ost-measures.csv", index=False)
+Make it from the folder result of ``service.compute_folder``:
+``measures_frame(compute_folder(Path("synthetic/"))).to_csv("ost-measures.csv", index=False)``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
-if TYPE_CHECKING:
-    from missionmonitor.ost.service import FolderResult
+from missionmonitor.ost.pipeline import Outputs
 
 SOURCE_REAL = "MM_OST_RECORDS"
 SOURCE_SYNTHETIC = "MM_OST_SYNTHETIC"
@@ -35,6 +35,17 @@ MEASURES = {
     "ost_access_started": ("access", "started"),
     "ost_access_within_3_weeks": ("access", "within_3_weeks"),
 }
+
+
+@dataclass(frozen=True)
+class FolderResult:
+    outputs: Outputs
+    retention: pd.DataFrame
+    time_on_treatment: pd.DataFrame  # Kaplan–Meier summaries
+    access: pd.DataFrame | None  # when referral records sit beside the prescribing records
+    synthetic: bool
+    population: dict[str, float]  # latest year, every area: the denominators for rates
+    files: list[Path]
 
 
 def measures_frame(result: FolderResult) -> pd.DataFrame:

@@ -5,7 +5,9 @@ treatment within three weeks (21 days) of referral, the Scottish waiting-times s
 Counting follows the PHS waiting-times publication: completed waits, i.e. referrals whose
 treatment started in the period, by the council of the person's residence.
 
->>> # write_referrals(Path("out"), ReferralSpec(referrals=20_000, seed=1))
+For example::
+
+    write_referrals(Path("out"), ReferralSpec(referrals=20_000, seed=1))
 """
 
 from __future__ import annotations

@@ -1,13 +1,14 @@
 """Run the OST pipeline over a folder of prescribing records and write its outputs.
 
->>> # outputs = compute_folder(Path("synthetic/"), Path("ost-results/"))
+For example::
+
+    outputs = compute_folder(Path("synthetic/"), Path("ost-results/"))
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -18,22 +19,11 @@ from missionmonitor.errors import MethodInputError, NotFoundError
 from missionmonitor.methods.proportions import wilson
 from missionmonitor.methods.survival import kaplan_meier
 from missionmonitor.ost import pipeline
-from missionmonitor.ost.measures import measures_frame
-from missionmonitor.ost.pipeline import RETENTION_DAYS, Outputs
+from missionmonitor.ost.measures import FolderResult, measures_frame
+from missionmonitor.ost.pipeline import RETENTION_DAYS
 from missionmonitor.ost.referrals import access_sql
 from missionmonitor.refdata.geography import Geography
 from missionmonitor.refdata.population import latest_population
-
-
-@dataclass(frozen=True)
-class FolderResult:
-    outputs: Outputs
-    retention: pd.DataFrame
-    time_on_treatment: pd.DataFrame  # Kaplan–Meier summaries
-    access: pd.DataFrame | None  # when referral records sit beside the prescribing records
-    synthetic: bool
-    population: dict[str, float]  # latest year, every area: the denominators for rates
-    files: list[Path]
 
 
 def memberships(geo: Geography) -> pd.DataFrame:

@@ -3,8 +3,10 @@
 Spark is an optional extra (``pip install 'missionmonitor[spark]'``, Java 17 or later). A
 local session uses every core of the machine; point ``master`` at a cluster for more.
 
->>> # with spark_session() as spark:
->>> #     outputs = run(spark, [Path("synthetic/prescribing.parquet")], members)
+For example::
+
+    with spark_session() as spark:
+        outputs = run(spark, [Path("synthetic/prescribing.parquet")], members)
 """
 
 from __future__ import annotations

@@ -17,7 +17,9 @@ proportion to their populations aged 15-64 (shipped NRS estimates, latest year).
 Generation streams batches of people with their own random streams (``[seed, batch]``), so
 output is deterministic per seed and memory stays flat however many records are written.
 
->>> # write_prescribing(Path("out"), people=45_000, years=3, seed=1)
+For example::
+
+    write_prescribing(Path("out"), people=45_000, years=3, seed=1)
 """
 
 from __future__ import annotations

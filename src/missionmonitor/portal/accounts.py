@@ -3,8 +3,10 @@
 A session cookie holds a random token; the database keeps only its SHA-256, the user, the
 expiry and the session's CSRF token.
 
->>> # user = add_user(db, "ana", "Ana Analyst", "phs_analyst", password="…")
->>> # token, session = sign_in(db, "ana", "…", ip="127.0.0.1", hours=8)
+For example::
+
+    user = add_user(db, "ana", "Ana Analyst", "phs_analyst", password="…")
+    token, session = sign_in(db, "ana", "…", ip="127.0.0.1", hours=8)
 """
 
 from __future__ import annotations

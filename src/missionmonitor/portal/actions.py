@@ -3,8 +3,10 @@
 Every change is audited; edits carry the version the editor saw, so two people editing one
 action cannot silently overwrite each other (StaleEditError).
 
->>> # action = create_action(db, user, alert, "Check local supply", owner="Lead nurse", geo=geo)
->>> # close_action(db, user, action.id, action.version, "Supply cleared", geo=geo)
+For example::
+
+    action = create_action(db, user, alert, "Check local supply", owner="Lead nurse", geo=geo)
+    close_action(db, user, action.id, action.version, "Supply cleared", geo=geo)
 """
 
 from __future__ import annotations

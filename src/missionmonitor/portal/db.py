@@ -1,7 +1,9 @@
 """The application database: engine, migrations (Alembic) and sessions.
 
->>> # engine = connect("sqlite:///var/portal.sqlite3")  # migrated to the latest revision
->>> # with session_scope(engine) as db: ...
+For example::
+
+    engine = connect("sqlite:///var/portal.sqlite3")  # migrated to the latest revision
+    with session_scope(engine) as db: ...
 """
 
 from __future__ import annotations

@@ -1,6 +1,8 @@
 """One permission matrix (role × action → scope), read from ``permissions.yaml``.
 
->>> # can(user, "manage_actions", "S08000031", geo)
+For example::
+
+    can(user, "manage_actions", "S08000031", geo)
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Render a report to accessible HTML, or to PDF through WeasyPrint.
 
->>> # html = render_html(builder.annual(data, "2023/24"))
->>> # pdf = render_pdf(builder.annual(data, "2023/24"))
+Render a report built by ``annual.annual``, ``adp_profile.adp`` or ``mat.mat``:
+``render_html(annual(data, "2023/24"))`` gives HTML, ``render_pdf(...)`` the PDF.
 """
 
 from __future__ import annotations

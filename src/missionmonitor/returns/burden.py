@@ -1,7 +1,9 @@
 """Data burden: how many items each form asks of each ADP a year, and what uses each item.
 Items nothing uses are flagged for removal.
 
->>> # rows = burden()  # one row per form (latest version)
+For example::
+
+    rows = burden()  # one row per form (latest version)
 """
 
 from __future__ import annotations

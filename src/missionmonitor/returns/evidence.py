@@ -1,7 +1,9 @@
 """Checks on evidence files attached to returns: a type we accept, content that is what
 its name says, no macros, no zip bombs, a size limit.
 
->>> # kind = check_evidence("policy.pdf", data)   # "application/pdf", or ValidationError
+For example::
+
+    kind = check_evidence("policy.pdf", data)   # "application/pdf", or ValidationError
 """
 
 from __future__ import annotations

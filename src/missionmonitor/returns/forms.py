@@ -2,8 +2,10 @@
 checks an answer set must pass: per question (type, range, code list, required) and across
 questions (rules with an importance: an error blocks submission, a warning needs a comment).
 
->>> # form = get_form("rehab_quarterly")            # the latest version
->>> # findings = check_answers(form, {"placements_total": 12, ...})
+For example::
+
+    form = get_form("rehab_quarterly")            # the latest version
+    findings = check_answers(form, {"placements_total": 12, ...})
 """
 
 from __future__ import annotations

@@ -10,7 +10,9 @@ template: the form's id and current version, exactly its columns. Then each row:
 ADP within the uploader's scope, a period of the form's type, no repeated ADP and period,
 and every answer checked as the web form checks it.
 
->>> # rows = read_upload(get_form("rehab_quarterly"), "q1.csv", data, allowed={"S11000015"})
+For example::
+
+    rows = read_upload(get_form("rehab_quarterly"), "q1.csv", data, allowed={"S11000015"})
 """
 
 from __future__ import annotations

@@ -4,8 +4,10 @@ Nothing is overwritten: a draft is edited in place only while it is a draft (wit
 optimistic locking); once submitted it is frozen, and changes after a return are a new
 version. Every step is audited. Errors block submission; each warning needs a comment.
 
->>> # draft = save_draft(db, user, form, "S11000015", "2024-Q2", answers, geo=geo)
->>> # submit(db, user, draft.id, draft.version, geo)
+For example::
+
+    draft = save_draft(db, user, form, "S11000015", "2024-Q2", answers, geo=geo)
+    submit(db, user, draft.id, draft.version, geo)
 """
 
 from __future__ import annotations

@@ -1,6 +1,8 @@
 """Build the analytical store from the shipped data: load, reference tables, compute.
 
->>> # report = build_store(Path("var/missionmonitor.duckdb"))
+For example::
+
+    report = build_store(Path("var/missionmonitor.duckdb"))
 """
 
 from __future__ import annotations

@@ -1,6 +1,8 @@
 """Load one file into the store: validate first (no store access), then load, then compute.
 
->>> # result = ingest(Path("var/missionmonitor.duckdb"), "other", Path("other_2025.csv"))
+For example::
+
+    result = ingest(Path("var/missionmonitor.duckdb"), "other", Path("other_2025.csv"))
 """
 
 from __future__ import annotations

@@ -2,8 +2,9 @@
 data (with two named definitions of "provisional green"), the national summary, and
 year-on-year comparison only within one criteria version.
 
->>> # g = grade({"process": "full", "numerical": "full", "experiential": "partial"}, "phs")
->>> # (g.grade, g.provisional)  →  ("green", True)
+>>> g = grade({"process": "full", "numerical": "full", "experiential": "partial"}, "phs")
+>>> (g.grade, g.provisional)
+('green', True)
 """
 
 from __future__ import annotations

@@ -3,8 +3,10 @@ year with a rationale citing evidence; a moderator confirms it or changes it (a 
 required to change); only moderated grades are published. Every step is audited; the rule
 set used travels with every grade.
 
->>> # g = propose(db, analyst, "S11000015", 1, 2024, {"process": "full", ...}, "phs", "…", geo)
->>> # moderate(db, moderator, g.id, g.version, geo=geo)             # confirm
+For example::
+
+    g = propose(db, analyst, "S11000015", 1, 2024, {"process": "full", ...}, "phs", "…", geo)
+    moderate(db, moderator, g.id, g.version, geo=geo)             # confirm
 """
 
 from __future__ import annotations

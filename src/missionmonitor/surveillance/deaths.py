@@ -2,7 +2,9 @@
 kept) beside Police Scotland suspected drug deaths (provisional), and the trend around the
 Mission's launch.
 
->>> # rows = reconciliation(site_data.results, site_data.revisions)
+For example::
+
+    rows = reconciliation(site_data.results, site_data.revisions)
 """
 
 from __future__ import annotations

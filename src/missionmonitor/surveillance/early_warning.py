@@ -5,8 +5,10 @@ Series and their detector settings are data (``series.yaml``). A SYNTHETIC weekl
 non-fatal overdoses per NHS board, with outbreaks injected at known weeks, is generated for
 demonstrations and tests; everything made from it says it is synthetic.
 
->>> # counts, truth = synthetic_overdoses(seed=1)
->>> # alerts = scan(counts, get_series("nonfatal_overdoses"))
+For example::
+
+    counts, truth = synthetic_overdoses(seed=1)
+    alerts = scan(counts, get_series("nonfatal_overdoses"))
 """
 
 from __future__ import annotations

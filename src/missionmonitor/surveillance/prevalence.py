@@ -4,8 +4,10 @@ fit every hierarchical log-linear model, and report them ranked.
 A table is a CSV with one 0/1 column per source and a ``count`` column (people with that
 history); the all-zero history is unobservable and must not appear.
 
->>> # table = read_histories(Path("linked.csv"))
->>> # fits = estimate(table)
+For example::
+
+    table = read_histories(Path("linked.csv"))
+    fits = estimate(table)
 """
 
 from __future__ import annotations

@@ -1,8 +1,10 @@
 """Where each target stands, nationally and in each area, always with its balancing
 indicators (one place for the home page, area profiles, reports and the targets page).
 
->>> # summary = target_summary(get_target("ost_32000"), results)
->>> # local = area_targets(get_target("ost_32000"), results)["S37000015"]
+For example::
+
+    summary = target_summary(get_target("ost_32000"), results)
+    local = area_targets(get_target("ost_32000"), results)["S37000015"]
 """
 
 from __future__ import annotations

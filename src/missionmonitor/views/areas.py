@@ -10,7 +10,7 @@ from missionmonitor.formatting import display_value
 from missionmonitor.refdata.geography import AREA_TYPES, SCOTLAND
 from missionmonitor.services.site_data import SiteData
 from missionmonitor.views import charts
-from missionmonitor.views.pages import as_number, definition_view, page_model, result_row
+from missionmonitor.views.common import as_number, definition_view, page_model, result_row
 
 #: How many similar areas an area profile lists.
 SIMILAR = 5

@@ -24,7 +24,7 @@ from missionmonitor.standards.grading import (
     national_summary,
     published_shares,
 )
-from missionmonitor.views.pages import page_model
+from missionmonitor.views.common import page_model
 
 PUBLISHED = (
     "mat1to5_fully_implemented",

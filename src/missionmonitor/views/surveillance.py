@@ -8,16 +8,14 @@ from typing import Any
 import pandas as pd
 
 from missionmonitor.formatting import display_value
-from missionmonitor.methods.disclosure import SUPPRESSION_MARKER
+from missionmonitor.methods.disclosure import DEFAULT_THRESHOLD, SUPPRESSION_MARKER, primary_mask
 from missionmonitor.methods.segmented import Ratio
 from missionmonitor.services.site_data import SiteData
 from missionmonitor.surveillance import deaths, prevalence
 from missionmonitor.surveillance.early_warning import load_series
 from missionmonitor.views import charts
-from missionmonitor.views.pages import page_model
+from missionmonitor.views.common import page_model
 
-#: Counts from 1 to this are not shown in public (PHS disclosure control).
-SMALL = 9
 LATEST_ALERTS = 50
 
 
@@ -78,8 +76,8 @@ def _alerts(data: SiteData) -> list[dict[str, Any]]:
     for scan in data.scans.to_dict("records"):
         mine = data.alerts[data.alerts["scan_id"] == scan["scan_id"]].head(LATEST_ALERTS)
         rows = []
-        for a in mine.to_dict("records"):
-            small = 0 < a["observed"] <= SMALL
+        hidden = primary_mask(mine["observed"].to_numpy(), DEFAULT_THRESHOLD)
+        for a, small in zip(mine.to_dict("records"), hidden, strict=True):
             area = data.geo.areas.get(a["area_code"])
             rows.append({
                 "area_code": a["area_code"], "area_name": area.name if area else a["area_code"],

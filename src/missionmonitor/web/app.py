@@ -1,6 +1,8 @@
 """The application factory: everything is built here, nothing at import time.
 
->>> # app = create_app(Settings(store_path=Path("var/missionmonitor.duckdb")))
+For example::
+
+    app = create_app(Settings(store_path=Path("var/missionmonitor.duckdb")))
 """
 
 from __future__ import annotations

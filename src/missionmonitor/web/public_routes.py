@@ -12,11 +12,12 @@ import pandas as pd
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from missionmonitor.reports import builder as report_builder
+from missionmonitor.reports import adp_profile, annual, mat
 from missionmonitor.reports.render import render
 from missionmonitor.services.site_data import SiteData
 from missionmonitor.views import areas as area_views
-from missionmonitor.views import pages
+from missionmonitor.views import home as home_views
+from missionmonitor.views import indicators as indicator_views
 from missionmonitor.views import portal as portal_views
 from missionmonitor.views import standards as standard_views
 from missionmonitor.views import surveillance as surveillance_views
@@ -106,33 +107,35 @@ def _crumbs(*trail: tuple[str, str]) -> Callable[[dict[str, Any]], Crumbs]:
 
 @_twin("/index.json", summary="Home page figures")
 def home_json(request: Request) -> Response:
-    return _json(request, ("home",), pages.home)
+    return _json(request, ("home",), home_views.home)
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
 def home(request: Request) -> HTMLResponse:
-    return _html(request, ("home",), pages.home, "home.html", "/index.json", "/", lambda _p: [])
+    return _html(
+        request, ("home",), home_views.home, "home.html", "/index.json", "/", lambda _p: []
+    )
 
 
 @_twin("/outcomes.json", summary="Outcomes and their indicators")
 def outcomes_json(request: Request) -> Response:
-    return _json(request, ("outcomes",), pages.outcomes)
+    return _json(request, ("outcomes",), home_views.outcomes)
 
 
 @router.get("/outcomes", response_class=HTMLResponse, include_in_schema=False)
 def outcomes(request: Request) -> HTMLResponse:
-    return _html(request, ("outcomes",), pages.outcomes, "outcomes.html", "/outcomes.json",
+    return _html(request, ("outcomes",), home_views.outcomes, "outcomes.html", "/outcomes.json",
                  "/outcomes", _crumbs())  # fmt: skip
 
 
 @_twin("/outcomes/{outcome_id}.json", summary="One outcome")
 def outcome_json(request: Request, outcome_id: str) -> Response:
-    return _json(request, ("outcome", outcome_id), lambda d: pages.outcome(d, outcome_id))
+    return _json(request, ("outcome", outcome_id), lambda d: home_views.outcome(d, outcome_id))
 
 
 @router.get("/outcomes/{outcome_id}", response_class=HTMLResponse, include_in_schema=False)
 def outcome(request: Request, outcome_id: str) -> HTMLResponse:
-    return _html(request, ("outcome", outcome_id), lambda d: pages.outcome(d, outcome_id),
+    return _html(request, ("outcome", outcome_id), lambda d: home_views.outcome(d, outcome_id),
                  "outcome.html", f"/outcomes/{outcome_id}.json", "/outcomes",
                  _crumbs(("Outcomes", "/outcomes")))  # fmt: skip
 
@@ -147,7 +150,7 @@ def _indicators_view(
     q: str, outcome: str, source: str, geography: str
 ) -> tuple[tuple[Any, ...], Builder]:
     key = ("indicators", q, outcome, source, geography)
-    return key, lambda d: pages.indicators(d, q, outcome, source, geography)
+    return key, lambda d: indicator_views.indicators(d, q, outcome, source, geography)
 
 
 @_twin("/indicators.json", summary="Search and filter indicators")
@@ -169,7 +172,7 @@ def indicators(request: Request, q: Filter = "", outcome: Filter = "", source: F
 def _indicator_view(indicator_id: str, area: str | None, area_type: str | None,
                     period: str | None) -> tuple[tuple[Any, ...], Builder]:  # fmt: skip
     key = ("indicator", indicator_id, area, area_type, period)
-    return key, lambda d: pages.indicator(d, indicator_id, area, area_type, period)
+    return key, lambda d: indicator_views.indicator(d, indicator_id, area, area_type, period)
 
 
 @router.get("/indicators/{indicator_id}/data.{fmt}", tags=["downloads"],
@@ -186,7 +189,7 @@ def indicator_download(request: Request, indicator_id: str, fmt: Literal["csv", 
     body: bytes = _memo(
         request,
         ("download", fmt, *key),
-        lambda _d: _download_body(pages.download_rows(page), page, fmt),
+        lambda _d: _download_body(indicator_views.download_rows(page), page, fmt),
     )
     media = {"csv": "text/csv; charset=utf-8", "xlsx": XLSX_TYPE, "json": "application/json"}
     return Response(body, media_type=media[fmt], headers=headers)
@@ -333,19 +336,19 @@ def _report(request: Request, key: tuple[Any, ...], make: Builder, fmt: ReportFm
 @router.get("/reports/annual/{period}.{fmt}", tags=["reports"], summary="Annual report")
 def annual_report(request: Request, period: str, fmt: ReportFmt) -> Response:
     fy = period.replace("-", "/")
-    return _report(request, ("annual", fy), lambda d: report_builder.annual(d, fy), fmt,
+    return _report(request, ("annual", fy), lambda d: annual.annual(d, fy), fmt,
                    f"annual-monitoring-report-{period}")  # fmt: skip
 
 
 @router.get("/reports/adp/{code}.{fmt}", tags=["reports"], summary="ADP profile report")
 def adp_report(request: Request, code: str, fmt: ReportFmt) -> Response:
-    return _report(request, ("adp", code), lambda d: report_builder.adp(d, code), fmt,
+    return _report(request, ("adp", code), lambda d: adp_profile.adp(d, code), fmt,
                    f"adp-profile-{code}")  # fmt: skip
 
 
 @router.get("/reports/mat/{year}.{fmt}", tags=["reports"], summary="MAT benchmarking report")
 def mat_report(request: Request, year: int, fmt: ReportFmt) -> Response:
-    return _report(request, ("mat", year), lambda d: report_builder.mat(d, year), fmt,
+    return _report(request, ("mat", year), lambda d: mat.mat(d, year), fmt,
                    f"mat-benchmarking-report-{year}")  # fmt: skip
 
 

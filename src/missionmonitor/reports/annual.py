@@ -1,0 +1,99 @@
+"""The annual monitoring report: national progress per outcome, with the targets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from missionmonitor.errors import NotFoundError
+from missionmonitor.periods import parse_period
+from missionmonitor.refdata.geography import SCOTLAND
+from missionmonitor.reports.facts import Facts
+from missionmonitor.reports.sections import (
+    NOT_YET,
+    balancing_paragraphs,
+    indicator_block,
+    report_frame,
+)
+from missionmonitor.services.site_data import SiteData
+
+#: Indicators whose sentences open the annual report.
+SUMMARY = ("drd_deaths", "ost_people", "rr_placements", "mat_standards_implemented_pct")
+
+
+def annual(data: SiteData, period: str) -> dict[str, Any]:
+    """The annual monitoring report for a financial year such as ``2023/24``."""
+    p = parse_period(period)
+    if p.type != "financial_year":
+        raise NotFoundError(
+            f"an annual report is for a financial year such as 2023/24, not {period!r}"
+        )
+    facts = Facts()
+    sections: list[dict[str, Any]] = []
+    blocks: list[dict[str, Any]] = []
+    for o in data.outcomes.values():
+        inds = [i for i in data.catalogue.values() if i.outcome == o.id]
+        items = [b for i in inds if (b := indicator_block(data, i, SCOTLAND, p.end, period, facts))]
+        blocks += items
+        heading = f"Outcome {o.id}: {o.title}" if o.id.isdigit() else o.title
+        if items or o.id.isdigit():
+            sections.append(
+                {
+                    "id": f"outcome-{o.id}",
+                    "title": heading,
+                    "blocks": items,
+                    "empty": None
+                    if items
+                    else "No indicator for this outcome is held "
+                    "yet; it will be reported once its data are collected.",
+                }
+            )
+    by_id = {b["id"]: b for b in blocks}
+    sections.insert(
+        0,
+        {
+            "id": "summary",
+            "title": "Summary",
+            "blocks": [],
+            "paragraphs": [by_id[k]["sentence"] for k in SUMMARY if k in by_id],
+        },
+    )
+    sections.append(_targets_section(data, by_id, facts))
+    return report_frame(
+        f"National Mission on Drugs: annual monitoring report {period}",
+        f"Scotland, financial year {period} (1 April {p.start.year} to 31 March "
+        f"{p.end.year}). Generated from the data held.",
+        sections,
+        blocks,
+        data,
+        facts,
+        list(NOT_YET.values()),
+    )
+
+
+def _targets_section(
+    data: SiteData, by_id: dict[str, dict[str, Any]], facts: Facts
+) -> dict[str, Any]:
+    from missionmonitor.targets.status import all_targets
+
+    paragraphs = []
+    for t in all_targets(data.results):
+        block = by_id.get(t["indicator"])
+        if block is None or t["latest"] is None or block["row"]["value"] is None:
+            continue
+        row = block["row"]
+        shown_target = facts.note(t["indicator"], SCOTLAND, row["period"], "target", t["value"],
+                                  f"{t['value']:,.0f}")  # fmt: skip
+        paragraphs.append(
+            f"{t['title']} (version {t['version']}): {t['statement']} Source: {t['source']}. "
+            f"The latest figure, {facts.show(row, 'value', 0)} in {row['period']}, is "
+            f"{t['latest']['share_of_target']:.0f}% of {shown_target}: "
+            f"{t['progress']['status']}. {t['progress']['rule']}"
+        )
+        paragraphs.extend(balancing_paragraphs(data, t["balancing"], t["balancing_note"],
+                                                SCOTLAND, facts))  # fmt: skip
+    return {
+        "id": "targets",
+        "title": "Targets and balancing indicators",
+        "blocks": [],
+        "paragraphs": paragraphs,
+    }

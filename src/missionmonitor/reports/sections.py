@@ -1,0 +1,241 @@
+"""Building blocks every report shares: an indicator's block with its change sentence, the
+sources list, the report frame, and what cannot be reported yet."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+
+from missionmonitor.data import ATTRIBUTION
+from missionmonitor.indicators.catalogue import Indicator
+from missionmonitor.methods.poisson import count_change_p_value
+from missionmonitor.periods import parse_period
+from missionmonitor.reports.facts import Facts
+from missionmonitor.services.site_data import SiteData
+from missionmonitor.targets.status import BALANCING_NOT_YET
+from missionmonitor.views import charts
+from missionmonitor.views.common import result_row
+
+#: What the platform cannot yet report, said plainly in every report that would show it.
+NOT_YET = {
+    "balancing": BALANCING_NOT_YET,
+    "ost_areas": "People in opioid substitution therapy by Integration Authority or ADP, and "
+    "the apportioned local targets, are not yet available.",
+    "mat_adp": "MAT standards grades for each ADP and standard are not yet held; only "
+    "Scotland-level results are published in the data held.",
+    "surveillance": "Early-warning alerts, prevalence estimates and trend (interrupted time "
+    "series) analysis are not yet available.",
+    "returns": "ADP annual survey returns and quality-of-life measures are not yet collected "
+    "through the platform.",
+}
+
+
+def results_for(data: SiteData, indicator_id: str, area: str) -> pd.DataFrame:
+    r = data.results
+    return r[(r["indicator_id"] == indicator_id) & (r["area_code"] == area)].sort_values(
+        "period_start"
+    )
+
+
+def pick_period(rows: pd.DataFrame, end: dt.date) -> pd.Series | None:
+    """The latest row whose period ends by ``end`` (point-in-time: dated within a month)."""
+    ok = []
+    for _, r in rows.iterrows():
+        p = parse_period(r["period"])
+        limit = end + dt.timedelta(days=31) if p.type == "month" else end
+        if p.end <= limit:
+            ok.append(r)
+    return ok[-1] if ok else None
+
+
+def change_sentence(
+    ind: Indicator, row: dict[str, Any], prev: pd.Series | None, facts: Facts
+) -> str:
+    if row["comparable_with_previous"] is False:
+        return (
+            f" It cannot be compared with the previous period because the definition "
+            f"changed ({row['note']})"
+        )
+    if row["change_vs_previous"] is None or prev is None:
+        return ""
+    change = row["change_vs_previous"]
+    if change == 0:
+        return f" This is unchanged from {prev['period']}."
+    if ind.method.value_is_count:
+        word = "more" if change > 0 else "fewer"
+    else:
+        word = "higher" if change > 0 else "lower"
+    amount = facts.show(row, "change_vs_previous", ind.decimals, absolute=True)
+    if ind.unit.startswith("percent"):
+        # A change in a percentage is in percentage points; a relative change would mislead.
+        text = f" This is {amount} percentage points {word} than in {prev['period']}"
+    else:
+        relative = facts.show(row, "change_pct_vs_previous", 0, absolute=True, percent=True)
+        text = f" This is {amount} ({relative}) {word} than in {prev['period']}"
+    if ind.method.kind == "rolling_average":
+        text += "; consecutive windows share four years, so no test is made on the change"
+    elif ind.method.value_is_count and row["value"] is not None and prev["value"] == prev["value"]:
+        p = count_change_p_value(int(row["value"]), int(prev["value"]))
+        shown = facts.note(
+            ind.id,
+            row["area_code"],
+            row["period"],
+            "p_value",
+            p,
+            "< 0.001" if p < 0.001 else f"{p:.3f}",
+        )
+        verdict = (
+            "a statistically significant change"
+            if p < 0.05
+            else ("not a statistically significant change")
+        )
+        text += f"; {verdict} (exact test for two counts, p {'' if p < 0.001 else '= '}{shown})"
+    elif row["lci"] is not None and prev["lci"] == prev["lci"]:
+        apart = row["lci"] > prev["uci"] or row["uci"] < prev["lci"]
+        text += (
+            "; the difference is statistically significant (the 95% intervals do not overlap)"
+            if apart
+            else "; the 95% intervals overlap, so the difference is not statistically significant"
+        )
+    else:
+        text += "; no interval is available to test the change"
+    return text + "."
+
+
+def indicator_block(
+    data: SiteData, ind: Indicator, area: str, end: dt.date, label: str, facts: Facts
+) -> dict[str, Any] | None:
+    rows = results_for(data, ind.id, area)
+    picked = pick_period(rows, end)
+    if picked is None:
+        return None
+    row = {**result_row(ind, picked, data), "indicator_id": ind.id}
+    prev_label = parse_period(row["period"]).previous()
+    prev_rows = rows[rows["period"] == prev_label]
+    prev = prev_rows.iloc[0] if not prev_rows.empty else None
+    name = data.geo.area(area).name
+    footnotes = []
+    if row["suppressed"]:
+        sentence = (
+            f"The figure for {name} in {row['period']} is suppressed to protect confidentiality."
+        )
+    else:
+        value = facts.show(row, "value", ind.decimals)
+        interval = ""
+        if row["lci"] is not None and ind.method.kind == "rolling_average":
+            interval = (
+                f" (likely range {facts.show(row, 'lci', ind.decimals)} to "
+                f"{facts.show(row, 'uci', ind.decimals)})"
+            )
+        elif row["lci"] is not None:
+            interval = (
+                f" (95% interval {facts.show(row, 'lci', ind.decimals)} to "
+                f"{facts.show(row, 'uci', ind.decimals)})"
+            )
+        sentence = (
+            f"{ind.title} in {name}, {row['period']}: {value} {ind.unit}{interval}."
+            + change_sentence(ind, row, prev, facts)
+        )
+    if row["status"] == "provisional":
+        footnotes.append(f"{ind.title}: provisional figures, which may be revised.")
+    if parse_period(row["period"]).end < end - dt.timedelta(days=366):
+        footnotes.append(
+            f"{ind.title}: {row['period']} is the latest period held, earlier than {label}."
+        )
+    breaks = [v for v in ind.definition_versions if not v.comparable_with_previous]
+    for v in breaks:
+        footnotes.append(
+            f"{ind.title}: series break at {v.effective_from} — {(v.break_reason or '').strip()}"
+        )
+    shown = rows[rows["period_start"] <= picked["period_start"]]
+    trend = shown[["period", "value", "lci", "uci"]]
+    spec = charts.trend_chart(trend, ind.title, ind.unit, [v.effective_from for v in breaks])
+    recent = [result_row(ind, r, data) for _, r in shown.tail(5).iterrows()]
+    return {
+        "id": ind.id,
+        "title": ind.title,
+        "unit": ind.unit,
+        "sentence": sentence,
+        "footnotes": footnotes,
+        "row": row,
+        "recent": recent,
+        "vintage": row["vintage"],
+        "chart": {
+            "id": f"chart-{ind.id}",
+            "caption": f"{ind.title}, {name}, by period",
+            "summary": sentence,
+            "spec": spec,
+        },
+        "sources": list(ind.sources),
+        "interval_label": "Likely range"
+        if ind.method.kind == "rolling_average"
+        else "95% interval",
+    }
+
+
+def sources_list(data: SiteData, blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    used: dict[str, set[str]] = {}
+    for b in blocks:
+        for s in b["sources"]:
+            used.setdefault(s, set()).update(v for v in str(b["vintage"]).split(";") if v)
+    return [
+        {
+            "name": n,
+            "title": data.datasets[n].title,
+            "publisher": data.datasets[n].publisher,
+            "licence": data.datasets[n].licence,
+            "vintages": sorted(v),
+        }
+        for n, v in sorted(used.items())
+    ]
+
+
+def report_frame(
+    title: str,
+    subtitle: str,
+    sections: list[dict[str, Any]],
+    blocks: list[dict[str, Any]],
+    data: SiteData,
+    facts: Facts,
+    not_yet: list[str],
+) -> dict[str, Any]:
+    return {
+        "title": title,
+        "subtitle": subtitle,
+        "sections": sections,
+        "not_yet": not_yet,
+        "sources": sources_list(data, blocks),
+        "licence": ATTRIBUTION,
+        "facts": facts.as_dicts(),
+        "method_note": "Figures come from the disclosure-controlled results table: counts from 1 "
+        "to 9 are suppressed (c), with secondary suppression, and values derived "
+        "from a suppressed count are withheld. Values are rounded half up.",
+    }
+
+
+def result_fact(data: SiteData, ind_id: str, area: str, period: str) -> dict[str, Any]:
+    """One published result as a report row (for recording the facts a sentence prints)."""
+    r = data.results
+    hit = r[(r["indicator_id"] == ind_id) & (r["area_code"] == area) & (r["period"] == period)]
+    return {**result_row(data.catalogue[ind_id], hit.iloc[0], data), "indicator_id": ind_id}
+
+
+def balancing_paragraphs(data: SiteData, balancing: list[dict[str, Any]], note: str | None,
+                          area: str, facts: Facts) -> list[str]:  # fmt: skip
+    """Each balancing indicator's latest figure for ``area`` (as recorded facts), then the
+    note on what is missing or synthetic."""
+    out = []
+    for b in balancing:
+        if b["latest"] is None:
+            continue
+        ind = data.catalogue[b["indicator"]]
+        row = result_fact(data, ind.id, area, b["latest"]["period"])
+        label = " (SYNTHETIC)" if b["latest"]["status"] == "SYNTHETIC" else ""
+        shown = facts.show(row, "value", ind.decimals)
+        out.append(f"Balancing indicator, {b['aspect']}: {ind.title}, {shown} {ind.unit} in "
+                   f"{row['period']}{label}.")  # fmt: skip
+    if note:
+        out.append(note)
+    return out

@@ -1,0 +1,124 @@
+"""What every page view model shares: the page frame, a result as a table row, an
+indicator's definition and latest summary."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+
+from missionmonitor.data import ATTRIBUTION
+from missionmonitor.formatting import display_percent, display_value
+from missionmonitor.indicators.catalogue import Indicator
+from missionmonitor.refdata.geography import SCOTLAND
+from missionmonitor.services.site_data import SiteData
+
+SIGNIFICANCE = {"higher": "Higher than Scotland", "lower": "Lower than Scotland",
+                "no_difference": "No significant difference"}  # fmt: skip
+
+
+def as_number(v: Any) -> float | None:
+    if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA:
+        return None
+    return float(v)
+
+
+def _tristate(v: Any) -> bool | None:
+    """A nullable boolean from the store (True, False, or missing → None)."""
+    return None if v is None or v is pd.NA else bool(v)
+
+
+def _significance(vs: str) -> str:
+    return SIGNIFICANCE.get(vs, "Not compared")
+
+
+def _direction(ind: Indicator, r: pd.Series) -> str:
+    if _tristate(r["comparable_with_previous"]) is False:
+        return "not comparable (series break)"
+    change = as_number(r["change_vs_previous"])
+    if change is None:
+        return "no previous period"
+    if change == 0 or ind.polarity == "neutral":
+        return "up" if change > 0 else "down" if change < 0 else "no change"
+    better = (change > 0) == (ind.polarity == "higher_is_better")
+    return "improving" if better else "worsening"
+
+
+def result_row(ind: Indicator, r: pd.Series, data: SiteData) -> dict[str, Any]:
+    """One result as the site shows it."""
+    area = data.geo.areas.get(r["area_code"])
+    value, lci, uci = as_number(r["value"]), as_number(r["lci"]), as_number(r["uci"])
+    change, pct = as_number(r["change_vs_previous"]), as_number(r["change_pct_vs_previous"])
+    change_text = "—"
+    if change is not None and pct is not None:
+        sign = "+" if change > 0 else ""
+        change_text = f"{sign}{display_value(change, ind.decimals)} ({sign}{display_percent(pct)})"
+    elif _tristate(r["comparable_with_previous"]) is False:
+        change_text = "series break"
+    return {
+        "area_code": r["area_code"], "area_name": area.name if area else r["area_code"],
+        "area_type": r["area_type"], "period": r["period"], "value": value,
+        "lci": lci, "uci": uci, "numerator": as_number(r["numerator"]),
+        "denominator": as_number(r["denominator"]), "suppressed": bool(r["suppressed"]),
+        "status": r["status"], "vintage": r["vintage"],
+        "definition_version": int(r["definition_version"]),
+        "comparable_with_previous": _tristate(r["comparable_with_previous"]),
+        "vs_scotland": r["vs_scotland"], "significance": _significance(r["vs_scotland"]),
+        "change_vs_previous": change, "change_pct_vs_previous": pct,
+        "display": display_value(value, ind.decimals),
+        "display_lci": "" if lci is None else display_value(lci, ind.decimals),
+        "display_uci": "" if uci is None else display_value(uci, ind.decimals),
+        "display_change": change_text, "direction": _direction(ind, r), "note": r["note"],
+    }  # fmt: skip
+
+
+def results_of(data: SiteData, indicator_id: str) -> pd.DataFrame:
+    df = data.results[data.results["indicator_id"] == indicator_id]
+    return df.sort_values("period_start")
+
+
+def indicator_summary(ind: Indicator, data: SiteData) -> dict[str, Any]:
+    """An indicator's headline: its latest Scotland value (or latest of any area)."""
+    df = results_of(data, ind.id)
+    scot = df[df["area_code"] == SCOTLAND]
+    latest = (scot if not scot.empty else df).iloc[-1] if not df.empty else None
+    return {
+        "id": ind.id, "title": ind.title, "outcome": ind.outcome, "unit": ind.unit,
+        "polarity": ind.polarity, "status": ind.status, "geography": list(ind.geography),
+        "sources": list(ind.sources), "period_type": ind.period_type,
+        "latest": result_row(ind, latest, data) if latest is not None else None,
+        "comparability": "series break in the trend" if any(
+            not v.comparable_with_previous for v in ind.definition_versions)
+        else "comparable throughout",
+    }  # fmt: skip
+
+
+def page_model(title: str, **content: Any) -> dict[str, Any]:
+    return {"title": title, "licence": ATTRIBUTION, **content}
+
+
+# ---- home and outcomes ---------------------------------------------------------------
+
+
+def definition_view(ind: Indicator, data: SiteData) -> dict[str, Any]:
+    return {
+        "id": ind.id, "title": ind.title, "outcome": {"id": ind.outcome,
+        "title": data.outcomes[ind.outcome].title}, "definition": ind.definition.strip(),
+        "rationale": ind.rationale.strip(), "numerator": ind.numerator,
+        "denominator": ind.denominator, "method": ind.method.kind,
+        "interval": (ind.ci_method or "").strip(), "unit": ind.unit, "polarity": ind.polarity,
+        "geography": list(ind.geography), "period_type": ind.period_type, "status": ind.status,
+        "decimals": ind.decimals,
+        "disclosure": (f"Counts from 1 to {ind.disclosure.threshold} are suppressed, with "
+                       "secondary suppression so they cannot be worked out from totals."
+                       if ind.disclosure.threshold else "No small counts are involved."),
+        "sources": [{"name": d, "title": data.datasets[d].title,
+                     "publisher": data.datasets[d].publisher,
+                     "licence": data.datasets[d].licence} for d in ind.sources],
+        "versions": [{"version": v.version, "label": v.label, "from": v.effective_from,
+                      "comparable_with_previous": v.comparable_with_previous,
+                      "break_reason": (v.break_reason or "").strip()}
+                     for v in ind.definition_versions],
+        "caveats": [c.strip() for c in ind.caveats],
+    }  # fmt: skip

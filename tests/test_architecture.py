@@ -1,0 +1,109 @@
+"""The shape of the code: module size, private names, route modules, error table, layout.
+
+The layers themselves are checked by import-linter (``lint-imports`` in ``make test``).
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import re
+from pathlib import Path
+
+import pytest
+
+from missionmonitor import errors
+
+ROOT = Path(__file__).parents[1]
+PACKAGE = ROOT / "src" / "missionmonitor"
+MODULES = sorted(p for p in PACKAGE.rglob("*.py") if "migrations" not in p.parts)
+
+
+def _module_name(path: Path) -> str:
+    if not path.is_relative_to(PACKAGE.parent):
+        return path.stem
+    return ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+
+
+def _private(name: str) -> bool:
+    return name.startswith("_") and not name.startswith("__")
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_no_module_is_over_400_lines(path):
+    assert len(path.read_text().splitlines()) <= 400
+
+
+def _private_uses(path: Path) -> list[str]:
+    """Private names this module takes from another of the package's modules."""
+    tree = ast.parse(path.read_text())
+    me = _module_name(path)
+    found, modules = [], set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("missionmonitor"):
+            for alias in node.names:
+                if _private(alias.name) and node.module != me:
+                    found.append(f"{node.module}.{alias.name}")
+                modules.add(alias.asname or alias.name)
+        elif isinstance(node, ast.Import):
+            modules |= {a.asname or a.name for a in node.names if a.name.startswith("missionm")}
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+                and node.value.id in modules and _private(node.attr)):  # fmt: skip
+            found.append(f"{node.value.id}.{node.attr}")
+    return found
+
+
+def test_no_private_name_is_used_across_modules():
+    uses = {str(p.relative_to(PACKAGE)): _private_uses(p) for p in MODULES}
+    assert {k: v for k, v in uses.items() if v} == {}
+
+
+def test_the_private_name_check_finds_a_private_import(tmp_path):
+    probe = tmp_path / "probe.py"
+    probe.write_text("from missionmonitor.web import sessions\nsessions._engine_lock\n")
+    assert _private_uses(probe) == ["sessions._engine_lock"]
+
+
+def test_route_modules_import_no_other_route_module():
+    routes = sorted((PACKAGE / "web").glob("*_routes.py"))
+    assert len(routes) >= 4
+    for path in routes:
+        imported = re.findall(r"missionmonitor\.web\.(\w+_routes)", path.read_text())
+        assert imported == [], f"{path.name} imports {imported}"
+
+
+def _error_classes() -> list[type[errors.MissionMonitorError]]:
+    return [c for _, c in inspect.getmembers(errors, inspect.isclass)
+            if issubclass(c, errors.MissionMonitorError)]  # fmt: skip
+
+
+def test_every_error_class_lives_in_errors_and_has_its_own_exit_code():
+    classes = _error_classes()
+    codes = [c.exit_code for c in classes]
+    assert len(codes) == len(set(codes)), sorted(zip(codes, [c.__name__ for c in classes]))
+    assert 2 not in codes  # the command line's own usage errors
+    elsewhere = []
+    for path in MODULES:
+        if path.name == "errors.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ClassDef) and any(
+                getattr(b, "id", "").endswith(("Error", "MissionMonitorError")) for b in node.bases
+            ):
+                elsewhere.append(f"{path.name}:{node.name}")
+    assert elsewhere == []
+
+
+def test_the_user_guide_lists_every_error_and_its_exit_code():
+    guide = (ROOT / "docs" / "user-guide.md").read_text()
+    for cls in _error_classes():
+        assert re.search(rf"\|\s*{cls.exit_code}\s*\|\s*`{cls.__name__}`", guide), cls.__name__
+
+
+def test_readme_layout_names_every_package():
+    readme = (ROOT / "README.md").read_text()
+    layout = readme.split("## Layout", 1)[1].split("```")[1]
+    listed = set(re.findall(r"^  (\w+)/", layout, flags=re.M))
+    packages = {p.name for p in PACKAGE.iterdir() if (p / "__init__.py").exists()}
+    assert listed == packages
