@@ -81,7 +81,7 @@ def _error_classes() -> list[type[errors.MissionMonitorError]]:
 def test_every_error_class_lives_in_errors_and_has_its_own_exit_code():
     classes = _error_classes()
     codes = [c.exit_code for c in classes]
-    assert len(codes) == len(set(codes)), sorted(zip(codes, [c.__name__ for c in classes]))
+    assert len(codes) == len(set(codes)), sorted((c.exit_code, c.__name__) for c in classes)
     assert 2 not in codes  # the command line's own usage errors
     elsewhere = []
     for path in MODULES:

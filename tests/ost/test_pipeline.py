@@ -1,4 +1,5 @@
-"""The OST pipeline: methods.md §9 vectors, edge cases, and DuckDB = pandas baseline."""
+"""The OST pipeline: methods.md §9 vectors and edge cases, each on DuckDB, Spark and the
+pandas twin (the ``ost_engine`` fixture), and DuckDB = pandas on generated data."""
 
 from __future__ import annotations
 
@@ -9,12 +10,10 @@ import pandas as pd
 import pytest
 
 from missionmonitor.ost import baseline, pipeline
-from missionmonitor.ost.service import memberships
-from missionmonitor.refdata.geography import Geography
+from tests.ost.conftest import MEMBERS
 
 D = dt.date
 GLASGOW, EDINBURGH, RENFREW = "S12000049", "S12000036", "S12000038"
-MEMBERS = memberships(Geography.shipped())
 
 
 def records(rows: list[tuple]) -> pd.DataFrame:
@@ -42,6 +41,7 @@ def records(rows: list[tuple]) -> pd.DataFrame:
 
 
 def both(df: pd.DataFrame, max_gap: int = 28) -> tuple[pipeline.Outputs, pipeline.Outputs]:
+    """DuckDB and the pandas twin on the same records."""
     con = duckdb.connect()
     con.register("recs", df)
     return pipeline.run(con, "recs", MEMBERS, max_gap), baseline.run(df, MEMBERS, max_gap)
@@ -68,19 +68,19 @@ WORKED = [
         (28, [(D(2024, 1, 1), D(2024, 3, 24), 84)]),
     ],
 )
-def test_worked_episode_example(gap, expected):
-    for out in both(records(WORKED), gap):
-        eps = out.episodes
-        got = [
-            (s.date(), e.date(), int(n))
-            for s, e, n in zip(
-                pd.to_datetime(eps.start_date), pd.to_datetime(eps.end_date), eps.days, strict=True
-            )
-        ]
-        assert got == expected
+def test_worked_episode_example(gap, expected, ost_engine):
+    out = ost_engine(records(WORKED), gap)
+    eps = out.episodes
+    got = [
+        (s.date(), e.date(), int(n))
+        for s, e, n in zip(
+            pd.to_datetime(eps.start_date), pd.to_datetime(eps.end_date), eps.days, strict=True
+        )
+    ]
+    assert got == expected
 
 
-def test_unique_person_example():
+def test_unique_person_example(ost_engine):
     rows = [
         ("A", GLASGOW, "methadone", D(2023, 5, 1), 7),
         ("A", GLASGOW, "methadone", D(2023, 5, 8), 7),
@@ -89,13 +89,13 @@ def test_unique_person_example():
         ("C", GLASGOW, "buprenorphine", D(2023, 5, 1), 7),
         ("B", GLASGOW, "methadone", D(2023, 5, 8), 7),
     ]
-    for out in both(records(rows)):
-        assert scot(out.people, "2023/24", "people") == 3
-        assert scot(out.items, "2023/24", "items") == 6  # the item without an id still counts
-        assert scot(out.items, "2023/24", "items_with_id") == 5
+    out = ost_engine(records(rows))
+    assert scot(out.people, "2023/24", "people") == 3
+    assert scot(out.items, "2023/24", "items") == 6  # the item without an id still counts
+    assert scot(out.items, "2023/24", "items_with_id") == 5
 
 
-def test_excluded_drugs_and_settings_are_dropped():
+def test_excluded_drugs_and_settings_are_dropped(ost_engine):
     rows = [
         ("A", GLASGOW, "lofexidine", D(2023, 5, 1), 7),
         ("B", GLASGOW, "naltrexone", D(2023, 5, 1), 7),
@@ -103,36 +103,36 @@ def test_excluded_drugs_and_settings_are_dropped():
         ("D", GLASGOW, "buprenorphine_injectable", D(2023, 5, 1), 28, "hospital"),
         ("E", GLASGOW, "buprenorphine_injectable", D(2023, 5, 1), 28),
     ]
-    for out in both(records(rows)):
-        assert scot(out.people, "2023/24", "people") == 1
+    out = ost_engine(records(rows))
+    assert scot(out.people, "2023/24", "people") == 1
 
 
-def test_moves_count_in_each_council_once_in_scotland():
+def test_moves_count_in_each_council_once_in_scotland(ost_engine):
     rows = [
         ("A", GLASGOW, "methadone", D(2023, 5, 1), 7),
         ("A", EDINBURGH, "methadone", D(2023, 9, 1), 7),
         ("B", GLASGOW, "methadone", D(2023, 5, 1), 7),
         ("B", RENFREW, "methadone", D(2023, 9, 1), 7),
     ]
-    for out in both(records(rows)):
-        year = out.people[out.people.period == "2023/24"]
-        p = year.set_index(["area_type", "area_code"])["people"]
-        assert p[("council", GLASGOW)] == 2 and p[("council", EDINBURGH)] == 1
-        assert p[("scotland", "S92000003")] == 2
-        assert p[("health_board", "S08000031")] == 2  # Glasgow and Renfrewshire: both GG&C, once
+    out = ost_engine(records(rows))
+    year = out.people[out.people.period == "2023/24"]
+    p = year.set_index(["area_type", "area_code"])["people"]
+    assert p[("council", GLASGOW)] == 2 and p[("council", EDINBURGH)] == 1
+    assert p[("scotland", "S92000003")] == 2
+    assert p[("health_board", "S08000031")] == 2  # Glasgow and Renfrewshire: both GG&C, once
 
 
-def test_period_boundaries():
+def test_period_boundaries(ost_engine):
     rows = [
         ("A", GLASGOW, "methadone", D(2023, 3, 31), 7),
         ("B", GLASGOW, "methadone", D(2023, 4, 1), 7),
     ]
-    for out in both(records(rows)):
-        assert scot(out.people, "2022/23", "people") == 1
-        assert scot(out.people, "2023/24", "people") == 1
+    out = ost_engine(records(rows))
+    assert scot(out.people, "2022/23", "people") == 1
+    assert scot(out.people, "2023/24", "people") == 1
 
 
-def test_same_day_duplicates_overlaps_and_nested_supplies_carry_over():
+def test_same_day_duplicates_overlaps_and_nested_supplies_carry_over(ost_engine):
     rows = [
         # A: two items the same day. B: overlapping supplies. C: a supply nested in another.
         ("A", GLASGOW, "methadone", D(2023, 5, 1), 7),
@@ -143,22 +143,22 @@ def test_same_day_duplicates_overlaps_and_nested_supplies_carry_over():
         ("C", GLASGOW, "methadone", D(2023, 5, 10), 7),
         ("C", GLASGOW, "methadone", D(2023, 8, 1), 7),
     ]
-    for out in both(records(rows), max_gap=14):
-        eps = out.episodes.set_index(["patient_id", "episode"])
-        assert eps.loc[("A", 1), "days"] == 14  # the duplicate's supply follows the first
-        assert eps.loc[("B", 1), "days"] == 21
-        assert eps.loc[("C", 1), "days"] == 63  # 56 + 7 carried over, to 2 July
-        # 1 August is 29 uncovered days after 2 July: a new episode.
-        assert ("C", 2) in eps.index
+    out = ost_engine(records(rows), max_gap=14)
+    eps = out.episodes.set_index(["patient_id", "episode"])
+    assert eps.loc[("A", 1), "days"] == 14  # the duplicate's supply follows the first
+    assert eps.loc[("B", 1), "days"] == 21
+    assert eps.loc[("C", 1), "days"] == 63  # 56 + 7 carried over, to 2 July
+    # 1 August is 29 uncovered days after 2 July: a new episode.
+    assert ("C", 2) in eps.index
 
 
-def test_switching_medicine_continues_the_episode():
+def test_switching_medicine_continues_the_episode(ost_engine):
     rows = [
         ("A", GLASGOW, "methadone", D(2023, 5, 1), 28),
         ("A", GLASGOW, "buprenorphine_injectable", D(2023, 5, 29), 28),
     ]
-    for out in both(records(rows)):
-        assert len(out.episodes) == 1 and int(out.episodes.days.iloc[0]) == 56
+    out = ost_engine(records(rows))
+    assert len(out.episodes) == 1 and int(out.episodes.days.iloc[0]) == 56
 
 
 def test_duckdb_and_pandas_agree_on_generated_data(synthetic_small):
@@ -173,32 +173,33 @@ def test_duckdb_and_pandas_agree_on_generated_data(synthetic_small):
     assert len(a.episodes) > 1000
 
 
-def test_quarters_rolling_windows_and_medicines():
+def test_quarters_rolling_windows_and_medicines(ost_engine):
     rows = [
         ("A", GLASGOW, "methadone", D(2022, 4, 1), 7),
         ("A", GLASGOW, "methadone", D(2023, 5, 1), 7),
         ("B", GLASGOW, "buprenorphine", D(2023, 2, 1), 7),
         ("B", GLASGOW, "buprenorphine_injectable", D(2023, 3, 1), 28),
     ]
-    for out in both(records(rows)):
-        types = dict(zip(out.people.period, out.people.period_type, strict=True))
-        assert types["2022/23"] == "financial_year" and types["2023-Q1"] == "quarter"
-        assert types["12 months to 2023-03-31"] == "rolling_12_months"
-        assert scot(out.people, "2023-Q1", "people") == 1
-        assert scot(out.people, "12 months to 2023-03-31", "people") == 2
-        drugs = out.people_by_drug[
-            (out.people_by_drug.area_type == "scotland") & (out.people_by_drug.period == "2022/23")
-        ]
-        assert dict(zip(drugs.drug, drugs.people, strict=True)) == {
-            "methadone": 1,
-            "buprenorphine": 1,
-            "buprenorphine_injectable": 1,
-        }
+    out = ost_engine(records(rows))
+    types = dict(zip(out.people.period, out.people.period_type, strict=True))
+    assert types["2022/23"] == "financial_year" and types["2023-Q1"] == "quarter"
+    assert types["12 months to 2023-03-31"] == "rolling_12_months"
+    assert scot(out.people, "2023-Q1", "people") == 1
+    assert scot(out.people, "12 months to 2023-03-31", "people") == 2
+    drugs = out.people_by_drug[
+        (out.people_by_drug.area_type == "scotland") & (out.people_by_drug.period == "2022/23")
+    ]
+    assert dict(zip(drugs.drug, drugs.people, strict=True)) == {
+        "methadone": 1,
+        "buprenorphine": 1,
+        "buprenorphine_injectable": 1,
+    }
 
 
 def test_ddd_per_1000_population_per_day():
     from missionmonitor.ost.pipeline import Period
     from missionmonitor.ost.service import ddd_rates
+    from missionmonitor.refdata.geography import Geography
     from missionmonitor.refdata.population import latest_population
 
     items = pd.DataFrame({"period": ["2023/24"], "area_code": ["X"], "ddd": [3660.0]})

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 import pytest
 
-from missionmonitor.ost import pipeline
 from missionmonitor.ost.referrals import ReferralSpec, write_referrals
-from missionmonitor.ost.service import compute_folder, memberships
+from missionmonitor.ost.service import compute_folder
 from missionmonitor.ost.synthetic import SyntheticSpec, write_prescribing
-from missionmonitor.refdata.geography import Geography
 
 pytest.importorskip("pyspark", reason="the spark extra is installed by make test")
 pytestmark = pytest.mark.slow
@@ -40,20 +37,3 @@ def test_spark_and_duckdb_give_identical_outputs(folder):
         pd.testing.assert_frame_equal(getattr(duck, name), getattr(spark, name),
                                       check_dtype=False)  # fmt: skip
     assert len(duck.outputs.episodes) > 500 and duck.access is not None
-
-
-def test_spark_reproduces_the_worked_episode_example(tmp_path):
-    from tests.ost.test_pipeline import WORKED, records
-
-    frame = records(WORKED)
-    path = tmp_path / "worked.parquet"
-    frame.to_parquet(path)
-    from missionmonitor.ost import spark_runner
-
-    members = memberships(Geography.shipped())
-    with spark_runner.spark_session("local[1]", partitions=2) as spark:
-        for gap, days in ((7, [44, 14]), (28, [84])):
-            out = spark_runner.run(spark, [path], members, gap)
-            assert out.episodes["days"].tolist() == days
-    duck = pipeline.run(duckdb.connect(), f"read_parquet('{path}')", members, 7)
-    assert duck.episodes["days"].tolist() == [44, 14]

@@ -9,23 +9,19 @@ import json
 import pytest
 from sqlalchemy import select
 
-from missionmonitor.errors import MethodInputError, PermissionDenied, StaleEditError
+from missionmonitor.errors import (
+    MethodInputError,
+    NotReadyToSubmit,
+    PermissionDenied,
+    StaleEditError,
+)
 from missionmonitor.portal import accounts
 from missionmonitor.portal.db import session_scope
 from missionmonitor.portal.models import AuditEntry, Submission
 from missionmonitor.refdata.geography import Geography
+from missionmonitor.returns.coordination import approved_rows, completeness, due_date, remind_late
 from missionmonitor.returns.forms import get_form
-from missionmonitor.returns.workflow import (
-    NotReadyToSubmit,
-    approved_rows,
-    completeness,
-    decide,
-    due_date,
-    history,
-    remind_late,
-    save_draft,
-    submit,
-)
+from missionmonitor.returns.workflow import decide, history, save_draft, submit
 
 GEO = Geography.shipped()
 FORM = get_form("rehab_quarterly")

@@ -13,8 +13,8 @@ from missionmonitor.cli.common import out, reported, settings
 from missionmonitor.portal.db import connect, session_scope
 from missionmonitor.portal.notify import send
 from missionmonitor.refdata.geography import Geography
+from missionmonitor.returns.coordination import approved_rows, completeness, remind_late
 from missionmonitor.returns.forms import get_form
-from missionmonitor.returns.workflow import approved_rows, completeness, remind_late
 
 app = typer.Typer(help="ADP returns: completeness and approved data.", no_args_is_help=True)
 

@@ -126,10 +126,9 @@ def moderate(
     require(user, "moderate_grades", g.adp_code, geo)
     if g.version != seen_version:
         raise StaleEditError(f"grade {grade_id} was changed by someone else; reload it")
-    if g.status != "proposed":
-        raise MethodInputError(f"only a proposed grade can be moderated; this one is {g.status}")
-    if g.proposed_by == user.id:
-        raise MethodInputError("a grade is moderated by someone other than its assessor")
+    refusal = moderation_refusal(user, g)
+    if refusal:
+        raise MethodInputError(refusal)
     final = new_grade or g.proposed_grade
     provisional = g.proposed_provisional if new_provisional is None else new_provisional
     if final not in GRADES:
@@ -314,3 +313,21 @@ def assessments(rows: list[StandardGrade]) -> list[Assessment]:
                 Assessment(g.adp_code, g.standard, Grade(name, bool(g.provisional), g.rule_set, ""))
             )
     return out
+
+
+def moderation_refusal(user: User, g: StandardGrade) -> str | None:
+    """Why ``user`` may not moderate ``g`` whatever their role, or None if they may."""
+    if g.status != "proposed":
+        return f"only a proposed grade can be moderated; this one is {g.status}"
+    if g.proposed_by == user.id:
+        return "a grade is moderated by someone other than its assessor"
+    return None
+
+
+def may_moderate(user: User | None, g: StandardGrade, geo: Geography) -> bool:
+    """Whether ``user`` may moderate ``g`` now (role, area, status and separation of duties)."""
+    return (
+        user is not None
+        and can(user, "moderate_grades", g.adp_code, geo)
+        and moderation_refusal(user, g) is None
+    )

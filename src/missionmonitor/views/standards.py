@@ -184,6 +184,7 @@ def adp_standard(
             "status": g.status,
             "rationale": g.rationale,
             "moderation_reason": g.moderation_reason,
+            "may_moderate": workflow.may_moderate(user, g, geo),
         }
         if can(user, "view_draft_grades", area.code, geo):
             item["evidence"] = json.loads(g.evidence)
@@ -224,7 +225,6 @@ def adp_standard(
         evidence_files=evidence_files,
         may_act=can(user, "manage_improvement_actions", area.code, geo),
         may_propose=can(user, "propose_grades", area.code, geo),
-        may_moderate=can(user, "moderate_grades", area.code, geo),
         rule_sets=[{"id": rs.id, "name": rs.name} for rs in load_rule_sets().rule_sets],
         year=dt.date.today().year,
     )

@@ -27,6 +27,7 @@ from missionmonitor.portal.models import SessionRecord, User
 from missionmonitor.portal.permissions import can, require
 from missionmonitor.refdata.geography import Geography
 from missionmonitor.returns import workflow
+from missionmonitor.returns.coordination import completeness, due_date
 from missionmonitor.returns.forms import Form as ReturnForm
 from missionmonitor.returns.forms import check_answers, get_form, load_forms
 from missionmonitor.returns.upload import read_upload
@@ -109,8 +110,7 @@ def _form_page(request: Request, db: Session, user: User, session: SessionRecord
         answers = json.loads(latest.answers) if latest else {}
         if latest is None:
             answers, prefilled = _prefill(request, form, adp, period)
-    editable = can(user, "edit_returns", adp, geo) and (
-        latest is None or latest.status in ("draft", "returned"))  # fmt: skip
+    editable = workflow.may_edit(user, latest, adp, geo)
     files = workflow.attachments(db, latest.id) if latest is not None else []
     return _page(request, "return_form.html", f"{form.title}: {geo.area(adp).name}, {period}",
                  status, form=form, adp=adp, period=period, answers=answers,
@@ -118,9 +118,8 @@ def _form_page(request: Request, db: Session, user: User, session: SessionRecord
                                                     for e in errors or [] if e["question"]},
                  latest=latest, versions=versions, editable=editable, csrf=session.csrf_token,
                  url=_url(form.id, adp, period), message=message,
-                 may_decide=latest is not None and latest.status == "submitted"
-                 and can(user, "approve_returns", adp, geo) and latest.created_by != user.id,
-                 due=workflow.due_date(form, period).isoformat(), prefilled=prefilled,
+                 may_decide=workflow.may_decide(user, latest, adp, geo),
+                 due=due_date(form, period).isoformat(), prefilled=prefilled,
                  files=files)  # fmt: skip
 
 
@@ -146,7 +145,7 @@ def returns_home(
             definition = get_form(fid)
             options = recent_periods(definition.period_type, dt.date.today())
             chosen = period if form == fid and period in options else options[0]
-            rows = workflow.completeness(db, definition, chosen, geo)
+            rows = completeness(db, definition, chosen, geo)
             rows = [r for r in rows if can(user, "view_returns", r["adp_code"], geo)]
             for r in rows:
                 r["url"] = _url(fid, r["adp_code"], chosen)
