@@ -51,7 +51,9 @@ def _set_cell(decl: Declaration, column: str, value: str) -> bytes:
 def wrong_header(decl: Declaration) -> tuple[bytes, str]:
     lines = _lines(decl)
     first = next(iter(decl.columns))
-    return lines[0].replace(first.encode(), b"wrong_name", 1) + b"".join(lines[1:]), "header"
+    return lines[0].replace(first.encode(), b"wrong_name", 1) + b"".join(
+        lines[1:]
+    ), "missing-column"
 
 
 def unknown_area(decl: Declaration) -> tuple[bytes, str] | None:

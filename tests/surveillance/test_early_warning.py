@@ -64,7 +64,7 @@ def test_count_files_are_checked_row_by_row(tmp_path):
     with pytest.raises(ValidationError) as info:
         read_counts(path)
     found = {(p.rule, p.row) for p in info.value.problems}
-    assert found == {("known-area", 3), ("non-negative-count", 4), ("unique-area-period", 5)}
+    assert found == {("unknown-area-code", 3), ("negative", 4), ("duplicate-key", 5)}
     (tmp_path / "bad.csv").write_text("area,period\nx,1\n")
     with pytest.raises(ValidationError, match="count"):
         read_counts(tmp_path / "bad.csv")

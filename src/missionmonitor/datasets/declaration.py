@@ -1,6 +1,7 @@
 """Dataset declarations: one YAML file per dataset, validated on load.
 
-A declaration names the source, its schema (columns, types, allowed values), its grain (the
+A declaration is a table schema (``table_schema.TableSchema``) that also names the source,
+its schema (columns, types, allowed values), its grain (the
 columns that identify a row) and how its rows become *observations*: the long table of
 ``measure × area × period (× sex × age × breakdown) × vintage`` that indicators read.
 
@@ -16,37 +17,15 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, model_validator
 
+from missionmonitor.datasets.table_schema import Strict, TableSchema
 from missionmonitor.errors import DefinitionError, NotFoundError
 
-ColumnType = Literal["integer", "decimal", "text", "area_code", "source_keys", "enum", "period"]
 BlankRule = Literal["skip", "suppressed"]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Column(_Strict):
-    type: ColumnType
-    required: bool = False
-    min: float | None = None
-    max: float | None = None
-    allowed: tuple[str, ...] | None = None
-    pattern: str | None = None
-    #: For ``area_code`` columns: another column that must hold the code's area type.
-    area_type_column: str | None = None
-    description: str = ""
-
-    @model_validator(mode="after")
-    def _enum_needs_values(self) -> Column:
-        if self.type == "enum" and not self.allowed:
-            raise ValueError("an enum column needs 'allowed' values")
-        return self
-
-
-class ObservationMap(_Strict):
+class ObservationMap(Strict):
     """How each row (optionally filtered) becomes one observation."""
 
     measure: str
@@ -67,7 +46,9 @@ class ObservationMap(_Strict):
     blank: BlankRule = "skip"
 
 
-class Declaration(_Strict):
+class Declaration(TableSchema):
+    """A dataset: its table schema, where it comes from, and how its rows become figures."""
+
     name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     title: str
     description: str
@@ -77,21 +58,13 @@ class Declaration(_Strict):
     file: str
     #: False for datasets produced here from confidential records (not in the shipped data).
     shipped: bool = True
-    grain: tuple[str, ...]
     status: Literal["final", "provisional", "published_aggregate"] = "final"
     default_vintage: str | None = None
-    columns: dict[str, Column]
     observations: tuple[ObservationMap, ...] = ()
 
     @model_validator(mode="after")
     def _references_exist(self) -> Declaration:
         cols = set(self.columns)
-        for g in self.grain:
-            if g not in cols:
-                raise ValueError(f"grain column {g!r} is not declared")
-        for name, col in self.columns.items():
-            if col.area_type_column and col.area_type_column not in cols:
-                raise ValueError(f"column {name!r}: area_type_column is not declared")
         for i, obs in enumerate(self.observations):
             refs = [
                 obs.measure, obs.value, obs.period, obs.area_code, obs.vintage, obs.lci,

@@ -106,7 +106,7 @@ class PoissonFunnel:
             ("upper_3s", self.upper_3s_expected),
         ):
             out[f"{name}_population_1_year"] = e / av / years_of_data
-            with np.errstate(divide="ignore"):
+            with np.errstate(divide="ignore", invalid="ignore"):  # 0/0 where o = 0: no limit
                 out[f"{name}_limit"] = self.observed / (e / av) * multiplier
         return out
 

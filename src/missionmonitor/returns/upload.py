@@ -20,9 +20,12 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from missionmonitor.datasets.reader import check_rows, csv_cells
+from missionmonitor.datasets.table_schema import Column, TableSchema
 from missionmonitor.errors import MissionMonitorError, Problem, ValidationError
 from missionmonitor.periods import parse_period, period_type_of
 from missionmonitor.refdata.geography import Geography
@@ -94,8 +97,8 @@ def _fail(
     return ValidationError(name, [Problem(rule, message, row, column)])
 
 
-def _file_rows(name: str, data: bytes) -> list[list[Any]]:
-    """The file's rows as cell values, after the file-level checks."""
+def _file_rows(name: str, data: bytes) -> list[tuple[int, list[Any]]]:
+    """The file's rows as (row number, cell values), after the file-level checks."""
     if not data:
         raise _fail(name, "empty-file", "the file is empty")
     if len(data) > MAX_BYTES:
@@ -111,24 +114,10 @@ def _file_rows(name: str, data: bytes) -> list[list[Any]]:
         return _xlsx_rows(name, data)
     if suffix != "csv":
         raise _fail(name, "file-type", "upload a .csv or .xlsx file made from the template")
-    return _csv_rows(name, data)
+    return csv_cells(name, data)
 
 
-def _csv_rows(name: str, data: bytes) -> list[list[Any]]:
-    if data.startswith(b"PK\x03\x04") or b"\x00" in data[:4096]:
-        raise _fail(name, "binary", "this is not a text CSV file (it looks like a binary file)")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise _fail(
-            name,
-            "encoding",
-            f"the file is not UTF-8 text (byte {exc.start + 1}); save it as CSV UTF-8",
-        ) from exc
-    return [row for row in csv.reader(io.StringIO(text))]
-
-
-def _xlsx_rows(name: str, data: bytes) -> list[list[Any]]:
+def _xlsx_rows(name: str, data: bytes) -> list[tuple[int, list[Any]]]:
     from openpyxl import load_workbook
 
     try:
@@ -155,15 +144,26 @@ def _xlsx_rows(name: str, data: bytes) -> list[list[Any]]:
         raise _fail(name, "file-type", f"the workbook cannot be read: {exc}") from exc
     if "return" not in book.sheetnames:
         raise _fail(name, "template", "the workbook has no 'return' sheet: use the template")
-    rows: list[list[Any]] = []
+    rows: list[tuple[int, list[Any]]] = []
     for r, values in enumerate(book["return"].iter_rows(values_only=True), start=1):
-        header = rows[0] if rows else list(values)
+        header = rows[0][1] if rows else list(values)
         for c, v in enumerate(values):
             if isinstance(v, str) and v.startswith("="):
                 col = str(header[c]) if c < len(header) and header[c] else f"column {c + 1}"
                 raise _fail(name, "formula", "cells must hold values, not formulas", r, col)
-        rows.append(["" if v is None else v for v in values])
+        cells = [_cell_text(v) for v in values]
+        if any(cells):
+            rows.append((r, cells))
     return rows
+
+
+def _cell_text(value: Any) -> str:
+    """A cell as the text a CSV would hold: 12.0 is 12, an empty cell is ''."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def _is_formula(value: Any) -> bool:
@@ -176,112 +176,90 @@ def _is_formula(value: Any) -> bool:
     return False
 
 
+def upload_schema(form: Form) -> TableSchema:
+    """The table an upload of ``form`` must be: the template's columns, one row per ADP and
+    period. Answers are checked by ``check_answers``, as the web form checks them."""
+    text = Column(type="text")
+    fixed = {"form_id": Column(type="text", required=True),
+             "form_version": Column(type="text", required=True),
+             "adp_code": Column(type="area_code", required=True),
+             "period": Column(type="text", required=True)}  # fmt: skip
+    questions = {c: text for c in columns(form) if c not in fixed}
+    return TableSchema(columns={**fixed, **questions}, grain=("adp_code", "period"))
+
+
 def read_upload(
     form: Form, name: str, data: bytes, allowed: set[str] | None = None
 ) -> list[UploadedRow]:
     """Check an upload of ``form`` and return its rows; ValidationError lists every problem.
     ``allowed``: the ADP codes the uploader may submit for (None: any)."""
     rows = _file_rows(name, data)
-    rows = [r for r in rows if any(str(v).strip() for v in r)]
-    if not rows:
-        raise _fail(name, "empty-file", "the file has no header and no rows")
-    header = [str(h).strip() for h in rows[0]]
-    expected = columns(form)
+    if len(rows) > MAX_ROWS + 1:
+        raise _fail(name, "row-limit", f"{len(rows) - 1:,} rows; the limit is {MAX_ROWS:,}")
     problems: list[Problem] = []
-    seen: set[str] = set()
-    for h in header:
-        if h in seen:
-            problems.append(Problem("duplicate-column", f"column {h!r} appears twice", 1, h))
-        seen.add(h)
-    for h in header:
-        if h not in expected:
-            problems.append(
-                Problem(
-                    "unknown-column",
-                    f"{h!r} is not a column of {form.id} v{form.version}",
-                    1,
-                    h or None,
-                )
-            )
-    for c in expected:
-        if c not in header:
-            problems.append(Problem("missing-column", f"column {c!r} is missing", 1, c))
+    width = len(rows[0][1]) if rows else 0
+    padded = [(i, [*cells, *[""] * (width - len(cells))]) for i, cells in rows]
+    for i, cells in padded[1:]:
+        for col, value in zip(padded[0][1], cells, strict=False):
+            if _is_formula(value):
+                message = f"cells must hold values, not formulas ({str(value)[:20]!r})"
+                problems.append(Problem("formula", message, i, str(col)))
     if problems:
         raise ValidationError(name, problems)
-    body = rows[1:]
-    if not body:
-        raise _fail(name, "empty-file", "the file has a header but no rows")
-    if len(body) > MAX_ROWS:
-        raise _fail(name, "row-limit", f"{len(body):,} rows; the limit is {MAX_ROWS:,}")
     areas = Geography.shipped().codes()
+
+    def template_rules(i: int, row: dict[str, Any]) -> list[Problem]:
+        return _row_problems(form, i, row, areas, allowed)
+
+    table = check_rows(upload_schema(form), name, padded, areas, row_rule=template_rules)
     out: list[UploadedRow] = []
-    keys: dict[tuple[str, str], int] = {}
-    for i, raw in enumerate(body, start=2):
-        if len(raw) > len(header):
-            problems.append(Problem("row-length", f"{len(raw)} cells for {len(header)} columns", i))
-            continue
-        cells = dict(zip(header, [*raw, *[""] * (len(header) - len(raw))], strict=True))
-        for col, value in cells.items():
-            if _is_formula(value):
-                problems.append(
-                    Problem(
-                        "formula",
-                        f"cells must hold values, not formulas ({str(value)[:20]!r})",
-                        i,
-                        col,
-                    )
-                )
-        if str(cells["form_id"]).strip() != form.id or str(cells["form_version"]).strip() not in (
-            str(form.version),
-            f"{form.version}.0",
-        ):
-            problems.append(
-                Problem(
-                    "template-version",
-                    f"this row is for "
-                    f"{cells['form_id']} v{cells['form_version']}; the current "
-                    f"template is {form.id} v{form.version}",
-                    i,
-                    "form_version",
-                )
-            )
-        adp = str(cells["adp_code"]).strip()
-        if areas.get(adp) != "adp":
-            problems.append(Problem("known-area", f"{adp!r} is not an ADP code", i, "adp_code"))
-        elif allowed is not None and adp not in allowed:
-            problems.append(Problem("scope", f"you may not submit for {adp}", i, "adp_code"))
-        period = str(cells["period"]).strip()
-        try:
-            parse_period(period)
-            if period_type_of(period) != form.period_type:
-                raise ValueError
-        except (ValueError, MissionMonitorError):
-            problems.append(
-                Problem(
-                    "period",
-                    f"{period!r} is not a {form.period_type.replace('_', ' ')}"
-                    f" such as {_example_period(form)}",
-                    i,
-                    "period",
-                )
-            )
-        key = (adp, period)
-        if key in keys:
-            problems.append(
-                Problem("duplicate-row", f"{adp} {period} is also on row {keys[key]}", i, "period")
-            )
-        keys.setdefault(key, i)
-        answers = {
-            q: (v.strip() if isinstance(v, str) else v) for q, v in cells.items() if q not in FIXED
-        }
-        answers = {q: v for q, v in answers.items() if v not in ("", None)}
+    for i, record in zip(table.row_numbers, table.rows, strict=True):
+        answers = {q: v for q, v in record.items() if q not in FIXED and v is not None}
         findings = check_answers(form, answers)
-        for f in findings:
-            if f.importance == "error":
-                problems.append(Problem(f.rule, f.message, i, f.question))
-        out.append(
-            UploadedRow(i, adp, period, answers, [f for f in findings if f.importance == "warning"])
-        )
+        problems += [Problem(f.rule, f.message, i, f.question)
+                     for f in findings if f.importance == "error"]  # fmt: skip
+        warnings = [f for f in findings if f.importance == "warning"]
+        adp, period = str(record["adp_code"]), str(record["period"])
+        out.append(UploadedRow(i, adp, period, answers, warnings))
     if problems:
         raise ValidationError(name, problems)
     return out
+
+
+def _row_problems(
+    form: Form,
+    i: int,
+    cells: dict[str, Any],
+    areas: Mapping[str, str],
+    allowed: set[str] | None,
+) -> list[Problem]:
+    """What the template asks of a row beyond its columns' types: this form and version,
+    an ADP within the uploader's scope, and a period of the form's type."""
+    problems = []
+    if cells["form_id"] != form.id or cells["form_version"] not in (
+        str(form.version),
+        f"{form.version}.0",
+    ):
+        problems.append(Problem(
+            "template-version",
+            f"this row is for {cells['form_id']} v{cells['form_version']}; the current "
+            f"template is {form.id} v{form.version}", i, "form_version",
+        ))  # fmt: skip
+    adp = str(cells["adp_code"])
+    if areas.get(adp) != "adp":
+        message = f"{adp!r} is a {areas.get(adp)} code, not an ADP code"
+        problems.append(Problem("area-type", message, i, "adp_code"))
+    elif allowed is not None and adp not in allowed:
+        problems.append(Problem("scope", f"you may not submit for {adp}", i, "adp_code"))
+    period = str(cells["period"])
+    try:
+        parse_period(period)
+        if period_type_of(period) != form.period_type:
+            raise ValueError
+    except (ValueError, MissionMonitorError):
+        problems.append(Problem(
+            "period",
+            f"{period!r} is not a {form.period_type.replace('_', ' ')} such as "
+            f"{_example_period(form)}", i, "period",
+        ))  # fmt: skip
+    return problems

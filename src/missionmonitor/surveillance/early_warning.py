@@ -25,8 +25,11 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from missionmonitor.datasets.reader import read_file
+from missionmonitor.datasets.table_schema import get_table_schema
 from missionmonitor.errors import DefinitionError, MethodInputError, NotFoundError
 from missionmonitor.methods.aberration import Detection, FarringtonSettings, ears, farrington
+from missionmonitor.refdata.geography import Geography
 from missionmonitor.store.connection import Store
 
 ALERT_COLUMNS = ["series_id", "area_code", "period", "method", "observed", "expected",
@@ -125,7 +128,6 @@ def synthetic_overdoses(seed: int = 1, years: int = 7, start: dt.date = dt.date(
     """SYNTHETIC weekly non-fatal overdoses per NHS board: seasonal, over-dispersed, with
     outbreaks (2 to 4 weeks, 3 to 6 times the usual spread) injected in the last
     ``outbreak_years`` years at random weeks; ``outbreaks`` is the truth."""
-    from missionmonitor.refdata.geography import Geography
     from missionmonitor.refdata.population import latest_population
 
     geo = Geography.shipped()
@@ -217,33 +219,10 @@ def store_scan(store: Store, series: Series, counts: pd.DataFrame, alerts: pd.Da
 
 
 def read_counts(path: Path) -> pd.DataFrame:
-    """A count series file (CSV: area_code, period, count[, synthetic]), checked."""
-    from missionmonitor.errors import Problem, ValidationError
-    from missionmonitor.refdata.geography import Geography
-
-    try:
-        frame = pd.read_csv(path, dtype={"area_code": str, "period": str})
-    except (OSError, ValueError, pd.errors.ParserError) as exc:
-        raise ValidationError(str(path), [Problem("readable", str(exc))]) from exc
-    problems = [Problem("required-column", f"missing column {c!r}", None, c)
-                for c in ("area_code", "period", "count") if c not in frame.columns]  # fmt: skip
-    if not problems:
-        codes = Geography.shipped().codes()
-        for i, r in enumerate(frame.itertuples(index=False), start=2):
-            if r.area_code not in codes:
-                problems.append(
-                    Problem("known-area", f"unknown area {r.area_code!r}", i, "area_code")
-                )
-            count = pd.to_numeric(pd.Series([r.count]), errors="coerce").iloc[0]
-            if pd.isna(count) or count < 0:
-                problems.append(
-                    Problem("non-negative-count", f"{r.count!r} is not a count", i, "count")
-                )
-        dupes = frame.duplicated(["area_code", "period"], keep="first")
-        for i in map(int, np.flatnonzero(dupes.to_numpy())):
-            problems.append(
-                Problem("unique-area-period", "repeated area and period", i + 2, "period")
-            )
-    if problems:
-        raise ValidationError(str(path), problems)
+    """A count series file (CSV: area_code, period, count[, synthetic]), checked against the
+    ``surveillance_counts`` table schema by the one reader."""
+    table = read_file(get_table_schema("surveillance_counts"), path, Geography.shipped().codes())
+    frame = pd.DataFrame(table.rows, columns=table.columns)
+    if "synthetic" in frame.columns:
+        frame["synthetic"] = frame["synthetic"].astype(str).str.lower().isin(("true", "1"))
     return frame.assign(count=frame["count"].astype(float))

@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-import pandas as pd
 import yaml
 
-from missionmonitor.errors import Problem, ValidationError
+from missionmonitor.datasets.reader import Value, read_file
+from missionmonitor.datasets.table_schema import get_table_schema
+from missionmonitor.errors import Problem
 from missionmonitor.methods.capture_recapture import History, ModelFit, chapman, fit_models
 
 
@@ -43,42 +44,24 @@ def example() -> HistoryTable:
 
 
 def read_histories(path: Path) -> HistoryTable:
-    """Read and check a capture-history CSV (row and column named for every problem)."""
-    try:
-        frame = pd.read_csv(path, dtype=str)
-    except (OSError, ValueError, pd.errors.ParserError) as exc:
-        raise ValidationError(str(path), [Problem("readable", str(exc))]) from exc
-    if "count" not in frame.columns:
-        raise ValidationError(str(path), [Problem("required-column", "no 'count' column",
-                                                  None, "count")])  # fmt: skip
-    sources = [c for c in frame.columns if c != "count"]
-    problems = []
-    if not 2 <= len(sources) <= 6:
-        problems.append(Problem("source-columns", "give between 2 and 6 source columns"))
-    counts: dict[History, float] = {}
-    for i, row in enumerate(frame.itertuples(index=False), start=2):
-        values = dict(zip(frame.columns, row, strict=True))
-        flags = []
-        for s in sources:
-            if values[s] not in ("0", "1"):
-                problems.append(Problem("zero-or-one", f"{values[s]!r} is not 0 or 1", i, s))
-            flags.append(1 if values[s] == "1" else 0)
-        try:
-            n = float(values["count"])
-            if n < 0 or n != int(n):
-                raise ValueError
-        except (TypeError, ValueError):
-            problems.append(Problem("whole-count", f"{values['count']!r} is not a count", i,
-                                    "count"))  # fmt: skip
-            continue
-        key = tuple(flags)
+    """Read a capture-history CSV, checked against the ``capture_histories`` table schema by
+    the one reader (row and column named for every problem)."""
+    seen: dict[History, int] = {}
+
+    def history_rule(i: int, row: dict[str, Value]) -> list[Problem]:
+        sources = [c for c in row if c != "count"]
+        key = tuple(int(str(row[s])) for s in sources)
         if not any(key):
-            problems.append(Problem("observable", "the all-zero history cannot be observed", i))
-        elif key in counts:
-            problems.append(Problem("unique-history", "this history appears twice", i))
-        counts[key] = n
-    if problems:
-        raise ValidationError(str(path), problems)
+            return [Problem("observable", "the all-zero history cannot be observed", i)]
+        if key in seen:
+            return [Problem("duplicate-key", f"this history is also on row {seen[key]}", i,
+                            sources[-1])]  # fmt: skip
+        seen[key] = i
+        return []
+
+    table = read_file(get_table_schema("capture_histories"), path, {}, history_rule)
+    sources = [c for c in table.columns if c != "count"]
+    counts = {tuple(int(str(r[s])) for s in sources): float(str(r["count"])) for r in table.rows}
     return HistoryTable(path.name, sources, counts)
 
 
