@@ -14,6 +14,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="MISSIONMONITOR_", extra="ignore")
 
+    #: The configuration folder (areas, datasets, indicators, outcomes, standards, targets,
+    #: return forms); None: Scotland's National Mission on Drugs, shipped with the package.
+    config_dir: Path | None = None
     #: The DuckDB analytical store.
     store_path: Path = Path("var/missionmonitor.duckdb")
     #: Where the set-up installed the npm packages (design system, charts, API docs).

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from missionmonitor.errors import NotFoundError
-from missionmonitor.refdata.geography import SCOTLAND
+from missionmonitor.refdata.geography import national_code
 
 
 def test_area_counts(geo):
@@ -26,10 +26,10 @@ def test_adps_spanning_councils(geo):
 def test_lookups_up_and_down(geo):
     up = {a.type: a.code for a in geo.parents("S12000019")}
     assert up == {"hscp": "S37000018", "adp": "S11000051", "health_board": "S08000024",
-                  "police_division": "S32000012", "scotland": SCOTLAND}  # fmt: skip
+                  "police_division": "S32000012", "scotland": national_code()}  # fmt: skip
     assert [a.code for a in geo.children("S08000024", "adp")] == [
         "S11000012", "S11000051", "S11000031"]  # fmt: skip
-    assert len(geo.children(SCOTLAND, "council")) == 32
+    assert len(geo.children(national_code(), "council")) == 32
     # A two-council HSCP is not wholly inside either of its councils' ADPs.
     assert "adp" not in {a.type for a in geo.parents("S37000005")}
 

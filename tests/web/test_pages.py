@@ -12,7 +12,7 @@ import pytest
 
 from missionmonitor.indicators.catalogue import load_catalogue
 from missionmonitor.indicators.engine import RESULT_COLUMNS
-from missionmonitor.refdata.geography import AREA_TYPES, Geography
+from missionmonitor.refdata.geography import Geography, area_types
 
 INDICATORS = list(load_catalogue())
 
@@ -26,7 +26,7 @@ def shipped_indicators() -> list[str]:
 
 
 GEO = Geography.shipped()
-AREAS = [a.code for t in AREA_TYPES for a in GEO.of_type(t)]
+AREAS = [a.code for t in area_types() for a in GEO.of_type(t)]
 
 
 OUTCOME_PAGES = [f"/outcomes/{o}" for o in ("1", "2", "3", "4", "5", "6", "equalities")]

@@ -9,7 +9,7 @@ import typer
 from rich.progress import Progress
 from rich.table import Table
 
-from missionmonitor import __version__
+from missionmonitor import __version__, config
 from missionmonitor.cli import (
     areas,
     catalogue,
@@ -23,7 +23,7 @@ from missionmonitor.cli import (
     users,
 )
 from missionmonitor.cli.common import err, out, reported, store_path
-from missionmonitor.data import ATTRIBUTION
+from missionmonitor.config import attribution
 from missionmonitor.formatting import display_percent, display_value
 from missionmonitor.indicators.catalogue import get_indicator, load_catalogue
 from missionmonitor.indicators.engine import compute_all
@@ -70,6 +70,12 @@ def root(
         str | None,
         typer.Option(help="Portal database URL [env: MISSIONMONITOR_APP_DATABASE_URL]."),
     ] = None,
+    config_dir: Annotated[
+        Path | None,
+        typer.Option(
+            help="Configuration folder; Scotland's by default [env: MISSIONMONITOR_CONFIG_DIR]."
+        ),
+    ] = None,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show version.")
     ] = False,
@@ -79,6 +85,10 @@ def root(
         settings = settings.model_copy(update={"store_path": store})
     if app_db is not None:
         settings = settings.model_copy(update={"app_database_url": app_db})
+    if config_dir is not None:
+        settings = settings.model_copy(update={"config_dir": config_dir})
+    with reported():
+        config.activate(settings.config_dir)
     ctx.obj = settings
 
 
@@ -200,7 +210,7 @@ def summary(ctx: typer.Context) -> None:
     """
     with reported(), Store.open(store_path(ctx), read_only=True) as store:
         rows = results_service.national_summary(store)
-    table = Table(title="Scotland: latest figures", caption=ATTRIBUTION)
+    table = Table(title="Scotland: latest figures", caption=attribution())
     for col in ("Indicator", "Period", "Value", "Change on previous", "Status"):
         table.add_column(col, justify="right" if col in ("Value", "Change on previous") else "left")
     for item in rows:

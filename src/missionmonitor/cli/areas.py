@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 
 from missionmonitor.cli.common import out, reported
-from missionmonitor.refdata.geography import AREA_TYPES, Geography
+from missionmonitor.refdata.geography import Geography, area_types
 
 app = typer.Typer(help="Areas and the hierarchy they sit in.", no_args_is_help=True)
 
@@ -16,13 +16,13 @@ app = typer.Typer(help="Areas and the hierarchy they sit in.", no_args_is_help=T
 @app.command("list")
 def list_areas(
     area_type: Annotated[
-        str | None, typer.Option("--type", help=f"One of: {', '.join(AREA_TYPES)}.")
+        str | None, typer.Option("--type", help=f"One of: {', '.join(area_types())}.")
     ] = None,
 ) -> None:
     """List current areas. Example: [bold]missionmonitor areas list --type adp[/]"""
     with reported():
         geo = Geography.shipped()
-        types = [area_type] if area_type else list(AREA_TYPES)
+        types = [area_type] if area_type else list(area_types())
         table = Table(title="Areas")
         for col in ("Code", "Name", "Type", "Councils"):
             table.add_column(col)
@@ -50,7 +50,7 @@ def show(code: Annotated[str, typer.Argument(help="Area code, e.g. S11000051.")]
         out.print(f"[bold]{area.name}[/] ({area.code}), {geo.types[area.type].label}")
         for p in geo.parents(area.code):
             out.print(f"  within {geo.types[p.type].label}: {p.name} ({p.code})")
-        for t in AREA_TYPES:
+        for t in area_types():
             kids = geo.children(area.code, t) if t != area.type else []
             if kids:
                 names = ", ".join(f"{k.name} ({k.code})" for k in kids)

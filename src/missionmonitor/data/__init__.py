@@ -1,26 +1,20 @@
-"""Data shipped inside the package: published figures (Open Government Licence v3.0) and the
-source register. See ``shipped/SOURCES.md`` for every figure's source."""
+"""The published data of the active configuration (its ``data/`` folder) and its source
+register (``sources.yaml``). Scotland's ``data/SOURCES.md`` gives every figure's source."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 from pathlib import Path
 
 import yaml
 
+from missionmonitor import config
 from missionmonitor.errors import DefinitionError
-
-ATTRIBUTION = (
-    "Contains public sector information licensed under the Open Government Licence v3.0 "
-    "(National Records of Scotland, Public Health Scotland, Scottish Government)."
-)
 
 
 def shipped_dir() -> Path:
-    """Folder of the shipped CSV files."""
-    return Path(str(resources.files("missionmonitor.data") / "shipped"))
+    """Folder of the configuration's published data files."""
+    return config.path("data")
 
 
 def shipped_file(name: str) -> Path:
@@ -38,10 +32,10 @@ class Source:
     synthetic: bool = False  # generated records, never real: labelled wherever shown
 
 
-@cache
+@config.cached
 def load_sources() -> dict[str, Source]:
     """The source register, each source ranked so later publications rank higher."""
-    path = Path(str(resources.files("missionmonitor.data") / "sources.yaml"))
+    path = config.path("sources.yaml")
     try:
         entries = yaml.safe_load(path.read_text(encoding="utf-8"))["sources"]
         keyed = [

@@ -11,14 +11,13 @@ anything else names a column.
 
 from __future__ import annotations
 
-from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Literal
 
 import yaml
 from pydantic import Field, ValidationError, model_validator
 
+from missionmonitor import config
 from missionmonitor.datasets.table_schema import Strict, TableSchema
 from missionmonitor.errors import DefinitionError, NotFoundError
 
@@ -84,7 +83,7 @@ class Declaration(TableSchema):
 
 
 def _declarations_dir() -> Path:
-    return Path(str(resources.files("missionmonitor.datasets") / "declarations"))
+    return config.path("datasets")
 
 
 def parse_declaration(path: Path) -> Declaration:
@@ -96,7 +95,7 @@ def parse_declaration(path: Path) -> Declaration:
         raise DefinitionError(f"{path.name}: invalid dataset declaration: {exc}") from exc
 
 
-@cache
+@config.cached
 def load_declarations() -> dict[str, Declaration]:
     """Every shipped declaration by name (each file must be named after its dataset)."""
     out: dict[str, Declaration] = {}

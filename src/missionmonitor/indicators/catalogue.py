@@ -7,17 +7,16 @@
 
 from __future__ import annotations
 
-from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from missionmonitor import config
 from missionmonitor.errors import DefinitionError, NotFoundError
 from missionmonitor.periods import PeriodType, parse_period
-from missionmonitor.refdata.geography import AREA_TYPES
+from missionmonitor.refdata.geography import area_types
 
 MethodKind = Literal["observed", "rolling_average", "rate_from_averages", "percentage", "ratio"]
 Polarity = Literal["higher_is_better", "lower_is_better", "neutral"]
@@ -86,7 +85,7 @@ class Method(_Strict):
         if any(v is None for v in need.get(self.kind, [])):
             raise ValueError(f"method kind {self.kind!r} is missing a required setting")
         for t in self.aggregate_to:
-            if t not in AREA_TYPES:
+            if t not in area_types():
                 raise ValueError(f"unknown area type {t!r} in aggregate_to")
         return self
 
@@ -116,7 +115,7 @@ class Indicator(_Strict):
     @model_validator(mode="after")
     def _consistent(self) -> Indicator:
         for g in self.geography:
-            if g not in AREA_TYPES:
+            if g not in area_types():
                 raise ValueError(f"unknown area type {g!r} in geography")
         versions = [v.version for v in self.definition_versions]
         if not versions or versions != sorted(set(versions)):
@@ -143,14 +142,10 @@ class Outcome(_Strict):
     title: str
 
 
-def _package_dir() -> Path:
-    return Path(str(resources.files("missionmonitor.indicators")))
-
-
-@cache
+@config.cached
 def load_outcomes() -> dict[str, Outcome]:
     """The six outcomes and the cross-cutting priorities, by id."""
-    raw = yaml.safe_load((_package_dir() / "outcomes.yaml").read_text(encoding="utf-8"))
+    raw = yaml.safe_load(config.path("outcomes.yaml").read_text(encoding="utf-8"))
     items = list(raw["outcomes"]) + list(raw["cross_cutting"])
     return {str(o["id"]): Outcome(id=str(o["id"]), title=o["title"]) for o in items}
 
@@ -172,13 +167,13 @@ def parse_indicator(path: Path, datasets: set[str] | None = None) -> Indicator:
     return ind
 
 
-@cache
+@config.cached
 def load_catalogue() -> dict[str, Indicator]:
     """Every shipped indicator by id, in file-name order."""
     from missionmonitor.datasets.declaration import load_declarations
 
     datasets = set(load_declarations())
-    folder = _package_dir() / "catalogue"
+    folder = config.path("indicators")
     return {p.stem: parse_indicator(p, datasets) for p in sorted(folder.glob("*.yaml"))}
 
 

@@ -26,7 +26,7 @@ from missionmonitor.indicators.kinds import KINDS
 from missionmonitor.methods.disclosure import Group, suppress_groups
 from missionmonitor.methods.rolling import percentage_change
 from missionmonitor.periods import parse_period
-from missionmonitor.refdata.geography import AREA_TYPES, SCOTLAND, Geography
+from missionmonitor.refdata.geography import Geography, area_types, national_code
 from missionmonitor.store.connection import Store
 from missionmonitor.store.vintages import select_observations
 
@@ -62,7 +62,7 @@ def compute_indicator(
     df = _apply_disclosure(df, ind, geo)
     df["vs_scotland"] = _vs_scotland(df)
     df = _change(df, ind)
-    df["_type_order"] = df["area_type"].map(AREA_TYPES.index)
+    df["_type_order"] = df["area_type"].map(area_types().index)
     df = df.sort_values(["_type_order", "area_code", "period_start"]).drop(columns="_type_order")
     return df[list(RESULT_COLUMNS + EXTRA_COLUMNS)].reset_index(drop=True)
 
@@ -168,10 +168,10 @@ def _apply_disclosure(df: pd.DataFrame, ind: Indicator, geo: Geography) -> pd.Da
 
 def _vs_scotland(df: pd.DataFrame) -> pd.Series:
     """Each area's 95% interval against Scotland's value for the same period."""
-    scot = df[df["area_code"] == SCOTLAND].set_index("period")["value"]
+    scot = df[df["area_code"] == national_code()].set_index("period")["value"]
     s = df["period"].map(scot).to_numpy(dtype=float)
     lci, uci = df["lci"].to_numpy(dtype=float), df["uci"].to_numpy(dtype=float)
-    usable = (df["area_code"] != SCOTLAND).to_numpy() & ~np.isnan(s) & ~np.isnan(lci)
+    usable = (df["area_code"] != national_code()).to_numpy() & ~np.isnan(s) & ~np.isnan(lci)
     usable &= ~np.isnan(uci)
     out = np.select(
         [usable & (lci > s), usable & (uci < s), usable],

@@ -16,27 +16,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
-from pathlib import Path
 from typing import Any
 
 import yaml
 
+from missionmonitor import config
 from missionmonitor.errors import DefinitionError, NotFoundError
 
-SCOTLAND = "S92000003"
-AREA_TYPES = ("council", "hscp", "adp", "health_board", "police_division", "scotland")
-#: For each parent type: the geography columns holding its code and name.
-_PARENT_COLUMNS = {
-    "hscp": ("hscp_ia_code", "hscp_ia_name"),
-    "adp": ("adp_code_scotpho", "adp_name_scotpho"),
-    "health_board": ("hb_code", "hb_name"),
-    "police_division": ("police_division_code", "police_division_name"),
-}
-_PREVIOUS_COLUMNS = {"council": "ca_code_previous", "hscp": "hscp_ia_code_previous",
-                     "health_board": "hb_code_previous"}  # fmt: skip
-_CURRENT_COLUMNS = {"council": "ca_code", "hscp": "hscp_ia_code", "health_board": "hb_code"}
+#: The base area type: every other area is a set of whole areas of this type.
+BASE = "council"
 
 
 @dataclass(frozen=True)
@@ -74,14 +62,36 @@ class AreaType:
     prefix: str
 
 
+@config.cached
 def _config() -> dict[str, Any]:
-    path = Path(str(resources.files("missionmonitor.refdata") / "geography.yaml"))
+    path = config.path("geography.yaml")
     try:
         cfg = yaml.safe_load(path.read_text(encoding="utf-8"))
-        assert isinstance(cfg, dict) and cfg.get("versions")
+        assert isinstance(cfg, dict) and cfg.get("versions"), "no versions"
+        types = [t["id"] for t in cfg["area_types"]]
+        assert BASE in types, f"no {BASE!r} area type"
+        assert cfg["national"]["type"] in types, "the national area's type is not an area type"
+        for t, cols in cfg["columns"].items():
+            assert t in types, f"columns of unknown area type {t!r}"
+            assert {"code", "name"} <= set(cols), f"{t}: columns need code and name"
         return cfg
-    except (yaml.YAMLError, AssertionError) as exc:
+    except (yaml.YAMLError, AssertionError, KeyError, TypeError) as exc:
         raise DefinitionError(f"geography.yaml: invalid geography configuration: {exc}") from exc
+
+
+def national_code() -> str:
+    """The code of the whole country or programme area (Scotland: S92000003)."""
+    return str(_config()["national"]["code"])
+
+
+def national_type() -> str:
+    """The area type of the national area (Scotland: ``scotland``)."""
+    return str(_config()["national"]["type"])
+
+
+def area_types() -> tuple[str, ...]:
+    """Area type ids, smallest first, as the configuration lists them."""
+    return tuple(str(t["id"]) for t in _config()["area_types"])
 
 
 class Geography:
@@ -104,23 +114,32 @@ class Geography:
         cls, rows: Iterable[dict[str, Any]], version: str, valid_from: dt.date,
         valid_to: dt.date | None, replaced: dict[str, dt.date],
     ) -> Geography:  # fmt: skip
-        """Build from geography.csv rows (one per council) for one version."""
-        areas: dict[str, Area] = {SCOTLAND: Area(SCOTLAND, "Scotland", "scotland")}
+        """Build from the geography dataset's rows (one per base area) for one version, as the
+        configuration's ``columns`` say where each area type's code and name are."""
+        cfg = _config()
+        nat = cfg["national"]
+        columns: dict[str, dict[str, str]] = cfg["columns"]
+        areas: dict[str, Area] = {nat["code"]: Area(nat["code"], nat["name"], nat["type"])}
         members: list[Membership] = []
         for row in rows:
-            council = row["ca_code"]
-            areas[council] = Area(council, row["ca_name"], "council", valid_from, valid_to)
-            for ptype, (code_col, name_col) in _PARENT_COLUMNS.items():
-                code, name = row[code_col], row[name_col]
-                if ptype == "health_board" and not name.startswith("NHS "):
-                    name = f"NHS {name}"
+            base = columns[BASE]
+            council = row[base["code"]]
+            areas[council] = Area(council, row[base["name"]], BASE, valid_from, valid_to)
+            for ptype, cols in columns.items():
+                if ptype == BASE:
+                    continue
+                code, name = row[cols["code"]], row[cols["name"]]
+                prefix = cols.get("name_prefix", "")
+                if not name.startswith(prefix):
+                    name = f"{prefix}{name}"
                 areas.setdefault(code, Area(code, name, ptype, valid_from, valid_to))
                 members.append(Membership(council, code, ptype, version, valid_from, valid_to))
-            members.append(Membership(council, SCOTLAND, "scotland", version, valid_from, valid_to))
-            for atype, col in _PREVIOUS_COLUMNS.items():
-                old = row.get(col)
+            members.append(Membership(council, nat["code"], nat["type"], version, valid_from,
+                                      valid_to))  # fmt: skip
+            for atype, cols in columns.items():
+                old = row.get(cols["previous"]) if cols.get("previous") else None
                 if old and old not in areas:
-                    new = row[_CURRENT_COLUMNS[atype]]
+                    new = row[cols["code"]]
                     ended = replaced.get(new)
                     name = areas[new].name
                     areas[old] = Area(old, name, atype, None, ended, successor=new)
@@ -149,8 +168,9 @@ class Geography:
         return self._codes
 
     def of_type(self, area_type: str, *, current_only: bool = True) -> list[Area]:
-        if area_type not in AREA_TYPES:
-            raise NotFoundError(f"unknown area type {area_type!r}; known: {', '.join(AREA_TYPES)}")
+        if area_type not in area_types():
+            known = ", ".join(area_types())
+            raise NotFoundError(f"unknown area type {area_type!r}; known: {known}")
         found = [a for a in self.areas.values() if a.type == area_type]
         if current_only:
             found = [a for a in found if a.current]
@@ -162,14 +182,14 @@ class Geography:
     def councils_in(self, code: str, on: dt.date | None = None) -> list[str]:
         """Council codes making up ``code`` (a council is made up of itself)."""
         area = self.area(self.resolve(code))
-        if area.type == "council":
+        if area.type == BASE:
             return [area.code]
         return sorted({m.council for m in self._members(on) if m.parent == area.code})
 
     def children(self, code: str, child_type: str, on: dt.date | None = None) -> list[Area]:
         """Areas of ``child_type`` wholly inside ``code`` (down the hierarchy)."""
         councils = set(self.councils_in(code, on))
-        if child_type == "council":
+        if child_type == BASE:
             return sorted((self.areas[c] for c in councils), key=lambda a: a.name)
         by_parent: dict[str, set[str]] = {}
         for m in self._members(on):
@@ -183,7 +203,7 @@ class Geography:
         area = self.area(self.resolve(code))
         councils = set(self.councils_in(area.code, on))
         found: dict[str, Area] = {}
-        for ptype in AREA_TYPES:
+        for ptype in area_types():
             if ptype == area.type:
                 continue
             for m in self._members(on):
@@ -191,7 +211,7 @@ class Geography:
                     members = set(self.councils_in(m.parent, on))
                     if councils <= members and m.parent != area.code:
                         found[m.parent] = self.areas[m.parent]
-        return sorted(found.values(), key=lambda a: AREA_TYPES.index(a.type))
+        return sorted(found.values(), key=lambda a: area_types().index(a.type))
 
     def parent(self, code: str, parent_type: str, on: dt.date | None = None) -> Area:
         for p in self.parents(code, on):
@@ -207,7 +227,7 @@ class Geography:
         ]
 
 
-@cache
+@config.cached
 def _shipped_geography() -> Geography:
     from missionmonitor.data import shipped_file
     from missionmonitor.datasets.declaration import get_declaration

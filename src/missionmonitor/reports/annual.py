@@ -6,7 +6,7 @@ from typing import Any
 
 from missionmonitor.errors import NotFoundError
 from missionmonitor.periods import parse_period
-from missionmonitor.refdata.geography import SCOTLAND
+from missionmonitor.refdata.geography import national_code
 from missionmonitor.reports.facts import Facts
 from missionmonitor.reports.sections import (
     NOT_YET,
@@ -32,7 +32,11 @@ def annual(data: SiteData, period: str) -> dict[str, Any]:
     blocks: list[dict[str, Any]] = []
     for o in data.outcomes.values():
         inds = [i for i in data.catalogue.values() if i.outcome == o.id]
-        items = [b for i in inds if (b := indicator_block(data, i, SCOTLAND, p.end, period, facts))]
+        items = [
+            b
+            for i in inds
+            if (b := indicator_block(data, i, national_code(), p.end, period, facts))
+        ]
         blocks += items
         heading = f"Outcome {o.id}: {o.title}" if o.id.isdigit() else o.title
         if items or o.id.isdigit():
@@ -81,8 +85,8 @@ def _targets_section(
         if block is None or t["latest"] is None or block["row"]["value"] is None:
             continue
         row = block["row"]
-        shown_target = facts.note(t["indicator"], SCOTLAND, row["period"], "target", t["value"],
-                                  f"{t['value']:,.0f}")  # fmt: skip
+        shown_target = facts.note(t["indicator"], national_code(), row["period"], "target",
+                                  t["value"], f"{t['value']:,.0f}")  # fmt: skip
         paragraphs.append(
             f"{t['title']} (version {t['version']}): {t['statement']} Source: {t['source']}. "
             f"The latest figure, {facts.show(row, 'value', 0)} in {row['period']}, is "
@@ -90,7 +94,7 @@ def _targets_section(
             f"{t['progress']['status']}. {t['progress']['rule']}"
         )
         paragraphs.extend(balancing_paragraphs(data, t["balancing"], t["balancing_note"],
-                                                SCOTLAND, facts))  # fmt: skip
+                                                national_code(), facts))  # fmt: skip
     return {
         "id": "targets",
         "title": "Targets and balancing indicators",

@@ -6,7 +6,7 @@ from typing import Any
 
 from missionmonitor.errors import NotFoundError
 from missionmonitor.periods import parse_period
-from missionmonitor.refdata.geography import SCOTLAND
+from missionmonitor.refdata.geography import national_code
 from missionmonitor.reports.facts import Facts
 from missionmonitor.reports.sections import NOT_YET, indicator_block, report_frame, results_for
 from missionmonitor.services.site_data import SiteData
@@ -16,12 +16,12 @@ def mat(data: SiteData, year: int) -> dict[str, Any]:
     """The MAT standards benchmarking report for the assessment of April ``year``."""
     period = f"April {year}"
     ind = data.catalogue["mat_standards_implemented_pct"]
-    rows = results_for(data, ind.id, SCOTLAND)
+    rows = results_for(data, ind.id, national_code())
     if period not in set(rows["period"]):
         held = ", ".join(rows["period"])
         raise NotFoundError(f"no MAT standards results for {period}; held: {held}")
     facts = Facts()
-    block = indicator_block(data, ind, SCOTLAND, parse_period(period).end, period, facts)
+    block = indicator_block(data, ind, national_code(), parse_period(period).end, period, facts)
     assert block is not None
     paragraphs: list[str] = []
     row = block["row"]

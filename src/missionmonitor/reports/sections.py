@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from missionmonitor.data import ATTRIBUTION
+from missionmonitor.config import attribution
 from missionmonitor.indicators.catalogue import Indicator
 from missionmonitor.methods.poisson import count_change_p_value
 from missionmonitor.periods import parse_period
@@ -207,7 +207,7 @@ def report_frame(
         "sections": sections,
         "not_yet": not_yet,
         "sources": sources_list(data, blocks),
-        "licence": ATTRIBUTION,
+        "licence": attribution(),
         "facts": facts.as_dicts(),
         "method_note": "Figures come from the disclosure-controlled results table: counts from 1 "
         "to 9 are suppressed (c), with secondary suppression, and values derived "

@@ -8,13 +8,11 @@ datetime.date(2024, 7, 31)
 from __future__ import annotations
 
 import datetime as dt
-from functools import cache
-from importlib import resources
-from pathlib import Path
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from missionmonitor import config
 from missionmonitor.errors import DefinitionError
 from missionmonitor.periods import parse_period
 
@@ -32,11 +30,11 @@ class Deadlines(BaseModel):
     deadlines: tuple[Deadline, ...] = ()
 
 
-@cache
+@config.cached
 def load_deadlines() -> Deadlines:
     from missionmonitor.returns.forms import load_forms
 
-    path = Path(str(resources.files("missionmonitor.returns") / "deadlines.yaml"))
+    path = config.path("returns", "deadlines.yaml")
     try:
         table = Deadlines.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
     except (yaml.YAMLError, ValidationError) as exc:

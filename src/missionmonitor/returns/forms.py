@@ -12,14 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
-from pathlib import Path
 from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from missionmonitor import config
 from missionmonitor.errors import DefinitionError, NotFoundError
 from missionmonitor.rules import expressions
 
@@ -107,10 +105,10 @@ class Form(_Strict):
         return self
 
 
-@cache
+@config.cached
 def load_forms() -> dict[tuple[str, int], Form]:
     """Every version of every form, keyed by (id, version)."""
-    folder = Path(str(resources.files("missionmonitor.returns") / "forms"))
+    folder = config.path("returns", "forms")
     out: dict[tuple[str, int], Form] = {}
     for path in sorted(folder.glob("*.yaml")):
         try:

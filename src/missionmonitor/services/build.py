@@ -19,7 +19,7 @@ from missionmonitor.datasets.declaration import Declaration, load_declarations
 from missionmonitor.datasets.loader import LoadResult, load_file
 from missionmonitor.indicators.catalogue import load_catalogue
 from missionmonitor.indicators.engine import compute_all
-from missionmonitor.refdata.geography import Geography
+from missionmonitor.refdata.geography import Geography, national_code, national_type
 from missionmonitor.store.connection import Store
 
 #: Step names reported to a progress callback, in order.
@@ -49,7 +49,8 @@ def write_reference_tables(store: Store, geo: Geography) -> None:
         store.replace_rows("area_memberships", members)
         # Populations are on current boundaries, so current memberships aggregate them.
         store.con.execute("DELETE FROM population")
-        store.con.execute("""
+        store.con.execute(
+            """
             INSERT INTO population
             WITH latest AS (
                 SELECT * FROM ds_population WHERE _load_id =
@@ -63,12 +64,14 @@ def write_reference_tables(store: Store, geo: Geography) -> None:
             UNION ALL
             SELECT c.year, m.parent, m.parent_type, c.sex, c.age_band, sum(c.population)
             FROM councils c JOIN area_memberships m ON m.council = c.area_code
-            WHERE m.parent_type <> 'scotland' AND m.valid_to IS NULL
+            WHERE m.parent_type <> ? AND m.valid_to IS NULL
             GROUP BY ALL
             UNION ALL
-            SELECT year, area_code, 'scotland', sex, age_band, population
-            FROM latest WHERE area_code = 'S92000003'
-        """)
+            SELECT year, area_code, ?, sex, age_band, population
+            FROM latest WHERE area_code = ?
+        """,
+            [national_type(), national_type(), national_code()],
+        )
 
 
 def build_store(

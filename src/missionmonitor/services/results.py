@@ -14,11 +14,11 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from missionmonitor.data import ATTRIBUTION
+from missionmonitor.config import attribution
 from missionmonitor.errors import NotFoundError
 from missionmonitor.indicators.catalogue import get_indicator, load_catalogue
 from missionmonitor.indicators.engine import RESULT_COLUMNS, compute_indicator
-from missionmonitor.refdata.geography import SCOTLAND, Geography
+from missionmonitor.refdata.geography import Geography, national_code
 from missionmonitor.store.connection import Store
 
 ExportFormat = Literal["csv", "json", "parquet"]
@@ -68,7 +68,7 @@ def export(df: pd.DataFrame, fmt: ExportFormat) -> bytes:
             {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in r.items()}
             for r in out.astype(object).to_dict(orient="records")
         ]
-        meta = {"licence": ATTRIBUTION, "suppression": "suppressed values are null"}
+        meta = {"licence": attribution(), "suppression": "suppressed values are null"}
         return json.dumps({"meta": meta, "results": records}, indent=2, default=str).encode()
     if fmt == "parquet":
         buf = io.BytesIO()
@@ -91,7 +91,7 @@ def national_summary(store: Store) -> list[dict[str, Any]]:
         SELECT * FROM indicator_results WHERE area_code = ? QUALIFY row_number() OVER (
             PARTITION BY indicator_id ORDER BY period_start DESC) = 1
         """,
-        [SCOTLAND],
+        [national_code()],
     ).df()
     catalogue = load_catalogue()
     out = []

@@ -14,7 +14,7 @@ import pandas as pd
 
 from missionmonitor.datasets.declaration import Declaration, load_declarations
 from missionmonitor.indicators.catalogue import Indicator, Outcome, load_catalogue, load_outcomes
-from missionmonitor.refdata.geography import Geography
+from missionmonitor.refdata.geography import Geography, national_code
 from missionmonitor.store.connection import Store
 from missionmonitor.store.vintages import select_figures
 
@@ -56,7 +56,7 @@ class SiteData:
                   AND year = (SELECT max(year) FROM population)""").df()
             drugs = select_figures(
                 store,
-                "dataset = 'other' AND area_code = 'S92000003' AND "
+                f"dataset = 'other' AND area_code = '{national_code()}' AND "
                 "(measure LIKE 'drugs_implicated_%' OR measure LIKE 'more_than_one_drug%')",
                 columns=_SHOWN,
                 order_by="measure, period",

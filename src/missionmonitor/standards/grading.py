@@ -11,14 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
-from pathlib import Path
 from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
+from missionmonitor import config
 from missionmonitor.errors import (
     CriteriaVersionError,
     DefinitionError,
@@ -103,11 +101,11 @@ class RuleSets(_Strict):
 
 
 def _load(name: str) -> object:
-    path = Path(str(resources.files("missionmonitor.standards") / name))
+    path = config.path("standards", name)
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
-@cache
+@config.cached
 def load_standards() -> Standards:
     try:
         return Standards.model_validate(_load("standards.yaml"))
@@ -115,7 +113,7 @@ def load_standards() -> Standards:
         raise DefinitionError(f"standards.yaml: {exc}") from exc
 
 
-@cache
+@config.cached
 def load_rule_sets() -> RuleSets:
     try:
         sets = RuleSets.model_validate(_load("rule_sets.yaml"))

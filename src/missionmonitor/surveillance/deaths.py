@@ -15,14 +15,14 @@ import pandas as pd
 
 from missionmonitor.errors import MethodInputError
 from missionmonitor.methods.segmented import SegmentedFit, segmented_regression
-from missionmonitor.refdata.geography import SCOTLAND
+from missionmonitor.refdata.geography import national_code
 
 #: The National Mission on Drugs was launched in January 2021.
 MISSION_LAUNCH_YEAR = 2021
 
 
 def _scotland(results: pd.DataFrame, indicator: str) -> pd.DataFrame:
-    r = results[(results["indicator_id"] == indicator) & (results["area_code"] == SCOTLAND)]
+    r = results[(results["indicator_id"] == indicator) & (results["area_code"] == national_code())]
     return r[~r["suppressed"].astype(bool)]
 
 
@@ -37,7 +37,7 @@ def reconciliation(results: pd.DataFrame, revisions: pd.DataFrame) -> list[dict[
     police = whole.groupby("year")["value"].sum()
     held = revisions[(revisions["dataset"] == "drd_scotland_annual")
                      & (revisions["measure"] == "drd_deaths")
-                     & (revisions["area_code"] == SCOTLAND)]  # fmt: skip
+                     & (revisions["area_code"] == national_code())]  # fmt: skip
     rows = []
     for year in sorted(set(confirmed.index) | set(police.index)):
         editions = held[held["period"] == year].sort_values("vintage_rank")

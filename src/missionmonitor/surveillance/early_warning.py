@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Literal
 
@@ -25,6 +23,7 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from missionmonitor import config
 from missionmonitor.datasets.reader import read_file
 from missionmonitor.datasets.table_schema import get_table_schema
 from missionmonitor.errors import DefinitionError, MethodInputError, NotFoundError
@@ -65,9 +64,9 @@ class Series(BaseModel):
         return make(alpha=f.alpha, b=f.b, w=f.w, freq=freq)
 
 
-@cache
+@config.cached
 def load_series() -> dict[str, Series]:
-    path = Path(str(resources.files("missionmonitor.surveillance") / "series.yaml"))
+    path = config.path("surveillance", "series.yaml")
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))["series"]
         return {s.id: s for s in (Series.model_validate(r) for r in raw)}

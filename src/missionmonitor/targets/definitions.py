@@ -7,14 +7,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from functools import cache
-from importlib import resources
-from pathlib import Path
 from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from missionmonitor import config
 from missionmonitor.errors import DefinitionError, NotFoundError
 
 ApportionmentRule = Literal["proportional_uplift", "population_share", "prevalence_weighted"]
@@ -63,9 +61,9 @@ class Target(_Strict):
     balancing: tuple[Balancing, ...] = ()
 
 
-@cache
+@config.cached
 def load_targets() -> tuple[Target, ...]:
-    path = Path(str(resources.files("missionmonitor.targets") / "targets.yaml"))
+    path = config.path("targets.yaml")
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))["targets"]
         targets = tuple(Target.model_validate(t) for t in raw)

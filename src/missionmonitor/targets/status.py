@@ -16,7 +16,7 @@ import pandas as pd
 from missionmonitor.formatting import display_value
 from missionmonitor.indicators.catalogue import load_catalogue
 from missionmonitor.periods import parse_period
-from missionmonitor.refdata.geography import SCOTLAND
+from missionmonitor.refdata.geography import national_code
 from missionmonitor.targets.arithmetic import apportion, progress
 from missionmonitor.targets.definitions import Baseline, Target, load_targets
 
@@ -76,8 +76,8 @@ def balancing_note(values: list[dict[str, Any]]) -> str | None:
 def target_summary(target: Target, results: pd.DataFrame) -> dict[str, Any]:
     """The target, its latest Scotland value, share of target and progress with its rule,
     and its balancing indicators' latest Scotland values."""
-    rows = _published(results, target.indicator, SCOTLAND)
-    balancing = balancing_values(target, results, SCOTLAND)
+    rows = _published(results, target.indicator, national_code())
+    balancing = balancing_values(target, results, national_code())
     out: dict[str, Any] = {
         "id": target.id, "version": target.version, "title": target.title,
         "statement": target.statement, "scope": target.scope, "value": target.value,

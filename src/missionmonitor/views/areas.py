@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 
 from missionmonitor.formatting import display_value
-from missionmonitor.refdata.geography import AREA_TYPES, SCOTLAND
+from missionmonitor.refdata.geography import area_types, national_code, national_type
 from missionmonitor.services.site_data import SiteData
 from missionmonitor.views import charts
 from missionmonitor.views.common import as_number, definition_view, page_model, result_row
@@ -18,7 +18,7 @@ SIMILAR = 5
 
 def areas(data: SiteData) -> dict[str, Any]:
     groups = []
-    for t in AREA_TYPES:
+    for t in area_types():
         items = [{"code": a.code, "name": a.name} for a in data.geo.of_type(t)]
         groups.append({"type": t, "label": data.geo.types[t].label, "areas": items})
     return page_model("Areas", groups=groups)
@@ -30,7 +30,7 @@ def area(data: SiteData, code: str) -> dict[str, Any]:
     a = geo.area(current)
     spine, table = _indicator_rows(data, current, a.type)
     children = []
-    for t in AREA_TYPES:
+    for t in area_types():
         if t != a.type:
             kids = geo.children(current, t)
             if kids:
@@ -52,7 +52,7 @@ def area(data: SiteData, code: str) -> dict[str, Any]:
                           f"{geo.types[a.type].plural} (worst on the left) and Scotland",
                "summary": _spine_sentence(spine, a.name),
                "spec": charts.spine_chart(spine_rows) if len(spine_rows) else None,
-               "rows": spine} if a.type != "scotland" else None,
+               "rows": spine} if a.type != national_type() else None,
         indicators=table,
         similar=_similar(data, a.code, a.type),
         targets=_target_panels(data, a.code, a.type),
@@ -86,11 +86,11 @@ def _indicator_rows(data: SiteData, code: str, area_type: str) -> tuple[list[Any
         recent = [result_row(ind, r, data) for _, r in mine.tail(5).iterrows()]
         table.append({"id": ind.id, "title": ind.title, "unit": ind.unit,
                       "latest": recent[-1], "recent": recent})  # fmt: skip
-        if area_type == "scotland":
+        if area_type == national_type():
             continue
         peers = res[(res["indicator_id"] == ind.id) & (res["area_type"] == area_type)
                     & (res["period"] == last["period"])]["value"].dropna()  # fmt: skip
-        scot = res[(res["indicator_id"] == ind.id) & (res["area_code"] == SCOTLAND)
+        scot = res[(res["indicator_id"] == ind.id) & (res["area_code"] == national_code())
                    & (res["period"] == last["period"])]["value"]  # fmt: skip
         value, lo, hi = as_number(last["value"]), peers.min(), peers.max()
         if value is None or scot.empty or len(peers) < 2 or hi == lo:
@@ -132,7 +132,7 @@ def _similar(data: SiteData, code: str, area_type: str) -> list[dict[str, Any]]:
     of_type = data.population[data.population["area_type"] == area_type]
     sizes = dict(zip(of_type["area_code"].astype(str), of_type["population"].astype(float),
                      strict=True))  # fmt: skip
-    if code not in sizes or area_type == "scotland":
+    if code not in sizes or area_type == national_type():
         return []
     mine = sizes.pop(code)
     nearest = sorted(sizes.items(), key=lambda kv: abs(kv[1] - mine))[:SIMILAR]

@@ -8,10 +8,10 @@ from typing import Any
 
 import pandas as pd
 
-from missionmonitor.data import ATTRIBUTION
+from missionmonitor.config import attribution
 from missionmonitor.formatting import display_percent, display_value
 from missionmonitor.indicators.catalogue import Indicator
-from missionmonitor.refdata.geography import SCOTLAND
+from missionmonitor.refdata.geography import national_code
 from missionmonitor.services.site_data import SiteData
 
 SIGNIFICANCE = {"higher": "Higher than Scotland", "lower": "Lower than Scotland",
@@ -81,7 +81,7 @@ def results_of(data: SiteData, indicator_id: str) -> pd.DataFrame:
 def indicator_summary(ind: Indicator, data: SiteData) -> dict[str, Any]:
     """An indicator's headline: its latest Scotland value (or latest of any area)."""
     df = results_of(data, ind.id)
-    scot = df[df["area_code"] == SCOTLAND]
+    scot = df[df["area_code"] == national_code()]
     latest = (scot if not scot.empty else df).iloc[-1] if not df.empty else None
     return {
         "id": ind.id, "title": ind.title, "outcome": ind.outcome, "unit": ind.unit,
@@ -95,7 +95,7 @@ def indicator_summary(ind: Indicator, data: SiteData) -> dict[str, Any]:
 
 
 def page_model(title: str, **content: Any) -> dict[str, Any]:
-    return {"title": title, "licence": ATTRIBUTION, **content}
+    return {"title": title, "licence": attribution(), **content}
 
 
 # ---- home and outcomes ---------------------------------------------------------------

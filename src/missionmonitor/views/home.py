@@ -6,7 +6,7 @@ from typing import Any
 
 from missionmonitor.errors import NotFoundError
 from missionmonitor.formatting import display_percent, display_value
-from missionmonitor.refdata.geography import SCOTLAND
+from missionmonitor.refdata.geography import national_code
 from missionmonitor.services.site_data import SiteData
 from missionmonitor.targets.status import all_targets
 from missionmonitor.views import charts
@@ -27,7 +27,7 @@ def home(data: SiteData) -> dict[str, Any]:
     targets = {t["indicator"]: t for t in all_targets(data.results)}
     ost_goal, rehab_goal = targets.get("ost_people"), targets.get("rr_placements")
     deaths = results_of(data, "drd_deaths")
-    deaths = deaths[deaths["area_code"] == SCOTLAND]
+    deaths = deaths[deaths["area_code"] == national_code()]
     drd, ost = latest("drd_deaths"), latest("ost_people")
     rehab, mat = latest("rr_placements"), latest("mat_standards_implemented_pct")
     headline = None

@@ -12,7 +12,7 @@ from missionmonitor.errors import NotFoundError
 from missionmonitor.formatting import display_value
 from missionmonitor.indicators.catalogue import Indicator
 from missionmonitor.methods.funnels import poisson_funnel
-from missionmonitor.refdata.geography import AREA_TYPES, SCOTLAND
+from missionmonitor.refdata.geography import area_types, national_code, national_type
 from missionmonitor.services.site_data import SiteData
 from missionmonitor.views import charts
 from missionmonitor.views.common import (
@@ -51,7 +51,7 @@ def indicators(
         options={
             "outcome": [{"value": o.id, "label": o.title} for o in data.outcomes.values()],
             "source": [{"value": d.name, "label": d.title} for d in data.datasets.values()],
-            "geography": [{"value": t, "label": data.geo.types[t].label} for t in AREA_TYPES],
+            "geography": [{"value": t, "label": data.geo.types[t].label} for t in area_types()],
         },
     )  # fmt: skip
 
@@ -69,13 +69,14 @@ def indicator(
     df = results_of(data, ind.id)
     if df.empty:
         return _no_figures_yet(ind, data)
-    area_code = data.geo.resolve(area) if area else (SCOTLAND if (df["area_code"] == SCOTLAND).any()
-                                                      else df["area_code"].iloc[0])  # fmt: skip
+    nation = national_code()
+    area_code = data.geo.resolve(area) if area else (
+        nation if (df["area_code"] == nation).any() else df["area_code"].iloc[0])  # fmt: skip
     trend = df[df["area_code"] == area_code]
     if trend.empty:
         raise NotFoundError(f"{ind.id} has no results for area {area}")
-    scot = df[df["area_code"] == SCOTLAND]
-    types = [t for t in ind.geography if t != "scotland" and (df["area_type"] == t).any()]
+    scot = df[df["area_code"] == national_code()]
+    types = [t for t in ind.geography if t != national_type() and (df["area_type"] == t).any()]
     chosen_type = area_type if area_type in types else (types[0] if types else None)
     if area_type and area_type not in types:
         raise NotFoundError(f"{ind.id} is not published for area type {area_type!r}")
@@ -88,17 +89,17 @@ def indicator(
         area={"code": area_code, "name": area_name},
         trend={"id": "trend", "title": f"{ind.title}: {area_name}",
                "caption": f"{ind.title}, {area_name}, by period"
-                          + (" (dashed: Scotland)" if area_code != SCOTLAND else ""),
+                          + (" (dashed: Scotland)" if area_code != national_code() else ""),
                "summary": _trend_sentence(ind, trend_rows, area_name),
                "spec": charts.trend_chart(trend[["period", "value", "lci", "uci"]], ind.title,
                                           ind.unit, breaks,
-                                          None if area_code == SCOTLAND else scot),
+                                          None if area_code == national_code() else scot),
                "rows": trend_rows},
         comparison=None, funnel=None, area_types=types, area_type=chosen_type,
         revisions=_revisions(ind, data, area_code, trend),
         area_options=sorted(
             ({"value": c, "label": data.geo.area(c).name} for c in df["area_code"].unique()),
-            key=lambda o: (o["value"] != SCOTLAND, o["label"]),
+            key=lambda o: (o["value"] != national_code(), o["label"]),
         ),
         area_type_options=[{"value": t, "label": data.geo.types[t].plural} for t in types],
     )  # fmt: skip
@@ -122,14 +123,14 @@ def _no_figures_yet(ind: Indicator, data: SiteData) -> dict[str, Any]:
                           for s in ind.sources)  # fmt: skip
     page = page_model(
         ind.title, indicator=definition_view(ind, data),
-        area={"code": SCOTLAND, "name": "Scotland"},
+        area={"code": national_code(), "name": "Scotland"},
         trend={"id": "trend", "title": ind.title, "caption": ind.title, "rows": [],
                "summary": "", "spec": None},
         comparison=None, funnel=None, area_types=[], area_type=None, revisions=[],
         area_options=[], area_type_options=[],
         no_figures=NO_FIGURES_YET.format(datasets=titles),
     )  # fmt: skip
-    page["downloads"] = {fmt: _download_url(ind.id, SCOTLAND, None, None, fmt)
+    page["downloads"] = {fmt: _download_url(ind.id, national_code(), None, None, fmt)
                          for fmt in ("csv", "xlsx", "json")}  # fmt: skip
     return page
 
@@ -166,7 +167,7 @@ def _comparison(ind: Indicator, data: SiteData, df: pd.DataFrame, area_type: str
     shown = [result_row(ind, r, data) for _, r in rows.iterrows()]
     shown.sort(key=lambda r: (r["value"] is None, -(r["value"] or 0)))
     visible = pd.DataFrame([r for r in shown if r["value"] is not None])
-    scot = df[(df["area_code"] == SCOTLAND) & (df["period"] == chosen)]
+    scot = df[(df["area_code"] == national_code()) & (df["period"] == chosen)]
     scot_value = as_number(scot["value"].iloc[0]) if not scot.empty else None
     label = data.geo.types[area_type].plural
     comparison = {

@@ -10,6 +10,7 @@ import pandas as pd
 from missionmonitor.formatting import display_value
 from missionmonitor.methods.disclosure import DEFAULT_THRESHOLD, SUPPRESSION_MARKER, primary_mask
 from missionmonitor.methods.segmented import Ratio
+from missionmonitor.refdata.geography import national_code
 from missionmonitor.services.site_data import SiteData
 from missionmonitor.surveillance import deaths, prevalence
 from missionmonitor.surveillance.early_warning import load_series
@@ -44,7 +45,7 @@ def _deaths(data: SiteData) -> list[dict[str, Any]]:
 def _trend(data: SiteData) -> dict[str, Any]:
     years, fit = deaths.trend_around_launch(data.results)
     observed = data.results[(data.results["indicator_id"] == "drd_deaths")
-                            & (data.results["area_code"] == "S92000003")
+                            & (data.results["area_code"] == national_code())
                             & ~data.results["suppressed"].astype(bool)]  # fmt: skip
     values = observed.sort_values("period_start")["value"].to_numpy(float)
     frame = pd.DataFrame({"period": years, "observed": values, "fitted": fit.fitted,

@@ -18,7 +18,8 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from missionmonitor.data import ATTRIBUTION
+from missionmonitor import config
+from missionmonitor.config import attribution
 from missionmonitor.errors import (
     MethodInputError,
     NotFoundError,
@@ -45,9 +46,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from missionmonitor.web import portal_routes, public_routes, returns_routes, standards_routes
 
     settings = settings or Settings()
+    configuration = config.activate(settings.config_dir)
     app = FastAPI(
         title="Mission Monitor",
-        description="Indicators for Scotland's National Mission on Drugs. " + ATTRIBUTION,
+        description=f"{configuration.description} {configuration.attribution}",
         version="0.1.0",
         docs_url=None,
         redoc_url=None,
@@ -67,7 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def error(request: Request, status: int, title: str, message: str) -> Response:
         if wants_json(request):
             return JSONResponse({"error": title, "detail": message}, status_code=status)
-        page = {"title": title, "message": message, "licence": ATTRIBUTION}
+        page = {"title": title, "message": message, "licence": attribution()}
         page_templates: Jinja2Templates = app.state.templates
         return page_templates.TemplateResponse(
             request,

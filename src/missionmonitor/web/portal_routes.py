@@ -18,6 +18,7 @@ from missionmonitor.portal import accounts
 from missionmonitor.portal import actions as action_service
 from missionmonitor.portal.models import LoginAttempt, SessionRecord, User
 from missionmonitor.portal.permissions import can, matrix
+from missionmonitor.refdata.geography import national_code
 from missionmonitor.services.site_data import SiteData
 from missionmonitor.views.portal import action_page, alert_rows, find_alert
 from missionmonitor.web.rendering import personal_page
@@ -108,7 +109,7 @@ def portal(request: Request) -> HTMLResponse:
         user, session = found
         if not can(user, "view_alerts", None, data.geo):
             return _denied(request, "Your role does not include early-warning alerts.")
-        mine = action_service.actions_for_area(db, user, "S92000003", data.geo)
+        mine = action_service.actions_for_area(db, user, national_code(), data.geo)
         return _page(request, "portal.html", "Alerts and actions", user=user,
                      role=matrix().roles[user.role].label, csrf=session.csrf_token,
                      alerts=alert_rows(data, user)[:200], actions=mine,

@@ -1,0 +1,93 @@
+"""The configuration a deployment runs on: one folder of definitions and published data.
+
+Everything specific to a programme lives in its configuration folder: areas
+(``geography.yaml`` and the geography dataset), datasets (``datasets/``, with their files in
+``data/`` and the source register ``sources.yaml``), indicators (``indicators/``), outcomes
+(``outcomes.yaml``), MAT-style standards (``standards/``), targets (``targets.yaml``), return
+forms and due dates (``returns/``) and surveillance series (``surveillance/``). Scotland's
+National Mission on Drugs ships as the default (``configurations/scotland``).
+
+The CLI and the app factory choose the folder from the ``config_dir`` setting with
+``activate``; every definition loader reads through ``path`` and caches with ``cached``, so
+activating another folder clears what was read from the last one.
+
+>>> path("indicators").name
+'indicators'
+>>> describe().name
+'scotland'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+
+from missionmonitor.errors import DefinitionError
+
+#: The configuration Mission Monitor ships with.
+SCOTLAND = Path(__file__).parent / "configurations" / "scotland"
+
+_active: list[Path] = [SCOTLAND]
+_caches: list[Callable[[], None]] = []
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass(frozen=True)
+class Configuration:
+    name: str
+    title: str
+    description: str
+    attribution: str
+    folder: Path
+
+
+def folder() -> Path:
+    """The active configuration folder."""
+    return _active[0]
+
+
+def path(*parts: str) -> Path:
+    """A file or folder of the active configuration."""
+    return folder().joinpath(*parts)
+
+
+def cached(fn: F) -> F:
+    """``functools.cache`` for a loader of definitions, cleared when another configuration
+    is activated."""
+    wrapped = cache(fn)
+    _caches.append(wrapped.cache_clear)
+    return wrapped  # type: ignore[return-value]
+
+
+def activate(config_dir: Path | None) -> Configuration:
+    """Make ``config_dir`` (None: Scotland) the configuration every loader reads."""
+    chosen = Path(config_dir) if config_dir is not None else SCOTLAND
+    if not (chosen / "configuration.yaml").is_file():
+        raise DefinitionError(f"{chosen}: not a configuration folder (no configuration.yaml)")
+    if chosen.resolve() != folder().resolve():
+        _active[0] = chosen
+        for clear in _caches:
+            clear()
+    return describe()
+
+
+@cached
+def describe() -> Configuration:
+    """The active configuration's name, title, description and data attribution."""
+    file = path("configuration.yaml")
+    try:
+        raw = yaml.safe_load(file.read_text(encoding="utf-8"))
+        return Configuration(str(raw["name"]), str(raw["title"]), str(raw["description"]),
+                             str(raw["attribution"]), folder())  # fmt: skip
+    except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
+        raise DefinitionError(f"{file}: invalid configuration: {exc}") from exc
+
+
+def attribution() -> str:
+    """The licence statement that every public output of this configuration carries."""
+    return describe().attribution
