@@ -20,12 +20,12 @@ activating another folder clears what was read from the last one.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from missionmonitor.errors import DefinitionError
 
@@ -37,12 +37,45 @@ _caches: list[Callable[[], None]] = []
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-@dataclass(frozen=True)
-class Configuration:
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class HomeCard(_Strict):
+    """A headline figure on the home page: an indicator's latest value."""
+
+    indicator: str
+    title: str
+    #: Show the indicator's national target, and the note on its balancing indicators.
+    target: bool = False
+    balancing: bool = False
+    suffix: str = ""
+
+
+class HomeTrend(_Strict):
+    """The home page's chart of one indicator's national trend, with its table."""
+
+    indicator: str
+    heading: str
+    title: str
+    caption: str
+    table_caption: str
+    value_label: str
+
+
+class Home(_Strict):
+    title: str
+    leader: str
+    trend: HomeTrend
+    cards: tuple[HomeCard, ...] = ()
+
+
+class Configuration(_Strict):
     name: str
     title: str
     description: str
     attribution: str
+    home: Home
     folder: Path
 
 
@@ -82,9 +115,8 @@ def describe() -> Configuration:
     file = path("configuration.yaml")
     try:
         raw = yaml.safe_load(file.read_text(encoding="utf-8"))
-        return Configuration(str(raw["name"]), str(raw["title"]), str(raw["description"]),
-                             str(raw["attribution"]), folder())  # fmt: skip
-    except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
+        return Configuration.model_validate({**raw, "folder": folder()})
+    except (OSError, yaml.YAMLError, TypeError, ValidationError) as exc:
         raise DefinitionError(f"{file}: invalid configuration: {exc}") from exc
 
 

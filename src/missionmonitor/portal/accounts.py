@@ -29,7 +29,7 @@ from missionmonitor.errors import (
 from missionmonitor.portal.audit import record
 from missionmonitor.portal.models import LoginAttempt, SessionRecord, User, now
 from missionmonitor.portal.permissions import matrix
-from missionmonitor.refdata.geography import Geography
+from missionmonitor.refdata.geography import Geography, reporting_type
 
 #: Failed sign-ins allowed per username within the window before it is refused.
 MAX_FAILURES = 5
@@ -56,7 +56,7 @@ def add_user(db: Session, username: str, display_name: str, role: str,
     if role not in roles:
         raise MethodInputError(f"unknown role {role!r}; roles: {', '.join(roles)}")
     if roles[role].scoped:
-        if area_code is None or Geography.shipped().codes().get(area_code) != "adp":
+        if area_code is None or Geography.shipped().codes().get(area_code) != reporting_type():
             raise MethodInputError(f"role {role} needs --area with an ADP code (S11…)")
     elif area_code is not None:
         raise MethodInputError(f"role {role} is not scoped to an area")

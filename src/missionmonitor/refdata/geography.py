@@ -71,6 +71,7 @@ def _config() -> dict[str, Any]:
         types = [t["id"] for t in cfg["area_types"]]
         assert BASE in types, f"no {BASE!r} area type"
         assert cfg["national"]["type"] in types, "the national area's type is not an area type"
+        assert cfg["reporting"] in types, "the reporting area type is not an area type"
         for t, cols in cfg["columns"].items():
             assert t in types, f"columns of unknown area type {t!r}"
             assert {"code", "name"} <= set(cols), f"{t}: columns need code and name"
@@ -84,9 +85,19 @@ def national_code() -> str:
     return str(_config()["national"]["code"])
 
 
+def national_name() -> str:
+    """The name of the national area (Scotland)."""
+    return str(_config()["national"]["name"])
+
+
 def national_type() -> str:
     """The area type of the national area (Scotland: ``scotland``)."""
     return str(_config()["national"]["type"])
+
+
+def reporting_type() -> str:
+    """The area type that submits returns and is graded against standards (Scotland: ADPs)."""
+    return str(_config()["reporting"])
 
 
 def area_types() -> tuple[str, ...]:

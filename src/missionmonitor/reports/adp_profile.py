@@ -8,7 +8,7 @@ from typing import Any
 
 from missionmonitor.errors import NotFoundError
 from missionmonitor.periods import parse_period
-from missionmonitor.refdata.geography import Area
+from missionmonitor.refdata.geography import Area, reporting_type
 from missionmonitor.reports.facts import Facts
 from missionmonitor.reports.sections import (
     NOT_YET,
@@ -55,7 +55,7 @@ def _local_target_section(data: SiteData, area: Area, facts: Facts) -> dict[str,
 def adp(data: SiteData, code: str, period: str | None = None) -> dict[str, Any]:
     """An ADP profile: its indicators against Scotland, its councils, its board."""
     area = data.geo.area(data.geo.resolve(code))
-    if area.type != "adp":
+    if area.type != reporting_type():
         raise NotFoundError(
             f"{code} is not an ADP code (S11…); see `missionmonitor areas list --type adp`"
         )

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from missionmonitor.portal.audit import record
 from missionmonitor.portal.models import Submission
-from missionmonitor.refdata.geography import Geography
+from missionmonitor.refdata.geography import Geography, reporting_type
 from missionmonitor.returns.forms import Form, get_form
 from missionmonitor.returns.workflow import history
 
@@ -35,7 +35,7 @@ def completeness(
     today = today or dt.date.today()
     due = due_date(form, period)
     rows = []
-    for adp in geo.of_type("adp"):
+    for adp in geo.of_type(reporting_type()):
         versions = history(db, form.id, adp.code, period)
         state = versions[-1].status if versions else "not started"
         rows.append(
@@ -69,7 +69,7 @@ def approved_rows(db: Session, form_id: str) -> list[dict[str, Any]]:
             if question in numeric and value not in (None, ""):
                 out.append(
                     {
-                        "area_type": "adp",
+                        "area_type": reporting_type(),
                         "area_code": adp,
                         "form_id": s.form_id,
                         "form_version": s.form_version,

@@ -28,7 +28,7 @@ from missionmonitor.datasets.reader import check_rows, csv_cells
 from missionmonitor.datasets.table_schema import Column, TableSchema
 from missionmonitor.errors import MissionMonitorError, Problem, ValidationError
 from missionmonitor.periods import parse_period, period_type_of
-from missionmonitor.refdata.geography import Geography
+from missionmonitor.refdata.geography import Geography, reporting_type
 from missionmonitor.returns.forms import Finding, Form, check_answers
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -246,7 +246,7 @@ def _row_problems(
             f"template is {form.id} v{form.version}", i, "form_version",
         ))  # fmt: skip
     adp = str(cells["adp_code"])
-    if areas.get(adp) != "adp":
+    if areas.get(adp) != reporting_type():
         message = f"{adp!r} is a {areas.get(adp)} code, not an ADP code"
         problems.append(Problem("area-type", message, i, "adp_code"))
     elif allowed is not None and adp not in allowed:

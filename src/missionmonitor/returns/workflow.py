@@ -29,7 +29,7 @@ from missionmonitor.periods import parse_period
 from missionmonitor.portal.audit import record
 from missionmonitor.portal.models import Submission, User, now
 from missionmonitor.portal.permissions import can, require
-from missionmonitor.refdata.geography import Geography
+from missionmonitor.refdata.geography import Geography, reporting_type
 from missionmonitor.returns.forms import Form, check_answers, get_form
 
 #: A return in these states can be changed; submitted and approved ones are locked.
@@ -94,7 +94,7 @@ def save_draft(
     """Create or update the draft of a return (a new version if the last was returned)."""
     geo = geo or Geography.shipped()
     require(user, "edit_returns", adp, geo)
-    if geo.codes().get(adp) != "adp":
+    if geo.codes().get(adp) != reporting_type():
         raise MethodInputError(f"{adp} is not an ADP code")
     if parse_period(period).type != form.period_type:
         raise MethodInputError(f"{form.id} is a {form.period_type} return; {period!r} is not one")

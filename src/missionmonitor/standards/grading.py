@@ -59,14 +59,25 @@ class CriteriaVersion(_Strict):
     note: str
 
 
+class SummaryGroup(_Strict):
+    """Standards reported together in the national summary (Scotland: 1–5 and 6–10)."""
+
+    label: str
+    standards: tuple[int, ...]
+
+
 class Standards(_Strict):
     criteria_versions: tuple[CriteriaVersion, ...]
     standards: tuple[Standard, ...]
+    summary_groups: tuple[SummaryGroup, ...]
 
     @model_validator(mode="after")
     def _complete(self) -> Standards:
-        if [s.number for s in self.standards] != list(range(1, 11)):
-            raise ValueError("the ten standards must be numbered 1 to 10")
+        if [s.number for s in self.standards] != list(range(1, len(self.standards) + 1)):
+            raise ValueError("standards must be numbered 1, 2, 3, … in order")
+        for g in self.summary_groups:
+            if not set(g.standards) <= set(self.numbers):
+                raise ValueError(f"summary group {g.label}: unknown standard numbers")
         for v in self.criteria_versions:
             for s in self.standards:
                 if {c.stream for c in s.criteria_for(v.version)} != set(STREAMS):
@@ -74,6 +85,11 @@ class Standards(_Strict):
                         f"standard {s.number} v{v.version} needs criteria in every stream"
                     )
         return self
+
+    @property
+    def numbers(self) -> list[int]:
+        """The standards' numbers, 1 to the count of standards."""
+        return [s.number for s in self.standards]
 
     def version_for(self, year: int) -> CriteriaVersion:
         for v in self.criteria_versions:
@@ -183,13 +199,15 @@ def _pct(n: int, total: int) -> float | None:
 
 
 def national_summary(assessments: Iterable[Assessment]) -> list[dict[str, object]]:
-    """For standards 1–5 and 6–10: assessments, and how many (and what percentage) were
-    fully implemented (green or blue, confirmed), provisionally green, partial (amber) and
-    not implemented (red). Percentages round half up."""
+    """For each summary group of standards (Scotland: 1–5 and 6–10): assessments, and how
+    many (and what percentage) were fully implemented (green or blue, confirmed),
+    provisionally green, partial (amber) and not implemented (red). Percentages round half
+    up."""
     rows = []
     items = list(assessments)
-    for label, group in (("1-5", range(1, 6)), ("6-10", range(6, 11))):
-        mine = [a for a in items if a.standard in group]
+    for g in load_standards().summary_groups:
+        label = g.label
+        mine = [a for a in items if a.standard in g.standards]
         total = len(mine)
         full = sum(a.grade.grade in ("green", "blue") and not a.grade.provisional for a in mine)
         provisional = sum(a.grade.provisional for a in mine)

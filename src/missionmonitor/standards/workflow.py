@@ -22,7 +22,7 @@ from missionmonitor.errors import MethodInputError, NotFoundError, StaleEditErro
 from missionmonitor.portal.audit import record
 from missionmonitor.portal.models import ImprovementAction, StandardGrade, User, now
 from missionmonitor.portal.permissions import can, require
-from missionmonitor.refdata.geography import Geography
+from missionmonitor.refdata.geography import Geography, reporting_type
 from missionmonitor.standards.grading import Assessment, Grade, GradeName, grade, load_standards
 
 GRADES = ("red", "amber", "green", "blue")
@@ -68,10 +68,10 @@ def propose(
 ) -> StandardGrade:
     """Propose a grade computed from the evidence levels under ``rule_set``."""
     require(user, "propose_grades", adp, geo)
-    if geo.codes().get(adp) != "adp":
+    if geo.codes().get(adp) != reporting_type():
         raise MethodInputError(f"{adp} is not an ADP code")
-    if not 1 <= standard <= 10:
-        raise MethodInputError("standards are numbered 1 to 10")
+    if standard not in load_standards().numbers:
+        raise MethodInputError(f"there is no standard {standard}")
     if not rationale.strip():
         raise MethodInputError("a proposal needs a rationale citing the evidence")
     version = load_standards().version_for(year)
@@ -276,8 +276,8 @@ def demo_year(db: Session, year: int, seed: int = 1, geo: Geography | None = Non
     assessor = User(id=people["demo-assessor"].id, role="phs_analyst", active=True)
     moderator = User(id=people["demo-moderator"].id, role="mat_moderator", active=True)
     made = 0
-    for adp in geo.of_type("adp"):
-        for standard in range(1, 11):
+    for adp in geo.of_type(reporting_type()):
+        for standard in load_standards().numbers:
             strong = 0.85 if standard <= 5 else 0.55
             levels = {
                 s: rng.choices(

@@ -7,7 +7,13 @@ from typing import Any
 import pandas as pd
 
 from missionmonitor.formatting import display_value
-from missionmonitor.refdata.geography import area_types, national_code, national_type
+from missionmonitor.refdata.geography import (
+    area_types,
+    national_code,
+    national_name,
+    national_type,
+    reporting_type,
+)
 from missionmonitor.services.site_data import SiteData
 from missionmonitor.views import charts
 from missionmonitor.views.common import as_number, definition_view, page_model, result_row
@@ -47,9 +53,9 @@ def area(data: SiteData, code: str) -> dict[str, Any]:
         parents=[{"code": p.code, "name": p.name, "type_label": geo.types[p.type].label}
                  for p in geo.parents(current)],
         children=children,
-        spine={"id": "spine", "title": f"{a.name} compared with Scotland",
+        spine={"id": "spine", "title": f"{a.name} compared with {national_name()}",
                "caption": "Each indicator's latest value for this area against the range across "
-                          f"{geo.types[a.type].plural} (worst on the left) and Scotland",
+                          f"{geo.types[a.type].plural} (worst on the left) and {national_name()}",
                "summary": _spine_sentence(spine, a.name),
                "spec": charts.spine_chart(spine_rows) if len(spine_rows) else None,
                "rows": spine} if a.type != national_type() else None,
@@ -123,7 +129,7 @@ def _spine_sentence(rows: list[dict[str, Any]], name: str) -> str:
              and r["significance"] != "Not compared"]  # fmt: skip
     return (
         f"{name} is compared on {len(rows)} indicator(s); it differs significantly from "
-        f"Scotland on {len(worse)}."
+        f"{national_name()} on {len(worse)}."
     )
 
 
@@ -149,8 +155,8 @@ def methodology(data: SiteData) -> dict[str, Any]:
             "publications do.",
             "Change is on the immediately preceding period of the same kind; no change is "
             "given across a series break.",
-            "An area is higher or lower than Scotland when its 95% interval lies wholly above "
-            "or below Scotland's value.",
+            f"An area is higher or lower than {national_name()} when its 95% interval lies "
+            f"wholly above or below {national_name()}'s value.",
         ],
         disclosure=[
             "Counts from 1 to 9 are suppressed (the NHS Scotland trigger; configurable per "
@@ -184,7 +190,7 @@ def reports(data: SiteData) -> dict[str, Any]:
         "Reports",
         annual=[{"period": p, **links(f"/reports/annual/{p.replace('/', '-')}")} for p in annual],
         adp=[{"code": a.code, "name": a.name, **links(f"/reports/adp/{a.code}")}
-             for a in data.geo.of_type("adp")],
+             for a in data.geo.of_type(reporting_type())],
         mat=[{"year": y, **links(f"/reports/mat/{y}")} for y in mat_years],
     )  # fmt: skip
 

@@ -12,14 +12,17 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from missionmonitor.refdata.geography import national_name
+
 #: Scottish Government Design System palette (accessible contrast on white).
 BLUE, DARK, GREY = "#0065bd", "#002d54", "#5e5e5e"
-SIGNIFICANCE_COLOURS = {
-    "Higher than Scotland": "#b3282d",
-    "Lower than Scotland": "#0065bd",
-    "No significant difference": "#b3b3b3",
-    "Not compared": "#ebebeb",
-}
+
+
+def significance_colours() -> dict[str, str]:
+    """The colour of each comparison with the national value, by its words."""
+    nation = national_name()
+    return {f"Higher than {nation}": "#b3282d", f"Lower than {nation}": "#0065bd",
+            "No significant difference": "#b3b3b3", "Not compared": "#ebebeb"}  # fmt: skip
 
 
 def _spec(chart: alt.TopLevelMixin, description: str) -> dict[str, Any]:
@@ -38,7 +41,7 @@ def trend_chart(
     breaks: list[str],
     comparison: pd.DataFrame | None = None,
 ) -> dict[str, Any]:
-    """Line of ``value`` over ``period`` with its interval band, an optional Scotland line
+    """Line of ``value`` over ``period`` with its interval band, an optional national line
     for comparison, and a dashed rule at each series break."""
     order = list(rows["period"])
     data = rows[["period", "value", "lci", "uci"]].assign(series=title)
@@ -78,9 +81,9 @@ def comparison_chart(rows: pd.DataFrame, unit: str, scotland: float | None) -> d
     colour = alt.Color(
         "significance:N",
         scale=alt.Scale(
-            domain=list(SIGNIFICANCE_COLOURS), range=list(SIGNIFICANCE_COLOURS.values())
+            domain=list(significance_colours()), range=list(significance_colours().values())
         ),
-        legend=alt.Legend(title="Compared with Scotland", orient="bottom"),
+        legend=alt.Legend(title=f"Compared with {national_name()}", orient="bottom"),
     )
     bars = alt.Chart(data).mark_bar().encode(
         x=alt.X("value:Q", title=unit[:40]), y=y, color=colour,
@@ -94,7 +97,9 @@ def comparison_chart(rows: pd.DataFrame, unit: str, scotland: float | None) -> d
             color="#000000", strokeDash=[4, 2]).encode(x="scotland:Q"))  # fmt: skip
     height = max(120, 18 * len(data))
     chart = alt.layer(*layers).properties(width="container", height=height)
-    return _spec(chart, "Areas ranked by value with 95% intervals; the dashed line is Scotland.")
+    return _spec(
+        chart, f"Areas ranked by value with 95% intervals; the dashed line is {national_name()}."
+    )
 
 
 def funnel_chart(points: pd.DataFrame, limits: pd.DataFrame, unit: str) -> dict[str, Any]:
@@ -103,8 +108,8 @@ def funnel_chart(points: pd.DataFrame, limits: pd.DataFrame, unit: str) -> dict[
         x=alt.X("denominator:Q", title="Population (person-years)", scale=alt.Scale(type="log")),
         y=alt.Y("value:Q", title=unit[:40]),
         color=alt.Color("significance:N", scale=alt.Scale(
-            domain=list(SIGNIFICANCE_COLOURS), range=list(SIGNIFICANCE_COLOURS.values())),
-            legend=alt.Legend(title="Compared with Scotland", orient="bottom")),
+            domain=list(significance_colours()), range=list(significance_colours().values())),
+            legend=alt.Legend(title=f"Compared with {national_name()}", orient="bottom")),
         tooltip=["area_name", alt.Tooltip("value:Q", format=",.3f")],
     )  # fmt: skip
     lines = alt.Chart(limits).mark_line(color=GREY).encode(
@@ -116,7 +121,7 @@ def funnel_chart(points: pd.DataFrame, limits: pd.DataFrame, unit: str) -> dict[
 
 
 def spine_chart(rows: pd.DataFrame) -> dict[str, Any]:
-    """Each indicator on one line: the range across areas (worst on the left), Scotland in the
+    """Each indicator on one line: the range across areas (worst on the left), the nation in the
     middle, and this area as a dot labelled by significance."""
     chart = alt.layer(
         alt.Chart(rows).mark_rule(strokeWidth=8, color="#d9d9d9").encode(
@@ -128,14 +133,14 @@ def spine_chart(rows: pd.DataFrame) -> dict[str, Any]:
         alt.Chart(rows).mark_point(filled=True, size=90).encode(
             x="area_pos:Q", y=alt.Y("title:N", sort=list(rows["title"])),
             color=alt.Color("significance:N", scale=alt.Scale(
-                domain=list(SIGNIFICANCE_COLOURS), range=list(SIGNIFICANCE_COLOURS.values())),
-                legend=alt.Legend(title="Compared with Scotland", orient="bottom")),
+                domain=list(significance_colours()), range=list(significance_colours().values())),
+                legend=alt.Legend(title=f"Compared with {national_name()}", orient="bottom")),
             tooltip=["title", "display", "significance"]),
     ).properties(width="container", height=max(80, 40 * len(rows)))  # fmt: skip
     return _spec(
         chart,
         "Spine chart: this area's value for each indicator against the range of areas of its "
-        "type, worst on the left, with Scotland marked.",
+        f"type, worst on the left, with {national_name()} marked.",
     )
 
 

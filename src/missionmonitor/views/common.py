@@ -11,11 +11,18 @@ import pandas as pd
 from missionmonitor.config import attribution
 from missionmonitor.formatting import display_percent, display_value
 from missionmonitor.indicators.catalogue import Indicator
-from missionmonitor.refdata.geography import national_code
+from missionmonitor.refdata.geography import national_code, national_name
 from missionmonitor.services.site_data import SiteData
 
-SIGNIFICANCE = {"higher": "Higher than Scotland", "lower": "Lower than Scotland",
-                "no_difference": "No significant difference"}  # fmt: skip
+#: How an area compares with the national value (the keys of ``vs_scotland``).
+SIGNIFICANCE = ("higher", "lower", "no_difference")
+
+
+def significance_labels() -> dict[str, str]:
+    """The words for each comparison with the national value."""
+    nation = national_name()
+    return {"higher": f"Higher than {nation}", "lower": f"Lower than {nation}",
+            "no_difference": "No significant difference"}  # fmt: skip
 
 
 def as_number(v: Any) -> float | None:
@@ -30,7 +37,7 @@ def _tristate(v: Any) -> bool | None:
 
 
 def _significance(vs: str) -> str:
-    return SIGNIFICANCE.get(vs, "Not compared")
+    return significance_labels().get(vs, "Not compared")
 
 
 def _direction(ind: Indicator, r: pd.Series) -> str:
@@ -79,7 +86,7 @@ def results_of(data: SiteData, indicator_id: str) -> pd.DataFrame:
 
 
 def indicator_summary(ind: Indicator, data: SiteData) -> dict[str, Any]:
-    """An indicator's headline: its latest Scotland value (or latest of any area)."""
+    """An indicator's headline: its latest national value (or latest of any area)."""
     df = results_of(data, ind.id)
     scot = df[df["area_code"] == national_code()]
     latest = (scot if not scot.empty else df).iloc[-1] if not df.empty else None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from missionmonitor.config import describe
 from missionmonitor.errors import NotFoundError
 from missionmonitor.formatting import display_percent, display_value
 from missionmonitor.refdata.geography import national_code
@@ -26,7 +27,9 @@ def home(data: SiteData) -> dict[str, Any]:
 
     targets = {t["indicator"]: t for t in all_targets(data.results)}
     ost_goal, rehab_goal = targets.get("ost_people"), targets.get("rr_placements")
-    deaths = results_of(data, "drd_deaths")
+    home_spec = describe().home
+    trend_ind = cat[home_spec.trend.indicator]
+    deaths = results_of(data, trend_ind.id)
     deaths = deaths[deaths["area_code"] == national_code()]
     drd, ost = latest("drd_deaths"), latest("ost_people")
     rehab, mat = latest("rr_placements"), latest("mat_standards_implemented_pct")
@@ -55,29 +58,32 @@ def home(data: SiteData) -> dict[str, Any]:
             f"{mat['display']}% of assessments of standards 1-5 fully implemented "
             f"({mat['period']})."
         )
-    cards = [
-        {"indicator": "drd_deaths", "title": "Drug misuse deaths", "latest": drd,
-         "text": headline},
-        {"indicator": "ost_people", "title": "People in opioid substitution therapy",
-         "latest": ost, "target": ost_goal["value"] if ost_goal else None, "text": ost_text,
-         "balancing": ost_goal["balancing_note"] if ost_goal else None},
-        {"indicator": "rr_placements", "title": "Residential rehabilitation placements",
-         "latest": rehab, "target": rehab_goal["value"] if rehab_goal else None,
-         "text": rehab_text},
-        {"indicator": "mat_standards_implemented_pct", "title": "MAT standards 1-5",
-         "latest": mat, "text": mat_text, "suffix": "%"},
-        {"indicator": "suspected_drug_deaths", "title": "Suspected drug deaths (provisional)",
-         "latest": latest("suspected_drug_deaths"), "text": None},
-    ]  # fmt: skip
+    texts = {"drd_deaths": headline, "ost_people": ost_text, "rr_placements": rehab_text,
+             "mat_standards_implemented_pct": mat_text}  # fmt: skip
+    cards = []
+    for card in home_spec.cards:
+        if card.indicator not in cat:
+            continue
+        goal = targets.get(card.indicator)
+        item: dict[str, Any] = {"indicator": card.indicator, "title": card.title,
+                                "latest": latest(card.indicator),
+                                "text": texts.get(card.indicator)}  # fmt: skip
+        if card.target:
+            item["target"] = goal["value"] if goal else None
+        if card.balancing:
+            item["balancing"] = goal["balancing_note"] if goal else None
+        if card.suffix:
+            item["suffix"] = card.suffix
+        cards.append(item)
     trend_rows = deaths[["period", "value", "lci", "uci"]]
     return page_model(
-        "National Mission on Drugs: monitoring",
+        home_spec.title,
         cards=cards,
-        trend={"id": "trend-deaths", "title": "Drug misuse deaths, Scotland",
-               "caption": "Drug misuse deaths registered each year, Scotland (NRS).",
+        trend={"id": "trend-deaths", "title": home_spec.trend.title,
+               "caption": home_spec.trend.caption,
                "summary": headline or "", "spec": charts.trend_chart(
-                   trend_rows, "drug misuse deaths", "deaths", []),
-               "rows": [result_row(cat["drd_deaths"], r, data) for _, r in deaths.iterrows()]},
+                   trend_rows, trend_ind.title.lower(), trend_ind.unit, []),
+               "rows": [result_row(trend_ind, r, data) for _, r in deaths.iterrows()]},
         outcomes=[{"id": o.id, "title": o.title} for o in data.outcomes.values()],
     )  # fmt: skip
 

@@ -12,7 +12,7 @@ from missionmonitor.errors import NotFoundError
 from missionmonitor.formatting import display_value
 from missionmonitor.indicators.catalogue import Indicator
 from missionmonitor.methods.funnels import poisson_funnel
-from missionmonitor.refdata.geography import area_types, national_code, national_type
+from missionmonitor.refdata.geography import area_types, national_code, national_name, national_type
 from missionmonitor.services.site_data import SiteData
 from missionmonitor.views import charts
 from missionmonitor.views.common import (
@@ -69,9 +69,10 @@ def indicator(
     df = results_of(data, ind.id)
     if df.empty:
         return _no_figures_yet(ind, data)
-    nation = national_code()
+    nation_code, nation = national_code(), national_name()
+    has_nation = bool((df["area_code"] == nation_code).any())
     area_code = data.geo.resolve(area) if area else (
-        nation if (df["area_code"] == nation).any() else df["area_code"].iloc[0])  # fmt: skip
+        nation_code if has_nation else df["area_code"].iloc[0])  # fmt: skip
     trend = df[df["area_code"] == area_code]
     if trend.empty:
         raise NotFoundError(f"{ind.id} has no results for area {area}")
@@ -89,7 +90,7 @@ def indicator(
         area={"code": area_code, "name": area_name},
         trend={"id": "trend", "title": f"{ind.title}: {area_name}",
                "caption": f"{ind.title}, {area_name}, by period"
-                          + (" (dashed: Scotland)" if area_code != national_code() else ""),
+                          + (f" (dashed: {nation})" if area_code != nation_code else ""),
                "summary": _trend_sentence(ind, trend_rows, area_name),
                "spec": charts.trend_chart(trend[["period", "value", "lci", "uci"]], ind.title,
                                           ind.unit, breaks,
@@ -123,7 +124,7 @@ def _no_figures_yet(ind: Indicator, data: SiteData) -> dict[str, Any]:
                           for s in ind.sources)  # fmt: skip
     page = page_model(
         ind.title, indicator=definition_view(ind, data),
-        area={"code": national_code(), "name": "Scotland"},
+        area={"code": national_code(), "name": national_name()},
         trend={"id": "trend", "title": ind.title, "caption": ind.title, "rows": [],
                "summary": "", "spec": None},
         comparison=None, funnel=None, area_types=[], area_type=None, revisions=[],
@@ -190,10 +191,10 @@ def _comparison_sentence(rows: list[dict[str, Any]], label: str, scot: float | N
     counts = {k: sum(r["vs_scotland"] == k for r in rows) for k in SIGNIFICANCE}
     hidden = sum(r["value"] is None for r in rows)
     text = (f"Of {len(rows)} {label}, {counts['higher']} are significantly higher than "
-            f"Scotland, {counts['lower']} significantly lower and {counts['no_difference']} not "
-            "significantly different")  # fmt: skip
+            f"{national_name()}, {counts['lower']} significantly lower and "
+            f"{counts['no_difference']} not significantly different")  # fmt: skip
     if scot is not None:
-        text += f" (Scotland: {display_value(scot, ind.decimals)})"
+        text += f" ({national_name()}: {display_value(scot, ind.decimals)})"
     if hidden:
         text += f"; {hidden} suppressed to protect confidentiality"
     return text + "."
@@ -221,9 +222,10 @@ def _funnel(ind: Indicator, visible: pd.DataFrame, scot: float, period: str) -> 
             ]  # fmt: skip
     return {"id": "funnel", "title": f"Funnel plot, {period}",
             "caption": f"{ind.title}: each area's rate against its population, {period}; lines are "
-                       "95% and 99.8% limits around the Scotland rate",
-            "summary": "Areas outside the limits differ from Scotland by more than chance would "
-                       "explain; the ranked chart and table give each area's interval.",
+                       f"95% and 99.8% limits around the {national_name()} rate",
+            "summary": f"Areas outside the limits differ from {national_name()} by more than "
+                       "chance would explain; the ranked chart and table give each area's "
+                       "interval.",
             "spec": charts.funnel_chart(visible, pd.DataFrame(limits), ind.unit)}  # fmt: skip
 
 

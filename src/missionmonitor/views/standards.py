@@ -15,6 +15,7 @@ from missionmonitor.errors import CriteriaVersionError, MissionMonitorError
 from missionmonitor.periods import parse_period
 from missionmonitor.portal.models import StandardGrade, User
 from missionmonitor.portal.permissions import can
+from missionmonitor.refdata.geography import reporting_type
 from missionmonitor.services.site_data import SiteData
 from missionmonitor.standards import workflow
 from missionmonitor.standards.grading import (
@@ -92,8 +93,8 @@ def matrix(
         (g.adp_code, g.standard): cell(g) for g in shown
     }
     rows = []
-    for adp in geo.of_type("adp"):
-        row = [cells.get((adp.code, n)) for n in range(1, 11)]
+    for adp in geo.of_type(reporting_type()):
+        row = [cells.get((adp.code, n)) for n in load_standards().numbers]
         if any(row):
             rows.append({"code": adp.code, "name": adp.name, "cells": row})
     moderated = workflow.assessments(shown)
@@ -234,7 +235,7 @@ def area_panel(data: SiteData, db: Session, user: User | None, code: str) -> dic
     """For an ADP's profile: its latest grades per standard and its improvement actions,
     overdue ones flagged (the public sees those of moderated grades only); None for an area
     that is not an ADP."""
-    if data.geo.codes().get(data.geo.resolve(code)) != "adp":
+    if data.geo.codes().get(data.geo.resolve(code)) != reporting_type():
         return None
     shown = [g for g in workflow.visible(db, user, None, data.geo) if g.adp_code == code]
     if not shown:
@@ -244,7 +245,7 @@ def area_panel(data: SiteData, db: Session, user: User | None, code: str) -> dic
     ids = {g.id for g in shown}
     actions = [a for a in workflow.actions_for(db, code) if a["grade_id"] in ids]
     grades = []
-    for n in range(1, 11):
+    for n in load_standards().numbers:
         g = latest.get(n)
         label = cell(g)["label"] if g else "Not graded"
         grades.append({"standard": n, "label": label, "synthetic": bool(g and g.synthetic)})

@@ -12,6 +12,7 @@ import pandas as pd
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from missionmonitor.refdata.geography import reporting_type
 from missionmonitor.reports import adp_profile, annual, mat
 from missionmonitor.reports.render import render
 from missionmonitor.services.site_data import SiteData
@@ -250,7 +251,7 @@ def area_json(request: Request, code: str) -> Response:
 def area(request: Request, code: str) -> HTMLResponse:
     tracked = mat = None
     data = _data(request)
-    is_adp = data.geo.codes().get(data.geo.resolve(code)) == "adp"
+    is_adp = data.geo.codes().get(data.geo.resolve(code)) == reporting_type()
     if is_adp or SESSION_COOKIE in request.cookies:
         with unit(request) as db:
             user, _ = viewer(request, db)

@@ -24,6 +24,9 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 from pydantic import BaseModel, ConfigDict
 
+from missionmonitor.config import describe
+from missionmonitor.refdata.geography import national_name
+
 Crumbs = list[dict[str, str]]
 NO_STORE = {"Cache-Control": "no-store"}
 
@@ -88,6 +91,9 @@ def templates() -> Jinja2Templates:
     t = Jinja2Templates(directory=folder)
     t.env.filters["columns"] = _columns
     t.env.filters["link"] = _link
+    # Read at render time, so pages follow the active configuration.
+    t.env.globals["programme"] = describe
+    t.env.globals["nation"] = national_name
     return t
 
 

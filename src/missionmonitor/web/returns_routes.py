@@ -25,7 +25,7 @@ from missionmonitor.errors import (
 from missionmonitor.periods import recent_periods
 from missionmonitor.portal.models import SessionRecord, User
 from missionmonitor.portal.permissions import can, require
-from missionmonitor.refdata.geography import Geography
+from missionmonitor.refdata.geography import Geography, reporting_type
 from missionmonitor.returns import workflow
 from missionmonitor.returns.coordination import completeness, due_date
 from missionmonitor.returns.forms import Form as ReturnForm
@@ -288,7 +288,9 @@ async def upload_return(request: Request, form_id: str, file: Annotated[UploadFi
         user, session = signed_in(request, db)
         check_csrf(session, csrf_token)
         require(user, "edit_returns", None, geo)
-        allowed = {a.code for a in geo.of_type("adp") if can(user, "edit_returns", a.code, geo)}
+        allowed = {
+            a.code for a in geo.of_type(reporting_type()) if can(user, "edit_returns", a.code, geo)
+        }
         try:
             rows = read_upload(form, file.filename or "upload", data, allowed)
             for r in rows:  # all in this one transaction: every row is kept, or none

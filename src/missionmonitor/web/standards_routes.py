@@ -13,6 +13,7 @@ from missionmonitor.errors import MethodInputError, NotFoundError, StaleEditErro
 from missionmonitor.portal.models import StandardGrade
 from missionmonitor.services.site_data import SiteData
 from missionmonitor.standards import workflow
+from missionmonitor.standards.grading import load_standards
 from missionmonitor.views import standards as standard_views
 from missionmonitor.web.rendering import TWIN, personal_page, twin_response
 from missionmonitor.web.sessions import check_csrf, signed_in, unit, viewer
@@ -84,8 +85,8 @@ def adp_standard_page(request: Request, adp: str, number: int) -> Response:
 
 
 def _adp_standard(request: Request, adp: str, number: int, as_json: bool) -> Response:
-    if not 1 <= number <= 10:
-        raise NotFoundError("MAT standards are numbered 1 to 10")
+    if number not in load_standards().numbers:
+        raise NotFoundError(f"there is no standard {number}")
     data: SiteData = request.app.state.data.get()
     with unit(request) as db:
         user, csrf = viewer(request, db)

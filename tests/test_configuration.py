@@ -1,0 +1,86 @@
+"""Another configuration, for real: a small made-up programme (three areas, two indicators,
+one return form) is built and served with no code change, only its folder."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from missionmonitor import config
+from missionmonitor.cli.app import app as cli
+from missionmonitor.errors import DefinitionError
+from missionmonitor.indicators.catalogue import load_catalogue
+from missionmonitor.refdata.geography import Geography, national_code
+from missionmonitor.services.build import build_store
+from missionmonitor.web.app import create_app
+from tests.conftest import site_settings
+
+SMALL = Path(__file__).parent / "configurations" / "small"
+
+
+@pytest.fixture
+def small() -> Iterator[Path]:
+    """The small configuration, active for one test; Scotland again afterwards."""
+    config.activate(SMALL)
+    try:
+        yield SMALL
+    finally:
+        config.activate(None)
+
+
+@pytest.fixture
+def small_site(small: Path, tmp_path: Path) -> TestClient:
+    store = tmp_path / "example.duckdb"
+    report = build_store(store)
+    assert report.result_rows > 0
+    settings = site_settings(store).model_copy(update={"config_dir": small})
+    return TestClient(create_app(settings))
+
+
+def test_definitions_load_from_the_configuration_folder(small):
+    geo = Geography.shipped()
+    assert national_code() == "X92000001"
+    assert sorted(geo.areas) == ["X12000001", "X12000002", "X92000001"]
+    assert sorted(load_catalogue()) == ["death_rate", "deaths"]
+    config.activate(None)
+    assert national_code() == "S92000003" and len(load_catalogue()) > 2
+
+
+def test_the_second_configuration_is_built_and_served(small_site):
+    home = small_site.get("/")
+    assert home.status_code == 200
+    assert "Example Land: monitoring" in home.text and "Scotland" not in home.text
+    twin = small_site.get("/index.json").json()
+    assert [c["indicator"] for c in twin["cards"]] == ["deaths", "death_rate"]
+    assert twin["licence"] == "Invented figures for testing; not official statistics."
+    rate = small_site.get("/indicators/death_rate.json", params={"area": "X12000001"}).json()
+    latest = rate["trend"]["rows"][-1]
+    assert (latest["period"], latest["value"], latest["status"]) == ("2023", 9.5, "SYNTHETIC")
+    for path in ("/indicators", "/indicators/deaths", "/areas", "/areas/X12000002",
+                 "/outcomes", "/outcomes/1", "/methodology", "/standards", "/targets"):  # fmt: skip
+        page = small_site.get(path)
+        assert page.status_code == 200, path
+        assert "Invented figures for testing" in page.text, path
+    assert "SYNTHETIC" in small_site.get("/indicators/deaths").text
+
+
+def test_the_second_configuration_has_its_one_return_form(small, tmp_path):
+    runner = CliRunner()
+    listed = runner.invoke(cli, ["--config-dir", str(small), "forms", "list"])
+    assert listed.exit_code == 0, listed.output
+    assert "deaths_review" in listed.output and "rehab_quarterly" not in listed.output
+    template = tmp_path / "template.csv"
+    made = runner.invoke(cli, ["--config-dir", str(small), "forms", "template",
+                               "deaths_review", "--out", str(template)])  # fmt: skip
+    assert made.exit_code == 0, made.output
+    assert template.read_text().splitlines()[0].endswith("period,deaths_reviewed")
+
+
+def test_a_folder_that_is_not_a_configuration_is_refused(tmp_path):
+    with pytest.raises(DefinitionError, match="not a configuration folder"):
+        config.activate(tmp_path)
+    assert config.folder() == config.SCOTLAND
