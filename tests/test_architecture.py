@@ -101,9 +101,9 @@ def test_the_user_guide_lists_every_error_and_its_exit_code():
         assert re.search(rf"\|\s*{cls.exit_code}\s*\|\s*`{cls.__name__}`", guide), cls.__name__
 
 
-def test_readme_layout_names_every_package():
+def test_readme_layout_names_every_folder():
     readme = (ROOT / "README.md").read_text()
     layout = readme.split("## Layout", 1)[1].split("```")[1]
     listed = set(re.findall(r"^  (\w+)/", layout, flags=re.M))
-    packages = {p.name for p in PACKAGE.iterdir() if (p / "__init__.py").exists()}
-    assert listed == packages
+    folders = {p.name for p in PACKAGE.iterdir() if p.is_dir() and p.name != "__pycache__"}
+    assert listed == folders

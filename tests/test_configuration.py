@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from missionmonitor import config
 from missionmonitor.cli.app import app as cli
-from missionmonitor.errors import DefinitionError
+from missionmonitor.errors import DefinitionError, StoreVersionError
 from missionmonitor.indicators.catalogue import load_catalogue
 from missionmonitor.refdata.geography import Geography, national_code
 from missionmonitor.services.build import build_store
@@ -84,3 +84,11 @@ def test_a_folder_that_is_not_a_configuration_is_refused(tmp_path):
     with pytest.raises(DefinitionError, match="not a configuration folder"):
         config.activate(tmp_path)
     assert config.folder() == config.SCOTLAND
+
+
+def test_a_store_serves_only_the_configuration_it_was_built_for(small, tmp_path):
+    store = tmp_path / "example.duckdb"
+    build_store(store)
+    config.activate(None)
+    with pytest.raises(StoreVersionError, match="'example' configuration"):
+        build_store(store)

@@ -95,7 +95,8 @@ class StoreNotReadyError(MissionMonitorError):
 
 
 class StoreVersionError(MissionMonitorError):
-    """The store was built by another version of the schema; rebuild it with `init`."""
+    """The store was built by another version of the schema (rebuild it with `init
+    --rebuild`), or holds another configuration's data."""
 
     exit_code = 10
 

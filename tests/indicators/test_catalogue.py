@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from missionmonitor import config
 from missionmonitor.errors import DefinitionError, NotFoundError
 from missionmonitor.indicators.catalogue import (
     get_indicator,
@@ -32,7 +33,7 @@ def test_every_indicator_maps_to_an_outcome():
 
 
 def _write(tmp_path: Path, **changes: object) -> Path:
-    source = Path(__file__).parents[2] / "src/missionmonitor/configurations/scotland/indicators/drd_deaths.yaml"
+    source = config.SCOTLAND / "indicators" / "drd_deaths.yaml"
     data = yaml.safe_load(source.read_text())
     data.update(changes)
     path = tmp_path / f"{data['id']}.yaml"

@@ -22,6 +22,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from missionmonitor import config
 from missionmonitor.errors import StoreNotReadyError, StoreVersionError
 from missionmonitor.store.schema import SCHEMA_VERSION, columns, ddl
 
@@ -56,7 +57,8 @@ class Store:
             with self.transaction():
                 self.con.execute(ddl())
                 self.con.execute(
-                    "INSERT INTO store_meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)]
+                    "INSERT INTO store_meta VALUES ('schema_version', ?), ('configuration', ?)",
+                    [str(SCHEMA_VERSION), config.describe().name],
                 )
             return
         if found != SCHEMA_VERSION:
@@ -64,6 +66,14 @@ class Store:
                 f"the store at {self.path} has schema version {found or 'unknown'}, but this "
                 f"Mission Monitor reads version {SCHEMA_VERSION}; run `missionmonitor init "
                 "--rebuild` to keep it aside and build a new one from the shipped data"
+            )
+        held = self.query("SELECT value FROM store_meta WHERE key = 'configuration'")
+        active = config.describe().name
+        if held and held[0][0] != active:
+            raise StoreVersionError(
+                f"the store at {self.path} holds the {held[0][0]!r} configuration's data, but "
+                f"the {active!r} configuration is active: give each configuration its own "
+                "store (--store)"
             )
 
     def schema_version(self) -> int | None:

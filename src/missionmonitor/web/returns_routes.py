@@ -27,11 +27,11 @@ from missionmonitor.portal.models import SessionRecord, User
 from missionmonitor.portal.permissions import can, require
 from missionmonitor.refdata.geography import Geography, reporting_type
 from missionmonitor.returns import workflow
-from missionmonitor.returns.coordination import completeness, due_date
+from missionmonitor.returns.coordination import completeness
 from missionmonitor.returns.forms import Form as ReturnForm
 from missionmonitor.returns.forms import check_answers, get_form, load_forms
 from missionmonitor.returns.upload import read_upload
-from missionmonitor.services.prefill import prefill_answers
+from missionmonitor.views import returns as return_views
 from missionmonitor.web.rendering import personal_page
 from missionmonitor.web.sessions import check_csrf, signed_in, unit
 
@@ -101,32 +101,12 @@ def _form_page(request: Request, db: Session, user: User, session: SessionRecord
                form: ReturnForm, adp: str, period: str, answers: dict[str, Any] | None = None,
                errors: list[dict[str, str]] | None = None, status: int = 200,
                message: str = "") -> HTMLResponse:  # fmt: skip
-    geo = Geography.shipped()
-    require(user, "view_returns", adp, geo)
-    versions = workflow.history(db, form.id, adp, period)
-    latest = versions[-1] if versions else None
-    prefilled: list[str] = []
-    if answers is None:
-        answers = json.loads(latest.answers) if latest else {}
-        if latest is None:
-            answers, prefilled = _prefill(request, form, adp, period)
-    editable = workflow.may_edit(user, latest, adp, geo)
-    files = workflow.attachments(db, latest.id) if latest is not None else []
-    return _page(request, "return_form.html", f"{form.title}: {geo.area(adp).name}, {period}",
-                 status, form=form, adp=adp, period=period, answers=answers,
-                 errors=errors or [], field_errors={e["question"]: e["message"]
-                                                    for e in errors or [] if e["question"]},
-                 latest=latest, versions=versions, editable=editable, csrf=session.csrf_token,
-                 url=_url(form.id, adp, period), message=message,
-                 may_decide=workflow.may_decide(user, latest, adp, geo),
-                 due=due_date(form, period).isoformat(), prefilled=prefilled,
-                 files=files)  # fmt: skip
-
-
-def _prefill(request: Request, form: ReturnForm, adp: str,
-             period: str) -> tuple[dict[str, Any], list[str]]:  # fmt: skip
-    """Answers filled in from national data held in the analytical store."""
-    return prefill_answers(request.app.state.settings.store_path, form, adp, period)
+    store = request.app.state.settings.store_path
+    page = return_views.return_page(db, user, form, adp, period, store, answers, errors)
+    page = {**page, "csrf": session.csrf_token, "url": _url(form.id, adp, period),
+            "message": message}  # fmt: skip
+    return personal_page(request, "return_form.html", page, status=status,
+                         trail=(("Returns", "/portal/returns"),))  # fmt: skip
 
 
 @router.get("/portal/returns", response_class=HTMLResponse)

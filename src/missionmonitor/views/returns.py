@@ -1,0 +1,53 @@
+"""View models of the returns pages: one return with its versions, answers, files and what
+the signed-in user may do with it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from missionmonitor.portal.models import User
+from missionmonitor.portal.permissions import require
+from missionmonitor.refdata.geography import Geography
+from missionmonitor.returns import workflow
+from missionmonitor.returns.coordination import due_date
+from missionmonitor.returns.forms import Form
+from missionmonitor.services.prefill import prefill_answers
+
+
+def return_page(
+    db: Session,
+    user: User,
+    form: Form,
+    adp: str,
+    period: str,
+    store_path: Path,
+    answers: dict[str, Any] | None = None,
+    errors: list[dict[str, str]] | None = None,
+) -> dict[str, Any]:
+    """A return as its page shows it. Without ``answers`` (a form being re-shown with its
+    errors), the latest version's answers, or for a new return answers pre-filled from
+    national data in the store."""
+    geo = Geography.shipped()
+    require(user, "view_returns", adp, geo)
+    versions = workflow.history(db, form.id, adp, period)
+    latest = versions[-1] if versions else None
+    prefilled: list[str] = []
+    if answers is None:
+        answers = json.loads(latest.answers) if latest else {}
+        if latest is None:
+            answers, prefilled = prefill_answers(store_path, form, adp, period)
+    return {
+        "title": f"{form.title}: {geo.area(adp).name}, {period}",
+        "form": form, "adp": adp, "period": period, "answers": answers,
+        "errors": errors or [],
+        "field_errors": {e["question"]: e["message"] for e in errors or [] if e["question"]},
+        "latest": latest, "versions": versions,
+        "editable": workflow.may_edit(user, latest, adp, geo),
+        "may_decide": workflow.may_decide(user, latest, adp, geo),
+        "due": due_date(form, period).isoformat(), "prefilled": prefilled,
+        "files": workflow.attachments(db, latest.id) if latest is not None else [],
+    }  # fmt: skip
