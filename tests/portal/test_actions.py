@@ -7,10 +7,9 @@ import json
 import pytest
 from sqlalchemy import select
 
-from missionmonitor.errors import MethodInputError, PermissionDenied
+from missionmonitor.errors import MethodInputError, PermissionDenied, StaleEditError
 from missionmonitor.portal import accounts
 from missionmonitor.portal.actions import (
-    StaleEditError,
     actions_for_area,
     close_action,
     create_action,

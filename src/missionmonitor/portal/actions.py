@@ -20,12 +20,11 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from missionmonitor.errors import (
     MethodInputError,
-    NotFoundError,
-    StaleEditError,
 )
 from missionmonitor.portal.audit import record
 from missionmonitor.portal.models import ActionNote, TrackedAction, User, now
 from missionmonitor.portal.permissions import require
+from missionmonitor.portal.records import fetch, fetch_current
 from missionmonitor.refdata.geography import Geography
 
 STATUSES = ("open", "in progress", "closed")
@@ -64,22 +63,13 @@ def create_action(db: Session, user: User, alert: Mapping[str, Any], title: str,
 
 
 def get_action(db: Session, user: User, action_id: int, geo: Geography) -> TrackedAction:
-    action = db.get(TrackedAction, action_id)
-    if action is None:
-        raise NotFoundError(f"no action {action_id}")
-    require(user, "view_alerts", action.area_code, geo)
-    return action
+    return fetch(db, TrackedAction, action_id, "action", user, "view_alerts", geo, area="area_code")
 
 
 def _editable(db: Session, user: User, action_id: int, seen_version: int,
               geo: Geography) -> TrackedAction:  # fmt: skip
-    action = get_action(db, user, action_id, geo)
-    require(user, "manage_actions", action.area_code, geo)
-    if action.version != seen_version:
-        raise StaleEditError(
-            f"action {action_id} was changed by someone else (now version {action.version}, "
-            f"you saw {seen_version}); reload it and make your change again"
-        )
+    action = fetch_current(db, TrackedAction, action_id, "action", user, "manage_actions",
+                           seen_version, geo, area="area_code")  # fmt: skip
     if action.status == "closed":
         raise MethodInputError(f"action {action_id} is closed")
     return action

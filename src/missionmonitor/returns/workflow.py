@@ -21,7 +21,6 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from missionmonitor.errors import (
     MethodInputError,
-    NotFoundError,
     NotReadyToSubmit,
     StaleEditError,
 )
@@ -29,6 +28,7 @@ from missionmonitor.periods import parse_period
 from missionmonitor.portal.audit import record
 from missionmonitor.portal.models import Submission, User, now
 from missionmonitor.portal.permissions import can, require
+from missionmonitor.portal.records import fetch_current
 from missionmonitor.refdata.geography import Geography, reporting_type
 from missionmonitor.returns.forms import Form, check_answers, get_form
 
@@ -139,13 +139,8 @@ def _get(
     db: Session, user: User, action: str, submission_id: int, seen_version: int, geo: Geography
 ) -> Submission:
     """The submission, once the user may do ``action`` on it, at the version they saw."""
-    s = db.get(Submission, submission_id)
-    if s is None:
-        raise NotFoundError(f"no submission {submission_id}")
-    require(user, action, s.adp_code, geo)
-    if s.version != seen_version:
-        raise StaleEditError(f"submission {submission_id} was changed by someone else; reload it")
-    return s
+    return fetch_current(db, Submission, submission_id, "submission", user, action,
+                         seen_version, geo)  # fmt: skip
 
 
 def submit(

@@ -18,10 +18,11 @@ from typing import Any, cast
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from missionmonitor.errors import MethodInputError, NotFoundError, StaleEditError
+from missionmonitor.errors import MethodInputError
 from missionmonitor.portal.audit import record
 from missionmonitor.portal.models import ImprovementAction, StandardGrade, User, now
 from missionmonitor.portal.permissions import can, require
+from missionmonitor.portal.records import fetch, fetch_current
 from missionmonitor.refdata.geography import Geography, reporting_type
 from missionmonitor.standards.grading import Assessment, Grade, GradeName, grade, load_standards
 
@@ -120,12 +121,8 @@ def moderate(
     reason: str = "",
 ) -> StandardGrade:
     """Confirm the proposal, or change it (``new_grade``) with a reason; publishes it."""
-    g = db.get(StandardGrade, grade_id)
-    if g is None:
-        raise NotFoundError(f"no grade {grade_id}")
-    require(user, "moderate_grades", g.adp_code, geo)
-    if g.version != seen_version:
-        raise StaleEditError(f"grade {grade_id} was changed by someone else; reload it")
+    g = fetch_current(db, StandardGrade, grade_id, "grade", user, "moderate_grades",
+                      seen_version, geo)  # fmt: skip
     refusal = moderation_refusal(user, g)
     if refusal:
         raise MethodInputError(refusal)
@@ -184,10 +181,7 @@ def history(
 def add_action(
     db: Session, user: User, grade_id: int, title: str, owner: str, due: dt.date, geo: Geography
 ) -> ImprovementAction:
-    g = db.get(StandardGrade, grade_id)
-    if g is None:
-        raise NotFoundError(f"no grade {grade_id}")
-    require(user, "manage_improvement_actions", g.adp_code, geo)
+    g = fetch(db, StandardGrade, grade_id, "grade", user, "manage_improvement_actions", geo)
     if not title.strip() or not owner.strip():
         raise MethodInputError("an improvement action needs a title and an owner")
     a = ImprovementAction(
@@ -216,12 +210,8 @@ def add_action(
 def set_action_status(
     db: Session, user: User, action_id: int, seen_version: int, status: str, geo: Geography
 ) -> ImprovementAction:
-    a = db.get(ImprovementAction, action_id)
-    if a is None:
-        raise NotFoundError(f"no improvement action {action_id}")
-    require(user, "manage_improvement_actions", a.adp_code, geo)
-    if a.version != seen_version:
-        raise StaleEditError(f"improvement action {action_id} was changed; reload it")
+    a = fetch_current(db, ImprovementAction, action_id, "improvement action", user,
+                      "manage_improvement_actions", seen_version, geo)  # fmt: skip
     if status not in ("open", "in progress", "done"):
         raise MethodInputError("status is open, in progress or done")
     before = {"status": a.status}
