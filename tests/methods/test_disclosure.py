@@ -1,38 +1,14 @@
 """Disclosure control: sdcshinyapp vectors and the no-recovery invariant (methods.md §8)."""
 
 import numpy as np
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from missionmonitor.errors import MethodInputError
 from missionmonitor.methods.disclosure import (
     primary_mask,
     recoverable,
-    round_to_base,
     suppress_table,
 )
-
-
-def test_rounding_base_3_package_rows():
-    b = round_to_base([1, np.nan, 4, 2, 8, 9, 3, 11, 44], 3)
-    assert np.array_equal(b, [0, np.nan, 3, 3, 9, 9, 3, 12, 45], equal_nan=True)
-    a = round_to_base([np.nan, 9, 14, 11, 20, 3, 14, 10, np.nan], 3)
-    assert np.array_equal(a, [np.nan, 9, 15, 12, 21, 3, 15, 9, np.nan], equal_nan=True)
-    c = round_to_base([24, 28, np.nan, 22, 35, 39, 28, 27, 222], 3)
-    assert np.array_equal(c, [24, 27, np.nan, 21, 36, 39, 27, 27, 222], equal_nan=True)
-
-
-def test_rounding_is_half_to_even_with_even_bases():
-    assert round_to_base([5, 15, 25, 35, 45], 10).tolist() == [0, 20, 20, 40, 40]
-    assert round_to_base([2, 3, 7, 8, 12, 13], 5).tolist() == [0, 5, 5, 10, 10, 15]
-
-
-def test_rounding_rejects_bad_input():
-    with pytest.raises(MethodInputError):
-        round_to_base([1.5], 5)
-    with pytest.raises(MethodInputError):
-        round_to_base([1], 1)
 
 
 def test_primary_suppression():

@@ -10,7 +10,6 @@ from missionmonitor.methods.poisson import (
     byars_lower,
     byars_upper,
     crude_rate,
-    crude_rate_scotpho,
     exact_lower,
     exact_upper,
 )
@@ -78,13 +77,6 @@ def test_zero_count_has_zero_lower_limit():
     r = crude_rate([0], [1000], multiplier=1000)
     assert r.lower[0] == 0
     assert r.upper[0] == pytest.approx(3.688879, rel=1e-6)
-
-
-def test_scotpho_crude_rate_uses_byars_and_fixed_z():
-    r = crude_rate_scotpho([20], [100_000])
-    assert r.value[0] == pytest.approx(20)
-    assert r.lower[0] == pytest.approx(12.211313, abs=1e-6)
-    assert r.upper[0] == pytest.approx(30.890094, abs=1e-6)
 
 
 def test_missing_values_propagate():

@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from missionmonitor.errors import MethodInputError
-from missionmonitor.methods.proportions import wilson, wilson_scotpho
+from missionmonitor.methods.proportions import wilson
 
 VECTORS = [  # x, n, p, 95% lower, 95% upper, 99.8% lower, 99.8% upper  [VERIFIED-REF]
     (1, 100, 0.01, 0.001767, 0.054486, 0.000873, 0.104554),
@@ -39,12 +39,6 @@ def test_edges_are_exact():
 def test_confidence_one_spans_everything():
     r = wilson([3], [10], confidence=1)
     assert (r.lower[0], r.upper[0]) == (0, 1)
-
-
-def test_scotpho_percent():
-    r = wilson_scotpho([65], [100])
-    assert r.lower[0] == pytest.approx(55.254260, abs=1e-6)
-    assert r.upper[0] == pytest.approx(73.635895, abs=1e-6)
 
 
 @pytest.mark.parametrize(("x", "n"), [([-1], [10]), ([1], [0]), ([11], [10])])

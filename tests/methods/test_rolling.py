@@ -6,28 +6,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from missionmonitor.methods.rolling import (
-    centred_mean,
     likely_range,
     percentage_change,
     trailing_mean,
-    window_labels,
 )
 from missionmonitor.methods.rounding import round_half_up
 
 YEARS = [2008, 2009, 2010, 2011, 2012, 2013, 2014, 2015]
 DRD = [574, 545, 485, 584, 581, 527, 613, 706]
-
-
-def test_nrs_moving_averages():
-    avg = trailing_mean(DRD, 5)
-    assert np.isnan(avg[:4]).all()
-    assert avg[4:] == pytest.approx([553.8, 544.4, 558.0, 602.2])
-    assert round_half_up(avg[4:]).tolist() == [554, 544, 558, 602]
-    assert window_labels(YEARS, 5)[4] == "2008-2012"
-
-
-def test_centred_mean():
-    assert centred_mean([1, 2, 3, 4, 5], 3)[1:4].tolist() == [2, 3, 4]
 
 
 def test_missing_year_makes_the_window_missing():

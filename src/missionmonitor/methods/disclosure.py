@@ -1,12 +1,13 @@
 """Statistical disclosure control, following the PHS reference tool (``sdcshinyapp``).
 
 * ``primary_mask`` — cells with 1..threshold (zeros kept by default) are suppressed.
-* ``suppress_table`` — primary plus secondary suppression of a table with published row
-  (and optionally column) totals. It starts with the PHS rule (a line with exactly one
+* ``suppress_groups`` — what the engine runs: primary plus secondary suppression of values
+  related by published totals (an area and the areas that make it up); ``suppress_table``
+  applies it to a table with published row (and optionally column) totals, as the
+  reference tool's tests do. It starts with the PHS rule (a line with exactly one
   suppressed cell also loses its smallest remaining non-zero cell, all ties) and then audits
   the whole pattern with linear algebra, adding suppressions until no suppressed value can
   be worked out exactly from what is published.
-* ``round_to_base`` — ``plyr::round_any`` with R's half-to-even rounding.
 
 Deliberate difference from ``sdcshinyapp``: zeros are never chosen for secondary
 suppression (the reference can pick a 0 in a column with no other suppression).
@@ -40,18 +41,6 @@ def primary_mask(values: ArrayLike, threshold: int, *, suppress_zero: bool = Fal
     with np.errstate(invalid="ignore"):
         mask = (x <= threshold) if suppress_zero else ((x > 0) & (x <= threshold))
     return np.asarray(mask & ~np.isnan(x), dtype=np.bool_)
-
-
-def round_to_base(values: ArrayLike, base: int) -> FloatArray:
-    """Round whole numbers to a multiple of ``base``, halves to even (``plyr::round_any``)."""
-    if int(base) != base or base <= 1:
-        raise MethodInputError("base must be an integer greater than 1")
-    x = as_float_array(values, "values")
-    finite = x[~np.isnan(x)]
-    if np.any(finite != np.round(finite)):
-        raise MethodInputError("only whole numbers can be rounded to a base")
-    rounded: FloatArray = np.round(x / base) * base
-    return rounded
 
 
 Group = tuple[int, tuple[int, ...]]

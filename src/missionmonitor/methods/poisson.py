@@ -1,8 +1,7 @@
 """Crude rates with Poisson confidence intervals: exact (chi-square) and Byar's.
 
 PHEindicatormethods ``phe_rate`` uses the exact method for fewer than 10 events and
-Byar's approximation from 10 on; ScotPHO ``calculate_crude_rate`` uses Byar's for every
-count with z = 1.96. Both are here.
+Byar's approximation from 10 on, as here.
 
 >>> r = crude_rate([20], [100], multiplier=100_000)
 >>> round(float(r.lower[0]), 3), round(float(r.upper[0]), 3)
@@ -19,7 +18,6 @@ from scipy.stats import chi2
 
 from missionmonitor.errors import MethodInputError
 from missionmonitor.methods._common import (
-    Z_FIXED_95,
     FloatArray,
     as_float_array,
     check_counts,
@@ -103,24 +101,6 @@ def crude_rate(
         lower=lower_count / n * multiplier,
         upper=upper_count / n * multiplier,
         method=method.astype(np.str_),
-    )
-
-
-def crude_rate_scotpho(
-    observed: ArrayLike, population: ArrayLike, multiplier: float = 100_000
-) -> RateResult:
-    """ScotPHO crude rate: Byar's for every count, z = 1.96, negative lower set to 0."""
-    o = as_float_array(observed, "observed")
-    n = as_float_array(population, "population")
-    check_counts(o, n, ("observed", "population"))
-    low = np.nan_to_num(byars_lower(o, z=Z_FIXED_95), nan=0.0)
-    low = np.where(np.isnan(o), np.nan, low)
-    up = byars_upper(o, z=Z_FIXED_95)
-    return RateResult(
-        value=o / n * multiplier,
-        lower=low / n * multiplier,
-        upper=up / n * multiplier,
-        method=np.full(o.shape, "Byars (z=1.96)").astype(np.str_),
     )
 
 

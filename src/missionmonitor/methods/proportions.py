@@ -1,4 +1,4 @@
-"""Proportions with Wilson score intervals (PHEIM ``phe_proportion``; ScotPHO percent).
+"""Proportions with Wilson score intervals (PHEIM ``phe_proportion``).
 
 >>> r = wilson([20], [100])
 >>> round(float(r.lower[0]), 6), round(float(r.upper[0]), 6)
@@ -13,7 +13,6 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from missionmonitor.methods._common import (
-    Z_FIXED_95,
     FloatArray,
     as_float_array,
     check_counts,
@@ -56,15 +55,3 @@ def wilson(
     else:
         lower, upper = _wilson_bounds(x, n, z_two_sided(c))
     return ProportionResult(x / n * multiplier, lower * multiplier, upper * multiplier)
-
-
-def wilson_scotpho(numerator: ArrayLike, denominator: ArrayLike) -> ProportionResult:
-    """ScotPHO ``calculate_percent``: z = 1.96, a percentage clipped to [0, 100].
-
-    ScotPHO then applies R's half-to-even ``round(…, 2)``; callers round for display.
-    """
-    x = as_float_array(numerator, "numerator")
-    n = as_float_array(denominator, "denominator")
-    check_counts(x, n, may_exceed=False)
-    lower, upper = _wilson_bounds(x, n, Z_FIXED_95)
-    return ProportionResult(x / n * 100, np.clip(lower * 100, 0, 100), np.clip(upper * 100, 0, 100))

@@ -8,8 +8,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
 from numpy.typing import ArrayLike
 
@@ -32,26 +30,6 @@ def trailing_mean(values: ArrayLike, window: int) -> FloatArray:
     return out
 
 
-def centred_mean(values: ArrayLike, window: int) -> FloatArray:
-    """Mean of ``window`` values centred on each position (``window`` must be odd)."""
-    if window % 2 == 0:
-        raise MethodInputError("a centred window must have an odd length")
-    trailing = trailing_mean(values, window)
-    half = window // 2
-    out = np.full(trailing.shape, np.nan)
-    if trailing.size > half:
-        out[: trailing.size - half] = trailing[half:]
-    return out
-
-
-def window_labels(periods: Sequence[int], window: int) -> list[str | None]:
-    """Label each trailing window by its first and last year, e.g. ``2015-2019``."""
-    return [
-        f"{periods[i - window + 1]}-{periods[i]}" if i >= window - 1 else None
-        for i in range(len(periods))
-    ]
-
-
 def likely_range(average: ArrayLike, z: float = Z_FIXED_95) -> tuple[FloatArray, FloatArray]:
     """Poisson range of year-to-year variation around an average: avg ± z·√avg.
 
@@ -61,11 +39,6 @@ def likely_range(average: ArrayLike, z: float = Z_FIXED_95) -> tuple[FloatArray,
     a = as_float_array(average, "average")
     half = z * np.sqrt(a)
     return a - half, a + half
-
-
-def change(new: ArrayLike, old: ArrayLike) -> FloatArray:
-    """Absolute change new − old."""
-    return as_float_array(new, "new") - as_float_array(old, "old")
 
 
 def percentage_change(new: ArrayLike, old: ArrayLike) -> FloatArray:
