@@ -99,6 +99,17 @@ def test_no_small_count_is_published(results):
     assert hidden[["value", "lci", "uci", "numerator"]].isna().all().all()
 
 
+def test_a_suppressed_or_small_share_publishes_no_count(results):
+    """A share's denominator counts people: like its numerator, never 1 to 9 in public, and
+    never beside a suppressed value."""
+    shares = results[results.indicator_id.isin(
+        ["ost_retention_12w", "ost_retention_26w", "ost_access_3w",
+         "ost_identifier_completeness"])]  # fmt: skip
+    assert not shares.denominator.between(1, 9).any()
+    assert shares[shares.suppressed.astype(bool)].denominator.isna().all()
+    assert shares.suppressed.astype(bool).any()
+
+
 def test_local_targets_follow_the_proportional_uplift(site):
     page = site.get("/targets.json").json()
     ost = next(t for t in page["targets"] if t["id"] == "ost_32000")

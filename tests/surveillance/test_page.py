@@ -47,6 +47,11 @@ def test_small_counts_and_their_scores_are_not_published(site):
     rows = client.get("/surveillance.json").json()["alerts"][0]["rows"]
     small = [r for r in rows if r["observed"] is None]
     assert small and all(r["score"] is None for r in small)
+    # observed > threshold, so a threshold (or expected count and score) would narrow a hidden
+    # count down: none is published beside one.
+    assert all(r["threshold"] is None and r["expected"] is None for r in small)
+    html = client.get("/surveillance").text
+    assert ">3.0<" not in html and ">4<" not in html
     shown = [r["observed"] for r in rows if r["observed"] is not None]
     assert all(v == 0 or v > 9 for v in shown)
 

@@ -127,6 +127,12 @@ class Indicator(_Strict):
             raise ValueError("the method's dataset must be listed in sources")
         return self
 
+    @property
+    def denominator_counts(self) -> bool:
+        """Whether the denominator counts people or items (a share), not a population, so
+        that disclosure control protects it like the numerator."""
+        return self.method.kind == "percentage" or self.method.interval == "wilson"
+
     def version_for(self, period: str) -> DefinitionVersion:
         """The definition version in force for ``period`` (the first one before any)."""
         start = parse_period(period).start

@@ -14,7 +14,7 @@ For example::
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -132,9 +132,15 @@ def _area_nodes(codes: list[str], geo: Geography) -> tuple[list[int], list[Group
 
 
 def _apply_disclosure(df: pd.DataFrame, ind: Indicator, geo: Geography) -> pd.DataFrame:
+    """Primary and secondary suppression per period. The numerator is protected, and so is
+    the denominator where it counts people (or items) rather than population: a share's
+    denominator of 1 to 9 is suppressed like a numerator, and neither can be worked out by
+    differencing. A suppressed row publishes no count at all."""
     rule = ind.disclosure
     suppressed = df["suppressed"].astype(bool).to_numpy().copy()
-    numerator = df["numerator"].to_numpy(dtype=float)
+    counts = [df["numerator"].to_numpy(dtype=float)]
+    if ind.denominator_counts:
+        counts.append(df["denominator"].to_numpy(dtype=float))
     if rule.threshold > 0 or rule.additive:
         for _, idx in df.groupby("period").indices.items():
             codes = list(df["area_code"].iloc[idx])
@@ -142,25 +148,48 @@ def _apply_disclosure(df: pd.DataFrame, ind: Indicator, geo: Geography) -> pd.Da
                 node_of, groups = _area_nodes(codes, geo)
             else:
                 node_of, groups = list(range(len(codes))), []
-            n_nodes = max(node_of) + 1
-            values = np.full(n_nodes, np.nan)
-            hidden = np.zeros(n_nodes, dtype=bool)
-            known = np.zeros(n_nodes, dtype=bool)
-            for row, node in zip(idx, node_of, strict=True):
-                hidden[node] |= suppressed[row]
-                if not np.isnan(numerator[row]):
-                    known[node] = True
-                    values[node] = np.nanmax([values[node], numerator[row]])
-            # A value with no numerator at all stays published unless a twin is suppressed.
-            values = np.where(hidden, np.nan, values)
-            mask = suppress_groups(values, groups, threshold=rule.threshold, protect=hidden)
-            mask &= known | hidden
-            suppressed[idx] = mask[node_of]
+            suppressed[idx] = _protect_counts(list(idx), node_of, groups, counts, suppressed,
+                                              rule.threshold)  # fmt: skip
     df = df.copy()
     df["suppressed"] = suppressed
-    for col in ("value", "lci", "uci", "numerator"):
+    for col in ("value", "lci", "uci", "numerator", "denominator"):
         df.loc[suppressed, col] = np.nan
     return df
+
+
+def _protect_counts(
+    idx: Sequence[int],
+    node_of: list[int],
+    groups: list[Group],
+    counts: list[np.ndarray],
+    suppressed: np.ndarray,
+    threshold: int,
+) -> np.ndarray:
+    """The suppression of one period's rows: every count column protected, each against
+    the others' suppressions too, until no further cell needs hiding."""
+    n_nodes = max(node_of) + 1
+    hidden = np.zeros(n_nodes, dtype=bool)
+    for row, node in zip(idx, node_of, strict=True):
+        hidden[node] |= suppressed[row]
+    columns = []
+    for values_of_rows in counts:
+        values = np.full(n_nodes, np.nan)
+        known = np.zeros(n_nodes, dtype=bool)
+        for row, node in zip(idx, node_of, strict=True):
+            if not np.isnan(values_of_rows[row]):
+                known[node] = True
+                values[node] = np.nanmax([values[node], values_of_rows[row]])
+        columns.append((values, known))
+    mask = hidden.copy()
+    while True:
+        before = mask.copy()
+        for values, known in columns:
+            # A value with no count at all stays published unless a twin is suppressed.
+            found = suppress_groups(np.where(mask, np.nan, values), groups,
+                                    threshold=threshold, protect=mask)  # fmt: skip
+            mask |= found & (known | hidden)
+        if (mask == before).all():
+            return np.asarray(mask[node_of], dtype=bool)
 
 
 # ---- comparisons -----------------------------------------------------------------------

@@ -26,7 +26,8 @@ BASE_COLUMNS = ("area_code", "period", "value", "lci", "uci", "numerator", "deno
 Reader = Callable[[str, list[str]], pd.DataFrame]
 
 
-def _filter(ind: Indicator, obs: pd.DataFrame) -> pd.DataFrame:
+def filter_observations(ind: Indicator, obs: pd.DataFrame) -> pd.DataFrame:
+    """The observations an indicator reads: its period type, filters and version selectors."""
     m = ind.method
     if m.period_type:
         obs = obs[obs["period"].map(period_type_of) == m.period_type]
@@ -50,7 +51,7 @@ def _status(ind: Indicator, obs: pd.DataFrame) -> pd.Series:
 def observed(ind: Indicator, read: Reader, geo: Geography) -> pd.DataFrame:
     """Figures as published (counts, or rates with their published intervals)."""
     m = ind.method
-    obs = _filter(ind, read(m.dataset, [m.measure]))
+    obs = filter_observations(ind, read(m.dataset, [m.measure]))
     out = obs[["area_code", "period", "value", "lci", "uci", "vintage"]].copy()
     out["suppressed"] = obs["suppressed_at_source"].astype(bool)
     out["status"] = _status(ind, obs)
@@ -58,7 +59,7 @@ def observed(ind: Indicator, read: Reader, geo: Geography) -> pd.DataFrame:
     if m.value_is_count:
         out["numerator"] = obs["value"]
     elif m.numerator_measure:
-        num = _filter(ind, read(m.dataset, [m.numerator_measure]))[
+        num = filter_observations(ind, read(m.dataset, [m.numerator_measure]))[
             ["area_code", "period", "value", "suppressed_at_source"]
         ].rename(columns={"value": "numerator", "suppressed_at_source": "num_suppressed"})
         out = out.merge(num, on=["area_code", "period"], how="left")
@@ -157,7 +158,7 @@ def percentage(ind: Indicator, read: Reader, geo: Geography) -> pd.DataFrame:
     m = ind.method
     assert m.numerator_measure
     measures = [m.numerator_measure] + ([m.published_measure] if m.published_measure else [])
-    obs = _filter(ind, read(m.dataset, measures))
+    obs = filter_observations(ind, read(m.dataset, measures))
     rows = []
     for (area, period), grp in obs.groupby(["area_code", "period"]):
         by = {
@@ -188,7 +189,7 @@ def ratio(ind: Indicator, read: Reader, geo: Geography) -> pd.DataFrame:
     of people) or a Poisson one (a rate); each area and period as observed, none derived."""
     m = ind.method
     assert m.numerator_measure and m.denominator_measure
-    obs = _filter(ind, read(m.dataset, [m.numerator_measure, m.denominator_measure]))
+    obs = filter_observations(ind, read(m.dataset, [m.numerator_measure, m.denominator_measure]))
     keys = ["area_code", "period"]
     num = obs.loc[obs["measure"] == m.numerator_measure, [*keys, "value", "vintage"]]
     den = obs.loc[obs["measure"] == m.denominator_measure, [*keys, "value"]]

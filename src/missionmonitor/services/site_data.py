@@ -16,6 +16,7 @@ from missionmonitor.datasets.declaration import Declaration, load_declarations
 from missionmonitor.indicators.catalogue import Indicator, Outcome, load_catalogue, load_outcomes
 from missionmonitor.refdata.geography import Geography, national_code
 from missionmonitor.store.connection import Store
+from missionmonitor.store.schema import FIGURE_KEY
 from missionmonitor.store.vintages import select_figures
 
 _SHOWN = "measure, period, value, unit, vintage"
@@ -44,12 +45,14 @@ class SiteData:
         with Store.open(store_path, read_only=True) as store:
             store.require_table("indicator_results")
             results = store.con.execute("SELECT * FROM indicator_results").df()
-            revisions = store.con.execute("""
-                SELECT dataset, measure, area_code, period, vintage, value, vintage_rank
-                FROM observations WHERE (dataset, measure, area_code, period, breakdown) IN (
-                    SELECT (dataset, measure, area_code, period, breakdown) FROM observations
+            # Every vintage of each figure held with more than one value (a revision).
+            figure = ", ".join(FIGURE_KEY)
+            revisions = store.con.execute(f"""
+                SELECT {figure}, vintage, value, vintage_rank
+                FROM observations WHERE ({figure}) IN (
+                    SELECT ({figure}) FROM observations
                     GROUP BY ALL HAVING count(DISTINCT value) > 1)
-                ORDER BY dataset, measure, area_code, period, vintage_rank""").df()
+                ORDER BY {figure}, vintage_rank""").df()
             population = store.con.execute("""
                 SELECT area_code, area_type, population FROM population
                 WHERE sex = 'All' AND age_band = 'All ages'

@@ -11,6 +11,7 @@ import pandas as pd
 from missionmonitor.errors import NotFoundError
 from missionmonitor.formatting import display_value
 from missionmonitor.indicators.catalogue import Indicator
+from missionmonitor.indicators.kinds import filter_observations
 from missionmonitor.methods.funnels import poisson_funnel
 from missionmonitor.refdata.geography import area_types, national_code, national_name, national_type
 from missionmonitor.services.site_data import SiteData
@@ -238,14 +239,17 @@ def _revisions(
     published = set(trend.loc[~trend["suppressed"].astype(bool), "period"])
     sub = rev[(rev["dataset"] == m.dataset) & (rev["measure"] == m.measure)
               & (rev["area_code"] == area_code) & rev["period"].isin(published)]  # fmt: skip
+    sub = filter_observations(ind, sub)
+    # Earlier editions go through the same primary suppression as the published figures.
+    threshold = ind.disclosure.threshold if m.value_is_count else 0
     out = []
     for period, grp in sub.groupby("period", sort=False):
-        values = list(grp["value"])
-        held = [{"vintage": v, "value": as_number(x)}
-                for v, x in zip(grp["vintage"], values, strict=True)]  # fmt: skip
-        out.append(
-            {"period": period, "vintages": held, "change": as_number(values[-1] - values[0])}
-        )
+        values = [as_number(x) for x in grp["value"]]
+        shown = [None if v is not None and 0 < v <= threshold else v for v in values]
+        held = [{"vintage": v, "value": x} for v, x in zip(grp["vintage"], shown, strict=True)]
+        first, last = shown[0], shown[-1]
+        change = None if first is None or last is None else as_number(last - first)
+        out.append({"period": period, "vintages": held, "change": change})
     return out
 
 

@@ -83,15 +83,16 @@ def _alerts(data: SiteData) -> list[dict[str, Any]]:
             rows.append({
                 "area_code": a["area_code"], "area_name": area.name if area else a["area_code"],
                 "period": a["period"], "method": a["method"],
+                # An alert means observed > threshold, and the score ties observed to the
+                # expected count: with a hidden count, all three would narrow it down.
                 "observed": None if small else a["observed"],
-                "expected": round(float(a["expected"]), 1),
-                "threshold": round(float(a["threshold"]), 1),
-                # With the expected count and threshold, the score would give a small count back.
+                "expected": None if small else round(float(a["expected"]), 1),
+                "threshold": None if small else round(float(a["threshold"]), 1),
                 "score": None if small else round(float(a["score"]), 2),
                 "display": [a["period"], area.name if area else a["area_code"], a["method"],
-                            SUPPRESSION_MARKER if small else _n(a["observed"]),
-                            f"{a['expected']:.1f}", f"{a['threshold']:.1f}",
-                            SUPPRESSION_MARKER if small else f"{a['score']:.2f}"],
+                            *([SUPPRESSION_MARKER] * 4 if small else [
+                                _n(a["observed"]), f"{a['expected']:.1f}",
+                                f"{a['threshold']:.1f}", f"{a['score']:.2f}"])],
             })  # fmt: skip
         s = series.get(scan["series_id"])
         out.append({"series_id": scan["series_id"], "title": s.title if s else scan["series_id"],

@@ -1,0 +1,40 @@
+"""Indicator pages: what they show of earlier editions goes through disclosure control."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pandas as pd
+import pytest
+
+from missionmonitor.services.site_data import SiteData
+from missionmonitor.views import indicators as indicator_views
+
+
+@pytest.fixture(scope="module")
+def data(built_store_path):
+    return SiteData.read(built_store_path)
+
+
+def _with_revision(data: SiteData, values: list[float]) -> SiteData:
+    """The snapshot with one figure of drd_deaths (Scotland, 2020) held in two editions."""
+    rows = pd.DataFrame({
+        "dataset": "drd_scotland_annual", "measure": "drd_deaths", "area_code": "S92000003",
+        "period": "2020", "sex": "All", "age_group": "All ages", "breakdown": "",
+        "vintage": ["EDITION_A", "EDITION_B"], "value": values, "vintage_rank": [1, 2],
+    })  # fmt: skip
+    return dataclasses.replace(data, revisions=rows)
+
+
+def test_an_earlier_edition_with_a_small_count_is_suppressed(data):
+    page = indicator_views.indicator(_with_revision(data, [8.0, 1339.0]), "drd_deaths")
+    (revised,) = [r for r in page["revisions"] if r["period"] == "2020"]
+    assert [v["value"] for v in revised["vintages"]] == [None, 1339.0]
+    assert revised["change"] is None  # 1339 minus the change would give the hidden count
+
+
+def test_revisions_of_published_sizes_are_shown_with_their_change(data):
+    page = indicator_views.indicator(_with_revision(data, [1330.0, 1339.0]), "drd_deaths")
+    (revised,) = [r for r in page["revisions"] if r["period"] == "2020"]
+    assert [v["value"] for v in revised["vintages"]] == [1330.0, 1339.0]
+    assert revised["change"] == 9.0
