@@ -11,6 +11,8 @@ everywhere it appears.
 '-21%'
 >>> display_percent(0.44)
 '0.4%'
+>>> display_change(-155, -13.2, 0), display_change(24, None, 0)
+('-155 (-13%)', '+24 percentage points')
 """
 
 from __future__ import annotations
@@ -32,3 +34,13 @@ def display_value(value: float | None, digits: int) -> str:
 def display_percent(pct: float) -> str:
     """A percentage change as NRS quotes it: whole per cent, one decimal below 1%."""
     return f"{display_value(pct, 1 if abs(pct) < 1 else 0)}%"
+
+
+def display_change(change: float, relative_pct: float | None, digits: int) -> str:
+    """A change on the previous period: with its relative change, or, for a percentage
+    (``relative_pct`` None), in percentage points."""
+    sign = "+" if change > 0 else ""
+    text = f"{sign}{display_value(change, digits)}"
+    if relative_pct is None:
+        return f"{text} percentage points"
+    return f"{text} ({sign}{display_percent(relative_pct)})"

@@ -176,3 +176,31 @@ def test_vs_scotland_uses_intervals(results):
     assert set(sub.vs_scotland) == {"higher", "lower", "no_difference"}
     scot = results[(results.indicator_id == "drd_easr_5yr") & (results.area_type == "scotland")]
     assert set(scot.vs_scotland) == {"not_applicable"}
+
+
+def test_mat_results_across_the_2024_method_change_are_not_compared(store):
+    results = store.con.execute(
+        "SELECT * FROM indicator_results WHERE indicator_id = 'mat_standards_implemented_pct'"
+    ).df()
+    april_2024 = results[results.period == "April 2024"].iloc[0]
+    assert april_2024.comparable_with_previous == False  # noqa: E712 (a nullable column)
+    assert pd.isna(april_2024.change_vs_previous)
+    assert "criteria version 2" in april_2024.note
+    with pytest.raises(SeriesBreakError, match="criteria version 2"):
+        compare_periods(results, get_indicator("mat_standards_implemented_pct"), "S92000003",
+                        "April 2023", "April 2024")  # fmt: skip
+
+
+def test_a_percentage_changes_by_percentage_points(store):
+    results = store.con.execute(
+        "SELECT * FROM indicator_results WHERE indicator_id = 'mat_standards_implemented_pct' "
+        "AND period = 'April 2025'"
+    ).df()
+    row = results.iloc[0]
+    assert row.change_unit == "percentage points"
+    assert pd.isna(row.change_pct_vs_previous)
+    assert row.change_vs_previous == pytest.approx(91 - 90, abs=1)
+    deaths = store.con.execute(
+        "SELECT change_unit FROM indicator_results WHERE indicator_id = 'drd_deaths' LIMIT 1"
+    ).fetchone()
+    assert deaths == ("deaths",)

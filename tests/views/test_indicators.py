@@ -38,3 +38,12 @@ def test_revisions_of_published_sizes_are_shown_with_their_change(data):
     (revised,) = [r for r in page["revisions"] if r["period"] == "2020"]
     assert [v["value"] for v in revised["vintages"]] == [1330.0, 1339.0]
     assert revised["change"] == 9.0
+
+
+def test_direction_words_only_for_significant_changes(data):
+    rows = [r for ind in ("drd_deaths", "drd_rate_per_1000_5yr", "suspected_drug_deaths")
+            for r in indicator_views.indicator(data, ind)["trend"]["rows"]]  # fmt: skip
+    judged = [r for r in rows if r["direction"] in ("improving", "worsening")]
+    assert judged and all(r["change_significant"] is True for r in judged)
+    unclear = [r for r in rows if r["change_significant"] is False]
+    assert unclear and all(r["direction"].endswith("not a significant change") for r in unclear)

@@ -24,7 +24,7 @@ from missionmonitor.cli import (
 )
 from missionmonitor.cli.common import err, out, reported, store_path
 from missionmonitor.config import attribution
-from missionmonitor.formatting import display_percent, display_value
+from missionmonitor.formatting import display_change, display_value
 from missionmonitor.indicators.catalogue import get_indicator, load_catalogue
 from missionmonitor.indicators.engine import compute_all
 from missionmonitor.refdata.geography import Geography
@@ -219,11 +219,9 @@ def summary(ctx: typer.Context) -> None:
         value = display_value(r["value"], digits)
         change = "—"
         if r["comparable_with_previous"] is True:
-            sign = "+" if r["change_vs_previous"] > 0 else ""
-            change = (
-                f"{sign}{display_value(r['change_vs_previous'], digits)} "
-                f"({sign}{display_percent(r['change_pct_vs_previous'])})"
-            )
+            pct = r["change_pct_vs_previous"]
+            pct = None if pct is None or pct != pct else pct  # NaN for a percentage
+            change = display_change(r["change_vs_previous"], pct, digits)
         elif r["comparable_with_previous"] is False:
             change = "series break"
         table.add_row(ind.title, r["period"], f"{value} {ind.unit}", change, r["status"])

@@ -128,6 +128,11 @@ class Indicator(_Strict):
         return self
 
     @property
+    def in_percent(self) -> bool:
+        """Whether values are percentages, which change by percentage points."""
+        return self.unit.startswith("percent") or self.method.kind == "percentage"
+
+    @property
     def denominator_counts(self) -> bool:
         """Whether the denominator counts people or items (a share), not a population, so
         that disclosure control protects it like the numerator."""

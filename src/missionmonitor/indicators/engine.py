@@ -24,6 +24,7 @@ from missionmonitor.errors import SeriesBreakError
 from missionmonitor.indicators.catalogue import Indicator, load_catalogue
 from missionmonitor.indicators.kinds import KINDS
 from missionmonitor.methods.disclosure import Group, suppress_groups
+from missionmonitor.methods.poisson import count_change_p_value
 from missionmonitor.methods.rolling import percentage_change
 from missionmonitor.periods import parse_period
 from missionmonitor.refdata.geography import Geography, area_types, national_code
@@ -35,6 +36,7 @@ RESULT_COLUMNS = (
     "indicator_id", "area_code", "area_type", "period", "value", "lci", "uci", "numerator",
     "denominator", "suppressed", "status", "vintage", "definition_version",
     "comparable_with_previous", "vs_scotland", "change_vs_previous", "change_pct_vs_previous",
+    "change_unit", "change_significant",
 )  # fmt: skip
 #: Kept beside them in the store: for ordering, and to say why a change is missing.
 EXTRA_COLUMNS = ("period_start", "note")
@@ -227,10 +229,12 @@ def _change(df: pd.DataFrame, ind: Indicator) -> pd.DataFrame:
     df = df.copy()
     lookup = {(a, p): i for i, (a, p) in enumerate(zip(df["area_code"], df["period"], strict=True))}
     comparable: list[object] = []
+    significant: list[object] = [None] * len(df)
     delta = np.full(len(df), np.nan)
     pct = np.full(len(df), np.nan)
     notes = list(df["note"])
     values = df["value"].to_numpy(dtype=float)
+    lci, uci = df["lci"].to_numpy(dtype=float), df["uci"].to_numpy(dtype=float)
     for i, (area, period) in enumerate(zip(df["area_code"], df["period"], strict=True)):
         prev = parse_period(period).previous()
         j = lookup.get((area, prev))
@@ -244,12 +248,44 @@ def _change(df: pd.DataFrame, ind: Indicator) -> pd.DataFrame:
             continue
         comparable.append(True)
         delta[i] = values[i] - values[j]
-        pct[i] = percentage_change(values[i], values[j])[0]
+        # A percentage changes by percentage points: a relative change of it misleads.
+        if not ind.in_percent:
+            pct[i] = percentage_change(values[i], values[j])[0]
+        significant[i] = change_is_significant(ind, values[i], values[j], (lci[i], uci[i]),
+                                               (lci[j], uci[j]))  # fmt: skip
     df["comparable_with_previous"] = pd.Series(comparable, index=df.index, dtype=object)
     df["change_vs_previous"] = delta
     df["change_pct_vs_previous"] = pct
+    df["change_unit"] = "percentage points" if ind.in_percent else ind.unit
+    df["change_significant"] = pd.Series(significant, index=df.index, dtype=object)
     df["note"] = notes
     return df
+
+
+def change_is_significant(
+    ind: Indicator,
+    new: float,
+    old: float,
+    new_interval: tuple[float, float],
+    old_interval: tuple[float, float],
+) -> bool | None:
+    """Whether a change is statistically significant by the indicator's stated test: for a
+    count, the exact conditional test for two Poisson counts (p < 0.05); otherwise whether
+    the 95% intervals fail to overlap. None where no test applies: no interval, or rolling
+    windows (consecutive windows share years).
+
+    >>> from missionmonitor.indicators.catalogue import get_indicator
+    >>> nan = float("nan")
+    >>> change_is_significant(get_indicator("drd_deaths"), 1172, 1051, (nan, nan), (nan, nan))
+    True
+    """
+    if np.isnan(new) or np.isnan(old) or ind.period_type == "rolling_years":
+        return None  # consecutive windows share years: their change is not tested
+    if ind.method.value_is_count and float(new).is_integer() and float(old).is_integer():
+        return count_change_p_value(int(new), int(old)) < 0.05
+    if any(np.isnan(x) for x in (*new_interval, *old_interval)):
+        return None
+    return bool(new_interval[0] > old_interval[1] or new_interval[1] < old_interval[0])
 
 
 def compare_periods(

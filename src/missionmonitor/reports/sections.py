@@ -68,7 +68,7 @@ def change_sentence(
     else:
         word = "higher" if change > 0 else "lower"
     amount = facts.show(row, "change_vs_previous", ind.decimals, absolute=True)
-    if ind.unit.startswith("percent"):
+    if ind.in_percent:
         # A change in a percentage is in percentage points; a relative change would mislead.
         text = f" This is {amount} percentage points {word} than in {prev['period']}"
     else:

@@ -8,7 +8,7 @@ Open it with ``Store.open(path)`` (a context manager). Writes go through
 >>> import tempfile, pathlib
 >>> with Store.open(pathlib.Path(tempfile.mkdtemp()) / "s.duckdb") as store:
 ...     store.schema_version()
-2
+3
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 Columns = tuple[tuple[str, str], ...]
 
@@ -62,6 +62,7 @@ TABLES: dict[str, Columns] = {
         ("status", "VARCHAR"), ("vintage", "VARCHAR"), ("definition_version", "INTEGER"),
         ("comparable_with_previous", "BOOLEAN"), ("vs_scotland", "VARCHAR"),
         ("change_vs_previous", "DOUBLE"), ("change_pct_vs_previous", "DOUBLE"),
+        ("change_unit", "VARCHAR"), ("change_significant", "BOOLEAN"),
         ("period_start", "DATE"), ("note", "VARCHAR"),
     ),
     "surveillance_scans": (

@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 from missionmonitor.config import attribution
-from missionmonitor.formatting import display_percent, display_value
+from missionmonitor.formatting import display_change, display_value
 from missionmonitor.indicators.catalogue import Indicator
 from missionmonitor.refdata.geography import national_code, national_name
 from missionmonitor.services.site_data import SiteData
@@ -46,8 +46,13 @@ def _direction(ind: Indicator, r: pd.Series) -> str:
     change = as_number(r["change_vs_previous"])
     if change is None:
         return "no previous period"
-    if change == 0 or ind.polarity == "neutral":
-        return "up" if change > 0 else "down" if change < 0 else "no change"
+    if change == 0:
+        return "no change"
+    significant = _tristate(r["change_significant"])
+    if significant is False:
+        return ("higher" if change > 0 else "lower") + ", not a significant change"
+    if significant is None or ind.polarity == "neutral":
+        return "higher" if change > 0 else "lower"
     better = (change > 0) == (ind.polarity == "higher_is_better")
     return "improving" if better else "worsening"
 
@@ -58,9 +63,8 @@ def result_row(ind: Indicator, r: pd.Series, data: SiteData) -> dict[str, Any]:
     value, lci, uci = as_number(r["value"]), as_number(r["lci"]), as_number(r["uci"])
     change, pct = as_number(r["change_vs_previous"]), as_number(r["change_pct_vs_previous"])
     change_text = "—"
-    if change is not None and pct is not None:
-        sign = "+" if change > 0 else ""
-        change_text = f"{sign}{display_value(change, ind.decimals)} ({sign}{display_percent(pct)})"
+    if change is not None:
+        change_text = display_change(change, pct, ind.decimals)
     elif _tristate(r["comparable_with_previous"]) is False:
         change_text = "series break"
     return {
@@ -73,6 +77,8 @@ def result_row(ind: Indicator, r: pd.Series, data: SiteData) -> dict[str, Any]:
         "comparable_with_previous": _tristate(r["comparable_with_previous"]),
         "vs_scotland": r["vs_scotland"], "significance": _significance(r["vs_scotland"]),
         "change_vs_previous": change, "change_pct_vs_previous": pct,
+        "change_unit": r["change_unit"],
+        "change_significant": _tristate(r["change_significant"]),
         "display": display_value(value, ind.decimals),
         "display_lci": "" if lci is None else display_value(lci, ind.decimals),
         "display_uci": "" if uci is None else display_value(uci, ind.decimals),

@@ -258,7 +258,7 @@ def download_rows(page: dict[str, Any]) -> pd.DataFrame:
     cols = ["area_code", "area_name", "area_type", "period", "value", "lci", "uci", "numerator",
             "denominator", "suppressed", "status", "vintage", "definition_version",
             "comparable_with_previous", "vs_scotland", "change_vs_previous",
-            "change_pct_vs_previous"]  # fmt: skip
+            "change_pct_vs_previous", "change_unit", "change_significant"]  # fmt: skip
     frames = [pd.DataFrame(page["trend"]["rows"], columns=cols).assign(view="trend")]
     if page.get("comparison"):
         frames.append(pd.DataFrame(page["comparison"]["rows"], columns=cols)
