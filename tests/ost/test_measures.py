@@ -174,6 +174,10 @@ def test_annual_report_states_the_balancing_figures(loaded):
     assert "Balancing indicator, retention" in text and "SYNTHETIC" in text
     ids = {f["indicator_id"] for f in report["facts"]}
     assert {"ost_retention_12w", "ost_services_per_100k"} <= ids
+    from missionmonitor.reports.sections import NOT_YET
+
+    assert NOT_YET["balancing"] not in report["not_yet"]  # loaded: no longer "not yet"
+    assert NOT_YET["ost_areas"] not in report["not_yet"]
     assert np.isfinite([f["value"] for f in report["facts"]]).all()
 
 

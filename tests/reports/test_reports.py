@@ -9,6 +9,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -206,3 +207,25 @@ def test_reports_are_downloadable_from_the_website(client):
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert client.get("/reports/adp/S12000049.pdf").status_code == 404
     assert client.get("/reports").status_code == 200
+
+
+def test_what_is_not_yet_available_follows_what_the_store_holds(store_copy):
+    """Each optional dataset loaded in turn changes what the report says it cannot give."""
+    from missionmonitor.reports.sections import NOT_YET
+    from missionmonitor.services.site_data import SiteData
+    from missionmonitor.store.connection import Store
+    from missionmonitor.surveillance.early_warning import get_series, scan, store_scan
+
+    before = annual.annual(SiteData.read(store_copy), "2023/24")["not_yet"]
+    assert NOT_YET["surveillance"] in before and NOT_YET["balancing"] in before
+    counts = pd.DataFrame({"area_code": ["S08000015"] * 60,
+                           "period": [str(d.date()) for d in pd.date_range("2023-01-02",
+                                                                          periods=60, freq="7D")],
+                           "count": [20.0] * 60})  # fmt: skip
+    series = get_series("nonfatal_overdoses")
+    with Store.open(store_copy) as store:
+        store_scan(store, series, counts, scan(counts, series))
+    after = annual.annual(SiteData.read(store_copy), "2023/24")["not_yet"]
+    assert NOT_YET["surveillance"] not in after
+    assert NOT_YET["balancing"] in after  # still no prescribing records
+    assert not any("prevalence" in s or "trend" in s for s in after)  # both always shown

@@ -11,9 +11,9 @@ from missionmonitor.periods import parse_period
 from missionmonitor.refdata.geography import Area, reporting_type
 from missionmonitor.reports.facts import Facts
 from missionmonitor.reports.sections import (
-    NOT_YET,
     balancing_paragraphs,
     indicator_block,
+    not_yet_available,
     report_frame,
     result_fact,
 )
@@ -111,12 +111,7 @@ def adp(data: SiteData, code: str, period: str | None = None) -> dict[str, Any]:
         ]
         sections.append({"id": "board", "title": f"Health board: {board.name}", "blocks": items})
     blocks = [b for s in sections for b in s["blocks"]]
-    not_yet = [
-        *([] if local else [NOT_YET["ost_areas"]]),
-        NOT_YET["mat_adp"],
-        NOT_YET["returns"],
-        NOT_YET["surveillance"],
-    ]
+    not_yet = not_yet_available(data, local_targets=local is not None)
     subtitle = f"Alcohol and Drug Partnership {area.code}, {label}. Generated from the data held."
     title = f"{area.name}: ADP profile"
     return report_frame(title, subtitle, sections, blocks, data, facts, not_yet)

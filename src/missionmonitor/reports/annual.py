@@ -9,9 +9,9 @@ from missionmonitor.periods import parse_period
 from missionmonitor.refdata.geography import national_code
 from missionmonitor.reports.facts import Facts
 from missionmonitor.reports.sections import (
-    NOT_YET,
     balancing_paragraphs,
     indicator_block,
+    not_yet_available,
     report_frame,
 )
 from missionmonitor.services.site_data import SiteData
@@ -70,7 +70,7 @@ def annual(data: SiteData, period: str) -> dict[str, Any]:
         blocks,
         data,
         facts,
-        list(NOT_YET.values()),
+        not_yet_available(data),
     )
 
 

@@ -14,7 +14,7 @@ from missionmonitor.methods.poisson import count_change_p_value
 from missionmonitor.periods import parse_period
 from missionmonitor.reports.facts import Facts
 from missionmonitor.services.site_data import SiteData
-from missionmonitor.targets.status import BALANCING_NOT_YET
+from missionmonitor.targets.status import BALANCING_NOT_YET, all_targets
 from missionmonitor.views import charts
 from missionmonitor.views.common import result_row
 
@@ -23,13 +23,33 @@ NOT_YET = {
     "balancing": BALANCING_NOT_YET,
     "ost_areas": "People in opioid substitution therapy by Integration Authority or ADP, and "
     "the apportioned local targets, are not yet available.",
-    "mat_adp": "MAT standards grades for each ADP and standard are not yet held; only "
-    "Scotland-level results are published in the data held.",
-    "surveillance": "Early-warning alerts, prevalence estimates and trend (interrupted time "
-    "series) analysis are not yet available.",
-    "returns": "ADP annual survey returns and quality-of-life measures are not yet collected "
-    "through the platform.",
+    "mat_adp": "This report uses the Scotland-level MAT standards results held as published; "
+    "each ADP's moderated grades are on the MAT standards pages of the website.",
+    "surveillance": "No early-warning scan is held yet, so no alerts can be reported.",
+    "returns": "ADP returns are not yet held: no approved return has been loaded from the portal.",
 }
+
+
+def not_yet_available(data: SiteData, *, local_targets: bool | None = None) -> list[str]:
+    """What the report cannot give yet, worked out from what the store holds: each of
+    ``NOT_YET`` whose figures are missing (``local_targets``: whether the report shows an
+    area's local target; None for a national report)."""
+    held = set(data.results["indicator_id"])
+    out = []
+    targets = [t for t in all_targets(data.results) if t.get("balancing")]
+    if targets and all(all(b["latest"] is None for b in t["balancing"]) for t in targets):
+        out.append(NOT_YET["balancing"])
+    local = [t["apportionment"]["local_indicator"] for t in targets
+             if t.get("apportionment") and t["apportionment"].get("local_indicator")]  # fmt: skip
+    if local_targets is False or (local_targets is None and not (set(local) & held)):
+        out.append(NOT_YET["ost_areas"])
+    out.append(NOT_YET["mat_adp"])
+    if data.scans.empty:
+        out.append(NOT_YET["surveillance"])
+    if "adp_returns" not in {s for i in data.catalogue.values() if i.id in held
+                             for s in i.sources}:  # fmt: skip
+        out.append(NOT_YET["returns"])
+    return out
 
 
 def results_for(data: SiteData, indicator_id: str, area: str) -> pd.DataFrame:
