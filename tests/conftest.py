@@ -40,6 +40,22 @@ def built_store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def demo_store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A demonstration store: the shipped data, and room for generated (SYNTHETIC) data."""
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    build_store(path, demonstration=True)
+    return path
+
+
+@pytest.fixture
+def demo_store_copy(demo_store_path: Path, tmp_path: Path) -> Path:
+    """A private copy of the demonstration store that a test may change."""
+    dest = tmp_path / "demo.duckdb"
+    shutil.copy(demo_store_path, dest)
+    return dest
+
+
 @pytest.fixture
 def store_copy(built_store_path: Path, tmp_path: Path) -> Path:
     """A private copy of the built store that a test may change."""

@@ -144,3 +144,9 @@ class PermissionDenied(MissionMonitorError):
     """The signed-in user may not do this here."""
 
     exit_code = 16
+
+
+class DemonstrationDataError(MissionMonitorError):
+    """Generated data was offered to a store of published figures (use `missionmonitor demo`)."""
+
+    exit_code = 17

@@ -37,15 +37,17 @@ def test_prevalence_example_and_file(tmp_path):
     assert refused.exit_code != 0 and "row 2" in refused.output
 
 
-def test_synthetic_series_scanned_and_kept(store_copy, tmp_path):
+def test_synthetic_series_scanned_and_kept(demo_store_copy, store_copy, tmp_path):
     series = tmp_path / "overdoses.csv"
-    made = run(store_copy, "synth-overdoses", "--out", str(series), "--years", "6")
+    made = run(demo_store_copy, "synth-overdoses", "--out", str(series), "--years", "6")
     assert made.exit_code == 0 and "SYNTHETIC" in made.output
     assert (tmp_path / "overdoses.outbreaks.csv").exists()
-    scanned = run(store_copy, "scan", "--input", str(series), "--since", "2023-01-02")
+    scanned = run(demo_store_copy, "scan", "--input", str(series), "--since", "2023-01-02")
     assert scanned.exit_code == 0, scanned.output
     assert "Scan 1 of Non-fatal overdoses attended (SYNTHETIC)" in scanned.output
-    with Store.open(store_copy, read_only=True) as store:
+    with Store.open(demo_store_copy, read_only=True) as store:
         ((n,),) = store.query("SELECT count(*) FROM alerts WHERE period >= '2023-01-02'")
         ((total,),) = store.query("SELECT count(*) FROM alerts")
     assert n == total > 0
+    refused = run(store_copy, "scan", "--input", str(series))
+    assert refused.exit_code == 17 and "missionmonitor demo" in refused.stderr

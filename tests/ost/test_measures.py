@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from missionmonitor.cli.app import app
-from missionmonitor.errors import ValidationError
+from missionmonitor.errors import DemonstrationDataError, ValidationError
 from missionmonitor.indicators.catalogue import load_catalogue
 from missionmonitor.ost.measures import SOURCE_SYNTHETIC
 from missionmonitor.ost.referrals import ReferralSpec, write_referrals
@@ -30,19 +30,27 @@ OST = get_target("ost_32000")
 
 
 @pytest.fixture(scope="module")
-def loaded(tmp_path_factory: pytest.TempPathFactory, built_store_path: Path) -> Path:
-    """A copy of the built store with SYNTHETIC OST measures loaded through the CLI."""
+def loaded(tmp_path_factory: pytest.TempPathFactory, demo_store_path: Path) -> Path:
+    """A copy of the demonstration store with SYNTHETIC OST measures loaded through the CLI."""
     folder = tmp_path_factory.mktemp("ost")
     write_prescribing(folder / "records", SyntheticSpec(people=20_000, years=3, seed=5))
     write_referrals(folder / "records", ReferralSpec(referrals=9_000, years=3, seed=5))
     store = folder / "store.duckdb"
-    shutil.copy(built_store_path, store)
+    shutil.copy(demo_store_path, store)
     result = CliRunner().invoke(app, ["--store", str(store), "ost", "compute", "--input",
                                       str(folder / "records"), "--out", str(folder / "out"),
                                       "--load"])  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "synthetic-ost-measures.csv: loaded" in result.output
     return store
+
+
+def test_generated_measures_are_refused_by_a_store_of_published_figures(loaded, store_copy):
+    measures = sorted((loaded.parent / "out").glob("*ost-measures.csv"))[0]
+    before = store_copy.read_bytes()
+    with pytest.raises(DemonstrationDataError, match="missionmonitor demo"):
+        ingest(store_copy, "ost_records", measures)
+    assert store_copy.read_bytes() == before
 
 
 @pytest.fixture(scope="module")

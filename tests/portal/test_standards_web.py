@@ -29,7 +29,7 @@ ROLES = {
 
 
 @pytest.fixture
-def site(built_store_path, app_db_url):
+def site(demo_store_path, app_db_url):
     engine = connect(app_db_url)
     with session_scope(engine) as db:
         users = {
@@ -61,7 +61,7 @@ def site(built_store_path, app_db_url):
             GEO,
         )
     engine.dispose()
-    return TestClient(create_app(site_settings(built_store_path, app_db_url)))
+    return TestClient(create_app(site_settings(demo_store_path, app_db_url)))
 
 
 def signed_in(site, name):
@@ -268,3 +268,14 @@ def test_published_results_csv_and_evidence_on_the_standard_page(site, app_db_ur
     assert adp.get(f"/standards/{ADP}/2.json").json()["evidence_files"] == []
     assert signed_in(site, "other").get(f"/standards/{ADP}/1.json").json()["evidence_files"] == []
     assert site.get(f"/standards/{ADP}/1.json").json()["evidence_files"] == []
+
+
+def test_generated_grades_stay_off_a_site_of_published_figures(built_store_path, app_db_url):
+    engine = connect(app_db_url)
+    with session_scope(engine) as db:
+        demo_year(db, 2023)
+    engine.dispose()
+    published = TestClient(create_app(site_settings(built_store_path, app_db_url)))
+    page = published.get("/standards.json").json()
+    assert page["years"] == [] and "demonstration" not in page
+    assert "SYNTHETIC" not in published.get("/standards").text

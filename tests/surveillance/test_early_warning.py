@@ -46,10 +46,10 @@ def test_detectors_find_most_outbreaks_with_few_false_alarms(made, alerts):
     assert farr["median_delay_weeks"] <= 1
 
 
-def test_scans_are_kept_not_replaced(store_copy, made, alerts):
+def test_scans_are_kept_not_replaced(demo_store_copy, made, alerts):
     _, found = alerts
     series = get_series("nonfatal_overdoses")
-    with Store.open(store_copy) as store:
+    with Store.open(demo_store_copy) as store:
         first = store_scan(store, series, made.counts, found)
         second = store_scan(store, series, made.counts, found.head(3))
         kept = store.query("SELECT scan_id, count(*) FROM alerts GROUP BY scan_id ORDER BY 1")

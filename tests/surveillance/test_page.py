@@ -17,7 +17,7 @@ from tests.conftest import site_settings
 
 
 @pytest.fixture
-def site(store_copy):
+def site(demo_store_copy):
     made = synthetic_overdoses(seed=3, years=6)
     series = get_series("nonfatal_overdoses")
     since = sorted(made.counts["period"].unique())[52 * 5]
@@ -25,9 +25,9 @@ def site(store_copy):
     # A small count among the alerts, to check it is never shown in public.
     found.loc[0, ["observed", "expected", "threshold"]] = [4.0, 1.0, 3.0]
     found.loc[0, "score"] = (4.0 - 1.0) / (3.0 - 1.0)
-    with Store.open(store_copy) as store:
+    with Store.open(demo_store_copy) as store:
         store_scan(store, series, made.counts, found)
-    return TestClient(create_app(site_settings(store_copy))), found
+    return TestClient(create_app(site_settings(demo_store_copy))), found
 
 
 def test_page_shows_every_section_and_labels_synthetic_alerts(site):

@@ -14,6 +14,7 @@ from missionmonitor.cli import (
     areas,
     catalogue,
     datasets,
+    demo,
     forms,
     ost,
     report,
@@ -22,7 +23,7 @@ from missionmonitor.cli import (
     surveillance,
     users,
 )
-from missionmonitor.cli.common import err, out, reported, store_path
+from missionmonitor.cli.common import err, out, reported, serve_site, store_path
 from missionmonitor.config import attribution
 from missionmonitor.formatting import display_change, display_value
 from missionmonitor.indicators.catalogue import get_indicator, load_catalogue
@@ -51,6 +52,7 @@ app.add_typer(users.app, name="users")
 app.add_typer(forms.app, name="forms")
 app.add_typer(returns.app, name="returns")
 app.add_typer(standards.app, name="standards")
+app.command("demo")(demo.demo)
 
 
 def _version(value: bool) -> None:
@@ -240,19 +242,7 @@ def serve(
 
     Example: [bold]missionmonitor serve --port 8000[/] then open http://127.0.0.1:8000
     """
-    import uvicorn
-
-    from missionmonitor.web.app import create_app, prepare_for_serving
-
-    settings = ctx.find_root().obj
-    with reported(), Store.open(settings.store_path, read_only=True) as store:
-        store.require_table("indicator_results")
-    host, port = host or settings.host, port or settings.port
-    web = create_app(settings)
-    with reported():
-        prepare_for_serving(web)
-    out.print(f"Serving Mission Monitor on http://{host}:{port} (Ctrl+C to stop)")
-    uvicorn.run(web, host=host, port=port, log_level="warning")
+    serve_site(ctx.find_root().obj, host, port)
 
 
 def main() -> None:

@@ -36,3 +36,21 @@ def reported() -> Iterator[None]:
         # The message is text, not markup: "[rule: …]" must print as it is.
         err.print(f"[bold red]Error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
         raise typer.Exit(exc.exit_code) from exc
+
+
+def serve_site(settings: Settings, host: str | None, port: int | None) -> None:
+    """Serve the website for ``settings`` until stopped (the store must be built)."""
+    import uvicorn
+
+    from missionmonitor.store.connection import Store
+    from missionmonitor.web.app import create_app, prepare_for_serving
+
+    with reported(), Store.open(settings.store_path, read_only=True) as store:
+        store.require_table("indicator_results")
+        kind = " (demonstration: generated data)" if store.demonstration else ""
+    host, port = host or settings.host, port or settings.port
+    web = create_app(settings)
+    with reported():
+        prepare_for_serving(web)
+    out.print(f"Serving Mission Monitor{kind} on http://{host}:{port} (Ctrl+C to stop)")
+    uvicorn.run(web, host=host, port=port, log_level="warning")

@@ -16,6 +16,7 @@ from missionmonitor.standards.grading import (
     national_summary,
 )
 from missionmonitor.standards.workflow import assessments, demo_year, visible
+from missionmonitor.store.connection import Store
 
 app = typer.Typer(help="MAT standards: grading rules, demo data, summaries.", no_args_is_help=True)
 
@@ -49,8 +50,11 @@ def demo(
 
     Example: [bold]missionmonitor standards demo --year 2024[/]
     """
-    with reported(), session_scope(connect(settings(ctx).app_database_url)) as db:
-        made = demo_year(db, year, seed)
+    with reported():
+        with Store.open(settings(ctx).store_path, read_only=True) as store:
+            store.refuse_generated("a demonstration year of MAT grades")
+        with session_scope(connect(settings(ctx).app_database_url)) as db:
+            made = demo_year(db, year, seed)
     out.print(f"Made {made} SYNTHETIC grades for {year}.")
 
 

@@ -166,6 +166,8 @@ def load_parsed(
 
         obs = build_observations(parsed, load_id, vintage)
         n_obs = len(obs["dataset"])
+        if _generated(obs):
+            store.refuse_generated(f"{path.name} ({decl.name})")
         vintages = tuple(sorted({str(v) for v in obs["vintage"]})) or (
             (vintage or decl.default_vintage or ""),
         )
@@ -180,6 +182,13 @@ def load_parsed(
         )  # fmt: skip
     return LoadResult(decl.name, path.name, parsed.sha256, load_id, len(parsed.rows), n_obs,
                       vintages, False)  # fmt: skip
+
+
+def _generated(obs: dict[str, list[object]]) -> bool:
+    """Whether any figure comes from a source the register marks synthetic."""
+    sources = load_sources()
+    return any((s := sources.get(str(v))) is not None and s.synthetic
+               for v in set(obs["vintage"]))  # fmt: skip
 
 
 def _refuse_overwrites(store: Store, incoming: pa.Table, file_name: str) -> None:

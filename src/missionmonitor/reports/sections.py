@@ -224,6 +224,7 @@ def report_frame(
     return {
         "title": title,
         "subtitle": subtitle,
+        "demonstration": data.demonstration,
         "sections": sections,
         "not_yet": not_yet,
         "sources": sources_list(data, blocks),

@@ -75,7 +75,11 @@ def write_reference_tables(store: Store, geo: Geography) -> None:
 
 
 def build_store(
-    path: Path, progress: Progress | None = None, *, rebuild: bool = False
+    path: Path,
+    progress: Progress | None = None,
+    *,
+    rebuild: bool = False,
+    demonstration: bool = False,
 ) -> BuildReport:
     """Create (or bring up to date) the store at ``path`` from the shipped data.
 
@@ -90,7 +94,7 @@ def build_store(
     tell = progress or (lambda _step: None)
     geo = Geography.shipped()
     codes = geo.codes()
-    with Store.open(path) as store:
+    with Store.open(path, demonstration=demonstration) as store:
         for decl in shipped_declarations():
             tell(f"load {decl.name}")
             report.loads.append(load_file(store, decl, shipped_file(decl.file), codes))

@@ -38,12 +38,14 @@ class SiteData:
     scans: pd.DataFrame  # the latest scan of each series
     drugs: pd.DataFrame  # drugs implicated in deaths, and polydrug shares (latest vintage)
     mat_published: pd.DataFrame  # Scotland-level MAT standards results as published
+    demonstration: bool = False  # a demonstration store: generated data, marked everywhere
 
     @classmethod
     def read(cls, store_path: Path) -> SiteData:
         version = store_path.stat().st_mtime
         with Store.open(store_path, read_only=True) as store:
             store.require_table("indicator_results")
+            demonstration = store.demonstration
             results = store.con.execute("SELECT * FROM indicator_results").df()
             # Every vintage of each figure held with more than one value (a revision).
             figure = ", ".join(FIGURE_KEY)
@@ -79,7 +81,7 @@ class SiteData:
                 ORDER BY series_id, period DESC, area_code, method""").df()
         return cls(results, revisions, population, load_catalogue(), load_outcomes(),
                    load_declarations(), Geography.shipped(), version, alerts, scans,
-                   drugs, mat_published)  # fmt: skip
+                   drugs, mat_published, demonstration)  # fmt: skip
 
 
 class SiteDataSource:
@@ -96,3 +98,9 @@ class SiteDataSource:
             if self._data is None or current != self._data.version:
                 self._data = SiteData.read(self.store_path)
             return self._data
+
+    def demonstration(self) -> bool:
+        """Whether the store is a demonstration store (False while there is no store)."""
+        if not self.store_path.exists():
+            return False
+        return self.get().demonstration

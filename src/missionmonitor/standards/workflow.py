@@ -143,11 +143,14 @@ def moderate(
 
 
 def visible(
-    db: Session, user: User | None, year: int | None, geo: Geography
+    db: Session, user: User | None, year: int | None, geo: Geography, *, generated: bool = True
 ) -> list[StandardGrade]:
     """Grades the viewer may see: the public, moderated grades only; assessors and
-    moderators everything; ADP users also their own ADP's proposals."""
+    moderators everything; ADP users also their own ADP's proposals. ``generated=False``
+    leaves out SYNTHETIC demonstration grades (a site of published figures)."""
     query = select(StandardGrade).where(StandardGrade.status != "superseded")
+    if not generated:
+        query = query.where(StandardGrade.synthetic.is_(False))
     if year is not None:
         query = query.where(StandardGrade.year == year)
     rows = list(db.scalars(query.order_by(StandardGrade.adp_code, StandardGrade.standard)))
@@ -159,10 +162,16 @@ def visible(
 
 
 def history(
-    db: Session, user: User | None, adp: str, standard: int, geo: Geography
+    db: Session,
+    user: User | None,
+    adp: str,
+    standard: int,
+    geo: Geography,
+    *,
+    generated: bool = True,
 ) -> list[StandardGrade]:
     """Every visible grade of one ADP and standard, oldest first (superseded ones too, for
-    those who may see drafts)."""
+    those who may see drafts); ``generated=False`` leaves out SYNTHETIC grades."""
     rows = db.scalars(
         select(StandardGrade)
         .where(
@@ -174,7 +183,8 @@ def history(
     return [
         g
         for g in rows
-        if g.status == "moderated" or can(user, "view_draft_grades", g.adp_code, geo)
+        if (generated or not g.synthetic)
+        and (g.status == "moderated" or can(user, "view_draft_grades", g.adp_code, geo))
     ]
 
 

@@ -23,7 +23,7 @@ import pandas as pd
 import pyarrow as pa
 
 from missionmonitor import config
-from missionmonitor.errors import StoreNotReadyError, StoreVersionError
+from missionmonitor.errors import DemonstrationDataError, StoreNotReadyError, StoreVersionError
 from missionmonitor.store.schema import SCHEMA_VERSION, columns, ddl
 
 
@@ -36,8 +36,12 @@ class Store:
 
     @classmethod
     @contextmanager
-    def open(cls, path: Path, *, read_only: bool = False) -> Iterator[Store]:
-        """Open (creating when writable) the store at ``path``."""
+    def open(
+        cls, path: Path, *, read_only: bool = False, demonstration: bool = False
+    ) -> Iterator[Store]:
+        """Open (creating when writable) the store at ``path``. A store is created either
+        for published figures or, with ``demonstration``, for a demonstration that may also
+        hold generated (SYNTHETIC) data; an existing store keeps what it was created for."""
         if read_only and not path.exists():
             raise StoreNotReadyError(
                 f"no store at {path}; run `missionmonitor init` to build it from the shipped data"
@@ -46,19 +50,24 @@ class Store:
         con = duckdb.connect(str(path), read_only=read_only)
         try:
             store = cls(con, path)
-            store._check_version(creating=not read_only)
+            store._check_version(creating=not read_only, demonstration=demonstration)
             yield store
         finally:
             con.close()
 
-    def _check_version(self, *, creating: bool) -> None:
+    def _check_version(self, *, creating: bool, demonstration: bool = False) -> None:
         found = self.schema_version()
         if found is None and creating and not self.has_table("observations"):
             with self.transaction():
                 self.con.execute(ddl())
                 self.con.execute(
-                    "INSERT INTO store_meta VALUES ('schema_version', ?), ('configuration', ?)",
-                    [str(SCHEMA_VERSION), config.describe().name],
+                    "INSERT INTO store_meta VALUES ('schema_version', ?), ('configuration', ?), "
+                    "('mode', ?)",
+                    [
+                        str(SCHEMA_VERSION),
+                        config.describe().name,
+                        "demonstration" if demonstration else "published",
+                    ],
                 )
             return
         if found != SCHEMA_VERSION:
@@ -74,6 +83,21 @@ class Store:
                 f"the store at {self.path} holds the {held[0][0]!r} configuration's data, but "
                 f"the {active!r} configuration is active: give each configuration its own "
                 "store (--store)"
+            )
+
+    @property
+    def demonstration(self) -> bool:
+        """Whether this is a demonstration store (generated data allowed, and marked)."""
+        rows = self.query("SELECT value FROM store_meta WHERE key = 'mode'")
+        return bool(rows) and rows[0][0] == "demonstration"
+
+    def refuse_generated(self, what: str) -> None:
+        """DemonstrationDataError unless this store is a demonstration store."""
+        if not self.demonstration:
+            raise DemonstrationDataError(
+                f"{what} is generated (SYNTHETIC) data, and the store at {self.path} holds "
+                "published figures: generated data goes only into a demonstration store, "
+                "which `missionmonitor demo` builds and serves"
             )
 
     def schema_version(self) -> int | None:

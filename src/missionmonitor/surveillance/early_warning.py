@@ -200,6 +200,8 @@ def store_scan(store: Store, series: Series, counts: pd.DataFrame, alerts: pd.Da
     """Keep the series scanned and its alerts in the store, as a new scan (never replacing
     an earlier one). Returns the scan id."""
     stamp = now or dt.datetime.now(dt.UTC)
+    if bool(counts.get("synthetic", pd.Series([False])).astype(bool).any()):
+        store.refuse_generated(f"the {series.id} count series")
     with store.transaction():
         ((last,),) = store.con.execute(
             "SELECT coalesce(max(scan_id), 0) FROM surveillance_scans"

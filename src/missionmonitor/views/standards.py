@@ -85,7 +85,7 @@ def matrix(
     data: SiteData, db: Session, user: User | None, year: int | None, compare_to: int | None = None
 ) -> dict[str, Any]:
     geo = data.geo
-    all_visible = workflow.visible(db, user, None, geo)
+    all_visible = workflow.visible(db, user, None, geo, generated=data.demonstration)
     years = sorted({g.year for g in all_visible}, reverse=True)
     year = year or (years[0] if years else None)
     shown = [g for g in all_visible if g.year == year]
@@ -175,7 +175,7 @@ def adp_standard(
     geo = data.geo
     area = geo.area(geo.resolve(adp))
     standard = next(s for s in load_standards().standards if s.number == number)
-    rows = workflow.history(db, user, area.code, number, geo)
+    rows = workflow.history(db, user, area.code, number, geo, generated=data.demonstration)
     history = []
     for g in rows:
         item = {
@@ -237,7 +237,11 @@ def area_panel(data: SiteData, db: Session, user: User | None, code: str) -> dic
     that is not an ADP."""
     if data.geo.codes().get(data.geo.resolve(code)) != reporting_type():
         return None
-    shown = [g for g in workflow.visible(db, user, None, data.geo) if g.adp_code == code]
+    shown = [
+        g
+        for g in workflow.visible(db, user, None, data.geo, generated=data.demonstration)
+        if g.adp_code == code
+    ]
     if not shown:
         return {"year": None, "grades": [], "actions": []}
     year = max(g.year for g in shown)

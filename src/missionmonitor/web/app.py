@@ -28,7 +28,7 @@ from missionmonitor.errors import (
 )
 from missionmonitor.services.site_data import SiteDataSource
 from missionmonitor.settings import Settings
-from missionmonitor.web.rendering import templates
+from missionmonitor.web.rendering import marked, templates
 from missionmonitor.web.security import SecurityHeaders
 
 log = logging.getLogger("missionmonitor.web")
@@ -69,7 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def error(request: Request, status: int, title: str, message: str) -> Response:
         if wants_json(request):
             return JSONResponse({"error": title, "detail": message}, status_code=status)
-        page = {"title": title, "message": message, "licence": attribution()}
+        page = marked(request, {"title": title, "message": message, "licence": attribution()})
         page_templates: Jinja2Templates = app.state.templates
         return page_templates.TemplateResponse(
             request,

@@ -23,6 +23,7 @@ from missionmonitor.views import portal as portal_views
 from missionmonitor.views import standards as standard_views
 from missionmonitor.views import surveillance as surveillance_views
 from missionmonitor.web.rendering import (
+    DEMONSTRATION,
     TWIN,
     Crumbs,
     crumbs,
@@ -78,7 +79,11 @@ def _memo(request: Request, key: tuple[Any, ...], make: Callable[[SiteData], Any
 
 def _cached(request: Request, key: tuple[Any, ...],
             build: Callable[[SiteData], dict[str, Any]]) -> dict[str, Any]:  # fmt: skip
-    page: dict[str, Any] = _memo(request, ("model", *key), lambda d: json_safe(build(d)))
+    def model(d: SiteData) -> dict[str, Any]:
+        page = json_safe(build(d))
+        return {**page, "demonstration": DEMONSTRATION} if d.demonstration else page
+
+    page: dict[str, Any] = _memo(request, ("model", *key), model)
     return page
 
 
@@ -185,8 +190,13 @@ def indicator_download(request: Request, indicator_id: str, fmt: Literal["csv", 
     page = _cached(request, key, build)
     parts = [indicator_id, page["area"]["code"], page.get("area_type") or "",
              page.get("period") or ""]  # fmt: skip
+    demo = page.get("demonstration")
+    if demo:
+        parts.insert(0, "demonstration")
     name = "_".join(p.replace("/", "-") for p in parts if p)
     headers = {"Content-Disposition": f'attachment; filename="{name}.{fmt}"'}
+    if demo:
+        headers["X-Demonstration"] = "generated data"
     body: bytes = _memo(
         request,
         ("download", fmt, *key),
@@ -197,6 +207,9 @@ def indicator_download(request: Request, indicator_id: str, fmt: Literal["csv", 
 
 
 def _download_body(table: pd.DataFrame, page: dict[str, Any], fmt: str) -> bytes:
+    if page.get("demonstration"):
+        # Every row says so: a file passed on without its name still carries the mark.
+        table = table.assign(demonstration=page["demonstration"])
     if fmt == "csv":
         return table.to_csv(index=False, lineterminator="\n").encode("utf-8")
     if fmt == "xlsx":
@@ -205,10 +218,14 @@ def _download_body(table: pd.DataFrame, page: dict[str, Any], fmt: str) -> bytes
             table.to_excel(writer, sheet_name="data", index=False)
             notes = [page["indicator"]["title"], page["indicator"]["definition"],
                      "Suppressed values are empty.", page["licence"]]  # fmt: skip
+            if page.get("demonstration"):
+                notes.insert(0, page["demonstration"])
             pd.DataFrame({"note": notes}).to_excel(writer, sheet_name="notes", index=False)
         return buf.getvalue()
     records = json_safe(table.astype(object).where(table.notna(), None).to_dict(orient="records"))
     payload = {"indicator": page["indicator"]["id"], "licence": page["licence"], "rows": records}
+    if page.get("demonstration"):
+        payload["demonstration"] = page["demonstration"]
     return json.dumps(payload, ensure_ascii=False).encode("utf-8")
 
 

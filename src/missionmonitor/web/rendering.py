@@ -25,10 +25,13 @@ from markupsafe import Markup, escape
 from pydantic import BaseModel, ConfigDict
 
 from missionmonitor.config import describe
+from missionmonitor.errors import MissionMonitorError
 from missionmonitor.refdata.geography import national_name
 
 Crumbs = list[dict[str, str]]
 NO_STORE = {"Cache-Control": "no-store"}
+#: The mark on every page, JSON document and download of a demonstration.
+DEMONSTRATION = "Demonstration — generated data"
 
 
 class PageTwin(BaseModel):
@@ -69,6 +72,15 @@ def twin_response(page: dict[str, Any], *, cache: bool = True) -> Response:
     return Response(
         twin_body(page), media_type="application/json", headers=None if cache else NO_STORE
     )
+
+
+def marked(request: Request, page: dict[str, Any]) -> dict[str, Any]:
+    """``page`` with the demonstration mark when the site serves a demonstration store."""
+    try:
+        demonstration = request.app.state.data.demonstration()
+    except MissionMonitorError:  # no usable store: that page says so itself
+        demonstration = False
+    return {**page, "demonstration": DEMONSTRATION} if demonstration else page
 
 
 def crumbs(title: str, *trail: tuple[str, str]) -> Crumbs:
@@ -121,6 +133,7 @@ def personal_page(
     trail: tuple[tuple[str, str], ...] = (),
 ) -> HTMLResponse:
     """A page that depends on who is signed in: rendered each time and never cached."""
+    page = marked(request, page)
     body = render_page(request.app.state.templates, template, page, json_url, section,
                        crumbs(page["title"], *trail))  # fmt: skip
     return HTMLResponse(body, status_code=status, headers=NO_STORE)

@@ -15,7 +15,7 @@ from missionmonitor.services.site_data import SiteData
 from missionmonitor.standards import workflow
 from missionmonitor.standards.grading import load_standards
 from missionmonitor.views import standards as standard_views
-from missionmonitor.web.rendering import TWIN, personal_page, twin_response
+from missionmonitor.web.rendering import TWIN, marked, personal_page, twin_response
 from missionmonitor.web.sessions import check_csrf, signed_in, unit, viewer
 
 router = APIRouter()
@@ -30,7 +30,7 @@ def _respond(
     csrf: str | None = None,
 ) -> Response:
     if as_json:
-        return twin_response(page, cache=False)
+        return twin_response(marked(request, page), cache=False)
     return personal_page(request, template, {**page, "csrf": csrf}, json_url=json_url,
                          section="/standards")  # fmt: skip
 

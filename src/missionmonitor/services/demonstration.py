@@ -1,0 +1,84 @@
+"""The demonstration: a store of its own holding the shipped data and generated (SYNTHETIC)
+records, and a portal database of its own with a generated year of MAT grades. A store of
+published figures never holds generated data (``Store.refuse_generated``).
+
+For example::
+
+    report = build_demonstration(Path("var/demo.duckdb"), Path("var/demo-records"),
+                                 "sqlite:///var/demo-portal.sqlite3")
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from missionmonitor.errors import DemonstrationDataError
+from missionmonitor.ost.referrals import ReferralSpec, write_referrals
+from missionmonitor.ost.service import compute_folder
+from missionmonitor.ost.synthetic import SyntheticSpec, write_prescribing
+from missionmonitor.portal.db import connect, session_scope
+from missionmonitor.services.build import build_store
+from missionmonitor.services.ingest import ingest
+from missionmonitor.standards.workflow import demo_year
+from missionmonitor.store.connection import Store
+from missionmonitor.surveillance import early_warning
+
+#: The steps ``build_demonstration`` reports, in order.
+STEPS = ("the shipped data", "prescribing records", "referral records", "the OST pipeline",
+         "overdose counts and early warning", "a year of MAT grades")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class DemonstrationReport:
+    store: Path
+    people: int
+    alerts: int
+    grades: int
+
+
+def build_demonstration(
+    store_path: Path,
+    records: Path,
+    app_database_url: str,
+    *,
+    people: int = 30_000,
+    seed: int = 1,
+    progress: Callable[[str], None] | None = None,
+) -> DemonstrationReport:
+    """Build the demonstration from scratch (an existing demonstration store is kept aside,
+    as ``init --rebuild`` does): every generated figure is marked SYNTHETIC."""
+    tell = progress or (lambda _step: None)
+    if store_path.exists():
+        with Store.open(store_path, read_only=True) as existing:
+            if not existing.demonstration:
+                raise DemonstrationDataError(
+                    f"{store_path} holds published figures: the demonstration is built in a "
+                    "store of its own (--store)"
+                )
+    tell(STEPS[0])
+    build_store(store_path, rebuild=True, demonstration=True)
+    tell(STEPS[1])
+    write_prescribing(records, SyntheticSpec(people=people, years=3, seed=seed))
+    tell(STEPS[2])
+    write_referrals(records, ReferralSpec(referrals=people * 45 // 100, years=3, seed=seed))
+    tell(STEPS[3])
+    result = compute_folder(records, records / "ost-results")
+    measures = next(p for p in result.files if p.name.endswith("ost-measures.csv"))
+    ingest(store_path, "ost_records", measures)
+    tell(STEPS[4])
+    made = early_warning.synthetic_overdoses(seed=seed)
+    series = early_warning.get_series("nonfatal_overdoses")
+    alerts = early_warning.scan(made.counts, series)
+    with Store.open(store_path) as store:
+        early_warning.store_scan(store, series, made.counts, alerts)
+    tell(STEPS[5])
+    engine = connect(app_database_url)
+    try:
+        with session_scope(engine) as db:
+            grades = demo_year(db, dt.date.today().year - 1, seed)
+    finally:
+        engine.dispose()
+    return DemonstrationReport(store_path, people, len(alerts), grades)
