@@ -185,6 +185,8 @@ def test_annual_report_states_the_balancing_figures(loaded):
     from missionmonitor.reports.sections import NOT_YET
 
     assert NOT_YET["balancing"] not in report["not_yet"]  # loaded: no longer "not yet"
+    generated = next(s for s in report["sources"] if s["name"] == "ost_records")
+    assert "generated" in generated["licence"] and "Licence" not in generated["licence"]
     assert NOT_YET["ost_areas"] not in report["not_yet"]
     assert np.isfinite([f["value"] for f in report["facts"]]).all()
 

@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 
 from missionmonitor.config import attribution
+from missionmonitor.data import load_sources
 from missionmonitor.indicators.catalogue import Indicator
 from missionmonitor.methods.poisson import count_change_p_value
 from missionmonitor.periods import parse_period
@@ -195,21 +196,30 @@ def indicator_block(
     }
 
 
+#: What a source table says of generated data in place of a publisher and licence.
+GENERATED = "none: generated (SYNTHETIC) data, not published by anyone"
+
+
 def sources_list(data: SiteData, blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each dataset behind the report with its editions, publisher and licence; generated
+    data is named as such and given no publisher's licence."""
     used: dict[str, set[str]] = {}
     for b in blocks:
         for s in b["sources"]:
             used.setdefault(s, set()).update(v for v in str(b["vintage"]).split(";") if v)
-    return [
-        {
-            "name": n,
-            "title": data.datasets[n].title,
-            "publisher": data.datasets[n].publisher,
-            "licence": data.datasets[n].licence,
-            "vintages": sorted(v),
-        }
-        for n, v in sorted(used.items())
-    ]
+    registry = load_sources()
+    out = []
+    for n, vintages in sorted(used.items()):
+        generated = any((src := registry.get(v)) is not None and src.synthetic
+                        for v in vintages)  # fmt: skip
+        decl = data.datasets[n]
+        out.append({
+            "name": n, "title": decl.title,
+            "publisher": GENERATED if generated else decl.publisher,
+            "licence": GENERATED if generated else decl.licence,
+            "vintages": sorted(vintages),
+        })  # fmt: skip
+    return out
 
 
 def report_frame(
