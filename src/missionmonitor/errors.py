@@ -150,3 +150,9 @@ class DemonstrationDataError(MissionMonitorError):
     """Generated data was offered to a store of published figures (use `missionmonitor demo`)."""
 
     exit_code = 17
+
+
+class DisclosureFindings(MissionMonitorError):
+    """The disclosure audit found a small count, or a hidden count given back by others."""
+
+    exit_code = 18

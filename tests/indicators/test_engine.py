@@ -10,7 +10,7 @@ from missionmonitor.errors import SeriesBreakError
 from missionmonitor.indicators.catalogue import get_indicator
 from missionmonitor.indicators.engine import (
     RESULT_COLUMNS,
-    _area_nodes,
+    area_nodes,
     compare_periods,
     compute_indicator,
 )
@@ -143,7 +143,7 @@ def test_no_suppressed_value_can_be_recovered_from_published_totals(results, geo
         if not ind.disclosure.additive:
             continue
         for _period, rows in grp.groupby("period"):
-            node_of, groups = _area_nodes(list(rows.area_code), geo)
+            node_of, groups = area_nodes(list(rows.area_code), geo)
             sup = np.zeros(max(node_of) + 1, dtype=bool)
             for node, s in zip(node_of, rows.suppressed, strict=True):
                 sup[node] |= bool(s)

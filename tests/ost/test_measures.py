@@ -205,3 +205,9 @@ def test_adp_report_gives_the_local_target_with_balancing_figures(loaded):
     assert NOT_YET["ost_areas"] not in report["not_yet"]
     targets = [f for f in report["facts"] if f["column"] == "target"]
     assert len(targets) == 1 and f"{int(targets[0]['value']):,}" in text
+
+
+def test_nothing_published_is_disclosive_with_generated_records_loaded(loaded):
+    result = CliRunner().invoke(app, ["--store", str(loaded), "disclosure", "audit"])
+    assert result.exit_code == 0, result.output
+    assert "No disclosive figure found" in result.output

@@ -15,6 +15,7 @@ from missionmonitor.cli import (
     catalogue,
     datasets,
     demo,
+    disclosure,
     forms,
     ost,
     report,
@@ -53,6 +54,7 @@ app.add_typer(forms.app, name="forms")
 app.add_typer(returns.app, name="returns")
 app.add_typer(standards.app, name="standards")
 app.command("demo")(demo.demo)
+app.add_typer(disclosure.app, name="disclosure")
 
 
 def _version(value: bool) -> None:

@@ -43,9 +43,15 @@ EXTRA_COLUMNS = ("period_start", "note")
 
 
 def compute_indicator(
-    store: Store, ind: Indicator, geo: Geography, vintage: str = "latest"
+    store: Store,
+    ind: Indicator,
+    geo: Geography,
+    vintage: str = "latest",
+    hidden: frozenset[tuple[str, str]] = frozenset(),
 ) -> pd.DataFrame:
-    """Every area × period of one indicator, under a vintage selection (see observations)."""
+    """Every area × period of one indicator, under a vintage selection (see observations).
+    ``hidden``: (area, period) figures suppressed from the start, because another indicator
+    with the same numerator hides them (see ``compute_all``)."""
 
     def read(dataset: str, measures: list[str]) -> pd.DataFrame:
         return select_observations(store, dataset, measures, vintage)
@@ -61,6 +67,11 @@ def compute_indicator(
     df["period_start"] = df["period"].map(lambda p: parse_period(p).start)
     df["definition_version"] = df["period"].map(lambda p: ind.version_for(p).version)
     df["note"] = ""
+    if hidden:
+        keys = zip(df["area_code"], df["period"], strict=True)
+        df["suppressed"] = df["suppressed"].astype(bool).to_numpy() | np.array(
+            [k in hidden for k in keys], dtype=bool
+        )
     df = _apply_disclosure(df, ind, geo)
     df["vs_scotland"] = _vs_scotland(df)
     df = _change(df, ind)
@@ -81,12 +92,13 @@ def compute_all(
     with some, only their rows are replaced. Returns the rows computed.
     """
     chosen = list(indicators) if indicators is not None else list(load_catalogue().values())
-    frames = []
+    frames = {}
     for ind in chosen:
-        frames.append(compute_indicator(store, ind, geo))
+        frames[ind.id] = compute_indicator(store, ind, geo)
         if progress:
             progress(ind)
-    results = pd.concat(frames, ignore_index=True)
+    _hide_shared_numerators(store, chosen, geo, frames)
+    results = pd.concat(frames.values(), ignore_index=True)
     with store.transaction():
         if indicators is None:
             store.replace_rows("indicator_results", results)
@@ -100,7 +112,41 @@ def compute_all(
 # ---- disclosure ----------------------------------------------------------------------
 
 
-def _area_nodes(codes: list[str], geo: Geography) -> tuple[list[int], list[Group]]:
+def shared_numerators(indicators: Iterable[Indicator]) -> list[list[Indicator]]:
+    """Indicators publishing the same numerator (dataset and measure) under disclosure
+    control: what one hides, the others must not publish."""
+    groups: dict[tuple[str, str], list[Indicator]] = {}
+    for ind in indicators:
+        if ind.disclosure.threshold > 0 and ind.method.kind != "rolling_average":
+            m = ind.method
+            groups.setdefault((m.dataset, m.numerator_measure or m.measure), []).append(ind)
+    return [g for g in groups.values() if len(g) > 1]
+
+
+def _hide_shared_numerators(store: Store, chosen: list[Indicator], geo: Geography,
+                            frames: dict[str, pd.DataFrame]) -> None:  # fmt: skip
+    """Recompute each indicator of a shared-numerator group with every figure any of them
+    suppresses hidden from the start, until their suppressions agree."""
+    for group in shared_numerators(chosen):
+        while True:
+            hidden = frozenset(
+                (a, p) for ind in group
+                for a, p, s in zip(frames[ind.id]["area_code"], frames[ind.id]["period"],
+                                   frames[ind.id]["suppressed"], strict=True) if s
+            )  # fmt: skip
+            behind = [ind for ind in group if _shown(frames[ind.id]) & hidden]
+            if not behind:
+                break
+            for ind in behind:
+                frames[ind.id] = compute_indicator(store, ind, geo, hidden=hidden)
+
+
+def _shown(df: pd.DataFrame) -> set[tuple[str, str]]:
+    shown = df[~df["suppressed"].astype(bool)]
+    return set(zip(shown["area_code"], shown["period"], strict=True))
+
+
+def area_nodes(codes: list[str], geo: Geography) -> tuple[list[int], list[Group]]:
     """Merge areas that are the same place and relate the rest by containment.
 
     Returns ``node_of`` (each code's node index) and the groups ``(total, parts)`` among
@@ -147,7 +193,7 @@ def _apply_disclosure(df: pd.DataFrame, ind: Indicator, geo: Geography) -> pd.Da
         for _, idx in df.groupby("period").indices.items():
             codes = list(df["area_code"].iloc[idx])
             if rule.additive:
-                node_of, groups = _area_nodes(codes, geo)
+                node_of, groups = area_nodes(codes, geo)
             else:
                 node_of, groups = list(range(len(codes))), []
             suppressed[idx] = _protect_counts(list(idx), node_of, groups, counts, suppressed,

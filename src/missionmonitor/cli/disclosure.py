@@ -1,0 +1,28 @@
+"""`missionmonitor disclosure audit`: check that nothing published is disclosive."""
+
+from __future__ import annotations
+
+import typer
+
+from missionmonitor.cli.common import out, reported, store_path
+from missionmonitor.errors import DisclosureFindings
+from missionmonitor.services.disclosure_audit import audit
+
+app = typer.Typer(help="Statistical disclosure control of what is published.")
+
+
+@app.command("audit")
+def audit_command(ctx: typer.Context) -> None:
+    """Read every published figure and report any count of 1 to 9 and any hidden count that
+    published figures give back (parent totals, shared numerators, overlapping windows);
+    exits non-zero on any finding.
+
+    Example: [bold]missionmonitor disclosure audit[/]
+    """
+    with reported():
+        findings = audit(store_path(ctx))
+        if findings:
+            shown = "\n".join(f"  - {f}" for f in findings[:100])
+            raise DisclosureFindings(f"{len(findings)} disclosive figure(s):\n{shown}")
+    out.print("No disclosive figure found: no published count of 1 to 9, and no hidden count "
+              "given back by differencing.")  # fmt: skip
