@@ -206,3 +206,18 @@ def test_screenshots_for_the_docs(server, browser, name, path):
     out = SHOTS / f"{name}.png"
     assert browser.save_screenshot(str(out))
     assert out.stat().st_size > 20_000
+
+
+@pytest.fixture(scope="module")
+def demo_server(demo_store_path: Path) -> Iterator[str]:
+    with serving(create_app(site_settings(demo_store_path))) as url:
+        yield url
+
+
+@pytest.mark.parametrize("name", list(PAGE_TYPES))
+def test_a_demonstration_shows_its_mark_on_every_page_type(browser, demo_server, server, name):
+    visit(browser, demo_server + PAGE_TYPES[name])
+    mark = browser.find_element(By.CSS_SELECTOR, ".mm-demonstration")
+    assert mark.is_displayed() and "Demonstration — generated data" in mark.text
+    visit(browser, server + PAGE_TYPES[name])
+    assert not browser.find_elements(By.CSS_SELECTOR, ".mm-demonstration")
