@@ -150,6 +150,11 @@ def test_council_profiles_have_no_target_panel(site):
     assert site.get("/areas/S12000049.json").json()["targets"] == []
 
 
+def test_generated_figures_name_no_publisher(site):
+    page = site.get("/indicators/ost_people_records.json").json()
+    assert {e["status"] for e in page["editions"]} == {"generated (SYNTHETIC)"}
+
+
 def test_indicator_pages_label_synthetic_figures(site):
     page = site.get("/indicators/ost_retention_26w.json").json()
     assert {r["status"] for r in page["trend"]["rows"]} == {"SYNTHETIC"}

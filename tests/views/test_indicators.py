@@ -47,3 +47,11 @@ def test_direction_words_only_for_significant_changes(data):
     assert judged and all(r["change_significant"] is True for r in judged)
     unclear = [r for r in rows if r["change_significant"] is False]
     assert unclear and all(r["direction"].endswith("not a significant change") for r in unclear)
+
+
+def test_every_figure_names_its_edition_source_date_and_status(data):
+    page = indicator_views.indicator(data, "drd_deaths")
+    keys = {e["key"] for e in page["editions"]}
+    assert keys == {r["vintage"] for r in page["trend"]["rows"]}
+    latest = next(e for e in page["editions"] if e["key"] == page["trend"]["rows"][-1]["vintage"])
+    assert latest["published"] and latest["source"] and latest["status"] == "primary"

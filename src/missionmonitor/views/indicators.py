@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from missionmonitor.data import load_sources
 from missionmonitor.errors import NotFoundError
 from missionmonitor.formatting import display_value
 from missionmonitor.indicators.catalogue import Indicator
@@ -99,6 +100,7 @@ def indicator(
                "rows": trend_rows},
         comparison=None, funnel=None, area_types=types, area_type=chosen_type,
         revisions=_revisions(ind, data, area_code, trend),
+        editions=editions(trend_rows),
         area_options=sorted(
             ({"value": c, "label": data.geo.area(c).name} for c in df["area_code"].unique()),
             key=lambda o: (o["value"] != national_code(), o["label"]),
@@ -250,6 +252,27 @@ def _revisions(
         first, last = shown[0], shown[-1]
         change = None if first is None or last is None else as_number(last - first)
         out.append({"period": period, "vintages": held, "change": change})
+    return out
+
+
+def editions(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each edition behind the figures shown: its source, publication date and status (or
+    that it is generated), and the periods it gives."""
+    registry = load_sources()
+    periods: dict[str, list[str]] = {}
+    for r in rows:
+        for key in str(r["vintage"] or "").split(";"):
+            if key.strip():
+                periods.setdefault(key.strip(), []).append(r["period"])
+    out = []
+    for key, shown in periods.items():
+        src = registry.get(key)
+        out.append({"key": key, "source": src.source if src else "not in the source register",
+                    "published": src.published if src else None,
+                    "status": "generated (SYNTHETIC)" if src and src.synthetic
+                    else (src.status if src else "unknown"),
+                    "periods": shown[0] if len(shown) == 1
+                    else f"{shown[0]} to {shown[-1]} ({len(shown)} periods)"})  # fmt: skip
     return out
 
 
