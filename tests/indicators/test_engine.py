@@ -13,6 +13,7 @@ from missionmonitor.indicators.engine import (
     area_nodes,
     compare_periods,
     compute_indicator,
+    series_mixes,
 )
 from missionmonitor.methods.disclosure import recoverable_values
 from missionmonitor.methods.rounding import round_half_up
@@ -204,3 +205,19 @@ def test_a_percentage_changes_by_percentage_points(store):
         "SELECT change_unit FROM indicator_results WHERE indicator_id = 'drd_deaths' LIMIT 1"
     ).fetchone()
     assert deaths == ("deaths",)
+
+
+def test_no_indicator_mixes_publication_series_within_a_definition_version(store):
+    results = store.con.execute("SELECT * FROM indicator_results").df()
+    assert series_mixes(results) == []
+
+
+def test_a_series_that_changes_source_without_a_definition_version_is_caught():
+    results = pd.DataFrame({
+        "indicator_id": ["naloxone_kits"] * 3, "definition_version": [1, 1, 2],
+        "vintage": ["PHS_NALOX_1819", "NRS_2024_REPORT", "NRS_2024_REPORT"],
+    })  # fmt: skip
+    (problem,) = series_mixes(results)
+    assert "naloxone_kits version 1" in problem and "NRS drug deaths" in problem
+    declared = results.assign(definition_version=[1, 2, 2])
+    assert series_mixes(declared) == []

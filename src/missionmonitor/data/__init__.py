@@ -3,6 +3,7 @@ register (``sources.yaml``). Scotland's ``data/SOURCES.md`` gives every figure's
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +31,9 @@ class Source:
     published: str | None
     order: int  # rank among all sources by publication date, then register position
     synthetic: bool = False  # generated records, never real: labelled wherever shown
+    #: The publication series this edition belongs to (copies elsewhere name the series
+    #: they copy); by default the key without its year or edition.
+    series: str = ""
 
 
 @config.cached
@@ -53,6 +57,19 @@ def load_sources() -> dict[str, Source]:
             e.get("published"),
             rank,
             bool(e.get("synthetic", False)),
+            str(e.get("series") or series_of(e["key"])),
         )
         for rank, (_, _, e) in enumerate(ranked)
     }
+
+
+def series_of(key: str) -> str:
+    """The series a source key names when the register gives none: the key without its
+    year, quarter or month (NRS_2024_REPORT and NRS_2019_REPORT are one series).
+
+    >>> series_of("NRS_2024_REPORT"), series_of("PHS_OST_SEP2024"), series_of("PHS_NALOX_Q1_2122")
+    ('NRS_REPORT', 'PHS_OST', 'PHS_NALOX')
+    """
+    parts = [p for p in key.split("_") if not re.search(r"\d", p)]
+    months = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
+    return "_".join(p for p in parts if p not in months) or key

@@ -109,6 +109,24 @@ def compute_all(
     return results
 
 
+def series_mixes(results: pd.DataFrame) -> list[str]:
+    """Indicators whose figures under one definition version come from more than one
+    publication series (the source register's ``series``): a change of source or method
+    needs a definition version, so that the series break is declared and comparisons across
+    it are refused. Empty when every series is consistent.
+    """
+    sources = load_sources()
+    found: dict[tuple[str, int], set[str]] = {}
+    for ind_id, version, vintage in zip(results["indicator_id"], results["definition_version"],
+                                        results["vintage"], strict=True):  # fmt: skip
+        for key in str(vintage or "").split(";"):
+            if key.strip():
+                src = sources.get(key.strip())
+                found.setdefault((ind_id, int(version)), set()).add(src.series if src else key)
+    return [f"{ind} version {v} mixes {', '.join(sorted(s))}: declare a definition version"
+            for (ind, v), s in sorted(found.items()) if len(s) > 1]  # fmt: skip
+
+
 # ---- disclosure ----------------------------------------------------------------------
 
 
