@@ -55,3 +55,15 @@ def test_every_figure_names_its_edition_source_date_and_status(data):
     assert keys == {r["vintage"] for r in page["trend"]["rows"]}
     latest = next(e for e in page["editions"] if e["key"] == page["trend"]["rows"][-1]["vintage"])
     assert latest["published"] and latest["source"] and latest["status"] == "primary"
+
+
+def test_the_audit_reads_the_counts_pages_and_downloads_publish(data):
+    from missionmonitor.views.published_counts import small_counts_on_pages
+
+    assert small_counts_on_pages(data) == []
+    results = data.results.copy()
+    row = results.index[(results.indicator_id == "drd_rate_per_1000_5yr")
+                        & (results.area_code == "S12000013")][-1]  # fmt: skip
+    results.loc[row, ["numerator", "suppressed"]] = [5.0, False]
+    found = small_counts_on_pages(dataclasses.replace(data, results=results))
+    assert ("drd_rate_per_1000_5yr", "S12000013") in {(i, a) for i, a, _, _ in found}

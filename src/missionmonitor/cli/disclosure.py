@@ -4,23 +4,29 @@ from __future__ import annotations
 
 import typer
 
-from missionmonitor.cli.common import out, reported, store_path
+from missionmonitor.cli.common import err, out, reported, store_path
 from missionmonitor.errors import DisclosureFindings
 from missionmonitor.services.disclosure_audit import audit
+from missionmonitor.services.site_data import SiteData
+from missionmonitor.views.published_counts import small_counts_on_pages
 
 app = typer.Typer(help="Statistical disclosure control of what is published.")
 
 
 @app.command("audit")
 def audit_command(ctx: typer.Context) -> None:
-    """Read every published figure and report any count of 1 to 9 and any hidden count that
+    """Read every published figure (the results table, and every indicator page, JSON twin
+    and download made from it) and report any count of 1 to 9 and any hidden count that
     published figures give back (parent totals, shared numerators, overlapping windows);
     exits non-zero on any finding.
 
     Example: [bold]missionmonitor disclosure audit[/]
     """
     with reported():
-        findings = audit(store_path(ctx))
+        findings = [str(f) for f in audit(store_path(ctx))]
+        with err.status("Reading every indicator page and download"):
+            pages = small_counts_on_pages(SiteData.read(store_path(ctx)))
+        findings += [f"small-count on a page: {i} {a} {p}: {what}" for i, a, p, what in pages]
         if findings:
             shown = "\n".join(f"  - {f}" for f in findings[:100])
             raise DisclosureFindings(f"{len(findings)} disclosive figure(s):\n{shown}")
