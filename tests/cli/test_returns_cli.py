@@ -37,8 +37,15 @@ def test_approved_return_is_exported_and_loaded(store_copy, tmp_path):
         app, [*base, "returns", "export-approved", "rehab_quarterly", "--out", str(out)]
     )
     assert exported.exit_code == 0 and f"Wrote {len(ANSWERS)} approved figures" in exported.output
+    from missionmonitor.reports.annual import annual
+    from missionmonitor.reports.sections import NOT_YET
+    from missionmonitor.services.site_data import SiteData
+
+    assert NOT_YET["returns"] in annual(SiteData.read(store_copy), "2023/24")["not_yet"]
     loaded = runner.invoke(app, [*base, "load", "adp_returns", str(out)])
     assert loaded.exit_code == 0, loaded.output
+    # The report no longer says returns are not held.
+    assert NOT_YET["returns"] not in annual(SiteData.read(store_copy), "2023/24")["not_yet"]
     with Store.open(store_copy, read_only=True) as store:
         rows = store.query(
             "SELECT measure, value FROM observations WHERE dataset = 'adp_returns'"
