@@ -15,8 +15,8 @@ app = typer.Typer(help="Statistical disclosure control of what is published.")
 
 @app.command("audit")
 def audit_command(ctx: typer.Context) -> None:
-    """Read every published figure (the results table, and every indicator page, JSON twin
-    and download made from it) and report any count of 1 to 9 and any hidden count that
+    """Read every published figure (the results table, and every indicator page, area
+    profile, JSON twin and download made from it) and report any count of 1 to 9 and any hidden count that
     published figures give back (parent totals, shared numerators, overlapping windows);
     exits non-zero on any finding.
 
@@ -24,7 +24,7 @@ def audit_command(ctx: typer.Context) -> None:
     """
     with reported():
         findings = [str(f) for f in audit(store_path(ctx))]
-        with err.status("Reading every indicator page and download"):
+        with err.status("Reading every indicator page, area profile and download"):
             pages = small_counts_on_pages(SiteData.read(store_path(ctx)))
         findings += [f"small-count on a page: {i} {a} {p}: {what}" for i, a, p, what in pages]
         if findings:
