@@ -35,7 +35,8 @@ def small() -> Iterator[Path]:
 @pytest.fixture
 def small_site(small: Path, tmp_path: Path) -> TestClient:
     store = tmp_path / "example.duckdb"
-    report = build_store(store)
+    # Its figures are invented, so it is a demonstration store.
+    report = build_store(store, demonstration=True)
     assert report.result_rows > 0
     settings = site_settings(store).model_copy(update={"config_dir": small})
     return TestClient(create_app(settings))
@@ -66,6 +67,7 @@ def test_the_second_configuration_is_built_and_served(small_site):
         assert page.status_code == 200, path
         assert "Invented figures for testing" in page.text, path
     assert "SYNTHETIC" in small_site.get("/indicators/deaths").text
+    assert "Demonstration — generated data" in home.text
 
 
 def test_the_second_configuration_has_its_one_return_form(small, tmp_path):
@@ -88,7 +90,7 @@ def test_a_folder_that_is_not_a_configuration_is_refused(tmp_path):
 
 def test_a_store_serves_only_the_configuration_it_was_built_for(small, tmp_path):
     store = tmp_path / "example.duckdb"
-    build_store(store)
+    build_store(store, demonstration=True)
     config.activate(None)
     with pytest.raises(StoreVersionError, match="'example' configuration"):
         build_store(store)

@@ -31,18 +31,18 @@ ROLES = {"sub": ("adp_submitter", "S11000015"), "app": ("adp_approver", "S110000
 
 
 @pytest.fixture
-def site(store_copy, app_db_url):
+def site(demo_store_copy, app_db_url):
     counts = pd.DataFrame({"area_code": [GLASGOW_BOARD, HIGHLAND_BOARD],
                            "period": ["2024-03-04"] * 2, "count": [30.0, 15.0],
                            "synthetic": True})  # fmt: skip
-    with Store.open(store_copy) as store:
+    with Store.open(demo_store_copy) as store:
         store_scan(store, get_series("nonfatal_overdoses"), counts, ALERTS)
     engine = connect(app_db_url)
     with session_scope(engine) as db:
         for name, (role, area) in ROLES.items():
             accounts.add_user(db, name, name, role, area, password=PASSWORD)
     engine.dispose()
-    return TestClient(create_app(site_settings(store_copy, app_db_url)))
+    return TestClient(create_app(site_settings(demo_store_copy, app_db_url)))
 
 
 def sign_in(client: TestClient, name: str) -> str:

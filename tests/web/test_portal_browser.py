@@ -36,10 +36,10 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def portal_server(built_store_path: Path) -> Iterator[str]:
+def portal_server(demo_store_path: Path) -> Iterator[str]:
     folder = Path(tempfile.mkdtemp(prefix="mm-portal-browser-"))
     store = folder / "store.duckdb"
-    shutil.copy(built_store_path, store)
+    shutil.copy(demo_store_path, store)
     counts = pd.DataFrame({"area_code": ALERTS["area_code"], "period": ALERTS["period"],
                            "count": ALERTS["observed"], "synthetic": True})  # fmt: skip
     with Store.open(store) as s:

@@ -16,9 +16,9 @@ app = typer.Typer(help="Statistical disclosure control of what is published.")
 @app.command("audit")
 def audit_command(ctx: typer.Context) -> None:
     """Read every published figure (the results table, and every indicator page, area
-    profile, JSON twin and download made from it) and report any count of 1 to 9 and any hidden count that
-    published figures give back (parent totals, shared numerators, overlapping windows);
-    exits non-zero on any finding.
+    profile, JSON twin and download made from it) and report any count of 1 to 9 and any
+    hidden count that published figures give back (parent totals, shared numerators,
+    overlapping windows); exits non-zero on any finding.
 
     Example: [bold]missionmonitor disclosure audit[/]
     """
