@@ -24,9 +24,10 @@ def synthetic_small(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def spark_session() -> Iterator[Any]:
-    """One local Spark session for every test that runs the pipeline on Spark."""
+    """One local Spark session for a module's tests on Spark, stopped after them (an idle
+    JVM would slow every later test)."""
     pytest.importorskip("pyspark", reason="the spark extra is installed by make test")
     from missionmonitor.ost.spark_runner import spark_session as open_session
 
