@@ -149,3 +149,17 @@ def test_python_dash_m_runs(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "missionmonitor", "--version"],
                           capture_output=True, text=True, check=False)  # fmt: skip
     assert proc.returncode == 0 and "missionmonitor" in proc.stdout
+
+
+def test_a_store_of_another_schema_version_is_refused_then_rebuilt_by_init(store_copy):
+    import duckdb
+
+    with duckdb.connect(str(store_copy)) as con:
+        con.execute("UPDATE store_meta SET value = '1' WHERE key = 'schema_version'")
+    refused = run(store_copy, "summary")
+    assert refused.exit_code == 10 and "missionmonitor init" in refused.stderr
+    rebuilt = run(store_copy, "init")
+    assert rebuilt.exit_code == 0, rebuilt.output
+    assert "is kept at" in rebuilt.output
+    kept = list(store_copy.parent.glob(f"{store_copy.name}.*.old"))
+    assert len(kept) == 1 and run(store_copy, "summary").exit_code == 0

@@ -120,7 +120,8 @@ def init(
 
         report = build_store(path, progress=step, rebuild=rebuild)
     if report.kept_aside is not None:
-        out.print(f"The previous store is kept at {report.kept_aside}.")
+        out.print(f"The previous store (another schema version, or --rebuild) is kept at "
+                  f"{report.kept_aside}.")  # fmt: skip
     loaded = [r for r in report.loads if not r.already_loaded]
     out.print(
         f"Store ready at {path}: {len(loaded)} file(s) loaded "

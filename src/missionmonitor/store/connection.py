@@ -73,8 +73,8 @@ class Store:
         if found != SCHEMA_VERSION:
             raise StoreVersionError(
                 f"the store at {self.path} has schema version {found or 'unknown'}, but this "
-                f"Mission Monitor reads version {SCHEMA_VERSION}; run `missionmonitor init "
-                "--rebuild` to keep it aside and build a new one from the shipped data"
+                f"Mission Monitor reads version {SCHEMA_VERSION}; run `missionmonitor init` to "
+                "keep it aside and build a new one from the shipped data"
             )
         held = self.query("SELECT value FROM store_meta WHERE key = 'configuration'")
         active = config.describe().name
@@ -84,6 +84,24 @@ class Store:
                 f"the {active!r} configuration is active: give each configuration its own "
                 "store (--store)"
             )
+
+    @staticmethod
+    def version_of(path: Path) -> int | None:
+        """The schema version stamped in the store file at ``path`` (None if unstamped or
+        absent), read without the checks ``open`` makes."""
+        if not path.exists():
+            return None
+        con = duckdb.connect(str(path), read_only=True)
+        try:
+            tables = {t for (t,) in con.execute("SELECT table_name FROM information_schema.tables")
+                      .fetchall()}  # fmt: skip
+            if "store_meta" not in tables:
+                return None
+            rows = con.execute("SELECT value FROM store_meta WHERE key = 'schema_version'")
+            found = rows.fetchall()
+            return int(found[0][0]) if found else None
+        finally:
+            con.close()
 
     @property
     def demonstration(self) -> bool:

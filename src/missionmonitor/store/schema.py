@@ -1,8 +1,8 @@
 """The analytical store's schema: every table, in one place, with its version.
 
 ``SCHEMA_VERSION`` is stamped in the store's ``store_meta`` table when the store is created;
-a store stamped with another version is refused (``StoreVersionError``) until it is rebuilt
-with ``missionmonitor init --rebuild``. Raise the version whenever a table here changes.
+a store stamped with another version is refused (``StoreVersionError``) until ``missionmonitor
+init`` keeps it aside and builds a new one. Raise the version whenever a table here changes.
 
 >>> OBSERVATION_COLUMNS[:3]
 ('dataset', 'measure', 'area_code')
