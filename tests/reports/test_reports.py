@@ -17,6 +17,7 @@ from missionmonitor.cli.app import app
 from missionmonitor.errors import NotFoundError
 from missionmonitor.formatting import display_percent, display_value
 from missionmonitor.methods.poisson import count_change_p_value
+from missionmonitor.methods.trend import log_linear_trend
 from missionmonitor.reports import adp_profile, annual, mat
 from missionmonitor.reports.render import render_html, render_pdf
 from missionmonitor.services.site_data import SiteData
@@ -79,6 +80,21 @@ def test_every_number_in_the_sentences_matches_the_results_table(built, data, na
             assert f["value"] == pytest.approx(
                 count_change_p_value(int(row["value"]), int(before["value"]))
             )
+            continue
+        if f["column"].startswith("trend_"):
+            first, last = f["period"].split("..")
+            rows = data.results[
+                (data.results.indicator_id == f["indicator_id"])
+                & (data.results.area_code == f["area_code"])
+            ].sort_values("period_start")
+            periods = list(rows["period"])
+            fitted = rows.iloc[periods.index(first) : periods.index(last) + 1]
+            ind = data.catalogue[f["indicator_id"]]
+            per_head = ind.denominator is not None and not ind.method.value_is_count
+            population = fitted["denominator"] if per_head else None
+            fit = log_linear_trend(fitted["numerator"], population).per_period
+            part = f["column"].removeprefix("trend_")
+            assert f["value"] == pytest.approx(getattr(fit, part)), f
             continue
         if f["column"] == "target":
             target = next(t for t in load_targets() if t.indicator == f["indicator_id"])

@@ -67,3 +67,34 @@ def test_the_audit_reads_the_counts_pages_and_downloads_publish(data):
     results.loc[row, ["numerator", "suppressed"]] = [5.0, False]
     found = small_counts_on_pages(dataclasses.replace(data, results=results))
     assert ("drd_rate_per_1000_5yr", "S12000013") in {(i, a) for i, a, _, _ in found}
+
+
+def test_the_audit_reads_every_json_twin_not_only_indicator_pages(data):
+    from missionmonitor.views.published_counts import public_documents, small_counts_on_pages
+
+    addresses = {a for a, _ in public_documents(data)}
+    assert {"/index.json", "/outcomes.json", "/targets.json", "/surveillance.json",
+            "/indicators.json", "/methodology.json"} <= addresses  # fmt: skip
+    assert any(a.startswith("/outcomes/") for a in addresses)
+    # A small count reaching only the home page's trend (national drug deaths) is found.
+    results = data.results.copy()
+    row = results.index[(results.indicator_id == "drd_deaths")
+                        & (results.area_code == "S92000003")][0]  # fmt: skip
+    results.loc[row, ["numerator", "suppressed"]] = [4.0, False]
+    found = small_counts_on_pages(dataclasses.replace(data, results=results))
+    assert ("drd_deaths", "S92000003", results.loc[row, "period"], "numerator 4") in found
+
+
+def test_the_audit_finds_an_alert_threshold_beside_a_hidden_count():
+    from missionmonitor.views.published_counts import alert_findings
+
+    hidden = {"method": "farrington", "area_code": "S08000031", "period": "2024-W01",
+              "observed": None, "expected": 2.1, "threshold": 8.0, "score": None}  # fmt: skip
+    assert [w for *_, w in alert_findings(hidden)] == [
+        "expected published beside a hidden observed count",
+        "threshold published beside a hidden observed count",
+    ]
+    assert [w for *_, w in alert_findings({**hidden, "observed": 7})] == ["observed 7"]
+    assert not list(
+        alert_findings({**hidden, "observed": None, "expected": None, "threshold": None})
+    )

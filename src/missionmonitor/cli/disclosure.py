@@ -24,7 +24,7 @@ def audit_command(ctx: typer.Context) -> None:
     """
     with reported():
         findings = [str(f) for f in audit(store_path(ctx))]
-        with err.status("Reading every indicator page, area profile and download"):
+        with err.status("Reading every public page, JSON twin and download"):
             pages = small_counts_on_pages(SiteData.read(store_path(ctx)))
         findings += [f"small-count on a page: {i} {a} {p}: {what}" for i, a, p, what in pages]
         if findings:

@@ -18,6 +18,7 @@ from missionmonitor.services.site_data import SiteData
 from missionmonitor.targets.status import BALANCING_NOT_YET, all_targets
 from missionmonitor.views import charts
 from missionmonitor.views.common import result_row
+from missionmonitor.views.trends import trend_statement
 
 #: What the platform cannot yet report, said plainly in every report that would show it.
 NOT_YET = {
@@ -125,6 +126,22 @@ def change_sentence(
     return text + "."
 
 
+def trend_sentence(
+    ind: Indicator, rows: pd.DataFrame, name: str, data: SiteData, facts: Facts
+) -> str:
+    """The fitted trend up to the reported period, its numbers recorded as facts (their
+    period is the span fitted, ``first..last``)."""
+    fitted = trend_statement(ind, [result_row(ind, r, data) for _, r in rows.iterrows()], name)
+    if fitted is None:
+        return ""
+    span = f"{fitted['from']}..{fitted['to']}"
+    for key in ("estimate", "lower", "upper"):
+        value = fitted["change_per_period" if key == "estimate" else key]
+        facts.note(ind.id, rows["area_code"].iloc[0], span, f"trend_{key}", value,
+                   fitted["shown"][key])  # fmt: skip
+    return " " + str(fitted["sentence"])
+
+
 def indicator_block(
     data: SiteData, ind: Indicator, area: str, end: dt.date, label: str, facts: Facts
 ) -> dict[str, Any] | None:
@@ -158,6 +175,9 @@ def indicator_block(
         sentence = (
             f"{ind.title} in {name}, {row['period']}: {value} {ind.unit}{interval}."
             + change_sentence(ind, row, prev, facts)
+            + trend_sentence(
+                ind, rows[rows["period_start"] <= picked["period_start"]], name, data, facts
+            )
         )
     if row["status"] == "provisional":
         footnotes.append(f"{ind.title}: provisional figures, which may be revised.")

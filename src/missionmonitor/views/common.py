@@ -68,6 +68,7 @@ def result_row(ind: Indicator, r: pd.Series, data: SiteData) -> dict[str, Any]:
     elif _tristate(r["comparable_with_previous"]) is False:
         change_text = "series break"
     return {
+        "indicator_id": ind.id,
         "area_code": r["area_code"], "area_name": area.name if area else r["area_code"],
         "area_type": r["area_type"], "period": r["period"], "value": value,
         "lci": lci, "uci": uci, "numerator": as_number(r["numerator"]),

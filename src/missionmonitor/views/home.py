@@ -7,7 +7,7 @@ from typing import Any
 from missionmonitor.config import describe
 from missionmonitor.errors import NotFoundError
 from missionmonitor.formatting import display_percent, display_value
-from missionmonitor.refdata.geography import national_code
+from missionmonitor.refdata.geography import national_code, national_name
 from missionmonitor.services.site_data import SiteData
 from missionmonitor.targets.status import all_targets
 from missionmonitor.views import charts
@@ -17,6 +17,7 @@ from missionmonitor.views.common import (
     result_row,
     results_of,
 )
+from missionmonitor.views.trends import trend_statement
 
 
 def home(data: SiteData) -> dict[str, Any]:
@@ -76,14 +77,17 @@ def home(data: SiteData) -> dict[str, Any]:
             item["suffix"] = card.suffix
         cards.append(item)
     trend_rows = deaths[["period", "value", "lci", "uci"]]
+    rows = [result_row(trend_ind, r, data) for _, r in deaths.iterrows()]
+    fitted = trend_statement(trend_ind, rows, national_name())
+    summary = " ".join(t for t in (headline, fitted and fitted["sentence"]) if t)
     return page_model(
         home_spec.title,
         cards=cards,
         trend={"id": "trend-deaths", "title": home_spec.trend.title,
                "caption": home_spec.trend.caption,
-               "summary": headline or "", "spec": charts.trend_chart(
+               "summary": summary, "fitted_trend": fitted, "spec": charts.trend_chart(
                    trend_rows, trend_ind.title.lower(), trend_ind.unit, []),
-               "rows": [result_row(trend_ind, r, data) for _, r in deaths.iterrows()]},
+               "rows": rows},
         outcomes=[{"id": o.id, "title": o.title} for o in data.outcomes.values()],
     )  # fmt: skip
 

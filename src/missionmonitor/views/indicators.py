@@ -26,6 +26,7 @@ from missionmonitor.views.common import (
     result_row,
     results_of,
 )
+from missionmonitor.views.trends import trend_statement
 
 #: Points along each funnel-plot control limit.
 FUNNEL_POINTS = 25
@@ -86,6 +87,7 @@ def indicator(
     breaks = [v.effective_from for v in ind.definition_versions if not v.comparable_with_previous]
     area_name = data.geo.area(area_code).name
     trend_rows = [result_row(ind, r, data) for _, r in trend.iterrows()]
+    fitted = trend_statement(ind, trend_rows, area_name)
     page = page_model(
         ind.title,
         indicator=definition_view(ind, data),
@@ -93,7 +95,8 @@ def indicator(
         trend={"id": "trend", "title": f"{ind.title}: {area_name}",
                "caption": f"{ind.title}, {area_name}, by period"
                           + (f" (dashed: {nation})" if area_code != nation_code else ""),
-               "summary": _trend_sentence(ind, trend_rows, area_name),
+               "summary": _trend_sentence(ind, trend_rows, area_name, fitted),
+               "fitted_trend": fitted,
                "spec": charts.trend_chart(trend[["period", "value", "lci", "uci"]], ind.title,
                                           ind.unit, breaks,
                                           None if area_code == national_code() else scot),
@@ -148,7 +151,8 @@ def _download_url(ind_id: str, area: str, area_type: str | None, period: str | N
     return f"/indicators/{ind_id}/data.{fmt}?{urlencode(params)}"
 
 
-def _trend_sentence(ind: Indicator, rows: list[dict[str, Any]], area_name: str) -> str:
+def _trend_sentence(ind: Indicator, rows: list[dict[str, Any]], area_name: str,
+                    fitted: dict[str, Any] | None) -> str:  # fmt: skip
     shown = [r for r in rows if r["value"] is not None]
     if not shown:
         return f"All values for {area_name} are suppressed to protect confidentiality."
@@ -157,7 +161,7 @@ def _trend_sentence(ind: Indicator, rows: list[dict[str, Any]], area_name: str) 
     if last["change_vs_previous"] is not None:
         text += f", {last['direction']} on {(len(shown) > 1 and shown[-2]['period']) or 'before'}"
         text += f" ({last['display_change']})"
-    return text + "."
+    return text + "." + (f" {fitted['sentence']}" if fitted else "")
 
 
 def _comparison(ind: Indicator, data: SiteData, df: pd.DataFrame, area_type: str,

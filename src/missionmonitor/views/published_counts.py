@@ -1,7 +1,13 @@
-"""The counts the indicator pages, area profiles and downloads actually publish, read back
-from their view models, for the disclosure audit: every published row of every indicator
-page (its trend and each area type's comparison table), of its download, and of every
-area profile.
+"""The counts every public page publishes, read back from the page view models (each
+page's JSON twin is its view model), for the disclosure audit.
+
+Every JSON twin made from the store is walked: home, outcomes and each outcome, the
+indicator list, every indicator page (each area type's comparison included), every area
+profile, targets, surveillance, methodology and reports. Wherever a result row appears
+(it names its ``indicator_id``), its numerator, and its denominator where that counts
+people, must not be a count from 1 to the indicator's threshold. Wherever an alert row
+appears, a published observed count must not be small, and a hidden one must not come
+with the threshold, expected count or score that would narrow it down.
 
 For example::
 
@@ -13,42 +19,79 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from missionmonitor.methods.disclosure import DEFAULT_THRESHOLD
 from missionmonitor.services.site_data import SiteData
 from missionmonitor.views import areas as area_views
+from missionmonitor.views import home as home_views
 from missionmonitor.views import indicators as indicator_views
+from missionmonitor.views import surveillance as surveillance_views
+
+Finding = tuple[str, str, str, str]  # (indicator or series, area, period, what)
+
+#: What an alert publishes beside its observed count.
+_ALERT_COMPANIONS = ("expected", "threshold", "score")
 
 
-def _pages(data: SiteData, indicator_id: str) -> Iterator[dict[str, Any]]:
-    first = indicator_views.indicator(data, indicator_id)
-    yield first
-    for option in first.get("area_type_options") or []:
-        yield indicator_views.indicator(data, indicator_id, area_type=option["value"])
-
-
-def small_counts_on_pages(data: SiteData) -> list[tuple[str, str, str, str]]:
-    """(indicator, area, period, what) for each count of 1 to the indicator's threshold that
-    an indicator page, an area profile, their JSON twins or a download shows."""
-    found: set[tuple[str, str, str, str]] = set()
+def public_documents(data: SiteData) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(address, JSON twin) of every public page made from the store."""
+    yield "/index.json", home_views.home(data)
+    yield "/outcomes.json", home_views.outcomes(data)
+    for outcome_id in data.outcomes:
+        yield f"/outcomes/{outcome_id}.json", home_views.outcome(data, outcome_id)
+    yield "/indicators.json", indicator_views.indicators(data)
     for ind in data.catalogue.values():
-        for page in _pages(data, ind.id):
-            rows = indicator_views.download_rows(page).to_dict("records")
-            found |= _small(data, ind.id, [{str(k): v for k, v in r.items()} for r in rows])
-    for code in data.geo.areas:
-        if data.geo.areas[code].current:
-            for item in area_views.area(data, code)["indicators"]:
-                found |= _small(data, item["id"], [item["latest"], *item["recent"]])
+        first = indicator_views.indicator(data, ind.id)
+        yield f"/indicators/{ind.id}.json", first
+        for option in first.get("area_type_options") or []:
+            yield (f"/indicators/{ind.id}.json?area_type={option['value']}",
+                   indicator_views.indicator(data, ind.id, area_type=option["value"]))  # fmt: skip
+    yield "/areas.json", area_views.areas(data)
+    for code, area in data.geo.areas.items():
+        if area.current:
+            yield f"/areas/{code}.json", area_views.area(data, code)
+    yield "/targets.json", area_views.targets(data)
+    yield "/surveillance.json", surveillance_views.surveillance(data)
+    yield "/methodology.json", area_views.methodology(data)
+    yield "/reports.json", area_views.reports(data)
+
+
+def small_counts_on_pages(data: SiteData) -> list[Finding]:
+    """Each small or recoverable count that a public page, its JSON twin or an indicator
+    download shows (the download holds exactly the rows of its page)."""
+    found: set[Finding] = set()
+    for _address, document in public_documents(data):
+        found |= set(_walk(data, document))
     return sorted(found)
 
 
-def _small(data: SiteData, indicator_id: str,
-           rows: list[dict[str, Any]]) -> set[tuple[str, str, str, str]]:  # fmt: skip
-    ind = data.catalogue[indicator_id]
-    threshold = ind.disclosure.threshold
-    columns = ["numerator", "denominator"] if ind.denominator_counts else ["numerator"]
-    out = set()
-    for r in rows:
-        for col in columns if r else []:
-            v = r.get(col)
-            if v is not None and v == v and 1 <= v <= threshold:
-                out.add((ind.id, str(r["area_code"]), str(r["period"]), f"{col} {v:g}"))
-    return out
+def _walk(data: SiteData, node: Any) -> Iterator[Finding]:
+    if isinstance(node, list):
+        for item in node:
+            yield from _walk(data, item)
+        return
+    if not isinstance(node, dict):
+        return
+    ind = data.catalogue.get(str(node.get("indicator_id"))) if "numerator" in node else None
+    if ind is not None and ind.disclosure.threshold:
+        columns = ["numerator", "denominator"] if ind.denominator_counts else ["numerator"]
+        for col in columns:
+            v = node.get(col)
+            if v is not None and v == v and 1 <= v <= ind.disclosure.threshold:
+                yield ind.id, str(node["area_code"]), str(node["period"]), f"{col} {v:g}"
+    if "observed" in node and "threshold" in node:
+        yield from alert_findings(node)
+    for value in node.values():
+        yield from _walk(data, value)
+
+
+def alert_findings(row: dict[str, Any]) -> Iterator[Finding]:
+    """What an alert row gives away: a small observed count, or a hidden one narrowed down
+    by what is published beside it."""
+    where = (str(row.get("method", "alert")), str(row.get("area_code")), str(row.get("period")))
+    observed = row["observed"]
+    if observed is not None and 1 <= observed <= DEFAULT_THRESHOLD:
+        yield *where, f"observed {observed:g}"
+    if observed is None:
+        for key in _ALERT_COMPANIONS:
+            if row.get(key) is not None:
+                yield *where, f"{key} published beside a hidden observed count"
