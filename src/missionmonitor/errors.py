@@ -129,9 +129,14 @@ class NotReadyToSubmit(MissionMonitorError):
 
 
 class SignInRefused(MissionMonitorError):
-    """Wrong username or password, a disabled account, or too many recent failures."""
+    """Wrong username or password, a disabled account, or too many recent failures
+    (``throttled``: refused without the password being checked)."""
 
     exit_code = 14
+
+    def __init__(self, message: str, throttled: bool = False) -> None:
+        super().__init__(message)
+        self.throttled = throttled
 
 
 class StaleEditError(MissionMonitorError):

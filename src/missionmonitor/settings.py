@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     app_database_url: str = "sqlite:///var/portal.sqlite3"
     #: Send session cookies over HTTPS only (turn off only for local testing over HTTP).
     secure_cookies: bool = True
+    #: The largest request body accepted (413 beyond it, before the body is read): room for
+    #: a 10 MB evidence file and its form.
+    max_request_bytes: int = 12 * 1024 * 1024
     session_hours: int = 8
     #: Mail for alert notifications; without a host, messages are logged instead.
     smtp_host: str | None = None

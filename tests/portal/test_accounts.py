@@ -48,15 +48,63 @@ def test_wrong_password_unknown_user_and_disabled_account_are_refused(engine):
         accounts.sign_in(db, "ana", PASSWORD, "10.0.0.1")
 
 
-def test_sign_in_is_throttled_after_repeated_failures(engine):
+def _fail(engine, username, ip, password="not the password"):
+    """A failed sign-in recorded as the sign-in page records it."""
+    try:
+        with session_scope(engine) as db:
+            accounts.sign_in(db, username, password, ip)
+    except SignInRefused as exc:
+        with session_scope(engine) as db:
+            accounts.record_failure(db, username, ip, exc)
+        return exc
+    raise AssertionError("the sign-in was not refused")
+
+
+def test_sign_in_is_throttled_per_account_and_address_with_back_off(engine):
+    make(engine)
+    for _ in range(accounts.ACCOUNT_FAILURES):
+        assert not _fail(engine, "ana", "10.0.0.9").throttled
+    refusal = _fail(engine, "ana", "10.0.0.9", PASSWORD)  # even the right password
+    assert refusal.throttled and "wait 1 minute" in str(refusal)
+    # Someone elsewhere cannot keep the account locked: its owner signs in from their desk.
+    with session_scope(engine) as db:
+        accounts.sign_in(db, "ana", PASSWORD, "10.0.0.1")
+    # Waiting doubles with each further failure, and refusals while waiting do not count.
     from missionmonitor.portal.models import LoginAttempt
 
-    make(engine)
     with session_scope(engine) as db:
-        for _ in range(accounts.MAX_FAILURES):
-            db.add(LoginAttempt(username="ana", ip="10.0.0.9", succeeded=False))
-    with pytest.raises(SignInRefused, match="too many"), session_scope(engine) as db:
-        accounts.sign_in(db, "ana", PASSWORD, "10.0.0.9")  # even the right password
+        db.add(LoginAttempt(username="ana", ip="10.0.0.9", succeeded=False))
+    for _ in range(3):
+        assert "wait 2 minutes" in str(_fail(engine, "ana", "10.0.0.9", PASSWORD))
+
+
+def test_password_spraying_from_one_address_is_throttled(engine):
+    make(engine)
+    for i in range(accounts.ADDRESS_FAILURES):
+        _fail(engine, f"guess{i}", "10.6.6.6")
+    assert _fail(engine, "ana", "10.6.6.6", PASSWORD).throttled
+
+
+def test_unknown_accounts_cost_a_password_check_as_known_ones_do(engine, monkeypatch):
+    """An unknown or disabled username still pays an Argon2 verification, so the time taken
+    does not reveal which accounts exist."""
+    make(engine)
+    checked = []
+    real = accounts._hasher
+
+    class Spy:
+        def __getattr__(self, name):
+            return getattr(real, name)
+
+        def verify(self, hashed, password):
+            checked.append(hashed)
+            return real.verify(hashed, password)
+
+    monkeypatch.setattr(accounts, "_hasher", Spy())
+    for name in ("ana", "nobody-at-all"):
+        with pytest.raises(SignInRefused, match="not right"), session_scope(engine) as db:
+            accounts.sign_in(db, name, "wrong password!", "10.1.0.1")
+    assert len(checked) == 2 and all(h.startswith("$argon2id$") for h in checked)
 
 
 def test_expired_sessions_and_password_resets_end_access(engine):

@@ -67,35 +67,44 @@ def test_two_editors_cannot_silently_overwrite_each_other(engine, users):
     with session_scope(engine) as db:
         update_action(db, users["ana"], action_id, 1, GEO, owner="First editor")
     with pytest.raises(StaleEditError, match="reload"), session_scope(engine) as db:
-        update_action(db, users["gail"], action_id, 1, GEO, owner="Second editor")
+        update_action(db, users["ana"], action_id, 1, GEO, owner="Second editor")
     with session_scope(engine) as db:
         assert db.get(TrackedAction, action_id).owner == "First editor"
 
 
 def test_the_database_enforces_the_version_too(engine, users):
-    """Even if two writers pass the check at once, the UPDATE … WHERE version = n fails."""
+    """Even if two writers pass the check at once, the UPDATE … WHERE version = n fails,
+    and the loser is told someone else saved first (StaleEditError, a 409 on the site)."""
     from sqlalchemy.orm.exc import StaleDataError
 
     with session_scope(engine) as db:
         action_id = create_action(db, users["ana"], ALERT, "Check", "Lead", GEO).id
-    with pytest.raises(StaleDataError), session_scope(engine) as first:
-        mine = first.get(TrackedAction, action_id)
-        with session_scope(engine) as second:
-            second.get(TrackedAction, action_id).owner = "Other"
-        mine.owner = "Mine"
-        first.flush()
+    with pytest.raises(StaleEditError, match="same moment") as raised:
+        with session_scope(engine) as first:
+            mine = first.get(TrackedAction, action_id)
+            with session_scope(engine) as second:
+                second.get(TrackedAction, action_id).owner = "Other"
+            mine.owner = "Mine"
+            first.flush()
+    assert isinstance(raised.value.__cause__, StaleDataError)
 
 
 def test_area_scope_decides_who_may_act(engine, users):
+    """An ADP acts on alerts within its own area; a board's or the nation's alert is
+    read-only to it."""
     with session_scope(engine) as db:
-        create_action(db, users["gail"], ALERT, "Glasgow ADP follows up", "Gail", GEO)
-    for who in ("eve", "gov"):  # another ADP's user; a viewer role
+        board = create_action(db, users["ana"], ALERT, "Board follows up", "Lead", GEO)
+        council = {**ALERT, "area_code": "S12000049"}  # Glasgow City, within Gail's ADP
+        create_action(db, users["gail"], council, "Glasgow ADP follows up", "Gail", GEO)
+    for who in ("eve", "gov", "gail"):  # another ADP; a viewer role; an ADP in the board
         with pytest.raises(PermissionDenied), session_scope(engine) as db:
             create_action(db, users[who], ALERT, "Not mine", "Eve", GEO)
+    with pytest.raises(PermissionDenied), session_scope(engine) as db:
+        close_action(db, users["gail"], board.id, board.version, "closing it", GEO)
     with session_scope(engine) as db:
-        assert len(actions_for_area(db, users["gail"], "S08000031", GEO)) == 1
+        assert len(actions_for_area(db, users["gail"], "S08000031", GEO)) == 2
         assert actions_for_area(db, users["eve"], "S08000031", GEO) == []
-        assert len(actions_for_area(db, users["gov"], "S92000003", GEO)) == 1
+        assert len(actions_for_area(db, users["gov"], "S92000003", GEO)) == 2
 
 
 def test_interrupted_write_leaves_nothing(engine, users):

@@ -86,11 +86,12 @@ def test_every_form_checks_the_csrf_token(site):
 
 # Expected status per role for each route: 200/303 allowed, 403 refused, 303→login anonymous.
 MATRIX = {
-    # route: {role: (own-area outcome, other-area outcome)}
+    # route: {role: (own board's outcome, other board's outcome)}
     "view_portal": {"sub": 200, "app": 200, "ana": 200, "gov": 200, "adm": 200},
+    # A board's alerts are read-only to the ADPs in it: they see them, act on their own.
     "create_action": {
-        "sub": (303, 403),
-        "app": (303, 403),
+        "sub": (403, 403),
+        "app": (403, 403),
         "ana": (303, 303),
         "gov": (403, 403),
         "adm": (303, 303),
@@ -144,9 +145,21 @@ def test_a_stale_edit_is_refused_with_a_message(site):
     assert stale.status_code == 409 and "changed by someone else" in stale.text
 
 
-def test_actions_appear_on_the_area_profile_only_when_signed_in(site):
+def test_a_boards_action_is_read_only_to_an_adp_in_it(site):
+    analyst = TestClient(site.app)
+    url = create(analyst, sign_in(analyst, "ana")).headers["location"]
     csrf = sign_in(site, "sub")
-    create(site, csrf)
+    page = site.get(url)
+    assert page.status_code == 200 and "Follow up" in page.text
+    for path, data in ((url, {"version": "1", "note": "x"}),
+                       (url + "/close", {"version": "1", "closure_note": "x"})):  # fmt: skip
+        assert site.post(path, data={**data, "csrf_token": csrf}).status_code == 403
+
+
+def test_actions_appear_on_the_area_profile_only_when_signed_in(site):
+    analyst = TestClient(site.app)
+    create(analyst, sign_in(analyst, "ana"))
+    sign_in(site, "sub")
     signed = site.get(f"/areas/{GLASGOW_BOARD}")
     assert "Actions on early-warning alerts" in signed.text and "Follow up" in signed.text
     assert signed.headers["cache-control"] == "no-store"

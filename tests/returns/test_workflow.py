@@ -156,8 +156,43 @@ def test_approvers_cannot_approve_their_own_return(engine, people):
     with session_scope(engine) as db:
         d = save_draft(db, people["app"], FORM, ADP, "2024-Q3", ANSWERS, geo=GEO)
         s = submit(db, people["app"], d.id, d.version, GEO)
-    with pytest.raises(MethodInputError, match="someone other"), session_scope(engine) as db:
+    with pytest.raises(MethodInputError, match="did not create"), session_scope(engine) as db:
         decide(db, people["app"], s.id, s.version, approve=True, geo=GEO)
+
+
+def test_an_approver_who_edited_or_submitted_a_draft_may_not_decide_it(engine, people):
+    """The two-person rule covers everyone who changed the return, not only its creator."""
+    d = draft(engine, people["sub"], {"placements_total": 10})
+    d = draft(engine, people["app"], ANSWERS, seen_version=d.version)  # approver rewrites it
+    with session_scope(engine) as db:
+        s = submit(db, people["sub"], d.id, d.version, GEO)
+        assert json.loads(s.contributors) == [people["sub"].id, people["app"].id]
+        assert (s.last_edited_by, s.submitted_by) == (people["sub"].id, people["sub"].id)
+    with pytest.raises(MethodInputError, match="did not create"), session_scope(engine) as db:
+        decide(db, people["app"], s.id, s.version, approve=True, geo=GEO)
+    with session_scope(engine) as db:
+        e = save_draft(db, people["sub"], FORM, ADP, "2024-Q1", ANSWERS, geo=GEO)
+        s = submit(db, people["app"], e.id, e.version, GEO)  # the approver submits it
+    with pytest.raises(MethodInputError, match="did not create"), session_scope(engine) as db:
+        decide(db, people["app"], s.id, s.version, approve=True, geo=GEO)
+
+
+def test_saving_answers_keeps_file_answers_and_comments(engine, people):
+    from missionmonitor.returns.workflow import attach
+
+    form = get_form("mat_evidence")
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    with session_scope(engine) as db:
+        attach(db, people["sub"], form, ADP, "2024/25", "s1_process", "plan.pdf", pdf, GEO)
+        (d,) = history(db, form.id, ADP, "2024/25")
+        d = save_draft(db, people["sub"], form, ADP, "2024/25", {"s1_self_assessment": "amber"},
+                       {"some_rule": "explained"}, seen_version=d.version, geo=GEO)  # fmt: skip
+        d = save_draft(db, people["sub"], form, ADP, "2024/25", {"s1_self_assessment": "green"},
+                       seen_version=d.version, geo=GEO)  # fmt: skip
+        kept = json.loads(d.answers)
+        assert kept["s1_self_assessment"] == "green"
+        assert kept["s1_process"].startswith("plan.pdf (sha256:")
+        assert json.loads(d.comments) == {"some_rule": "explained"}
 
 
 def test_completeness_and_late_returns(engine, people):

@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 import secrets
+from functools import cache
 from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from missionmonitor.errors import (
@@ -31,9 +33,18 @@ from missionmonitor.portal.models import LoginAttempt, SessionRecord, User, now
 from missionmonitor.portal.permissions import matrix
 from missionmonitor.refdata.geography import Geography, reporting_type
 
-#: Failed sign-ins allowed per username within the window before it is refused.
-MAX_FAILURES = 5
-WINDOW = dt.timedelta(minutes=15)
+#: Failed sign-ins allowed before the throttle makes a client wait: for one account from
+#: one address, from one address across all accounts (password spraying), and for one
+#: account from everywhere (a distributed attack). Past the limit the wait doubles with each
+#: further failure, from one minute up to an hour; attempts refused while waiting do not
+#: lengthen it, so no one can keep another person's account locked from elsewhere.
+ACCOUNT_FAILURES = 5
+ADDRESS_FAILURES = 20
+GLOBAL_FAILURES = 100
+FIRST_WAIT = dt.timedelta(minutes=1)
+LONGEST_WAIT = dt.timedelta(hours=1)
+#: Sign-in attempts are kept this long (for the throttle and the audit), then deleted.
+KEEP_ATTEMPTS = dt.timedelta(days=1)
 MIN_PASSWORD = 12
 _hasher = PasswordHasher()  # Argon2id with the library's current recommended parameters
 
@@ -99,11 +110,40 @@ def reset_password(db: Session, username: str, password: str | None = None,
     return password
 
 
-def _recent_failures(db: Session, username: str) -> int:
-    since = now() - WINDOW
-    return int(db.scalar(select(func.count()).select_from(LoginAttempt).where(
-        LoginAttempt.username == username, LoginAttempt.succeeded.is_(False),
-        LoginAttempt.at >= since)) or 0)  # fmt: skip
+def _wait(db: Session, limit: int, *where: Any) -> dt.timedelta | None:
+    """How long a client must still wait, given the failed attempts that match ``where``
+    within the last day; None when it need not."""
+    failures = list(db.scalars(select(LoginAttempt.at).where(
+        LoginAttempt.succeeded.is_(False), LoginAttempt.refused.is_(False),
+        LoginAttempt.at >= now() - KEEP_ATTEMPTS, *where).order_by(LoginAttempt.at.desc())
+        .limit(limit + 12)))  # fmt: skip
+    if len(failures) < limit:
+        return None
+    wait = min(FIRST_WAIT * 2 ** (len(failures) - limit), LONGEST_WAIT)
+    last = failures[0] if failures[0].tzinfo else failures[0].replace(tzinfo=dt.UTC)
+    left = last + wait - now()
+    return left if left > dt.timedelta(0) else None
+
+
+def _throttled(db: Session, username: str, ip: str) -> dt.timedelta | None:
+    waits = [
+        _wait(db, ACCOUNT_FAILURES, LoginAttempt.username == username, LoginAttempt.ip == ip),
+        _wait(db, ADDRESS_FAILURES, LoginAttempt.ip == ip),
+        _wait(db, GLOBAL_FAILURES, LoginAttempt.username == username),
+    ]
+    return max((w for w in waits if w is not None), default=None)
+
+
+def _forget_old(db: Session) -> None:
+    """Sign-in attempts and sessions do not pile up: old attempts and expired sessions go."""
+    db.execute(delete(LoginAttempt).where(LoginAttempt.at < now() - KEEP_ATTEMPTS))
+    db.execute(delete(SessionRecord).where(SessionRecord.expires_at < now()))
+
+
+@cache
+def _decoy_hash() -> str:
+    """A hash to check unknown usernames against, so they take as long as known ones."""
+    return _hasher.hash(secrets.token_urlsafe(16))
 
 
 def _hash_token(token: str) -> str:
@@ -112,20 +152,27 @@ def _hash_token(token: str) -> str:
 
 def sign_in(db: Session, username: str, password: str, ip: str,
             hours: int = 8) -> tuple[str, SessionRecord]:  # fmt: skip
-    """Check the password (after the throttle) and open a session; returns its token."""
-    if _recent_failures(db, username) >= MAX_FAILURES:
-        db.add(LoginAttempt(username=username, ip=ip, succeeded=False))
-        raise SignInRefused("too many failed sign-ins: try again in 15 minutes")
+    """Check the password (after the throttle) and open a session; returns its token. An
+    unknown or disabled account takes as long to refuse as a wrong password."""
+    _forget_old(db)
+    username = username[:80]
+    wait = _throttled(db, username, ip)
+    if wait is not None:
+        minutes = max(1, math.ceil(wait.total_seconds() / 60))
+        plural = "s" if minutes > 1 else ""
+        raise SignInRefused(f"too many failed sign-ins: wait {minutes} minute{plural} and "
+                            "try again", throttled=True)  # fmt: skip
     user = db.scalar(select(User).where(User.username == username))
-    ok = False
-    if user is not None and user.active:
-        try:
-            ok = _hasher.verify(user.password_hash, password)
-        except (VerificationError, InvalidHashError):
-            ok = False
-    db.add(LoginAttempt(username=username, ip=ip, succeeded=ok))
+    known = user is not None and user.active
+    hashed = user.password_hash if user is not None and known else _decoy_hash()
+    ok: bool = False
+    try:
+        ok = bool(_hasher.verify(hashed, password)) and known
+    except (VerificationError, InvalidHashError):
+        ok = False
     if not ok or user is None:
         raise SignInRefused("the username or password is not right")
+    db.add(LoginAttempt(username=username, ip=ip[:64], succeeded=True))
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
     token = secrets.token_urlsafe(32)
@@ -135,6 +182,13 @@ def sign_in(db: Session, username: str, password: str, ip: str,
     db.add(session)
     record(db, user.id, "sign_in", "user", user.id, None, {"ip": ip})
     return token, session
+
+
+def record_failure(db: Session, username: str, ip: str, refusal: SignInRefused) -> None:
+    """Keep a refused sign-in (``sign_in`` raises, so its own transaction is rolled back):
+    the caller records it in a transaction of its own."""
+    db.add(LoginAttempt(username=username[:80], ip=ip[:64], succeeded=False,
+                        refused=refusal.throttled))  # fmt: skip
 
 
 def session_user(db: Session, token: str | None) -> tuple[User, SessionRecord] | None:

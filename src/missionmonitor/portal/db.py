@@ -16,7 +16,15 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+from missionmonitor.errors import StaleEditError
+
+#: What two people saving the same record at once are told (the second save is refused).
+CONFLICT = ("someone else saved this at the same moment; nothing of yours was saved: "
+            "reload the page and make your change again")  # fmt: skip
 
 
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
@@ -50,11 +58,15 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
-    """A unit of work: committed if the block succeeds, rolled back if it raises."""
+    """A unit of work: committed if the block succeeds, rolled back if it raises. A write
+    that lost a race (a version changed, or a row made at the same time) is StaleEditError."""
     db = sessionmaker(engine, expire_on_commit=False)()
     try:
         yield db
         db.commit()
+    except (StaleDataError, IntegrityError) as exc:
+        db.rollback()
+        raise StaleEditError(CONFLICT) from exc
     except BaseException:
         db.rollback()
         raise

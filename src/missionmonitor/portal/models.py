@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -33,9 +43,11 @@ class LoginAttempt(Base):
     __tablename__ = "login_attempts"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     username: Mapped[str] = mapped_column(String(80), index=True)
-    ip: Mapped[str] = mapped_column(String(64))
-    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now)
+    ip: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now, index=True)
     succeeded: Mapped[bool] = mapped_column(Boolean)
+    #: Refused by the throttle without the password being checked.
+    refused: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class SessionRecord(Base):
@@ -95,6 +107,9 @@ class Submission(Base):
     resubmission after a return for changes is a new row with the next version number."""
 
     __tablename__ = "submissions"
+    __table_args__ = (
+        UniqueConstraint("form_id", "adp_code", "period", "number", name="uq_submission_number"),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     form_id: Mapped[str] = mapped_column(String(60), index=True)
     form_version: Mapped[int] = mapped_column(Integer)
@@ -106,6 +121,11 @@ class Submission(Base):
     comments: Mapped[str] = mapped_column(Text, default="{}")  # JSON: rule id → comment
     created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now)
+    last_edited_by: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    submitted_by: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    #: JSON list of every user id that created, edited, attached to or submitted it: none
+    #: of them may decide it (separation of duties).
+    contributors: Mapped[str] = mapped_column(Text, default="[]")
     submitted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True),
                                                              nullable=True)  # fmt: skip
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)

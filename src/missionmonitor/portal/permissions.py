@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from missionmonitor.errors import DefinitionError, PermissionDenied
 from missionmonitor.refdata.geography import Geography
 
-Scope = Literal["all", "own_area", "none"]
+Scope = Literal["all", "own_area", "within_area", "none"]
 
 
 class Role(BaseModel):
@@ -64,6 +64,13 @@ def overlaps(a: str, b: str, geo: Geography) -> bool:
     return a == b or bool(set(geo.councils_in(a)) & set(geo.councils_in(b)))
 
 
+def within(area: str, outer: str, geo: Geography) -> bool:
+    """Whether every council of ``area`` is in ``outer`` (an ADP within itself or its
+    board; never the nation within an ADP)."""
+    inner = set(geo.councils_in(area))
+    return area == outer or (bool(inner) and inner <= set(geo.councils_in(outer)))
+
+
 def can(user: Actor | None, action: str, area: str | None, geo: Geography) -> bool:
     """May ``user`` do ``action`` in ``area`` (None: anywhere they may act at all)?"""
     if user is None or not user.active:
@@ -73,7 +80,11 @@ def can(user: Actor | None, action: str, area: str | None, geo: Geography) -> bo
         return True
     if s == "none" or user.area_code is None:
         return False
-    return area is None or overlaps(user.area_code, area, geo)
+    if area is None:
+        return True
+    if s == "within_area":
+        return within(area, user.area_code, geo)
+    return overlaps(user.area_code, area, geo)
 
 
 def require(user: Actor | None, action: str, area: str | None, geo: Geography) -> None:

@@ -47,8 +47,26 @@ def _snapshot(s: Submission) -> dict[str, Any]:
         "answers": json.loads(s.answers),
         "comments": json.loads(s.comments),
         "decision_comment": s.decision_comment,
+        "last_edited_by": s.last_edited_by,
+        "submitted_by": s.submitted_by,
+        "contributors": json.loads(s.contributors or "[]"),
         "version": s.version,
     }
+
+
+def _contributed(s: Submission, user: User) -> None:
+    """Record that ``user`` changed ``s`` (separation of duties: they may not decide it)."""
+    people = json.loads(s.contributors or "[]")
+    if user.id not in people:
+        s.contributors = json.dumps([*people, user.id])
+    s.last_edited_by = user.id
+
+
+def _kept_files(form: Form, answers: dict[str, Any], earlier: dict[str, Any]) -> dict[str, Any]:
+    """The answers with the earlier file answers kept: a file answer is changed only by
+    attaching a file, never by saving the other answers."""
+    files = {q.id for q in form.questions if q.type == "file"}
+    return {**answers, **{q: v for q, v in earlier.items() if q in files and q not in answers}}
 
 
 def history(db: Session, form_id: str, adp: str, period: str) -> list[Submission]:
@@ -91,7 +109,8 @@ def save_draft(
     seen_version: int | None = None,
     geo: Geography | None = None,
 ) -> Submission:
-    """Create or update the draft of a return (a new version if the last was returned)."""
+    """Create or update the draft of a return (a new version if the last was returned).
+    ``comments`` None keeps the comments on warnings already made; file answers are kept."""
     geo = geo or Geography.shipped()
     require(user, "edit_returns", adp, geo)
     if geo.codes().get(adp) != reporting_type():
@@ -112,8 +131,10 @@ def save_draft(
                 f"{latest.version}); reload it and make your change again"
             )
         before = _snapshot(latest)
-        latest.answers = json.dumps(answers)
-        latest.comments = json.dumps(comments or {})
+        latest.answers = json.dumps(_kept_files(form, answers, json.loads(latest.answers)))
+        if comments is not None:
+            latest.comments = json.dumps(comments)
+        _contributed(latest, user)
         flag_modified(latest, "answers")
         db.flush()
         record(db, user.id, "save_draft", "submission", latest.id, before, _snapshot(latest))
@@ -125,10 +146,14 @@ def save_draft(
         period=period,
         number=(latest.number + 1) if latest else 1,
         status="draft",
-        answers=json.dumps(answers),
-        comments=json.dumps(comments or {}),
+        answers=json.dumps(_kept_files(form, answers,
+                                       json.loads(latest.answers) if latest else {})),
+        comments=json.dumps(comments if comments is not None
+                            else json.loads(latest.comments) if latest else {}),
         created_by=user.id,
-    )
+        last_edited_by=user.id,
+        contributors=json.dumps([user.id]),
+    )  # fmt: skip
     db.add(draft)
     db.flush()
     record(db, user.id, "create_draft", "submission", draft.id, None, _snapshot(draft))
@@ -162,7 +187,8 @@ def submit(
     if blocking:
         raise NotReadyToSubmit(blocking)
     before = _snapshot(s)
-    s.status, s.submitted_at = "submitted", now()
+    s.status, s.submitted_at, s.submitted_by = "submitted", now(), user.id
+    _contributed(s, user)
     db.flush()
     record(db, user.id, "submit", "submission", s.id, before, _snapshot(s))
     return s
@@ -243,6 +269,7 @@ def attach(
     before = _snapshot(latest)
     answers[question] = f"{filename[:100]} (sha256:{digest[:16]})"
     latest.answers = json.dumps(answers)
+    _contributed(latest, user)
     db.flush()
     record(
         db,
@@ -285,8 +312,9 @@ def decision_refusal(user: User, s: Submission) -> str | None:
     """Why ``user`` may not approve or return ``s`` whatever their role, or None."""
     if s.status != "submitted":
         return f"only a submitted return can be decided; this one is {s.status}"
-    if s.created_by == user.id:
-        return "a return is approved or returned by someone other than its author"
+    if s.created_by == user.id or user.id in json.loads(s.contributors or "[]"):
+        return ("a return is approved or returned by someone who did not create, edit or "
+                "submit it")  # fmt: skip
     return None
 
 

@@ -24,10 +24,12 @@ from missionmonitor.errors import (
     MethodInputError,
     NotFoundError,
     PermissionDenied,
+    StaleEditError,
     StoreNotReadyError,
 )
 from missionmonitor.services.site_data import SiteDataSource
 from missionmonitor.settings import Settings
+from missionmonitor.web.limits import BodyLimit
 from missionmonitor.web.rendering import marked, templates
 from missionmonitor.web.security import SecurityHeaders
 
@@ -59,8 +61,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.data = SiteDataSource(settings.store_path)
     app.state.templates = templates()
     app.state.memo_lock = threading.Lock()
-
-    app.add_middleware(SecurityHeaders)
 
     def wants_json(request: Request) -> bool:
         path = request.url.path
@@ -104,19 +104,27 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def bad_input(request: Request, exc: MethodInputError) -> Response:
         return error(request, 400, "There is a problem", str(exc))
 
+    @app.exception_handler(StaleEditError)
+    async def conflict(request: Request, exc: StaleEditError) -> Response:
+        message = str(exc)
+        return error(request, 409, "Changed by someone else", message[0].upper() + message[1:])
+
     @app.exception_handler(StoreNotReadyError)
     async def not_ready(request: Request, exc: StoreNotReadyError) -> Response:
         return error(request, 503, "Service not ready", str(exc))
 
-    @app.exception_handler(Exception)
     async def server_error(request: Request, exc: Exception) -> Response:
-        log.exception("unhandled error on %s", request.url.path)
+        log.error("unhandled error on %s", request.url.path, exc_info=exc)
         return error(
             request,
             500,
             "Sorry, there is a problem with the service",
             "Try again later. The problem has been logged.",
         )
+
+    # Outermost first: the headers go on every answer, the size limit's 413 included.
+    app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
+    app.add_middleware(SecurityHeaders, error_page=server_error)
 
     app.include_router(public_routes.router)
     app.include_router(portal_routes.router)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from missionmonitor.errors import MethodInputError, SignInRefused, StaleEditError
 from missionmonitor.portal import accounts
 from missionmonitor.portal import actions as action_service
-from missionmonitor.portal.models import LoginAttempt, SessionRecord, User
+from missionmonitor.portal.models import SessionRecord, User
 from missionmonitor.portal.permissions import can, matrix
 from missionmonitor.refdata.geography import national_code
 from missionmonitor.services.site_data import SiteData
@@ -47,9 +47,9 @@ def _denied(request: Request, message: str) -> HTMLResponse:
 
 
 @router.get("/login", response_class=HTMLResponse)
-def login_form(request: Request, error: str = "") -> HTMLResponse:
+def login_form(request: Request) -> HTMLResponse:
     token = secrets.token_urlsafe(24)
-    response = _page(request, "login.html", "Sign in", csrf=token, error=error)
+    response = _page(request, "login.html", "Sign in", csrf=token, error="")
     response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict",
                         secure=request.app.state.settings.secure_cookies, max_age=3600)  # fmt: skip
     return response
@@ -69,7 +69,7 @@ def login(request: Request, username: str = Form(""), password: str = Form(""),
     except SignInRefused as exc:
         # sign_in's transaction rolled back with the refusal: record the attempt here.
         with unit(request) as db:
-            db.add(LoginAttempt(username=username.strip(), ip=ip, succeeded=False))
+            accounts.record_failure(db, username.strip(), ip, exc)
         fresh = secrets.token_urlsafe(24)
         response = _page(request, "login.html", "Sign in", 400, csrf=fresh, error=str(exc),
                          username=username)  # fmt: skip

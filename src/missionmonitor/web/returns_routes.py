@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
+from starlette.datastructures import UploadFile as StarletteUpload
 
 from missionmonitor.errors import (
     MethodInputError,
@@ -28,14 +31,24 @@ from missionmonitor.portal.permissions import can, require
 from missionmonitor.refdata.geography import Geography, reporting_type
 from missionmonitor.returns import workflow
 from missionmonitor.returns.coordination import completeness
+from missionmonitor.returns.evidence import MAX_EVIDENCE_BYTES
 from missionmonitor.returns.forms import Form as ReturnForm
 from missionmonitor.returns.forms import check_answers, get_form, load_forms
+from missionmonitor.returns.upload import MAX_BYTES as UPLOAD_BYTES
 from missionmonitor.returns.upload import read_upload
 from missionmonitor.views import returns as return_views
 from missionmonitor.web.rendering import personal_page
-from missionmonitor.web.sessions import check_csrf, signed_in, unit
+from missionmonitor.web.sessions import check_csrf, posted_form, signed_in, unit
 
 router = APIRouter(include_in_schema=False)
+
+#: What a page may say after a redirect, chosen by a key in the address: never text from
+#: the address itself, which anyone could write.
+NOTICES = {"saved": "saved", "submitted": "submitted", "attached": "given the file"}
+
+
+def _uploaded(count: int) -> str:
+    return f"uploaded {count:,} draft{'s' if count != 1 else ''}" if count > 0 else ""
 
 
 def _page(request: Request, template: str, title: str, status: int = 200,
@@ -92,6 +105,12 @@ def _answers_from(form: ReturnForm, fields: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _version(value: Any) -> int:
+    """The version a form was made from (0 if missing or not a number: then stale)."""
+    text = str(value or "")
+    return int(text) if text.isdigit() and len(text) < 10 else 0
+
+
 def _latest(db: Session, form: ReturnForm, adp: str, period: str) -> Any:
     versions = workflow.history(db, form.id, adp, period)
     return versions[-1] if versions else None
@@ -111,7 +130,7 @@ def _form_page(request: Request, db: Session, user: User, session: SessionRecord
 
 @router.get("/portal/returns", response_class=HTMLResponse)
 def returns_home(
-    request: Request, form: str = "", period: str = "", message: str = ""
+    request: Request, form: str = "", period: str = "", uploaded: int = 0
 ) -> HTMLResponse:
     """Every form's returns for one period each: the period chosen for ``form``, or the
     latest period that has ended."""
@@ -131,25 +150,31 @@ def returns_home(
                 r["url"] = _url(fid, r["adp_code"], chosen)
             tables.append({"form": definition, "period": chosen, "rows": rows, "options": options})
         return _page(request, "returns.html", "Returns", tables=tables, csrf=session.csrf_token,
-                     may_edit=can(user, "edit_returns", None, geo), message=message)  # fmt: skip
+                     may_edit=can(user, "edit_returns", None, geo),
+                     message=_uploaded(uploaded))  # fmt: skip
 
 
 @router.get("/portal/returns/{form_id}/{adp}/{period}", response_class=HTMLResponse)
 def show_return(request: Request, form_id: str, adp: str, period: str,
-                message: str = "") -> HTMLResponse:  # fmt: skip
+                notice: str = "") -> HTMLResponse:  # fmt: skip
     form = get_form(form_id)
     with unit(request) as db:
         user, session = signed_in(request, db)
         return _form_page(request, db, user, session, form, adp, _period(period),
-                          message=message)  # fmt: skip
+                          message=NOTICES.get(notice, ""))  # fmt: skip
 
 
 @router.post("/portal/returns/{form_id}/{adp}/{period}", response_model=None)
 async def save_return(request: Request, form_id: str, adp: str, period: str) -> Response:
     """Save as draft; with action=check, then go to the check-your-answers page."""
-    posted = await request.form()
-    fields = {k: posted.getlist(k) for k in posted}
     form = get_form(form_id)
+    posted = await posted_form(request)
+    fields = {k: posted.getlist(k) for k in posted}
+    return await run_in_threadpool(_save_return, request, form, adp, period, fields)
+
+
+def _save_return(request: Request, form: ReturnForm, adp: str, period: str,
+                 fields: dict[str, list[Any]]) -> Response:  # fmt: skip
     period = _period(period)
     answers = _answers_from(form, fields)
     seen = str((fields.get("version") or [""])[0])
@@ -158,10 +183,9 @@ async def save_return(request: Request, form_id: str, adp: str, period: str) -> 
         user, session = signed_in(request, db)
         check_csrf(session, str((fields.get("csrf_token") or [""])[0]))
         try:
-            latest = _latest(db, form, adp, period)
-            comments = json.loads(latest.comments) if latest is not None else {}
-            workflow.save_draft(db, user, form, adp, period, answers, comments,
-                                int(seen) if seen else None)  # fmt: skip
+            # Comments on warnings and file answers are kept by the domain.
+            workflow.save_draft(db, user, form, adp, period, answers, None,
+                                _version(seen) if seen else None)  # fmt: skip
         except (MethodInputError, StaleEditError) as exc:
             db.rollback()
             status = 409 if isinstance(exc, StaleEditError) else 400
@@ -169,7 +193,7 @@ async def save_return(request: Request, form_id: str, adp: str, period: str) -> 
             return _form_page(request, db, user, session, form, adp, period, answers, errors,
                               status)  # fmt: skip
     url = _url(form.id, adp, period)
-    return RedirectResponse(url + "/check" if action == "check" else url + "?message=saved",
+    return RedirectResponse(url + "/check" if action == "check" else url + "?notice=saved",
                             status_code=303)  # fmt: skip
 
 
@@ -215,9 +239,13 @@ def check_return(request: Request, form_id: str, adp: str, period: str) -> HTMLR
 @router.post("/portal/returns/{form_id}/{adp}/{period}/submit", response_model=None)
 async def submit_return(request: Request, form_id: str, adp: str, period: str) -> Response:
     """Keep the comments on warnings, then submit (refused while errors remain)."""
-    posted = await request.form()
     form = get_form(form_id)
-    period = _period(period)
+    posted = await posted_form(request)
+    return await run_in_threadpool(_submit_return, request, form, adp, _period(period), posted)
+
+
+def _submit_return(request: Request, form: ReturnForm, adp: str, period: str,
+                   posted: FormData) -> Response:  # fmt: skip
     comments = {str(k).removeprefix("comment_"): str(v).strip() for k, v in posted.items()
                 if str(k).startswith("comment_") and str(v).strip()}  # fmt: skip
     with unit(request) as db:
@@ -228,12 +256,12 @@ async def submit_return(request: Request, form_id: str, adp: str, period: str) -
             raise NotFoundError("there is no draft to submit")
         try:
             draft = workflow.save_draft(db, user, form, adp, period, json.loads(latest.answers),
-                                        comments, int(str(posted.get("version") or 0)))  # fmt: skip
+                                        comments, _version(posted.get("version")))  # fmt: skip
             workflow.submit(db, user, draft.id, draft.version)
         except (NotReadyToSubmit, MethodInputError, StaleEditError):
             db.rollback()
             return _check_page(request, db, user, session, form, adp, period, 400)
-    return RedirectResponse(_url(form.id, adp, period) + "?message=submitted", status_code=303)
+    return RedirectResponse(_url(form.id, adp, period) + "?notice=submitted", status_code=303)
 
 
 @router.post("/portal/returns/{form_id}/{adp}/{period}/decide", response_model=None)
@@ -258,11 +286,27 @@ def decide_return(request: Request, form_id: str, adp: str, period: str,
     return RedirectResponse(_url(form.id, adp, period), status_code=303)
 
 
+async def _posted_file(request: Request, limit: int) -> tuple[str, bytes, str]:
+    """(file name, at most ``limit`` + 1 bytes of it, CSRF token) of a posted upload, read
+    once the sender is signed in."""
+    posted = await posted_form(request, files=1)
+    upload = posted.get("file")
+    if not isinstance(upload, StarletteUpload):
+        raise MethodInputError("choose a file to upload")
+    data = await upload.read(limit + 1)
+    return upload.filename or "upload", data, str(posted.get("csrf_token") or "")
+
+
 @router.post("/portal/returns/{form_id}/upload", response_model=None)
-async def upload_return(request: Request, form_id: str, file: Annotated[UploadFile, File()],
-                        csrf_token: Annotated[str, Form()] = "") -> Response:  # fmt: skip
+async def upload_return(request: Request, form_id: str) -> Response:
     form = get_form(form_id)
-    data = await file.read()
+    name, data, token = await _posted_file(request, UPLOAD_BYTES)
+    # The spreadsheet is parsed off the event loop, after the CSRF check.
+    return await run_in_threadpool(_upload_return, request, form, name, data, token)
+
+
+def _upload_return(request: Request, form: ReturnForm, filename: str, data: bytes,
+                   csrf_token: str) -> Response:  # fmt: skip
     geo = Geography.shipped()
     with unit(request) as db:
         user, session = signed_in(request, db)
@@ -272,35 +316,39 @@ async def upload_return(request: Request, form_id: str, file: Annotated[UploadFi
             a.code for a in geo.of_type(reporting_type()) if can(user, "edit_returns", a.code, geo)
         }
         try:
-            rows = read_upload(form, file.filename or "upload", data, allowed)
+            rows = read_upload(form, filename, data, allowed)
             for r in rows:  # all in this one transaction: every row is kept, or none
                 latest = _latest(db, form, r.adp_code, r.period)
                 seen = latest.version if latest is not None and latest.status == "draft" else None
                 workflow.save_draft(db, user, form, r.adp_code, r.period, r.answers, None, seen)
         except (ValidationError, MethodInputError, StaleEditError) as exc:
             db.rollback()
-            return _refused(request, exc, file.filename, form)
-    return RedirectResponse(f"/portal/returns?message=uploaded+{len(rows)}+draft(s)",
+            return _refused(request, exc, filename, form)
+    return RedirectResponse(f"/portal/returns?uploaded={len(rows)}",
                             status_code=303)  # fmt: skip
 
 
 @router.post("/portal/returns/{form_id}/{adp}/{period}/attach/{question}", response_model=None)
-async def attach_file(request: Request, form_id: str, adp: str, period: str, question: str,
-                      file: Annotated[UploadFile, File()],
-                      csrf_token: Annotated[str, Form()] = "") -> Response:  # fmt: skip
+async def attach_file(request: Request, form_id: str, adp: str, period: str,
+                      question: str) -> Response:  # fmt: skip
     """Attach an evidence file to a file question of the return's draft."""
     form = get_form(form_id)
-    period = _period(period)
-    data = await file.read()
+    name, data, token = await _posted_file(request, MAX_EVIDENCE_BYTES)
+    return await run_in_threadpool(_attach_file, request, form, adp, _period(period), question,
+                                   name, data, token)  # fmt: skip
+
+
+def _attach_file(request: Request, form: ReturnForm, adp: str, period: str, question: str,
+                 filename: str, data: bytes, csrf_token: str) -> Response:  # fmt: skip
     with unit(request) as db:
         user, session = signed_in(request, db)
         check_csrf(session, csrf_token)
         try:
-            workflow.attach(db, user, form, adp, period, question, file.filename or "file", data)
+            workflow.attach(db, user, form, adp, period, question, filename, data)
         except (ValidationError, MethodInputError, StaleEditError) as exc:
             db.rollback()
-            return _refused(request, exc, file.filename, form)
-    return RedirectResponse(_url(form.id, adp, period) + "?message=given+the+file",
+            return _refused(request, exc, filename, form)
+    return RedirectResponse(_url(form.id, adp, period) + "?notice=attached",
                             status_code=303)  # fmt: skip
 
 

@@ -13,12 +13,16 @@ from contextlib import contextmanager
 from fastapi import Request
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 
 from missionmonitor.errors import PermissionDenied
 from missionmonitor.portal import accounts
 from missionmonitor.portal.db import connect, session_scope
 from missionmonitor.portal.models import SessionRecord, User
 
+#: The most fields a posted form may have (a MAT evidence return has about a hundred).
+MAX_FIELDS = 400
 SESSION_COOKIE = "mm_session"
 LOGIN_CSRF_COOKIE = "mm_login_csrf"
 _engine_lock = threading.Lock()
@@ -63,3 +67,16 @@ def check_csrf(session: SessionRecord, token: str) -> None:
     """Refuse a form whose token is not this session's."""
     if not secrets.compare_digest(session.csrf_token, token or ""):
         raise PermissionDenied("the form has expired or did not come from this site: try again")
+
+
+def _require_session(request: Request) -> None:
+    with unit(request) as db:
+        signed_in(request, db)
+
+
+async def posted_form(request: Request, files: int = 0) -> FormData:
+    """The posted form of a signed-in user, read only after the sign-in is checked (off the
+    event loop): an anonymous sender's body is never read. At most ``files`` files and
+    ``MAX_FIELDS`` fields; the request-size limit bounds the whole body."""
+    await run_in_threadpool(_require_session, request)
+    return await request.form(max_files=files, max_fields=MAX_FIELDS)
