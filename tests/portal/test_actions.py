@@ -79,13 +79,13 @@ def test_the_database_enforces_the_version_too(engine, users):
 
     with session_scope(engine) as db:
         action_id = create_action(db, users["ana"], ALERT, "Check", "Lead", GEO).id
-    with pytest.raises(StaleEditError, match="same moment") as raised:
-        with session_scope(engine) as first:
-            mine = first.get(TrackedAction, action_id)
-            with session_scope(engine) as second:
-                second.get(TrackedAction, action_id).owner = "Other"
-            mine.owner = "Mine"
-            first.flush()
+    conflict = pytest.raises(StaleEditError, match="same moment")
+    with conflict as raised, session_scope(engine) as first:
+        mine = first.get(TrackedAction, action_id)
+        with session_scope(engine) as second:
+            second.get(TrackedAction, action_id).owner = "Other"
+        mine.owner = "Mine"
+        first.flush()
     assert isinstance(raised.value.__cause__, StaleDataError)
 
 

@@ -36,6 +36,10 @@ MAX_ROWS = 1000
 #: An XLSX whose parts expand beyond this, or by more than this ratio, is refused.
 MAX_UNZIPPED = 20 * 1024 * 1024
 MAX_RATIO = 100
+#: The most cells read from an XLSX sheet (empty ones included), whatever it declares.
+MAX_CELLS = 2_000_000
+#: The largest table of shared texts read (it is read whole before any row).
+MAX_SHARED_STRINGS = 2 * 1024 * 1024
 FIXED = ("form_id", "form_version", "adp_code", "period")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -97,7 +101,7 @@ def _fail(
     return ValidationError(name, [Problem(rule, message, row, column)])
 
 
-def _file_rows(name: str, data: bytes) -> list[tuple[int, list[Any]]]:
+def _file_rows(name: str, data: bytes, width: int) -> list[tuple[int, list[Any]]]:
     """The file's rows as (row number, cell values), after the file-level checks."""
     if not data:
         raise _fail(name, "empty-file", "the file is empty")
@@ -111,13 +115,13 @@ def _file_rows(name: str, data: bytes) -> list[tuple[int, list[Any]]]:
             f".{suffix} files are not accepted (macros or legacy Excel): save as .xlsx or .csv",
         )
     if suffix == "xlsx":
-        return _xlsx_rows(name, data)
+        return _xlsx_rows(name, data, width)
     if suffix != "csv":
         raise _fail(name, "file-type", "upload a .csv or .xlsx file made from the template")
     return csv_cells(name, data)
 
 
-def _xlsx_rows(name: str, data: bytes) -> list[tuple[int, list[Any]]]:
+def _xlsx_rows(name: str, data: bytes, width: int) -> list[tuple[int, list[Any]]]:
     from openpyxl import load_workbook
 
     try:
@@ -138,22 +142,61 @@ def _xlsx_rows(name: str, data: bytes) -> list[tuple[int, list[Any]]]:
             "zip-bomb",
             "the workbook expands to far more than its size; it is refused as a possible zip bomb",
         )
+    table = sum(m.file_size for m in members if m.filename.lower().endswith("sharedstrings.xml"))
+    if table > MAX_SHARED_STRINGS:
+        raise _fail(name, "sheet-size", f"the workbook's table of texts is {table:,} bytes, far "
+                    "more than a return needs: copy the rows into a fresh template")  # fmt: skip
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except Exception as exc:  # openpyxl raises many types for broken packages
+    except Exception as exc:  # openpyxl (and defusedxml) raise many types for broken packages
         raise _fail(name, "file-type", f"the workbook cannot be read: {exc}") from exc
     if "return" not in book.sheetnames:
         raise _fail(name, "template", "the workbook has no 'return' sheet: use the template")
+    return _sheet_rows(name, book["return"], width)
+
+
+def _sheet_rows(name: str, sheet: Any, width: int) -> list[tuple[int, list[Any]]]:
+    """The sheet's non-empty rows, whatever size the sheet declares: the declaration is
+    ignored (a sheet may declare A1:XFD1048576 to make a reader fill in 17 billion empty
+    cells, or declare fewer rows than it has so that the rest are dropped). A value past the
+    template's columns is refused with its cell; the work is bounded by ``MAX_CELLS``."""
+    from openpyxl.utils import get_column_letter
+
     rows: list[tuple[int, list[Any]]] = []
-    for r, values in enumerate(book["return"].iter_rows(values_only=True), start=1):
-        header = rows[0][1] if rows else list(values)
-        for c, v in enumerate(values):
-            if isinstance(v, str) and v.startswith("="):
-                col = str(header[c]) if c < len(header) and header[c] else f"column {c + 1}"
-                raise _fail(name, "formula", "cells must hold values, not formulas", r, col)
-        cells = [_cell_text(v) for v in values]
-        if any(cells):
-            rows.append((r, cells))
+    budget = MAX_CELLS
+    sheet.reset_dimensions()
+    try:
+        for r, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            if not values:  # a missing row: nothing to read
+                continue
+            budget -= len(values)
+            if budget < 0:
+                raise _fail(name, "sheet-size", "the sheet holds far more cells than the "
+                            "template: copy the rows into a fresh template")  # fmt: skip
+            beyond = values[width:]
+            if beyond.count(None) != len(beyond):
+                c = width + next(i for i, v in enumerate(beyond) if v is not None)
+                raise _fail(name, "unexpected-column", f"a value in cell "
+                            f"{get_column_letter(c + 1)}{r}, outside the template's columns",
+                            r, get_column_letter(c + 1))  # fmt: skip
+            values = values[:width]
+            header = rows[0][1] if rows else list(values)
+            for c, v in enumerate(values):
+                if isinstance(v, str) and v.lstrip().startswith("="):
+                    col = str(header[c]) if c < len(header) and header[c] else f"column {c + 1}"
+                    raise _fail(name, "formula", "cells must hold values, not formulas", r, col)
+            cells = [_cell_text(v) for v in values]
+            while cells and not cells[-1]:  # empty cells past the row's end, as a CSV has
+                cells.pop()
+            if cells:
+                rows.append((r, cells))
+                if len(rows) > MAX_ROWS + 1:
+                    raise _fail(name, "row-limit", f"more than {MAX_ROWS:,} rows; the limit is "
+                                f"{MAX_ROWS:,}")  # fmt: skip
+    except ValidationError:
+        raise
+    except Exception as exc:  # a broken sheet part: openpyxl raises many types
+        raise _fail(name, "file-type", f"the workbook cannot be read: {exc}") from exc
     return rows
 
 
@@ -167,7 +210,12 @@ def _cell_text(value: Any) -> str:
 
 
 def _is_formula(value: Any) -> bool:
-    if not isinstance(value, str) or not value.startswith(FORMULA_START):
+    """Whether a spreadsheet would run the cell: judged on the value as it will be kept
+    (trimmed), so leading spaces do not hide a formula."""
+    if not isinstance(value, str):
+        return False
+    value = value.strip(" ")
+    if not value.startswith(FORMULA_START):
         return False
     try:
         float(value)  # a negative number is a value, not a formula
@@ -193,7 +241,8 @@ def read_upload(
 ) -> list[UploadedRow]:
     """Check an upload of ``form`` and return its rows; ValidationError lists every problem.
     ``allowed``: the ADP codes the uploader may submit for (None: any)."""
-    rows = _file_rows(name, data)
+    # One column past the template's, so that an extra column is seen and named.
+    rows = _file_rows(name, data, len(columns(form)) + 1)
     if len(rows) > MAX_ROWS + 1:
         raise _fail(name, "row-limit", f"{len(rows) - 1:,} rows; the limit is {MAX_ROWS:,}")
     problems: list[Problem] = []

@@ -173,15 +173,28 @@ def methodology(data: SiteData) -> dict[str, Any]:
     )  # fmt: skip
 
 
-def reports(data: SiteData) -> dict[str, Any]:
-    """The generated reports a visitor can download."""
+#: The annual reports offered: the latest years with figures.
+ANNUAL_REPORTS = 5
+
+
+def report_periods(data: SiteData) -> list[str]:
+    """The financial years an annual report is made for, newest first."""
+    deaths = data.results[(data.results["indicator_id"] == "drd_deaths")]
+    years = sorted({int(p) for p in deaths["period"]})[-ANNUAL_REPORTS:]
+    return [f"{y}/{(y + 1) % 100:02d}" for y in reversed(years)]
+
+
+def mat_report_years(data: SiteData) -> list[int]:
+    """The years a MAT benchmarking report is made for, newest first."""
     from missionmonitor.periods import parse_period
 
-    deaths = data.results[(data.results["indicator_id"] == "drd_deaths")]
-    years = sorted({int(p) for p in deaths["period"]})[-5:]
-    annual = [f"{y}/{(y + 1) % 100:02d}" for y in reversed(years)]
     mat = data.results[data.results["indicator_id"] == "mat_standards_implemented_pct"]
-    mat_years = sorted({parse_period(p).start.year for p in mat["period"]}, reverse=True)
+    return sorted({parse_period(p).start.year for p in mat["period"]}, reverse=True)
+
+
+def reports(data: SiteData) -> dict[str, Any]:
+    """The generated reports a visitor can download."""
+    annual, mat_years = report_periods(data), mat_report_years(data)
 
     def links(path: str) -> dict[str, str]:
         return {"html": f"{path}.html", "pdf": f"{path}.pdf"}

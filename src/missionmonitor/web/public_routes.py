@@ -12,6 +12,7 @@ import pandas as pd
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from missionmonitor.errors import NotFoundError
 from missionmonitor.refdata.geography import reporting_type
 from missionmonitor.reports import adp_profile, annual, mat
 from missionmonitor.reports.render import render
@@ -50,6 +51,8 @@ def _data(request: Request) -> SiteData:
 
 
 _MISSING = object()
+#: The most pages, documents and downloads kept at once (least recently used go first).
+MEMO_ENTRIES = 4000
 
 
 def _memo(request: Request, key: tuple[Any, ...], make: Callable[[SiteData], Any]) -> Any:
@@ -67,14 +70,19 @@ def _memo(request: Request, key: tuple[Any, ...], make: Callable[[SiteData], Any
     with state.memo_lock:
         if getattr(state, "memo_version", None) != data.version:
             state.memo, state.memo_version, state.memo_locks = {}, data.version, {}
-        memo: dict[tuple[Any, ...], Any] = state.memo
         key_lock = state.memo_locks.setdefault(key, threading.Lock())
     with key_lock:
-        if key not in memo:
-            if len(memo) > 5000:
-                memo.clear()
-            memo[key] = make(data)
-        return memo[key]
+        hit = state.memo.get(key, _MISSING)
+        if hit is _MISSING:
+            hit = make(data)  # a NotFoundError leaves nothing behind
+            with state.memo_lock:
+                memo: dict[tuple[Any, ...], Any] = state.memo
+                memo[key] = hit
+                while len(memo) > MEMO_ENTRIES:  # dicts keep insertion order: oldest first
+                    oldest = next(iter(memo))
+                    del memo[oldest]
+                    state.memo_locks.pop(oldest, None)
+        return hit
 
 
 def _cached(request: Request, key: tuple[Any, ...],
@@ -155,6 +163,7 @@ Opt = Annotated[str | None, Query(max_length=40)]
 def _indicators_view(
     q: str, outcome: str, source: str, geography: str
 ) -> tuple[tuple[Any, ...], Builder]:
+    q = " ".join(q.lower().split())  # one cache entry however a search is spaced or cased
     key = ("indicators", q, outcome, source, geography)
     return key, lambda d: indicator_views.indicators(d, q, outcome, source, geography)
 
@@ -175,8 +184,13 @@ def indicators(request: Request, q: Filter = "", outcome: Filter = "", source: F
                  "/indicators", _crumbs())  # fmt: skip
 
 
-def _indicator_view(indicator_id: str, area: str | None, area_type: str | None,
-                    period: str | None) -> tuple[tuple[Any, ...], Builder]:  # fmt: skip
+def _indicator_view(request: Request, indicator_id: str, area: str | None,
+                    area_type: str | None, period: str | None
+                    ) -> tuple[tuple[Any, ...], Builder]:  # fmt: skip
+    data = _data(request)
+    if indicator_id not in data.catalogue:
+        raise NotFoundError(f"no indicator {indicator_id!r}")
+    area = data.geo.resolve(area.strip()) if area else None  # 404 for an unknown area
     key = ("indicator", indicator_id, area, area_type, period)
     return key, lambda d: indicator_views.indicator(d, indicator_id, area, area_type, period)
 
@@ -186,7 +200,7 @@ def _indicator_view(indicator_id: str, area: str | None, area_type: str | None,
 def indicator_download(request: Request, indicator_id: str, fmt: Literal["csv", "xlsx", "json"],
                        area: Opt = None, area_type: Opt = None,
                        period: Opt = None) -> Response:  # fmt: skip
-    key, build = _indicator_view(indicator_id, area, area_type, period)
+    key, build = _indicator_view(request, indicator_id, area, area_type, period)
     page = _cached(request, key, build)
     parts = [indicator_id, page["area"]["code"], page.get("area_type") or "",
              page.get("period") or ""]  # fmt: skip
@@ -232,14 +246,14 @@ def _download_body(table: pd.DataFrame, page: dict[str, Any], fmt: str) -> bytes
 @_twin("/indicators/{indicator_id}.json", summary="One indicator")
 def indicator_json(request: Request, indicator_id: str, area: Opt = None, area_type: Opt = None,
                    period: Opt = None) -> Response:  # fmt: skip
-    key, build = _indicator_view(indicator_id, area, area_type, period)
+    key, build = _indicator_view(request, indicator_id, area, area_type, period)
     return _json(request, key, build)
 
 
 @router.get("/indicators/{indicator_id}", response_class=HTMLResponse, include_in_schema=False)
 def indicator(request: Request, indicator_id: str, area: Opt = None, area_type: Opt = None,
               period: Opt = None) -> HTMLResponse:  # fmt: skip
-    key, build = _indicator_view(indicator_id, area, area_type, period)
+    key, build = _indicator_view(request, indicator_id, area, area_type, period)
     query = f"?{request.url.query}" if request.url.query else ""
     return _html(request, key, build, "indicator.html", f"/indicators/{indicator_id}.json{query}",
                  "/indicators", _crumbs(("Indicators", "/indicators")))  # fmt: skip
@@ -354,18 +368,24 @@ def _report(request: Request, key: tuple[Any, ...], make: Builder, fmt: ReportFm
 @router.get("/reports/annual/{period}.{fmt}", tags=["reports"], summary="Annual report")
 def annual_report(request: Request, period: str, fmt: ReportFmt) -> Response:
     fy = period.replace("-", "/")
+    if fy not in area_views.report_periods(_data(request)):
+        raise NotFoundError(f"there is no annual report for {period!r}: see /reports")
     return _report(request, ("annual", fy), lambda d: annual.annual(d, fy), fmt,
                    f"annual-monitoring-report-{period}")  # fmt: skip
 
 
 @router.get("/reports/adp/{code}.{fmt}", tags=["reports"], summary="ADP profile report")
 def adp_report(request: Request, code: str, fmt: ReportFmt) -> Response:
+    if _data(request).geo.codes().get(code) != reporting_type():
+        raise NotFoundError(f"there is no ADP profile for {code!r}: see /reports")
     return _report(request, ("adp", code), lambda d: adp_profile.adp(d, code), fmt,
                    f"adp-profile-{code}")  # fmt: skip
 
 
 @router.get("/reports/mat/{year}.{fmt}", tags=["reports"], summary="MAT benchmarking report")
 def mat_report(request: Request, year: int, fmt: ReportFmt) -> Response:
+    if year not in area_views.mat_report_years(_data(request)):
+        raise NotFoundError(f"there is no MAT benchmarking report for {year}: see /reports")
     return _report(request, ("mat", year), lambda d: mat.mat(d, year), fmt,
                    f"mat-benchmarking-report-{year}")  # fmt: skip
 
