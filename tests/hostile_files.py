@@ -24,7 +24,8 @@ COLUMNS = columns(FORM)
 ADP = "S11000015"
 GOOD = {"form_id": "rehab_quarterly", "form_version": "2", "adp_code": ADP, "period": "2024-Q2",
         "placements_total": "10", "placements_drugs": "5", "placements_alcohol": "3",
-        "placements_both": "2", "placements_women": "4", "estimated_cost_gbp": "420000"}  # fmt: skip
+        "placements_both": "2", "placements_women": "4",
+        "estimated_cost_gbp": "420000"}  # fmt: skip
 Case = tuple[str, str, bytes, str, int | None, str | None]
 
 
@@ -176,7 +177,8 @@ def _numeric(column: str, value: str, rule: str = "type") -> Case:
 
 NUMERIC_EDGES = ["inf", "-inf", "+inf", "Infinity", "-Infinity", "INF", "nan", "NaN", "-nan",
                  "1e309", "-1e309", "1e400", "-0", "-0.0", "1,000", "10,000.5", "1 000", "0x10",
-                 "1_000", "1e", "1.2.3", "١٢", "½", "1e5.5", "0b11", "12e", ".", "1..0"]  # fmt: skip
+                 "1_000", "1e", "1.2.3", "١٢", "½", "1e5.5", "0b11", "12e", ".",
+                 "1..0"]  # fmt: skip
 
 
 def cases() -> list[Case]:
@@ -190,8 +192,9 @@ def cases() -> list[Case]:
             if prefix.strip() in ("=", "+", "@")
             else f"{prefix}1+cmd|' /C calc'!A0"
         )
-        out.append((f"formula {prefix!r} in CSV", "f.csv", csv_of({**GOOD, "placements_women": value}),
-                    "formula", 2, "placements_women"))  # fmt: skip
+        content = csv_of({**GOOD, "placements_women": value})
+        out.append((f"formula {prefix!r} in CSV", "f.csv", content, "formula", 2,
+                    "placements_women"))  # fmt: skip
     for prefix in ("=", " =", "\t="):
         rows = good_rows()
         rows[1][COLUMNS.index("placements_total")] = f"{prefix}SUM(F2:H2)"

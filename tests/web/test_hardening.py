@@ -135,8 +135,11 @@ def test_hostile_uploads_store_nothing_and_the_site_keeps_answering(site):
 
     def upload(case):
         _, name, content, *_ = case
-        return uploader.post("/portal/returns/rehab_quarterly/upload",
-                             data={"csrf_token": csrf}, files={"file": (name, content)})  # fmt: skip
+        return uploader.post(
+            "/portal/returns/rehab_quarterly/upload",
+            data={"csrf_token": csrf},
+            files={"file": (name, content)},
+        )
 
     def browse(_):
         return TestClient(site.app).get("/indicators/drd_deaths").status_code
