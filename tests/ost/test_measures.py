@@ -216,3 +216,16 @@ def test_nothing_published_is_disclosive_with_generated_records_loaded(loaded):
     result = CliRunner().invoke(app, ["--store", str(loaded), "disclosure", "audit"])
     assert result.exit_code == 0, result.output
     assert "No disclosive figure found" in result.output
+
+
+def test_parquet_file_names_never_become_sql(synthetic_small, tmp_path):
+    """A file name with quotes and SQL in it is read as a file name, nothing more."""
+    import shutil
+
+    from missionmonitor.ost.service import compute_folder
+
+    folder = tmp_path / "records"
+    folder.mkdir()
+    shutil.copy(synthetic_small, folder / "x']); DROP TABLE members; --'.parquet")
+    result = compute_folder(folder, tmp_path / "out")
+    assert result.outputs.items["items"].sum() > 0

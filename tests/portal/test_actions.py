@@ -119,3 +119,12 @@ def test_interrupted_write_leaves_nothing(engine, users):
 def test_required_fields(engine, users):
     with pytest.raises(MethodInputError, match="title"), session_scope(engine) as db:
         create_action(db, users["ana"], ALERT, "  ", "Lead", GEO)
+
+
+def test_lists_of_actions_are_bounded_newest_first(engine, users):
+    with session_scope(engine) as db:
+        made = [create_action(db, users["ana"], ALERT, f"Check {i}", "Lead", GEO).id
+                for i in range(7)]  # fmt: skip
+    with session_scope(engine) as db:
+        listed = actions_for_area(db, users["ana"], "S92000003", GEO, limit=5)
+    assert [a.id for a in listed] == made[::-1][:5]

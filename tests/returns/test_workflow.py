@@ -254,3 +254,27 @@ def test_late_returns_are_reminded_and_the_reminder_audited(engine, people):
     with session_scope(engine) as db:
         reminders = db.scalars(select(AuditEntry).where(AuditEntry.action == "remind")).all()
     assert len(reminders) == len(told)
+
+
+def test_a_failure_part_way_through_reminders_keeps_those_sent(engine, people):
+    """The record of each mail sent is kept as it is sent, so a rerun does not send it again."""
+    with session_scope(engine) as db:
+        for name in ("sub", "other"):
+            db.get(type(people[name]), people[name].id).email = f"{name}@example.org"
+    sent: list[list[str]] = []
+
+    def fail_on_the_second(to, subject, body):
+        if sent:
+            raise ConnectionError("the mail server went away")
+        sent.append(to)
+        return True
+
+    with pytest.raises(ConnectionError), session_scope(engine) as db:
+        remind_late(db, FORM, "2024-Q2", GEO, fail_on_the_second, today=dt.date(2024, 8, 1))
+    assert len(sent) == 1
+    again: list[list[str]] = []
+    with session_scope(engine) as db:
+        told = remind_late(db, FORM, "2024-Q2", GEO, lambda to, s, b: again.append(to) or True,
+                           today=dt.date(2024, 8, 1))  # fmt: skip
+    assert sent[0] not in again and len(again) == 1
+    assert sum(t["sent"] == "already" for t in told) == 1

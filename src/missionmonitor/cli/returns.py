@@ -59,7 +59,8 @@ def remind(ctx: typer.Context, form_id: str, period: str) -> None:
                 lambda to, subject, body: send(config, to, subject, body),
             )
     for t in told:
-        how = "emailed" if t["sent"] else ("logged" if t["to"] else "no address held")
+        how = ("already reminded today" if t["sent"] == "already" else "emailed" if t["sent"]
+               else "logged" if t["to"] else "no address held")  # fmt: skip
         out.print(f"{t['adp_code']} ({t['state']}): {how} {', '.join(t['to'])}")
     out.print(f"{len(told)} late return(s).")
 

@@ -83,8 +83,10 @@ def _engine(name: str) -> Iterator[tuple[pipeline.Engine, Reader]]:
     con = duckdb.connect()
     try:
 
-        def read(_view: str, files: list[Path]) -> str:
-            return "read_parquet([" + ", ".join(f"'{f}'" for f in files) + "])"
+        def read(view: str, files: list[Path]) -> str:
+            # The file names go to DuckDB as values, never into the SQL text.
+            con.read_parquet([str(f) for f in files]).create_view(view, replace=True)
+            return view
 
         yield pipeline.DuckDBEngine(con), read
     finally:

@@ -109,13 +109,23 @@ def close_action(db: Session, user: User, action_id: int, seen_version: int, clo
     return action
 
 
-def actions_for_area(db: Session, user: User, area: str, geo: Geography) -> list[TrackedAction]:
-    """Actions on alerts in areas that overlap ``area`` the user may see, newest first."""
-    rows = db.scalars(select(TrackedAction).order_by(TrackedAction.created_at.desc()))
+#: The most actions listed at once (the most recent first).
+LISTED = 200
+
+
+def actions_for_area(db: Session, user: User, area: str, geo: Geography,
+                     limit: int = LISTED) -> list[TrackedAction]:  # fmt: skip
+    """The ``limit`` most recent actions on alerts in areas that overlap ``area`` and that
+    the user may see, newest first (selected in the database, however many there are)."""
     from missionmonitor.portal.permissions import can, overlaps
 
-    return [a for a in rows if overlaps(a.area_code, area, geo)
-            and can(user, "view_alerts", a.area_code, geo)]  # fmt: skip
+    codes = [code for code in geo.areas if overlaps(code, area, geo)
+             and can(user, "view_alerts", code, geo)]  # fmt: skip
+    if not codes:
+        return []
+    return list(db.scalars(select(TrackedAction).where(TrackedAction.area_code.in_(codes))
+                           .order_by(TrackedAction.created_at.desc(), TrackedAction.id.desc())
+                           .limit(limit)))  # fmt: skip
 
 
 def notes(db: Session, action_id: int) -> list[ActionNote]:

@@ -87,20 +87,30 @@ def remind_late(
 ) -> list[dict[str, Any]]:
     """Tell the submitters and approvers of every ADP whose return is late. ``send(to,
     subject, body)`` delivers one message (mail through SMTP, or the log). Returns who was
-    told about what."""
+    told about what.
+
+    Each reminder is recorded and committed as soon as it is sent, so a failure part-way
+    keeps the record of those already sent; an ADP already reminded about this return today
+    is not reminded again (``sent`` is "already")."""
+    from missionmonitor.portal.models import AuditEntry
     from missionmonitor.portal.models import User as UserRow
 
+    day = today or dt.date.today()
+    since = dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC)
     told = []
     for row in completeness(db, form, period, geo, today):
         if not row["late"]:
             continue
-        people = list(
-            db.scalars(
-                select(UserRow).where(
-                    UserRow.area_code == row["adp_code"], UserRow.active.is_(True)
-                )
-            )
-        )
+        key = f"{form.id}/{row['adp_code']}/{period}"
+        earlier = db.scalars(select(AuditEntry.after).where(
+            AuditEntry.action == "remind", AuditEntry.entity == "return",
+            AuditEntry.entity_id == key, AuditEntry.at >= since))  # fmt: skip
+        if any(json.loads(a or "{}").get("sent") for a in earlier):
+            told.append({"adp_code": row["adp_code"], "to": [], "sent": "already",
+                         "state": row["state"]})  # fmt: skip
+            continue
+        people = list(db.scalars(select(UserRow).where(
+            UserRow.area_code == row["adp_code"], UserRow.active.is_(True))))  # fmt: skip
         to = [u.email for u in people if u.email]
         subject = f"Late return: {form.title}, {period}"
         body = (
@@ -108,14 +118,7 @@ def remind_late(
             f"and is {row['state']}. Please complete and submit it in the portal."
         )
         sent = send(to, subject, body) if to else False
-        record(
-            db,
-            None,
-            "remind",
-            "return",
-            f"{form.id}/{row['adp_code']}/{period}",
-            None,
-            {"to": to, "sent": sent},
-        )
+        record(db, None, "remind", "return", key, None, {"to": to, "sent": sent})
+        db.commit()  # kept even if a later message fails
         told.append({"adp_code": row["adp_code"], "to": to, "sent": sent, "state": row["state"]})
     return told

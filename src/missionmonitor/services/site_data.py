@@ -6,6 +6,7 @@ are computed from this snapshot rather than by querying the store per request.
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,8 @@ from missionmonitor.refdata.geography import Geography, national_code
 from missionmonitor.store.connection import Store
 from missionmonitor.store.schema import FIGURE_KEY
 from missionmonitor.store.vintages import select_figures
+
+log = logging.getLogger("missionmonitor.site")
 
 _SHOWN = "measure, period, value, unit, vintage"
 
@@ -90,13 +93,26 @@ class SiteDataSource:
     def __init__(self, store_path: Path) -> None:
         self.store_path = store_path
         self._data: SiteData | None = None
+        self._failed: float | None = None  # the file version that last failed to read
         self._lock = threading.Lock()
 
     def get(self) -> SiteData:
+        """The snapshot of the store as it last read well. A store that cannot be read just
+        now (another version being moved in, a file being copied by hand) leaves the site
+        serving its last good snapshot; with none yet, the error is raised."""
         current = self.store_path.stat().st_mtime if self.store_path.exists() else None
         with self._lock:
-            if self._data is None or current != self._data.version:
-                self._data = SiteData.read(self.store_path)
+            if self._data is None or (current != self._data.version
+                                      and current != self._failed):  # fmt: skip
+                try:
+                    self._data = SiteData.read(self.store_path)
+                    self._failed = None
+                except Exception:
+                    if self._data is None:
+                        raise
+                    self._failed = current  # tried once per change of the file
+                    log.warning("the store at %s cannot be read now; serving the last good "
+                                "snapshot", self.store_path, exc_info=True)  # fmt: skip
             return self._data
 
     def demonstration(self) -> bool:

@@ -1,8 +1,10 @@
 """The analytical store: one DuckDB file holding loads, observations, reference tables and
 indicator results.
 
-Open it with ``Store.open(path)`` (a context manager). Writes go through
-``store.transaction()`` so that a failure leaves nothing behind. The tables are declared in
+Open it with ``Store.open(path)`` (a context manager). A writable store is a copy that
+replaces the store file only when the block succeeds (``store.writing``): readers never
+wait for a writer, and a failure or crash at any point leaves the store as it was. Writes
+within the block go through ``store.transaction()``. The tables are declared in
 ``missionmonitor.store.schema``; a store of another schema version is refused.
 
 >>> import tempfile, pathlib
@@ -25,6 +27,7 @@ import pyarrow as pa
 from missionmonitor import config
 from missionmonitor.errors import DemonstrationDataError, StoreNotReadyError, StoreVersionError
 from missionmonitor.store.schema import SCHEMA_VERSION, columns, ddl
+from missionmonitor.store.writing import writable_copy
 
 
 class Store:
@@ -46,14 +49,25 @@ class Store:
             raise StoreNotReadyError(
                 f"no store at {path}; run `missionmonitor init` to build it from the shipped data"
             )
-        path.parent.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(str(path), read_only=read_only)
-        try:
-            store = cls(con, path)
-            store._check_version(creating=not read_only, demonstration=demonstration)
-            yield store
-        finally:
-            con.close()
+        if read_only:
+            con = duckdb.connect(str(path), read_only=True)
+            try:
+                store = cls(con, path)
+                store._check_version(creating=False)
+                yield store
+            finally:
+                con.close()
+            return
+        # Writers work on a copy that replaces the store only when everything succeeded.
+        with writable_copy(path) as working:
+            con = duckdb.connect(str(working))
+            try:
+                store = cls(con, path)
+                store._check_version(creating=True, demonstration=demonstration)
+                yield store
+                con.execute("CHECKPOINT")
+            finally:
+                con.close()
 
     def _check_version(self, *, creating: bool, demonstration: bool = False) -> None:
         found = self.schema_version()

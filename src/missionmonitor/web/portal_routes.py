@@ -113,6 +113,7 @@ def portal(request: Request) -> HTMLResponse:
         return _page(request, "portal.html", "Alerts and actions", user=user,
                      role=matrix().roles[user.role].label, csrf=session.csrf_token,
                      alerts=alert_rows(data, user)[:200], actions=mine,
+                     listed=action_service.LISTED,
                      scans=data.scans.to_dict("records"))  # fmt: skip
 
 

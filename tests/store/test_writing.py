@@ -1,0 +1,110 @@
+"""Writers work on a copy: a failure or a SIGKILL at any point leaves the store as it was,
+readers are never locked out, and the next writer completes."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import random
+import signal
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from missionmonitor.data import shipped_file
+from missionmonitor.datasets.declaration import get_declaration
+from missionmonitor.services.ingest import ingest
+from missionmonitor.services.site_data import SiteData, SiteDataSource
+from missionmonitor.store.connection import Store
+
+RUNS = 20
+
+
+def _edition(tmp_path: Path) -> Path:
+    """A new edition of the drug-deaths file: 1996 revised from 244 to 245."""
+    source = shipped_file(get_declaration("drd_scotland_annual").file)
+    path = tmp_path / "drd-revised.csv"
+    path.write_bytes(source.read_bytes().replace(b"1996,244,", b"1996,245,"))
+    return path
+
+
+def _state(store: Path) -> tuple[bool, float | None]:
+    """(whether the revised edition is loaded, the 1996 national drug deaths result)."""
+    con = duckdb.connect(str(store), read_only=True)
+    try:
+        loaded = con.execute("SELECT count(*) FROM loads WHERE vintages LIKE '%FAULT-TEST%'"
+                             ).fetchone()[0] > 0  # fmt: skip
+        value = con.execute("SELECT value FROM indicator_results WHERE indicator_id = "
+                            "'drd_deaths' AND area_code = 'S92000003' AND period = '1996'"
+                            ).fetchone()  # fmt: skip
+    finally:
+        con.close()
+    return loaded, value[0] if value else None
+
+
+def test_a_failed_write_leaves_the_store_byte_for_byte(store_copy):
+    before = store_copy.read_bytes()
+    with pytest.raises(RuntimeError), Store.open(store_copy) as store:
+        store.con.execute("DELETE FROM indicator_results")
+        raise RuntimeError("a fault part-way")
+    assert store_copy.read_bytes() == before
+    assert not store_copy.with_name(store_copy.name + ".writing").exists()
+
+
+def test_readers_are_not_locked_out_while_a_writer_works(store_copy):
+    source = SiteDataSource(store_copy)
+    first = source.get()
+    with Store.open(store_copy) as store:
+        store.con.execute("DELETE FROM indicator_results WHERE indicator_id = 'drd_deaths'")
+        # Mid-write, the site reads the store as it was.
+        assert SiteData.read(store_copy).results.equals(first.results)
+    assert not (source.get().results["indicator_id"] == "drd_deaths").any()
+
+
+def test_the_site_keeps_its_last_good_snapshot_when_the_store_cannot_be_read(store_copy):
+    source = SiteDataSource(store_copy)
+    good = source.get()
+    store_copy.write_bytes(b"not a store any more")  # a file being copied in by hand
+    assert source.get() is good
+
+
+def _kill_at_random(target, args: tuple, seconds: float, rng: random.Random) -> bool:
+    """Run ``target`` in a forked process and SIGKILL it after a random delay; True if it
+    had finished by then."""
+    process = multiprocessing.get_context("fork").Process(target=target, args=args)
+    process.start()
+    deadline = time.monotonic() + rng.uniform(0, seconds)
+    while time.monotonic() < deadline and process.is_alive():
+        time.sleep(0.005)
+    finished = not process.is_alive()
+    if not finished:
+        os.kill(process.pid, signal.SIGKILL)
+    process.join()
+    return finished and process.exitcode == 0
+
+
+def test_a_load_and_its_recompute_killed_at_random_points_change_nothing(store_copy, tmp_path):
+    edition, rng = _edition(tmp_path), random.Random(20261202)
+    original = store_copy.read_bytes()
+    assert _state(store_copy) == (False, 244)
+    started = time.monotonic()
+    ingest(store_copy, "drd_scotland_annual", edition, vintage="FAULT-TEST")
+    took = time.monotonic() - started
+    store_copy.write_bytes(original)
+    outcomes = []
+    for _ in range(RUNS):
+        finished = _kill_at_random(ingest, (store_copy, "drd_scotland_annual", edition,
+                                            "FAULT-TEST"), took * 1.2, rng)  # fmt: skip
+        state = _state(store_copy)
+        # All or nothing: the edition with its recomputed result, or the store untouched.
+        assert state in ((True, 245), (False, 244)), state
+        if state == (False, 244):
+            assert store_copy.read_bytes() == original
+        outcomes.append(finished)
+        if state[0]:
+            store_copy.write_bytes(original)
+    assert not all(outcomes), "every run finished before it was killed: nothing was tested"
+    result = ingest(store_copy, "drd_scotland_annual", edition, vintage="FAULT-TEST")
+    assert not result.already_loaded and _state(store_copy) == (True, 245)
