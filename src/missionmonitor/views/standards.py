@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from missionmonitor.errors import CriteriaVersionError, MissionMonitorError
+from missionmonitor.errors import CriteriaVersionError, MissionMonitorError, NotFoundError
 from missionmonitor.periods import parse_period
 from missionmonitor.portal.models import StandardGrade, User
 from missionmonitor.portal.permissions import can
@@ -85,6 +85,12 @@ def matrix(
     data: SiteData, db: Session, user: User | None, year: int | None, compare_to: int | None = None
 ) -> dict[str, Any]:
     geo = data.geo
+    for asked in (year, compare_to):
+        if asked is not None:
+            try:
+                load_standards().version_for(asked)
+            except MissionMonitorError as exc:  # no criteria cover that year
+                raise NotFoundError(f"there is no MAT standards assessment for {asked}") from exc
     all_visible = workflow.visible(db, user, None, geo, generated=data.demonstration)
     years = sorted({g.year for g in all_visible}, reverse=True)
     year = year or (years[0] if years else None)

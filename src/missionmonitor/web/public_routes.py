@@ -25,6 +25,7 @@ from missionmonitor.views import standards as standard_views
 from missionmonitor.views import surveillance as surveillance_views
 from missionmonitor.web.rendering import (
     DEMONSTRATION,
+    ERRORS,
     TWIN,
     Crumbs,
     crumbs,
@@ -35,7 +36,7 @@ from missionmonitor.web.rendering import (
 )
 from missionmonitor.web.sessions import SESSION_COOKIE, unit, viewer
 
-router = APIRouter()
+router = APIRouter(responses=ERRORS)
 Builder = Callable[[SiteData], dict[str, Any]]
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -49,6 +50,14 @@ def _data(request: Request) -> SiteData:
     data: SiteData = request.app.state.data.get()
     return data
 
+
+#: What a download or a report answers with, for OpenAPI.
+DOWNLOAD: dict[int | str, dict[str, Any]] = {200: {
+    "description": "The figures as CSV, XLSX or JSON",
+    "content": {"text/csv": {}, XLSX_TYPE: {}, "application/json": {}}}}  # fmt: skip
+REPORT: dict[int | str, dict[str, Any]] = {200: {
+    "description": "The report as PDF or HTML",
+    "content": {"application/pdf": {}, "text/html": {}}}}  # fmt: skip
 
 _MISSING = object()
 #: The most pages, documents and downloads kept at once (least recently used go first).
@@ -195,7 +204,7 @@ def _indicator_view(request: Request, indicator_id: str, area: str | None,
     return key, lambda d: indicator_views.indicator(d, indicator_id, area, area_type, period)
 
 
-@router.get("/indicators/{indicator_id}/data.{fmt}", tags=["downloads"],
+@router.get("/indicators/{indicator_id}/data.{fmt}", tags=["downloads"], responses=DOWNLOAD,
             summary="Download exactly the figures an indicator page shows")  # fmt: skip
 def indicator_download(request: Request, indicator_id: str, fmt: Literal["csv", "xlsx", "json"],
                        area: Opt = None, area_type: Opt = None,
@@ -365,7 +374,8 @@ def _report(request: Request, key: tuple[Any, ...], make: Builder, fmt: ReportFm
     return Response(body, media_type=media, headers=headers)
 
 
-@router.get("/reports/annual/{period}.{fmt}", tags=["reports"], summary="Annual report")
+@router.get("/reports/annual/{period}.{fmt}", tags=["reports"], responses=REPORT,
+            summary="Annual report")
 def annual_report(request: Request, period: str, fmt: ReportFmt) -> Response:
     fy = period.replace("-", "/")
     if fy not in area_views.report_periods(_data(request)):
@@ -374,7 +384,8 @@ def annual_report(request: Request, period: str, fmt: ReportFmt) -> Response:
                    f"annual-monitoring-report-{period}")  # fmt: skip
 
 
-@router.get("/reports/adp/{code}.{fmt}", tags=["reports"], summary="ADP profile report")
+@router.get("/reports/adp/{code}.{fmt}", tags=["reports"], responses=REPORT,
+            summary="ADP profile report")
 def adp_report(request: Request, code: str, fmt: ReportFmt) -> Response:
     if _data(request).geo.codes().get(code) != reporting_type():
         raise NotFoundError(f"there is no ADP profile for {code!r}: see /reports")
@@ -382,7 +393,8 @@ def adp_report(request: Request, code: str, fmt: ReportFmt) -> Response:
                    f"adp-profile-{code}")  # fmt: skip
 
 
-@router.get("/reports/mat/{year}.{fmt}", tags=["reports"], summary="MAT benchmarking report")
+@router.get("/reports/mat/{year}.{fmt}", tags=["reports"], responses=REPORT,
+            summary="MAT benchmarking report")
 def mat_report(request: Request, year: int, fmt: ReportFmt) -> Response:
     if year not in area_views.mat_report_years(_data(request)):
         raise NotFoundError(f"there is no MAT benchmarking report for {year}: see /reports")

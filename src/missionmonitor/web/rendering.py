@@ -41,6 +41,23 @@ class PageTwin(BaseModel):
     title: str
 
 
+class ApiError(BaseModel):
+    """What the API answers when it cannot give what was asked for."""
+
+    error: str
+    detail: str
+
+
+#: The errors any public address may answer with, for ``APIRouter(responses=ERRORS)``.
+ERRORS: dict[int | str, dict[str, Any]] = {
+    404: {"model": ApiError, "content": {"text/html": {}},
+          "description": "No such page, area, indicator or period (JSON for JSON addresses, "
+                         "an HTML page for the others)"},
+    413: {"content": {"text/plain": {}}, "description": "The request is larger than the limit"},
+    503: {"model": ApiError, "content": {"text/html": {}},
+          "description": "The store is not built yet"},
+}  # fmt: skip
+
 #: OpenAPI description of a JSON twin, for ``router.get(..., responses=TWIN)``.
 TWIN: dict[int | str, dict[str, Any]] = {
     200: {"model": PageTwin, "description": "The page's view model as JSON"}

@@ -15,10 +15,10 @@ from missionmonitor.services.site_data import SiteData
 from missionmonitor.standards import workflow
 from missionmonitor.standards.grading import load_standards
 from missionmonitor.views import standards as standard_views
-from missionmonitor.web.rendering import TWIN, marked, personal_page, twin_response
+from missionmonitor.web.rendering import ERRORS, TWIN, marked, personal_page, twin_response
 from missionmonitor.web.sessions import check_csrf, signed_in, unit, viewer
 
-router = APIRouter()
+router = APIRouter(responses=ERRORS)
 
 
 def _respond(
@@ -195,6 +195,7 @@ def add_improvement_action(
 @router.get(
     "/standards.csv",
     tags=["downloads"],
+    responses={200: {"description": "The grades as CSV", "content": {"text/csv": {}}}},
     summary="The ADP × standard grades of a year, as CSV (moderated only in public)",
 )
 def standards_csv(request: Request, year: int | None = None) -> Response:
