@@ -72,6 +72,8 @@ bench: setup
 	$(BIN)/python benchmarks/reports.py
 	$(BIN)/python benchmarks/ost_pipeline.py
 	$(BIN)/python benchmarks/detection.py
+	$(BIN)/python benchmarks/hostile_files.py
+	$(BIN)/python benchmarks/soak.py
 
 clean:
 	rm -rf $(VENV) var build node_modules

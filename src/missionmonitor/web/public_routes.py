@@ -374,8 +374,9 @@ def _report(request: Request, key: tuple[Any, ...], make: Builder, fmt: ReportFm
     return Response(body, media_type=media, headers=headers)
 
 
-@router.get("/reports/annual/{period}.{fmt}", tags=["reports"], responses=REPORT,
-            summary="Annual report")
+@router.get(
+    "/reports/annual/{period}.{fmt}", tags=["reports"], responses=REPORT, summary="Annual report"
+)
 def annual_report(request: Request, period: str, fmt: ReportFmt) -> Response:
     fy = period.replace("-", "/")
     if fy not in area_views.report_periods(_data(request)):
@@ -384,8 +385,9 @@ def annual_report(request: Request, period: str, fmt: ReportFmt) -> Response:
                    f"annual-monitoring-report-{period}")  # fmt: skip
 
 
-@router.get("/reports/adp/{code}.{fmt}", tags=["reports"], responses=REPORT,
-            summary="ADP profile report")
+@router.get(
+    "/reports/adp/{code}.{fmt}", tags=["reports"], responses=REPORT, summary="ADP profile report"
+)
 def adp_report(request: Request, code: str, fmt: ReportFmt) -> Response:
     if _data(request).geo.codes().get(code) != reporting_type():
         raise NotFoundError(f"there is no ADP profile for {code!r}: see /reports")
@@ -393,8 +395,12 @@ def adp_report(request: Request, code: str, fmt: ReportFmt) -> Response:
                    f"adp-profile-{code}")  # fmt: skip
 
 
-@router.get("/reports/mat/{year}.{fmt}", tags=["reports"], responses=REPORT,
-            summary="MAT benchmarking report")
+@router.get(
+    "/reports/mat/{year}.{fmt}",
+    tags=["reports"],
+    responses=REPORT,
+    summary="MAT benchmarking report",
+)
 def mat_report(request: Request, year: int, fmt: ReportFmt) -> Response:
     if year not in area_views.mat_report_years(_data(request)):
         raise NotFoundError(f"there is no MAT benchmarking report for {year}: see /reports")
