@@ -30,9 +30,10 @@ def main() -> None:
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
 
+    from tests.hostile_files import ADP, FORM, cases
+
     from missionmonitor.errors import ValidationError
     from missionmonitor.returns.upload import read_upload
-    from tests.hostile_files import ADP, FORM, cases
 
     timings = []
     for case, name, content, rule, _row, _column in cases():

@@ -30,10 +30,10 @@ import httpx2
 
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).parent.parent))
+from tests.hostile_files import GOOD, csv_of
+
 from compute import ROOT, machine, markdown_section, replace_section
 from web import SERVE, Connection
-
-from tests.hostile_files import GOOD, csv_of
 
 PATHS = ["/", "/index.json", "/indicators/drd_rate_per_1000_5yr",
          "/indicators/drd_deaths.json", "/areas/S12000049", "/areas/S12000049.json",
