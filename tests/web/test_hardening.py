@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from missionmonitor.portal import accounts
 from missionmonitor.portal.db import connect, session_scope
-from missionmonitor.web import public_routes
+from missionmonitor.web import page_cache
 from missionmonitor.web.app import create_app
 from missionmonitor.web.security import SECURITY_HEADERS
 from tests.conftest import site_settings
@@ -110,7 +110,7 @@ def test_unknown_areas_and_indicators_are_404_not_cached(site):
 
 
 def test_the_page_cache_is_bounded(site, monkeypatch):
-    monkeypatch.setattr(public_routes, "MEMO_ENTRIES", 10)
+    monkeypatch.setattr(page_cache, "MEMO_ENTRIES", 10)
     for i in range(30):
         assert site.get(f"/indicators.json?q=term{i}").status_code == 200
     assert len(site.app.state.memo) <= 10

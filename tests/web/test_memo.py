@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 from starlette.datastructures import State
 
-from missionmonitor.web.public_routes import _memo
+from missionmonitor.web.page_cache import memo as _memo
 
 
 def _request(version: float) -> SimpleNamespace:
@@ -41,3 +41,16 @@ def test_a_new_store_version_rebuilds():
     assert _memo(request, ("k",), lambda d: "second") == "first"
     snapshot.version = 2.0
     assert _memo(request, ("k",), lambda d: "second") == "second"
+
+
+def test_the_least_recently_used_page_goes_first(monkeypatch):
+    from missionmonitor.web import page_cache
+
+    monkeypatch.setattr(page_cache, "MEMO_ENTRIES", 3)
+    request, _ = _request(1.0)
+    for key in "abc":
+        _memo(request, (key,), lambda d, k=key: k)
+    _memo(request, ("a",), lambda d: "rebuilt")  # a is used again
+    _memo(request, ("d",), lambda d: "d")
+    assert list(request.app.state.memo) == [("c",), ("a",), ("d",)]
+    assert _memo(request, ("a",), lambda d: "rebuilt") == "a"

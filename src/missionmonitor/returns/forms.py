@@ -161,42 +161,35 @@ _NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
 _THOUSANDS = re.compile(r"[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?")
 
 
-class _NotANumber(ValueError):
-    """A number written in a way the form does not take, with the reason."""
-
-
-def _number(value: Any) -> float:
-    """A finite number from an answer: plain digits with an optional sign, decimal point and
-    exponent; no thousands separators, no infinity, not-a-number or negative zero."""
-    if isinstance(value, bool):
-        raise _NotANumber("must be a number")
-    text = str(value).strip()
+def _number(value: Any) -> tuple[float | None, str | None]:
+    """A finite number from an answer, or why it is not one: plain digits with an optional
+    sign, decimal point and exponent; no thousands separators, infinity, not-a-number or
+    negative zero."""
+    text = "" if isinstance(value, bool) else str(value).strip()
     if _THOUSANDS.fullmatch(text):
-        raise _NotANumber("write the number without thousands separators (1000, not 1,000)")
+        return None, "write the number without thousands separators (1000, not 1,000)"
     if not _NUMBER.fullmatch(text):
-        raise _NotANumber("must be a number written in digits")
+        return None, "must be a number written in digits"
     number = float(text)
     if not math.isfinite(number):
-        raise _NotANumber("is too large to be a number the form can hold")
+        return None, "is too large to be a number the form can hold"
     if number == 0 and math.copysign(1, number) < 0:
-        raise _NotANumber("write 0 without a sign")
-    return number
+        return None, "write 0 without a sign"
+    return number, None
 
 
 def _typed(q: Question, value: Any, codes: dict[str, str]) -> tuple[Any, str | None]:
     """The answer as its type, or a message saying why it is not one."""
+    if q.type in ("integer", "decimal", "percentage"):
+        number, problem = _number(value)
+        if number is None:
+            return None, problem
+        if q.type != "integer":
+            return number, None
+        return (int(number), None) if number == int(number) else (None, "must be a whole number")
     try:
-        if q.type == "integer":
-            number = _number(value)
-            if number != int(number):
-                return None, "must be a whole number"
-            return int(number), None
-        if q.type in ("decimal", "percentage"):
-            return _number(value), None
         if q.type == "date":
             return dt.date.fromisoformat(str(value)), None
-    except _NotANumber as exc:
-        return None, str(exc)
     except (TypeError, ValueError):
         return None, f"must be a {q.type.replace('_', ' ')}"
     if q.type == "single_choice" and str(value) not in codes:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import threading
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
@@ -23,6 +22,7 @@ from missionmonitor.views import indicators as indicator_views
 from missionmonitor.views import portal as portal_views
 from missionmonitor.views import standards as standard_views
 from missionmonitor.views import surveillance as surveillance_views
+from missionmonitor.web.page_cache import memo
 from missionmonitor.web.rendering import (
     DEMONSTRATION,
     ERRORS,
@@ -59,40 +59,6 @@ REPORT: dict[int | str, dict[str, Any]] = {200: {
     "description": "The report as PDF or HTML",
     "content": {"application/pdf": {}, "text/html": {}}}}  # fmt: skip
 
-_MISSING = object()
-#: The most pages, documents and downloads kept at once (least recently used go first).
-MEMO_ENTRIES = 4000
-
-
-def _memo(request: Request, key: tuple[Any, ...], make: Callable[[SiteData], Any]) -> Any:
-    """Everything served is a pure function of the snapshot: keep it until the store changes.
-
-    Concurrent requests for the same missing key wait for one build instead of all building
-    it at once (a cold page under load would otherwise be built once per worker thread).
-    """
-    data = _data(request)
-    state = request.app.state
-    if getattr(state, "memo_version", None) == data.version:
-        hit = state.memo.get(key, _MISSING)  # a dict read needs no lock
-        if hit is not _MISSING:
-            return hit
-    with state.memo_lock:
-        if getattr(state, "memo_version", None) != data.version:
-            state.memo, state.memo_version, state.memo_locks = {}, data.version, {}
-        key_lock = state.memo_locks.setdefault(key, threading.Lock())
-    with key_lock:
-        hit = state.memo.get(key, _MISSING)
-        if hit is _MISSING:
-            hit = make(data)  # a NotFoundError leaves nothing behind
-            with state.memo_lock:
-                memo: dict[tuple[Any, ...], Any] = state.memo
-                memo[key] = hit
-                while len(memo) > MEMO_ENTRIES:  # dicts keep insertion order: oldest first
-                    oldest = next(iter(memo))
-                    del memo[oldest]
-                    state.memo_locks.pop(oldest, None)
-        return hit
-
 
 def _cached(request: Request, key: tuple[Any, ...],
             build: Callable[[SiteData], dict[str, Any]]) -> dict[str, Any]:  # fmt: skip
@@ -100,13 +66,13 @@ def _cached(request: Request, key: tuple[Any, ...],
         page = json_safe(build(d))
         return {**page, "demonstration": DEMONSTRATION} if d.demonstration else page
 
-    page: dict[str, Any] = _memo(request, ("model", *key), model)
+    page: dict[str, Any] = memo(request, ("model", *key), model)
     return page
 
 
 def _json(request: Request, key: tuple[Any, ...],
           build: Callable[[SiteData], dict[str, Any]]) -> Response:  # fmt: skip
-    body = _memo(request, ("json", *key), lambda _d: twin_body(_cached(request, key, build)))
+    body = memo(request, ("json", *key), lambda _d: twin_body(_cached(request, key, build)))
     return Response(body, media_type="application/json")
 
 
@@ -118,7 +84,7 @@ def _html(request: Request, key: tuple[Any, ...], build: Callable[[SiteData], di
         return render_page(request.app.state.templates, template, page, json_url, section,
                            crumbs(page))  # fmt: skip
 
-    return HTMLResponse(_memo(request, ("html", *key, json_url), render))
+    return HTMLResponse(memo(request, ("html", *key, json_url), render))
 
 
 def _crumbs(*trail: tuple[str, str]) -> Callable[[dict[str, Any]], Crumbs]:
@@ -220,7 +186,7 @@ def indicator_download(request: Request, indicator_id: str, fmt: Literal["csv", 
     headers = {"Content-Disposition": f'attachment; filename="{name}.{fmt}"'}
     if demo:
         headers["X-Demonstration"] = "generated data"
-    body: bytes = _memo(
+    body: bytes = memo(
         request,
         ("download", fmt, *key),
         lambda _d: _download_body(indicator_views.download_rows(page), page, fmt),
@@ -368,7 +334,7 @@ def reports(request: Request) -> HTMLResponse:
 def _report(request: Request, key: tuple[Any, ...], make: Builder, fmt: ReportFmt,
             name: str) -> Response:  # fmt: skip
     """A generated report, rendered once per store version."""
-    body: bytes = _memo(request, ("report", *key, fmt), lambda d: render(make(d), fmt))
+    body: bytes = memo(request, ("report", *key, fmt), lambda d: render(make(d), fmt))
     media = "application/pdf" if fmt == "pdf" else "text/html; charset=utf-8"
     headers = {"Content-Disposition": f'attachment; filename="{name}.{fmt}"'}
     return Response(body, media_type=media, headers=headers)
