@@ -233,3 +233,36 @@ def test_recent_periods_and_the_period_picker(site):
     assert f'<option value="{options[2]}" selected>' in chosen
     # An unknown period falls back to the latest rather than failing.
     assert site.get("/portal/returns?form=rehab_quarterly&period=1999-Q9").status_code == 200
+
+
+def test_an_approver_who_rewrote_the_draft_cannot_approve_it(site):
+    """Separation of duties through the site: the approver edits the submitter's draft, the
+    submitter submits it, and the approver's decision is refused with the reason."""
+    author = TestClient(site.app)
+    csrf = sign_in(author, "sub")
+    author.post(URL, data={**FIELDS, "csrf_token": csrf, "action": "save"})
+    approver = TestClient(site.app)
+    app_csrf = sign_in(approver, "app")
+    approver.post(URL, data={**FIELDS, "placements_women": "3", "csrf_token": app_csrf,
+                             "action": "save", "version": version_on(approver.get(URL).text)})  # fmt: skip
+    author.post(URL + "/submit", data={"csrf_token": csrf,
+                                       "version": version_on(author.get(URL).text)})  # fmt: skip
+    assert "Approve" not in approver.get(URL).text  # the decision is not offered
+    with session_scope(connect(site.app_db_url)) as db:
+        version = str(db.scalar(select(Submission.version)))
+    refused = approver.post(URL + "/decide", data={"decision": "approve", "csrf_token": app_csrf,
+                                                   "version": version})  # fmt: skip
+    assert refused.status_code == 400 and "did not create, edit or submit" in refused.text
+    with session_scope(connect(site.app_db_url)) as db:
+        assert db.scalar(select(Submission.status)) == "submitted"
+
+
+def test_saving_the_form_keeps_the_comments_on_warnings(site):
+    csrf = sign_in(site, "sub")
+    site.post(URL, data={**FIELDS, "estimated_cost_gbp": "900000", "csrf_token": csrf,
+                         "action": "save"})  # fmt: skip
+    site.post(URL + "/submit", data={"csrf_token": csrf, "version": version_on(site.get(URL).text),
+                                     "comment_cost_per_placement": "Two long stays"})  # fmt: skip
+    with session_scope(connect(site.app_db_url)) as db:
+        s = db.scalar(select(Submission))
+        assert s.status == "submitted" and "Two long stays" in s.comments

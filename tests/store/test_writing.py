@@ -108,3 +108,33 @@ def test_a_load_and_its_recompute_killed_at_random_points_change_nothing(store_c
     assert not all(outcomes), "every run finished before it was killed: nothing was tested"
     result = ingest(store_copy, "drd_scotland_annual", edition, vintage="FAULT-TEST")
     assert not result.already_loaded and _state(store_copy) == (True, 245)
+
+
+def _recompute(store: Path) -> None:
+    from missionmonitor.indicators.engine import compute_all
+    from missionmonitor.refdata.geography import Geography
+
+    with Store.open(store) as opened:
+        opened.con.execute("DELETE FROM indicator_results")  # as a recompute starts afresh
+        compute_all(opened, Geography.shipped())
+
+
+def test_a_recompute_killed_at_random_points_leaves_every_result(store_copy):
+    rng = random.Random(11)
+    original = store_copy.read_bytes()
+    expected = SiteData.read(store_copy).results
+    started = time.monotonic()
+    _recompute(store_copy)
+    took = time.monotonic() - started
+    store_copy.write_bytes(original)
+    cols = ["indicator_id", "area_code", "period", "value"]
+
+    def ordered(frame):
+        return frame[cols].sort_values(cols[:3]).reset_index(drop=True)
+
+    finished = []
+    for _ in range(RUNS):
+        finished.append(_kill_at_random(_recompute, (store_copy,), took * 1.2, rng))
+        # Never a store with some results gone: the same results whether or not it finished.
+        assert ordered(SiteData.read(store_copy).results).equals(ordered(expected))
+    assert not all(finished), "every run finished before it was killed: nothing was tested"

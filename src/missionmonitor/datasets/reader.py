@@ -84,8 +84,10 @@ def csv_cells(label: str, data: bytes) -> list[tuple[int, list[str]]]:
             if fields and any(f.strip() for f in fields):
                 out.append((row_no, fields))
     except csv.Error as exc:
-        rule = Problem("malformed-csv", f"{exc} (an unclosed quote suggests truncation)",
-                       row_no + 1)  # fmt: skip
+        message = (f"a field is longer than {csv.field_size_limit():,} characters"
+                   if "field limit" in str(exc)
+                   else f"{exc} (an unclosed quote suggests truncation)")  # fmt: skip
+        rule = Problem("malformed-csv", message, row_no + 1)
         raise ValidationError(label, [rule]) from exc
     return out
 
