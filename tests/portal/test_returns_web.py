@@ -243,8 +243,9 @@ def test_an_approver_who_rewrote_the_draft_cannot_approve_it(site):
     author.post(URL, data={**FIELDS, "csrf_token": csrf, "action": "save"})
     approver = TestClient(site.app)
     app_csrf = sign_in(approver, "app")
+    seen = version_on(approver.get(URL).text)
     approver.post(URL, data={**FIELDS, "placements_women": "3", "csrf_token": app_csrf,
-                             "action": "save", "version": version_on(approver.get(URL).text)})  # fmt: skip
+                             "action": "save", "version": seen})  # fmt: skip
     author.post(URL + "/submit", data={"csrf_token": csrf,
                                        "version": version_on(author.get(URL).text)})  # fmt: skip
     assert "Approve" not in approver.get(URL).text  # the decision is not offered
