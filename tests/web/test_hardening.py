@@ -154,3 +154,9 @@ def test_hostile_uploads_store_nothing_and_the_site_keeps_answering(site):
     request = type("R", (), {"app": site.app})()
     with engine(request).connect() as con:
         assert con.execute(select(func.count()).select_from(Submission)).scalar() == 0
+
+
+def test_indicator_filters_accept_only_what_exists(site):
+    assert site.get("/indicators.json?outcome=1").status_code == 200
+    for query in ("outcome=99", "source=nothing", "geography=planet"):
+        assert site.get(f"/indicators.json?{query}").status_code == 404

@@ -36,6 +36,11 @@ def indicators(
     data: SiteData, q: str = "", outcome: str = "", source: str = "", geography: str = ""
 ) -> dict[str, Any]:
     q_low = q.strip().lower()
+    for name, value, known in (("outcome", outcome, data.outcomes),
+                               ("source", source, data.datasets),
+                               ("geography", geography, area_types())):  # fmt: skip
+        if value and value not in known:
+            raise NotFoundError(f"there is no {name} {value!r} to filter by")
     found = []
     for ind in data.catalogue.values():
         text = " ".join([ind.id, ind.title, ind.definition]).lower()
