@@ -17,7 +17,7 @@ def test_every_shipped_file_is_loaded_with_provenance(store):
     loads = store.query("SELECT dataset, file_name, sha256, row_count, vintages FROM loads")
     assert {r[0] for r in loads} == {
         "drd_by_age_sex", "drd_by_area", "drd_scotland_annual", "esp2013", "geography",
-        "other", "population", "treatment_target",
+        "other", "population", "published", "treatment_target",
     }  # fmt: skip
     for _dataset, file_name, sha, rows, vintages in loads:
         data = shipped_file(file_name).read_bytes()

@@ -108,6 +108,8 @@ class Indicator(_Strict):
     disclosure: Disclosure = Disclosure()
     definition_versions: tuple[DefinitionVersion, ...]
     caveats: tuple[str, ...] = ()
+    #: Cross-cutting priorities the indicator also informs (besides its outcome).
+    priorities: tuple[str, ...] = ()
     ci_method: str | None = None
     #: Decimal places when a value is shown to people (data keep full precision).
     decimals: int = Field(default=0, ge=0, le=6)
@@ -126,6 +128,10 @@ class Indicator(_Strict):
         if self.method.dataset not in self.sources:
             raise ValueError("the method's dataset must be listed in sources")
         return self
+
+    def informs(self, outcome_id: str) -> bool:
+        """Whether the indicator is read for ``outcome_id`` (its outcome or a priority)."""
+        return self.outcome == outcome_id or outcome_id in self.priorities
 
     @property
     def in_percent(self) -> bool:
@@ -151,6 +157,8 @@ class Indicator(_Strict):
 class Outcome(_Strict):
     id: str
     title: str
+    #: Said on the outcome's page where no published statistic measures it yet.
+    gap: str | None = None
 
 
 @config.cached
@@ -158,7 +166,8 @@ def load_outcomes() -> dict[str, Outcome]:
     """The six outcomes and the cross-cutting priorities, by id."""
     raw = yaml.safe_load(config.path("outcomes.yaml").read_text(encoding="utf-8"))
     items = list(raw["outcomes"]) + list(raw["cross_cutting"])
-    return {str(o["id"]): Outcome(id=str(o["id"]), title=o["title"]) for o in items}
+    return {str(o["id"]): Outcome(id=str(o["id"]), title=o["title"], gap=o.get("gap"))
+            for o in items}  # fmt: skip
 
 
 def parse_indicator(path: Path, datasets: set[str] | None = None) -> Indicator:
@@ -170,6 +179,9 @@ def parse_indicator(path: Path, datasets: set[str] | None = None) -> Indicator:
         raise DefinitionError(f"{path.name}: invalid indicator definition: {exc}") from exc
     if ind.outcome not in load_outcomes():
         raise DefinitionError(f"{path.name}: unknown outcome {ind.outcome!r}")
+    unknown = [p for p in ind.priorities if p not in load_outcomes()]
+    if unknown:
+        raise DefinitionError(f"{path.name}: unknown priorities: {', '.join(unknown)}")
     if ind.id != path.stem:
         raise DefinitionError(f"{path.name}: declares indicator {ind.id!r}; names must match")
     missing = [s for s in ind.sources if datasets is not None and s not in datasets]

@@ -95,8 +95,8 @@ def home(data: SiteData) -> dict[str, Any]:
 def outcomes(data: SiteData) -> dict[str, Any]:
     items = []
     for o in data.outcomes.values():
-        inds = [indicator_summary(i, data) for i in data.catalogue.values() if i.outcome == o.id]
-        items.append({"id": o.id, "title": o.title, "indicators": inds})
+        inds = [indicator_summary(i, data) for i in data.catalogue.values() if i.informs(o.id)]
+        items.append({"id": o.id, "title": o.title, "indicators": inds, "gap": o.gap})
     return page_model("Outcomes", outcomes=items)
 
 
@@ -104,9 +104,22 @@ def outcome(data: SiteData, outcome_id: str) -> dict[str, Any]:
     if outcome_id not in data.outcomes:
         raise NotFoundError(f"no outcome {outcome_id!r}")
     o = data.outcomes[outcome_id]
-    inds = [indicator_summary(i, data) for i in data.catalogue.values() if i.outcome == o.id]
+    inds = [indicator_summary(i, data) for i in data.catalogue.values() if i.informs(o.id)]
     return page_model(f"Outcome {o.id}: {o.title}" if o.id.isdigit() else o.title,
-                 outcome={"id": o.id, "title": o.title}, indicators=inds)  # fmt: skip
+                      outcome={"id": o.id, "title": o.title}, indicators=inds, gap=o.gap,
+                      collected_by=_return_questions(o.id))  # fmt: skip
+
+
+def _return_questions(outcome_id: str) -> list[dict[str, str]]:
+    """The return questions that collect evidence for an outcome (its form sections)."""
+    from missionmonitor.returns.forms import get_form, load_forms
+
+    out = []
+    for form_id in sorted({fid for fid, _ in load_forms()}):
+        form = get_form(form_id)
+        out += [{"form": form.title, "form_id": form.id, "question": q.label, "id": q.id}
+                for s in form.sections if s.outcome == outcome_id for q in s.questions]  # fmt: skip
+    return out
 
 
 # ---- indicators ----------------------------------------------------------------------
