@@ -90,6 +90,15 @@ class Method(_Strict):
         return self
 
 
+class Success(_Strict):
+    """What success is for an indicator: a standard or target value to reach and keep."""
+
+    direction: Literal["at_least", "at_most"]
+    value: float
+    statement: str
+    source: str
+
+
 class Indicator(_Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     title: str
@@ -110,6 +119,8 @@ class Indicator(_Strict):
     caveats: tuple[str, ...] = ()
     #: Cross-cutting priorities the indicator also informs (besides its outcome).
     priorities: tuple[str, ...] = ()
+    #: A standard to meet (targets with a date live in targets.yaml).
+    success: Success | None = None
     ci_method: str | None = None
     #: Decimal places when a value is shown to people (data keep full precision).
     decimals: int = Field(default=0, ge=0, le=6)

@@ -17,6 +17,7 @@ from missionmonitor.views.common import (
     result_row,
     results_of,
 )
+from missionmonitor.views.scorecard import scorecard
 from missionmonitor.views.trends import trend_statement
 
 
@@ -95,8 +96,10 @@ def home(data: SiteData) -> dict[str, Any]:
 def outcomes(data: SiteData) -> dict[str, Any]:
     items = []
     for o in data.outcomes.values():
-        inds = [indicator_summary(i, data) for i in data.catalogue.values() if i.informs(o.id)]
-        items.append({"id": o.id, "title": o.title, "indicators": inds, "gap": o.gap})
+        mine = [i for i in data.catalogue.values() if i.informs(o.id)]
+        inds = [indicator_summary(i, data) for i in mine]
+        items.append({"id": o.id, "title": o.title, "indicators": inds, "gap": o.gap,
+                      "scorecard": scorecard(data, mine)})  # fmt: skip
     return page_model("Outcomes", outcomes=items)
 
 
@@ -104,9 +107,11 @@ def outcome(data: SiteData, outcome_id: str) -> dict[str, Any]:
     if outcome_id not in data.outcomes:
         raise NotFoundError(f"no outcome {outcome_id!r}")
     o = data.outcomes[outcome_id]
-    inds = [indicator_summary(i, data) for i in data.catalogue.values() if i.informs(o.id)]
+    mine = [i for i in data.catalogue.values() if i.informs(o.id)]
+    inds = [indicator_summary(i, data) for i in mine]
     return page_model(f"Outcome {o.id}: {o.title}" if o.id.isdigit() else o.title,
                       outcome={"id": o.id, "title": o.title}, indicators=inds, gap=o.gap,
+                      scorecard=scorecard(data, mine),
                       collected_by=_return_questions(o.id))  # fmt: skip
 
 

@@ -1,0 +1,49 @@
+"""What success looks like: each indicator's verdict and the rule that decided it."""
+
+from __future__ import annotations
+
+import pytest
+
+from missionmonitor.indicators.catalogue import Success
+from missionmonitor.services.site_data import SiteData
+from missionmonitor.views.scorecard import VERDICTS, scorecard
+
+
+@pytest.fixture(scope="module")
+def data(built_store_path):
+    return SiteData.read(built_store_path)
+
+
+def _verdict(data, ind):
+    (row,) = scorecard(data, [ind])
+    return row
+
+
+def test_a_standard_decides_by_the_latest_value(data):
+    ind = data.catalogue["treatment_within_3_weeks"]
+    row = _verdict(data, ind)
+    assert row["verdict"] == "on track" and "meets at least 90%" in row["rule"]
+    stricter = ind.model_copy(update={"success": Success(direction="at_least", value=95,
+                                      statement="A stricter standard.", source="test")})  # fmt: skip
+    assert _verdict(data, stricter)["verdict"] == "off track"
+    assert "does not meet at least 95%" in _verdict(data, stricter)["rule"]
+
+
+def test_a_target_decides_by_its_progress(data):
+    row = _verdict(data, data.catalogue["ost_people"])
+    assert row["verdict"] == "off track" and "32,000" in row["rule"] and "not met" in row["rule"]
+
+
+def test_no_target_and_not_enough_data_are_said_plainly(data):
+    row = _verdict(data, data.catalogue["hospital_stays_rate"])
+    assert row["verdict"] == "no target" and "lower is better" in row["rule"]
+    assert _verdict(data, data.catalogue["ost_new_starts"])["verdict"] == "not enough data"
+
+
+def test_each_outcome_page_opens_with_its_scorecard(client):
+    for oid in ("1", "2", "3", "4", "5", "6"):
+        page = client.get(f"/outcomes/{oid}.json").json()
+        assert {r["verdict"] for r in page["scorecard"]} <= set(VERDICTS)
+        assert len(page["scorecard"]) == len(page["indicators"])
+    html = client.get("/outcomes/3").text
+    assert "What success looks like" in html and 'id="scorecard"' in html
