@@ -23,8 +23,8 @@ def test_a_standard_decides_by_the_latest_value(data):
     ind = data.catalogue["treatment_within_3_weeks"]
     row = _verdict(data, ind)
     assert row["verdict"] == "on track" and "meets at least 90%" in row["rule"]
-    stricter = ind.model_copy(update={"success": Success(direction="at_least", value=95,
-                                      statement="A stricter standard.", source="test")})  # fmt: skip
+    standard = Success(direction="at_least", value=95, statement="A stricter one.", source="t")
+    stricter = ind.model_copy(update={"success": standard})
     assert _verdict(data, stricter)["verdict"] == "off track"
     assert "does not meet at least 95%" in _verdict(data, stricter)["rule"]
 
