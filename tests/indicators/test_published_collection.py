@@ -48,6 +48,8 @@ def test_a_published_value_reaches_the_page_and_the_download(client, ind, period
     (line,) = [r for r in csv.DictReader(io.StringIO(download))
                if r["period"] == period and r["view"] == "trend"]  # fmt: skip
     assert float(line["value"]) == value and line["vintage"] == edition
+    register = load_sources()[edition]
+    assert (line["source"], line["source_status"]) == (register.source, register.status)
     revised = [r for r in page["revisions"] if r["period"] == period]
     if earlier:  # every edition is kept, the latest shown
         held = [v["value"] for v in revised[0]["vintages"]]

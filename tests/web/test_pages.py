@@ -101,7 +101,12 @@ def test_indicator_filters(client):
     assert all(i["outcome"] == "3" for i in outcome3)
     # OST's definitions name buprenorphine with naloxone, so they match too.
     found = client.get("/indicators.json?q=naloxone").json()["indicators"]
-    assert {i["id"] for i in found} == {"naloxone_kits", "ost_people", "ost_people_records"}
+    assert {i["id"] for i in found} == {
+        "naloxone_kits",
+        "ost_people",
+        "ost_people_records",
+        "ambulance_naloxone",
+    }
     council = client.get("/indicators.json?geography=council").json()["indicators"]
     assert {"drd_rate_per_1000_5yr", "drd_easr_5yr", "ost_access_3w"} <= {i["id"] for i in council}
     assert "drd_deaths" not in {i["id"] for i in council}

@@ -297,4 +297,15 @@ def download_rows(page: dict[str, Any]) -> pd.DataFrame:
                       .assign(view="comparison"))  # fmt: skip
     out = pd.concat(frames, ignore_index=True)
     out.insert(0, "indicator_id", page["indicator"]["id"])
-    return out[["indicator_id", "view", *cols]]
+    # Each row's provenance: the editions it comes from, their status and publication date.
+    registry = load_sources()
+
+    def about(vintage: Any, field: str) -> str:
+        found = [registry.get(k.strip()) for k in str(vintage or "").split(";") if k.strip()]
+        return "; ".join(str(getattr(f, field) or "") if f else "not in the source register"
+                         for f in found)  # fmt: skip
+
+    out["source_status"] = [about(v, "status") for v in out["vintage"]]
+    out["published"] = [about(v, "published") for v in out["vintage"]]
+    out["source"] = [about(v, "source") for v in out["vintage"]]
+    return out[["indicator_id", "view", *cols, "source_status", "published", "source"]]
