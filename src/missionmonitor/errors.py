@@ -161,3 +161,9 @@ class DisclosureFindings(MissionMonitorError):
     """The disclosure audit found a small count, or a hidden count given back by others."""
 
     exit_code = 18
+
+
+class DownloadError(MissionMonitorError):
+    """A dataset release could not be downloaded or is not what it should be; nothing changed."""
+
+    exit_code = 19

@@ -22,6 +22,7 @@ from missionmonitor.cli import (
     returns,
     standards,
     surveillance,
+    update,
     users,
 )
 from missionmonitor.cli.common import err, out, reported, serve_site, store_path
@@ -55,6 +56,7 @@ app.add_typer(returns.app, name="returns")
 app.add_typer(standards.app, name="standards")
 app.command("demo")(demo.demo)
 app.add_typer(disclosure.app, name="disclosure")
+app.command("update")(update.update)
 
 
 def _version(value: bool) -> None:

@@ -45,6 +45,15 @@ class ObservationMap(Strict):
     blank: BlankRule = "skip"
 
 
+class Release(Strict):
+    """Where the publisher releases the dataset's file (for `missionmonitor update`)."""
+
+    url: str = Field(pattern=r"^https?://")
+    #: Pin one file: an update whose download has another SHA-256 is refused.
+    sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
+    note: str = ""
+
+
 class Declaration(TableSchema):
     """A dataset: its table schema, where it comes from, and how its rows become figures."""
 
@@ -59,6 +68,7 @@ class Declaration(TableSchema):
     shipped: bool = True
     status: Literal["final", "provisional", "published_aggregate"] = "final"
     default_vintage: str | None = None
+    release: Release | None = None
     observations: tuple[ObservationMap, ...] = ()
 
     @model_validator(mode="after")
