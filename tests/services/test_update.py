@@ -85,8 +85,9 @@ def test_no_network_or_not_a_csv_changes_nothing(store_copy, server):
 def test_the_command_says_what_changed(store_copy, server):
     folder, base = server
     (folder / "drd.csv").write_bytes(_original().replace(b"1996,244,", b"1996,246,"))
-    result = CliRunner().invoke(app, ["--store", str(store_copy), "update", DATASET,
-                                      "--url", f"{base}/drd.csv", "--vintage", "UPDATE_CLI"])  # fmt: skip
+    args = ["--store", str(store_copy), "update", DATASET, "--url", f"{base}/drd.csv",
+            "--vintage", "UPDATE_CLI"]  # fmt: skip
+    result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
     assert "Revised figures:" in result.output and "244 → 246" in result.output.replace(".00", "")
     missing = CliRunner().invoke(app, ["--store", str(store_copy), "update", DATASET, "--url",
