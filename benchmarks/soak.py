@@ -18,7 +18,6 @@ import asyncio
 import datetime as dt
 import os
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -33,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).parent.parent))
 from tests.hostile_files import GOOD, csv_of
 
 from compute import ROOT, machine, markdown_section, replace_section
-from web import SERVE, Connection
+from web import Connection, start_server
 
 PATHS = ["/", "/index.json", "/indicators/drd_rate_per_1000_5yr",
          "/indicators/drd_deaths.json", "/areas/S12000049", "/areas/S12000049.json",
@@ -116,22 +115,9 @@ def main() -> None:
         edition.write_bytes(source.replace(b"1996,244,", b"1996,245,"))
         env = {**os.environ, "MISSIONMONITOR_APP_DATABASE_URL": portal,
                "MISSIONMONITOR_SECURE_COOKIES": "false"}  # fmt: skip
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        server = subprocess.Popen([sys.executable, "-c", SERVE, str(store), str(ROOT), str(port)],
-                                  env=env)  # fmt: skip
+        server, port = start_server(store, env)
         base = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    httpx2.get(base + "/index.json", timeout=2).raise_for_status()
-                    break
-                except httpx2.HTTPError:
-                    if time.monotonic() > deadline:
-                        raise
-                    time.sleep(0.2)
             for path in PATHS:  # each page built once before timing
                 httpx2.get(base + path, timeout=30).raise_for_status()
             idle, idle_errors = asyncio.run(clients(port, args.clients, args.idle))

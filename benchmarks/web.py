@@ -54,6 +54,27 @@ uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[3]), log_level="error",
 """
 
 
+def start_server(store: Path, env: dict[str, str] | None = None
+                 ) -> tuple[subprocess.Popen[bytes], int]:  # fmt: skip
+    """Serve ``store`` as `missionmonitor serve` does, in its own process, on a free port;
+    returns once it answers."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-c", SERVE, str(store), str(ROOT), str(port)],
+                              env=env)  # fmt: skip
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            httpx2.get(f"http://127.0.0.1:{port}/index.json", timeout=2).raise_for_status()
+            return server, port
+        except httpx2.HTTPError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                server.terminate()
+                raise
+            time.sleep(0.2)
+
+
 class Connection:
     """One keep-alive HTTP/1.1 connection. A bare asyncio client keeps the load generator's
     own CPU cost small: it and the server share the machine's cores."""
@@ -117,21 +138,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         store = Path(tmp) / "bench.duckdb"
         build_store(store)
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        server = subprocess.Popen([sys.executable, "-c", SERVE, str(store), str(ROOT), str(port)])
-        base = f"http://127.0.0.1:{port}"
+        server, port = start_server(store)
         try:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    httpx2.get(base + "/index.json", timeout=2).raise_for_status()
-                    break
-                except httpx2.HTTPError:
-                    if time.monotonic() > deadline:
-                        raise
-                    time.sleep(0.2)
             rows = []
             for path, kind in PATHS:
                 lat, rps = asyncio.run(drive(port, path, args.requests, args.concurrency))

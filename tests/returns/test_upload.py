@@ -7,7 +7,7 @@ import io
 import zipfile
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from missionmonitor.errors import ValidationError
 from missionmonitor.returns.forms import get_form
@@ -19,6 +19,7 @@ from missionmonitor.returns.upload import (
     template_csv,
     template_xlsx,
 )
+from tests.hostile_files import good_rows, workbook
 
 FORM = get_form("rehab_quarterly")
 SURVEY = get_form("adp_annual_survey")
@@ -43,20 +44,8 @@ def csv_bytes(*rows: dict[str, str], header: list[str] | None = None) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-def xlsx_bytes(rows: list[list[object]], sheet: str = "return") -> bytes:
-    book = Workbook()
-    ws = book.active
-    ws.title = sheet
-    for r in rows:
-        ws.append(r)
-    buf = io.BytesIO()
-    book.save(buf)
-    return buf.getvalue()
-
-
-def good_xlsx() -> list[list[object]]:
-    cols = columns(FORM)
-    return [cols, [GOOD[c] for c in cols]]
+xlsx_bytes = workbook
+good_xlsx = good_rows
 
 
 def test_good_csv_and_xlsx_are_accepted_with_their_warnings():
