@@ -74,6 +74,7 @@ bench: setup
 	$(BIN)/python benchmarks/detection.py
 	$(BIN)/python benchmarks/hostile_files.py
 	$(BIN)/python benchmarks/soak.py
+	$(BIN)/python benchmarks/cli_start.py
 
 clean:
 	rm -rf $(VENV) var build node_modules

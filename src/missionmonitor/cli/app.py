@@ -9,7 +9,7 @@ import typer
 from rich.progress import Progress
 from rich.table import Table
 
-from missionmonitor import __version__, config
+from missionmonitor import __version__
 from missionmonitor.cli import (
     areas,
     catalogue,
@@ -26,16 +26,7 @@ from missionmonitor.cli import (
     users,
 )
 from missionmonitor.cli.common import err, out, reported, serve_site, store_path
-from missionmonitor.config import attribution
-from missionmonitor.formatting import display_change, display_value
-from missionmonitor.indicators.catalogue import get_indicator, load_catalogue
-from missionmonitor.indicators.engine import compute_all
-from missionmonitor.refdata.geography import Geography
-from missionmonitor.services import results as results_service
-from missionmonitor.services.build import build_store, step_count
-from missionmonitor.services.ingest import ingest
-from missionmonitor.settings import Settings
-from missionmonitor.store.connection import Store
+from missionmonitor.services import ExportFormat
 
 app = typer.Typer(
     help="Mission Monitor: monitoring and evaluation for Scotland's National Mission on Drugs.",
@@ -86,6 +77,9 @@ def root(
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show version.")
     ] = False,
 ) -> None:
+    from missionmonitor import config
+    from missionmonitor.settings import Settings
+
     settings = Settings()
     if store is not None:
         settings = settings.model_copy(update={"store_path": store})
@@ -113,6 +107,8 @@ def init(
 
     Safe to run again: files already loaded are skipped. Example: [bold]missionmonitor init[/]
     """
+    from missionmonitor.services.build import build_store, step_count
+
     path = store_path(ctx)
     with reported(), Progress(console=err, transient=True) as bar:
         task = bar.add_task("Building the store", total=step_count())
@@ -148,6 +144,8 @@ def load(
 
     Example: [bold]missionmonitor load drd_scotland_annual nrs_2025.csv --vintage NRS_2025_REPORT[/]
     """
+    from missionmonitor.services.ingest import ingest
+
     with reported():
         result = ingest(store_path(ctx), dataset, file, vintage)
     if result.already_loaded:
@@ -167,6 +165,11 @@ def compute(
     ] = None,
 ) -> None:
     """Recompute indicators into the results table. Example: [bold]missionmonitor compute[/]"""
+    from missionmonitor.indicators.catalogue import get_indicator, load_catalogue
+    from missionmonitor.indicators.engine import compute_all
+    from missionmonitor.refdata.geography import Geography
+    from missionmonitor.store.connection import Store
+
     with reported():
         chosen = [get_indicator(i) for i in indicator] if indicator else None
         total = len(chosen) if chosen else len(load_catalogue())
@@ -185,9 +188,7 @@ def export(
     ctx: typer.Context,
     indicator: Annotated[str, typer.Option(help="Indicator id, e.g. drd_deaths.")],
     area: Annotated[str | None, typer.Option(help="Only this area code, e.g. S08000031.")] = None,
-    fmt: Annotated[
-        results_service.ExportFormat, typer.Option("--format", help="csv, json or parquet.")
-    ] = "csv",
+    fmt: Annotated[ExportFormat, typer.Option("--format", help="csv, json or parquet.")] = "csv",
     vintage: Annotated[
         str, typer.Option(help="latest, first_published or as_at:KEY (e.g. as_at:NRS_2019_PDF).")
     ] = "latest",
@@ -199,6 +200,9 @@ def export(
 
     Example: [bold]missionmonitor export --indicator drd_rate_per_1000_5yr --area S08000031[/]
     """
+    from missionmonitor.services import results as results_service
+    from missionmonitor.store.connection import Store
+
     with reported():
         if fmt == "parquet" and out_file is None:
             out_file = Path(results_service.default_export_name(indicator, area, fmt, vintage))
@@ -215,6 +219,11 @@ def summary(ctx: typer.Context) -> None:
 
     Example: [bold]missionmonitor summary[/]
     """
+    from missionmonitor.config import attribution
+    from missionmonitor.formatting import display_change, display_value
+    from missionmonitor.services import results as results_service
+    from missionmonitor.store.connection import Store
+
     with reported(), Store.open(store_path(ctx), read_only=True) as store:
         rows = results_service.national_summary(store)
     table = Table(title="Scotland: latest figures", caption=attribution())

@@ -8,7 +8,6 @@ import typer
 from rich.table import Table
 
 from missionmonitor.cli.common import out, reported
-from missionmonitor.refdata.geography import Geography, area_types
 
 app = typer.Typer(help="Areas and the hierarchy they sit in.", no_args_is_help=True)
 
@@ -16,10 +15,13 @@ app = typer.Typer(help="Areas and the hierarchy they sit in.", no_args_is_help=T
 @app.command("list")
 def list_areas(
     area_type: Annotated[
-        str | None, typer.Option("--type", help=f"One of: {', '.join(area_types())}.")
+        str | None,
+        typer.Option("--type", help="An area type of the configuration (see `areas list`)."),
     ] = None,
 ) -> None:
     """List current areas. Example: [bold]missionmonitor areas list --type adp[/]"""
+    from missionmonitor.refdata.geography import Geography, area_types
+
     with reported():
         geo = Geography.shipped()
         types = [area_type] if area_type else list(area_types())
@@ -40,6 +42,8 @@ def show(code: Annotated[str, typer.Argument(help="Area code, e.g. S11000051.")]
 
     Example: [bold]missionmonitor areas show S11000051[/]
     """
+    from missionmonitor.refdata.geography import Geography, area_types
+
     with reported():
         geo = Geography.shipped()
         area = geo.area(code)

@@ -8,7 +8,6 @@ import typer
 from rich.table import Table
 
 from missionmonitor.cli.common import out, reported
-from missionmonitor.indicators.catalogue import get_indicator, load_catalogue, load_outcomes
 
 app = typer.Typer(help="Browse the indicator catalogue.", no_args_is_help=True)
 
@@ -20,6 +19,8 @@ def list_indicators(
     ] = None,
 ) -> None:
     """List indicators. Example: [bold]missionmonitor indicators list --outcome 2[/]"""
+    from missionmonitor.indicators.catalogue import load_catalogue, load_outcomes
+
     outcomes = load_outcomes()
     table = Table(title="Indicators")
     for col in ("Id", "Title", "Outcome", "Geography", "Period", "Status"):
@@ -38,6 +39,8 @@ def show(indicator_id: Annotated[str, typer.Argument(help="Indicator id.")]) -> 
 
     Example: [bold]missionmonitor indicators show ost_people[/]
     """
+    from missionmonitor.indicators.catalogue import get_indicator, load_outcomes
+
     with reported():
         ind = get_indicator(indicator_id)
     outcome = load_outcomes()[ind.outcome]

@@ -1,23 +1,31 @@
-"""What every command shares: settings from the context, error reporting, consoles."""
+"""What every command shares: settings from the context, error reporting, consoles.
+
+Command modules import only this, typer and rich at the top; everything else is imported
+inside the command that needs it, so that `missionmonitor --help` starts at once."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
 from missionmonitor.errors import MissionMonitorError
-from missionmonitor.settings import Settings
+
+if TYPE_CHECKING:
+    from missionmonitor.settings import Settings
 
 out = Console()
 err = Console(stderr=True)
 
 
 def settings(ctx: typer.Context) -> Settings:
+    from missionmonitor.settings import Settings
+
     obj = ctx.find_root().obj
     assert isinstance(obj, Settings)
     return obj

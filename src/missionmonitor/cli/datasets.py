@@ -8,8 +8,6 @@ import typer
 from rich.table import Table
 
 from missionmonitor.cli.common import out, reported, store_path
-from missionmonitor.datasets.declaration import get_declaration, load_declarations
-from missionmonitor.store.connection import Store
 
 app = typer.Typer(help="Declared datasets and their loads.", no_args_is_help=True)
 
@@ -17,6 +15,8 @@ app = typer.Typer(help="Declared datasets and their loads.", no_args_is_help=Tru
 @app.command("list")
 def list_datasets() -> None:
     """List declared datasets. Example: [bold]missionmonitor datasets list[/]"""
+    from missionmonitor.datasets.declaration import load_declarations
+
     table = Table(title="Datasets")
     for col in ("Name", "Title", "Publisher", "Frequency", "Grain"):
         table.add_column(col)
@@ -31,6 +31,9 @@ def show(ctx: typer.Context, name: Annotated[str, typer.Argument(help="Dataset n
 
     Example: [bold]missionmonitor datasets show other[/]
     """
+    from missionmonitor.datasets.declaration import get_declaration
+    from missionmonitor.store.connection import Store
+
     with reported():
         decl = get_declaration(name)
         out.print(f"[bold]{decl.title}[/] ({decl.name}) — {decl.publisher}; {decl.licence}")

@@ -9,7 +9,6 @@ import typer
 from rich.progress import Progress
 
 from missionmonitor.cli.common import err, out, reported, serve_site, settings
-from missionmonitor.services.demonstration import STEPS, build_demonstration
 
 
 def demo(
@@ -32,6 +31,8 @@ def demo(
 
     Example: [bold]missionmonitor demo --port 8001[/]
     """
+    from missionmonitor.services.demonstration import STEPS, build_demonstration
+
     chosen = settings(ctx).model_copy(update={"store_path": store, "app_database_url": app_db})
     with reported(), Progress(console=err, transient=True) as bar:
         task = bar.add_task("Building the demonstration", total=len(STEPS))

@@ -6,9 +6,6 @@ import typer
 
 from missionmonitor.cli.common import err, out, reported, store_path
 from missionmonitor.errors import DisclosureFindings
-from missionmonitor.services.disclosure_audit import audit
-from missionmonitor.services.site_data import SiteData
-from missionmonitor.views.published_counts import small_counts_on_pages
 
 app = typer.Typer(help="Statistical disclosure control of what is published.")
 
@@ -22,6 +19,10 @@ def audit_command(ctx: typer.Context) -> None:
 
     Example: [bold]missionmonitor disclosure audit[/]
     """
+    from missionmonitor.services.disclosure_audit import audit
+    from missionmonitor.services.site_data import SiteData
+    from missionmonitor.views.published_counts import small_counts_on_pages
+
     with reported():
         findings = [str(f) for f in audit(store_path(ctx))]
         with err.status("Reading every public page, JSON twin and download"):

@@ -9,9 +9,6 @@ import typer
 from rich.table import Table
 
 from missionmonitor.cli.common import out, reported
-from missionmonitor.returns.burden import burden
-from missionmonitor.returns.forms import get_form, load_forms
-from missionmonitor.returns.upload import read_upload, template_csv, template_xlsx
 
 app = typer.Typer(help="Return forms and their data burden.", no_args_is_help=True)
 
@@ -22,6 +19,8 @@ def list_forms() -> None:
 
     Example: [bold]missionmonitor forms list[/]
     """
+    from missionmonitor.returns.forms import load_forms
+
     with reported():
         forms = load_forms()
     table = Table(title="Return forms")
@@ -42,6 +41,8 @@ def show(
 
     Example: [bold]missionmonitor forms show rehab_quarterly --version 2[/]
     """
+    from missionmonitor.returns.forms import get_form
+
     with reported():
         f = get_form(form_id, version)
     out.print(f"[bold]{f.title}[/] ({f.id} v{f.version}, {f.period_type}, from {f.effective_from})")
@@ -70,6 +71,8 @@ def burden_command() -> None:
 
     Example: [bold]missionmonitor forms burden[/]
     """
+    from missionmonitor.returns.burden import burden
+
     with reported():
         rows = burden()
     table = Table(title="Data burden per ADP per year (latest versions)")
@@ -98,6 +101,9 @@ def template(
 
     Example: [bold]missionmonitor forms template rehab_quarterly --out rehab.xlsx[/]
     """
+    from missionmonitor.returns.forms import get_form
+    from missionmonitor.returns.upload import template_csv, template_xlsx
+
     with reported():
         form = get_form(form_id)
         if out_file.suffix.lower() == ".xlsx":
@@ -117,6 +123,9 @@ def check(
 
     Example: [bold]missionmonitor forms check rehab_quarterly rehab-2024-Q2.csv[/]
     """
+    from missionmonitor.returns.forms import get_form
+    from missionmonitor.returns.upload import read_upload
+
     with reported():
         form = get_form(form_id)
         rows = read_upload(form, file.name, file.read_bytes())

@@ -10,11 +10,7 @@ from rich.progress import Progress
 from rich.table import Table
 
 from missionmonitor.cli.common import err, out, reported, store_path
-from missionmonitor.ost.pipeline import DEFAULT_MAX_GAP
-from missionmonitor.ost.referrals import ReferralSpec, write_referrals
-from missionmonitor.ost.service import compute_folder
-from missionmonitor.ost.synthetic import SyntheticSpec, write_prescribing
-from missionmonitor.services.ingest import ingest
+from missionmonitor.ost import DEFAULT_MAX_GAP
 
 synth = typer.Typer(help="Generate SYNTHETIC record-level data.", no_args_is_help=True)
 ost = typer.Typer(
@@ -37,6 +33,8 @@ def prescribing(
     Example:
     [bold]missionmonitor synth prescribing --people 65000 --years 3 --seed 1 --out synthetic/[/]
     """
+    from missionmonitor.ost.synthetic import SyntheticSpec, write_prescribing
+
     with reported(), Progress(console=err, transient=True) as bar:
         spec = SyntheticSpec(
             people=people, years=years, seed=seed, missing_id_share=missing_id_share
@@ -61,6 +59,8 @@ def referrals(
 
     Example: [bold]missionmonitor synth referrals --out synthetic/[/]
     """
+    from missionmonitor.ost.referrals import ReferralSpec, write_referrals
+
     with reported():
         path = write_referrals(out_dir, ReferralSpec(referrals=count, years=years, seed=seed))
     out.print(f"Wrote SYNTHETIC referral records to {path}")
@@ -91,6 +91,9 @@ def compute(
 
     Example: [bold]missionmonitor ost compute --input synthetic/ --out ost-results/ --load[/]
     """
+    from missionmonitor.ost.service import compute_folder
+    from missionmonitor.services.ingest import ingest
+
     if load and out_dir is None:
         err.print("--load needs --out: the measures file is kept as the record of what was loaded")
         raise typer.Exit(2)

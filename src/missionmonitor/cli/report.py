@@ -8,12 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from missionmonitor.cli.common import err, reported, store_path
-from missionmonitor.reports import adp_profile
-from missionmonitor.reports import annual as annual_report
-from missionmonitor.reports import mat as mat_report
-from missionmonitor.reports.render import ReportFormat, render
-from missionmonitor.services.results import write_export
-from missionmonitor.services.site_data import SiteData
+from missionmonitor.reports import ReportFormat
 
 app = typer.Typer(help="Generate reports (HTML or PDF) from the store.", no_args_is_help=True)
 
@@ -24,6 +19,10 @@ Out = Annotated[
 
 
 def _write(ctx: typer.Context, make: Any, fmt: ReportFormat, out: Path | None, name: str) -> None:
+    from missionmonitor.reports.render import render
+    from missionmonitor.services.results import write_export
+    from missionmonitor.services.site_data import SiteData
+
     with reported():
         report = make(SiteData.read(store_path(ctx)))
         target = out or Path(f"{name}.{fmt}")
@@ -43,6 +42,8 @@ def annual(
 
     Example: [bold]missionmonitor report annual --period 2023/24 --format pdf --out annual.pdf[/]
     """
+    from missionmonitor.reports import annual as annual_report
+
     _write(
         ctx,
         lambda d: annual_report.annual(d, period),
@@ -66,6 +67,8 @@ def adp(
 
     Example: [bold]missionmonitor report adp S11000051 --format pdf[/]
     """
+    from missionmonitor.reports import adp_profile
+
     _write(ctx, lambda d: adp_profile.adp(d, code, period), fmt, out, f"adp-profile-{code}")
 
 
@@ -80,4 +83,6 @@ def mat(
 
     Example: [bold]missionmonitor report mat 2024 --format pdf[/]
     """
+    from missionmonitor.reports import mat as mat_report
+
     _write(ctx, lambda d: mat_report.mat(d, year), fmt, out, f"mat-benchmarking-report-{year}")

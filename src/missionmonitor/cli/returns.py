@@ -10,11 +10,6 @@ import typer
 from rich.table import Table
 
 from missionmonitor.cli.common import out, reported, settings
-from missionmonitor.portal.db import connect, session_scope
-from missionmonitor.portal.notify import send
-from missionmonitor.refdata.geography import Geography
-from missionmonitor.returns.coordination import approved_rows, completeness, remind_late
-from missionmonitor.returns.forms import get_form
 
 app = typer.Typer(help="ADP returns: completeness and approved data.", no_args_is_help=True)
 
@@ -26,6 +21,11 @@ def completeness_command(ctx: typer.Context, form_id: str, period: str) -> None:
 
     Example: [bold]missionmonitor returns completeness rehab_quarterly 2024-Q2[/]
     """
+    from missionmonitor.portal.db import connect, session_scope
+    from missionmonitor.refdata.geography import Geography
+    from missionmonitor.returns.coordination import completeness
+    from missionmonitor.returns.forms import get_form
+
     with reported():
         form = get_form(form_id)
         with session_scope(connect(settings(ctx).app_database_url)) as db:
@@ -47,6 +47,12 @@ def remind(ctx: typer.Context, form_id: str, period: str) -> None:
 
     Example: [bold]missionmonitor returns remind rehab_quarterly 2024-Q2[/]
     """
+    from missionmonitor.portal.db import connect, session_scope
+    from missionmonitor.portal.notify import send
+    from missionmonitor.refdata.geography import Geography
+    from missionmonitor.returns.coordination import remind_late
+    from missionmonitor.returns.forms import get_form
+
     config = settings(ctx)
     with reported():
         form = get_form(form_id)
@@ -76,6 +82,10 @@ def export_approved(
 
     Example: [bold]missionmonitor returns export-approved rehab_quarterly --out adp-returns.csv[/]
     """
+    from missionmonitor.portal.db import connect, session_scope
+    from missionmonitor.returns.coordination import approved_rows
+    from missionmonitor.returns.forms import get_form
+
     with reported():
         get_form(form_id)
         with session_scope(connect(settings(ctx).app_database_url)) as db:

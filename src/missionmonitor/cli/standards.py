@@ -8,15 +8,6 @@ import typer
 from rich.table import Table
 
 from missionmonitor.cli.common import out, reported, settings
-from missionmonitor.portal.db import connect, session_scope
-from missionmonitor.refdata.geography import Geography
-from missionmonitor.standards.grading import (
-    grade,
-    load_rule_sets,
-    national_summary,
-)
-from missionmonitor.standards.workflow import assessments, demo_year, visible
-from missionmonitor.store.connection import Store
 
 app = typer.Typer(help="MAT standards: grading rules, demo data, summaries.", no_args_is_help=True)
 
@@ -33,6 +24,8 @@ def grade_command(
     Example:
     [bold]missionmonitor standards grade --process full --numerical partial --experiential none[/]
     """
+    from missionmonitor.standards.grading import grade, load_rule_sets
+
     with reported():
         levels = {"process": process, "numerical": numerical, "experiential": experiential}
         for rs in load_rule_sets().rule_sets:
@@ -50,6 +43,10 @@ def demo(
 
     Example: [bold]missionmonitor standards demo --year 2024[/]
     """
+    from missionmonitor.portal.db import connect, session_scope
+    from missionmonitor.standards.workflow import demo_year
+    from missionmonitor.store.connection import Store
+
     with reported():
         with Store.open(settings(ctx).store_path, read_only=True) as store:
             store.refuse_generated("a demonstration year of MAT grades")
@@ -66,6 +63,11 @@ def summary(
 
     Example: [bold]missionmonitor standards summary --year 2024[/]
     """
+    from missionmonitor.portal.db import connect, session_scope
+    from missionmonitor.refdata.geography import Geography
+    from missionmonitor.standards.grading import national_summary
+    from missionmonitor.standards.workflow import assessments, visible
+
     with reported(), session_scope(connect(settings(ctx).app_database_url)) as db:
         rows = visible(db, None, year, Geography.shipped())
         items = assessments(rows)

@@ -9,10 +9,6 @@ import typer
 from rich.table import Table
 
 from missionmonitor.cli.common import err, out, reported, settings, store_path
-from missionmonitor.portal import notify
-from missionmonitor.services.site_data import SiteData
-from missionmonitor.store.connection import Store
-from missionmonitor.surveillance import deaths, early_warning, prevalence
 
 app = typer.Typer(help="Surveillance: deaths, trends, early warning, prevalence.",
                   no_args_is_help=True)  # fmt: skip
@@ -29,6 +25,9 @@ def deaths_command(ctx: typer.Context) -> None:
 
     Example: [bold]missionmonitor surveillance deaths[/]
     """
+    from missionmonitor.services.site_data import SiteData
+    from missionmonitor.surveillance import deaths
+
     with reported():
         data = SiteData.read(store_path(ctx))
         rows = deaths.reconciliation(data.results, data.revisions)
@@ -59,6 +58,9 @@ def trend_command(
 
     Example: [bold]missionmonitor surveillance trend --launch 2021[/]
     """
+    from missionmonitor.services.site_data import SiteData
+    from missionmonitor.surveillance import deaths
+
     with reported():
         data = SiteData.read(store_path(ctx))
         years, fit = deaths.trend_around_launch(data.results, launch, family, quarterly)
@@ -83,6 +85,8 @@ def synth_overdoses(
 
     Example: [bold]missionmonitor surveillance synth-overdoses --out overdoses.csv[/]
     """
+    from missionmonitor.surveillance import early_warning
+
     with reported():
         made = early_warning.synthetic_overdoses(seed=seed, years=years)
     made.counts.to_csv(out_file, index=False)
@@ -107,6 +111,10 @@ def scan_command(
 
     Example: [bold]missionmonitor surveillance scan --input overdoses.csv --since 2023-01-02[/]
     """
+    from missionmonitor.portal import notify
+    from missionmonitor.store.connection import Store
+    from missionmonitor.surveillance import early_warning
+
     with reported():
         chosen = early_warning.get_series(series)
         counts = early_warning.read_counts(input_file)
@@ -140,6 +148,8 @@ def prevalence_command(
 
     Example: [bold]missionmonitor surveillance prevalence linked.csv[/]
     """
+    from missionmonitor.surveillance import prevalence
+
     with reported():
         table = prevalence.read_histories(table_file) if table_file else prevalence.example()
         fits = prevalence.estimate(table, intervals=top)

@@ -8,8 +8,6 @@ import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
 
 from missionmonitor.cli.common import err, out, reported, store_path
-from missionmonitor.formatting import display_value
-from missionmonitor.services.update import update_dataset
 
 #: Revised figures listed in full before the rest are counted.
 SHOWN = 20
@@ -33,6 +31,9 @@ def update(
 
     Example: [bold]missionmonitor update other --url https://example.org/other.csv[/]
     """
+    from missionmonitor.formatting import display_value
+    from missionmonitor.services.update import update_dataset
+
     with reported(), Progress(TextColumn("Downloading"), BarColumn(), DownloadColumn(),
                               console=err, transient=True) as bar:  # fmt: skip
         task = bar.add_task("download", total=None)

@@ -8,9 +8,6 @@ import typer
 from rich.table import Table
 
 from missionmonitor.cli.common import out, reported, settings
-from missionmonitor.portal import accounts
-from missionmonitor.portal.db import connect, session_scope
-from missionmonitor.portal.permissions import matrix
 
 app = typer.Typer(help="Portal accounts.", no_args_is_help=True)
 ROLES_HELP = "adp_submitter, adp_approver, phs_analyst, government_viewer or administrator."
@@ -29,6 +26,10 @@ def add(
 
     Example: [bold]missionmonitor users add ana --role phs_analyst --name "Ana Analyst"[/]
     """
+    from missionmonitor.portal import accounts
+    from missionmonitor.portal.db import connect, session_scope
+    from missionmonitor.portal.permissions import matrix
+
     with reported():
         engine = connect(settings(ctx).app_database_url)
         with session_scope(engine) as db:
@@ -43,6 +44,9 @@ def list_users(ctx: typer.Context) -> None:
 
     Example: [bold]missionmonitor users list[/]
     """
+    from missionmonitor.portal import accounts
+    from missionmonitor.portal.db import connect, session_scope
+
     with reported():
         engine = connect(settings(ctx).app_database_url)
         with session_scope(engine) as db:
@@ -62,6 +66,9 @@ def disable(ctx: typer.Context, username: str) -> None:
 
     Example: [bold]missionmonitor users disable ana[/]
     """
+    from missionmonitor.portal import accounts
+    from missionmonitor.portal.db import connect, session_scope
+
     with reported(), session_scope(connect(settings(ctx).app_database_url)) as db:
         accounts.disable_user(db, username)
     out.print(f"Disabled {username}.")
@@ -73,6 +80,9 @@ def reset_password(ctx: typer.Context, username: str) -> None:
 
     Example: [bold]missionmonitor users reset-password ana[/]
     """
+    from missionmonitor.portal import accounts
+    from missionmonitor.portal.db import connect, session_scope
+
     with reported(), session_scope(connect(settings(ctx).app_database_url)) as db:
         password = accounts.reset_password(db, username)
     out.print(f"New password for {username}: {password}")

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from missionmonitor.ost import DEFAULT_MAX_GAP
 from missionmonitor.ost.pipeline import (
-    DEFAULT_MAX_GAP,
     RETENTION_DAYS,
     Outputs,
     Period,

@@ -30,9 +30,9 @@ from typing import Protocol
 import duckdb
 import pandas as pd
 
+from missionmonitor.ost import DEFAULT_MAX_GAP
 from missionmonitor.ost.synthetic import OST_DRUGS
 
-DEFAULT_MAX_GAP = 28
 RETENTION_DAYS = {"12w": 84, "26w": 182}
 
 

@@ -18,7 +18,7 @@ import pyarrow.parquet as pq
 from missionmonitor.errors import MethodInputError, NotFoundError
 from missionmonitor.methods.proportions import wilson
 from missionmonitor.methods.survival import kaplan_meier
-from missionmonitor.ost import pipeline
+from missionmonitor.ost import DEFAULT_MAX_GAP, pipeline
 from missionmonitor.ost.measures import FolderResult, measures_frame
 from missionmonitor.ost.pipeline import RETENTION_DAYS
 from missionmonitor.ost.referrals import access_sql
@@ -121,7 +121,7 @@ def services_per_100k(items: pd.DataFrame, population: dict[str, float]) -> pd.S
 
 
 def compute_folder(source: Path, out: Path | None = None,
-                   max_gap: int = pipeline.DEFAULT_MAX_GAP,
+                   max_gap: int = DEFAULT_MAX_GAP,
                    engine: str = "duckdb",
                    keep_episodes: bool = False) -> FolderResult:  # fmt: skip
     """Run the pipeline over ``source`` (a Parquet file or a folder of them) on ``engine``

@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from missionmonitor.errors import SparkUnavailableError
-from missionmonitor.ost.pipeline import DEFAULT_MAX_GAP, SPARK, Outputs, run_on
+from missionmonitor.ost import DEFAULT_MAX_GAP
+from missionmonitor.ost.pipeline import SPARK, Outputs, run_on
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession

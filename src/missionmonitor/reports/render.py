@@ -11,12 +11,13 @@ import datetime as dt
 import re
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import jinja2
 from markupsafe import Markup
 
-ReportFormat = Literal["html", "pdf"]
+from missionmonitor.reports import ReportFormat
+
 _FOLDER = Path(str(resources.files("missionmonitor.reports") / "templates"))
 
 

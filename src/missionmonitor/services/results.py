@@ -10,7 +10,7 @@ import io
 import json
 import math
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import pandas as pd
 
@@ -19,9 +19,8 @@ from missionmonitor.errors import NotFoundError
 from missionmonitor.indicators.catalogue import get_indicator, load_catalogue
 from missionmonitor.indicators.engine import RESULT_COLUMNS, compute_indicator
 from missionmonitor.refdata.geography import Geography, national_code
+from missionmonitor.services import ExportFormat
 from missionmonitor.store.connection import Store
-
-ExportFormat = Literal["csv", "json", "parquet"]
 
 
 def indicator_results(
