@@ -47,3 +47,18 @@ def test_each_outcome_page_opens_with_its_scorecard(client):
         assert len(page["scorecard"]) == len(page["indicators"])
     html = client.get("/outcomes/3").text
     assert "What success looks like" in html and 'id="scorecard"' in html
+
+
+def test_the_annual_report_judges_success_as_of_its_year(data):
+    from missionmonitor.reports import annual
+
+    report = annual.annual(data, "2023/24")
+    (section,) = [s for s in report["sections"] if s["id"] == "success"]
+    text = " ".join(section["paragraphs"])
+    assert "Outcome 3: People at most risk have access to treatment and recovery:" in text
+    # Waiting times as of March 2024 (2023-Q4: 90.5%), not the latest quarter held.
+    assert "The latest value, 90.5% (2023-Q4), meets at least 90%" in text
+    assert "People prescribed opioid substitution therapy (minimum estimate): off track" in text
+    later = " ".join(next(s for s in annual.annual(data, "2025/26")["sections"]
+                          if s["id"] == "success")["paragraphs"])  # fmt: skip
+    assert "94.7% (2025-Q3)" in later

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from missionmonitor.errors import NotFoundError
@@ -15,6 +16,7 @@ from missionmonitor.reports.sections import (
     report_frame,
 )
 from missionmonitor.services.site_data import SiteData
+from missionmonitor.views.scorecard import scorecard, tally
 
 #: Indicators whose sentences open the annual report.
 SUMMARY = ("drd_deaths", "ost_people", "rr_placements", "mat_standards_implemented_pct")
@@ -61,6 +63,7 @@ def annual(data: SiteData, period: str) -> dict[str, Any]:
             "paragraphs": [by_id[k]["sentence"] for k in SUMMARY if k in by_id],
         },
     )
+    sections.append(_success_section(data, p.end))
     sections.append(_targets_section(data, by_id, facts))
     return report_frame(
         f"National Mission on Drugs: annual monitoring report {period}",
@@ -72,6 +75,23 @@ def annual(data: SiteData, period: str) -> dict[str, Any]:
         facts,
         not_yet_available(data),
     )
+
+
+def _success_section(data: SiteData, end: dt.date) -> dict[str, Any]:
+    """Each outcome's scorecard, judged on the figures for periods ending by the year end:
+    how many indicators are on track, off track, without a target or without enough data,
+    and the rule for each that has a target or standard."""
+    paragraphs = []
+    for o in data.outcomes.values():
+        rows = scorecard(data, [i for i in data.catalogue.values() if i.informs(o.id)], end)
+        if not rows:
+            continue
+        heading = f"Outcome {o.id}: {o.title}" if o.id.isdigit() else o.title
+        paragraphs.append(f"{heading}: {tally(rows)}.")
+        paragraphs += [f"{r['title']}: {r['verdict']}. {r['rule']}" for r in rows
+                       if r["verdict"] in ("on track", "off track")]  # fmt: skip
+    return {"id": "success", "title": "What success looks like", "blocks": [],
+            "paragraphs": paragraphs}  # fmt: skip
 
 
 def _targets_section(

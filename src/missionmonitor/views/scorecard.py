@@ -13,38 +13,57 @@ For example::
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from missionmonitor.formatting import display_value
 from missionmonitor.indicators.catalogue import Indicator
+from missionmonitor.periods import parse_period
+from missionmonitor.refdata.geography import national_code
 from missionmonitor.services.site_data import SiteData
-from missionmonitor.targets.status import all_targets
-from missionmonitor.views.common import indicator_summary
+from missionmonitor.targets.arithmetic import progress
+from missionmonitor.targets.definitions import Target, load_targets
+from missionmonitor.views.common import result_row, results_of
 
 VERDICTS = ("on track", "off track", "no target", "not enough data")
 _BETTER = {"higher_is_better": "higher is better", "lower_is_better": "lower is better",
            "neutral": "neither direction is better in itself"}  # fmt: skip
 
 
-def scorecard(data: SiteData, indicators: list[Indicator]) -> list[dict[str, Any]]:
-    """One row per indicator: its verdict and the rule behind it."""
-    targets = {t["indicator"]: t for t in all_targets(data.results)}
-    return [_row(ind, indicator_summary(ind, data)["latest"], targets.get(ind.id))
-            for ind in indicators]  # fmt: skip
+def scorecard(data: SiteData, indicators: list[Indicator],
+              as_of: dt.date | None = None) -> list[dict[str, Any]]:  # fmt: skip
+    """One row per indicator: its verdict and the rule behind it, judged on the latest
+    national figure, or the latest for a period ending by ``as_of`` (a report's year end;
+    a point-in-time figure dated in the following month counts, as the reports take it)."""
+    targets = {t.indicator: t for t in load_targets()}
+    return [_row(ind, _latest(data, ind, as_of), targets.get(ind.id)) for ind in indicators]
 
 
-def _row(ind: Indicator, latest: dict[str, Any] | None,
-         target: dict[str, Any] | None) -> dict[str, Any]:  # fmt: skip
+def _latest(data: SiteData, ind: Indicator, as_of: dt.date | None) -> dict[str, Any] | None:
+    rows = results_of(data, ind.id)
+    national = rows[rows["area_code"] == national_code()]
+    if as_of is not None:
+
+        def by_end(period: str) -> bool:
+            p = parse_period(period)
+            return p.end <= (as_of + dt.timedelta(days=31) if p.type == "month" else as_of)
+
+        national = national[national["period"].map(by_end)]
+    return None if national.empty else result_row(ind, national.iloc[-1], data)
+
+
+def _row(ind: Indicator, latest: dict[str, Any] | None, target: Target | None) -> dict[str, Any]:
     row = {"indicator": ind.id, "title": ind.title,
            "latest": None if latest is None else latest["display"],
            "period": None if latest is None else latest["period"]}  # fmt: skip
     if latest is None or latest["value"] is None:
         return {**row, "verdict": "not enough data", "rule": "No figure is held yet."}
-    if target is not None and target.get("progress"):
-        status = target["progress"]["status"]
-        verdict = "on track" if status in ("met", "on track") else "off track"
-        rule = f"{target['statement']} Progress: {status} ({target['progress']['rule']})."
-        return {**row, "verdict": verdict, "rule": rule}
+    if target is not None:
+        p = progress(target, latest["value"], parse_period(latest["period"]).end)
+        verdict = "on track" if p.status in ("met", "on track") else "off track"
+        return {**row, "verdict": verdict,
+                "rule": f"{target.statement} {latest['display']} in {latest['period']}: "
+                        f"{p.status} ({p.rule})"}  # fmt: skip
     if ind.success is not None:
         s, value = ind.success, latest["value"]
         pct = "%" if ind.in_percent else ""
@@ -59,3 +78,9 @@ def _row(ind: Indicator, latest: dict[str, Any] | None,
         "verdict": "no target",
         "rule": f"No target or standard is set; {_BETTER[ind.polarity]}.",
     }
+
+
+def tally(rows: list[dict[str, Any]]) -> str:
+    """ "2 on track, 1 off track, …" for a scorecard (verdicts with none left out)."""
+    counts = [(sum(r["verdict"] == v for r in rows), v) for v in VERDICTS]
+    return ", ".join(f"{n} {v}" for n, v in counts if n) or "no indicators"
