@@ -17,7 +17,7 @@ from missionmonitor.reports.facts import Facts
 from missionmonitor.services.site_data import SiteData
 from missionmonitor.targets.status import BALANCING_NOT_YET, all_targets
 from missionmonitor.views import charts
-from missionmonitor.views.common import result_row
+from missionmonitor.views.common import pick_period, result_row
 from missionmonitor.views.trends import trend_statement
 
 #: What the platform cannot yet report, said plainly in every report that would show it.
@@ -59,17 +59,6 @@ def results_for(data: SiteData, indicator_id: str, area: str) -> pd.DataFrame:
     return r[(r["indicator_id"] == indicator_id) & (r["area_code"] == area)].sort_values(
         "period_start"
     )
-
-
-def pick_period(rows: pd.DataFrame, end: dt.date) -> pd.Series | None:
-    """The latest row whose period ends by ``end`` (point-in-time: dated within a month)."""
-    ok = []
-    for _, r in rows.iterrows():
-        p = parse_period(r["period"])
-        limit = end + dt.timedelta(days=31) if p.type == "month" else end
-        if p.end <= limit:
-            ok.append(r)
-    return ok[-1] if ok else None
 
 
 def change_sentence(

@@ -3,6 +3,7 @@ indicator's definition and latest summary."""
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from typing import Any
 
@@ -11,6 +12,7 @@ import pandas as pd
 from missionmonitor.config import attribution
 from missionmonitor.formatting import display_change, display_value
 from missionmonitor.indicators.catalogue import Indicator
+from missionmonitor.periods import parse_period
 from missionmonitor.refdata.geography import national_code, national_name
 from missionmonitor.services.site_data import SiteData
 
@@ -85,6 +87,17 @@ def result_row(ind: Indicator, r: pd.Series, data: SiteData) -> dict[str, Any]:
         "display_uci": "" if uci is None else display_value(uci, ind.decimals),
         "display_change": change_text, "direction": _direction(ind, r), "note": r["note"],
     }  # fmt: skip
+
+
+def pick_period(rows: pd.DataFrame, end: dt.date) -> pd.Series | None:
+    """The latest row whose period ends by ``end`` (point-in-time: dated within a month)."""
+    ok = []
+    for _, r in rows.iterrows():
+        p = parse_period(r["period"])
+        limit = end + dt.timedelta(days=31) if p.type == "month" else end
+        if p.end <= limit:
+            ok.append(r)
+    return ok[-1] if ok else None
 
 
 def results_of(data: SiteData, indicator_id: str) -> pd.DataFrame:

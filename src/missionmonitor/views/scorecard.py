@@ -23,7 +23,7 @@ from missionmonitor.refdata.geography import national_code
 from missionmonitor.services.site_data import SiteData
 from missionmonitor.targets.arithmetic import progress
 from missionmonitor.targets.definitions import Target, load_targets
-from missionmonitor.views.common import result_row, results_of
+from missionmonitor.views.common import pick_period, result_row, results_of
 
 VERDICTS = ("on track", "off track", "no target", "not enough data")
 _BETTER = {"higher_is_better": "higher is better", "lower_is_better": "lower is better",
@@ -42,14 +42,9 @@ def scorecard(data: SiteData, indicators: list[Indicator],
 def _latest(data: SiteData, ind: Indicator, as_of: dt.date | None) -> dict[str, Any] | None:
     rows = results_of(data, ind.id)
     national = rows[rows["area_code"] == national_code()]
-    if as_of is not None:
-
-        def by_end(period: str) -> bool:
-            p = parse_period(period)
-            return p.end <= (as_of + dt.timedelta(days=31) if p.type == "month" else as_of)
-
-        national = national[national["period"].map(by_end)]
-    return None if national.empty else result_row(ind, national.iloc[-1], data)
+    picked = (pick_period(national, as_of) if as_of is not None
+              else None if national.empty else national.iloc[-1])  # fmt: skip
+    return None if picked is None else result_row(ind, picked, data)
 
 
 def _row(ind: Indicator, latest: dict[str, Any] | None, target: Target | None) -> dict[str, Any]:

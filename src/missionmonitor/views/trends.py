@@ -57,7 +57,7 @@ def trend_statement(ind: Indicator, rows: list[dict[str, Any]], area_name: str
                            [r["denominator"] for r in run] if population else None)  # fmt: skip
     first, last = run[0]["period"], run[-1]["period"]
     change = fit.per_period
-    what = "the rate" if population else "the count"
+    basis = "rate" if population else "count"
     periods, per = _UNITS[ind.period_type]
     shown = {
         k: _signed(v)
@@ -67,7 +67,7 @@ def trend_statement(ind: Indicator, rows: list[dict[str, Any]], area_name: str
             ("upper", change.upper),
         )
     }
-    span = (f"Over the {fit.periods} {periods} from {first} to {last}, {what} for {area_name} "
+    span = (f"Over the {fit.periods} {periods} from {first} to {last}, the {basis} for {area_name} "
             f"changed by an average of {shown['estimate']} {per} (95% interval "
             f"{shown['lower']} to {shown['upper']})")  # fmt: skip
     if not fit.significant:
@@ -78,7 +78,7 @@ def trend_statement(ind: Indicator, rows: list[dict[str, Any]], area_name: str
             better = (change.estimate > 1) == (ind.polarity == "higher_is_better")
             word += ", improving" if better else ", worsening"
         verdict = word
-    return {"from": first, "to": last, "periods": fit.periods, "basis": what[4:],
+    return {"from": first, "to": last, "periods": fit.periods, "basis": basis,
             "change_per_period": change.estimate, "lower": change.lower,
             "upper": change.upper, "significant": fit.significant,
             "dispersion": fit.dispersion, "shown": shown,
