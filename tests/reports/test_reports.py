@@ -171,6 +171,27 @@ def test_html_is_accessible_in_structure(built):
     assert all(b - a <= 1 for a, b in itertools.pairwise(levels))
 
 
+def test_the_annual_report_maps_area_figures_as_published(built, data, pdfs):
+    maps = {b["id"]: b["map"] for s in built["annual"]["sections"] for b in s["blocks"]
+            if b.get("map")}  # fmt: skip
+    assert {k: m["area_type"] for k, m in maps.items()} == {
+        "drd_rate_per_1000_5yr": "adp",
+        "drd_easr_5yr": "council",
+        "drd_easr": "health_board",
+    }
+    res = data.results
+    for ind, m in maps.items():
+        rows = res[(res["indicator_id"] == ind) & (res["area_type"] == m["area_type"])
+                   & (res["period"] == m["period"])]  # fmt: skip
+        published = {r.area_code: (None if r.suppressed else r.value) for r in rows.itertuples()}
+        assert {a["area_code"]: a["value"] for a in m["areas"]} == published
+        assert any(v is None for v in published.values())
+    html = render_html(built["annual"])
+    drawings = re.findall(r'<svg [^>]*class="mm-map__svg".*?</svg>', html, flags=re.S)
+    assert len(drawings) == 3 and all('role="img"' in d and "<a " not in d for d in drawings)
+    assert _text(pdfs["annual"]).count("Boundaries: Council area boundaries 2023") == 3
+
+
 def test_suppressed_values_are_reported_as_suppressed(data):
     report = adp_profile.adp(data, "S11000022")  # Orkney: suppressed at source in most periods
     text = " ".join(b["sentence"] for s in report["sections"] for b in s["blocks"])

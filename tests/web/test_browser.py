@@ -34,6 +34,9 @@ PAGE_TYPES = {
     "outcome": "/outcomes/2",
     "indicators": "/indicators?q=death",
     "indicator-comparison-funnel": "/indicators/drd_rate_per_1000_5yr?area_type=council",
+    "map-adp": "/indicators/drd_rate_per_1000_5yr?area_type=adp",
+    "map-integration-authority": "/indicators/drd_rate_per_1000_5yr?area_type=hscp",
+    "map-health-board": "/indicators/drd_easr?area_type=health_board",
     "indicator-series-break": "/indicators/ost_people",
     "indicator-quarterly": "/indicators/suspected_drug_deaths",
     "targets": "/targets",
@@ -182,6 +185,23 @@ def test_keyboard_journey_search_then_open_an_indicator_then_compare(server, bro
     show.send_keys(Keys.ENTER)
     WebDriverWait(browser, 10).until(lambda b: "area=S08000031" in b.current_url)
     assert "NHS Greater Glasgow and Clyde" in browser.find_element(By.ID, "trend-caption").text
+
+
+def test_a_map_area_is_reached_by_keyboard_shows_its_focus_and_opens_its_trend(server, browser):
+    visit(browser, server + "/indicators/drd_rate_per_1000_5yr?area_type=adp")
+    area = _tab_to(browser, lambda e: "mm-map__area" in (e.get_attribute("class") or ""),
+                   limit=200)  # fmt: skip
+    label = area.get_attribute("aria-label")
+    name = label.split(":")[0]
+    assert "band" in label or "suppressed" in label
+    outline = browser.execute_script(
+        "const s = getComputedStyle(arguments[0]); return [s.outlineStyle, s.outlineWidth];", area
+    )
+    assert outline == ["solid", "3px"]
+    area.send_keys(Keys.ENTER)
+    WebDriverWait(browser, 10).until(lambda b: "area=S11" in b.current_url)
+    assert name in browser.find_element(By.ID, "trend-caption").text
+    assert "area_type=adp" in browser.current_url
 
 
 def test_pages_work_without_javascript(server, browser):

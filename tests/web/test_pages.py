@@ -125,6 +125,26 @@ def test_indicator_view_choices(client):
     assert client.get("/indicators/drd_rate_per_1000_5yr?period=1900-1904").status_code == 404
 
 
+def test_maps_beside_their_table_and_a_twin_without_shapes(client):
+    page = client.get("/indicators/drd_easr_5yr", params={"area_type": "health_board"})
+    assert page.status_code == 200
+    assert page.text.count('class="mm-map__area"') == 14
+    assert 'id="map-table"' in page.text and "Boundaries: Council area boundaries 2023" in page.text
+    twin = client.get("/indicators/drd_easr_5yr.json", params={"area_type": "health_board"})
+    drawn = twin.json()["map"]
+    assert drawn["area_type"] == "health_board" and len(drawn["areas"]) == 14
+    assert set(drawn["areas"][0]) == {
+        "area_code",
+        "area_name",
+        "value",
+        "display",
+        "state",
+        "band",
+        "href",
+    }  # the outlines stay in the page
+    assert len(twin.content) < len(page.content) / 2
+
+
 def test_series_break_and_revisions_are_shown(client):
     ost = client.get("/indicators/ost_people").text
     assert "series break" in ost and "HMUD" in ost

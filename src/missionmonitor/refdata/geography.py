@@ -75,6 +75,10 @@ def _config() -> dict[str, Any]:
         for t, cols in cfg["columns"].items():
             assert t in types, f"columns of unknown area type {t!r}"
             assert {"code", "name"} <= set(cols), f"{t}: columns need code and name"
+        if (bounds := cfg.get("boundaries")) is not None:
+            assert isinstance(bounds, dict) and bounds.get("file"), "boundaries need a file"
+            unknown = set(bounds) - {"file", "code_property", "source"}
+            assert not unknown, f"unknown boundaries keys {sorted(unknown)}"
         return cfg
     except (yaml.YAMLError, AssertionError, KeyError, TypeError) as exc:
         raise DefinitionError(f"geography.yaml: invalid geography configuration: {exc}") from exc
@@ -98,6 +102,18 @@ def national_type() -> str:
 def reporting_type() -> str:
     """The area type that submits returns and is graded against standards (Scotland: ADPs)."""
     return str(_config()["reporting"])
+
+
+def boundaries() -> dict[str, str] | None:
+    """The base areas' boundary file for maps (``file`` in ``data/``, ``code_property``,
+    ``source``) as ``geography.yaml`` names it; None when the configuration has no maps."""
+    found = _config().get("boundaries")
+    return {str(k): str(v) for k, v in found.items()} if found else None
+
+
+def first_version_start() -> dt.date:
+    """The day the earliest geography version starts."""
+    return min(dt.date.fromisoformat(str(v["valid_from"])) for v in _config()["versions"])
 
 
 def area_types() -> tuple[str, ...]:

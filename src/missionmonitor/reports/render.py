@@ -17,6 +17,7 @@ import jinja2
 from markupsafe import Markup
 
 from missionmonitor.reports import ReportFormat
+from missionmonitor.views.maps import map_svg
 
 _FOLDER = Path(str(resources.files("missionmonitor.reports") / "templates"))
 
@@ -38,6 +39,7 @@ def svg(spec: dict[str, Any], labelled_by: str) -> Markup:
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(_FOLDER), autoescape=True)
     env.globals["svg"] = svg
+    env.globals["map_svg"] = map_svg
     return env
 
 

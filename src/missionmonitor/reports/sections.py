@@ -13,10 +13,11 @@ from missionmonitor.data import load_sources
 from missionmonitor.indicators.catalogue import Indicator
 from missionmonitor.methods.poisson import count_change_p_value
 from missionmonitor.periods import parse_period
+from missionmonitor.refdata.geography import national_code
 from missionmonitor.reports.facts import Facts
 from missionmonitor.services.site_data import SiteData
 from missionmonitor.targets.status import BALANCING_NOT_YET, all_targets
-from missionmonitor.views import charts
+from missionmonitor.views import charts, maps
 from missionmonitor.views.common import pick_period, result_row
 from missionmonitor.views.trends import trend_statement
 
@@ -183,6 +184,7 @@ def indicator_block(
     trend = shown[["period", "value", "lci", "uci"]]
     spec = charts.trend_chart(trend, ind.title, ind.unit, [v.effective_from for v in breaks])
     recent = [result_row(ind, r, data) for _, r in shown.tail(5).iterrows()]
+    drawn = area_map(data, ind, end) if area == national_code() else None
     return {
         "id": ind.id,
         "title": ind.title,
@@ -198,11 +200,38 @@ def indicator_block(
             "summary": sentence,
             "spec": spec,
         },
+        "map": drawn,
         "sources": list(ind.sources),
         "interval_label": "Likely range"
         if ind.method.kind == "rolling_average"
         else "95% interval",
     }
+
+
+#: Area types a national report maps, in the order it prefers them (one map per indicator).
+MAP_TYPES = ("adp", "council", "hscp", "health_board")
+
+
+def area_map(data: SiteData, ind: Indicator, end: dt.date) -> dict[str, Any] | None:
+    """A static map of the indicator's latest figures by area for a period ending by
+    ``end``: ADPs where published, else councils, Integration Authorities or boards."""
+    if not maps.mappable():
+        return None
+    df = data.results[data.results["indicator_id"] == ind.id]
+    for area_type in (t for t in MAP_TYPES if t in ind.geography):
+        of_type = df[df["area_type"] == area_type].sort_values("period_start")
+        picked = pick_period(of_type.drop_duplicates("period", keep="last"), end)
+        if picked is None:
+            continue
+        rows = [
+            result_row(ind, r, data)
+            for _, r in of_type[of_type["period"] == picked["period"]].iterrows()
+        ]
+        names = {a.code: a.name for a in data.geo.of_type(area_type)}
+        return maps.choropleth(f"map-{ind.id}", ind.title, ind.unit, ind.decimals, rows,
+                               area_type, data.geo.types[area_type].plural, picked["period"],
+                               parse_period(picked["period"]).end.isoformat(), names)  # fmt: skip
+    return None
 
 
 #: What a source table says of generated data in place of a publisher and licence.

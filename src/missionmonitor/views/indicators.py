@@ -14,9 +14,10 @@ from missionmonitor.formatting import display_value
 from missionmonitor.indicators.catalogue import Indicator
 from missionmonitor.indicators.kinds import filter_observations
 from missionmonitor.methods.funnels import poisson_funnel
+from missionmonitor.periods import parse_period
 from missionmonitor.refdata.geography import area_types, national_code, national_name, national_type
 from missionmonitor.services.site_data import SiteData
-from missionmonitor.views import charts
+from missionmonitor.views import charts, maps
 from missionmonitor.views.common import (
     SIGNIFICANCE,
     as_number,
@@ -106,7 +107,7 @@ def indicator(
                                           ind.unit, breaks,
                                           None if area_code == national_code() else scot),
                "rows": trend_rows},
-        comparison=None, funnel=None, area_types=types, area_type=chosen_type,
+        comparison=None, funnel=None, map=None, area_types=types, area_type=chosen_type,
         revisions=_revisions(ind, data, area_code, trend),
         editions=editions(trend_rows),
         area_options=sorted(
@@ -138,7 +139,7 @@ def _no_figures_yet(ind: Indicator, data: SiteData) -> dict[str, Any]:
         area={"code": national_code(), "name": national_name()},
         trend={"id": "trend", "title": ind.title, "caption": ind.title, "rows": [],
                "summary": "", "spec": None},
-        comparison=None, funnel=None, area_types=[], area_type=None, revisions=[],
+        comparison=None, funnel=None, map=None, area_types=[], area_type=None, revisions=[],
         area_options=[], area_type_options=[],
         no_figures=NO_FIGURES_YET.format(datasets=titles),
     )  # fmt: skip
@@ -195,7 +196,13 @@ def _comparison(ind: Indicator, data: SiteData, df: pd.DataFrame, area_type: str
     funnel = None
     if ind.method.kind == "rate_from_averages" and len(visible) and scot_value:
         funnel = _funnel(ind, visible, scot_value, chosen)
-    return {"comparison": comparison, "funnel": funnel, "period": chosen}
+    drawn = None
+    if maps.mappable():
+        names = {a.code: a.name for a in data.geo.of_type(area_type)}
+        drawn = maps.choropleth("map", ind.title, ind.unit, ind.decimals, shown, area_type, label,
+                                chosen, parse_period(chosen).end.isoformat(), names,
+                                link={"area_type": area_type, "period": chosen})  # fmt: skip
+    return {"comparison": comparison, "funnel": funnel, "map": drawn, "period": chosen}
 
 
 def _comparison_sentence(rows: list[dict[str, Any]], label: str, scot: float | None,

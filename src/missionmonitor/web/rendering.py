@@ -27,6 +27,7 @@ from pydantic import BaseModel, ConfigDict
 from missionmonitor.config import describe
 from missionmonitor.errors import MissionMonitorError
 from missionmonitor.refdata.geography import national_name
+from missionmonitor.views.maps import map_svg
 
 Crumbs = list[dict[str, str]]
 NO_STORE = {"Cache-Control": "no-store"}
@@ -123,6 +124,7 @@ def templates() -> Jinja2Templates:
     # Read at render time, so pages follow the active configuration.
     t.env.globals["programme"] = describe
     t.env.globals["nation"] = national_name
+    t.env.globals["map_svg"] = map_svg
     return t
 
 

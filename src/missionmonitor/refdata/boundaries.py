@@ -1,0 +1,132 @@
+"""Area outlines for maps, dissolved from the base areas' boundaries.
+
+The configuration ships one boundary file for its base area type (Scotland: the 32
+council areas) and names it in ``geography.yaml`` under ``boundaries``. Every higher area
+(health board, Integration Authority, ADP, police division) is the union of its councils
+in the geography version in force, so its outline is dissolved from theirs; no other
+boundary file is needed and a new ADP map needs no new shapes.
+
+Outlines are projected once (longitude scaled by the cosine of the middle latitude, which
+keeps Scotland's shape within a few per cent), simplified to under a pixel at the
+drawn size and kept as SVG path data.
+
+>>> outlines = area_outlines("health_board")
+>>> len(outlines.paths), outlines.view_box
+(14, '0 0 400 590')
+>>> outlines.paths["S08000031"][:1]
+'M'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from missionmonitor import config
+from missionmonitor.errors import DefinitionError
+from missionmonitor.refdata.geography import BASE, Geography, boundaries, first_version_start
+
+#: Width of every map's drawing, in SVG units; the height follows the country's shape.
+WIDTH = 400
+#: Simplification tolerance and the smallest island kept, in SVG units at that width.
+TOLERANCE = 0.8
+SMALLEST_PART = 2.0
+
+
+@dataclass(frozen=True)
+class Outlines:
+    """SVG path data of every area of one type, on a common ``view_box``."""
+
+    area_type: str
+    view_box: str
+    paths: dict[str, str]
+    source: str
+
+
+def has_boundaries() -> bool:
+    """Whether the active configuration ships boundaries, so maps can be drawn."""
+    return boundaries() is not None
+
+
+def area_outlines(area_type: str, on: dt.date | None = None) -> Outlines:
+    """Outlines of the current areas of ``area_type``, from the memberships valid ``on``
+    (default: today; a date before every geography version takes the first version)."""
+    return _outlines(area_type, max(on or dt.date.today(), first_version_start()))
+
+
+@config.cached
+def _outlines(area_type: str, day: dt.date) -> Outlines:
+    from shapely import simplify
+    from shapely.ops import unary_union
+
+    base, projection = _base_shapes()
+    geo = Geography.shipped()
+    paths = {}
+    for area in geo.of_type(area_type):
+        councils = geo.councils_in(area.code, day)
+        missing = [c for c in councils if c not in base]
+        if missing:
+            raise DefinitionError(f"boundaries: no outline for council(s) {', '.join(missing)} "
+                                  f"of {area.name} ({area.code})")  # fmt: skip
+        if not councils:
+            continue
+        shape = unary_union([base[c] for c in councils]) if len(councils) > 1 else base[councils[0]]
+        paths[area.code] = _path(simplify(shape, TOLERANCE, preserve_topology=True))
+    source = (boundaries() or {}).get("source", "")
+    return Outlines(area_type, projection, paths, source)
+
+
+@config.cached
+def _base_shapes() -> tuple[dict[str, Any], str]:
+    """Each base area's projected shape (SVG units, y down), and the common view box."""
+    from shapely import affinity
+    from shapely.geometry import shape
+
+    cfg = boundaries()
+    if not cfg:
+        raise DefinitionError("geography.yaml: no boundaries are configured, so no map is drawn")
+    path = config.path("data", cfg["file"])
+    prop = cfg.get("code_property", "code")
+    try:
+        features = json.loads(path.read_text(encoding="utf-8"))["features"]
+        raw = {str(f["properties"][prop]): shape(f["geometry"]) for f in features}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise DefinitionError(f"{path.name}: not a boundary file with {prop!r} codes: {exc}") \
+            from exc  # fmt: skip
+    known = {a.code for a in Geography.shipped().of_type(BASE)}
+    if unknown := sorted(set(raw) - known):
+        raise DefinitionError(f"{path.name}: unknown {BASE} code(s) {', '.join(unknown)}")
+    west, south, east, north = _bounds(raw.values())
+    squeeze = math.cos(math.radians((south + north) / 2))
+    scale = WIDTH / ((east - west) * squeeze)
+    height = math.ceil((north - south) * scale)
+    shapes = {
+        code: affinity.affine_transform(
+            geom, [scale * squeeze, 0, 0, -scale, -west * scale * squeeze, north * scale]
+        )
+        for code, geom in raw.items()
+    }
+    return shapes, f"0 0 {WIDTH} {height}"
+
+
+def _bounds(geoms: Any) -> tuple[float, float, float, float]:
+    boxes = [g.bounds for g in geoms]
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes),
+            max(b[2] for b in boxes), max(b[3] for b in boxes))  # fmt: skip
+
+
+def _path(geom: Any) -> str:
+    """SVG path data of a (multi)polygon: one closed sub-path per ring; islands smaller than
+    ``SMALLEST_PART`` square units are left out (they would be under a pixel)."""
+    parts = getattr(geom, "geoms", [geom])
+    out = []
+    for poly in parts:
+        if poly.is_empty or poly.area < SMALLEST_PART:
+            continue
+        for ring in (poly.exterior, *poly.interiors):
+            xy = " ".join(f"{x:.1f},{y:.1f}" for x, y in ring.coords[:-1])
+            out.append(f"M{xy}Z")
+    return "".join(out)
