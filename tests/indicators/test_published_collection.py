@@ -23,6 +23,8 @@ PINNED = [
     ("school_drug_use_15", "2018", 12.0, "SG_SURVEY_SALSUS_2018_WAVE_FIELDWORK_SEP_2018_APR", []),
     ("alcohol_specific_deaths", "2023", 1277.0, "NRS_ASD_2023_EDITION_PUBLISHED_10_SEP_2024", []),
     ("whole_family_approach", "2023/24", 77.0, "SG_NMD_MON_2023_2024_REPORT_PUBLISHED_2025_7", []),
+    ("adp_support_team_wte", "2023/24", 3.5, "SG_ADP_SURVEY_2023_24", []),
+    ("adp_lived_experience_feedback", "2022/23", 27.0, "SG_ADP_SURVEY_2022_23", []),
     ("opioid_dependence", "2022/23", 43400.0, "PHS_PREV_2025_RELEASE_2014_15_TO_2022_23_2022_23",
      []),
 ]  # fmt: skip
@@ -49,6 +51,8 @@ def test_a_published_value_reaches_the_page_and_the_download(client, ind, period
                if r["period"] == period and r["view"] == "trend"]  # fmt: skip
     assert float(line["value"]) == value and line["vintage"] == edition
     register = load_sources()[edition]
+    html = client.get(f"/indicators/{ind}").text
+    assert "New editions" in html and 'href="https://' in html.split("New editions")[1]
     assert (line["source"], line["source_status"]) == (register.source, register.status)
     revised = [r for r in page["revisions"] if r["period"] == period]
     if earlier:  # every edition is kept, the latest shown
@@ -88,4 +92,4 @@ def test_every_outcome_says_what_it_holds(client):
     priorities = ("lived_experience", "equalities", "stigma", "surveillance", "workforce",
                   "psychologically_informed")  # fmt: skip
     held = [p for p in priorities if any(i["latest"] for i in outcomes[p]["indicators"])]
-    assert len(held) >= 3, held
+    assert held == ["lived_experience", "equalities", "stigma", "surveillance", "workforce"]

@@ -98,6 +98,21 @@ def test_the_command_says_what_changed(store_copy, server):
 def test_a_dataset_without_a_release_address_says_so(store_copy):
     from missionmonitor.errors import NotFoundError
 
-    with pytest.raises(NotFoundError, match="--url"):
+    with pytest.raises(NotFoundError, match="--url") as refused:
         update_dataset(store_copy, DATASET)
     assert Path(store_copy).exists()
+    # It names where the publishers release new editions, for a person to fetch and convert.
+    for page in get_declaration(DATASET).releases:
+        assert page.url in str(refused.value)
+
+
+def test_every_published_dataset_names_where_new_editions_appear():
+    from missionmonitor.datasets.declaration import load_declarations
+
+    for decl in load_declarations().values():
+        made_here = not decl.shipped or decl.name == "adp_returns"
+        if made_here or decl.frequency == "fixed":
+            assert decl.releases == (), decl.name
+        else:
+            assert decl.releases and all(r.url.startswith("https://") for r in decl.releases), \
+                decl.name  # fmt: skip

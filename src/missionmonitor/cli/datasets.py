@@ -50,6 +50,8 @@ def show(ctx: typer.Context, name: Annotated[str, typer.Argument(help="Dataset n
                 rules.append(f"matches {c.pattern}")
             schema.add_row(cname, c.type, "yes" if c.required else "", "; ".join(rules))
         out.print(schema)
+        for r in decl.releases:
+            out.print(f"New editions: {r.title} ({r.publisher}): {r.url}")
         with Store.open(store_path(ctx), read_only=True) as store:
             loads = store.query(
                 "SELECT load_id, file_name, sha256, row_count, observation_count, vintages, "

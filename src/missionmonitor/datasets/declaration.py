@@ -54,6 +54,15 @@ class Release(Strict):
     note: str = ""
 
 
+class Publication(Strict):
+    """Where a publisher releases new editions of (part of) a dataset, for people to read:
+    the publication series page, or its latest edition where no series page is known."""
+
+    publisher: str
+    title: str
+    url: str = Field(pattern=r"^https?://")
+
+
 class Declaration(TableSchema):
     """A dataset: its table schema, where it comes from, and how its rows become figures."""
 
@@ -69,6 +78,8 @@ class Declaration(TableSchema):
     status: Literal["final", "provisional", "published_aggregate"] = "final"
     default_vintage: str | None = None
     release: Release | None = None
+    #: Where the publishers release new editions (read by people; ``release`` is the file).
+    releases: tuple[Publication, ...] = ()
     observations: tuple[ObservationMap, ...] = ()
 
     @model_validator(mode="after")

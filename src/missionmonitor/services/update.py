@@ -96,7 +96,11 @@ def update_dataset(store_path: Path, dataset: str, url: str | None = None,
     decl = get_declaration(dataset)
     address = url or (decl.release.url if decl.release else None)
     if not address:
-        raise NotFoundError(f"{dataset} names no release address: give one with --url")
+        where = "; ".join(f"{r.title}: {r.url}" for r in decl.releases)
+        raise NotFoundError(
+            f"{dataset} names no file release in its own schema: give one with --url"
+            + (f" (the publishers release new editions at {where})" if where else "")
+        )
     with tempfile.TemporaryDirectory(prefix="mm-update-") as folder:
         file, sha = download(address, Path(folder), progress)
         pinned = decl.release.sha256 if decl.release and not url else None

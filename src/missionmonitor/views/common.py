@@ -142,7 +142,9 @@ def definition_view(ind: Indicator, data: SiteData) -> dict[str, Any]:
                        if ind.disclosure.threshold else "No small counts are involved."),
         "sources": [{"name": d, "title": data.datasets[d].title,
                      "publisher": data.datasets[d].publisher,
-                     "licence": data.datasets[d].licence} for d in ind.sources],
+                     "licence": data.datasets[d].licence,
+                     "releases": [r.model_dump() for r in data.datasets[d].releases]}
+                    for d in ind.sources],
         "versions": [{"version": v.version, "label": v.label, "from": v.effective_from,
                       "comparable_with_previous": v.comparable_with_previous,
                       "break_reason": (v.break_reason or "").strip()}
