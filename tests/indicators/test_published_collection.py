@@ -23,6 +23,7 @@ PINNED = [
     ("school_drug_use_15", "2018", 12.0, "SG_SURVEY_SALSUS_2018_WAVE_FIELDWORK_SEP_2018_APR", []),
     ("alcohol_specific_deaths", "2023", 1277.0, "NRS_ASD_2023_EDITION_PUBLISHED_10_SEP_2024", []),
     ("whole_family_approach", "2023/24", 77.0, "SG_NMD_MON_2023_2024_REPORT_PUBLISHED_2025_7", []),
+    ("cocaine_deaths", "2023", 479.0, "SG_NMD_MON_2023_2024_REPORT_PUBLISHED_2025_2", []),
     ("adp_support_team_wte", "2023/24", 3.5, "SG_ADP_SURVEY_2023_24", []),
     ("adp_lived_experience_feedback", "2022/23", 27.0, "SG_ADP_SURVEY_2022_23", []),
     ("opioid_dependence", "2022/23", 43400.0, "PHS_PREV_2025_RELEASE_2014_15_TO_2022_23_2022_23",
@@ -60,6 +61,23 @@ def test_a_published_value_reaches_the_page_and_the_download(client, ind, period
         assert held[-1] == value and set(earlier) <= set(held[:-1])
     else:
         assert revised == []
+
+
+@pytest.mark.parametrize(("ind", "expected"), [
+    ("drugs_implicated_opioids_pct",
+     [("2021", 84.0, "NRS_NEWS_2022"), ("2024", 80.0, "NRS_2024_REPORT")]),
+    ("drugs_implicated_benzodiazepines_pct",
+     [("2021", 69.0, "NRS_NEWS_2022"), ("2024", 56.0, "NRS_2024_REPORT")]),
+    ("drugs_implicated_cocaine_pct", [("2024", 47.0, "NRS_2024_REPORT")]),
+    ("polydrug_share", [("2021", 93.0, "NRS_NEWS_2022")]),
+    # Reach "at the end of" a quarter is read as the quarter's last month.
+    ("naloxone_reach", [("March 2021", 57.53, "PHS_NALOX_Q1_2122"),
+                        ("June 2021", 59.17, "PHS_NALOX_Q1_2122"),
+                        ("September 2021", 61.2, "PHS_NALOX_Q2_2122")]),
+])  # fmt: skip
+def test_drugs_implicated_polydrug_and_naloxone_reach_as_published(client, ind, expected):
+    rows = client.get(f"/indicators/{ind}.json").json()["trend"]["rows"]
+    assert [(r["period"], r["value"], r["vintage"]) for r in rows] == expected
 
 
 def test_the_credible_interval_of_the_prevalence_estimate_is_shown(client):

@@ -103,6 +103,7 @@ def test_indicator_filters(client):
     found = client.get("/indicators.json?q=naloxone").json()["indicators"]
     assert {i["id"] for i in found} == {
         "naloxone_kits",
+        "naloxone_reach",
         "ost_people",
         "ost_people_records",
         "ambulance_naloxone",
