@@ -143,6 +143,7 @@ def definition_view(ind: Indicator, data: SiteData) -> dict[str, Any]:
         "sources": [{"name": d, "title": data.datasets[d].title,
                      "publisher": data.datasets[d].publisher,
                      "licence": data.datasets[d].licence,
+                     "frequency": data.datasets[d].frequency,
                      "releases": [r.model_dump() for r in data.datasets[d].releases]}
                     for d in ind.sources],
         "versions": [{"version": v.version, "label": v.label, "from": v.effective_from,
