@@ -25,3 +25,19 @@ def test_help_lists_every_command_without_loading_them():
                           text=True, check=True)  # fmt: skip
     for command in ("init", "load", "update", "summary", "serve", "demo", "ost", "report"):
         assert command in done.stdout
+
+
+def test_the_summary_reads_the_store_without_data_frame_or_statistics_libraries(
+    built_store_path,
+):
+    # What `missionmonitor summary` runs: no pandas, scipy or statsmodels, so it answers in
+    # well under a second (benchmarks/cli_start.py).
+    code = ("import json, sys, pathlib; from missionmonitor.cli.app import main; "
+            "sys.argv = ['missionmonitor', '--store', sys.argv[1], 'summary']\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print(json.dumps([m for m in ('pandas', 'scipy', 'statsmodels', 'pyarrow', "
+            "'altair', 'sqlalchemy') if m in sys.modules]), file=sys.stderr)")  # fmt: skip
+    done = subprocess.run([sys.executable, "-c", code, str(built_store_path)],
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    assert "Scotland: latest figures" in done.stdout
+    assert json.loads(done.stderr.strip().splitlines()[-1]) == []

@@ -197,7 +197,7 @@ def test_quarters_rolling_windows_and_medicines(ost_engine):
 
 
 def test_ddd_per_1000_population_per_day():
-    from missionmonitor.ost.pipeline import Period
+    from missionmonitor.ost.periods import Period
     from missionmonitor.ost.service import ddd_rates
     from missionmonitor.refdata.geography import Geography
     from missionmonitor.refdata.population import latest_population

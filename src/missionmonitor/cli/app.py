@@ -221,11 +221,11 @@ def summary(ctx: typer.Context) -> None:
     """
     from missionmonitor.config import attribution
     from missionmonitor.formatting import display_change, display_value
-    from missionmonitor.services import results as results_service
+    from missionmonitor.services.summary import national_summary
     from missionmonitor.store.connection import Store
 
     with reported(), Store.open(store_path(ctx), read_only=True) as store:
-        rows = results_service.national_summary(store)
+        rows = national_summary(store)
     table = Table(title="Scotland: latest figures", caption=attribution())
     for col in ("Indicator", "Period", "Value", "Change on previous", "Status"):
         table.add_column(col, justify="right" if col in ("Value", "Change on previous") else "left")

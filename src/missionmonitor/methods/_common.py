@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.stats import norm
 
 from missionmonitor.errors import MethodInputError
 
@@ -39,6 +38,8 @@ def normalise_confidence(confidence: float) -> float:
 
 def z_two_sided(confidence: float) -> float:
     """Exact two-sided normal quantile: 1.959964 for 95%, 3.090232 for 99.8%."""
+    from scipy.stats import norm  # imported on use: commands that only format figures start fast
+
     c = normalise_confidence(confidence)
     return float(norm.ppf(c + (1 - c) / 2))
 

@@ -15,9 +15,9 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
-from scipy.stats import norm
 
 from missionmonitor.errors import MethodInputError
 
@@ -47,6 +47,13 @@ class SurvivalCurve:
         return float(self.time[hit[0]]) if hit.size else None
 
 
+@cache
+def _z(confidence: float) -> float:
+    from scipy.stats import norm
+
+    return float(norm.ppf(0.5 + confidence / 2))
+
+
 def kaplan_meier(
     durations: Sequence[float] | np.ndarray,
     events: Sequence[int | bool] | np.ndarray,
@@ -66,19 +73,21 @@ def kaplan_meier(
         raise MethodInputError("durations, events and weights must have the same length")
     if t.size and (np.any(t < 0) or np.any(w < 0) or not np.all(np.isfinite(t))):
         raise MethodInputError("durations and weights must be finite and not negative")
-    times = np.unique(t[e & (w > 0)])
+    ended = e & (w > 0)
+    # Each distinct event time and the weight of events at it, in one pass.
+    times, which = np.unique(t[ended], return_inverse=True)
+    d = np.bincount(which, weights=w[ended], minlength=times.size).astype(float)
     # People at risk at each event time: everyone whose duration is at least that time.
     order = np.argsort(t)
     ts, ws = t[order], w[order]
     after = np.cumsum(ws[::-1])[::-1]  # weight with duration >= ts[i]
     first = np.searchsorted(ts, times, side="left")
     at_risk = np.where(first < ts.size, after[np.minimum(first, ts.size - 1)], 0.0)
-    d = np.array([w[(t == x) & e].sum() for x in times]) if times.size else np.array([])
     survival = np.cumprod(1 - d / at_risk) if times.size else np.array([])
     with np.errstate(divide="ignore", invalid="ignore"):
         var_log = np.cumsum(np.where(at_risk > d, d / (at_risk * (at_risk - d)), np.inf))
     sigma = np.sqrt(var_log)
-    z = float(norm.ppf(0.5 + confidence / 2))
+    z = _z(confidence)
     with np.errstate(invalid="ignore", over="ignore"):
         lower = np.where(survival > 0, survival * np.exp(-z * sigma), math.nan)
         upper = np.where(survival > 0, np.minimum(1.0, survival * np.exp(z * sigma)), math.nan)

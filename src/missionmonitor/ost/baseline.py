@@ -9,13 +9,8 @@ from __future__ import annotations
 import pandas as pd
 
 from missionmonitor.ost import DEFAULT_MAX_GAP
-from missionmonitor.ost.pipeline import (
-    RETENTION_DAYS,
-    Outputs,
-    Period,
-    reporting_periods,
-    with_period_type,
-)
+from missionmonitor.ost.periods import Period, reporting_periods, with_period_type
+from missionmonitor.ost.pipeline import RETENTION_DAYS, Outputs
 from missionmonitor.ost.synthetic import OST_DRUGS
 
 EPOCH = pd.Timestamp("1970-01-01")

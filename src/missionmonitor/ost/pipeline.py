@@ -31,6 +31,7 @@ import duckdb
 import pandas as pd
 
 from missionmonitor.ost import DEFAULT_MAX_GAP
+from missionmonitor.ost.periods import Period, period_frame, reporting_periods, with_period_type
 from missionmonitor.ost.synthetic import OST_DRUGS
 
 RETENTION_DAYS = {"12w": 84, "26w": 182}
@@ -66,46 +67,6 @@ SPARK = Dialect(
 )
 
 
-@dataclass(frozen=True)
-class Period:
-    label: str
-    start: dt.date
-    end: dt.date
-    kind: str = "financial_year"
-
-
-def financial_years(first: dt.date, last: dt.date) -> list[Period]:
-    """Every financial year touching [first, last]."""
-    year = first.year if first.month >= 4 else first.year - 1
-    out = []
-    while dt.date(year, 4, 1) <= last:
-        out.append(Period(f"{year}/{(year + 1) % 100:02d}", dt.date(year, 4, 1),
-                          dt.date(year + 1, 3, 31)))  # fmt: skip
-        year += 1
-    return out
-
-
-def _quarter_end(year: int, q: int) -> dt.date:
-    return dt.date(year + (q == 4), (3 * q) % 12 + 1, 1) - dt.timedelta(days=1)
-
-
-def reporting_periods(first: dt.date, last: dt.date) -> list[Period]:
-    """Financial years and calendar quarters touching [first, last], and the rolling
-    12-month windows ending at each quarter end that lie wholly within it. Every period is
-    a run of whole calendar months (the monthly summary relies on it)."""
-    out = financial_years(first, last)
-    year, q = first.year, (first.month - 1) // 3 + 1
-    while dt.date(year, 3 * q - 2, 1) <= last:
-        start, end = dt.date(year, 3 * q - 2, 1), _quarter_end(year, q)
-        out.append(Period(f"{year}-Q{q}", start, end, "quarter"))
-        window_start = dt.date(end.year - 1, end.month, end.day) + dt.timedelta(days=1)
-        if window_start >= first and end <= last:
-            out.append(Period(f"12 months to {end.isoformat()}", window_start, end,
-                              "rolling_12_months"))  # fmt: skip
-        year, q = (year + 1, 1) if q == 4 else (year, q + 1)
-    return out
-
-
 def items_sql(source: str) -> str:
     """Community OST items (relation ``source`` holds the prescribing records)."""
     drugs = ", ".join(f"'{d}'" for d in OST_DRUGS)
@@ -131,27 +92,46 @@ def months_sql(items: str, dialect: Dialect = DUCKDB) -> str:
 
 def people_sql(months: str, periods: str, members: str, by_drug: bool = False) -> str:
     """Distinct people per period × area at every level (``members``: council → parent),
-    optionally also by medicine (someone on two medicines counts under each)."""
-    drug = "i.drug, " if by_drug else ""
-    keep = "drug, " if by_drug else ""
+    optionally also by medicine (someone on two medicines counts under each).
+
+    Nearly everyone has items in one council only: they are counted once per council and
+    those counts summed up the hierarchy. Only people seen in more than one council (who
+    moved, or were prescribed while away) are de-duplicated again at each level above, so
+    no per-person row is copied to every parent area."""
+    drug = "drug, " if by_drug else ""
     return f"""
-        WITH pa AS (
-            SELECT DISTINCT p.label AS period, {drug}i.patient_id, i.council_code
+        WITH movers AS (
+            SELECT patient_id, TRUE AS moved FROM {months} WHERE patient_id IS NOT NULL
+            GROUP BY patient_id HAVING min(council_code) <> max(council_code)
+        ), pa AS (
+            SELECT DISTINCT p.label AS period, {"i.drug, " if by_drug else ""}i.patient_id,
+                   i.council_code
             FROM {months} i JOIN {periods} p ON i.month BETWEEN p.first_day AND p.last_day
             WHERE i.patient_id IS NOT NULL
-        ), levels AS (
-            SELECT period, {keep}patient_id, 'council' AS area_type, council_code AS area_code
-            FROM pa
+        ), flagged AS (
+            SELECT pa.*, coalesce(mv.moved, FALSE) AS moved
+            FROM pa LEFT JOIN movers mv ON mv.patient_id = pa.patient_id
+        ), councils AS (
+            SELECT period, {drug}council_code, count(*) AS people,
+                   count(*) FILTER (WHERE NOT moved) AS stayed
+            FROM flagged GROUP BY ALL
+        ), moved_up AS (
+            SELECT DISTINCT f.period, {"f.drug, " if by_drug else ""}m.parent_type, m.parent,
+                   f.patient_id
+            FROM flagged f JOIN {members} m ON m.council = f.council_code WHERE f.moved
+        ), parents AS (
+            SELECT c.period, {"c.drug, " if by_drug else ""}m.parent_type, m.parent,
+                   c.stayed AS people
+            FROM councils c JOIN {members} m ON m.council = c.council_code
             UNION ALL
-            SELECT pa.period, {"pa.drug, " if by_drug else ""}pa.patient_id, m.parent_type,
-                   m.parent
-            FROM pa JOIN {members} m ON m.council = pa.council_code
-        ), each_person AS (
-            -- A plain DISTINCT, not count(DISTINCT …): it can spill to disk at scale.
-            SELECT DISTINCT period, area_type, area_code, {keep}patient_id FROM levels
+            SELECT period, {drug}parent_type, parent, count(*) AS people
+            FROM moved_up GROUP BY ALL
         )
-        SELECT period, area_type, area_code, {keep}count(*) AS people
-        FROM each_person GROUP BY ALL
+        SELECT period, 'council' AS area_type, council_code AS area_code, {drug}people
+        FROM councils
+        UNION ALL
+        SELECT period, parent_type, parent, {drug}CAST(sum(people) AS BIGINT) AS people
+        FROM parents GROUP BY ALL
     """
 
 
@@ -316,13 +296,6 @@ class Outputs:
     max_gap: int
 
 
-def with_period_type(frame: pd.DataFrame, periods: list[Period]) -> pd.DataFrame:
-    """Add each row's period type (financial_year, quarter, rolling_12_months)."""
-    kinds = {p.label: p.kind for p in periods}
-    out = frame.assign(period_type=frame["period"].map(kinds))
-    return out[["period", "period_type", *[c for c in frame.columns if c != "period"]]]
-
-
 class Engine(Protocol):
     """What the pipeline needs of an engine (DuckDB here; Spark in ``ost.spark_runner``)."""
 
@@ -350,11 +323,6 @@ class DuckDBEngine:
 
     def query(self, sql: str) -> pd.DataFrame:
         return self.con.execute(sql).df()
-
-
-def period_frame(spans: list[Period]) -> pd.DataFrame:
-    return pd.DataFrame([(p.label, p.start, p.end) for p in spans],
-                        columns=["label", "first_day", "last_day"])  # fmt: skip
 
 
 def run_on(engine: Engine, source: str, members: pd.DataFrame,

@@ -7,11 +7,13 @@ For example::
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
@@ -20,6 +22,7 @@ from missionmonitor.methods.proportions import wilson
 from missionmonitor.methods.survival import kaplan_meier
 from missionmonitor.ost import DEFAULT_MAX_GAP, pipeline
 from missionmonitor.ost.measures import FolderResult, measures_frame
+from missionmonitor.ost.periods import Period, with_period_type
 from missionmonitor.ost.pipeline import RETENTION_DAYS
 from missionmonitor.ost.referrals import access_sql
 from missionmonitor.refdata.geography import Geography
@@ -33,7 +36,7 @@ def memberships(geo: Geography) -> pd.DataFrame:
                                        "valid_from", "valid_to"])  # fmt: skip
 
 
-def ddd_rates(items: pd.DataFrame, periods: list[pipeline.Period],
+def ddd_rates(items: pd.DataFrame, periods: list[Period],
               population: dict[str, float]) -> pd.Series:  # fmt: skip
     """Defined daily doses per 1,000 population per day: DDDs / (population × days) × 1,000."""
     days = {p.label: (p.end - p.start).days + 1 for p in periods}
@@ -98,19 +101,27 @@ def time_on_treatment(grouped: pd.DataFrame) -> pd.DataFrame:
     episodes: episodes, endings seen, median days, and the share still in treatment at 12
     and 26 weeks with 95% intervals (percentages)."""
     keys = ["period", "period_type", "area_type", "area_code"]
+    # Thousands of small groups: slice plain arrays of the sorted frame rather than going
+    # through a data-frame group-by for each.
+    frame = grouped.sort_values(keys, kind="stable").reset_index(drop=True)
+    days = frame["days"].to_numpy(dtype=float)
+    ended = frame["ended"].to_numpy(dtype=bool)
+    weight = frame["episodes"].to_numpy(dtype=float)
+    labels = frame[keys].to_numpy(dtype=object)
+    group = frame.groupby(keys, sort=False).ngroup().to_numpy()
+    changes = [0, *(np.flatnonzero(np.diff(group)) + 1).tolist(), len(frame)]
     rows = []
-    for key, g in grouped.groupby(keys, sort=True):
-        curve = kaplan_meier(g["days"].to_numpy(), g["ended"].to_numpy(), g["episodes"].to_numpy())
-        row = dict(zip(keys, key, strict=True))
-        row.update(episodes=int(g["episodes"].sum()),
-                   ended=int(g.loc[g["ended"].astype(bool), "episodes"].sum()),
+    for a, b in itertools.pairwise(changes):
+        curve = kaplan_meier(days[a:b], ended[a:b], weight[a:b])
+        row = dict(zip(keys, labels[a], strict=True))
+        row.update(episodes=int(weight[a:b].sum()), ended=int(weight[a:b][ended[a:b]].sum()),
                    median_days=curve.median())  # fmt: skip
+        longest = float(days[a:b].max())
         for k, n in RETENTION_DAYS.items():
             value, lower, upper = curve.at(n)
             # Beyond the longest follow-up the curve is unknown, not flat.
-            known = n <= float(g["days"].max())
             for col, v in (("pct", value), ("lci", lower), ("uci", upper)):
-                row[f"in_treatment_{k}_{col}"] = v * 100 if known else float("nan")
+                row[f"in_treatment_{k}_{col}"] = v * 100 if n <= longest else float("nan")
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -142,9 +153,7 @@ def compute_folder(source: Path, out: Path | None = None,
             # The pipeline registered its periods and memberships on this engine.
             sql = access_sql(read("referrals", [referrals]), "periods", "members",
                              runner.dialect)  # fmt: skip
-            access = with_access_intervals(
-                pipeline.with_period_type(runner.query(sql), outputs.periods)
-            )
+            access = with_access_intervals(with_period_type(runner.query(sql), outputs.periods))
     retention = retention_with_intervals(outputs.starts_and_retention)
     year, population = latest_population(Geography.shipped())
     outputs.items["ddd_per_1000_per_day"] = ddd_rates(outputs.items, outputs.periods, population)

@@ -10,15 +10,14 @@ import io
 import json
 import math
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
 from missionmonitor.config import attribution
 from missionmonitor.errors import NotFoundError
-from missionmonitor.indicators.catalogue import get_indicator, load_catalogue
+from missionmonitor.indicators.catalogue import get_indicator
 from missionmonitor.indicators.engine import RESULT_COLUMNS, compute_indicator
-from missionmonitor.refdata.geography import Geography, national_code
+from missionmonitor.refdata.geography import Geography
 from missionmonitor.services import ExportFormat
 from missionmonitor.store.connection import Store
 
@@ -80,25 +79,6 @@ def default_export_name(indicator_id: str, area_code: str | None, fmt: str, vint
     """A file name that says what the file holds, e.g. ``drd_deaths_S92000003_latest.csv``."""
     parts = [indicator_id, area_code or "all-areas", vintage.replace(":", "-")]
     return "_".join(parts) + f".{fmt}"
-
-
-def national_summary(store: Store) -> list[dict[str, Any]]:
-    """The latest Scotland figure of every indicator with its change on the previous period."""
-    store.require_table("indicator_results")
-    rows = store.con.execute(
-        """
-        SELECT * FROM indicator_results WHERE area_code = ? QUALIFY row_number() OVER (
-            PARTITION BY indicator_id ORDER BY period_start DESC) = 1
-        """,
-        [national_code()],
-    ).df()
-    catalogue = load_catalogue()
-    out = []
-    for _, r in rows.iterrows():
-        ind = catalogue[r["indicator_id"]]
-        out.append({"indicator": ind, "row": r.to_dict()})
-    order = list(catalogue)
-    return sorted(out, key=lambda x: order.index(x["indicator"].id))
 
 
 def write_export(data: bytes, out: Path | None) -> None:

@@ -18,16 +18,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pandas as pd
-import pyarrow as pa
 
 from missionmonitor import config
 from missionmonitor.errors import DemonstrationDataError, StoreNotReadyError, StoreVersionError
 from missionmonitor.store.schema import SCHEMA_VERSION, columns, ddl
 from missionmonitor.store.writing import writable_copy
+
+if TYPE_CHECKING:  # only named in signatures: reading the store needs neither
+    import pandas as pd
+    import pyarrow as pa
 
 
 class Store:
