@@ -85,6 +85,10 @@ def compute(
             "--load", help="Load the measures into the store as ost_records and recompute."
         ),
     ] = False,
+    memory_limit: Annotated[
+        str | None,
+        typer.Option(help="Cap DuckDB's memory, such as 6GB; beyond it work spills to disk."),
+    ] = None,
 ) -> None:
     """People in community OST, items, identifier completeness, prescribing services,
     episodes, retention and time on treatment.
@@ -98,7 +102,7 @@ def compute(
         err.print("--load needs --out: the measures file is kept as the record of what was loaded")
         raise typer.Exit(2)
     with reported(), err.status(f"Running the OST pipeline on {engine}"):
-        result = compute_folder(input_path, out_dir, max_gap, engine)
+        result = compute_folder(input_path, out_dir, max_gap, engine, memory_limit=memory_limit)
     title = "People in community OST, Scotland" + (" (SYNTHETIC data)" if result.synthetic else "")
     table = Table(title=title)
     for col in (

@@ -24,47 +24,21 @@ Rules (PHS "Estimated numbers of people prescribed OST"):
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from typing import Protocol
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Protocol, TypeVar
 
 import duckdb
 import pandas as pd
 
 from missionmonitor.ost import DEFAULT_MAX_GAP
+from missionmonitor.ost.dialect import DUCKDB, Dialect
 from missionmonitor.ost.periods import Period, period_frame, reporting_periods, with_period_type
 from missionmonitor.ost.synthetic import OST_DRUGS
 
+T = TypeVar("T")
 RETENTION_DAYS = {"12w": 84, "26w": 182}
-
-
-@dataclass(frozen=True)
-class Dialect:
-    """How an engine spells the date arithmetic the pipeline needs (templates for format)."""
-
-    name: str
-    day_number: str  # {x}: date → days since 1970-01-01
-    from_day_number: str  # {x}: days since 1970-01-01 → date
-    plus_days: str  # {x} + {n} days, a date
-    days_between: str  # {b} - {a} in days
-    month_start: str  # {x}: the first day of the date's month, a date
-
-
-DUCKDB = Dialect(
-    "duckdb",
-    day_number="date_diff('day', DATE '1970-01-01', {x})",
-    from_day_number="DATE '1970-01-01' + CAST({x} AS INTEGER)",
-    plus_days="({x} + CAST({n} AS INTEGER))",
-    days_between="date_diff('day', {a}, {b})",
-    month_start="CAST(date_trunc('month', {x}) AS DATE)",
-)
-SPARK = Dialect(
-    "spark",
-    day_number="datediff({x}, DATE '1970-01-01')",
-    from_day_number="date_add(DATE '1970-01-01', CAST({x} AS INT))",
-    plus_days="date_add({x}, {n})",
-    days_between="datediff({b}, {a})",
-    month_start="trunc({x}, 'MM')",
-)
 
 
 def items_sql(source: str) -> str:
@@ -184,48 +158,49 @@ def episodes_sql(items: str, max_gap: int, dialect: Dialect = DUCKDB) -> str:
     ``end_i = max(end_{i−1}, d_i − 1) + supply_i``). So pick-up i starts an episode when
     ``(d_i − B_i) − M_{i−1} > max_gap``, and ends one when the next pick-up starts one:
     ``d_{i+1} − S_i − M_i > max_gap``. Two passes over the pick-ups mark the first and last
-    of every episode; only those marked rows are paired up. Ties on a day are broken by
-    ``item_id``, which is unique.
+    of every episode; only those marked rows are paired up, and numbered by counting the
+    starts. Ties on a day are broken by ``item_id``, which is unique.
     """
     day = dialect.day_number.format(x="dispensed_date")
     order = "PARTITION BY patient_id ORDER BY d, item_id"
     gap = int(max_gap)
+    end = "CASE WHEN e.is_last THEN e.cover_end ELSE e.next_end END"
+    # The windows sort narrow rows (person, item, day, supply); the first item's council and
+    # medicine are joined back for the episodes only.
     return f"""
         WITH x AS (
-            SELECT patient_id, council_code, drug, item_id, {day} AS d, days_supply AS s
+            SELECT patient_id, item_id, {day} AS d, days_supply AS s
             FROM {items} WHERE patient_id IS NOT NULL
         ), running AS (
-            SELECT *, sum(s) OVER upto AS total, row_number() OVER o AS rn,
-                   lead(d) OVER o AS next_d
+            SELECT *, CAST(sum(s) OVER upto AS BIGINT) AS total, lead(d) OVER o AS next_d
             FROM x WINDOW upto AS ({order} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW),
                           o AS ({order})
         ), anchored AS (
             SELECT *, max(d - total + s) OVER upto AS m_now,
-                   max(d - total + s) OVER earlier AS m_before
+                   max(d - total + s) OVER earlier AS m_before, row_number() OVER upto AS rn
             FROM running
             WINDOW upto AS ({order} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW),
                    earlier AS ({order} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
         ), marked AS (
-            SELECT patient_id, council_code, drug, rn, d, total - 1 + m_now AS cover_end,
+            SELECT patient_id, item_id, rn, d, total - 1 + m_now AS cover_end,
                    m_before IS NULL OR d - total + s - m_before > {gap} AS is_start,
                    next_d IS NULL OR next_d - total - m_now > {gap} AS is_last
             FROM anchored
         ), ends AS (
-            SELECT *, lead(cover_end) OVER pair AS next_end, lead(rn) OVER pair AS next_rn
+            SELECT *, lead(cover_end) OVER pair AS next_end, lead(rn) OVER pair AS next_rn,
+                   sum(CASE WHEN is_start THEN 1 ELSE 0 END) OVER (
+                       PARTITION BY patient_id ORDER BY rn ROWS BETWEEN UNBOUNDED PRECEDING
+                       AND CURRENT ROW) AS episode
             FROM marked WHERE is_start OR is_last
             WINDOW pair AS (PARTITION BY patient_id ORDER BY rn)
-        ), episodes AS (
-            SELECT patient_id, rn, d, council_code, drug,
-                   CASE WHEN is_last THEN cover_end ELSE next_end END AS end_day,
-                   CASE WHEN is_last THEN rn ELSE next_rn END AS last_rn
-            FROM ends WHERE is_start
         )
-        SELECT patient_id, row_number() OVER (PARTITION BY patient_id ORDER BY rn) AS episode,
-               {dialect.from_day_number.format(x="d")} AS start_date,
-               {dialect.from_day_number.format(x="end_day")} AS end_date,
-               end_day - d + 1 AS days, council_code, drug AS first_drug,
-               last_rn - rn + 1 AS items
-        FROM episodes
+        SELECT e.patient_id, CAST(e.episode AS BIGINT) AS episode,
+               {dialect.from_day_number.format(x="e.d")} AS start_date,
+               {dialect.from_day_number.format(x=end)} AS end_date,
+               {end} - e.d + 1 AS days, i.council_code, i.drug AS first_drug,
+               CASE WHEN e.is_last THEN e.rn ELSE e.next_rn END - e.rn + 1 AS items
+        FROM ends e JOIN {items} i ON i.patient_id = e.patient_id AND i.item_id = e.item_id
+        WHERE e.is_start
     """
 
 
@@ -240,11 +215,6 @@ def _counted_episodes(episodes: str, periods: str, members: str, data_start: dt.
         ), ep AS (
             SELECT p.label AS period, e.* FROM e JOIN {periods} p
             ON e.start_date BETWEEN p.first_day AND p.last_day
-        ), levels AS (
-            SELECT ep.*, 'council' AS area_type, council_code AS area_code FROM ep
-            UNION ALL
-            SELECT ep.*, m.parent_type, m.parent
-            FROM ep JOIN {members} m ON m.council = ep.council_code
         )"""
 
 
@@ -259,7 +229,13 @@ def episode_measures_sql(episodes: str, periods: str, members: str, data_start: 
                      f"count(*) FILTER (WHERE {seen} AND e.days >= {n}) "
                      f"AS retained_{k}")  # fmt: skip
     return f"""
-        WITH {_counted_episodes(episodes, periods, members, data_start, max_gap, dialect)}
+        WITH {_counted_episodes(episodes, periods, members, data_start, max_gap, dialect)},
+        levels AS (
+            SELECT ep.*, 'council' AS area_type, council_code AS area_code FROM ep
+            UNION ALL
+            SELECT ep.*, m.parent_type, m.parent
+            FROM ep JOIN {members} m ON m.council = ep.council_code
+        )
         SELECT period, area_type, area_code, count(*) AS episodes_started,
                count(*) FILTER (WHERE NOT re_presentation) AS new_starts,
                count(*) FILTER (WHERE re_presentation) AS re_presentations, {", ".join(parts)}
@@ -275,10 +251,19 @@ def time_on_treatment_sql(episodes: str, periods: str, members: str, data_start:
     data end; otherwise it is censored at the end of its supply. Input to Kaplan–Meier."""
     end = f"DATE '{data_end}'"
     ended = f"{dialect.days_between.format(a='e.end_date', b=end)} > {int(max_gap)}"
+    # Each episode lies in one council, so council counts add up exactly to every level above.
     return f"""
-        WITH {_counted_episodes(episodes, periods, members, data_start, max_gap, dialect)}
-        SELECT period, area_type, area_code, e.days, {ended} AS ended, count(*) AS episodes
-        FROM levels e GROUP BY ALL
+        WITH {_counted_episodes(episodes, periods, members, data_start, max_gap, dialect)},
+        by_council AS (
+            SELECT period, council_code, e.days, {ended} AS ended, count(*) AS episodes
+            FROM ep e GROUP BY ALL
+        )
+        SELECT period, 'council' AS area_type, council_code AS area_code, days, ended, episodes
+        FROM by_council
+        UNION ALL
+        SELECT b.period, m.parent_type, m.parent, b.days, b.ended,
+               CAST(sum(b.episodes) AS BIGINT) AS episodes
+        FROM by_council b JOIN {members} m ON m.council = b.council_code GROUP BY ALL
     """
 
 
@@ -294,6 +279,8 @@ class Outputs:
     first: dt.date  # the first and last days with a community OST item
     last: dt.date
     max_gap: int
+    #: Seconds each stage took (items, episodes, months, then each output), for benchmarks.
+    timings: dict[str, float] = field(default_factory=dict)
 
 
 class Engine(Protocol):
@@ -331,32 +318,50 @@ def run_on(engine: Engine, source: str, members: pd.DataFrame,
     and ``periods`` on it (later queries, such as access, may use them). With
     ``keep_episodes=False`` the per-person episodes stay in the engine (an empty frame is
     returned): at scale they are millions of rows that only the measures need."""
+    timings: dict[str, float] = {}
+
+    def timed(stage: str, step: Callable[[], T]) -> T:
+        started = time.perf_counter()
+        done = step()
+        timings[stage] = time.perf_counter() - started
+        return done
+
     engine.register("members", members[["council", "parent", "parent_type"]])
-    engine.materialise("ost_items", items_sql(source))
+    timed("items", lambda: engine.materialise("ost_items", items_sql(source)))
     span = engine.query("SELECT min(dispensed_date) AS a, max(dispensed_date) AS b FROM ost_items")
     first, last = (pd.Timestamp(span.iloc[0][c]).date() for c in ("a", "b"))
     spans = reporting_periods(first, last)
     engine.register("periods", period_frame(spans))
     dialect = engine.dialect
-    engine.materialise("ost_episodes", episodes_sql("ost_items", max_gap, dialect))
-    engine.materialise("ost_months", months_sql("ost_items", dialect))
+    timed(
+        "episodes",
+        lambda: engine.materialise("ost_episodes", episodes_sql("ost_items", max_gap, dialect)),
+    )
+    timed("months", lambda: engine.materialise("ost_months", months_sql("ost_items", dialect)))
     sort = ["period", "area_type", "area_code"]
 
-    def query(sql: str, order: list[str]) -> pd.DataFrame:
-        frame = engine.query(sql).sort_values(order).reset_index(drop=True)
-        return with_period_type(frame, spans)
+    def query(stage: str, sql: str, order: list[str]) -> pd.DataFrame:
+        return timed(
+            stage,
+            lambda: with_period_type(
+                engine.query(sql).sort_values(order).reset_index(drop=True), spans
+            ),
+        )
 
     args = ("ost_episodes", "periods", "members", first, last, max_gap, dialect)
     return Outputs(
-        people=query(people_sql("ost_months", "periods", "members"), sort),
-        people_by_drug=query(people_sql("ost_months", "periods", "members", by_drug=True),
+        people=query("people", people_sql("ost_months", "periods", "members"), sort),
+        people_by_drug=query("people_by_drug",
+                             people_sql("ost_months", "periods", "members", by_drug=True),
                              [*sort, "drug"]),
-        items=query(items_by_area_sql("ost_months", "periods", "members"), sort),
+        items=query("items_by_area", items_by_area_sql("ost_months", "periods", "members"),
+                    sort),
         episodes=engine.query(f"SELECT * FROM ost_episodes {'' if keep_episodes else 'LIMIT 0'}")
             .sort_values(["patient_id", "episode"]).reset_index(drop=True),
-        starts_and_retention=query(episode_measures_sql(*args), sort),
-        time_on_treatment=query(time_on_treatment_sql(*args), [*sort, "days", "ended"]),
-        periods=spans, first=first, last=last, max_gap=max_gap,
+        starts_and_retention=query("starts_and_retention", episode_measures_sql(*args), sort),
+        time_on_treatment=query("time_on_treatment", time_on_treatment_sql(*args),
+                                [*sort, "days", "ended"]),
+        periods=spans, first=first, last=last, max_gap=max_gap, timings=timings,
     )  # fmt: skip
 
 

@@ -22,7 +22,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from missionmonitor.errors import MethodInputError
-from missionmonitor.ost.pipeline import DUCKDB, Dialect
+from missionmonitor.ost.dialect import DUCKDB, Dialect
 from missionmonitor.ost.synthetic import council_weights
 
 #: The waiting-times standard: treatment within 21 days of referral.

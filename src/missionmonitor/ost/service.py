@@ -72,7 +72,8 @@ Reader = Callable[[str, list[Path]], str]
 
 
 @contextmanager
-def _engine(name: str) -> Iterator[tuple[pipeline.Engine, Reader]]:
+def _engine(name: str, memory_limit: str | None = None
+            ) -> Iterator[tuple[pipeline.Engine, Reader]]:  # fmt: skip
     """An engine and a function exposing Parquet files to it as a named relation."""
     if name == "spark":
         from missionmonitor.ost import spark_runner
@@ -91,7 +92,7 @@ def _engine(name: str) -> Iterator[tuple[pipeline.Engine, Reader]]:
             con.read_parquet([str(f) for f in files]).create_view(view, replace=True)
             return view
 
-        yield pipeline.DuckDBEngine(con), read
+        yield pipeline.DuckDBEngine(con, memory_limit), read
     finally:
         con.close()
 
@@ -134,9 +135,11 @@ def services_per_100k(items: pd.DataFrame, population: dict[str, float]) -> pd.S
 def compute_folder(source: Path, out: Path | None = None,
                    max_gap: int = DEFAULT_MAX_GAP,
                    engine: str = "duckdb",
-                   keep_episodes: bool = False) -> FolderResult:  # fmt: skip
+                   keep_episodes: bool = False,
+                   memory_limit: str | None = None) -> FolderResult:  # fmt: skip
     """Run the pipeline over ``source`` (a Parquet file or a folder of them) on ``engine``
-    (``duckdb``, or ``spark`` with the optional extra installed)."""
+    (``duckdb``, or ``spark`` with the optional extra installed). ``memory_limit`` (such as
+    ``"6GB"``) caps DuckDB's memory: beyond it work spills to a temporary folder."""
     referrals = source / "referrals.parquet" if source.is_dir() else None
     files = sorted(f for f in source.glob("*.parquet") if f != referrals) if source.is_dir() \
         else [source]  # fmt: skip
@@ -146,7 +149,7 @@ def compute_folder(source: Path, out: Path | None = None,
         (pq.read_schema(f).metadata or {}).get(b"synthetic") == b"true" for f in files)  # fmt: skip
     members = memberships(Geography.shipped())
     access = None
-    with _engine(engine) as (runner, read):
+    with _engine(engine, memory_limit) as (runner, read):
         outputs = pipeline.run_on(runner, read("prescribing", files), members, max_gap,
                                   keep_episodes)  # fmt: skip
         if referrals is not None and referrals.exists():

@@ -21,7 +21,8 @@ import pandas as pd
 
 from missionmonitor.errors import SparkUnavailableError
 from missionmonitor.ost import DEFAULT_MAX_GAP
-from missionmonitor.ost.pipeline import SPARK, Outputs, run_on
+from missionmonitor.ost.dialect import SPARK
+from missionmonitor.ost.pipeline import Outputs, run_on
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
