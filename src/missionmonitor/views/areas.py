@@ -17,6 +17,7 @@ from missionmonitor.refdata.geography import (
 from missionmonitor.services.site_data import SiteData
 from missionmonitor.views import charts
 from missionmonitor.views.common import as_number, definition_view, page_model, result_row
+from missionmonitor.views.surveillance import capture_recapture_example
 
 #: How many similar areas an area profile lists.
 SIMILAR = 5
@@ -170,6 +171,7 @@ def methodology(data: SiteData) -> dict[str, Any]:
         vintages="Every figure keeps the edition it came from. Pages show the latest edition; "
                  "revised figures are listed on each indicator page.",
         indicators=[definition_view(i, data) for i in data.catalogue.values()],
+        capture_recapture=capture_recapture_example(),
     )  # fmt: skip
 
 

@@ -1,5 +1,6 @@
 """The surveillance page: deaths across sources and editions, the trend around the
-Mission's launch, early-warning alerts, and prevalence by capture–recapture."""
+Mission's launch, early-warning alerts, and the published prevalence estimates with the
+treatment coverage computed from them."""
 
 from __future__ import annotations
 
@@ -12,10 +13,10 @@ from missionmonitor.methods.disclosure import DEFAULT_THRESHOLD, SUPPRESSION_MAR
 from missionmonitor.methods.segmented import Ratio
 from missionmonitor.refdata.geography import national_code
 from missionmonitor.services.site_data import SiteData
-from missionmonitor.surveillance import deaths, prevalence
+from missionmonitor.surveillance import coverage, deaths, prevalence
 from missionmonitor.surveillance.early_warning import load_series
 from missionmonitor.views import charts
-from missionmonitor.views.common import page_model
+from missionmonitor.views.common import page_model, result_row, results_of
 
 LATEST_ALERTS = 50
 
@@ -102,7 +103,46 @@ def _alerts(data: SiteData) -> list[dict[str, Any]]:
     return out
 
 
-def _prevalence() -> dict[str, Any]:
+#: The published prevalence series, each its own method (never joined into one series).
+PREVALENCE_SERIES = ("opioid_dependence", "problem_drug_use")
+
+
+def _prevalence(data: SiteData) -> dict[str, Any]:
+    """The published prevalence estimates with their intervals, and OST coverage computed
+    from them beside the publisher's own OAT coverage."""
+    nation = national_code()
+    estimates = []
+    for ind_id in PREVALENCE_SERIES:
+        if ind_id not in data.catalogue:
+            continue
+        ind = data.catalogue[ind_id]
+        rows = results_of(data, ind_id)
+        for _, r in rows[rows["area_code"] == nation].iloc[::-1].iterrows():
+            row = result_row(ind, r, data)
+            label = ind.version_for(row["period"]).label
+            interval = (f"{row['display_lci']} to {row['display_uci']}" if row["display_lci"]
+                        else "not published")  # fmt: skip
+            estimates.append({**row, "series": ind.title, "method": label,
+                              "display_row": [row["period"], ind.title, label, row["display"],
+                                              interval]})  # fmt: skip
+    cover = coverage.ost_coverage(data.results, nation)
+    for c in cover:
+        c["display"] = [c["period"], _n(c["people_in_ost"]),
+                        f"{_n(c['estimate'])} ({_n(c['estimate_lower'])} to "
+                        f"{_n(c['estimate_upper'])})",
+                        f"{display_value(c['value'], 1)}% ({display_value(c['lower'], 1)}% to "
+                        f"{display_value(c['upper'], 1)}%)"]  # fmt: skip
+    published = []
+    if "oat_coverage" in data.catalogue:
+        oat = results_of(data, "oat_coverage")
+        published = [{"period": r["period"], "value": float(r["value"])}
+                     for _, r in oat[oat["area_code"] == nation].iterrows()]  # fmt: skip
+    return {"estimates": estimates, "coverage": cover, "published_oat_coverage": published}
+
+
+def capture_recapture_example() -> dict[str, Any]:
+    """The worked capture–recapture example (published data from Rome), for the methodology
+    page: an analyst runs the method on their own linked sources."""
     table = prevalence.example()
     fits = prevalence.estimate(table, intervals=3)[:5]
     return {
@@ -135,4 +175,4 @@ def _drugs(data: SiteData) -> dict[str, Any]:
 def surveillance(data: SiteData) -> dict[str, Any]:
     return page_model("Surveillance", deaths=_deaths(data), drugs=_drugs(data),
                       trend=_trend(data), alerts=_alerts(data),
-                      prevalence=_prevalence())  # fmt: skip
+                      prevalence=_prevalence(data))  # fmt: skip
