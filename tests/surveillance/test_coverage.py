@@ -42,8 +42,9 @@ def test_only_years_with_both_figures_and_an_interval_are_paired():
     ])  # fmt: skip
     (only,) = ost_coverage(results, "S92000003")
     assert only["period"] == "2022/23"
-    assert (only["value"], only["lower"], only["upper"]) == pytest.approx((75.0, 30_000 / 420,
-                                                                           30_000 / 380))
+    assert (only["value"], only["lower"], only["upper"]) == pytest.approx(
+        (75.0, 30_000 / 420, 30_000 / 380)
+    )
     assert only["vintage"] == "V_ost_people;V_opioid_dependence"
 
 
