@@ -164,3 +164,91 @@ def prevalence_command(
     chap = prevalence.two_source(table)
     if chap is not None:
         out.print(f"Chapman two-source estimate: {chap:,.1f}")
+
+
+@app.command("synth-ndrdd")
+def synth_ndrdd(
+    ctx: typer.Context,
+    out_file: Annotated[Path, typer.Option("--out", help="CSV of cases to write.")],
+    year: Annotated[
+        list[int] | None,
+        typer.Option(
+            help="Year of death to generate (repeat for more) [default: 2021, 2022, 2023]."
+        ),
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
+) -> None:
+    """Write SYNTHETIC reviewed drug deaths in the NDRDD's shape, calibrated to the published
+    figures the store holds (deaths per year, councils, sex, age, drugs implicated, contact
+    with treatment); every row is marked synthetic.
+
+    Example: [bold]missionmonitor surveillance synth-ndrdd --out cases.csv --year 2023[/]
+    """
+    from missionmonitor.services.ndrdd import write_synthetic
+
+    with reported():
+        path = write_synthetic(store_path(ctx), out_file, year or [2021, 2022, 2023], seed)
+    out.print(f"Wrote SYNTHETIC drug-death cases to {path}")
+
+
+@app.command("ndrdd")
+def ndrdd_command(
+    ctx: typer.Context,
+    input_file: Annotated[Path, typer.Option("--input", help="Cases CSV (NDRDD shape).")],
+    out_dir: Annotated[
+        Path | None,
+        typer.Option("--out", help="Folder for ndrdd-measures.csv and ndrdd-combinations.csv."),
+    ] = None,
+    load: Annotated[
+        bool,
+        typer.Option(
+            "--load", help="Load the measures into the store as ndrdd_measures and recompute."
+        ),
+    ] = False,
+) -> None:
+    """Validate reviewed drug-death cases and compute the case-review measures: completeness,
+    contact with services in the six months before death, OST at death, release from prison,
+    earlier non-fatal overdose, naloxone, and substances implicated (with combinations).
+
+    Example: [bold]missionmonitor surveillance ndrdd --input cases.csv --out review/ --load[/]
+    """
+    from missionmonitor.refdata.geography import national_code
+    from missionmonitor.services.ingest import ingest
+    from missionmonitor.services.ndrdd import compute
+
+    if load and out_dir is None:
+        err.print("--load needs --out: the measures file is kept as the record of what was loaded")
+        raise typer.Exit(2)
+    with reported():
+        review = compute(input_file, out_dir)
+    m = review.measures
+    scot = m[m["area_code"] == national_code()].pivot(index="period", columns="measure",
+                                                       values="value")  # fmt: skip
+    title = "Drug-death case review, Scotland" + (" (SYNTHETIC)" if review.synthetic else "")
+    table = Table(title=title)
+    shares = (("Reviewed", "ndrdd_reviewed", "ndrdd_cases"),
+              ("Drug treatment 6m", "ndrdd_contact_drug_treatment_6m_yes",
+               "ndrdd_contact_drug_treatment_6m_known"),
+              ("On OST", "ndrdd_on_ost_at_death_yes", "ndrdd_on_ost_at_death_known"),
+              ("Prison release 6m", "ndrdd_released_prison_6m_yes",
+               "ndrdd_released_prison_6m_known"),
+              ("Earlier overdose", "ndrdd_prior_nonfatal_overdose_yes",
+               "ndrdd_prior_nonfatal_overdose_known"),
+              ("Polydrug", "ndrdd_polydrug", "ndrdd_toxicology"))  # fmt: skip
+    for col in ("Year", "Cases", *(s[0] for s in shares)):
+        table.add_column(col, justify="left" if col == "Year" else "right")
+    for period, r in scot.iterrows():
+        table.add_row(
+            str(period),
+            _n(r["ndrdd_cases"]),
+            *(f"{100 * r[a] / r[b]:.1f}%" if r[b] else "—" for _, a, b in shares),
+        )
+    out.print(table)
+    for path in review.files:
+        out.print(f"Wrote {path}")
+    if load:
+        measures = next(p for p in review.files if p.name.endswith("ndrdd-measures.csv"))
+        with reported():
+            loaded = ingest(store_path(ctx), "ndrdd_measures", measures)
+        state = "already loaded" if loaded.already_loaded else f"loaded as load {loaded.load_id}"
+        out.print(f"{measures.name}: {state}" + (" (SYNTHETIC)" if review.synthetic else ""))

@@ -20,6 +20,7 @@ from missionmonitor.ost.referrals import ReferralSpec, write_referrals
 from missionmonitor.ost.service import compute_folder
 from missionmonitor.ost.synthetic import SyntheticSpec, write_prescribing
 from missionmonitor.portal.db import connect, session_scope
+from missionmonitor.services import ndrdd
 from missionmonitor.services.build import build_store
 from missionmonitor.services.ingest import ingest
 from missionmonitor.standards.workflow import demo_year
@@ -27,8 +28,11 @@ from missionmonitor.store.connection import Store
 from missionmonitor.surveillance import early_warning
 
 #: The steps ``build_demonstration`` reports, in order.
+#: Years of SYNTHETIC drug-death case reviews (each has published NRS deaths to match).
+NDRDD_YEARS = [2021, 2022, 2023]
 STEPS = ("the shipped data", "prescribing records", "referral records", "the OST pipeline",
-         "overdose counts and early warning", "a year of MAT grades")  # fmt: skip
+         "drug-death case reviews", "overdose counts and early warning",
+         "a year of MAT grades")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -69,12 +73,20 @@ def build_demonstration(
     measures = next(p for p in result.files if p.name.endswith("ost-measures.csv"))
     ingest(store_path, "ost_records", measures)
     tell(STEPS[4])
+    cases = ndrdd.write_synthetic(store_path, records / "ndrdd-cases.csv", NDRDD_YEARS, seed)
+    review = ndrdd.compute(cases, records / "ndrdd-results")
+    ingest(
+        store_path,
+        "ndrdd_measures",
+        next(p for p in review.files if p.name.endswith("ndrdd-measures.csv")),
+    )
+    tell(STEPS[5])
     made = early_warning.synthetic_overdoses(seed=seed)
     series = early_warning.get_series("nonfatal_overdoses")
     alerts = early_warning.scan(made.counts, series)
     with Store.open(store_path) as store:
         early_warning.store_scan(store, series, made.counts, alerts)
-    tell(STEPS[5])
+    tell(STEPS[6])
     engine = connect(app_database_url)
     try:
         with session_scope(engine) as db:

@@ -140,6 +140,29 @@ def _prevalence(data: SiteData) -> dict[str, Any]:
     return {"estimates": estimates, "coverage": cover, "published_oat_coverage": published}
 
 
+#: The case-review (NDRDD) indicators shown on the page, completeness first.
+CASE_REVIEW = ("ndrdd_reviewed", "ndrdd_contact_drug_treatment_6m", "ndrdd_on_ost_at_death",
+               "ndrdd_released_prison_6m", "ndrdd_prior_nonfatal_overdose",
+               "ndrdd_naloxone_supplied", "ndrdd_polydrug")  # fmt: skip
+
+
+def _case_review(data: SiteData) -> dict[str, Any]:
+    """The latest national figure of each case-review indicator, with its interval."""
+    rows = []
+    for ind_id in (i for i in CASE_REVIEW if i in data.catalogue):
+        ind = data.catalogue[ind_id]
+        held = results_of(data, ind_id)
+        held = held[held["area_code"] == national_code()]
+        if held.empty:
+            continue
+        r = result_row(ind, held.iloc[-1], data)
+        interval = f"{r['display_lci']} to {r['display_uci']}" if r["display_lci"] else "—"
+        rows.append({**r, "title": ind.title, "href": f"/indicators/{ind_id}", "display_row": [
+            ind.title, r["period"], f"{r['display']}%" if r["value"] is not None else "c",
+            interval, r["status"]]})  # fmt: skip
+    return {"rows": rows, "synthetic": any(r["status"] == "SYNTHETIC" for r in rows)}
+
+
 def capture_recapture_example() -> dict[str, Any]:
     """The worked capture–recapture example (published data from Rome), for the methodology
     page: an analyst runs the method on their own linked sources."""
@@ -175,4 +198,4 @@ def _drugs(data: SiteData) -> dict[str, Any]:
 def surveillance(data: SiteData) -> dict[str, Any]:
     return page_model("Surveillance", deaths=_deaths(data), drugs=_drugs(data),
                       trend=_trend(data), alerts=_alerts(data),
-                      prevalence=_prevalence(data))  # fmt: skip
+                      prevalence=_prevalence(data), case_review=_case_review(data))  # fmt: skip
