@@ -252,3 +252,60 @@ def ndrdd_command(
             loaded = ingest(store_path(ctx), "ndrdd_measures", measures)
         state = "already loaded" if loaded.already_loaded else f"loaded as load {loaded.load_id}"
         out.print(f"{measures.name}: {state}" + (" (SYNTHETIC)" if review.synthetic else ""))
+
+
+@app.command("synth-toxicology")
+def synth_toxicology(
+    out_file: Annotated[Path, typer.Option("--out", help="CSV of samples to write.")],
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
+    years: Annotated[int, typer.Option(help="Years of monthly samples from 2021.")] = 4,
+) -> None:
+    """Write SYNTHETIC toxicology samples per NHS board with emerging substances injected at
+    known months (and, beside them, the emergences as a second CSV).
+
+    Example: [bold]missionmonitor surveillance synth-toxicology --out samples.csv[/]
+    """
+    import pandas as pd
+
+    from missionmonitor.refdata.geography import Geography
+    from missionmonitor.surveillance import toxicology
+
+    with reported():
+        boards = {a.code: 60.0 for a in Geography.shipped().of_type("health_board")}
+        made = toxicology.synthetic_results(boards, seed=seed, years=years)
+    made.samples.to_csv(out_file, index=False)
+    truth = out_file.with_suffix(".emergences.csv")
+    pd.DataFrame([vars(e) for e in made.emergences]).to_csv(truth, index=False)
+    out.print(f"Wrote SYNTHETIC samples to {out_file} and their emergences to {truth}")
+
+
+@app.command("toxicology")
+def toxicology_command(
+    ctx: typer.Context,
+    input_file: Annotated[Path, typer.Option("--input", help="Toxicology results CSV.")],
+    baseline: Annotated[int, typer.Option(help="Months of results a signal is judged on.")] = 12,
+    alpha: Annotated[float, typer.Option(help="Probability below which a share is rising.")] = (
+        0.001
+    ),
+) -> None:
+    """Signals from toxicology results: substances seen for the first time, shares rising
+    beyond their expected range, new combinations; kept in the store as a new scan, each of
+    which can become a tracked action in the portal.
+
+    Example: [bold]missionmonitor surveillance toxicology --input samples.csv[/]
+    """
+    from missionmonitor.refdata.geography import Geography, national_code
+    from missionmonitor.store.connection import Store
+    from missionmonitor.surveillance import toxicology
+
+    with reported():
+        samples = toxicology.read_results(input_file, Geography.shipped().codes())
+        with Store.open(store_path(ctx)) as store:
+            scan_id, found, synthetic = toxicology.store_signals(
+                store, samples, national_code(), baseline, alpha
+            )
+    label = " (SYNTHETIC)" if synthetic else ""
+    out.print(f"Scan {scan_id} of toxicology signals{label}: {len(found)} signal(s) from "
+              f"{len(samples):,} samples")  # fmt: skip
+    for kind, n in found.groupby(found["method"].str.split(":").str[0]).size().items():
+        out.print(f"  {kind}: {n}")
