@@ -192,6 +192,16 @@ def test_the_annual_report_maps_area_figures_as_published(built, data, pdfs):
     assert _text(pdfs["annual"]).count("Boundaries: Council area boundaries 2023") == 3
 
 
+def test_the_annual_report_states_treatment_coverage_from_the_prevalence_estimate(built):
+    (section,) = [s for s in built["annual"]["sections"] if s["id"] == "surveillance"]
+    assert section["paragraphs"][0] == (
+        "Treatment coverage, 2022/23: 29,962 people were prescribed opioid substitution "
+        "therapy, 69.0% of the estimated 43,400 people with opioid dependence (66.4% to 71.5% "
+        "across the estimate's 95% credible interval).")  # fmt: skip
+    noted = {(f["indicator_id"], f["period"]) for f in built["annual"]["facts"]}
+    assert {("ost_people", "2022/23"), ("opioid_dependence", "2022/23")} <= noted
+
+
 def test_suppressed_values_are_reported_as_suppressed(data):
     report = adp_profile.adp(data, "S11000022")  # Orkney: suppressed at source in most periods
     text = " ".join(b["sentence"] for s in report["sections"] for b in s["blocks"])

@@ -64,6 +64,7 @@ def annual(data: SiteData, period: str) -> dict[str, Any]:
         },
     )
     sections.append(_success_section(data, p.end))
+    sections.append(_surveillance_section(data, p.end, facts))
     sections.append(_targets_section(data, by_id, facts))
     return report_frame(
         f"National Mission on Drugs: annual monitoring report {period}",
@@ -91,6 +92,41 @@ def _success_section(data: SiteData, end: dt.date) -> dict[str, Any]:
         paragraphs += [f"{r['title']}: {r['verdict']}. {r['rule']}" for r in rows
                        if r["verdict"] in ("on track", "off track")]  # fmt: skip
     return {"id": "success", "title": "What success looks like", "blocks": [],
+            "paragraphs": paragraphs}  # fmt: skip
+
+
+def _surveillance_section(data: SiteData, end: dt.date, facts: Facts) -> dict[str, Any]:
+    """Treatment coverage from the latest prevalence estimate by the year end (its two
+    published inputs recorded as facts), and what the latest early-warning scans found."""
+    from missionmonitor.formatting import display_value
+    from missionmonitor.surveillance.coverage import DENOMINATOR, NUMERATOR, ost_coverage
+
+    nation = national_code()
+    paragraphs = []
+    held = [c for c in ost_coverage(data.results, nation)
+            if parse_period(c["period"]).end <= end]  # fmt: skip
+    if held:
+        c = held[-1]
+        people = facts.note(NUMERATOR, nation, c["period"], "value", c["people_in_ost"],
+                            display_value(c["people_in_ost"], 0))  # fmt: skip
+        estimate = facts.note(DENOMINATOR, nation, c["period"], "value", c["estimate"],
+                              display_value(c["estimate"], 0))  # fmt: skip
+        paragraphs.append(
+            f"Treatment coverage, {c['period']}: {people} people were prescribed opioid "
+            f"substitution therapy, {display_value(c['value'], 1)}% of the estimated "
+            f"{estimate} people with opioid dependence ({display_value(c['lower'], 1)}% to "
+            f"{display_value(c['upper'], 1)}% across the estimate's 95% credible interval)."
+        )
+    else:
+        paragraphs.append(
+            "No year by the end of this one has both a count of people in "
+            "opioid substitution therapy and a prevalence estimate."
+        )
+    for scan in data.scans.to_dict("records"):
+        label = " (SYNTHETIC)" if scan["synthetic"] else ""
+        paragraphs.append(f"Early warning: the latest scan of {scan['series_id']}{label} "
+                          f"found {int(scan['alerts'])} alert(s).")  # fmt: skip
+    return {"id": "surveillance", "title": "Surveillance", "blocks": [],
             "paragraphs": paragraphs}  # fmt: skip
 
 

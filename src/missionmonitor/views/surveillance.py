@@ -143,7 +143,8 @@ def _prevalence(data: SiteData) -> dict[str, Any]:
 #: The case-review (NDRDD) indicators shown on the page, completeness first.
 CASE_REVIEW = ("ndrdd_reviewed", "ndrdd_contact_drug_treatment_6m", "ndrdd_on_ost_at_death",
                "ndrdd_released_prison_6m", "ndrdd_prior_nonfatal_overdose",
-               "ndrdd_naloxone_supplied", "ndrdd_polydrug")  # fmt: skip
+               "ndrdd_naloxone_supplied", "ndrdd_polydrug", "ndrdd_benzodiazepine",
+               "ndrdd_cocaine")  # fmt: skip
 
 
 def _case_review(data: SiteData) -> dict[str, Any]:
