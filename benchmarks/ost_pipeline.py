@@ -13,7 +13,7 @@ Goals (issue): ``ost compute`` at 2M and 10M records within 2x the floor; 100M r
 within 300 s and 8 GB; DuckDB at least 20x faster than pandas at 1M.
 
     .venv/bin/python benchmarks/ost_pipeline.py [--sizes 2000000 10000000]
-        [--pandas-sizes 1000000] [--memory-limit 6GB] [--no-write]
+        [--pandas-sizes 1000000] [--memory-limit 6GB] [--cluster-sizes 10000000] [--no-write]
 """
 
 from __future__ import annotations
@@ -171,6 +171,29 @@ def against_pandas(path: Path, folder: Path) -> str:
             "identical")  # fmt: skip
 
 
+def on_cluster(path: Path, folder: Path, workers: int, memory: str) -> str:
+    """The pipeline on a standalone Spark cluster started here (a master and ``workers``
+    workers of one core each), timed, and its outputs compared with DuckDB's."""
+    import pandas as pd
+
+    from missionmonitor.ost.service import compute_folder
+    from missionmonitor.ost.spark_cluster import standalone_cluster
+
+    started = time.perf_counter()
+    with standalone_cluster(workers=workers, memory=memory, work_dir=folder / "work") as master:
+        up = time.perf_counter() - started
+        started = time.perf_counter()
+        spark = compute_folder(path, engine="spark", spark_master=master)
+        spark_s = time.perf_counter() - started
+    duck = compute_folder(path)
+    for name in ("people", "people_by_drug", "items", "starts_and_retention",
+                 "time_on_treatment"):  # fmt: skip
+        x = getattr(duck.outputs, name)
+        pd.testing.assert_frame_equal(x, getattr(spark.outputs, name)[x.columns],
+                                      check_dtype=False)  # fmt: skip
+    return f"{workers} workers x 1 core, {memory} each | {up:.0f} | {spark_s:.0f} | identical"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="*", default=[2_000_000, 10_000_000])
@@ -180,10 +203,19 @@ def main() -> None:
         default="6GB",
         help="DuckDB's memory limit for the pipeline (it spills beyond it)",
     )
+    parser.add_argument(
+        "--cluster-sizes",
+        type=int,
+        nargs="*",
+        default=[],
+        help="also run these sizes on a standalone Spark cluster started here",
+    )
+    parser.add_argument("--cluster-workers", type=int, default=2)
+    parser.add_argument("--cluster-memory", default="3g")
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
 
-    floor_rows, pandas_rows = [], []
+    floor_rows, pandas_rows, cluster_rows = [], [], []
     with tempfile.TemporaryDirectory() as tmp:
         for size in args.sizes:
             folder = Path(tmp) / f"floor-{size}"
@@ -199,6 +231,15 @@ def main() -> None:
             print(line, flush=True)
             if not r["same"]:
                 raise SystemExit("the pipeline and the floor disagree")
+        for size in args.cluster_sizes:
+            folder = Path(tmp) / f"cluster-{size}"
+            path, records, _ = _records(folder, size)
+            line = (
+                f"| {records:,} | "
+                f"{on_cluster(path, folder, args.cluster_workers, args.cluster_memory)} |"
+            )
+            cluster_rows.append(line)
+            print(line, flush=True)
         for size in args.pandas_sizes:
             folder = Path(tmp) / f"pandas-{size}"
             path, records, _ = _records(folder, size)
@@ -228,6 +269,12 @@ def main() -> None:
             "DuckDB at least 20x faster at 1M.", "",
             "| records | DuckDB s | pandas s | pandas peak RSS MiB | speed-up | outputs |",
             "|---|---|---|---|---|---|", *pandas_rows, "<!-- ost:end -->"]))  # fmt: skip
+    if cluster_rows:
+        section = section.replace("<!-- ost:end -->", "\n".join([
+            "", "The same pipeline on a standalone Spark cluster (a master and its workers, "
+            "each a Java process started on this machine), compared with DuckDB's outputs.", "",
+            "| records | cluster | start s | Spark s | outputs |", "|---|---|---|---|---|",
+            *cluster_rows, "<!-- ost:end -->"]))  # fmt: skip
     print(section)
     if not args.no_write:
         replace_section(ROOT / "BENCHMARKS.md", "ost", section)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -37,3 +38,31 @@ def test_spark_and_duckdb_give_identical_outputs(folder):
         pd.testing.assert_frame_equal(getattr(duck, name), getattr(spark, name),
                                       check_dtype=False)  # fmt: skip
     assert len(duck.outputs.episodes) > 500 and duck.access is not None
+
+
+def test_a_standalone_cluster_of_two_workers_gives_duckdbs_outputs(folder, tmp_path):
+    from missionmonitor.ost.spark_cluster import standalone_cluster
+
+    with standalone_cluster(workers=2, work_dir=tmp_path / "work") as master:
+        assert master.startswith("spark://127.0.0.1:")
+        spark = compute_folder(folder, engine="spark", keep_episodes=True, spark_master=master)
+    duck = compute_folder(folder, engine="duckdb", keep_episodes=True)
+    for name in NAMES:
+        x = getattr(duck.outputs, name)
+        pd.testing.assert_frame_equal(x, getattr(spark.outputs, name)[x.columns],
+                                      check_dtype=False)  # fmt: skip
+    for name in ("retention", "time_on_treatment", "access"):
+        pd.testing.assert_frame_equal(getattr(duck, name), getattr(spark, name),
+                                      check_dtype=False)  # fmt: skip
+
+
+def test_the_cluster_runs_the_work_on_its_workers(tmp_path):
+    from missionmonitor.ost.spark_cluster import standalone_cluster
+    from missionmonitor.ost.spark_runner import spark_session
+
+    with standalone_cluster(workers=2, work_dir=tmp_path / "work") as master, \
+            spark_session(master, memory="1g") as spark:  # fmt: skip
+        tasks = spark.sparkContext.parallelize(range(400), 8)
+        processes = set(tasks.map(lambda _: os.getpid()).distinct().collect())
+        # Each worker runs its own executor process, apart from this driver.
+        assert len(processes) >= 2 and os.getpid() not in processes

@@ -89,6 +89,10 @@ def compute(
         str | None,
         typer.Option(help="Cap DuckDB's memory, such as 6GB; beyond it work spills to disk."),
     ] = None,
+    spark_master: Annotated[
+        str | None,
+        typer.Option(help="With --engine spark: a cluster's master, such as spark://host:7077."),
+    ] = None,
 ) -> None:
     """People in community OST, items, identifier completeness, prescribing services,
     episodes, retention and time on treatment.
@@ -102,7 +106,14 @@ def compute(
         err.print("--load needs --out: the measures file is kept as the record of what was loaded")
         raise typer.Exit(2)
     with reported(), err.status(f"Running the OST pipeline on {engine}"):
-        result = compute_folder(input_path, out_dir, max_gap, engine, memory_limit=memory_limit)
+        result = compute_folder(
+            input_path,
+            out_dir,
+            max_gap,
+            engine,
+            memory_limit=memory_limit,
+            spark_master=spark_master,
+        )
     title = "People in community OST, Scotland" + (" (SYNTHETIC data)" if result.synthetic else "")
     table = Table(title=title)
     for col in (

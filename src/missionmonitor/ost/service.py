@@ -72,13 +72,13 @@ Reader = Callable[[str, list[Path]], str]
 
 
 @contextmanager
-def _engine(name: str, memory_limit: str | None = None
+def _engine(name: str, memory_limit: str | None = None, spark_master: str | None = None,
             ) -> Iterator[tuple[pipeline.Engine, Reader]]:  # fmt: skip
     """An engine and a function exposing Parquet files to it as a named relation."""
     if name == "spark":
         from missionmonitor.ost import spark_runner
 
-        with spark_runner.spark_session() as spark:
+        with spark_runner.spark_session(spark_master or "local[*]") as spark:
             yield (spark_runner.SparkEngine(spark),
                    lambda view, files: spark_runner.read_parquet(spark, view, files))  # fmt: skip
         return
@@ -136,10 +136,13 @@ def compute_folder(source: Path, out: Path | None = None,
                    max_gap: int = DEFAULT_MAX_GAP,
                    engine: str = "duckdb",
                    keep_episodes: bool = False,
-                   memory_limit: str | None = None) -> FolderResult:  # fmt: skip
+                   memory_limit: str | None = None,
+                   spark_master: str | None = None) -> FolderResult:  # fmt: skip
     """Run the pipeline over ``source`` (a Parquet file or a folder of them) on ``engine``
     (``duckdb``, or ``spark`` with the optional extra installed). ``memory_limit`` (such as
-    ``"6GB"``) caps DuckDB's memory: beyond it work spills to a temporary folder."""
+    ``"6GB"``) caps DuckDB's memory: beyond it work spills to a temporary folder.
+    ``spark_master`` (``spark://host:7077``) runs the Spark engine on that cluster instead of
+    every core of this machine."""
     referrals = source / "referrals.parquet" if source.is_dir() else None
     files = sorted(f for f in source.glob("*.parquet") if f != referrals) if source.is_dir() \
         else [source]  # fmt: skip
@@ -149,7 +152,7 @@ def compute_folder(source: Path, out: Path | None = None,
         (pq.read_schema(f).metadata or {}).get(b"synthetic") == b"true" for f in files)  # fmt: skip
     members = memberships(Geography.shipped())
     access = None
-    with _engine(engine, memory_limit) as (runner, read):
+    with _engine(engine, memory_limit, spark_master) as (runner, read):
         outputs = pipeline.run_on(runner, read("prescribing", files), members, max_gap,
                                   keep_episodes)  # fmt: skip
         if referrals is not None and referrals.exists():
