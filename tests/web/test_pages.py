@@ -104,6 +104,7 @@ def test_indicator_filters(client):
     assert {i["id"] for i in found} == {
         "naloxone_kits",
         "naloxone_reach",
+        "ndrdd_naloxone_supplied",
         "ost_people",
         "ost_people_records",
         "ambulance_naloxone",
