@@ -159,6 +159,11 @@ def test_loaded_case_review_shares_are_published_through_disclosure_control(
     # Small councils' few releases are hidden, with their interval and counts.
     hidden = [r for r in councils if r["value"] is None]
     assert hidden and all(r["lci"] is None and r["numerator"] is None for r in hidden)
+    # The substances most often implicated together, small counts hidden.
+    pairs = section["pairs"]
+    assert pairs["period"] == "2023" and len(pairs["rows"]) == 10
+    counts = [r["cases"] for r in pairs["rows"]]
+    assert all(c is None or c >= 10 for c in counts) and counts[0] == max(c or 0 for c in counts)
     assert audit(demo_store_copy) == []
     # Without a review loaded, the page says how one is made.
     assert "No case review is loaded" in client.get("/surveillance").text

@@ -222,8 +222,8 @@ def ndrdd_command(
     with reported():
         review = compute(input_file, out_dir)
     m = review.measures
-    scot = m[m["area_code"] == national_code()].pivot(index="period", columns="measure",
-                                                       values="value")  # fmt: skip
+    totals = m[(m["area_code"] == national_code()) & (m["breakdown"] == "")]
+    scot = totals.pivot(index="period", columns="measure", values="value")
     title = "Drug-death case review, Scotland" + (" (SYNTHETIC)" if review.synthetic else "")
     table = Table(title=title)
     shares = (("Reviewed", "ndrdd_reviewed", "ndrdd_cases"),

@@ -114,7 +114,7 @@ def compute(cases_path: Path, out: Path | None = None) -> Review:
         if end is None:
             parents.setdefault(council, []).append((parent, kind))
     source = ndrdd.SOURCE_SYNTHETIC if synthetic else ndrdd.SOURCE_REAL
-    made = ndrdd.measures(cases, parents, source)
+    made = ndrdd.measures(cases, parents, source, national_code())
     pairs = ndrdd.combinations(cases)
     files = []
     if out is not None:

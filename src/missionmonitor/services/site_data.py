@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -41,6 +41,9 @@ class SiteData:
     scans: pd.DataFrame  # the latest scan of each series
     drugs: pd.DataFrame  # drugs implicated in deaths, and polydrug shares (latest vintage)
     mat_published: pd.DataFrame  # Scotland-level MAT standards results as published
+    #: Reviewed drug deaths with each pair of substances implicated together (case review),
+    #: nationally by year; unsuppressed counts that pages pass through disclosure control.
+    substance_pairs: pd.DataFrame = field(default_factory=pd.DataFrame)
     demonstration: bool = False  # a demonstration store: generated data, marked everywhere
 
     @classmethod
@@ -78,13 +81,17 @@ class SiteData:
                        areas, periods, alerts, synthetic
                 FROM surveillance_scans QUALIFY scan_id = max(scan_id)
                 OVER (PARTITION BY series_id)""").df()
+            pairs = select_figures(
+                store, "dataset = 'ndrdd_measures' AND measure = 'ndrdd_pair'",
+                columns="breakdown, period, value, vintage", order_by="period, value DESC",
+            )  # fmt: skip
             alerts = store.con.execute("""
                 SELECT a.* FROM alerts a JOIN (SELECT max(scan_id) AS scan_id
                 FROM surveillance_scans GROUP BY series_id) l USING (scan_id)
                 ORDER BY series_id, period DESC, area_code, method""").df()
         return cls(results, revisions, population, load_catalogue(), load_outcomes(),
                    load_declarations(), Geography.shipped(), version, alerts, scans,
-                   drugs, mat_published, demonstration)  # fmt: skip
+                   drugs, mat_published, pairs, demonstration)  # fmt: skip
 
 
 class SiteDataSource:

@@ -85,10 +85,12 @@ def _codes(text: Value | None) -> list[str]:
 
 
 def measures(cases: pd.DataFrame, parents: Mapping[str, list[tuple[str, str]]],
-             source: str) -> pd.DataFrame:  # fmt: skip
+             source: str, national: str | None = None) -> pd.DataFrame:  # fmt: skip
     """Counts per year × area for the ``ndrdd_measures`` dataset: council rows, and each
     parent area (``parents``: council → [(parent code, parent type)]) as the sum of its
-    councils (every case lies in one council, so the sums are exact)."""
+    councils (every case lies in one council, so the sums are exact). With ``national``,
+    also the reviewed cases with each pair of substances implicated together, nationally
+    (measure ``ndrdd_pair``, the pair in ``breakdown``)."""
     c = cases.assign(reviewed_=cases["reviewed"] == "yes")
     implicated = c["substances_implicated"].map(_codes)
     toxicology = c["reviewed_"] & (implicated.map(len) > 0)
@@ -115,17 +117,25 @@ def measures(cases: pd.DataFrame, parents: Mapping[str, list[tuple[str, str]]],
     summed = every.groupby(["area_type", "area_code", "year"]).sum().reset_index()
     long = summed.melt(["area_type", "area_code", "year"], var_name="measure", value_name="value")
     long["period"] = long.pop("year").astype(str)
+    long["breakdown"] = ""
+    if national is not None and len(cases):
+        pairs = combinations(cases, suppress=False)
+        pairs = pairs[pairs["period"] != "all years"]
+        paired = pd.DataFrame({
+            "area_type": "scotland", "area_code": national, "measure": "ndrdd_pair",
+            "value": pairs["cases"].astype(int), "period": pairs["period"],
+            "breakdown": pairs["substance"] + " + " + pairs["with"]})  # fmt: skip
+        long = pd.concat([long, paired], ignore_index=True)
     long["source"] = source
-    return (
-        long[["area_type", "area_code", "measure", "period", "value", "source"]]
-        .sort_values(["measure", "area_type", "area_code", "period"])
-        .reset_index(drop=True)
-    )
+    keep = ["area_type", "area_code", "measure", "period", "breakdown", "value", "source"]
+    order = ["measure", "area_type", "area_code", "period", "breakdown"]
+    return long[keep].sort_values(order).reset_index(drop=True)
 
 
-def combinations(cases: pd.DataFrame) -> pd.DataFrame:
+def combinations(cases: pd.DataFrame, suppress: bool = True) -> pd.DataFrame:
     """Pairs of substances implicated together in reviewed cases, by year and over all
-    years, most frequent first; counts from 1 to ``THRESHOLD`` are suppressed (None)."""
+    years, most frequent first; counts from 1 to ``THRESHOLD`` are suppressed (None) unless
+    ``suppress`` is False (for the store, which publishes only through its own control)."""
     reviewed = cases[cases["reviewed"] == "yes"]
     counts: Counter[tuple[str, str, str]] = Counter()
     for year, found in zip(reviewed["year"].astype(str), reviewed["substances_implicated"],
@@ -137,8 +147,9 @@ def combinations(cases: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(rows, columns=["period", "substance", "with", "cases"])
     out = out.sort_values(["period", "cases", "substance", "with"], ascending=[True, False, True,
                                                                               True])  # fmt: skip
-    small = (out["cases"] > 0) & (out["cases"] <= THRESHOLD)
-    out["cases"] = out["cases"].astype(object).where(~small, None)
+    if suppress:
+        small = (out["cases"] > 0) & (out["cases"] <= THRESHOLD)
+        out["cases"] = out["cases"].astype(object).where(~small, None)
     return out.reset_index(drop=True)
 
 

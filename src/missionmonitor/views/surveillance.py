@@ -161,7 +161,35 @@ def _case_review(data: SiteData) -> dict[str, Any]:
         rows.append({**r, "title": ind.title, "href": f"/indicators/{ind_id}", "display_row": [
             ind.title, r["period"], f"{r['display']}%" if r["value"] is not None else "c",
             interval, r["status"]]})  # fmt: skip
-    return {"rows": rows, "synthetic": any(r["status"] == "SYNTHETIC" for r in rows)}
+    return {
+        "rows": rows,
+        "synthetic": any(r["status"] == "SYNTHETIC" for r in rows),
+        "pairs": _pairs(data),
+    }
+
+
+#: Pairs of substances listed for the latest year of the case review.
+TOP_PAIRS = 10
+
+
+def _pairs(data: SiteData) -> dict[str, Any] | None:
+    """The substances most often implicated together in the latest year reviewed; counts
+    from 1 to 9 shown as c (no total or share is published beside them)."""
+    pairs = data.substance_pairs
+    if pairs.empty:
+        return None
+    latest = max(pairs["period"], key=lambda p: int(p))
+    top = (
+        pairs[pairs["period"] == latest]
+        .sort_values(["value", "breakdown"], ascending=[False, True])
+        .head(TOP_PAIRS)
+    )
+    hidden = primary_mask(top["value"].to_numpy(), DEFAULT_THRESHOLD)
+    rows = [{"pair": b.replace("_", " "), "cases": None if small else float(v),
+             "display": [b.replace("_", " "), SUPPRESSION_MARKER if small else _n(v)]}
+            for b, v, small in zip(top["breakdown"], top["value"], hidden,
+                                   strict=True)]  # fmt: skip
+    return {"period": latest, "rows": rows}
 
 
 def capture_recapture_example() -> dict[str, Any]:
