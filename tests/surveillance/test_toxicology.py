@@ -105,3 +105,26 @@ def test_signals_are_kept_as_a_scan_and_their_small_counts_stay_hidden(
             assert row["expected"] is None and row["threshold"] is None and row["score"] is None
         else:
             assert row["observed"] >= 10
+
+
+def test_a_signal_becomes_a_tracked_action(demo_store_copy, engine):
+    from missionmonitor.portal import accounts
+    from missionmonitor.portal.actions import actions_for_area, create_action
+    from missionmonitor.portal.db import session_scope
+
+    boards = {a.code: 40.0 for a in Geography.shipped().of_type("health_board")}
+    made = tox.synthetic_results(boards, seed=4, years=3)
+    with Store.open(demo_store_copy) as store:
+        scan_id, _, _ = tox.store_signals(store, made.samples, NATION)
+        alert = store.con.execute(
+            "SELECT * FROM alerts WHERE scan_id = ? AND method LIKE 'first seen:%' "
+            "AND area_code <> ? LIMIT 1", [scan_id, NATION]).df().iloc[0].to_dict()  # fmt: skip
+    geo = Geography.shipped()
+    with session_scope(engine) as db:
+        analyst, _ = accounts.add_user(db, "ana", "Ana", "phs_analyst", None,
+                                       password="correct horse battery")  # fmt: skip
+        action = create_action(db, analyst, alert, "Alert services to the new substance",
+                               "Drug trend monitoring group", geo)  # fmt: skip
+        listed = actions_for_area(db, analyst, alert["area_code"], geo)
+    assert action.series_id == tox.SERIES_ID and action.method.startswith("first seen: ")
+    assert [a.id for a in listed] == [action.id]
