@@ -151,7 +151,7 @@ def test_loaded_case_review_shares_are_published_through_disclosure_control(
     ingest(demo_store_copy, "ndrdd_measures", made.files[0])
     demo = TestClient(create_app(site_settings(demo_store_copy)))
     section = demo.get("/surveillance.json").json()["case_review"]
-    assert section["synthetic"] and len(section["rows"]) == 9
+    assert section["synthetic"] and len(section["rows"]) == 12
     assert all(r["status"] == "SYNTHETIC" and r["period"] == "2023" for r in section["rows"])
     councils = demo.get(
         "/indicators/ndrdd_released_prison_6m.json", params={"area_type": "council"}

@@ -141,7 +141,8 @@ def _prevalence(data: SiteData) -> dict[str, Any]:
 
 
 #: The case-review (NDRDD) indicators shown on the page, completeness first.
-CASE_REVIEW = ("ndrdd_reviewed", "ndrdd_contact_drug_treatment_6m", "ndrdd_on_ost_at_death",
+CASE_REVIEW = ("ndrdd_reviewed", "ndrdd_contact_drug_treatment_6m", "ndrdd_contact_hospital_6m",
+               "ndrdd_contact_gp_6m", "ndrdd_contact_justice_6m", "ndrdd_on_ost_at_death",
                "ndrdd_released_prison_6m", "ndrdd_prior_nonfatal_overdose",
                "ndrdd_naloxone_supplied", "ndrdd_polydrug", "ndrdd_benzodiazepine",
                "ndrdd_cocaine")  # fmt: skip
