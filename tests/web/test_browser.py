@@ -241,3 +241,29 @@ def test_a_demonstration_shows_its_mark_on_every_page_type(browser, demo_server,
     assert mark.is_displayed() and "Demonstration — generated data" in mark.text
     visit(browser, server + PAGE_TYPES[name])
     assert not browser.find_elements(By.CSS_SELECTOR, ".mm-demonstration")
+
+
+def test_surveillance_with_a_case_review_and_toxicology_signals_is_accessible(
+    browser,
+    built_store_path,
+    demo_store_copy,
+    tmp_path,
+):
+    from missionmonitor.refdata.geography import Geography, national_code
+    from missionmonitor.services import ndrdd
+    from missionmonitor.services.ingest import ingest
+    from missionmonitor.store.connection import Store
+    from missionmonitor.surveillance import toxicology
+
+    cases = ndrdd.write_synthetic(built_store_path, tmp_path / "cases.csv", [2023])
+    ingest(demo_store_copy, "ndrdd_measures", ndrdd.compute(cases, tmp_path / "out").files[0])
+    boards = {a.code: 40.0 for a in Geography.shipped().of_type("health_board")}
+    samples = toxicology.synthetic_results(boards, seed=1, years=3).samples
+    with Store.open(demo_store_copy) as store:
+        toxicology.store_signals(store, samples, national_code())
+    with serving(create_app(site_settings(demo_store_copy))) as url:
+        visit(browser, url + "/surveillance")
+        for table in ("case-review-table", "substance-pairs-table", "coverage-table",
+                      "alerts-toxicology_signals"):  # fmt: skip
+            assert browser.find_element(By.ID, table).is_displayed()
+        assert run_axe(browser) == []
