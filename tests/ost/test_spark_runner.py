@@ -30,6 +30,11 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_spark_and_duckdb_give_identical_outputs(folder):
     spark = compute_folder(folder, engine="spark", keep_episodes=True)
     duck = compute_folder(folder, engine="duckdb", keep_episodes=True)
+    _assert_same(duck, spark)
+    assert len(duck.outputs.episodes) > 500 and duck.access is not None
+
+
+def _assert_same(duck, spark) -> None:
     for name in NAMES:
         x = getattr(duck.outputs, name)
         pd.testing.assert_frame_equal(x, getattr(spark.outputs, name)[x.columns],
@@ -37,7 +42,6 @@ def test_spark_and_duckdb_give_identical_outputs(folder):
     for name in ("retention", "time_on_treatment", "access"):
         pd.testing.assert_frame_equal(getattr(duck, name), getattr(spark, name),
                                       check_dtype=False)  # fmt: skip
-    assert len(duck.outputs.episodes) > 500 and duck.access is not None
 
 
 def test_a_standalone_cluster_of_two_workers_gives_duckdbs_outputs(folder, tmp_path):
@@ -46,14 +50,7 @@ def test_a_standalone_cluster_of_two_workers_gives_duckdbs_outputs(folder, tmp_p
     with standalone_cluster(workers=2, work_dir=tmp_path / "work") as master:
         assert master.startswith("spark://127.0.0.1:")
         spark = compute_folder(folder, engine="spark", keep_episodes=True, spark_master=master)
-    duck = compute_folder(folder, engine="duckdb", keep_episodes=True)
-    for name in NAMES:
-        x = getattr(duck.outputs, name)
-        pd.testing.assert_frame_equal(x, getattr(spark.outputs, name)[x.columns],
-                                      check_dtype=False)  # fmt: skip
-    for name in ("retention", "time_on_treatment", "access"):
-        pd.testing.assert_frame_equal(getattr(duck, name), getattr(spark, name),
-                                      check_dtype=False)  # fmt: skip
+    _assert_same(compute_folder(folder, engine="duckdb", keep_episodes=True), spark)
 
 
 def test_the_cluster_runs_the_work_on_its_workers(tmp_path):

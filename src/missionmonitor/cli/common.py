@@ -62,3 +62,16 @@ def serve_site(settings: Settings, host: str | None, port: int | None) -> None:
         prepare_for_serving(web)
     out.print(f"Serving Mission Monitor{kind} on http://{host}:{port} (Ctrl+C to stop)")
     uvicorn.run(web, host=host, port=port, log_level="warning")
+
+
+def load_written(ctx: typer.Context, dataset: str, files: list[Path], suffix: str,
+                 synthetic: bool) -> None:  # fmt: skip
+    """Load the file of ``files`` whose name ends with ``suffix`` as ``dataset`` (with the
+    recompute) and say how it went; for commands with ``--out … --load``."""
+    from missionmonitor.services.ingest import ingest
+
+    written = next(p for p in files if p.name.endswith(suffix))
+    with reported():
+        loaded = ingest(store_path(ctx), dataset, written)
+    state = "already loaded" if loaded.already_loaded else f"loaded as load {loaded.load_id}"
+    out.print(f"{written.name}: {state}" + (" (SYNTHETIC)" if synthetic else ""))

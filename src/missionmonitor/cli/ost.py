@@ -9,7 +9,7 @@ import typer
 from rich.progress import Progress
 from rich.table import Table
 
-from missionmonitor.cli.common import err, out, reported, store_path
+from missionmonitor.cli.common import err, load_written, out, reported
 from missionmonitor.ost import DEFAULT_MAX_GAP
 
 synth = typer.Typer(help="Generate SYNTHETIC record-level data.", no_args_is_help=True)
@@ -100,7 +100,6 @@ def compute(
     Example: [bold]missionmonitor ost compute --input synthetic/ --out ost-results/ --load[/]
     """
     from missionmonitor.ost.service import compute_folder
-    from missionmonitor.services.ingest import ingest
 
     if load and out_dir is None:
         err.print("--load needs --out: the measures file is kept as the record of what was loaded")
@@ -162,8 +161,4 @@ def compute(
     for path in result.files:
         err.print(f"Wrote {path}")
     if load:
-        measures = next(p for p in result.files if p.name.endswith("ost-measures.csv"))
-        with reported():
-            loaded = ingest(store_path(ctx), "ost_records", measures)
-        state = "already loaded" if loaded.already_loaded else f"loaded as load {loaded.load_id}"
-        out.print(f"{measures.name}: {state}" + (" (SYNTHETIC)" if result.synthetic else ""))
+        load_written(ctx, "ost_records", result.files, "ost-measures.csv", result.synthetic)

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from missionmonitor.cli.common import err, out, reported, settings, store_path
+from missionmonitor.cli.common import err, load_written, out, reported, settings, store_path
 
 app = typer.Typer(help="Surveillance: deaths, trends, early warning, prevalence.",
                   no_args_is_help=True)  # fmt: skip
@@ -213,7 +213,6 @@ def ndrdd_command(
     Example: [bold]missionmonitor surveillance ndrdd --input cases.csv --out review/ --load[/]
     """
     from missionmonitor.refdata.geography import national_code
-    from missionmonitor.services.ingest import ingest
     from missionmonitor.services.ndrdd import compute
 
     if load and out_dir is None:
@@ -247,11 +246,7 @@ def ndrdd_command(
     for path in review.files:
         out.print(f"Wrote {path}")
     if load:
-        measures = next(p for p in review.files if p.name.endswith("ndrdd-measures.csv"))
-        with reported():
-            loaded = ingest(store_path(ctx), "ndrdd_measures", measures)
-        state = "already loaded" if loaded.already_loaded else f"loaded as load {loaded.load_id}"
-        out.print(f"{measures.name}: {state}" + (" (SYNTHETIC)" if review.synthetic else ""))
+        load_written(ctx, "ndrdd_measures", review.files, "ndrdd-measures.csv", review.synthetic)
 
 
 @app.command("synth-toxicology")
