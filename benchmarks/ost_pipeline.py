@@ -82,6 +82,8 @@ import duckdb
 source, out, memory_limit, floor = sys.argv[1], Path(sys.argv[2]), sys.argv[3], sys.argv[4]
 started = time.perf_counter()
 con = duckdb.connect()
+if memory_limit:  # the floor gets the same memory as the pipeline
+    con.execute(f"SET memory_limit = '{memory_limit}'")
 for statement in [s for s in floor.split(";") if s.strip()]:
     con.execute(statement, [source] if "read_parquet(?)" in statement else [])
 floor_s = time.perf_counter() - started

@@ -96,6 +96,11 @@ def parse_period(label: str) -> Period:
     raise NotFoundError(f"'{label}' is not a period label this platform understands")
 
 
+def month_label(day: dt.date) -> str:
+    """The label of the month ``day`` falls in, as periods are written: ``March 2024``."""
+    return f"{_MONTHS[day.month - 1]} {day.year}"
+
+
 def period_type_of(label: str) -> PeriodType | None:
     try:
         return parse_period(label).type

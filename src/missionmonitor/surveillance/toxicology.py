@@ -40,12 +40,11 @@ import pandas as pd
 from missionmonitor.datasets.reader import Value, read_file
 from missionmonitor.datasets.table_schema import get_table_schema
 from missionmonitor.errors import Problem
+from missionmonitor.periods import month_label
 from missionmonitor.store.connection import Store
 from missionmonitor.surveillance.early_warning import ALERT_COLUMNS, get_series, store_scan
 
 SERIES_ID = "toxicology_signals"
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December")  # fmt: skip
 
 
 def read_results(path: Path, area_codes: Mapping[str, str]) -> pd.DataFrame:
@@ -70,7 +69,8 @@ def read_results(path: Path, area_codes: Mapping[str, str]) -> pd.DataFrame:
 
 
 def _month(date: str) -> str:
-    return f"{_MONTHS[int(date[5:7]) - 1]} {date[:4]}"
+    """``2024-03-10`` (or ``2024-03``) → ``March 2024``."""
+    return month_label(dt.date(int(date[:4]), int(date[5:7]), 1))
 
 
 def signals(samples: pd.DataFrame, national: str, baseline: int = 12, alpha: float = 0.001,
@@ -99,8 +99,8 @@ def signals(samples: pd.DataFrame, national: str, baseline: int = 12, alpha: flo
             n = 0 if grp is None else len(grp)
             counts: dict[str, int] = {}
             if grp is not None:
-                for found in grp["found"]:
-                    for sub in found:
+                for held in grp["found"]:
+                    for sub in held:
                         counts[sub] = counts.get(sub, 0) + 1
             ready = i - first_month >= baseline
             for sub, x in sorted(counts.items()):
@@ -129,8 +129,8 @@ def signals(samples: pd.DataFrame, national: str, baseline: int = 12, alpha: flo
         for m in months:
             grp = per_month.get(m)
             new: dict[tuple[str, str], int] = {}
-            for found in [] if grp is None else grp["found"]:
-                for pair in combinations(found, 2):
+            for held in [] if grp is None else grp["found"]:
+                for pair in combinations(held, 2):
                     if pair not in pairs_seen:
                         new[pair] = new.get(pair, 0) + 1
             if order[m] - first_month >= baseline:
@@ -236,7 +236,7 @@ def evaluate(found: pd.DataFrame, made: SyntheticToxicology, window: int = 6) ->
     """How the board-level signals did on SYNTHETIC samples: the share of emergences
     signalled in their board within ``window`` months of starting (sensitivity), the median
     delay in months, and the signals about anything else per board-year (false signals)."""
-    month_index = {f"{_MONTHS[int(m[5:7]) - 1]} {m[:4]}": i for i, m in enumerate(made.months)}
+    month_index = {_month(m): i for i, m in enumerate(made.months)}
     boards = {e.board for e in made.emergences} | set(found["area_code"])
     at_board = found[found["area_code"] != "S92000003"] if len(found) else found
     delays, true_rows, caught = [], set(), {True: 0, False: 0}
