@@ -256,8 +256,9 @@ def main() -> None:
         "in the same process just before the pipeline, which is everything `ost compute "
         "--input … --out …` does (all periods, levels and outputs, Kaplan–Meier, CSV files); "
         "both agree on what both compute. Stages: the pipeline's slowest steps in seconds. "
-        f"DuckDB memory limit {args.memory_limit}. Goals: within 2x the floor at 2M and 10M; "
-        "100M within 300 s and 8 GB."
+        "Peak RSS: the whole process, floor and pipeline. "
+        f"DuckDB memory limit {args.memory_limit} (both). Goals: within 2x the floor at 2M "
+        "and 10M; 100M within 300 s and 8 GB."
     )
     section = markdown_section(
         "ost", "ost_pipeline.py", intro,

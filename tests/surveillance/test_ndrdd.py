@@ -17,7 +17,13 @@ from missionmonitor.services.disclosure_audit import audit
 from missionmonitor.surveillance.ndrdd import ITEMS, combinations, measures, read_cases
 
 GLASGOW, RENFREW, BOARD = "S12000049", "S12000038", "S08000031"  # both in NHS GG&C
-PARENTS = {GLASGOW: [(BOARD, "health_board")], RENFREW: [(BOARD, "health_board")]}
+PARENTS = pd.DataFrame(
+    {
+        "council": [GLASGOW, RENFREW],
+        "parent": [BOARD, BOARD],
+        "parent_type": ["health_board", "health_board"],
+    }
+)
 
 
 def _case(council: str, reviewed: str = "yes", substances: str = "methadone", **answers: str):

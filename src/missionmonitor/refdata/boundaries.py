@@ -7,8 +7,8 @@ in the geography version in force, so its outline is dissolved from theirs; no o
 boundary file is needed and a new ADP map needs no new shapes.
 
 Outlines are projected once (longitude scaled by the cosine of the middle latitude, which
-keeps Scotland's shape within a few per cent), simplified to under a pixel at the
-drawn size and kept as SVG path data.
+keeps Scotland's shape within a few per cent), simplified to within ``TOLERANCE`` units
+(about a pixel as drawn) and kept as SVG path data.
 
 >>> outlines = area_outlines("health_board")
 >>> len(outlines.paths), outlines.view_box
@@ -120,7 +120,7 @@ def _bounds(geoms: Any) -> tuple[float, float, float, float]:
 
 def _path(geom: Any) -> str:
     """SVG path data of a (multi)polygon: one closed sub-path per ring; islands smaller than
-    ``SMALLEST_PART`` square units are left out (they would be under a pixel)."""
+    ``SMALLEST_PART`` square units are left out (a pixel or two as drawn)."""
     parts = getattr(geom, "geoms", [geom])
     out = []
     for poly in parts:

@@ -227,10 +227,7 @@ def area_map(data: SiteData, ind: Indicator, end: dt.date) -> dict[str, Any] | N
             result_row(ind, r, data)
             for _, r in of_type[of_type["period"] == picked["period"]].iterrows()
         ]
-        names = {a.code: a.name for a in data.geo.of_type(area_type)}
-        return maps.choropleth(f"map-{ind.id}", ind.title, ind.unit, ind.decimals, rows,
-                               area_type, data.geo.types[area_type].plural, picked["period"],
-                               parse_period(picked["period"]).end.isoformat(), names)  # fmt: skip
+        return maps.indicator_map(f"map-{ind.id}", data, ind, rows, area_type, picked["period"])
     return None
 
 

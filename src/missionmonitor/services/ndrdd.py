@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from missionmonitor.errors import NotFoundError
+from missionmonitor.ost.service import memberships
 from missionmonitor.refdata.geography import BASE, Geography, national_code
 from missionmonitor.store.connection import Store
 from missionmonitor.store.vintages import select_figures
@@ -109,12 +110,8 @@ def compute(cases_path: Path, out: Path | None = None) -> Review:
     cases = ndrdd.read_cases(cases_path, geo.codes())
     synthetic = bool(len(cases)) and "synthetic" in cases and bool(
         (cases["synthetic"] == "yes").any())  # fmt: skip
-    parents: dict[str, list[tuple[str, str]]] = {}
-    for council, parent, kind, _version, _start, end in geo.membership_rows():
-        if end is None:
-            parents.setdefault(council, []).append((parent, kind))
     source = ndrdd.SOURCE_SYNTHETIC if synthetic else ndrdd.SOURCE_REAL
-    made = ndrdd.measures(cases, parents, source, national_code())
+    made = ndrdd.measures(cases, memberships(geo), source, national_code())
     pairs = ndrdd.combinations(cases)
     files = []
     if out is not None:

@@ -14,7 +14,9 @@ only towards completeness (reviewed / all cases).
 >>> cases = pd.DataFrame({"year": [2023] * 3, "council_code": ["S12000049"] * 3,
 ...     "reviewed": ["yes", "yes", "no"], "substances_implicated": ["cocaine;heroin_morphine",
 ...     "methadone", ""], **{item: ["yes", "unknown", ""] for item in ITEMS}})
->>> m = measures(cases, {"S12000049": [("S92000003", "scotland")]}, "X")
+>>> members = pd.DataFrame({"council": ["S12000049"], "parent": ["S92000003"],
+...                         "parent_type": ["scotland"]})
+>>> m = measures(cases, members, "X")
 >>> scot = m[m["area_code"] == "S92000003"].set_index("measure")["value"]
 >>> [int(scot[k]) for k in ("ndrdd_cases", "ndrdd_reviewed", "ndrdd_on_ost_at_death_known",
 ...                        "ndrdd_on_ost_at_death_yes", "ndrdd_polydrug")]
@@ -84,10 +86,10 @@ def _codes(text: Value | None) -> list[str]:
     return [s for s in str(text or "").split(";") if s]
 
 
-def measures(cases: pd.DataFrame, parents: Mapping[str, list[tuple[str, str]]],
-             source: str, national: str | None = None) -> pd.DataFrame:  # fmt: skip
+def measures(cases: pd.DataFrame, members: pd.DataFrame, source: str,
+             national: str | None = None) -> pd.DataFrame:  # fmt: skip
     """Counts per year × area for the ``ndrdd_measures`` dataset: council rows, and each
-    parent area (``parents``: council → [(parent code, parent type)]) as the sum of its
+    parent area (``members``: council, parent, parent_type rows) as the sum of its
     councils (every case lies in one council, so the sums are exact). With ``national``,
     also the reviewed cases with each pair of substances implicated together, nationally
     (measure ``ndrdd_pair``, the pair in ``breakdown``)."""
@@ -109,11 +111,11 @@ def measures(cases: pd.DataFrame, parents: Mapping[str, list[tuple[str, str]]],
     counted = pd.DataFrame(flags).astype(int).assign(year=c["year"].astype(int),
                                                      council=c["council_code"])  # fmt: skip
     by_council = counted.groupby(["year", "council"]).sum().reset_index()
-    rows = [by_council.assign(area_code=by_council["council"], area_type="council")]
-    for council, above in parents.items():
-        mine = by_council[by_council["council"] == council]
-        rows += [mine.assign(area_code=code, area_type=kind) for code, kind in above]
-    every = pd.concat(rows, ignore_index=True).drop(columns="council")
+    above = by_council.merge(members[["council", "parent", "parent_type"]], on="council").rename(
+        columns={"parent": "area_code", "parent_type": "area_type"}
+    )
+    own = by_council.assign(area_code=by_council["council"], area_type="council")
+    every = pd.concat([own, above], ignore_index=True).drop(columns="council")
     summed = every.groupby(["area_type", "area_code", "year"]).sum().reset_index()
     long = summed.melt(["area_type", "area_code", "year"], var_name="measure", value_name="value")
     long["period"] = long.pop("year").astype(str)

@@ -237,7 +237,8 @@ def evaluate(found: pd.DataFrame, made: SyntheticToxicology, window: int = 6) ->
     signalled in their board within ``window`` months of starting (sensitivity), the median
     delay in months, and the signals about anything else per board-year (false signals)."""
     month_index = {_month(m): i for i, m in enumerate(made.months)}
-    boards = {e.board for e in made.emergences} | set(found["area_code"])
+    # Every board with samples, whether or not it signalled (never the whole country).
+    boards = set(made.samples["board_code"])
     at_board = found[found["area_code"] != "S92000003"] if len(found) else found
     delays, true_rows, caught = [], set(), {True: 0, False: 0}
     for e in made.emergences:

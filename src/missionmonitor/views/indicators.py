@@ -14,7 +14,6 @@ from missionmonitor.formatting import display_value
 from missionmonitor.indicators.catalogue import Indicator
 from missionmonitor.indicators.kinds import filter_observations
 from missionmonitor.methods.funnels import poisson_funnel
-from missionmonitor.periods import parse_period
 from missionmonitor.refdata.geography import area_types, national_code, national_name, national_type
 from missionmonitor.services.site_data import SiteData
 from missionmonitor.views import charts, maps
@@ -198,10 +197,15 @@ def _comparison(ind: Indicator, data: SiteData, df: pd.DataFrame, area_type: str
         funnel = _funnel(ind, visible, scot_value, chosen)
     drawn = None
     if maps.mappable():
-        names = {a.code: a.name for a in data.geo.of_type(area_type)}
-        drawn = maps.choropleth("map", ind.title, ind.unit, ind.decimals, shown, area_type, label,
-                                chosen, parse_period(chosen).end.isoformat(), names,
-                                link={"area_type": area_type, "period": chosen})  # fmt: skip
+        drawn = maps.indicator_map(
+            "map",
+            data,
+            ind,
+            shown,
+            area_type,
+            chosen,
+            link={"area_type": area_type, "period": chosen},
+        )
     return {"comparison": comparison, "funnel": funnel, "map": drawn, "period": chosen}
 
 

@@ -29,7 +29,10 @@ import numpy as np
 from markupsafe import Markup, escape
 
 from missionmonitor.formatting import display_value
+from missionmonitor.indicators.catalogue import Indicator
+from missionmonitor.periods import parse_period
 from missionmonitor.refdata.boundaries import area_outlines, has_boundaries
+from missionmonitor.services.site_data import SiteData
 
 #: At most this many bands (equal-count classes of the values shown).
 BANDS = 5
@@ -87,6 +90,17 @@ def choropleth(
         "summary": _summary(areas, bands, plural), "bands": bands, "areas": areas,
         "boundaries": outlines.source,
     }  # fmt: skip
+
+
+def indicator_map(map_id: str, data: SiteData, ind: Indicator, rows: list[dict[str, Any]],
+                  area_type: str, period: str,
+                  link: dict[str, str] | None = None) -> dict[str, Any]:  # fmt: skip
+    """``choropleth`` of an indicator's result rows for one area type and period, named and
+    dissolved as the geography has them at the period's end."""
+    names = {a.code: a.name for a in data.geo.of_type(area_type)}
+    return choropleth(map_id, ind.title, ind.unit, ind.decimals, rows, area_type,
+                      data.geo.types[area_type].plural, period,
+                      parse_period(period).end.isoformat(), names, link)  # fmt: skip
 
 
 def _bands(values: list[float], decimals: int) -> list[dict[str, Any]]:
