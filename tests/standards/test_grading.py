@@ -1,4 +1,5 @@
-"""MAT standards grading on constructed evidence, both provisional-green definitions,
+"""MAT standards grading on constructed evidence, both provisional-green and provisional-amber
+definitions,
 the national summary, published 2022 shares, and comparisons across criteria versions."""
 
 from __future__ import annotations
@@ -30,8 +31,11 @@ CASES = [
     ((F, P, P, True), ("Amber", "Provisional green")),  # sustained needs full everywhere
     ((P, F, F, False), ("Amber", "Amber")),  # no policies in place: never green
     ((P, P, N, False), ("Amber", "Amber")),
-    ((P, N, N, False), ("Red", "Red")),
-    ((N, F, N, False), ("Red", "Red")),
+    # Partial implementation beginning: PHS asks for process evidence, the Scottish
+    # Government for evidence in any stream.
+    ((P, N, N, False), ("Provisional amber", "Provisional amber")),
+    ((N, F, N, False), ("Red", "Provisional amber")),
+    ((N, N, P, False), ("Red", "Provisional amber")),
     ((N, N, N, False), ("Red", "Red")),
 ]
 
@@ -44,6 +48,29 @@ def test_every_grade_under_both_rule_sets(evidence, expected):
         g = grade(levels, rule_set, sustained)
         assert g.label == label, (rule_set, evidence)
         assert g.rule_set == rule_set and g.meaning  # the rule set travels with the grade
+
+
+def test_provisional_amber_is_amber_in_the_summary_and_counted_apart():
+    amber = grade({"process": P}, "phs")
+    green = grade({"process": F, "numerical": F}, "phs")
+    assert (amber.grade, amber.provisional, green.grade, green.provisional) == (
+        "amber", True, "green", True)
+    assert "process evidence alone" in amber.meaning
+    rows = national_summary([Assessment("S11000001", 1, amber), Assessment("S11000002", 1, green),
+                             Assessment("S11000003", 2, grade({"process": F}, "phs"))])
+    first = rows[0]
+    assert (first["partial"], first["provisional_amber"], first["provisional"]) == (2, 1, 1)
+    assert first["provisional_amber_pct"] == 33.0
+
+
+def test_criteria_are_the_published_ones_with_their_source():
+    standards = load_standards()
+    for s in standards.standards:
+        assert s.source.startswith("https://www.gov.scot/publications/medication-assisted")
+        for c in s.criteria:
+            assert c.source.startswith("https://") and "are in place." not in c.text
+    first = standards.standards[0].criteria_for(2)[0]
+    assert "no barrier" in first.text and "1.1 to 1.3" in first.text
 
 
 def test_the_two_provisional_definitions_are_named_and_differ():

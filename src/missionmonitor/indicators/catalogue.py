@@ -18,7 +18,9 @@ from missionmonitor.errors import DefinitionError, NotFoundError
 from missionmonitor.periods import PeriodType, parse_period
 from missionmonitor.refdata.geography import area_types
 
-MethodKind = Literal["observed", "rolling_average", "rate_from_averages", "percentage", "ratio"]
+MethodKind = Literal[
+    "observed", "rolling_average", "rate_from_averages", "percentage", "ratio", "per_head"
+]
 Polarity = Literal["higher_is_better", "lower_is_better", "neutral"]
 
 
@@ -69,8 +71,9 @@ class Method(_Strict):
     window: int | None = Field(default=None, ge=2)
     multiplier: float = 1
     confidence: float = 0.95
-    #: For ``ratio``: Wilson for a share of people, poisson (exact / Byar's) for a rate.
-    interval: Literal["wilson", "poisson"] | None = None
+    #: For ``ratio``: Wilson for a share of people, poisson (exact / Byar's) for a rate,
+    #: none for a share of money (no sampling error to show).
+    interval: Literal["wilson", "poisson", "none"] | None = None
     #: Also compute for these area types by summing council numerators and denominators.
     aggregate_to: tuple[str, ...] = ()
 
@@ -82,6 +85,8 @@ class Method(_Strict):
             "percentage": [self.numerator_measure],
             "ratio": [self.numerator_measure, self.denominator_measure, self.interval],
         }
+        if self.kind == "per_head" and self.period_type != "financial_year":
+            raise ValueError("per_head figures are per financial year (period_type)")
         if any(v is None for v in need.get(self.kind, [])):
             raise ValueError(f"method kind {self.kind!r} is missing a required setting")
         for t in self.aggregate_to:

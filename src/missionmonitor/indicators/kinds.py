@@ -70,7 +70,41 @@ def observed(ind: Indicator, read: Reader, geo: Geography) -> pd.DataFrame:
         out = out.drop(columns="num_suppressed")
     else:
         out["numerator"] = obs["numerator"].to_numpy()
+    if m.aggregate_to and m.value_is_count:
+        sums = sum_up(out, ["value"], m.aggregate_to, geo)
+        sums["numerator"] = sums["value"]
+        out = pd.concat([out, sums.assign(status=ind.status)], ignore_index=True)
     return out[list(BASE_COLUMNS)]
+
+
+def sum_up(
+    frame: pd.DataFrame, columns: list[str], area_types: tuple[str, ...], geo: Geography
+) -> pd.DataFrame:
+    """``columns`` of the areas in ``frame`` summed into each area of ``area_types`` that
+    they cover exactly (every council of it, none twice), per period; an area some of whose
+    councils no row covers gets no row. Returns area_code, period, the columns, lci, uci,
+    denominator (missing unless summed), suppressed (any part suppressed) and vintage."""
+    rows = []
+    for period, grp in frame.groupby("period"):
+        parts = {str(a): set(geo.councils_in(str(a))) for a in grp["area_code"]}
+        for atype in area_types:
+            for area in geo.of_type(atype):
+                want = set(geo.councils_in(area.code))
+                inside = [a for a, cs in parts.items() if cs and cs <= want and a != area.code]
+                covered = [c for a in inside for c in parts[a]]
+                if sorted(covered) != sorted(want):
+                    continue
+                part = grp[grp["area_code"].isin(inside)]
+                row = {"area_code": area.code, "period": period,
+                       "suppressed": bool(part["suppressed"].astype(bool).any()),
+                       "vintage": ";".join(sorted({str(v) for v in part["vintage"]}))}
+                row.update({c: float(part[c].sum()) for c in columns})
+                rows.append(row)
+    out = pd.DataFrame(rows, columns=["area_code", "period", *columns, "suppressed", "vintage"])
+    for col in ("value", "lci", "uci", "numerator", "denominator"):
+        if col not in out:
+            out[col] = np.nan
+    return out
 
 
 def rolling_average(ind: Indicator, read: Reader, geo: Geography) -> pd.DataFrame:
@@ -194,9 +228,20 @@ def ratio(ind: Indicator, read: Reader, geo: Geography) -> pd.DataFrame:
     num = obs.loc[obs["measure"] == m.numerator_measure, [*keys, "value", "vintage"]]
     den = obs.loc[obs["measure"] == m.denominator_measure, [*keys, "value"]]
     both = num.merge(den, on=keys, suffixes=("", "_den"))
+    if m.aggregate_to:
+        parts = both.rename(columns={"value": "numerator", "value_den": "denominator"})
+        sums = sum_up(parts.assign(suppressed=False), ["numerator", "denominator"],
+                      m.aggregate_to, geo)  # fmt: skip
+        both = pd.concat([both, pd.DataFrame({
+            "area_code": sums["area_code"], "period": sums["period"], "value": sums["numerator"],
+            "vintage": sums["vintage"], "value_den": sums["denominator"]})],
+            ignore_index=True)  # fmt: skip
     both = both[both["value_den"] > 0].reset_index(drop=True)
     n, d = both["value"].to_numpy(float), both["value_den"].to_numpy(float)
-    if m.interval == "wilson":
+    if m.interval == "none":
+        value = n / d * m.multiplier
+        lower = upper = np.full(len(n), np.nan)
+    elif m.interval == "wilson":
         r = wilson(n, d, m.confidence, m.multiplier)
         value, lower, upper = r.value, r.lower, r.upper
     else:
@@ -212,10 +257,41 @@ def ratio(ind: Indicator, read: Reader, geo: Geography) -> pd.DataFrame:
     return out[list(BASE_COLUMNS)]
 
 
+def per_head(ind: Indicator, read: Reader, geo: Geography) -> pd.DataFrame:
+    """A financial year's amount (such as spend) divided by the area's mid-year population
+    of the year the financial year starts in, or of the latest year held before it (said in
+    the indicator's caveats); summed from the reporting areas into ``aggregate_to``."""
+    from missionmonitor.refdata.population import populations
+
+    m = ind.method
+    obs = filter_observations(ind, read(m.dataset, [m.measure]))
+    out = obs[["area_code", "period", "value", "vintage"]].copy()
+    out["suppressed"] = obs["suppressed_at_source"].astype(bool)
+    if m.aggregate_to:
+        out = pd.concat([out, sum_up(out, ["value"], m.aggregate_to, geo)[list(out.columns)]],
+                        ignore_index=True)  # fmt: skip
+    pops = populations(geo)
+    held = sorted(pops)
+    rows = []
+    for r in out.itertuples(index=False):
+        start = parse_period(str(r.period)).start.year
+        years = [y for y in held if y <= start]
+        pop = pops[years[-1]].get(str(r.area_code)) if years else None
+        if not pop:
+            continue
+        rows.append({"area_code": r.area_code, "period": r.period,
+                     "value": float(r.value) / pop * m.multiplier, "lci": np.nan, "uci": np.nan,
+                     "numerator": float(r.value), "denominator": pop,
+                     "suppressed": bool(r.suppressed),
+                     "vintage": f"{r.vintage};PHS_OPENDATA_POP", "status": ind.status})  # fmt: skip
+    return pd.DataFrame(rows, columns=list(BASE_COLUMNS))
+
+
 KINDS: dict[str, Callable[[Indicator, Reader, Geography], pd.DataFrame]] = {
     "observed": observed,
     "rolling_average": rolling_average,
     "rate_from_averages": rate_from_averages,
     "percentage": percentage,
     "ratio": ratio,
+    "per_head": per_head,
 }

@@ -31,7 +31,7 @@ from missionmonitor.errors import (
 from missionmonitor.portal.audit import record
 from missionmonitor.portal.models import LoginAttempt, SessionRecord, User, now
 from missionmonitor.portal.permissions import matrix
-from missionmonitor.refdata.geography import Geography, reporting_type
+from missionmonitor.refdata.geography import Geography
 
 #: Failed sign-ins allowed before the throttle makes a client wait: for one account from
 #: one address, from one address across all accounts (password spraying), and for one
@@ -67,8 +67,11 @@ def add_user(db: Session, username: str, display_name: str, role: str,
     if role not in roles:
         raise MethodInputError(f"unknown role {role!r}; roles: {', '.join(roles)}")
     if roles[role].scoped:
-        if area_code is None or Geography.shipped().codes().get(area_code) != reporting_type():
-            raise MethodInputError(f"role {role} needs --area with an ADP code (S11…)")
+        geo, want = Geography.shipped(), str(roles[role].area_type)
+        if area_code is None or geo.codes().get(area_code) != want:
+            kind = geo.types[want]
+            raise MethodInputError(f"role {role} needs --area with the code of a "
+                                   f"{kind.label} ({kind.prefix}…)")  # fmt: skip
     elif area_code is not None:
         raise MethodInputError(f"role {role} is not scoped to an area")
     if db.scalar(select(User).where(User.username == username)) is not None:

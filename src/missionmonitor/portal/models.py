@@ -196,3 +196,77 @@ class ImprovementAction(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now)
     version: Mapped[int] = mapped_column(Integer, default=1)
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
+class Meeting(Base):
+    """A meeting of an oversight group (groups are configuration: governance/groups.yaml)."""
+
+    __tablename__ = "meetings"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    group_id: Mapped[str] = mapped_column(String(80), index=True)
+    area_code: Mapped[str] = mapped_column(String(9), index=True)  # the group's area
+    held_on: Mapped[dt.date] = mapped_column(Date)
+    title: Mapped[str] = mapped_column(String(200))
+    #: The group's own summary for the public; shown only once published.
+    public_summary: Mapped[str | None] = mapped_column(Text, nullable=True)
+    published: Mapped[bool] = mapped_column(Boolean, default=False)
+    synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
+class Decision(Base):
+    """A decision taken at a meeting, linked to what it concerns (JSON list of references:
+    ``indicator:ID``, ``standard:N``, ``alert:SCAN/SERIES/AREA/PERIOD``, ``target:ID``)."""
+
+    __tablename__ = "decisions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    links: Mapped[str] = mapped_column(Text, default="[]")
+    created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now)
+
+
+class GovernanceAction(Base):
+    """An action agreed at a meeting: owner, due date and status, linked like a decision."""
+
+    __tablename__ = "governance_actions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
+    decision_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"), nullable=True)
+    area_code: Mapped[str] = mapped_column(String(9), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    owner: Mapped[str] = mapped_column(String(200))
+    due: Mapped[dt.date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    links: Mapped[str] = mapped_column(Text, default="[]")
+    progress_note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
+class FeedbackResponse(Base):
+    """One anonymous response to a public form (lived and living experience feedback). No
+    name, account, address or network address is kept; an ADP approver accepts it (it then
+    counts in the published figures) or rejects it (spam, abuse) with a reason."""
+
+    __tablename__ = "feedback_responses"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    form_id: Mapped[str] = mapped_column(String(60), index=True)
+    form_version: Mapped[int] = mapped_column(Integer)
+    adp_code: Mapped[str] = mapped_column(String(9), index=True)
+    period: Mapped[str] = mapped_column(String(20), index=True)
+    answers: Mapped[str] = mapped_column(Text)  # JSON
+    status: Mapped[str] = mapped_column(String(20), default="received")
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now)
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012

@@ -16,7 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from missionmonitor.errors import DefinitionError, PermissionDenied
-from missionmonitor.refdata.geography import Geography
+from missionmonitor.refdata.geography import Geography, area_types
 
 Scope = Literal["all", "own_area", "within_area", "none"]
 
@@ -25,6 +25,8 @@ class Role(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     label: str
     scoped: bool
+    #: The type of area a scoped role's users belong to (adp, hscp, health_board, …).
+    area_type: str | None = None
 
 
 class Matrix(BaseModel):
@@ -49,6 +51,13 @@ def matrix() -> Matrix:
     for action, scopes in m.actions.items():
         if set(scopes) != set(m.roles):
             raise DefinitionError(f"permissions.yaml: {action} must give every role a scope")
+    for name, role in m.roles.items():
+        if role.scoped != (role.area_type is not None):
+            raise DefinitionError(f"permissions.yaml: {name} needs an area_type exactly when "
+                                  "it is scoped")  # fmt: skip
+        if role.area_type is not None and role.area_type not in area_types():
+            raise DefinitionError(f"permissions.yaml: {name}: unknown area type "
+                                  f"{role.area_type!r}")  # fmt: skip
     return m
 
 

@@ -14,16 +14,26 @@ from missionmonitor.datasets.reader import read_and_validate
 from missionmonitor.refdata.geography import Geography
 
 
+def populations(geo: Geography) -> dict[int, dict[str, float]]:
+    """Population of every area (all ages, both sexes) for every shipped year; areas above
+    council are sums of their councils."""
+    rows = read_and_validate(get_declaration("population"), shipped_file("population.csv"),
+                             geo.codes()).rows  # fmt: skip
+    out: dict[int, dict[str, float]] = {}
+    for r in rows:
+        code = str(r["area_code"])
+        if r["sex"] == "All" and r["age_band"] == "All ages" and geo.codes().get(code) == "council":
+            out.setdefault(int(str(r["year"])), {})[code] = float(str(r["population"]))
+    parents = {m[1] for m in geo.membership_rows() if m[5] is None}
+    for councils in out.values():
+        for area in parents:
+            councils[area] = sum(councils[c] for c in geo.councils_in(area))
+    return out
+
+
 def latest_population(geo: Geography) -> tuple[int, dict[str, float]]:
     """(year, population of every area) for the latest shipped year, all ages, both sexes;
     areas above council are sums of their councils."""
-    rows = read_and_validate(get_declaration("population"), shipped_file("population.csv"),
-                             geo.codes()).rows  # fmt: skip
-    year = max(int(str(r["year"])) for r in rows)
-    councils = {str(r["area_code"]): float(str(r["population"])) for r in rows
-                if r["year"] == year and r["sex"] == "All" and r["age_band"] == "All ages"
-                and geo.codes().get(str(r["area_code"])) == "council"}  # fmt: skip
-    areas = dict(councils)
-    for m in {(m[1], m[2]) for m in geo.membership_rows() if m[5] is None}:
-        areas[m[0]] = sum(councils[c] for c in geo.councils_in(m[0]))
-    return year, areas
+    every = populations(geo)
+    year = max(every)
+    return year, every[year]

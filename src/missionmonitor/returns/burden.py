@@ -36,7 +36,9 @@ def check_uses() -> None:
 
 
 def form_burden(form: Form) -> dict[str, Any]:
-    per_year = RETURNS_PER_YEAR[form.period_type]
+    """One form's items, what uses each, and what it asks of each ADP a year (nothing for a
+    form the public answers: its burden falls on each respondent, ``items_per_response``)."""
+    per_year = RETURNS_PER_YEAR[form.period_type] if form.answered_by == "adp" else 0
     items = [
         {
             "question": q.id,
@@ -55,7 +57,9 @@ def form_burden(form: Form) -> dict[str, Any]:
         "version": form.version,
         "title": form.title,
         "returns_per_year": per_year,
+        "answered_by": form.answered_by,
         "questions": len(items),
+        "items_per_response": len(asked),
         "items_per_adp_per_year": len(asked) * per_year,
         "unused": [i["question"] for i in items if i["unused"]],
         "items": items,

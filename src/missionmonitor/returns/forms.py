@@ -80,6 +80,9 @@ class Form(_Strict):
     description: str
     period_type: Literal["quarter", "financial_year"]
     effective_from: str
+    #: Who answers: an ADP's staff (one return per ADP and period, through the workflow), or
+    #: the public (anonymous responses, as many as people give; see accountability.feedback).
+    answered_by: Literal["adp", "public"] = "adp"
     code_lists: dict[str, dict[str, str]] = Field(default_factory=dict)
     sections: tuple[Section, ...]
     rules: tuple[Rule, ...] = ()

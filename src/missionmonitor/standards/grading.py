@@ -1,5 +1,6 @@
 """Grading the MAT standards: standards and criteria as versioned data, RAGB rule sets as
-data (with two named definitions of "provisional green"), the national summary, and
+data (with two named definitions each of "provisional green" and "provisional amber"), the
+national summary, and
 year-on-year comparison only within one criteria version.
 
 >>> g = grade({"process": "full", "numerical": "full", "experiential": "partial"}, "phs")
@@ -41,6 +42,8 @@ class Criterion(_Strict):
     version: int
     stream: Stream
     text: str
+    #: Where the criterion is published.
+    source: str = ""
 
 
 class Standard(_Strict):
@@ -48,6 +51,8 @@ class Standard(_Strict):
     name: str
     statement: str
     criteria: tuple[Criterion, ...]
+    #: Where the standard and its criteria are published.
+    source: str = ""
 
     def criteria_for(self, version: int) -> list[Criterion]:
         return [c for c in self.criteria if c.version == version]
@@ -108,7 +113,21 @@ class RuleSet(_Strict):
     id: str
     name: str
     provisional_green: str
+    provisional_amber: str
     rules: tuple[Rule, ...]
+
+    @model_validator(mode="after")
+    def _provisional_grades(self) -> RuleSet:
+        wrong = [r.grade for r in self.rules if r.provisional and r.grade not in ("green", "amber")]
+        if wrong:
+            raise ValueError(f"{self.id}: only green and amber can be provisional, not {wrong}")
+        return self
+
+    def meaning(self, rule: Rule, scale: Mapping[str, str]) -> str:
+        """What a grade given by ``rule`` means under this rule set."""
+        if not rule.provisional:
+            return scale[rule.grade]
+        return self.provisional_green if rule.grade == "green" else self.provisional_amber
 
 
 class RuleSets(_Strict):
@@ -182,8 +201,7 @@ def grade(evidence: Mapping[str, str], rule_set_id: str, sustained: bool = False
     scale = load_rule_sets().scale
     for rule in rs.rules:
         if expressions.evaluate(rule.check, facts):
-            meaning = rs.provisional_green if rule.provisional else scale[rule.grade]
-            return Grade(rule.grade, rule.provisional, rs.id, meaning)
+            return Grade(rule.grade, rule.provisional, rs.id, rs.meaning(rule, scale))
     raise DefinitionError(f"rule set {rs.id} gives no grade for {facts}")
 
 
@@ -201,8 +219,8 @@ def _pct(n: int, total: int) -> float | None:
 def national_summary(assessments: Iterable[Assessment]) -> list[dict[str, object]]:
     """For each summary group of standards (Scotland: 1–5 and 6–10): assessments, and how
     many (and what percentage) were fully implemented (green or blue, confirmed),
-    provisionally green, partial (amber) and not implemented (red). Percentages round half
-    up."""
+    provisionally green, partial (amber, of which provisionally amber) and not implemented
+    (red). Percentages round half up."""
     rows = []
     items = list(assessments)
     for g in load_standards().summary_groups:
@@ -210,8 +228,9 @@ def national_summary(assessments: Iterable[Assessment]) -> list[dict[str, object
         mine = [a for a in items if a.standard in g.standards]
         total = len(mine)
         full = sum(a.grade.grade in ("green", "blue") and not a.grade.provisional for a in mine)
-        provisional = sum(a.grade.provisional for a in mine)
+        provisional = sum(a.grade.provisional and a.grade.grade == "green" for a in mine)
         amber = sum(a.grade.grade == "amber" for a in mine)
+        provisional_amber = sum(a.grade.provisional and a.grade.grade == "amber" for a in mine)
         red = sum(a.grade.grade == "red" for a in mine)
         rows.append(
             {
@@ -223,6 +242,8 @@ def national_summary(assessments: Iterable[Assessment]) -> list[dict[str, object
                 "provisional_pct": _pct(provisional, total),
                 "partial": amber,
                 "partial_pct": _pct(amber, total),
+                "provisional_amber": provisional_amber,
+                "provisional_amber_pct": _pct(provisional_amber, total),
                 "not_implemented": red,
                 "not_implemented_pct": _pct(red, total),
             }

@@ -1,0 +1,168 @@
+"""Anonymous feedback from people using services, families and lived and living experience
+panels, through a public form (a return form whose ``answered_by`` is ``public``). Nothing
+that identifies the person is asked or kept: no account, name, address or network address.
+An ADP approver accepts or rejects each response; only accepted responses count. Published
+figures are counts of answers per ADP and quarter, exported in the ``adp_returns`` shape,
+and per-standard shares with small counts hidden.
+
+For example::
+
+    receive(db, get_form("lived_experience_feedback"), "S11000015", {"respondent": "person",
+            "s1_experience": "agree"}, geo)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from missionmonitor.errors import MethodInputError, NotReadyToSubmit
+from missionmonitor.portal.audit import record
+from missionmonitor.portal.models import FeedbackResponse, User, now
+from missionmonitor.portal.permissions import can, require
+from missionmonitor.portal.records import fetch_current
+from missionmonitor.refdata.geography import Geography, reporting_type
+from missionmonitor.returns.forms import Form, check_answers
+
+#: Answers of a statement that count towards the share (``not_applicable`` does not).
+COUNTED = ("agree", "neutral", "disagree")
+#: Counts from 1 to this are hidden wherever feedback is published.
+THRESHOLD = 9
+#: The most responses listed at once for moderation.
+LISTED = 200
+
+
+def quarter_of(day: dt.date) -> str:
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+
+
+def statements(form: Form) -> list[str]:
+    """The form's statement questions (``sN_experience``), in order."""
+    return [q.id for q in form.questions if q.id.endswith("_experience")]
+
+
+def receive(db: Session, form: Form, adp: str, answers: dict[str, Any], geo: Geography,
+            today: dt.date | None = None, synthetic: bool = False) -> FeedbackResponse:  # fmt: skip
+    """Keep one anonymous response after checking it as any return is checked; errors are
+    refused (NotReadyToSubmit lists them). The audit trail records that a response arrived,
+    not what it says."""
+    if form.answered_by != "public":
+        raise MethodInputError(f"{form.id} is not a form the public answers")
+    if geo.codes().get(adp) != reporting_type():
+        raise MethodInputError("choose the ADP area whose services the feedback is about")
+    kept = {k: v for k, v in answers.items() if v not in (None, "", [])}
+    problems = [f for f in check_answers(form, kept) if f.importance == "error"]
+    if problems:
+        raise NotReadyToSubmit(problems)
+    response = FeedbackResponse(
+        form_id=form.id, form_version=form.version, adp_code=adp,
+        period=quarter_of(today or dt.date.today()), answers=json.dumps(kept),
+        status="received", synthetic=synthetic,
+    )  # fmt: skip
+    db.add(response)
+    db.flush()
+    record(db, None, "receive", "feedback", response.id, None,
+           {"form": f"{form.id} v{form.version}", "adp_code": adp, "period": response.period,
+            "answers": len(kept)})  # fmt: skip
+    return response
+
+
+def moderate(db: Session, user: User, response_id: int, seen_version: int, accept: bool,
+             geo: Geography, reason: str = "") -> FeedbackResponse:  # fmt: skip
+    """Accept a response (it counts) or reject it with a reason (spam, abuse)."""
+    r = fetch_current(db, FeedbackResponse, response_id, "response", user, "moderate_feedback",
+                      seen_version, geo)  # fmt: skip
+    if r.status != "received":
+        raise MethodInputError(f"response {response_id} is already {r.status}")
+    if not accept and not reason.strip():
+        raise MethodInputError("say why the response is rejected")
+    before = {"status": r.status}
+    r.status = "accepted" if accept else "rejected"
+    r.decided_by, r.decided_at, r.reason = user.id, now(), reason.strip() or None
+    db.flush()
+    record(db, user.id, "accept" if accept else "reject", "feedback", r.id, before,
+           {"status": r.status, "reason": r.reason})  # fmt: skip
+    return r
+
+
+def responses_for(db: Session, user: User, adp: str, geo: Geography, status: str | None = None,
+                  limit: int = LISTED) -> list[FeedbackResponse]:  # fmt: skip
+    """Responses about one ADP, newest first, for a user who may read them."""
+    require(user, "read_feedback", adp, geo)
+    query = select(FeedbackResponse).where(FeedbackResponse.adp_code == adp)
+    if status:
+        query = query.where(FeedbackResponse.status == status)
+    return list(db.scalars(query.order_by(FeedbackResponse.id.desc()).limit(limit)))
+
+
+def may_moderate(user: User | None, adp: str, geo: Geography) -> bool:
+    return can(user, "moderate_feedback", adp, geo)
+
+
+def tallies(db: Session, form: Form) -> dict[tuple[str, str], dict[str, int]]:
+    """Accepted responses' counts per (ADP, quarter): ``responses``, ``answered`` and
+    ``agree`` over every statement, and ``sN_answered`` / ``sN_agree`` per statement."""
+    out: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    names = statements(form)
+    query = select(FeedbackResponse).where(FeedbackResponse.form_id == form.id,
+                                           FeedbackResponse.status == "accepted")  # fmt: skip
+    for r in db.scalars(query):
+        counts = out[(r.adp_code, r.period)]
+        counts["responses"] += 1
+        answers = json.loads(r.answers)
+        for q in names:
+            value = answers.get(q)
+            if value in COUNTED:
+                stem = q.removesuffix("_experience")
+                counts["answered"] += 1
+                counts[f"{stem}_answered"] += 1
+                if value == "agree":
+                    counts["agree"] += 1
+                    counts[f"{stem}_agree"] += 1
+    return {k: dict(v) for k, v in out.items()}
+
+
+def export_rows(db: Session, form: Form, synthetic: bool = False) -> list[dict[str, Any]]:
+    """Accepted responses' counts in the ``adp_returns`` dataset's shape (measures prefixed
+    ``le_``), so that the feedback flows into the store and its indicators."""
+    source = "MM_DEMO_RETURNS" if synthetic else "MM_ADP_RETURNS"
+    rows = []
+    for (adp, period), counts in sorted(tallies(db, form).items()):
+        for measure in ("responses", "answered", "agree"):
+            counts.setdefault(measure, 0)
+        for measure, value in sorted(counts.items()):
+            rows.append({"area_type": reporting_type(), "area_code": adp, "form_id": form.id,
+                         "form_version": form.version, "measure": f"le_{measure}",
+                         "period": period, "value": float(value), "source": source})  # fmt: skip
+    return rows
+
+
+def _shown(agree: int, answered: int) -> dict[str, Any]:
+    """A share with disclosure control: no count from 1 to THRESHOLD, of either the answers
+    that agree or those that do not, is shown or can be worked out."""
+    small = [n for n in (answered, agree, answered - agree) if 0 < n <= THRESHOLD]
+    if answered == 0 or small:
+        return {"answered": None, "agree_pct": None,
+                "note": "no answers" if answered == 0 else "too few answers to show"}  # fmt: skip
+    return {"answered": answered, "agree_pct": round(100 * agree / answered, 1), "note": ""}
+
+
+def experiential(db: Session, form: Form, adp: str, periods: list[str]) -> list[dict[str, Any]]:
+    """For each MAT standard: accepted answers about ``adp`` over ``periods`` and the share
+    that agree, for showing beside the standard's experiential evidence stream."""
+    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for (code, period), counts in tallies(db, form).items():
+        if code == adp and period in periods:
+            for q in statements(form):
+                stem = q.removesuffix("_experience")
+                totals[stem][0] += counts.get(f"{stem}_agree", 0)
+                totals[stem][1] += counts.get(f"{stem}_answered", 0)
+    labels = {q.id: q.label for q in form.questions}
+    return [{"standard": int(q.removesuffix("_experience")[1:]), "statement": labels[q],
+             **_shown(*totals[q.removesuffix("_experience")])}
+            for q in statements(form)]  # fmt: skip
