@@ -104,13 +104,16 @@ def may_moderate(user: User | None, adp: str, geo: Geography) -> bool:
     return can(user, "moderate_feedback", adp, geo)
 
 
-def tallies(db: Session, form: Form) -> dict[tuple[str, str], dict[str, int]]:
+def tallies(db: Session, form: Form, *,
+            generated: bool = False) -> dict[tuple[str, str], dict[str, int]]:  # fmt: skip
     """Accepted responses' counts per (ADP, quarter): ``responses``, ``answered`` and
-    ``agree`` over every statement, and ``sN_answered`` / ``sN_agree`` per statement."""
+    ``agree`` over every statement, and ``sN_answered`` / ``sN_agree`` per statement.
+    SYNTHETIC responses count only with ``generated`` (a demonstration); never mixed."""
     out: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     names = statements(form)
     query = select(FeedbackResponse).where(FeedbackResponse.form_id == form.id,
-                                           FeedbackResponse.status == "accepted")  # fmt: skip
+                                           FeedbackResponse.status == "accepted",
+                                           FeedbackResponse.synthetic.is_(generated))  # fmt: skip
     for r in db.scalars(query):
         counts = out[(r.adp_code, r.period)]
         counts["responses"] += 1
@@ -132,7 +135,7 @@ def export_rows(db: Session, form: Form, synthetic: bool = False) -> list[dict[s
     ``le_``), so that the feedback flows into the store and its indicators."""
     source = "MM_DEMO_RETURNS" if synthetic else "MM_ADP_RETURNS"
     rows = []
-    for (adp, period), counts in sorted(tallies(db, form).items()):
+    for (adp, period), counts in sorted(tallies(db, form, generated=synthetic).items()):
         for measure in ("responses", "answered", "agree"):
             counts.setdefault(measure, 0)
         for measure, value in sorted(counts.items()):
@@ -152,11 +155,12 @@ def _shown(agree: int, answered: int) -> dict[str, Any]:
     return {"answered": answered, "agree_pct": round(100 * agree / answered, 1), "note": ""}
 
 
-def experiential(db: Session, form: Form, adp: str, periods: list[str]) -> list[dict[str, Any]]:
+def experiential(db: Session, form: Form, adp: str, periods: list[str], *,
+                 generated: bool = False) -> list[dict[str, Any]]:  # fmt: skip
     """For each MAT standard: accepted answers about ``adp`` over ``periods`` and the share
     that agree, for showing beside the standard's experiential evidence stream."""
     totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for (code, period), counts in tallies(db, form).items():
+    for (code, period), counts in tallies(db, form, generated=generated).items():
         if code == adp and period in periods:
             for q in statements(form):
                 stem = q.removesuffix("_experience")

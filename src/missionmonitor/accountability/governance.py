@@ -55,7 +55,8 @@ def parse_links(text: str | Iterable[str]) -> list[str]:
     from missionmonitor.targets.definitions import load_targets
 
     items = re.split(r"[\s,]+", text.strip()) if isinstance(text, str) else list(text)
-    links, wrong = [], []
+    links: list[str] = []
+    wrong: list[str] = []
     for item in (i.strip() for i in items):
         if not item:
             continue
@@ -77,19 +78,20 @@ def parse_links(text: str | Iterable[str]) -> list[str]:
 
 
 def snapshot(item: Meeting | Decision | GovernanceAction) -> dict[str, Any]:
-    cols = [c.name for c in item.__table__.columns]  # type: ignore[union-attr]
+    cols = [c.name for c in item.__table__.columns]
     out = {c: getattr(item, c) for c in cols}
     return {k: v.isoformat() if isinstance(v, dt.date | dt.datetime) else v
             for k, v in out.items()}  # fmt: skip
 
 
 def create_meeting(db: Session, user: User, group_id: str, held_on: dt.date, title: str,
-                   geo: Geography) -> Meeting:  # fmt: skip
-    """Log a meeting of a group whose area the user may record decisions for."""
+                   geo: Geography, *, synthetic: bool = False) -> Meeting:  # fmt: skip
+    """Log a meeting of a group whose area the user may record decisions for
+    (``synthetic``: a SYNTHETIC meeting of the demonstration)."""
     group = get_group(group_id, geo)
     require(user, "record_governance", group.area, geo)
     meeting = Meeting(group_id=group.id, area_code=group.area, held_on=held_on,
-                      title=_text(title, "a title"), published=False,
+                      title=_text(title, "a title"), published=False, synthetic=synthetic,
                       created_by=user.id)  # fmt: skip
     db.add(meeting)
     db.flush()

@@ -24,10 +24,10 @@ def completeness_command(ctx: typer.Context, form_id: str, period: str) -> None:
     from missionmonitor.portal.db import connect, session_scope
     from missionmonitor.refdata.geography import Geography
     from missionmonitor.returns.coordination import completeness
-    from missionmonitor.returns.forms import get_form
+    from missionmonitor.returns.forms import adp_form
 
     with reported():
-        form = get_form(form_id)
+        form = adp_form(form_id)
         with session_scope(connect(settings(ctx).app_database_url)) as db:
             rows = completeness(db, form, period, Geography.shipped())
     table = Table(title=f"{form.title}, {period} (due {rows[0]['due'] if rows else '—'})")
@@ -51,11 +51,11 @@ def remind(ctx: typer.Context, form_id: str, period: str) -> None:
     from missionmonitor.portal.notify import send
     from missionmonitor.refdata.geography import Geography
     from missionmonitor.returns.coordination import remind_late
-    from missionmonitor.returns.forms import get_form
+    from missionmonitor.returns.forms import adp_form
 
     config = settings(ctx)
     with reported():
-        form = get_form(form_id)
+        form = adp_form(form_id)
         with session_scope(connect(config.app_database_url)) as db:
             told = remind_late(
                 db,
@@ -84,10 +84,10 @@ def export_approved(
     """
     from missionmonitor.portal.db import connect, session_scope
     from missionmonitor.returns.coordination import approved_rows
-    from missionmonitor.returns.forms import get_form
+    from missionmonitor.returns.forms import adp_form
 
     with reported():
-        get_form(form_id)
+        adp_form(form_id)
         with session_scope(connect(settings(ctx).app_database_url)) as db:
             rows = approved_rows(db, form_id)
     fields = [

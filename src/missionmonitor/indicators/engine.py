@@ -59,7 +59,10 @@ def compute_indicator(
     base = KINDS[ind.method.kind](ind, read, geo)
     # Figures from SYNTHETIC records say so in their status, wherever they are shown.
     fake = {k for k, s in load_sources().items() if s.synthetic}
-    base.loc[base["vintage"].isin(fake), "status"] = "SYNTHETIC"
+    # A figure made from several sources (an amount per head of population) is SYNTHETIC if
+    # any of them is.
+    made_up = base["vintage"].map(lambda v: any(k in fake for k in str(v).split(";")))
+    base.loc[made_up.astype(bool), "status"] = "SYNTHETIC"
     types = geo.codes()
     df = base.assign(area_type=base["area_code"].map(types))
     df = df[df["area_type"].isin(ind.geography)].reset_index(drop=True)

@@ -95,9 +95,12 @@ def sum_up(
                 if sorted(covered) != sorted(want):
                     continue
                 part = grp[grp["area_code"].isin(inside)]
-                row = {"area_code": area.code, "period": period,
-                       "suppressed": bool(part["suppressed"].astype(bool).any()),
-                       "vintage": ";".join(sorted({str(v) for v in part["vintage"]}))}
+                row = {
+                    "area_code": area.code,
+                    "period": period,
+                    "suppressed": bool(part["suppressed"].astype(bool).any()),
+                    "vintage": ";".join(sorted({str(v) for v in part["vintage"]})),
+                }
                 row.update({c: float(part[c].sum()) for c in columns})
                 rows.append(row)
     out = pd.DataFrame(rows, columns=["area_code", "period", *columns, "suppressed", "vintage"])
@@ -273,17 +276,19 @@ def per_head(ind: Indicator, read: Reader, geo: Geography) -> pd.DataFrame:
     pops = populations(geo)
     held = sorted(pops)
     rows = []
-    for r in out.itertuples(index=False):
-        start = parse_period(str(r.period)).start.year
+    for r in out.to_dict("records"):
+        start = parse_period(str(r["period"])).start.year
         years = [y for y in held if y <= start]
-        pop = pops[years[-1]].get(str(r.area_code)) if years else None
+        pop = pops[years[-1]].get(str(r["area_code"])) if years else None
         if not pop:
             continue
-        rows.append({"area_code": r.area_code, "period": r.period,
-                     "value": float(r.value) / pop * m.multiplier, "lci": np.nan, "uci": np.nan,
-                     "numerator": float(r.value), "denominator": pop,
-                     "suppressed": bool(r.suppressed),
-                     "vintage": f"{r.vintage};PHS_OPENDATA_POP", "status": ind.status})  # fmt: skip
+        amount = float(r["value"])
+        rows.append({"area_code": r["area_code"], "period": r["period"],
+                     "value": amount / pop * m.multiplier, "lci": np.nan, "uci": np.nan,
+                     "numerator": amount, "denominator": pop,
+                     "suppressed": bool(r["suppressed"]),
+                     "vintage": f"{r['vintage']};PHS_OPENDATA_POP",
+                     "status": ind.status})  # fmt: skip
     return pd.DataFrame(rows, columns=list(BASE_COLUMNS))
 
 

@@ -51,9 +51,12 @@ def completeness(
     return rows
 
 
-def approved_rows(db: Session, form_id: str) -> list[dict[str, Any]]:
+def approved_rows(
+    db: Session, form_id: str, source: str = "MM_ADP_RETURNS"
+) -> list[dict[str, Any]]:
     """The latest approved version of every return of a form, one row per answer, in the
-    ``adp_returns`` dataset's shape (so approved returns flow into the analytical store)."""
+    ``adp_returns`` dataset's shape (so approved returns flow into the analytical store).
+    ``source``: the source key the figures carry (``MM_DEMO_RETURNS`` for SYNTHETIC ones)."""
     out = []
     latest: dict[tuple[str, str], Submission] = {}
     for s in db.scalars(
@@ -76,7 +79,7 @@ def approved_rows(db: Session, form_id: str) -> list[dict[str, Any]]:
                         "measure": question,
                         "period": period,
                         "value": float(value),
-                        "source": "MM_ADP_RETURNS",
+                        "source": source,
                     }
                 )
     return out

@@ -151,6 +151,15 @@ def get_form(form_id: str, version: int | None = None) -> Form:
     return versions[version]
 
 
+def adp_form(form_id: str, version: int | None = None) -> Form:
+    """A form ADPs return (``get_form``); a form the public answers is not one."""
+    form = get_form(form_id, version)
+    if form.answered_by != "adp":
+        raise NotFoundError(f"{form_id} is answered by the public (at /feedback), not returned "
+                            "by ADPs")  # fmt: skip
+    return form
+
+
 @dataclass(frozen=True)
 class Finding:
     question: str | None  # None for a rule across questions

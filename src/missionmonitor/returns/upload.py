@@ -241,6 +241,8 @@ def read_upload(
 ) -> list[UploadedRow]:
     """Check an upload of ``form`` and return its rows; ValidationError lists every problem.
     ``allowed``: the ADP codes the uploader may submit for (None: any)."""
+    if form.answered_by != "adp":
+        raise _fail(name, "form", f"{form.id} is answered by the public, not uploaded by ADPs")
     # One column past the template's, so that an extra column is seen and named.
     rows = _file_rows(name, data, len(columns(form)) + 1)
     if len(rows) > MAX_ROWS + 1:

@@ -113,6 +113,8 @@ def save_draft(
     ``comments`` None keeps the comments on warnings already made; file answers are kept."""
     geo = geo or Geography.shipped()
     require(user, "edit_returns", adp, geo)
+    if form.answered_by != "adp":
+        raise MethodInputError(f"{form.id} is answered by the public, not returned by ADPs")
     if geo.codes().get(adp) != reporting_type():
         raise MethodInputError(f"{adp} is not an ADP code")
     if parse_period(period).type != form.period_type:

@@ -15,13 +15,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
+
 from missionmonitor.errors import DemonstrationDataError
 from missionmonitor.ost.referrals import ReferralSpec, write_referrals
 from missionmonitor.ost.service import compute_folder
 from missionmonitor.ost.synthetic import SyntheticSpec, write_prescribing
 from missionmonitor.portal.db import connect, session_scope
+from missionmonitor.refdata.geography import Geography
 from missionmonitor.services import ndrdd
 from missionmonitor.services.build import build_store
+from missionmonitor.services.demo_returns import demo_accountability
 from missionmonitor.services.ingest import ingest
 from missionmonitor.standards.workflow import demo_year
 from missionmonitor.store.connection import Store
@@ -32,7 +36,7 @@ from missionmonitor.surveillance import early_warning
 NDRDD_YEARS = [2021, 2022, 2023]
 STEPS = ("the shipped data", "prescribing records", "referral records", "the OST pipeline",
          "drug-death case reviews", "overdose counts and early warning",
-         "a year of MAT grades")  # fmt: skip
+         "a year of MAT grades", "a year of accountability returns and feedback")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -91,6 +95,12 @@ def build_demonstration(
     try:
         with session_scope(engine) as db:
             grades = demo_year(db, dt.date.today().year - 1, seed)
+        tell(STEPS[7])
+        with session_scope(engine) as db:
+            rows = demo_accountability(db, Geography.shipped(), dt.date.today(), seed)
     finally:
         engine.dispose()
+    returns = records / "adp-returns.csv"
+    pd.DataFrame(rows).to_csv(returns, index=False)
+    ingest(store_path, "adp_returns", returns)
     return DemonstrationReport(store_path, people, len(alerts), grades)

@@ -123,7 +123,7 @@ class RuleSet(_Strict):
             raise ValueError(f"{self.id}: only green and amber can be provisional, not {wrong}")
         return self
 
-    def meaning(self, rule: Rule, scale: Mapping[str, str]) -> str:
+    def meaning(self, rule: Rule, scale: Mapping[GradeName, str]) -> str:
         """What a grade given by ``rule`` means under this rule set."""
         if not rule.provisional:
             return scale[rule.grade]

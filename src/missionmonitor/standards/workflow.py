@@ -130,6 +130,8 @@ def moderate(
     provisional = g.proposed_provisional if new_provisional is None else new_provisional
     if final not in GRADES:
         raise MethodInputError(f"grades are {', '.join(GRADES)}")
+    if provisional and final not in ("green", "amber"):
+        raise MethodInputError("only green and amber grades can be provisional")
     changed = (final, provisional) != (g.proposed_grade, g.proposed_provisional)
     if changed and not reason.strip():
         raise MethodInputError("changing a proposed grade needs a reason")

@@ -223,8 +223,10 @@ def adp_standard(
             "number": number,
             "name": standard.name,
             "statement": standard.statement,
+            "source": standard.source,
             "criteria": [
-                {"stream": c.stream, "text": c.text} for c in standard.criteria_for(latest_version)
+                {"stream": c.stream, "text": c.text, "source": c.source}
+                for c in standard.criteria_for(latest_version)
             ],
         },
         history=history,
@@ -234,7 +236,31 @@ def adp_standard(
         may_propose=can(user, "propose_grades", area.code, geo),
         rule_sets=[{"id": rs.id, "name": rs.name} for rs in load_rule_sets().rule_sets],
         year=dt.date.today().year,
+        **accountability_panels(data, db, user, area.code, number),
     )
+
+
+def accountability_panels(data: SiteData, db: Session, user: User | None, adp: str,
+                          number: int) -> dict[str, Any]:  # fmt: skip
+    """Beside a standard's grades: lived and living experience feedback on it over the last
+    four quarters (shares with small counts hidden, for everyone), and for those who may see
+    the ADP's returns the quarterly trajectory between benchmarkings."""
+    from missionmonitor.accountability import feedback, mat_progress
+    from missionmonitor.periods import recent_periods
+    from missionmonitor.returns.forms import get_form
+
+    form = get_form("lived_experience_feedback")
+    quarters = recent_periods("quarter", dt.date.today(), 4)
+    shares = feedback.experiential(db, form, adp, quarters, generated=data.demonstration)
+    trajectory = None
+    if can(user, "view_returns", adp, data.geo):
+        trajectory = mat_progress.trajectory(db, user, adp, number, data.geo,
+                                             generated=data.demonstration)  # fmt: skip
+    return {
+        "experience": next(r for r in shares if r["standard"] == number),
+        "experience_quarters": quarters,
+        "trajectory": trajectory,
+    }
 
 
 def area_panel(data: SiteData, db: Session, user: User | None, code: str) -> dict[str, Any] | None:

@@ -45,7 +45,13 @@ def _mount(app: FastAPI, path: str, folder: Path, name: str) -> None:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the website for the store named in ``settings``."""
-    from missionmonitor.web import portal_routes, public_routes, returns_routes, standards_routes
+    from missionmonitor.web import (
+        accountability_routes,
+        portal_routes,
+        public_routes,
+        returns_routes,
+        standards_routes,
+    )
 
     settings = settings or Settings()
     configuration = config.activate(settings.config_dir)
@@ -130,6 +136,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(portal_routes.router)
     app.include_router(returns_routes.router)
     app.include_router(standards_routes.router)
+    app.include_router(accountability_routes.router)
     modules = settings.node_modules
     _mount(app, "/static/ds", modules / "@scottish-government/design-system/dist", "ds")
     _mount(app, "/static/swagger", modules / "swagger-ui-dist", "swagger")

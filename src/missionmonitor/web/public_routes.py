@@ -16,6 +16,7 @@ from missionmonitor.refdata.geography import reporting_type
 from missionmonitor.reports import adp_profile, annual, mat
 from missionmonitor.reports.render import render
 from missionmonitor.services.site_data import SiteData
+from missionmonitor.views import accountability as accountability_views
 from missionmonitor.views import areas as area_views
 from missionmonitor.views import home as home_views
 from missionmonitor.views import indicators as indicator_views
@@ -313,6 +314,18 @@ def targets_json(request: Request) -> Response:
 def targets(request: Request) -> HTMLResponse:
     return _html(request, ("targets",), area_views.targets, "targets.html", "/targets.json",
                  "/targets", _crumbs())  # fmt: skip
+
+
+@_twin("/accountability.json", summary="ADP funding beside outcomes; rehabilitation capacity")
+def accountability_json(request: Request) -> Response:
+    return _json(request, ("accountability",), accountability_views.accountability)
+
+
+@router.get("/accountability", response_class=HTMLResponse, include_in_schema=False)
+def accountability(request: Request) -> HTMLResponse:
+    return _html(request, ("accountability",), accountability_views.accountability,
+                 "accountability.html", "/accountability.json", "/accountability",
+                 _crumbs())  # fmt: skip
 
 
 # ---- reports ---------------------------------------------------------------------------

@@ -33,7 +33,7 @@ from missionmonitor.returns import workflow
 from missionmonitor.returns.coordination import completeness
 from missionmonitor.returns.evidence import MAX_EVIDENCE_BYTES
 from missionmonitor.returns.forms import Form as ReturnForm
-from missionmonitor.returns.forms import check_answers, get_form, load_forms
+from missionmonitor.returns.forms import adp_form, check_answers, get_form, load_forms
 from missionmonitor.returns.upload import MAX_BYTES as UPLOAD_BYTES
 from missionmonitor.returns.upload import read_upload
 from missionmonitor.views import returns as return_views
@@ -138,7 +138,7 @@ def returns_home(
     with unit(request) as db:
         user, session = signed_in(request, db)
         require(user, "view_returns", user.area_code, geo)
-        forms = sorted({fid for fid, _ in load_forms()})
+        forms = sorted({fid for (fid, _), f in load_forms().items() if f.answered_by == "adp"})
         tables = []
         for fid in forms:
             definition = get_form(fid)
@@ -157,7 +157,7 @@ def returns_home(
 @router.get("/portal/returns/{form_id}/{adp}/{period}", response_class=HTMLResponse)
 def show_return(request: Request, form_id: str, adp: str, period: str,
                 notice: str = "") -> HTMLResponse:  # fmt: skip
-    form = get_form(form_id)
+    form = adp_form(form_id)
     with unit(request) as db:
         user, session = signed_in(request, db)
         return _form_page(request, db, user, session, form, adp, _period(period),
@@ -167,7 +167,7 @@ def show_return(request: Request, form_id: str, adp: str, period: str,
 @router.post("/portal/returns/{form_id}/{adp}/{period}", response_model=None)
 async def save_return(request: Request, form_id: str, adp: str, period: str) -> Response:
     """Save as draft; with action=check, then go to the check-your-answers page."""
-    form = get_form(form_id)
+    form = adp_form(form_id)
     posted = await posted_form(request)
     fields = {k: posted.getlist(k) for k in posted}
     return await run_in_threadpool(_save_return, request, form, adp, period, fields)
@@ -230,7 +230,7 @@ def _check_page(
 
 @router.get("/portal/returns/{form_id}/{adp}/{period}/check", response_class=HTMLResponse)
 def check_return(request: Request, form_id: str, adp: str, period: str) -> HTMLResponse:
-    form = get_form(form_id)
+    form = adp_form(form_id)
     with unit(request) as db:
         user, session = signed_in(request, db)
         return _check_page(request, db, user, session, form, adp, _period(period))
@@ -239,7 +239,7 @@ def check_return(request: Request, form_id: str, adp: str, period: str) -> HTMLR
 @router.post("/portal/returns/{form_id}/{adp}/{period}/submit", response_model=None)
 async def submit_return(request: Request, form_id: str, adp: str, period: str) -> Response:
     """Keep the comments on warnings, then submit (refused while errors remain)."""
-    form = get_form(form_id)
+    form = adp_form(form_id)
     posted = await posted_form(request)
     return await run_in_threadpool(_submit_return, request, form, adp, _period(period), posted)
 
@@ -268,7 +268,7 @@ def _submit_return(request: Request, form: ReturnForm, adp: str, period: str,
 def decide_return(request: Request, form_id: str, adp: str, period: str,
                   decision: str = Form(""), comment: str = Form(""), version: int = Form(0),
                   csrf_token: str = Form("")) -> Response:  # fmt: skip
-    form = get_form(form_id)
+    form = adp_form(form_id)
     period = _period(period)
     with unit(request) as db:
         user, session = signed_in(request, db)
@@ -299,7 +299,7 @@ async def _posted_file(request: Request, limit: int) -> tuple[str, bytes, str]:
 
 @router.post("/portal/returns/{form_id}/upload", response_model=None)
 async def upload_return(request: Request, form_id: str) -> Response:
-    form = get_form(form_id)
+    form = adp_form(form_id)
     name, data, token = await _posted_file(request, UPLOAD_BYTES)
     # The spreadsheet is parsed off the event loop, after the CSRF check.
     return await run_in_threadpool(_upload_return, request, form, name, data, token)
@@ -332,7 +332,7 @@ def _upload_return(request: Request, form: ReturnForm, filename: str, data: byte
 async def attach_file(request: Request, form_id: str, adp: str, period: str,
                       question: str) -> Response:  # fmt: skip
     """Attach an evidence file to a file question of the return's draft."""
-    form = get_form(form_id)
+    form = adp_form(form_id)
     name, data, token = await _posted_file(request, MAX_EVIDENCE_BYTES)
     return await run_in_threadpool(_attach_file, request, form, adp, _period(period), question,
                                    name, data, token)  # fmt: skip

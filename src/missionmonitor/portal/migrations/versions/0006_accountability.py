@@ -17,7 +17,8 @@ depends_on = None
 
 def upgrade() -> None:
     when = sa.DateTime(timezone=True)
-    user = sa.ForeignKey("users.id")
+    def user() -> sa.ForeignKey:
+        return sa.ForeignKey("users.id")
     op.create_table(
         "meetings",
         sa.Column("id", sa.Integer, primary_key=True),
@@ -28,25 +29,27 @@ def upgrade() -> None:
         sa.Column("public_summary", sa.Text),
         sa.Column("published", sa.Boolean, nullable=False),
         sa.Column("synthetic", sa.Boolean, nullable=False),
-        sa.Column("created_by", sa.Integer, user, nullable=False),
+        sa.Column("created_by", sa.Integer, user(), nullable=False),
         sa.Column("created_at", when, nullable=False),
         sa.Column("version", sa.Integer, nullable=False),
     )
     op.create_table(
         "decisions",
         sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column("meeting_id", sa.Integer, sa.ForeignKey("meetings.id"), nullable=False,
-                  index=True),  # fmt: skip
+        sa.Column(
+            "meeting_id", sa.Integer, sa.ForeignKey("meetings.id"), nullable=False, index=True
+        ),
         sa.Column("text", sa.Text, nullable=False),
         sa.Column("links", sa.Text, nullable=False),
-        sa.Column("created_by", sa.Integer, user, nullable=False),
+        sa.Column("created_by", sa.Integer, user(), nullable=False),
         sa.Column("created_at", when, nullable=False),
     )
     op.create_table(
         "governance_actions",
         sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column("meeting_id", sa.Integer, sa.ForeignKey("meetings.id"), nullable=False,
-                  index=True),  # fmt: skip
+        sa.Column(
+            "meeting_id", sa.Integer, sa.ForeignKey("meetings.id"), nullable=False, index=True
+        ),
         sa.Column("decision_id", sa.Integer, sa.ForeignKey("decisions.id")),
         sa.Column("area_code", sa.String(9), nullable=False, index=True),
         sa.Column("title", sa.String(200), nullable=False),
@@ -55,7 +58,7 @@ def upgrade() -> None:
         sa.Column("status", sa.String(20), nullable=False),
         sa.Column("links", sa.Text, nullable=False),
         sa.Column("progress_note", sa.Text),
-        sa.Column("created_by", sa.Integer, user, nullable=False),
+        sa.Column("created_by", sa.Integer, user(), nullable=False),
         sa.Column("created_at", when, nullable=False),
         sa.Column("version", sa.Integer, nullable=False),
     )
@@ -69,7 +72,7 @@ def upgrade() -> None:
         sa.Column("answers", sa.Text, nullable=False),
         sa.Column("status", sa.String(20), nullable=False),
         sa.Column("received_at", when, nullable=False),
-        sa.Column("decided_by", sa.Integer, user),
+        sa.Column("decided_by", sa.Integer, user()),
         sa.Column("decided_at", when),
         sa.Column("reason", sa.Text),
         sa.Column("synthetic", sa.Boolean, nullable=False),
