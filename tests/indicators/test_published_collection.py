@@ -9,9 +9,9 @@ import io
 
 import pytest
 
-from missionmonitor.indicators.catalogue import get_indicator
 from missionmonitor.data import load_sources, shipped_file
 from missionmonitor.datasets.declaration import get_declaration
+from missionmonitor.indicators.catalogue import get_indicator
 
 # (indicator, period, value, the edition it comes from, [earlier editions' values])
 PINNED = [
@@ -106,8 +106,9 @@ def test_every_outcome_says_what_it_holds(client):
         assert len(with_figures) >= 2, oid
     # Outcome 5 has only indicators from ADP returns: none has a published figure.
     assert all(i["latest"] is None for i in outcomes["5"]["indicators"])
-    assert all(get_indicator(i["id"]).sources == ("adp_returns",)
-               for i in outcomes["5"]["indicators"])
+    assert all(
+        get_indicator(i["id"]).sources == ("adp_returns",) for i in outcomes["5"]["indicators"]
+    )
     assert "quality of life" in outcomes["5"]["gap"]
     page = client.get("/outcomes/5").text
     assert "No published national statistic" in page

@@ -84,6 +84,7 @@ def row(form_id: str, **change: Any) -> dict[str, str]:
 
 def csv(form_id: str, *rows: dict[str, str], header: list[str] | None = None) -> bytes:
     cols = header or columns(get_form(form_id))
+
     def cell(v: str) -> str:
         return f'"{v}"' if "," in v else v
 

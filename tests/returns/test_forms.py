@@ -24,9 +24,16 @@ def rules_broken(form, answers):
 
 def test_shipped_forms_and_versions():
     forms = load_forms()
-    assert {fid for fid, _ in forms} == {"rehab_quarterly", "adp_annual_survey", "mat_evidence",
-                                         "adp_funding", "mat_quarterly", "rehab_capacity",
-                                         "rehab_outcomes", "lived_experience_feedback"}
+    assert {fid for fid, _ in forms} == {
+        "rehab_quarterly",
+        "adp_annual_survey",
+        "mat_evidence",
+        "adp_funding",
+        "mat_quarterly",
+        "rehab_capacity",
+        "rehab_outcomes",
+        "lived_experience_feedback",
+    }
     assert get_form("rehab_quarterly").version == 2
     assert get_form("rehab_quarterly", 1).version == 1
     survey = get_form("adp_annual_survey")

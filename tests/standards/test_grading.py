@@ -54,10 +54,19 @@ def test_provisional_amber_is_amber_in_the_summary_and_counted_apart():
     amber = grade({"process": P}, "phs")
     green = grade({"process": F, "numerical": F}, "phs")
     assert (amber.grade, amber.provisional, green.grade, green.provisional) == (
-        "amber", True, "green", True)
+        "amber",
+        True,
+        "green",
+        True,
+    )
     assert "process evidence alone" in amber.meaning
-    rows = national_summary([Assessment("S11000001", 1, amber), Assessment("S11000002", 1, green),
-                             Assessment("S11000003", 2, grade({"process": F}, "phs"))])
+    rows = national_summary(
+        [
+            Assessment("S11000001", 1, amber),
+            Assessment("S11000002", 1, green),
+            Assessment("S11000003", 2, grade({"process": F}, "phs")),
+        ]
+    )
     first = rows[0]
     assert (first["partial"], first["provisional_amber"], first["provisional"]) == (2, 1, 1)
     assert first["provisional_amber_pct"] == 33.0

@@ -47,6 +47,7 @@ def log(db: Session, user: User, geo: Geography) -> dict[str, Any]:
         listed=governance.LISTED,
         groups=[{"id": g.id, "name": g.name} for g in governance.groups_for(user, geo)],
         today=today.isoformat(),
+        feedback_adp=user.area_code if can(user, "read_feedback", user.area_code, geo) else None,
     )
 
 

@@ -243,14 +243,15 @@ def adp_standard(
 def accountability_panels(data: SiteData, db: Session, user: User | None, adp: str,
                           number: int) -> dict[str, Any]:  # fmt: skip
     """Beside a standard's grades: lived and living experience feedback on it over the last
-    four quarters (shares with small counts hidden, for everyone), and for those who may see
+    four quarters, this one included (shares with small counts hidden, for everyone), and for those who may see
     the ADP's returns the quarterly trajectory between benchmarkings."""
     from missionmonitor.accountability import feedback, mat_progress
     from missionmonitor.periods import recent_periods
     from missionmonitor.returns.forms import get_form
 
     form = get_form("lived_experience_feedback")
-    quarters = recent_periods("quarter", dt.date.today(), 4)
+    today = dt.date.today()
+    quarters = [feedback.quarter_of(today), *recent_periods("quarter", today, 3)]
     shares = feedback.experiential(db, form, adp, quarters, generated=data.demonstration)
     trajectory = None
     if can(user, "view_returns", adp, data.geo):

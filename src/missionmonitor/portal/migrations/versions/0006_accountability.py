@@ -17,8 +17,10 @@ depends_on = None
 
 def upgrade() -> None:
     when = sa.DateTime(timezone=True)
+
     def user() -> sa.ForeignKey:
         return sa.ForeignKey("users.id")
+
     op.create_table(
         "meetings",
         sa.Column("id", sa.Integer, primary_key=True),
