@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import math
 import re
@@ -276,3 +277,34 @@ def test_what_is_not_yet_available_follows_what_the_store_holds(store_copy):
     assert NOT_YET["surveillance"] not in after
     assert NOT_YET["balancing"] in after  # still no prescribing records
     assert not any("prevalence" in s or "trend" in s for s in after)  # both always shown
+
+
+def test_the_annual_report_sets_spend_beside_outcomes_as_context(demo_store_copy, tmp_path):
+    """On a demonstration with approved SYNTHETIC returns: the funding and rehabilitation
+    section says spend is context, not attribution, marks SYNTHETIC figures, and every
+    printed number is a results-table value."""
+    from missionmonitor.portal.db import connect, session_scope
+    from missionmonitor.refdata.geography import Geography
+    from missionmonitor.services.demo_returns import demo_accountability
+    from missionmonitor.services.ingest import ingest
+
+    engine = connect(f"sqlite:///{tmp_path}/portal.sqlite3")
+    with session_scope(engine) as db:
+        rows = demo_accountability(db, Geography.shipped(), dt.date(2025, 6, 1))
+    engine.dispose()
+    pd.DataFrame(rows).to_csv(tmp_path / "returns.csv", index=False)
+    ingest(demo_store_copy, "adp_returns", tmp_path / "returns.csv")
+    data = SiteData.read(demo_store_copy)
+    report = annual.annual(data, "2024/25")
+    section = next(s for s in report["sections"] if s["id"] == "accountability")
+    text = " ".join(section["paragraphs"])
+    assert "not as their cause" in text and "(SYNTHETIC)" in text
+    assert "against the commitment of 650" in text
+    assert section["table"]["rows"] and len(section["table"]["headers"]) >= 3
+    res = data.results.set_index(["indicator_id", "area_code", "period"])
+    shown = [f for f in report["facts"] if f["indicator_id"].startswith(("funding_", "rr_"))
+             and f["column"] in res.columns]  # fmt: skip
+    assert {f["indicator_id"] for f in shown} >= {"funding_spend_per_head", "rr_beds"}
+    for f in shown:
+        stored = res.loc[(f["indicator_id"], f["area_code"], f["period"]), f["column"]]
+        assert f["value"] == pytest.approx(float(stored))

@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from missionmonitor.cli.app import app as cli
+from missionmonitor.services.disclosure_audit import audit
 from missionmonitor.store.connection import Store
 from missionmonitor.web.app import create_app
 from missionmonitor.web.rendering import DEMONSTRATION
@@ -17,7 +18,8 @@ from tests.conftest import site_settings
 
 PAGES = ["/", "/outcomes", "/outcomes/2", "/indicators", "/indicators/drd_deaths", "/areas",
          "/areas/S11000051", "/methodology", "/surveillance", "/targets", "/reports",
-         "/standards", "/login", "/no-such-page"]  # fmt: skip
+         "/standards", "/login", "/no-such-page", "/accountability", "/governance",
+         "/feedback"]  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +35,8 @@ def test_every_page_of_a_demonstration_is_marked(demo_site, client, path):
 
 
 @pytest.mark.parametrize("path", ["/index.json", "/indicators/drd_deaths.json",
-                                  "/areas/S11000051.json", "/standards.json"])  # fmt: skip
+                                  "/areas/S11000051.json", "/standards.json",
+                                  "/accountability.json", "/governance.json"])  # fmt: skip
 def test_every_json_document_of_a_demonstration_is_marked(demo_site, client, path):
     assert demo_site.get(path).json()["demonstration"] == DEMONSTRATION
     assert "demonstration" not in client.get(path).json()
@@ -71,5 +74,17 @@ def test_the_demo_command_builds_a_store_of_its_own(tmp_path, store_copy):
             "SELECT count(*) FROM indicator_results WHERE status = 'SYNTHETIC'"
         )
     assert synthetic > 0
+    # The accountability returns, feedback and a published oversight meeting, all SYNTHETIC,
+    # reach the demonstration's pages, and nothing published is disclosive.
+    site = TestClient(create_app(site_settings(store, f"sqlite:///{tmp_path}/portal.sqlite3")))
+    page = site.get("/accountability.json").json()
+    beds = page["rehabilitation"]["beds"]
+    assert beds["status"] == "SYNTHETIC" and beds["display"] and page["funding"]["held"]
+    assert page["synthetic"] and "not as their cause" in page["not_attribution"]
+    meetings = site.get("/governance.json").json()["meetings"]
+    assert meetings and all(m["synthetic"] for m in meetings)
+    shares = site.get("/standards/S11000015/1.json").json()["experience"]
+    assert shares["agree_pct"] is not None and shares["answered"] >= 10
+    assert audit(store) == []
     refused = CliRunner().invoke(cli, ["demo", "--store", str(store_copy), "--no-serve"])
     assert refused.exit_code == 17 and "store of its own" in refused.stderr

@@ -65,6 +65,7 @@ def annual(data: SiteData, period: str) -> dict[str, Any]:
     )
     sections.append(_success_section(data, p.end))
     sections.append(_surveillance_section(data, p.end, facts))
+    sections.append(_accountability_section(data, p.end, facts))
     sections.append(_targets_section(data, by_id, facts))
     return report_frame(
         f"National Mission on Drugs: annual monitoring report {period}",
@@ -128,6 +129,64 @@ def _surveillance_section(data: SiteData, end: dt.date, facts: Facts) -> dict[st
                           f"found {int(scan['alerts'])} alert(s).")  # fmt: skip
     return {"id": "surveillance", "title": "Surveillance", "blocks": [],
             "paragraphs": paragraphs}  # fmt: skip
+
+
+def _accountability_section(data: SiteData, end: dt.date, facts: Facts) -> dict[str, Any]:
+    """Funding and spend (as context, not attribution), with each ADP's figures beside an
+    outcome indicator; residential rehabilitation beds against 650 and what happens after
+    placements. Figures are the latest for periods ending by the year end."""
+    from missionmonitor.views import accountability as acc
+    from missionmonitor.views.common import pick_period, result_row, results_of
+
+    nation = national_code()
+    paragraphs = [acc.NOT_ATTRIBUTION]
+    cat = data.catalogue
+
+    def latest(indicator_id: str) -> dict[str, Any] | None:
+        rows = results_of(data, indicator_id)
+        picked = pick_period(rows[rows["area_code"] == nation], end)
+        if picked is None or indicator_id not in cat:
+            return None
+        return {**result_row(cat[indicator_id], picked, data), "indicator_id": indicator_id}
+
+    said = []
+    for i in (*acc.FUNDING, *[i for i in cat if i.startswith("funding_priority_")]):
+        row = latest(i)
+        if row is not None and not row["suppressed"] and row["value"] is not None:
+            mark = " (SYNTHETIC)" if row["status"] == "SYNTHETIC" else ""
+            value = facts.show(row, "value", cat[i].decimals)
+            said.append(f"{cat[i].title}, {row['period']}: {value} {cat[i].unit}{mark}.")
+    paragraphs += said or ["No financial year by the end of this one has an approved funding "
+                           "return from every ADP, so Scotland's spend is not shown."]  # fmt: skip
+    beds = latest("rr_beds")
+    if beds is not None and beds["value"] is not None:
+        shown = facts.show(beds, "value", 0)
+        commitment = f"{acc.BEDS_COMMITMENT:,}"  # a commitment, not a figure of the data
+        mark = " (SYNTHETIC)" if beds["status"] == "SYNTHETIC" else ""
+        paragraphs.append(f"Residential rehabilitation beds, {beds['period']}: {shown}, "
+                          f"against the commitment of {commitment}{mark}.")  # fmt: skip
+    else:
+        paragraphs.append("No complete census of residential rehabilitation beds is held, so "
+                          "beds are not set against the commitment of 650.")  # fmt: skip
+    for i in acc.REHAB[2:]:
+        row = latest(i)
+        if row is not None and not row["suppressed"] and row["value"] is not None:
+            paragraphs.append(f"{cat[i].title}, {row['period']}: "
+                              f"{facts.show(row, 'value', cat[i].decimals)}% "
+                              f"(95% interval {facts.show(row, 'lci', 1)}% to "
+                              f"{facts.show(row, 'uci', 1)}%).")  # fmt: skip
+    table = acc.funding_table(data, end)
+    section: dict[str, Any] = {"id": "accountability", "title": "Funding and rehabilitation",
+                               "blocks": [], "paragraphs": paragraphs}  # fmt: skip
+    if table["held"]:
+        section["table"] = {
+            "caption": "Each ADP's latest funding figures beside its outcome indicators (each "
+                       "of its own latest period; context, not attribution)",
+            "headers": ["ADP", *[c["title"] for c in table["columns"]]],
+            "rows": [[r["name"], *[c["display"] or "—" for c in r["cells"]]]
+                     for r in table["rows"]],
+        }  # fmt: skip
+    return section
 
 
 def _targets_section(

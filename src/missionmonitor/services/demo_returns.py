@@ -151,7 +151,7 @@ def demo_accountability(db: Session, geo: Geography, today: dt.date,
                   geo)  # fmt: skip
             _file(db, submitter, approver, "rehab_outcomes", adp.code, q,
                   _outcomes(rng, share), geo)  # fmt: skip
-    _feedback(db, geo, adps, quarters, rng, approver_id=app_id)
+    _feedback(db, geo, adps, today, rng, approver_id=app_id)
     _meeting(db, geo, today, User(id=secretariat_id, role="oversight_secretariat", active=True))
     rows = []
     for form_id in ("adp_funding", "mat_quarterly", "rehab_capacity", "rehab_outcomes"):
@@ -160,15 +160,18 @@ def demo_accountability(db: Session, geo: Geography, today: dt.date,
     return rows
 
 
-def _feedback(db: Session, geo: Geography, adps: list[Any], quarters: list[str],
+def _feedback(db: Session, geo: Geography, adps: list[Any], today: dt.date,
               rng: random.Random, approver_id: int) -> None:  # fmt: skip
+    """Feedback over this quarter so far and the three before it (as pages show it)."""
     form = get_form("lived_experience_feedback")
+    days = [today]
+    for q in recent_periods("quarter", today, 3):
+        year, n = int(q[:4]), int(q[-1])
+        days.append(dt.date(year, 3 * n - 1, 15))
     for adp in adps:
         moderator = User(id=approver_id, role="adp_approver", area_code=adp.code, active=True)
-        for q in quarters:
-            year, n = int(q[:4]), int(q[-1])
-            day = dt.date(year, 3 * n - 1, 15)
-            for _ in range(rng.randint(3, 12)):
+        for day in days:
+            for _ in range(rng.randint(8, 25)):
                 answers: dict[str, Any] = {"respondent": rng.choice(["person", "person", "family",
                                                                      "panel"])}  # fmt: skip
                 for s in feedback.statements(form):

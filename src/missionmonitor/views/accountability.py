@@ -5,12 +5,13 @@ been through disclosure control with the rest."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from missionmonitor.indicators.catalogue import Indicator
 from missionmonitor.refdata.geography import national_code, reporting_type
 from missionmonitor.services.site_data import SiteData
-from missionmonitor.views.common import page_model, result_row, results_of
+from missionmonitor.views.common import page_model, pick_period, result_row, results_of
 
 FUNDING = ("funding_spend_per_head", "funding_allocation_spent_pct")
 #: Outcome indicators set beside spend, in order of preference (those with ADP figures).
@@ -19,6 +20,8 @@ CONTEXT = ("drd_rate_per_1000_5yr", "ost_retention_12w", "ost_access_3w",
 REHAB = ("rr_beds", "rr_placements", "rr_completed_pct", "rr_left_early_pct",
          "rr_followup_3m_pct", "rr_followup_12m_pct", "rr_recovery_3m_pct",
          "rr_recovery_12m_pct")  # fmt: skip
+#: The Mission's commitment on residential rehabilitation beds, as its annual reports describe
+#: the rehabilitation commitments (beside 1,000 publicly funded placements a year).
 BEDS_COMMITMENT = 650
 NOT_ATTRIBUTION = (
     "Spend is shown beside outcomes as context, not as their cause. Outcomes move for many "
@@ -28,10 +31,13 @@ NOT_ATTRIBUTION = (
 )
 
 
-def _latest(data: SiteData, ind: Indicator, area: str) -> dict[str, Any] | None:
+def _latest(data: SiteData, ind: Indicator, area: str,
+            end: dt.date | None = None) -> dict[str, Any] | None:  # fmt: skip
+    """The area's latest result (of a period ending by ``end``, if given)."""
     df = results_of(data, ind.id)
     df = df[df["area_code"] == area]
-    return result_row(ind, df.iloc[-1], data) if not df.empty else None
+    row = df.iloc[-1] if end is None and not df.empty else pick_period(df, end) if end else None
+    return result_row(ind, row, data) if row is not None else None
 
 
 def _cell(row: dict[str, Any] | None) -> dict[str, Any]:
@@ -47,15 +53,16 @@ def _has_adp_figures(data: SiteData, indicator_id: str) -> bool:
     return bool(((df["area_type"] == reporting_type()) & df["value"].notna()).any())
 
 
-def funding_table(data: SiteData) -> dict[str, Any]:
-    """One row per ADP: its latest funding figures and the latest of each context indicator."""
+def funding_table(data: SiteData, end: dt.date | None = None) -> dict[str, Any]:
+    """One row per ADP: its latest funding figures and the latest of each context indicator
+    (of periods ending by ``end``, if given: an annual report's year end)."""
     cat = data.catalogue
     context = [i for i in CONTEXT if i in cat and _has_adp_figures(data, i)][:3]
     columns = [*FUNDING, *context]
     rows: list[dict[str, Any]] = []
     held = False
     for area in sorted(data.geo.of_type(reporting_type()), key=lambda a: a.name):
-        cells = [_cell(_latest(data, cat[i], area.code)) for i in columns if i in cat]
+        cells = [_cell(_latest(data, cat[i], area.code, end)) for i in columns if i in cat]
         held = held or any(c["display"] for c in cells[: len(FUNDING)])
         rows.append({"code": area.code, "name": area.name, "cells": cells})
     return {

@@ -243,8 +243,8 @@ def adp_standard(
 def accountability_panels(data: SiteData, db: Session, user: User | None, adp: str,
                           number: int) -> dict[str, Any]:  # fmt: skip
     """Beside a standard's grades: lived and living experience feedback on it over the last
-    four quarters, this one included (shares with small counts hidden, for everyone), and for those who may see
-    the ADP's returns the quarterly trajectory between benchmarkings."""
+    four quarters, this one included (shares with small counts hidden, for everyone), and
+    for those who may see the ADP's returns the quarterly trajectory between benchmarkings."""
     from missionmonitor.accountability import feedback, mat_progress
     from missionmonitor.periods import recent_periods
     from missionmonitor.returns.forms import get_form
