@@ -59,3 +59,42 @@ def test_approved_return_is_exported_and_loaded(store_copy, tmp_path):
             " AND area_code = 'S11000015' AND period = '2024-Q2'"
         )
     assert value == 10
+
+
+def test_accepted_feedback_is_exported_as_counts_and_loaded(store_copy, tmp_path):
+    """Ten people agree and two disagree on standard 1 about Glasgow; one rejected response
+    does not count; the export holds counts only, and the ADP's share becomes a figure."""
+    import csv
+    import datetime as dt
+
+    from missionmonitor.accountability import feedback
+
+    url = f"sqlite:///{tmp_path}/portal.sqlite3"
+    geo, form = Geography.shipped(), get_form("lived_experience_feedback")
+    day = dt.date(2025, 5, 1)
+    with session_scope(connect(url)) as db:
+        approver, _ = accounts.add_user(db, "app", "App", "adp_approver", "S11000015",
+                                        password=PASSWORD)  # fmt: skip
+        for i, answer in enumerate(["agree"] * 10 + ["disagree"] * 2 + ["agree"]):
+            r = feedback.receive(db, form, "S11000015", {
+                "respondent": "person", "s1_experience": answer,
+                "comment": f"words {i}"}, geo, day)  # fmt: skip
+            feedback.moderate(db, approver, r.id, r.version, i < 12, geo,
+                              "" if i < 12 else "spam")  # fmt: skip
+    base = ["--store", str(store_copy), "--app-db", url]
+    out = tmp_path / "feedback.csv"
+    exported = runner.invoke(app, [*base, "returns", "export-feedback", "--out", str(out)])
+    assert exported.exit_code == 0, exported.output
+    rows = {r["measure"]: float(r["value"]) for r in csv.DictReader(out.open())}
+    assert rows["le_responses"] == 12 and rows["le_s1_answered"] == 12
+    assert rows["le_agree"] == rows["le_s1_agree"] == 10
+    assert "words" not in out.read_text()
+    loaded = runner.invoke(app, [*base, "load", "adp_returns", str(out)])
+    assert loaded.exit_code == 0, loaded.output
+    with Store.open(store_copy, read_only=True) as store:
+        ((value, suppressed),) = store.query(
+            "SELECT value, suppressed FROM indicator_results"
+            " WHERE indicator_id = 'lived_experience_agree_pct' AND area_code = 'S11000015'"
+        )
+    # 10 of 12 agree, but the 2 who do not are a count from 1 to 9: suppressed.
+    assert suppressed and value is None

@@ -49,6 +49,9 @@ PAGE_TYPES = {
     "area-council": "/areas/S12000049",
     "area-scotland": "/areas/S92000003",
     "methodology": "/methodology",
+    "accountability": "/accountability",
+    "governance": "/governance",
+    "feedback": "/feedback",
     "not-found": "/no-such-page",
 }
 
@@ -266,4 +269,59 @@ def test_surveillance_with_a_case_review_and_toxicology_signals_is_accessible(
         for table in ("case-review-table", "substance-pairs-table", "coverage-table",
                       "alerts-toxicology_signals"):  # fmt: skip
             assert browser.find_element(By.ID, table).is_displayed()
+        assert run_axe(browser) == []
+
+
+def test_accountability_with_returns_feedback_and_oversight_is_accessible(
+    browser, demo_store_copy, tmp_path
+):
+    """With a year of SYNTHETIC returns, feedback and a published meeting: the funding table,
+    the rehabilitation table, the published decisions, the feedback beside a standard and
+    the signed-in governance log pass axe; the feedback form is sent by keyboard alone."""
+    import datetime as dt
+
+    import pandas as pd
+    from selenium.webdriver.common.keys import Keys
+
+    from missionmonitor.portal import accounts
+    from missionmonitor.portal.db import connect, session_scope
+    from missionmonitor.refdata.geography import Geography
+    from missionmonitor.services.demo_returns import demo_accountability
+    from missionmonitor.services.ingest import ingest
+
+    db_url = f"sqlite:///{tmp_path}/portal.sqlite3"
+    engine = connect(db_url)
+    with session_scope(engine) as db:
+        rows = demo_accountability(db, Geography.shipped(), dt.date.today())
+        accounts.add_user(db, "hb", "Board officer", "health_board_officer", "S08000031",
+                          password="correct horse battery")  # fmt: skip
+    engine.dispose()
+    pd.DataFrame(rows).to_csv(tmp_path / "returns.csv", index=False)
+    ingest(demo_store_copy, "adp_returns", tmp_path / "returns.csv")
+    with serving(create_app(site_settings(demo_store_copy, db_url))) as url:
+        for path, element in (("/accountability", "funding-table"),
+                              ("/accountability", "rehab-table"),
+                              ("/governance", "meeting-1"),
+                              ("/standards/S11000015/1", "experience")):  # fmt: skip
+            visit(browser, url + path)
+            assert browser.find_element(By.ID, element).is_displayed()
+            assert run_axe(browser) == [], path
+        visit(browser, url + "/feedback")
+        assert run_axe(browser) == []
+        browser.find_element(By.ID, "adp").send_keys("Glasgow")
+        browser.find_element(By.ID, "respondent-person").send_keys(Keys.SPACE)
+        browser.find_element(By.ID, "s1_experience-agree").send_keys(Keys.SPACE)
+        browser.find_element(By.CSS_SELECTOR, "form[action='/feedback'] button").send_keys(
+            Keys.ENTER
+        )
+        WebDriverWait(browser, 10).until(lambda b: "sent=1" in b.current_url)
+        assert "your feedback was received" in browser.page_source
+        visit(browser, url + "/login")
+        browser.find_element(By.ID, "username").send_keys("hb")
+        browser.find_element(By.ID, "password").send_keys("correct horse battery", Keys.ENTER)
+        WebDriverWait(browser, 10).until(lambda b: "/portal" in b.current_url)
+        visit(browser, url + "/portal/governance")
+        assert browser.find_element(By.ID, "meetings").is_displayed()
+        assert run_axe(browser) == []
+        visit(browser, url + "/portal/governance/meetings/1")
         assert run_axe(browser) == []

@@ -90,18 +90,39 @@ def export_approved(
         adp_form(form_id)
         with session_scope(connect(settings(ctx).app_database_url)) as db:
             rows = approved_rows(db, form_id)
-    fields = [
-        "area_type",
-        "area_code",
-        "form_id",
-        "form_version",
-        "measure",
-        "period",
-        "value",
-        "source",
-    ]
+    _write(out_file, rows)
+    out.print(f"Wrote {len(rows)} approved figures to {out_file}")
+
+
+FIELDS = ["area_type", "area_code", "form_id", "form_version", "measure", "period", "value",
+          "source"]  # fmt: skip
+
+
+def _write(out_file: Path, rows: list[dict[str, object]]) -> None:
     with out_file.open("w", newline="", encoding="utf-8") as f:
-        writer = csv.DictWriter(f, fieldnames=fields)
+        writer = csv.DictWriter(f, fieldnames=FIELDS)
         writer.writeheader()
         writer.writerows(rows)
-    out.print(f"Wrote {len(rows)} approved figures to {out_file}")
+
+
+@app.command("export-feedback")
+def export_feedback(
+    ctx: typer.Context,
+    out_file: Annotated[Path, typer.Option("--out", help="CSV to write.")],
+) -> None:
+    """Write the counts of accepted lived and living experience feedback (answers, and
+    answers that agree, per ADP, quarter and MAT standard) as the adp_returns dataset, to
+    load with `missionmonitor load adp_returns FILE`. No answer itself is written.
+
+    Example: [bold]missionmonitor returns export-feedback --out feedback.csv[/]
+    """
+    from missionmonitor.accountability.feedback import export_rows
+    from missionmonitor.portal.db import connect, session_scope
+    from missionmonitor.returns.forms import get_form
+
+    with reported():
+        form = get_form("lived_experience_feedback")
+        with session_scope(connect(settings(ctx).app_database_url)) as db:
+            rows = export_rows(db, form)
+    _write(out_file, rows)
+    out.print(f"Wrote {len(rows)} feedback counts to {out_file}")
