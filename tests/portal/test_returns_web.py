@@ -26,6 +26,13 @@ ROLES = {
     "ana": ("phs_analyst", None),
     "gov": ("government_viewer", None),
     "adm": ("administrator", None),
+    # Area roles: Glasgow City's Integration Authority and IJB, its board, another board.
+    "ia": ("ia_officer", "S37000034"),
+    "ijb": ("ijb_member", "S37000034"),
+    "hb": ("health_board_officer", "S08000031"),
+    "hbh": ("health_board_officer", "S08000022"),
+    "sec": ("oversight_secretariat", None),
+    "mod": ("mat_moderator", None),
 }
 URL = f"/portal/returns/rehab_quarterly/{ADP}/2024-Q2"
 FIELDS = {
@@ -48,7 +55,7 @@ def site(built_store_path, app_db_url):
 def sign_in(client: TestClient, name: str) -> str:
     token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text).group(1)
     client.post("/login", data={"username": name, "password": PASSWORD, "csrf_token": token})
-    return re.search(r'name="csrf_token" value="([^"]+)"', client.get("/portal").text).group(1)
+    return re.search(r'name="csrf_token" value="([^"]+)"', client.get("/portal/governance").text).group(1)
 
 
 def rows_held(client) -> int:
@@ -121,7 +128,8 @@ def test_upload_good_file_makes_drafts_and_bad_file_keeps_nothing(site):
     assert rows_held(site) == 1  # the good row of the bad file was not kept either
 
 
-UPLOAD = {"sub": 200, "app": 200, "other": 400, "ana": 403, "gov": 403, "adm": 403}
+UPLOAD = {"sub": 200, "app": 200, "other": 400, "ana": 403, "gov": 403, "adm": 403,
+          "ia": 403, "ijb": 403, "hb": 403, "hbh": 403, "sec": 403, "mod": 403}  # fmt: skip
 # Outcome for each role: may they see, edit (save), and decide this ADP's return?
 EXPECT = {
     "sub": (200, 303, 403),
@@ -130,6 +138,13 @@ EXPECT = {
     "ana": (200, 403, 403),
     "gov": (200, 403, 403),
     "adm": (200, 403, 403),
+    # Area roles see the returns of the ADPs in their area and change none.
+    "ia": (200, 403, 403),
+    "ijb": (200, 403, 403),
+    "hb": (200, 403, 403),
+    "hbh": (403, 403, 403),
+    "sec": (200, 403, 403),
+    "mod": (200, 403, 403),
 }
 
 
@@ -180,7 +195,7 @@ def test_permission_matrix_over_every_returns_route(site, name):
     assert r.status_code == UPLOAD[name]
     listing = site.get("/portal/returns")
     assert listing.status_code == 200
-    assert ("Glasgow City" in listing.text) == (name != "other")
+    assert ("Glasgow City" in listing.text) == (name not in ("other", "hbh"))
 
 
 def test_returns_need_sign_in_and_the_form_token(site):

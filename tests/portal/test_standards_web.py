@@ -25,6 +25,9 @@ ROLES = {
     "moderator": ("mat_moderator", None),
     "adp": ("adp_submitter", ADP),
     "other": ("adp_submitter", OTHER),
+    "ia": ("ia_officer", "S37000034"),
+    "hb": ("health_board_officer", "S08000031"),
+    "sec": ("oversight_secretariat", None),
 }
 
 

@@ -27,7 +27,9 @@ ALERTS = pd.DataFrame(
 # name → (role, ADP): Glasgow City ADP lies in Greater Glasgow and Clyde, not in Highland.
 ROLES = {"sub": ("adp_submitter", "S11000015"), "app": ("adp_approver", "S11000015"),
          "ana": ("phs_analyst", None), "gov": ("government_viewer", None),
-         "adm": ("administrator", None)}  # fmt: skip
+         "adm": ("administrator", None), "ia": ("ia_officer", "S37000034"),
+         "ijb": ("ijb_member", "S37000034"), "hb": ("health_board_officer", GLASGOW_BOARD),
+         "sec": ("oversight_secretariat", None)}  # fmt: skip
 
 
 @pytest.fixture
@@ -87,7 +89,17 @@ def test_every_form_checks_the_csrf_token(site):
 # Expected status per role for each route: 200/303 allowed, 403 refused, 303→login anonymous.
 MATRIX = {
     # route: {role: (own board's outcome, other board's outcome)}
-    "view_portal": {"sub": 200, "app": 200, "ana": 200, "gov": 200, "adm": 200},
+    "view_portal": {
+        "sub": 200,
+        "app": 200,
+        "ana": 200,
+        "gov": 200,
+        "adm": 200,
+        "ia": 200,
+        "ijb": 200,
+        "hb": 200,
+        "sec": 200,
+    },
     # A board's alerts are read-only to the ADPs in it: they see them, act on their own.
     "create_action": {
         "sub": (403, 403),
@@ -95,6 +107,12 @@ MATRIX = {
         "ana": (303, 303),
         "gov": (403, 403),
         "adm": (303, 303),
+        # A board officer acts on its own board's alerts; an Integration Authority officer
+        # only within its authority; IJB members and the secretariat see but do not act.
+        "ia": (403, 403),
+        "ijb": (403, 403),
+        "hb": (303, 403),
+        "sec": (403, 403),
     },
 }
 
