@@ -168,7 +168,7 @@ def _accountability_section(data: SiteData, end: dt.date, facts: Facts) -> dict[
     else:
         paragraphs.append("No complete census of residential rehabilitation beds is held, so "
                           "beds are not set against the commitment of 650.")  # fmt: skip
-    for i in acc.REHAB[2:]:
+    for i in acc.REHAB[acc.AFTER :]:
         row = latest(i)
         if row is not None and not row["suppressed"] and row["value"] is not None:
             paragraphs.append(f"{cat[i].title}, {row['period']}: "

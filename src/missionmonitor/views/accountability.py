@@ -17,9 +17,12 @@ FUNDING = ("funding_spend_per_head", "funding_allocation_spent_pct")
 #: Outcome indicators set beside spend, in order of preference (those with ADP figures).
 CONTEXT = ("drd_rate_per_1000_5yr", "ost_retention_12w", "ost_access_3w",
            "ndrdd_contact_drug_treatment_6m", "mat1_same_day_pct")  # fmt: skip
-REHAB = ("rr_beds", "rr_placements", "rr_completed_pct", "rr_left_early_pct",
-         "rr_followup_3m_pct", "rr_followup_12m_pct", "rr_recovery_3m_pct",
-         "rr_recovery_12m_pct")  # fmt: skip
+#: Beds (all, then by provider sector), placements, then what happens after placements.
+REHAB = ("rr_beds", "rr_beds_nhs", "rr_beds_third_sector", "rr_beds_private", "rr_placements",
+         "rr_completed_pct", "rr_left_early_pct", "rr_followup_3m_pct", "rr_followup_12m_pct",
+         "rr_recovery_3m_pct", "rr_recovery_12m_pct")  # fmt: skip
+#: Where the outcomes after placements start in REHAB.
+AFTER = REHAB.index("rr_completed_pct")
 #: The Mission's commitment on residential rehabilitation beds, as its annual reports describe
 #: the rehabilitation commitments (beside 1,000 publicly funded placements a year).
 BEDS_COMMITMENT = 650
