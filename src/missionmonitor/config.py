@@ -29,6 +29,15 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from missionmonitor.errors import DefinitionError
 
+#: libyaml's parser where it is installed: the same safe subset, several times faster.
+SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def load_yaml(text: str) -> Any:
+    """Parse YAML safely (``yaml.safe_load``, with libyaml's parser where installed)."""
+    return yaml.load(text, Loader=SAFE_LOADER)
+
+
 #: The configuration Mission Monitor ships with.
 SCOTLAND = Path(__file__).parent / "configurations" / "scotland"
 
@@ -114,7 +123,7 @@ def describe() -> Configuration:
     """The active configuration's name, title, description and data attribution."""
     file = path("configuration.yaml")
     try:
-        raw = yaml.safe_load(file.read_text(encoding="utf-8"))
+        raw = load_yaml(file.read_text(encoding="utf-8"))
         return Configuration.model_validate({**raw, "folder": folder()})
     except (OSError, yaml.YAMLError, TypeError, ValidationError) as exc:
         raise DefinitionError(f"{file}: invalid configuration: {exc}") from exc

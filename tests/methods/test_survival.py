@@ -57,3 +57,45 @@ def test_rejects_bad_input():
         kaplan_meier([1, -2], [1, 1])
     with pytest.raises(MethodInputError):
         kaplan_meier([1, 2], [1])
+
+
+def test_many_groups_at_once_give_each_groups_own_curve():
+    """kaplan_meier_by_group against kaplan_meier one group at a time: groups of one
+    record, groups where everyone ends at once (S reaches 0), groups with no event,
+    censoring at an event time, and weights."""
+    import numpy as np
+
+    from missionmonitor.methods.survival import kaplan_meier_by_group
+
+    rng = np.random.default_rng(7)
+    groups, days, ended, weight = [], [], [], []
+    for g in range(300):
+        n = int(rng.integers(1, 40))
+        groups += [g] * n
+        days += list(rng.integers(1, 400, n).astype(float))
+        ended += list(rng.random(n) < (0 if g % 17 == 0 else 1 if g % 13 == 0 else 0.6))
+        weight += list(rng.integers(1, 5, n).astype(float))
+    g, t, e, w = (np.array(x) for x in (groups, days, ended, weight))
+    shuffle = rng.permutation(g.size)
+    got = kaplan_meier_by_group(g[shuffle], t[shuffle], e[shuffle], w[shuffle], [84, 182])
+    for k in range(300):
+        mine = g == k
+        curve = kaplan_meier(t[mine], e[mine], w[mine])
+        assert got.weight[k] == w[mine].sum() and got.events[k] == w[mine][e[mine]].sum()
+        assert got.longest[k] == t[mine].max()
+        median = curve.median()
+        assert (median is None and np.isnan(got.median[k])) or got.median[k] == median
+        for when in (84, 182):
+            expected = curve.at(when)
+            for a, b in zip(expected, (x[k] for x in got.at[float(when)]), strict=True):
+                assert (np.isnan(a) and np.isnan(b)) or abs(a - b) <= 1e-12, (k, when)
+
+
+def test_the_known_normal_quantiles_are_scipys():
+    from scipy.special import ndtri
+
+    from missionmonitor.methods._common import KNOWN_Z, z_two_sided
+
+    for c, z in KNOWN_Z.items():
+        assert z == float(ndtri(c + (1 - c) / 2)) == z_two_sided(c)
+    assert z_two_sided(0.97) == float(ndtri(0.985))

@@ -48,7 +48,7 @@ def _groups_file() -> GroupsFile:
     if not path.exists():  # a configuration without oversight groups
         return GroupsFile()
     try:
-        return GroupsFile.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+        return GroupsFile.model_validate(config.load_yaml(path.read_text(encoding="utf-8")))
     except (yaml.YAMLError, ValidationError, OSError) as exc:
         raise DefinitionError(f"groups.yaml: invalid oversight groups: {exc}") from exc
 

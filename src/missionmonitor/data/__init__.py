@@ -41,7 +41,7 @@ def load_sources() -> dict[str, Source]:
     """The source register, each source ranked so later publications rank higher."""
     path = config.path("sources.yaml")
     try:
-        entries = yaml.safe_load(path.read_text(encoding="utf-8"))["sources"]
+        entries = config.load_yaml(path.read_text(encoding="utf-8"))["sources"]
         keyed = [
             (str(e.get("published") or ""), i, e) for i, e in enumerate(entries) if e.get("key")
         ]

@@ -110,7 +110,7 @@ def _declarations_dir() -> Path:
 def parse_declaration(path: Path) -> Declaration:
     """Read and validate one declaration file; raise DefinitionError naming the file."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = config.load_yaml(path.read_text(encoding="utf-8"))
         return Declaration.model_validate(raw)
     except (yaml.YAMLError, ValidationError, OSError) as exc:
         raise DefinitionError(f"{path.name}: invalid dataset declaration: {exc}") from exc

@@ -28,6 +28,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
+from missionmonitor.config import load_yaml
 from missionmonitor.errors import DefinitionError, NotFoundError
 
 ColumnType = Literal["integer", "decimal", "text", "area_code", "source_keys", "enum", "period"]
@@ -93,7 +94,7 @@ def load_table_schemas() -> dict[str, TableSchema]:
     out: dict[str, TableSchema] = {}
     for path in sorted(_tables_dir().glob("*.yaml")):
         try:
-            out[path.stem] = TableSchema.model_validate(yaml.safe_load(path.read_text("utf-8")))
+            out[path.stem] = TableSchema.model_validate(load_yaml(path.read_text("utf-8")))
         except (yaml.YAMLError, ValidationError) as exc:
             raise DefinitionError(f"{path.name}: invalid table schema: {exc}") from exc
     return out

@@ -180,7 +180,7 @@ class Outcome(_Strict):
 @config.cached
 def load_outcomes() -> dict[str, Outcome]:
     """The six outcomes and the cross-cutting priorities, by id."""
-    raw = yaml.safe_load(config.path("outcomes.yaml").read_text(encoding="utf-8"))
+    raw = config.load_yaml(config.path("outcomes.yaml").read_text(encoding="utf-8"))
     items = list(raw["outcomes"]) + list(raw["cross_cutting"])
     return {str(o["id"]): Outcome(id=str(o["id"]), title=o["title"], gap=o.get("gap"))
             for o in items}  # fmt: skip
@@ -189,7 +189,7 @@ def load_outcomes() -> dict[str, Outcome]:
 def parse_indicator(path: Path, datasets: set[str] | None = None) -> Indicator:
     """Read and validate one indicator file; raise DefinitionError naming the file."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = config.load_yaml(path.read_text(encoding="utf-8"))
         ind = Indicator.model_validate(raw)
     except (yaml.YAMLError, ValidationError, OSError) as exc:
         raise DefinitionError(f"{path.name}: invalid indicator definition: {exc}") from exc

@@ -20,6 +20,7 @@ from functools import cache
 import numpy as np
 
 from missionmonitor.errors import MethodInputError
+from missionmonitor.methods._common import z_two_sided
 
 
 @dataclass(frozen=True)
@@ -49,9 +50,7 @@ class SurvivalCurve:
 
 @cache
 def _z(confidence: float) -> float:
-    from scipy.stats import norm
-
-    return float(norm.ppf(0.5 + confidence / 2))
+    return z_two_sided(confidence)
 
 
 def kaplan_meier(
@@ -93,3 +92,85 @@ def kaplan_meier(
         upper = np.where(survival > 0, np.minimum(1.0, survival * np.exp(z * sigma)), math.nan)
         std_err = np.where(survival > 0, survival * sigma, 0.0)
     return SurvivalCurve(times, at_risk, d, survival, std_err, lower, upper)
+
+
+@dataclass(frozen=True)
+class GroupedCurves:
+    """Kaplan–Meier summaries of many groups at once (one entry per group, in group order)."""
+
+    weight: np.ndarray  # records (summed weights)
+    events: np.ndarray  # records with an event
+    longest: np.ndarray  # the longest duration
+    median: np.ndarray  # the first time S ≤ 0.5, NaN if never
+    at: dict[float, tuple[np.ndarray, np.ndarray, np.ndarray]]  # t → (S, lower, upper)
+
+
+def kaplan_meier_by_group(
+    groups: np.ndarray,
+    durations: np.ndarray,
+    events: np.ndarray,
+    weights: np.ndarray,
+    times: Sequence[float],
+    confidence: float = 0.95,
+) -> GroupedCurves:
+    """``kaplan_meier`` for every group at once, summarised as its median and its value
+    and interval at each of ``times`` (``groups``: integer codes 0 … k−1). The same
+    estimates as one curve per group (running products and sums that restart at each
+    group), so thousands of small groups cost one pass over the records."""
+    g = np.asarray(groups, dtype=np.int64)
+    t = np.asarray(durations, dtype=float)
+    e = np.asarray(events, dtype=bool)
+    w = np.asarray(weights, dtype=float)
+    k = int(g.max()) + 1 if g.size else 0
+    order = np.lexsort((t, g))
+    g, t, e, w = g[order], t[order], e[order], w[order]
+    weight = np.bincount(g, weights=w, minlength=k)
+    ended_w = np.where(e, w, 0.0)
+    events_total = np.bincount(g, weights=ended_w, minlength=k)
+    longest = np.full(k, -np.inf)
+    np.maximum.at(longest, g, t)
+    # One row per (group, time): events and everyone leaving at that time.
+    new = np.r_[True, (g[1:] != g[:-1]) | (t[1:] != t[:-1])] if g.size else np.array([], bool)
+    u = np.cumsum(new) - 1
+    ug, ut = g[new], t[new]
+    d = np.bincount(u, weights=ended_w)
+    leaving = np.bincount(u, weights=w)
+    # At risk at a time: everyone in the group leaving then or later.
+    suffix = np.cumsum(leaving[::-1])[::-1]
+    last_of_group = np.r_[ug[1:] != ug[:-1], True]
+    after_group = np.r_[suffix[1:], 0.0][last_of_group]  # what later groups hold
+    n = suffix - after_group[ug]
+    hit = d > 0
+    ge, te, de, ne = ug[hit], ut[hit], d[hit], n[hit]
+    first = np.r_[True, ge[1:] != ge[:-1]] if ge.size else np.array([], bool)
+    starts = np.flatnonzero(first)
+
+    import pandas as pd  # its grouped running products restart at each group, as one curve
+
+    by = pd.Series(ge)
+    survival = pd.Series(1 - de / ne).groupby(by).cumprod().to_numpy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        terms = np.where(ne > de, de / (ne * (ne - de)), np.inf)
+    var_log = pd.Series(terms).groupby(by).cumsum().to_numpy()
+    sigma = np.sqrt(var_log)
+    z = _z(confidence)
+    with np.errstate(invalid="ignore", over="ignore"):
+        lower = np.where(survival > 0, survival * np.exp(-z * sigma), math.nan)
+        upper = np.where(survival > 0, np.minimum(1.0, survival * np.exp(z * sigma)), math.nan)
+    median = np.full(k, np.nan)
+    below = np.flatnonzero(survival <= 0.5 + 1e-12)
+    if below.size:
+        groups_below, firsts = np.unique(ge[below], return_index=True)
+        median[groups_below] = te[below[firsts]]
+    at: dict[float, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+    group_start = np.full(k, -1)
+    group_start[ge[starts]] = starts
+    for when in times:
+        upto = np.bincount(ge, weights=(te <= when).astype(float), minlength=k).astype(int)
+        idx = group_start + upto - 1
+        ok = (group_start >= 0) & (upto > 0)
+        pick = np.where(ok, idx, 0)
+        values = [np.where(ok, a[pick], 1.0) if a.size else np.ones(k)
+                  for a in (survival, lower, upper)]  # fmt: skip
+        at[float(when)] = (values[0], values[1], values[2])
+    return GroupedCurves(weight, events_total, longest, median, at)

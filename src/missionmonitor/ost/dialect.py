@@ -20,6 +20,7 @@ class Dialect:
     plus_days: str  # {x} + {n} days, a date
     days_between: str  # {b} - {a} in days
     month_start: str  # {x}: the first day of the date's month, a date
+    bit: str  # {n}: a BIGINT with only bit n set
 
 
 DUCKDB = Dialect(
@@ -29,6 +30,7 @@ DUCKDB = Dialect(
     plus_days="({x} + CAST({n} AS INTEGER))",
     days_between="date_diff('day', {a}, {b})",
     month_start="CAST(date_trunc('month', {x}) AS DATE)",
+    bit="(CAST(1 AS BIGINT) << CAST({n} AS INTEGER))",
 )
 SPARK = Dialect(
     "spark",
@@ -37,4 +39,5 @@ SPARK = Dialect(
     plus_days="date_add({x}, {n})",
     days_between="datediff({b}, {a})",
     month_start="trunc({x}, 'MM')",
+    bit="shiftleft(CAST(1 AS BIGINT), CAST({n} AS INT))",
 )

@@ -54,9 +54,38 @@ def reporting_periods(first: dt.date, last: dt.date) -> list[Period]:
     return out
 
 
-def period_frame(spans: list[Period]) -> pd.DataFrame:
-    return pd.DataFrame([(p.label, p.start, p.end) for p in spans],
-                        columns=["label", "first_day", "last_day"])  # fmt: skip
+#: Months held in each word of a month bitmask (63: the sign bit of a BIGINT stays clear).
+MONTHS_PER_WORD = 63
+
+
+def month_index(day: dt.date, first: dt.date) -> int:
+    """Months from ``first``'s month to ``day``'s month (0 for the same month)."""
+    return (day.year - first.year) * 12 + day.month - first.month
+
+
+def mask_words(first: dt.date, last: dt.date) -> int:
+    """How many 63-month words a bitmask of every month from ``first`` to ``last`` needs."""
+    return month_index(last, first) // MONTHS_PER_WORD + 1
+
+
+def period_frame(spans: list[Period], first: dt.date | None = None,
+                 last: dt.date | None = None) -> pd.DataFrame:  # fmt: skip
+    """The periods as a relation: label, first and last day, and (given the data's first
+    and last days) each period's months as bitmask words ``p0``, ``p1``, … (bit k of word w
+    is month ``63w + k`` counted from the first), to match against people's months."""
+    frame = pd.DataFrame([(p.label, p.start, p.end) for p in spans],
+                         columns=["label", "first_day", "last_day"])  # fmt: skip
+    if first is None or last is None:
+        return frame
+    words = [[0] * len(spans) for _ in range(mask_words(first, last))]
+    for i, p in enumerate(spans):
+        lo = max(month_index(p.start, first), 0)
+        hi = min(month_index(p.end, first), month_index(last, first))
+        for m in range(lo, hi + 1):
+            words[m // MONTHS_PER_WORD][i] |= 1 << (m % MONTHS_PER_WORD)
+    for w, values in enumerate(words):
+        frame[f"p{w}"] = pd.Series(values, dtype="int64")
+    return frame
 
 
 def with_period_type(frame: pd.DataFrame, periods: list[Period]) -> pd.DataFrame:

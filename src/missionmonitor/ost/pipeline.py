@@ -30,11 +30,19 @@ from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from missionmonitor.ost import DEFAULT_MAX_GAP
+from missionmonitor.ost.counts import items_by_area_sql, people_sql
 from missionmonitor.ost.dialect import DUCKDB, Dialect
-from missionmonitor.ost.periods import Period, period_frame, reporting_periods, with_period_type
+from missionmonitor.ost.periods import (
+    Period,
+    mask_words,
+    period_frame,
+    reporting_periods,
+    with_period_type,
+)
 from missionmonitor.ost.synthetic import OST_DRUGS
 
 T = TypeVar("T")
@@ -61,91 +69,6 @@ def months_sql(items: str, dialect: Dialect = DUCKDB) -> str:
         SELECT {month} AS month, council_code, patient_id, drug, service_id,
                count(*) AS items, sum(ddd) AS ddd
         FROM {items} GROUP BY ALL
-    """
-
-
-def people_sql(months: str, periods: str, members: str, by_drug: bool = False) -> str:
-    """Distinct people per period × area at every level (``members``: council → parent),
-    optionally also by medicine (someone on two medicines counts under each).
-
-    Nearly everyone has items in one council only: they are counted once per council and
-    those counts summed up the hierarchy. Only people seen in more than one council (who
-    moved, or were prescribed while away) are de-duplicated again at each level above, so
-    no per-person row is copied to every parent area."""
-    drug = "drug, " if by_drug else ""
-    return f"""
-        WITH movers AS (
-            SELECT patient_id, TRUE AS moved FROM {months} WHERE patient_id IS NOT NULL
-            GROUP BY patient_id HAVING min(council_code) <> max(council_code)
-        ), pa AS (
-            SELECT DISTINCT p.label AS period, {"i.drug, " if by_drug else ""}i.patient_id,
-                   i.council_code
-            FROM {months} i JOIN {periods} p ON i.month BETWEEN p.first_day AND p.last_day
-            WHERE i.patient_id IS NOT NULL
-        ), flagged AS (
-            SELECT pa.*, coalesce(mv.moved, FALSE) AS moved
-            FROM pa LEFT JOIN movers mv ON mv.patient_id = pa.patient_id
-        ), councils AS (
-            SELECT period, {drug}council_code, count(*) AS people,
-                   count(*) FILTER (WHERE NOT moved) AS stayed
-            FROM flagged GROUP BY ALL
-        ), moved_up AS (
-            SELECT DISTINCT f.period, {"f.drug, " if by_drug else ""}m.parent_type, m.parent,
-                   f.patient_id
-            FROM flagged f JOIN {members} m ON m.council = f.council_code WHERE f.moved
-        ), parents AS (
-            SELECT c.period, {"c.drug, " if by_drug else ""}m.parent_type, m.parent,
-                   c.stayed AS people
-            FROM councils c JOIN {members} m ON m.council = c.council_code
-            UNION ALL
-            SELECT period, {drug}parent_type, parent, count(*) AS people
-            FROM moved_up GROUP BY ALL
-        )
-        SELECT period, 'council' AS area_type, council_code AS area_code, {drug}people
-        FROM councils
-        UNION ALL
-        SELECT period, parent_type, parent, {drug}CAST(sum(people) AS BIGINT) AS people
-        FROM parents GROUP BY ALL
-    """
-
-
-def items_by_area_sql(months: str, periods: str, members: str) -> str:
-    """Items, items with an identifier, DDDs and prescribing services (distinct
-    ``service_id`` with an item: the availability measure) per period × area."""
-    return f"""
-        WITH mp AS (
-            SELECT p.label AS period, i.* FROM {months} i
-            JOIN {periods} p ON i.month BETWEEN p.first_day AND p.last_day
-        ), counts AS (
-            SELECT period, council_code, sum(items) AS items,
-                   sum(CASE WHEN patient_id IS NOT NULL THEN items ELSE 0 END) AS items_with_id,
-                   sum(ddd) AS ddd
-            FROM mp GROUP BY period, council_code
-        ), services AS (
-            SELECT DISTINCT period, council_code, service_id FROM mp
-        ), count_levels AS (
-            SELECT period, 'council' AS area_type, council_code AS area_code, items,
-                   items_with_id, ddd
-            FROM counts
-            UNION ALL
-            SELECT c.period, m.parent_type, m.parent, c.items, c.items_with_id, c.ddd
-            FROM counts c JOIN {members} m ON m.council = c.council_code
-        ), service_levels AS (
-            SELECT period, 'council' AS area_type, council_code AS area_code, service_id
-            FROM services
-            UNION ALL
-            SELECT s.period, m.parent_type, m.parent, s.service_id
-            FROM services s JOIN {members} m ON m.council = s.council_code
-        ), service_counts AS (
-            SELECT period, area_type, area_code, count(DISTINCT service_id) AS services
-            FROM service_levels GROUP BY period, area_type, area_code
-        )
-        SELECT c.period, c.area_type, c.area_code, sum(c.items) AS items,
-               sum(c.items_with_id) AS items_with_id, sum(c.ddd) AS ddd,
-               max(s.services) AS services
-        FROM count_levels c JOIN service_counts s
-          ON s.period = c.period AND s.area_type = c.area_type AND s.area_code = c.area_code
-        GROUP BY c.period, c.area_type, c.area_code
     """
 
 
@@ -331,7 +254,8 @@ def run_on(engine: Engine, source: str, members: pd.DataFrame,
     span = engine.query("SELECT min(dispensed_date) AS a, max(dispensed_date) AS b FROM ost_items")
     first, last = (pd.Timestamp(span.iloc[0][c]).date() for c in ("a", "b"))
     spans = reporting_periods(first, last)
-    engine.register("periods", period_frame(spans))
+    engine.register("periods", period_frame(spans, first, last))
+    words = mask_words(first, last)
     dialect = engine.dialect
     timed(
         "episodes",
@@ -341,28 +265,46 @@ def run_on(engine: Engine, source: str, members: pd.DataFrame,
     sort = ["period", "area_type", "area_code"]
 
     def query(stage: str, sql: str, order: list[str]) -> pd.DataFrame:
-        return timed(
-            stage,
-            lambda: with_period_type(
-                engine.query(sql).sort_values(order).reset_index(drop=True), spans
-            ),
-        )
+        # Sorted by the engine (every key is unique and plain ASCII, so the order is
+        # pandas'): far cheaper than sorting half a million rows of text in pandas.
+        ordered = f"SELECT * FROM ({sql}) AS q ORDER BY {', '.join(order)}"
+        return timed(stage, lambda: with_period_type(engine.query(ordered), spans))
 
     args = ("ost_episodes", "periods", "members", first, last, max_gap, dialect)
+    at = ("ost_months", "periods", "members", first, words)
     return Outputs(
-        people=query("people", people_sql("ost_months", "periods", "members"), sort),
-        people_by_drug=query("people_by_drug",
-                             people_sql("ost_months", "periods", "members", by_drug=True),
+        people=query("people", people_sql(*at, dialect=dialect), sort),
+        people_by_drug=query("people_by_drug", people_sql(*at, by_drug=True, dialect=dialect),
                              [*sort, "drug"]),
-        items=query("items_by_area", items_by_area_sql("ost_months", "periods", "members"),
-                    sort),
+        items=query("items_by_area", items_by_area_sql(*at, dialect=dialect), sort),
         episodes=engine.query(f"SELECT * FROM ost_episodes {'' if keep_episodes else 'LIMIT 0'}")
             .sort_values(["patient_id", "episode"]).reset_index(drop=True),
         starts_and_retention=query("starts_and_retention", episode_measures_sql(*args), sort),
-        time_on_treatment=query("time_on_treatment", time_on_treatment_sql(*args),
-                                [*sort, "days", "ended"]),
+        time_on_treatment=timed("time_on_treatment", lambda: with_period_type(
+            grouped(engine, time_on_treatment_sql(*args), sort, ["days", "ended"]), spans)),
         periods=spans, first=first, last=last, max_gap=max_gap, timings=timings,
     )  # fmt: skip
+
+
+def grouped(engine: Engine, sql: str, keys: list[str], order: list[str]) -> pd.DataFrame:
+    """The rows of ``sql`` sorted by ``keys`` then ``order``, fetched as numbers: each row's
+    ``keys`` come back as the number of its group, and the few distinct groups' labels
+    separately. Half a million rows of text cost far more to fetch than their numbers."""
+    engine.materialise("ost_grouped", sql)
+    listed = ", ".join(keys)
+    labels = engine.query(f"SELECT DISTINCT {listed} FROM ost_grouped ORDER BY {listed}")
+    engine.register("ost_groups", labels.assign(grp=range(len(labels))))
+    rest = [c for c in engine.query("SELECT * FROM ost_grouped LIMIT 0").columns
+            if c not in keys]  # fmt: skip
+    rows = engine.query(
+        f"SELECT g.grp, {', '.join(f't.{c}' for c in rest)} FROM ost_grouped t "
+        f"JOIN ost_groups g ON {' AND '.join(f'g.{k} = t.{k}' for k in keys)}"
+    )
+    group = rows["grp"].to_numpy()
+    at = np.lexsort([rows[c].to_numpy() for c in reversed(order)] + [group])
+    group = group[at]
+    labelled = {k: labels[k].to_numpy()[group] for k in keys}
+    return pd.DataFrame({**labelled, **{c: rows[c].to_numpy()[at] for c in rest}})
 
 
 def run(con: duckdb.DuckDBPyConnection, source: str, members: pd.DataFrame,

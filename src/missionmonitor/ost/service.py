@@ -7,7 +7,6 @@ For example::
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,7 +18,7 @@ import pyarrow.parquet as pq
 
 from missionmonitor.errors import MethodInputError, NotFoundError
 from missionmonitor.methods.proportions import wilson
-from missionmonitor.methods.survival import kaplan_meier
+from missionmonitor.methods.survival import kaplan_meier_by_group
 from missionmonitor.ost import DEFAULT_MAX_GAP, pipeline
 from missionmonitor.ost.measures import FolderResult, measures_frame
 from missionmonitor.ost.periods import Period, with_period_type
@@ -102,29 +101,24 @@ def time_on_treatment(grouped: pd.DataFrame) -> pd.DataFrame:
     episodes: episodes, endings seen, median days, and the share still in treatment at 12
     and 26 weeks with 95% intervals (percentages)."""
     keys = ["period", "period_type", "area_type", "area_code"]
-    # Thousands of small groups: slice plain arrays of the sorted frame rather than going
-    # through a data-frame group-by for each.
-    frame = grouped.sort_values(keys, kind="stable").reset_index(drop=True)
-    days = frame["days"].to_numpy(dtype=float)
-    ended = frame["ended"].to_numpy(dtype=bool)
-    weight = frame["episodes"].to_numpy(dtype=float)
-    labels = frame[keys].to_numpy(dtype=object)
-    group = frame.groupby(keys, sort=False).ngroup().to_numpy()
-    changes = [0, *(np.flatnonzero(np.diff(group)) + 1).tolist(), len(frame)]
-    rows = []
-    for a, b in itertools.pairwise(changes):
-        curve = kaplan_meier(days[a:b], ended[a:b], weight[a:b])
-        row = dict(zip(keys, labels[a], strict=True))
-        row.update(episodes=int(weight[a:b].sum()), ended=int(weight[a:b][ended[a:b]].sum()),
-                   median_days=curve.median())  # fmt: skip
-        longest = float(days[a:b].max())
-        for k, n in RETENTION_DAYS.items():
-            value, lower, upper = curve.at(n)
-            # Beyond the longest follow-up the curve is unknown, not flat.
-            for col, v in (("pct", value), ("lci", lower), ("uci", upper)):
-                row[f"in_treatment_{k}_{col}"] = v * 100 if n <= longest else float("nan")
-        rows.append(row)
-    return pd.DataFrame(rows)
+    # Thousands of small groups: every curve at once (kaplan_meier_by_group), not a curve
+    # per group.
+    codes = grouped.groupby(keys, sort=True).ngroup().to_numpy()
+    out = (grouped[keys].assign(group=codes).drop_duplicates("group").sort_values("group")
+           .reset_index(drop=True))  # fmt: skip
+    curves = kaplan_meier_by_group(codes, grouped["days"].to_numpy(dtype=float),
+                                   grouped["ended"].to_numpy(dtype=bool),
+                                   grouped["episodes"].to_numpy(dtype=float),
+                                   list(RETENTION_DAYS.values()))  # fmt: skip
+    out["episodes"] = curves.weight.astype(int)
+    out["ended"] = curves.events.astype(int)
+    out["median_days"] = curves.median
+    for k, n in RETENTION_DAYS.items():
+        # Beyond the longest follow-up the curve is unknown, not flat.
+        known = n <= curves.longest
+        for col, values in zip(("pct", "lci", "uci"), curves.at[float(n)], strict=True):
+            out[f"in_treatment_{k}_{col}"] = np.where(known, values * 100, np.nan)
+    return out.drop(columns="group")
 
 
 def services_per_100k(items: pd.DataFrame, population: dict[str, float]) -> pd.Series:

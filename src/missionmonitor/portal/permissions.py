@@ -15,6 +15,7 @@ from typing import Literal, Protocol
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from missionmonitor.config import load_yaml
 from missionmonitor.errors import DefinitionError, PermissionDenied
 from missionmonitor.refdata.geography import Geography, area_types
 
@@ -45,7 +46,7 @@ class Actor(Protocol):
 def matrix() -> Matrix:
     path = Path(str(resources.files("missionmonitor.portal") / "permissions.yaml"))
     try:
-        m = Matrix.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+        m = Matrix.model_validate(load_yaml(path.read_text(encoding="utf-8")))
     except (yaml.YAMLError, ValidationError) as exc:
         raise DefinitionError(f"permissions.yaml: {exc}") from exc
     for action, scopes in m.actions.items():

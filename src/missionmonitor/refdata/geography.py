@@ -66,7 +66,7 @@ class AreaType:
 def _config() -> dict[str, Any]:
     path = config.path("geography.yaml")
     try:
-        cfg = yaml.safe_load(path.read_text(encoding="utf-8"))
+        cfg = config.load_yaml(path.read_text(encoding="utf-8"))
         assert isinstance(cfg, dict) and cfg.get("versions"), "no versions"
         types = [t["id"] for t in cfg["area_types"]]
         assert BASE in types, f"no {BASE!r} area type"

@@ -36,7 +36,7 @@ def load_deadlines() -> Deadlines:
 
     path = config.path("returns", "deadlines.yaml")
     try:
-        table = Deadlines.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+        table = Deadlines.model_validate(config.load_yaml(path.read_text(encoding="utf-8")))
     except (yaml.YAMLError, ValidationError) as exc:
         raise DefinitionError(f"deadlines.yaml: {exc}") from exc
     forms = {fid: f.period_type for (fid, _), f in load_forms().items()}

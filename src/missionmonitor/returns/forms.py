@@ -117,7 +117,7 @@ def load_forms() -> dict[tuple[str, int], Form]:
     out: dict[tuple[str, int], Form] = {}
     for path in sorted(folder.glob("*.yaml")):
         try:
-            form = Form.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+            form = Form.model_validate(config.load_yaml(path.read_text(encoding="utf-8")))
         except (yaml.YAMLError, ValidationError) as exc:
             raise DefinitionError(f"{path.name}: invalid return form: {exc}") from exc
         out[(form.id, form.version)] = form

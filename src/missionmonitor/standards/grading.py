@@ -137,7 +137,7 @@ class RuleSets(_Strict):
 
 def _load(name: str) -> object:
     path = config.path("standards", name)
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    return config.load_yaml(path.read_text(encoding="utf-8"))
 
 
 @config.cached

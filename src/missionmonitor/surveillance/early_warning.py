@@ -68,7 +68,7 @@ class Series(BaseModel):
 def load_series() -> dict[str, Series]:
     path = config.path("surveillance", "series.yaml")
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))["series"]
+        raw = config.load_yaml(path.read_text(encoding="utf-8"))["series"]
         return {s.id: s for s in (Series.model_validate(r) for r in raw)}
     except (yaml.YAMLError, KeyError, TypeError, ValidationError) as exc:
         raise DefinitionError(f"series.yaml: invalid series: {exc}") from exc

@@ -16,8 +16,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-import yaml
-
+from missionmonitor.config import load_yaml
 from missionmonitor.datasets.reader import Value, read_file
 from missionmonitor.datasets.table_schema import get_table_schema
 from missionmonitor.errors import Problem
@@ -38,7 +37,7 @@ class HistoryTable:
 def example() -> HistoryTable:
     """The worked example shipped with the package (see prevalence_example.yaml)."""
     path = Path(str(resources.files("missionmonitor.surveillance") / "prevalence_example.yaml"))
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    raw = load_yaml(path.read_text(encoding="utf-8"))
     counts = {tuple(int(c) for c in k): float(v) for k, v in raw["histories"].items()}
     return HistoryTable(raw["title"], list(raw["sources"]), counts)
 

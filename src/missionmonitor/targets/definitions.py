@@ -65,7 +65,7 @@ class Target(_Strict):
 def load_targets() -> tuple[Target, ...]:
     path = config.path("targets.yaml")
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))["targets"]
+        raw = config.load_yaml(path.read_text(encoding="utf-8"))["targets"]
         targets = tuple(Target.model_validate(t) for t in raw)
     except (yaml.YAMLError, KeyError, TypeError, ValidationError) as exc:
         raise DefinitionError(f"targets.yaml: invalid target: {exc}") from exc
