@@ -55,7 +55,8 @@ def site(built_store_path, app_db_url):
 def sign_in(client: TestClient, name: str) -> str:
     token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text).group(1)
     client.post("/login", data={"username": name, "password": PASSWORD, "csrf_token": token})
-    return re.search(r'name="csrf_token" value="([^"]+)"', client.get("/portal/governance").text).group(1)
+    page = client.get("/portal/governance").text
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
 
 
 def rows_held(client) -> int:

@@ -280,30 +280,37 @@ def run_on(engine: Engine, source: str, members: pd.DataFrame,
         episodes=engine.query(f"SELECT * FROM ost_episodes {'' if keep_episodes else 'LIMIT 0'}")
             .sort_values(["patient_id", "episode"]).reset_index(drop=True),
         starts_and_retention=query("starts_and_retention", episode_measures_sql(*args), sort),
-        time_on_treatment=timed("time_on_treatment", lambda: with_period_type(
-            grouped(engine, time_on_treatment_sql(*args), sort, ["days", "ended"]), spans)),
+        time_on_treatment=timed("time_on_treatment", lambda: grouped(
+            engine, time_on_treatment_sql(*args), sort, ["days", "ended"], spans)),
         periods=spans, first=first, last=last, max_gap=max_gap, timings=timings,
     )  # fmt: skip
 
 
-def grouped(engine: Engine, sql: str, keys: list[str], order: list[str]) -> pd.DataFrame:
-    """The rows of ``sql`` sorted by ``keys`` then ``order``, fetched as numbers: each row's
-    ``keys`` come back as the number of its group, and the few distinct groups' labels
-    separately. Half a million rows of text cost far more to fetch than their numbers."""
+def grouped(engine: Engine, sql: str, keys: list[str], order: list[str],
+            spans: list[Period]) -> pd.DataFrame:  # fmt: skip
+    """The rows of ``sql`` sorted by ``keys`` (period first) then ``order``, with each
+    period's type, fetched as numbers: each row's ``keys`` come back as the number of its
+    group, and the few distinct groups' labels separately. The key columns are categorical
+    (the same values; half a million rows of text cost far more to fetch and copy)."""
     engine.materialise("ost_grouped", sql)
     listed = ", ".join(keys)
-    labels = engine.query(f"SELECT DISTINCT {listed} FROM ost_grouped ORDER BY {listed}")
-    engine.register("ost_groups", labels.assign(grp=range(len(labels))))
+    labels = with_period_type(
+        engine.query(f"SELECT DISTINCT {listed} FROM ost_grouped ORDER BY {listed}"), spans
+    )
+    engine.register("ost_groups", labels[keys].assign(grp=range(len(labels))))
     rest = [c for c in engine.query("SELECT * FROM ost_grouped LIMIT 0").columns
             if c not in keys]  # fmt: skip
     rows = engine.query(
         f"SELECT g.grp, {', '.join(f't.{c}' for c in rest)} FROM ost_grouped t "
         f"JOIN ost_groups g ON {' AND '.join(f'g.{k} = t.{k}' for k in keys)}"
     )
-    group = rows["grp"].to_numpy()
+    group = rows["grp"].to_numpy(dtype=np.int64)
     at = np.lexsort([rows[c].to_numpy() for c in reversed(order)] + [group])
     group = group[at]
-    labelled = {k: labels[k].to_numpy()[group] for k in keys}
+    labelled = {}
+    for k in ["period", "period_type", *keys[1:]]:
+        codes, values = pd.factorize(labels[k])
+        labelled[k] = pd.Categorical.from_codes(codes[group], categories=values)
     return pd.DataFrame({**labelled, **{c: rows[c].to_numpy()[at] for c in rest}})
 
 

@@ -103,9 +103,11 @@ def time_on_treatment(grouped: pd.DataFrame) -> pd.DataFrame:
     keys = ["period", "period_type", "area_type", "area_code"]
     # Thousands of small groups: every curve at once (kaplan_meier_by_group), not a curve
     # per group.
-    codes = grouped.groupby(keys, sort=True).ngroup().to_numpy()
+    codes = grouped.groupby(keys, sort=True, observed=True).ngroup().to_numpy()
     out = (grouped[keys].assign(group=codes).drop_duplicates("group").sort_values("group")
            .reset_index(drop=True))  # fmt: skip
+    for k in keys:  # plain text again (the pipeline may hand over categorical keys)
+        out[k] = out[k].astype(str)
     curves = kaplan_meier_by_group(codes, grouped["days"].to_numpy(dtype=float),
                                    grouped["ended"].to_numpy(dtype=bool),
                                    grouped["episodes"].to_numpy(dtype=float),

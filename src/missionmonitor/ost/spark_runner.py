@@ -66,6 +66,18 @@ def _python(value: Any) -> Any:
     return value.item() if hasattr(value, "item") else value
 
 
+def _spark_type(column: pd.Series) -> str:
+    """The Spark SQL type a column is registered as: integers (such as month bitmasks)
+    stay 64-bit integers, dates stay dates, anything else is text."""
+    if pd.api.types.is_integer_dtype(column.dtype):
+        return "bigint"
+    if pd.api.types.is_float_dtype(column.dtype):
+        return "double"
+    if len(column) and isinstance(column.iloc[0], dt.date):
+        return "date"
+    return "string"
+
+
 class SparkEngine:
     """The pipeline's engine interface over a Spark session."""
 
@@ -76,8 +88,7 @@ class SparkEngine:
 
     def register(self, name: str, frame: pd.DataFrame) -> None:
         rows = [tuple(_python(v) for v in row) for row in frame.itertuples(index=False)]
-        types = {c: "date" if isinstance(frame[c].iloc[0], dt.date) else "string"
-                 for c in frame.columns}  # fmt: skip
+        types = {c: _spark_type(frame[c]) for c in frame.columns}
         schema = ", ".join(f"{c} {t}" for c, t in types.items())
         self.spark.createDataFrame(rows, schema).createOrReplaceTempView(name)
 
