@@ -122,13 +122,16 @@ def kaplan_meier_by_group(
     e = np.asarray(events, dtype=bool)
     w = np.asarray(weights, dtype=float)
     k = int(g.max()) + 1 if g.size else 0
-    order = np.lexsort((t, g))
-    g, t, e, w = g[order], t[order], e[order], w[order]
+    ordered = g.size < 2 or bool(np.all((g[1:] > g[:-1]) | ((g[1:] == g[:-1]) & (t[1:] >= t[:-1]))))
+    if not ordered:  # input sorted by group and time (as the pipeline gives it) is kept
+        order = np.lexsort((t, g))
+        g, t, e, w = g[order], t[order], e[order], w[order]
     weight = np.bincount(g, weights=w, minlength=k)
     ended_w = np.where(e, w, 0.0)
     events_total = np.bincount(g, weights=ended_w, minlength=k)
     longest = np.full(k, -np.inf)
-    np.maximum.at(longest, g, t)
+    last = np.flatnonzero(np.r_[g[1:] != g[:-1], True]) if g.size else np.array([], int)
+    longest[g[last]] = t[last]  # sorted: each group's last record is its longest
     # One row per (group, time): events and everyone leaving at that time.
     new = np.r_[True, (g[1:] != g[:-1]) | (t[1:] != t[:-1])] if g.size else np.array([], bool)
     u = np.cumsum(new) - 1
