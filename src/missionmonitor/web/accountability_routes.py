@@ -18,12 +18,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from missionmonitor.accountability import feedback, governance
-from missionmonitor.errors import MethodInputError, NotReadyToSubmit, StaleEditError
+from missionmonitor.errors import MethodInputError, NotReadyToSubmit
 from missionmonitor.portal.models import User
 from missionmonitor.services.site_data import SiteData
 from missionmonitor.views import governance as governance_views
 from missionmonitor.web.rendering import TWIN, marked, personal_page, twin_response
-from missionmonitor.web.sessions import MAX_FIELDS, check_csrf, signed_in, unit
+from missionmonitor.web.sessions import MAX_FIELDS, check_csrf, signed_change, signed_in, unit
 
 router = APIRouter()
 FEEDBACK_COOKIE = "mm_feedback_csrf"
@@ -153,18 +153,11 @@ Change = Callable[[Session, User, SiteData], Any]
 def _change(request: Request, meeting_id: int, csrf_token: str, change: Change) -> Response:
     """Make a change to a meeting's record; a refusal re-shows the meeting with why."""
     data = _data(request)
-    try:
-        with unit(request) as db:
-            user, session = signed_in(request, db)
-            check_csrf(session, csrf_token)
-            change(db, user, data)
-    except (MethodInputError, StaleEditError) as exc:
-        code = 409 if isinstance(exc, StaleEditError) else 400
-        with unit(request) as db:
-            user, session = signed_in(request, db)
-            return _meeting_page(request, db, user, session.csrf_token, meeting_id, str(exc),
-                                 code)  # fmt: skip
-    return RedirectResponse(f"/portal/governance/meetings/{meeting_id}", status_code=303)
+    return signed_change(
+        request, csrf_token, lambda db, user: change(db, user, data),
+        lambda db, user, session, error, status: _meeting_page(
+            request, db, user, session.csrf_token, meeting_id, error, status),
+        f"/portal/governance/meetings/{meeting_id}")  # fmt: skip
 
 
 @router.post("/portal/governance/meetings/{meeting_id}/decisions", response_model=None,

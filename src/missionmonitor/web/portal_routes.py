@@ -13,7 +13,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from missionmonitor.errors import MethodInputError, SignInRefused, StaleEditError
+from missionmonitor.errors import SignInRefused
 from missionmonitor.portal import accounts
 from missionmonitor.portal import actions as action_service
 from missionmonitor.portal.models import SessionRecord, User
@@ -27,6 +27,7 @@ from missionmonitor.web.sessions import (
     SESSION_COOKIE,
     check_csrf,
     current,
+    signed_change,
     signed_in,
     unit,
 )
@@ -151,17 +152,11 @@ def show_action(request: Request, action_id: int) -> HTMLResponse:
 
 def _edit(request: Request, action_id: int, csrf_token: str, change: Any) -> Response:
     data: SiteData = request.app.state.data.get()
-    try:
-        with unit(request) as db:
-            user, session = signed_in(request, db)
-            check_csrf(session, csrf_token)
-            change(db, user, data)
-    except (MethodInputError, StaleEditError) as exc:
-        status = 409 if isinstance(exc, StaleEditError) else 400
-        with unit(request) as db:
-            user, session = signed_in(request, db)
-            return _action_page(request, db, user, session, action_id, str(exc), status)
-    return RedirectResponse(f"/portal/actions/{action_id}", status_code=303)
+    return signed_change(
+        request, csrf_token, lambda db, user: change(db, user, data),
+        lambda db, user, session, error, status: _action_page(
+            request, db, user, session, action_id, error, status),
+        f"/portal/actions/{action_id}")  # fmt: skip
 
 
 @router.post("/portal/actions/{action_id}", response_model=None)

@@ -7,16 +7,17 @@ from __future__ import annotations
 
 import secrets
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from fastapi import Request
+from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
-from missionmonitor.errors import PermissionDenied
+from missionmonitor.errors import MethodInputError, PermissionDenied, StaleEditError
 from missionmonitor.portal import accounts
 from missionmonitor.portal.db import connect, session_scope
 from missionmonitor.portal.models import SessionRecord, User
@@ -61,6 +62,29 @@ def signed_in(request: Request, db: Session) -> tuple[User, SessionRecord]:
     if found is None:
         raise PermissionDenied("sign in first")
     return found
+
+
+def signed_change(
+    request: Request,
+    csrf_token: str,
+    change: Callable[[Session, User], object],
+    refused: Callable[[Session, User, SessionRecord, str, int], Response],
+    done: str,
+) -> Response:
+    """Make a signed-in user's change in one transaction (CSRF checked), then go to
+    ``done``; a refusal (bad input 400, or a stale edit 409) is shown by ``refused`` with
+    its message, in a fresh transaction (the refused one was rolled back)."""
+    try:
+        with unit(request) as db:
+            user, session = signed_in(request, db)
+            check_csrf(session, csrf_token)
+            change(db, user)
+    except (MethodInputError, StaleEditError) as exc:
+        status = 409 if isinstance(exc, StaleEditError) else 400
+        with unit(request) as db:
+            user, session = signed_in(request, db)
+            return refused(db, user, session, str(exc), status)
+    return RedirectResponse(done, status_code=303)
 
 
 def check_csrf(session: SessionRecord, token: str) -> None:
