@@ -10,7 +10,11 @@ from rich.table import Table
 from missionmonitor.cli.common import out, reported, settings
 
 app = typer.Typer(help="Portal accounts.", no_args_is_help=True)
-ROLES_HELP = "adp_submitter, adp_approver, phs_analyst, government_viewer or administrator."
+ROLES_HELP = (
+    "adp_submitter, adp_approver, ia_officer, ijb_member, health_board_officer (scoped to an "
+    "area: give --area), phs_analyst, government_viewer, mat_moderator, "
+    "oversight_secretariat or administrator (see portal/permissions.yaml)."
+)
 
 
 @app.command("add")
@@ -19,7 +23,13 @@ def add(
     username: Annotated[str, typer.Argument(help="Sign-in name.")],
     role: Annotated[str, typer.Option(help=ROLES_HELP)],
     name: Annotated[str, typer.Option(help="Display name.")] = "",
-    area: Annotated[str | None, typer.Option(help="ADP code (S11…) for ADP roles.")] = None,
+    area: Annotated[
+        str | None,
+        typer.Option(
+            help="The area of a scoped role: ADP (S11…), Integration Authority (S37…) "
+            "or health board (S08…)."
+        ),
+    ] = None,
     email: Annotated[str, typer.Option(help="Email address.")] = "",
 ) -> None:
     """Create an account and print its first password (share it securely).

@@ -68,10 +68,13 @@ def add_user(db: Session, username: str, display_name: str, role: str,
         raise MethodInputError(f"unknown role {role!r}; roles: {', '.join(roles)}")
     if roles[role].scoped:
         geo, want = Geography.shipped(), str(roles[role].area_type)
+        if want not in geo.types:
+            raise MethodInputError(f"role {role} is for an area type ({want}) this "
+                                   "configuration does not have")  # fmt: skip
         if area_code is None or geo.codes().get(area_code) != want:
             kind = geo.types[want]
-            raise MethodInputError(f"role {role} needs --area with the code of a "
-                                   f"{kind.label} ({kind.prefix}…)")  # fmt: skip
+            raise MethodInputError(f"role {role} needs --area with the code of its area, "
+                                   f"of type {kind.label} ({kind.prefix}…)")  # fmt: skip
     elif area_code is not None:
         raise MethodInputError(f"role {role} is not scoped to an area")
     if db.scalar(select(User).where(User.username == username)) is not None:
