@@ -104,16 +104,21 @@ def may_moderate(user: User | None, adp: str, geo: Geography) -> bool:
     return can(user, "moderate_feedback", adp, geo)
 
 
-def tallies(db: Session, form: Form, *,
-            generated: bool = False) -> dict[tuple[str, str], dict[str, int]]:  # fmt: skip
+def tallies(db: Session, form: Form, *, generated: bool = False, adp: str | None = None,
+            periods: list[str] | None = None) -> dict[tuple[str, str], dict[str, int]]:  # fmt: skip
     """Accepted responses' counts per (ADP, quarter): ``responses``, ``answered`` and
-    ``agree`` over every statement, and ``sN_answered`` / ``sN_agree`` per statement.
+    ``agree`` over every statement, and ``sN_answered`` / ``sN_agree`` per statement; of one
+    ADP and some quarters only, if given (read in the database, not after).
     SYNTHETIC responses count only with ``generated`` (a demonstration); never mixed."""
     out: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     names = statements(form)
     query = select(FeedbackResponse).where(FeedbackResponse.form_id == form.id,
                                            FeedbackResponse.status == "accepted",
                                            FeedbackResponse.synthetic.is_(generated))  # fmt: skip
+    if adp is not None:
+        query = query.where(FeedbackResponse.adp_code == adp)
+    if periods is not None:
+        query = query.where(FeedbackResponse.period.in_(periods))
     for r in db.scalars(query):
         counts = out[(r.adp_code, r.period)]
         counts["responses"] += 1
@@ -160,12 +165,11 @@ def experiential(db: Session, form: Form, adp: str, periods: list[str], *,
     """For each MAT standard: accepted answers about ``adp`` over ``periods`` and the share
     that agree, for showing beside the standard's experiential evidence stream."""
     totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for (code, period), counts in tallies(db, form, generated=generated).items():
-        if code == adp and period in periods:
-            for q in statements(form):
-                stem = q.removesuffix("_experience")
-                totals[stem][0] += counts.get(f"{stem}_agree", 0)
-                totals[stem][1] += counts.get(f"{stem}_answered", 0)
+    for counts in tallies(db, form, generated=generated, adp=adp, periods=periods).values():
+        for q in statements(form):
+            stem = q.removesuffix("_experience")
+            totals[stem][0] += counts.get(f"{stem}_agree", 0)
+            totals[stem][1] += counts.get(f"{stem}_answered", 0)
     labels = {q.id: q.label for q in form.questions}
     return [{"standard": int(q.removesuffix("_experience")[1:]), "statement": labels[q],
              **_shown(*totals[q.removesuffix("_experience")])}

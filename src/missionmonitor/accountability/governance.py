@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from missionmonitor.accountability.groups import Group, get_group, load_groups
 from missionmonitor.errors import MethodInputError
+from missionmonitor.portal.actions import required_text
 from missionmonitor.portal.audit import record
 from missionmonitor.portal.models import Decision, GovernanceAction, Meeting, User
 from missionmonitor.portal.permissions import can, overlaps, require
@@ -34,15 +35,6 @@ STATUSES = ("open", "in progress", "done", "cancelled")
 #: The most meetings listed at once (the most recent first).
 LISTED = 100
 _ALERT = re.compile(r"^alert:[0-9]+/[a-z0-9_]+/S[0-9]{8}/[0-9A-Za-z/-]+$")
-
-
-def _text(value: str, name: str, limit: int = 200) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise MethodInputError(f"{name} is required")
-    if len(value) > limit:
-        raise MethodInputError(f"{name} is longer than {limit} characters")
-    return value
 
 
 def parse_links(text: str | Iterable[str]) -> list[str]:
@@ -91,7 +83,7 @@ def create_meeting(db: Session, user: User, group_id: str, held_on: dt.date, tit
     group = get_group(group_id, geo)
     require(user, "record_governance", group.area, geo)
     meeting = Meeting(group_id=group.id, area_code=group.area, held_on=held_on,
-                      title=_text(title, "a title"), published=False, synthetic=synthetic,
+                      title=required_text(title, "a title"), published=False, synthetic=synthetic,
                       created_by=user.id)  # fmt: skip
     db.add(meeting)
     db.flush()
@@ -112,7 +104,7 @@ def _recordable(db: Session, user: User, meeting_id: int, geo: Geography) -> Mee
 def add_decision(db: Session, user: User, meeting_id: int, text: str,
                  links: str | Iterable[str], geo: Geography) -> Decision:  # fmt: skip
     meeting = _recordable(db, user, meeting_id, geo)
-    decision = Decision(meeting_id=meeting.id, text=_text(text, "the decision", 4000),
+    decision = Decision(meeting_id=meeting.id, text=required_text(text, "the decision", 4000),
                         links=json.dumps(parse_links(links)), created_by=user.id)  # fmt: skip
     db.add(decision)
     db.flush()
@@ -133,7 +125,8 @@ def add_action(db: Session, user: User, meeting_id: int, title: str, owner: str,
         raise MethodInputError("an action cannot be due before the meeting that agreed it")
     action = GovernanceAction(
         meeting_id=meeting.id, decision_id=decision_id, area_code=meeting.area_code,
-        title=_text(title, "a title"), owner=_text(owner, "an owner"), due=due, status="open",
+        title=required_text(title, "a title"), owner=required_text(owner, "an owner"), due=due,
+        status="open",
         links=json.dumps(parse_links(links)), created_by=user.id,
     )  # fmt: skip
     db.add(action)
@@ -157,7 +150,7 @@ def update_action(db: Session, user: User, action_id: int, seen_version: int, ge
             raise MethodInputError(f"status must be one of: {', '.join(STATUSES)}")
         action.status = status
     if note:
-        action.progress_note = _text(note, "a progress note", 4000)
+        action.progress_note = required_text(note, "a progress note", 4000)
     if status is None and not note:
         raise MethodInputError("give a new status or a progress note")
     db.flush()
@@ -173,7 +166,7 @@ def publish_meeting(db: Session, user: User, meeting_id: int, seen_version: int,
     if not get_group(meeting.group_id, geo).publishes:
         raise MethodInputError("this group does not publish summaries of its meetings")
     before = snapshot(meeting)
-    meeting.public_summary = _text(summary, "a public summary", 4000)
+    meeting.public_summary = required_text(summary, "a public summary", 4000)
     meeting.published = True
     db.flush()
     record(db, user.id, "publish", "meeting", meeting.id, before, snapshot(meeting))

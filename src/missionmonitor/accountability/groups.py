@@ -59,16 +59,18 @@ def load_groups(geo: Geography) -> dict[str, Group]:
     codes = geo.codes()
     out: dict[str, Group] = {}
     for g in spec.groups:
+        if g.id in out:
+            raise DefinitionError(f"groups.yaml: two groups have the id {g.id!r}")
         if g.area not in codes:
             raise DefinitionError(f"groups.yaml: {g.id}: unknown area {g.area!r}")
         out[g.id] = g
     for rule in spec.per_area:
         for area in geo.of_type(rule.area_type):
             gid = f"{rule.id_prefix}_{area.code.lower()}"
+            if gid in out:
+                raise DefinitionError(f"groups.yaml: two groups have the id {gid!r}")
             out[gid] = Group(id=gid, name=rule.name.format(area=area.name), area=area.code,
                              publishes=rule.publishes, description=rule.description)  # fmt: skip
-    if len(out) != len(spec.groups) + sum(len(geo.of_type(r.area_type)) for r in spec.per_area):
-        raise DefinitionError("groups.yaml: two groups have the same id")
     return out
 
 

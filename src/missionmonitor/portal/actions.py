@@ -37,8 +37,9 @@ def snapshot(a: TrackedAction) -> dict[str, Any]:
             "version": a.version}  # fmt: skip
 
 
-def _text(value: str, name: str, limit: int = 200) -> str:
-    value = value.strip()
+def required_text(value: str, name: str, limit: int = 200) -> str:
+    """``value`` trimmed, refused (MethodInputError) when empty or longer than ``limit``."""
+    value = (value or "").strip()
     if not value:
         raise MethodInputError(f"{name} is required")
     if len(value) > limit:
@@ -53,8 +54,8 @@ def create_action(db: Session, user: User, alert: Mapping[str, Any], title: str,
     action = TrackedAction(
         series_id=str(alert["series_id"]), area_code=str(alert["area_code"]),
         period=str(alert["period"]), method=str(alert["method"]), scan_id=int(alert["scan_id"]),
-        title=_text(title, "a title"), owner=_text(owner, "an owner"), status="open",
-        created_by=user.id,
+        title=required_text(title, "a title"), owner=required_text(owner, "an owner"),
+        status="open", created_by=user.id,
     )  # fmt: skip
     db.add(action)
     db.flush()
@@ -86,9 +87,13 @@ def update_action(db: Session, user: User, action_id: int, seen_version: int, ge
             raise MethodInputError(f"status must be one of: {', '.join(STATUSES[:2])}")
         action.status = status
     if owner is not None:
-        action.owner = _text(owner, "an owner")
+        action.owner = required_text(owner, "an owner")
     if note:
-        db.add(ActionNote(action_id=action.id, author_id=user.id, text=_text(note, "a note", 4000)))
+        db.add(
+            ActionNote(
+                action_id=action.id, author_id=user.id, text=required_text(note, "a note", 4000)
+            )
+        )
     # Every saved change moves the version on, a note included, so an editor working from
     # an older view is told to reload.
     flag_modified(action, "status")
@@ -102,7 +107,7 @@ def close_action(db: Session, user: User, action_id: int, seen_version: int, clo
     action = _editable(db, user, action_id, seen_version, geo)
     before = snapshot(action)
     action.status = "closed"
-    action.closure_note = _text(closure_note, "a closing note", 4000)
+    action.closure_note = required_text(closure_note, "a closing note", 4000)
     action.closed_at = now()
     db.flush()
     record(db, user.id, "close", "action", action.id, before, snapshot(action))

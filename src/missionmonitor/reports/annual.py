@@ -136,18 +136,15 @@ def _accountability_section(data: SiteData, end: dt.date, facts: Facts) -> dict[
     outcome indicator; residential rehabilitation beds against 650 and what happens after
     placements. Figures are the latest for periods ending by the year end."""
     from missionmonitor.views import accountability as acc
-    from missionmonitor.views.common import pick_period, result_row, results_of
 
     nation = national_code()
     paragraphs = [acc.NOT_ATTRIBUTION]
     cat = data.catalogue
 
     def latest(indicator_id: str) -> dict[str, Any] | None:
-        rows = results_of(data, indicator_id)
-        picked = pick_period(rows[rows["area_code"] == nation], end)
-        if picked is None or indicator_id not in cat:
+        if indicator_id not in cat:
             return None
-        return {**result_row(cat[indicator_id], picked, data), "indicator_id": indicator_id}
+        return acc.latest_result(data, cat[indicator_id], nation, end)
 
     said = []
     for i in (*acc.FUNDING, *[i for i in cat if i.startswith("funding_priority_")]):

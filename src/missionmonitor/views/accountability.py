@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pandas as pd
+
 from missionmonitor.indicators.catalogue import Indicator
 from missionmonitor.refdata.geography import national_code, reporting_type
 from missionmonitor.services.site_data import SiteData
@@ -34,13 +36,19 @@ NOT_ATTRIBUTION = (
 )
 
 
-def _latest(data: SiteData, ind: Indicator, area: str,
-            end: dt.date | None = None) -> dict[str, Any] | None:  # fmt: skip
-    """The area's latest result (of a period ending by ``end``, if given)."""
-    df = results_of(data, ind.id)
+def latest_result(data: SiteData, ind: Indicator, area: str, end: dt.date | None = None,
+                  rows: pd.DataFrame | None = None) -> dict[str, Any] | None:  # fmt: skip
+    """The area's latest result (of a period ending by ``end``, if given), as pages show
+    it; ``rows``: the indicator's results already picked out (many areas at once)."""
+    df = results_of(data, ind.id) if rows is None else rows
     df = df[df["area_code"] == area]
-    row = df.iloc[-1] if end is None and not df.empty else pick_period(df, end) if end else None
-    return result_row(ind, row, data) if row is not None else None
+    if end is not None:
+        return _shown(ind, pick_period(df, end), data)
+    return _shown(ind, df.iloc[-1] if not df.empty else None, data)
+
+
+def _shown(ind: Indicator, picked: pd.Series | None, data: SiteData) -> dict[str, Any] | None:
+    return None if picked is None else {**result_row(ind, picked, data), "indicator_id": ind.id}
 
 
 def _cell(row: dict[str, Any] | None) -> dict[str, Any]:
@@ -64,8 +72,9 @@ def funding_table(data: SiteData, end: dt.date | None = None) -> dict[str, Any]:
     columns = [*FUNDING, *context]
     rows: list[dict[str, Any]] = []
     held = False
+    results = {i: results_of(data, i) for i in columns}
     for area in sorted(data.geo.of_type(reporting_type()), key=lambda a: a.name):
-        cells = [_cell(_latest(data, cat[i], area.code, end)) for i in columns if i in cat]
+        cells = [_cell(latest_result(data, cat[i], area.code, end, results[i])) for i in columns]
         held = held or any(c["display"] for c in cells[: len(FUNDING)])
         rows.append({"code": area.code, "name": area.name, "cells": cells})
     return {
@@ -81,7 +90,7 @@ def priorities(data: SiteData) -> list[dict[str, Any]]:
     out = []
     for ind in data.catalogue.values():
         if ind.id.startswith("funding_priority_"):
-            row = _latest(data, ind, national_code())
+            row = latest_result(data, ind, national_code())
             out.append({"id": ind.id, "title": ind.title, **_cell(row)})
     return out
 
@@ -89,12 +98,10 @@ def priorities(data: SiteData) -> list[dict[str, Any]]:
 def rehabilitation(data: SiteData) -> dict[str, Any]:
     """Beds against the commitment, placements, and outcomes after placements (Scotland)."""
     cat = data.catalogue
-    items = []
-    for i in REHAB:
-        if i in cat:
-            items.append({"id": i, "title": cat[i].title, "unit": cat[i].unit,
-                          **_cell(_latest(data, cat[i], national_code()))})  # fmt: skip
-    beds = _latest(data, cat["rr_beds"], national_code()) if "rr_beds" in cat else None
+    latest = {i: latest_result(data, cat[i], national_code()) for i in REHAB if i in cat}
+    items = [{"id": i, "title": cat[i].title, "unit": cat[i].unit, **_cell(row)}
+             for i, row in latest.items()]  # fmt: skip
+    beds = latest.get("rr_beds")
     gap = None
     if beds is not None and beds["value"] is not None:
         gap = BEDS_COMMITMENT - beds["value"]
