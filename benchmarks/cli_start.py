@@ -45,21 +45,27 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         store = Path(tmp) / "bench.duckdb"
         build_store(store)
-        for command, extra in (("--help", ["--help"]), ("summary", ["--store", str(store),
-                                                                    "summary"])):  # fmt: skip
+        for command, extra in (
+            ("--help", ["--help"]),
+            ("summary", ["--store", str(store), "summary"]),
+        ):
             runs = [timed(cli + extra) for _ in range(args.runs)]
             median, goal = statistics.median(runs), GOALS[command]
-            rows.append(f"| `missionmonitor {command}` | {median:.2f} | {min(runs):.2f} | "
-                        f"{max(runs):.2f} | {'meets' if median < goal else 'misses'} "
-                        f"< {goal:g} s |")  # fmt: skip
+            rows.append(
+                f"| `missionmonitor {command}` | {median:.2f} | {min(runs):.2f} | "
+                f"{max(runs):.2f} | {'meets' if median < goal else 'misses'} "
+                f"< {goal:g} s |"
+            )
     section = markdown_section(
-        "cli-start", "cli_start.py",
+        "cli-start",
+        "cli_start.py",
         f"Machine: {machine()}. Date: {dt.date.today().isoformat()}. {args.runs} runs of each, "
         "each a fresh process started from the console script. The command line imports no "
         "heavy library at start (a test guards it); `summary` then loads what reading the "
         "store and formatting figures need.",
-        ["command", "median s", "min s", "max s", "goal"], rows,
-    )  # fmt: skip
+        ["command", "median s", "min s", "max s", "goal"],
+        rows,
+    )
     print(section)
     if not args.no_write:
         replace_section(ROOT / "BENCHMARKS.md", "cli-start", section)

@@ -67,8 +67,10 @@ def machine() -> str:
     except OSError:
         pass
     mem_gib = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return (f"{os.cpu_count()} CPU ({cpu}), {mem_gib:.0f} GiB RAM, {platform.system()} "
-            f"{platform.release()}, Python {platform.python_version()}")  # fmt: skip
+    return (
+        f"{os.cpu_count()} CPU ({cpu}), {mem_gib:.0f} GiB RAM, {platform.system()} "
+        f"{platform.release()}, Python {platform.python_version()}"
+    )
 
 
 def main() -> None:
@@ -90,31 +92,43 @@ def main() -> None:
         med = statistics.median(walls)
         rss = max(r for _, r in runs)
         verdict = "meets" if med < GOAL_SECONDS else "misses"
-        return (f"| {name} | {med:.2f} | {min(walls):.2f} | {max(walls):.2f} | {rss:.0f} | "
-                f"{verdict} the {GOAL_SECONDS:.0f} s goal |")  # fmt: skip
+        return (
+            f"| {name} | {med:.2f} | {min(walls):.2f} | {max(walls):.2f} | {rss:.0f} | "
+            f"{verdict} the {GOAL_SECONDS:.0f} s goal |"
+        )
 
     section = markdown_section(
-        "compute", "compute.py",
+        "compute",
+        "compute.py",
         f"Machine: {machine()}. Date: {dt.date.today().isoformat()}. "
         f"Runs: {args.repeat} (each in a fresh process).",
         ["step", "median s", "min s", "max s", "peak RSS MiB", "goal"],
-        [row("interpreter start-up and imports only (included in both rows below)", import_runs),
-         row("init: load all shipped data + compute every indicator", init_runs),
-         row("recompute every indicator", recompute_runs)],
-    )  # fmt: skip
+        [
+            row("interpreter start-up and imports only (included in both rows below)", import_runs),
+            row("init: load all shipped data + compute every indicator", init_runs),
+            row("recompute every indicator", recompute_runs),
+        ],
+    )
     print(section)
     if not args.no_write:
         replace_section(ROOT / "BENCHMARKS.md", "compute", section)
 
 
-def markdown_section(name: str, title: str, intro: str, header: list[str],
-                     rows: list[str]) -> str:  # fmt: skip
+def markdown_section(name: str, title: str, intro: str, header: list[str], rows: list[str]) -> str:
     """A BENCHMARKS.md section between ``<!-- name:start -->`` and ``<!-- name:end -->``."""
-    return "\n".join([
-        f"<!-- {name}:start -->", f"## {name} — `benchmarks/{title}`", "", intro, "",
-        "| " + " | ".join(header) + " |", "|" + "---|" * len(header), *rows,
-        f"<!-- {name}:end -->",
-    ])  # fmt: skip
+    return "\n".join(
+        [
+            f"<!-- {name}:start -->",
+            f"## {name} — `benchmarks/{title}`",
+            "",
+            intro,
+            "",
+            "| " + " | ".join(header) + " |",
+            "|" + "---|" * len(header),
+            *rows,
+            f"<!-- {name}:end -->",
+        ]
+    )
 
 
 def replace_section(path: Path, name: str, section: str) -> None:

@@ -46,24 +46,32 @@ def main() -> None:
     took = time.perf_counter() - start
     every = pd.concat(frames)
     summary = every.groupby("method").agg(
-        outbreaks=("outbreaks", "sum"), detected=("detected", "sum"),
+        outbreaks=("outbreaks", "sum"),
+        detected=("detected", "sum"),
         false_alarms=("false_alarms_per_area_year", "mean"),
         delay=("median_delay_weeks", "median"),
-    )  # fmt: skip
+    )
     rows = [
         f"| {m} | {int(r.outbreaks)} | {r.detected / r.outbreaks:.0%} | {r.false_alarms:.2f} | "
         f"{r.delay:.0f} |"
         for m, r in summary.iterrows()
     ]
     section = markdown_section(
-        "detection", "detection.py",
+        "detection",
+        "detection.py",
         f"Machine: {machine()}. Date: {dt.date.today().isoformat()}. SYNTHETIC weekly "
         f"non-fatal overdoses, 14 NHS boards × 2 years monitored × {args.seeds} seeds, with "
         "outbreaks of 2 to 4 weeks (3 to 6 times the usual spread) injected at known weeks; "
         f"settings from series.yaml. Scanning took {took:.0f} s in all.",
-        ["detector", "outbreaks", "sensitivity", "false alarms per area-year",
-         "median delay (weeks)"], rows,
-    )  # fmt: skip
+        [
+            "detector",
+            "outbreaks",
+            "sensitivity",
+            "false alarms per area-year",
+            "median delay (weeks)",
+        ],
+        rows,
+    )
     print(section)
     if not args.no_write:
         replace_section(ROOT / "BENCHMARKS.md", "detection", section)

@@ -153,8 +153,11 @@ def against_floor(path: Path, out: Path, memory_limit: str) -> dict[str, object]
     from missionmonitor.ost.synthetic import OST_DRUGS
 
     floor = FLOOR.format(drugs=", ".join(f"'{d}'" for d in OST_DRUGS))
-    done = subprocess.run([sys.executable, "-c", FLOOR_AND_PIPELINE, str(path), str(out),
-                           memory_limit, floor], capture_output=True, text=True)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-c", FLOOR_AND_PIPELINE, str(path), str(out), memory_limit, floor],
+        capture_output=True,
+        text=True,
+    )
     if done.returncode != 0:
         raise SystemExit(done.stderr)
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
@@ -169,8 +172,9 @@ def against_pandas(path: Path, folder: Path) -> str:
     for k in a:
         x, y = a[k].reset_index(drop=True), b[k].reset_index(drop=True)[a[k].columns]
         pd.testing.assert_frame_equal(x, y, check_dtype=False, check_categorical=False)
-    return (f"{duck_s:.1f} | {pandas_s:.1f} | {pandas_rss:,.0f} | {pandas_s / duck_s:.1f}x | "
-            "identical")  # fmt: skip
+    return (
+        f"{duck_s:.1f} | {pandas_s:.1f} | {pandas_rss:,.0f} | {pandas_s / duck_s:.1f}x | identical"
+    )
 
 
 def on_cluster(path: Path, folder: Path, workers: int, memory: str) -> str:
@@ -188,11 +192,9 @@ def on_cluster(path: Path, folder: Path, workers: int, memory: str) -> str:
         spark = compute_folder(path, engine="spark", spark_master=master)
         spark_s = time.perf_counter() - started
     duck = compute_folder(path)
-    for name in ("people", "people_by_drug", "items", "starts_and_retention",
-                 "time_on_treatment"):  # fmt: skip
+    for name in ("people", "people_by_drug", "items", "starts_and_retention", "time_on_treatment"):
         x = getattr(duck.outputs, name)
-        pd.testing.assert_frame_equal(x, getattr(spark.outputs, name)[x.columns],
-                                      check_dtype=False)  # fmt: skip
+        pd.testing.assert_frame_equal(x, getattr(spark.outputs, name)[x.columns], check_dtype=False)
     return f"{workers} workers x 1 core, {memory} each | {up:.0f} | {spark_s:.0f} | identical"
 
 
@@ -226,9 +228,11 @@ def main() -> None:
             stages = sorted(dict(r["stages"]).items(), key=lambda kv: -kv[1])  # type: ignore[call-overload]
             where = ", ".join(f"{k} {v:.1f}" for k, v in stages[:4])
             ratio = float(r["pipeline_s"]) / float(r["floor_s"])  # type: ignore[arg-type]
-            line = (f"| {records:,} | {made:.0f} | {r['floor_s']:.1f} | {r['pipeline_s']:.1f} | "
-                    f"{ratio:.1f}x | {r['rss_mib']:,.0f} | "
-                    f"{'identical' if r['same'] else 'DIFFERENT'} | {where} |")  # fmt: skip
+            line = (
+                f"| {records:,} | {made:.0f} | {r['floor_s']:.1f} | {r['pipeline_s']:.1f} | "
+                f"{ratio:.1f}x | {r['rss_mib']:,.0f} | "
+                f"{'identical' if r['same'] else 'DIFFERENT'} | {where} |"
+            )
             floor_rows.append(line)
             print(line, flush=True)
             if not r["same"]:
@@ -261,23 +265,54 @@ def main() -> None:
         "and 10M; 100M within 300 s and 8 GB."
     )
     section = markdown_section(
-        "ost", "ost_pipeline.py", intro,
-        ["records", "generate s", "floor s", "pipeline s", "multiple of floor",
-         "peak RSS MiB", "figures", "where the time goes (s)"], floor_rows,
-    )  # fmt: skip
+        "ost",
+        "ost_pipeline.py",
+        intro,
+        [
+            "records",
+            "generate s",
+            "floor s",
+            "pipeline s",
+            "multiple of floor",
+            "peak RSS MiB",
+            "figures",
+            "where the time goes (s)",
+        ],
+        floor_rows,
+    )
     if pandas_rows:
-        section = section.replace("<!-- ost:end -->", "\n".join([
-            "", "The DuckDB pipeline (each output, no CSV files) against the straightforward "
-            "pandas implementation, each in a fresh process; every output compared. Goal: "
-            "DuckDB at least 20x faster at 1M.", "",
-            "| records | DuckDB s | pandas s | pandas peak RSS MiB | speed-up | outputs |",
-            "|---|---|---|---|---|---|", *pandas_rows, "<!-- ost:end -->"]))  # fmt: skip
+        section = section.replace(
+            "<!-- ost:end -->",
+            "\n".join(
+                [
+                    "",
+                    "The DuckDB pipeline (each output, no CSV files) against the straightforward "
+                    "pandas implementation, each in a fresh process; every output compared. Goal: "
+                    "DuckDB at least 20x faster at 1M.",
+                    "",
+                    "| records | DuckDB s | pandas s | pandas peak RSS MiB | speed-up | outputs |",
+                    "|---|---|---|---|---|---|",
+                    *pandas_rows,
+                    "<!-- ost:end -->",
+                ]
+            ),
+        )
     if cluster_rows:
-        section = section.replace("<!-- ost:end -->", "\n".join([
-            "", "The same pipeline on a standalone Spark cluster (a master and its workers, "
-            "each a Java process started on this machine), compared with DuckDB's outputs.", "",
-            "| records | cluster | start s | Spark s | outputs |", "|---|---|---|---|---|",
-            *cluster_rows, "<!-- ost:end -->"]))  # fmt: skip
+        section = section.replace(
+            "<!-- ost:end -->",
+            "\n".join(
+                [
+                    "",
+                    "The same pipeline on a standalone Spark cluster (a master and its workers, "
+                    "each a Java process started on this machine), compared with DuckDB's outputs.",
+                    "",
+                    "| records | cluster | start s | Spark s | outputs |",
+                    "|---|---|---|---|---|",
+                    *cluster_rows,
+                    "<!-- ost:end -->",
+                ]
+            ),
+        )
     print(section)
     if not args.no_write:
         replace_section(ROOT / "BENCHMARKS.md", "ost", section)

@@ -42,9 +42,22 @@ def main() -> None:
             for _ in range(args.repeat):
                 out = Path(tmp) / f"annual.{fmt}"
                 start = time.perf_counter()
-                proc = subprocess.Popen([*CLI, "--store", str(store), "report", "annual",
-                                         "--period", "2023/24", "--format", fmt, "--out",
-                                         str(out)], stderr=subprocess.DEVNULL)  # fmt: skip
+                proc = subprocess.Popen(
+                    [
+                        *CLI,
+                        "--store",
+                        str(store),
+                        "report",
+                        "annual",
+                        "--period",
+                        "2023/24",
+                        "--format",
+                        fmt,
+                        "--out",
+                        str(out),
+                    ],
+                    stderr=subprocess.DEVNULL,
+                )
                 _, status, usage = os.wait4(proc.pid, 0)
                 walls.append(time.perf_counter() - start)
                 rss.append(usage.ru_maxrss / 1024)
@@ -52,16 +65,20 @@ def main() -> None:
                     raise SystemExit(f"report failed with status {status}")
             med = statistics.median(walls)
             verdict = "meets" if med < GOAL_SECONDS else "misses"
-            rows.append(f"| annual report 2023/24, {fmt.upper()} | {med:.1f} | {min(walls):.1f} | "
-                        f"{max(walls):.1f} | {max(rss):.0f} | {out.stat().st_size / 1024:.0f} | "
-                        f"{verdict} the {GOAL_SECONDS:.0f} s goal |")  # fmt: skip
+            rows.append(
+                f"| annual report 2023/24, {fmt.upper()} | {med:.1f} | {min(walls):.1f} | "
+                f"{max(walls):.1f} | {max(rss):.0f} | {out.stat().st_size / 1024:.0f} | "
+                f"{verdict} the {GOAL_SECONDS:.0f} s goal |"
+            )
 
     section = markdown_section(
-        "reports", "reports.py",
+        "reports",
+        "reports.py",
         f"Machine: {machine()}. Date: {dt.date.today().isoformat()}. Runs: {args.repeat}, each "
         "a fresh `missionmonitor report annual` process (start-up, build, charts, render).",
-        ["report", "median s", "min s", "max s", "peak RSS MiB", "size KiB", "goal"], rows,
-    )  # fmt: skip
+        ["report", "median s", "min s", "max s", "peak RSS MiB", "size KiB", "goal"],
+        rows,
+    )
     print(section)
     if not args.no_write:
         replace_section(ROOT / "BENCHMARKS.md", "reports", section)

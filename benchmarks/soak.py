@@ -34,9 +34,18 @@ from tests.hostile_files import GOOD, csv_of
 from compute import ROOT, machine, markdown_section, replace_section
 from web import Connection, start_server
 
-PATHS = ["/", "/index.json", "/indicators/drd_rate_per_1000_5yr",
-         "/indicators/drd_deaths.json", "/areas/S12000049", "/areas/S12000049.json",
-         "/outcomes", "/surveillance.json", "/targets", "/methodology"]  # fmt: skip
+PATHS = [
+    "/",
+    "/index.json",
+    "/indicators/drd_rate_per_1000_5yr",
+    "/indicators/drd_deaths.json",
+    "/areas/S12000049",
+    "/areas/S12000049.json",
+    "/outcomes",
+    "/surveillance.json",
+    "/targets",
+    "/methodology",
+]
 PASSWORD = "soak test password"
 
 
@@ -68,21 +77,21 @@ def _writers(base: str, store: Path, edition: Path, env: dict[str, str]) -> list
     """Run the writers one after another (as they would arrive); returns what failed."""
     failed = []
     cli = [sys.executable, "-m", "missionmonitor", "--store", str(store)]
-    for args in (["load", "drd_scotland_annual", str(edition), "--vintage", "SOAK"],
-                 ["compute"]):  # fmt: skip
+    for args in (["load", "drd_scotland_annual", str(edition), "--vintage", "SOAK"], ["compute"]):
         done = subprocess.run(cli + args, env=env, capture_output=True, text=True)
         if done.returncode != 0:
             failed.append(f"{args[0]}: {done.stderr.strip()[-200:]}")
     with httpx2.Client(base_url=base, timeout=120) as http:
         token = re.search(r'name="csrf_token" value="([^"]+)"', http.get("/login").text)[1]
-        http.post("/login", data={"username": "soak", "password": PASSWORD,
-                                  "csrf_token": token})  # fmt: skip
+        http.post("/login", data={"username": "soak", "password": PASSWORD, "csrf_token": token})
         csrf = re.search(r'name="csrf_token" value="([^"]+)"', http.get("/portal/returns").text)[1]
         for i in range(5):
             body = csv_of({**GOOD, "period": f"{2020 + i}-Q2"})  # a good return
-            answer = http.post("/portal/returns/rehab_quarterly/upload",
-                               data={"csrf_token": csrf},
-                               files={"file": (f"q{i}.csv", body)})  # fmt: skip
+            answer = http.post(
+                "/portal/returns/rehab_quarterly/upload",
+                data={"csrf_token": csrf},
+                files={"file": (f"q{i}.csv", body)},
+            )
             if answer.status_code not in (200, 303):
                 failed.append(f"upload {i}: {answer.status_code}")
         report = http.get("/reports/annual/2023-24.pdf")
@@ -113,8 +122,11 @@ def main() -> None:
         edition = Path(tmp) / "drd.csv"
         source = shipped_file(get_declaration("drd_scotland_annual").file).read_bytes()
         edition.write_bytes(source.replace(b"1996,244,", b"1996,245,"))
-        env = {**os.environ, "MISSIONMONITOR_APP_DATABASE_URL": portal,
-               "MISSIONMONITOR_SECURE_COOKIES": "false"}  # fmt: skip
+        env = {
+            **os.environ,
+            "MISSIONMONITOR_APP_DATABASE_URL": portal,
+            "MISSIONMONITOR_SECURE_COOKIES": "false",
+        }
         server, port = start_server(store, env)
         base = f"http://127.0.0.1:{port}"
         try:
@@ -146,15 +158,17 @@ def main() -> None:
         f"{p95_busy:.1f} | {verdict}: 0 errors and p95 ≤ 2x idle ({ratio:.2f}x) |",
     ]
     section = markdown_section(
-        "soak", "soak.py",
+        "soak",
+        "soak.py",
         f"Machine: {machine()}. Date: {dt.date.today().isoformat()}. {args.clients} keep-alive "
         f"clients cycling through {len(PATHS)} public pages and JSON documents: {args.idle:.0f} s "
         f"idle, then {args.seconds:.0f} s while a `load` with its recompute, a `compute`, five "
         "signed-in return uploads and an annual PDF report ran (the writers took "
         f"{took:.0f} s{'; failed: ' + '; '.join(failed) if failed else ', all succeeded'}). "
         "One uvicorn worker; clients, writers and server share the machine's two cores.",
-        ["phase", "requests", "errors", "p50 ms", "p95 ms", "goal"], rows,
-    )  # fmt: skip
+        ["phase", "requests", "errors", "p50 ms", "p95 ms", "goal"],
+        rows,
+    )
     print(section)
     if not args.no_write:
         replace_section(ROOT / "BENCHMARKS.md", "soak", section)

@@ -45,15 +45,21 @@ def main() -> None:
     def mean(key: str) -> float:
         return statistics.fmean(s[key] for s in scores)
 
-    delays = [s["median_delay_months"] for s in scores if s["median_delay_months"] == s[
-        "median_delay_months"]]  # fmt: skip
-    row = (f"| {args.runs} | {samples:,} | {mean('sensitivity_new_substance'):.0%} | "
-           f"{mean('sensitivity_rising_share'):.0%} | {statistics.median(delays):.1f} | "
-           f"{mean('false_signals_per_board_year'):.2f} | "
-           f"{statistics.median(seconds):.2f} |")  # fmt: skip
+    delays = [
+        s["median_delay_months"]
+        for s in scores
+        if s["median_delay_months"] == s["median_delay_months"]
+    ]
+    row = (
+        f"| {args.runs} | {samples:,} | {mean('sensitivity_new_substance'):.0%} | "
+        f"{mean('sensitivity_rising_share'):.0%} | {statistics.median(delays):.1f} | "
+        f"{mean('false_signals_per_board_year'):.2f} | "
+        f"{statistics.median(seconds):.2f} |"
+    )
     print(row)
     section = markdown_section(
-        "toxicology", "toxicology_signals.py",
+        "toxicology",
+        "toxicology_signals.py",
         f"Machine: {machine()}. Date: {dt.date.today().isoformat()}. SYNTHETIC samples: 14 "
         "NHS boards, about 60 samples a month each for four years; in each run three new "
         "substances (nitazene, bromazolam, xylazine) appear in random boards at random "
@@ -62,9 +68,17 @@ def main() -> None:
         "three samples. Detected: a signal about the substance in its board within six "
         "months of its start. False signals: board-level signals about anything else "
         "(new combinations are national and not counted).",
-        ["runs", "samples a run", "new substances found", "rising shares found",
-         "median delay (months)", "false signals per board-year", "seconds a run"], [row],
-    )  # fmt: skip
+        [
+            "runs",
+            "samples a run",
+            "new substances found",
+            "rising shares found",
+            "median delay (months)",
+            "false signals per board-year",
+            "seconds a run",
+        ],
+        [row],
+    )
     print(section)
     if not args.no_write:
         replace_section(ROOT / "BENCHMARKS.md", "toxicology", section)

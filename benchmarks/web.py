@@ -31,11 +31,13 @@ sys.path.insert(0, str(Path(__file__).parent))
 from compute import ROOT, machine, markdown_section, replace_section
 
 PATHS = [
-    ("/", "page"), ("/index.json", "json"),
+    ("/", "page"),
+    ("/index.json", "json"),
     ("/indicators/drd_rate_per_1000_5yr", "page"),
     ("/indicators/drd_rate_per_1000_5yr.json", "json"),
-    ("/areas/S12000049", "page"), ("/areas/S12000049.json", "json"),
-]  # fmt: skip
+    ("/areas/S12000049", "page"),
+    ("/areas/S12000049.json", "json"),
+]
 GOALS_MS = {"page": 100.0, "json": 50.0}
 
 SERVE = """
@@ -54,15 +56,17 @@ uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[3]), log_level="error",
 """
 
 
-def start_server(store: Path, env: dict[str, str] | None = None
-                 ) -> tuple[subprocess.Popen[bytes], int]:  # fmt: skip
+def start_server(
+    store: Path, env: dict[str, str] | None = None
+) -> tuple[subprocess.Popen[bytes], int]:
     """Serve ``store`` as `missionmonitor serve` does, in its own process, on a free port;
     returns once it answers."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = subprocess.Popen([sys.executable, "-c", SERVE, str(store), str(ROOT), str(port)],
-                              env=env)  # fmt: skip
+    server = subprocess.Popen(
+        [sys.executable, "-c", SERVE, str(store), str(ROOT), str(port)], env=env
+    )
     deadline = time.monotonic() + 30
     while True:
         try:
@@ -91,8 +95,11 @@ class Connection:
         start = time.perf_counter()
         self.writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
         head = await self.reader.readuntil(b"\r\n\r\n")
-        length = next(int(line.split(b":", 1)[1]) for line in head.split(b"\r\n")
-                      if line.lower().startswith(b"content-length:"))  # fmt: skip
+        length = next(
+            int(line.split(b":", 1)[1])
+            for line in head.split(b"\r\n")
+            if line.lower().startswith(b"content-length:")
+        )
         await self.reader.readexactly(length)
         elapsed = (time.perf_counter() - start) * 1000
         if int(head.split(b" ", 2)[1]) != 200:
@@ -146,14 +153,17 @@ def main() -> None:
                 q = statistics.quantiles(lat, n=100)
                 p50, p95 = statistics.median(lat), q[94]
                 verdict = "meets" if p95 < GOALS_MS[kind] else "misses"
-                rows.append(f"| `{path}` | {kind} | {p50:.1f} | {p95:.1f} | {rps:.0f} | "
-                            f"{verdict} p95 < {GOALS_MS[kind]:.0f} ms |")  # fmt: skip
+                rows.append(
+                    f"| `{path}` | {kind} | {p50:.1f} | {p95:.1f} | {rps:.0f} | "
+                    f"{verdict} p95 < {GOALS_MS[kind]:.0f} ms |"
+                )
         finally:
             server.terminate()
             server.wait(timeout=10)
 
     section = markdown_section(
-        "web", "web.py",
+        "web",
+        "web.py",
         f"Machine: {machine()}. Date: {dt.date.today().isoformat()}. {args.requests} requests "
         f"per path at {args.concurrency} concurrent keep-alive connections, each warmed with "
         "one request before timing; one uvicorn worker (uvloop, httptools); the load generator "
@@ -161,8 +171,9 @@ def main() -> None:
         "(snapshot loaded, long-lived heap frozen). This is steady state: a burst of new "
         "connections, or the first request for a page after the data change (which builds and "
         "caches it), is slower.",
-        ["path", "kind", "p50 ms", "p95 ms", "requests/s", "goal"], rows,
-    )  # fmt: skip
+        ["path", "kind", "p50 ms", "p95 ms", "requests/s", "goal"],
+        rows,
+    )
     print(section)
     if not args.no_write:
         replace_section(ROOT / "BENCHMARKS.md", "web", section)

@@ -28,9 +28,13 @@ def site_settings(store: Path, app_db: str | None = None) -> Settings:
     with a portal database of its own (a new SQLite file unless ``app_db`` is given) and
     cookies allowed over the tests' plain HTTP."""
     url = app_db or f"sqlite:///{tempfile.mkdtemp(prefix='mm-portal-')}/portal.sqlite3"
-    return Settings(store_path=store, node_modules=ROOT / "node_modules",
-                    assets_build=ROOT / "build/web", app_database_url=url,
-                    secure_cookies=False)  # fmt: skip
+    return Settings(
+        store_path=store,
+        node_modules=ROOT / "node_modules",
+        assets_build=ROOT / "build/web",
+        app_database_url=url,
+        secure_cookies=False,
+    )
 
 
 @pytest.fixture(scope="session")
@@ -91,14 +95,16 @@ def app_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         yield f"sqlite:///{tmp_path}/portal.sqlite3"
         return
     name = f"mm_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=postgres",
-                         autocommit=True) as admin:  # fmt: skip
+    with psycopg.connect(
+        "host=127.0.0.1 port=5432 user=postgres dbname=postgres", autocommit=True
+    ) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
     try:
         yield PG.format(name=name)
     finally:
-        with psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=postgres",
-                             autocommit=True) as admin:  # fmt: skip
+        with psycopg.connect(
+            "host=127.0.0.1 port=5432 user=postgres dbname=postgres", autocommit=True
+        ) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 

@@ -22,10 +22,18 @@ from missionmonitor.returns.upload import MAX_BYTES, MAX_ROWS, columns
 FORM = get_form("rehab_quarterly")
 COLUMNS = columns(FORM)
 ADP = "S11000015"
-GOOD = {"form_id": "rehab_quarterly", "form_version": "2", "adp_code": ADP, "period": "2024-Q2",
-        "placements_total": "10", "placements_drugs": "5", "placements_alcohol": "3",
-        "placements_both": "2", "placements_women": "4",
-        "estimated_cost_gbp": "420000"}  # fmt: skip
+GOOD = {
+    "form_id": "rehab_quarterly",
+    "form_version": "2",
+    "adp_code": ADP,
+    "period": "2024-Q2",
+    "placements_total": "10",
+    "placements_drugs": "5",
+    "placements_alcohol": "3",
+    "placements_both": "2",
+    "placements_women": "4",
+    "estimated_cost_gbp": "420000",
+}
 Case = tuple[str, str, bytes, str, int | None, str | None]
 
 
@@ -54,8 +62,9 @@ def good_rows() -> list[list[object]]:
     return [list(COLUMNS), [GOOD[c] for c in COLUMNS]]
 
 
-def repack(data: bytes, edit: Callable[[str, bytes], bytes | None],
-           extra: dict[str, bytes] | None = None) -> bytes:  # fmt: skip
+def repack(
+    data: bytes, edit: Callable[[str, bytes], bytes | None], extra: dict[str, bytes] | None = None
+) -> bytes:
     """A workbook package with its parts edited (None drops a part) and parts added."""
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
@@ -105,15 +114,21 @@ def styled_rows(n: int) -> bytes:
 
 
 def many_rows(n: int) -> bytes:
-    rows = "".join(f'<row r="{i}"><c r="A{i}" t="inlineStr"><is><t>rehab_quarterly</t></is></c>'
-                   f"</row>" for i in range(3, n + 3))  # fmt: skip
+    rows = "".join(
+        f'<row r="{i}"><c r="A{i}" t="inlineStr"><is><t>rehab_quarterly</t></is></c></row>'
+        for i in range(3, n + 3)
+    )
     return _sheet_edit(lambda t: t.replace("</sheetData>", rows + "</sheetData>"))
 
 
-LAUGHS = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
-          + "".join(f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">'
-                    for i in range(1, 10))
-          + "]>")  # fmt: skip
+LAUGHS = (
+    '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+    + "".join(
+        f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">'
+        for i in range(1, 10)
+    )
+    + "]>"
+)
 
 
 def with_doctype(part: str, doctype: str, reference: str) -> bytes:
@@ -143,9 +158,12 @@ def with_shared_strings(table: str) -> bytes:
     def edit(name: str, content: bytes) -> bytes:
         text = content.decode()
         if name == "[Content_Types].xml":
-            text = text.replace("</Types>", '<Override PartName="/xl/sharedStrings.xml" '
-                                'ContentType="application/vnd.openxmlformats-officedocument.'
-                                'spreadsheetml.sharedStrings+xml"/></Types>')  # fmt: skip
+            text = text.replace(
+                "</Types>",
+                '<Override PartName="/xl/sharedStrings.xml" '
+                'ContentType="application/vnd.openxmlformats-officedocument.'
+                'spreadsheetml.sharedStrings+xml"/></Types>',
+            )
         elif name == "xl/_rels/workbook.xml.rels":
             text = text.replace(
                 "</Relationships>",
@@ -154,8 +172,11 @@ def with_shared_strings(table: str) -> bytes:
                 'sharedStrings" Target="sharedStrings.xml"/></Relationships>',
             )
         elif name == "xl/worksheets/sheet1.xml":
-            text = re.sub(r'<c r="A1" t="inlineStr"><is><t>[^<]*</t></is></c>',
-                          '<c r="A1" t="s"><v>0</v></c>', text)  # fmt: skip
+            text = re.sub(
+                r'<c r="A1" t="inlineStr"><is><t>[^<]*</t></is></c>',
+                '<c r="A1" t="s"><v>0</v></c>',
+                text,
+            )
         return text.encode()
 
     return repack(workbook(good_rows()), edit, {"xl/sharedStrings.xml": table.encode()})
@@ -175,10 +196,36 @@ def _numeric(column: str, value: str, rule: str = "type") -> Case:
     return (f"{value!r} in {column}", "n.csv", csv_of({**GOOD, column: value}), rule, 2, column)
 
 
-NUMERIC_EDGES = ["inf", "-inf", "+inf", "Infinity", "-Infinity", "INF", "nan", "NaN", "-nan",
-                 "1e309", "-1e309", "1e400", "-0", "-0.0", "1,000", "10,000.5", "1 000", "0x10",
-                 "1_000", "1e", "1.2.3", "١٢", "½", "1e5.5", "0b11", "12e", ".",
-                 "1..0"]  # fmt: skip
+NUMERIC_EDGES = [
+    "inf",
+    "-inf",
+    "+inf",
+    "Infinity",
+    "-Infinity",
+    "INF",
+    "nan",
+    "NaN",
+    "-nan",
+    "1e309",
+    "-1e309",
+    "1e400",
+    "-0",
+    "-0.0",
+    "1,000",
+    "10,000.5",
+    "1 000",
+    "0x10",
+    "1_000",
+    "1e",
+    "1.2.3",
+    "١٢",
+    "½",
+    "1e5.5",
+    "0b11",
+    "12e",
+    ".",
+    "1..0",
+]
 
 
 def cases() -> list[Case]:
@@ -192,13 +239,22 @@ def cases() -> list[Case]:
             else f"{prefix}1+cmd|' /C calc'!A0"
         )
         content = csv_of({**GOOD, "placements_women": value})
-        out.append((f"formula {prefix!r} in CSV", "f.csv", content, "formula", 2,
-                    "placements_women"))  # fmt: skip
+        out.append(
+            (f"formula {prefix!r} in CSV", "f.csv", content, "formula", 2, "placements_women")
+        )
     for prefix in ("=", " =", "\t="):
         rows = good_rows()
         rows[1][COLUMNS.index("placements_total")] = f"{prefix}SUM(F2:H2)"
-        out.append((f"formula {prefix!r} in XLSX", "f.xlsx", workbook(rows), "formula", 2,
-                    "placements_total"))  # fmt: skip
+        out.append(
+            (
+                f"formula {prefix!r} in XLSX",
+                "f.xlsx",
+                workbook(rows),
+                "formula",
+                2,
+                "placements_total",
+            )
+        )
     big_field = "x" * 140_000
     out += [
         ("empty file", "e.csv", b"", "empty-file", None, None),

@@ -48,8 +48,12 @@ def _private_uses(path: Path) -> list[str]:
         elif isinstance(node, ast.Import):
             modules |= {a.asname or a.name for a in node.names if a.name.startswith("missionm")}
     for node in ast.walk(tree):
-        if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
-                and node.value.id in modules and _private(node.attr)):  # fmt: skip
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in modules
+            and _private(node.attr)
+        ):
             found.append(f"{node.value.id}.{node.attr}")
     return found
 
@@ -74,8 +78,11 @@ def test_route_modules_import_no_other_route_module():
 
 
 def _error_classes() -> list[type[errors.MissionMonitorError]]:
-    return [c for _, c in inspect.getmembers(errors, inspect.isclass)
-            if issubclass(c, errors.MissionMonitorError)]  # fmt: skip
+    return [
+        c
+        for _, c in inspect.getmembers(errors, inspect.isclass)
+        if issubclass(c, errors.MissionMonitorError)
+    ]
 
 
 def test_every_error_class_lives_in_errors_and_has_its_own_exit_code():

@@ -61,8 +61,17 @@ def test_the_second_configuration_is_built_and_served(small_site):
     rate = small_site.get("/indicators/death_rate.json", params={"area": "X12000001"}).json()
     latest = rate["trend"]["rows"][-1]
     assert (latest["period"], latest["value"], latest["status"]) == ("2023", 9.5, "SYNTHETIC")
-    for path in ("/indicators", "/indicators/deaths", "/areas", "/areas/X12000002",
-                 "/outcomes", "/outcomes/1", "/methodology", "/standards", "/targets"):  # fmt: skip
+    for path in (
+        "/indicators",
+        "/indicators/deaths",
+        "/areas",
+        "/areas/X12000002",
+        "/outcomes",
+        "/outcomes/1",
+        "/methodology",
+        "/standards",
+        "/targets",
+    ):
         page = small_site.get(path)
         assert page.status_code == 200, path
         assert "Invented figures for testing" in page.text, path
@@ -76,8 +85,10 @@ def test_the_second_configuration_has_its_one_return_form(small, tmp_path):
     assert listed.exit_code == 0, listed.output
     assert "deaths_review" in listed.output and "rehab_quarterly" not in listed.output
     template = tmp_path / "template.csv"
-    made = runner.invoke(cli, ["--config-dir", str(small), "forms", "template",
-                               "deaths_review", "--out", str(template)])  # fmt: skip
+    made = runner.invoke(
+        cli,
+        ["--config-dir", str(small), "forms", "template", "deaths_review", "--out", str(template)],
+    )
     assert made.exit_code == 0, made.output
     assert template.read_text().splitlines()[0].endswith("period,deaths_reviewed")
 

@@ -22,8 +22,20 @@ from missionmonitor.errors import NotFoundError
 
 PeriodType = Literal["calendar_year", "financial_year", "quarter", "rolling_years", "month"]
 
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December")  # fmt: skip
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 _PATTERNS: tuple[tuple[PeriodType, re.Pattern[str]], ...] = (
     ("calendar_year", re.compile(r"^(\d{4})$")),
     ("financial_year", re.compile(r"^(\d{4})/(\d{2})$")),

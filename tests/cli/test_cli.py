@@ -35,8 +35,9 @@ def test_export_drd_deaths_csv(built_store_path):
 
 
 def test_export_rate_for_one_board(built_store_path):
-    result = run(built_store_path, "export", "--indicator", "drd_rate_per_1000_5yr",
-                 "--area", "S08000031")  # fmt: skip
+    result = run(
+        built_store_path, "export", "--indicator", "drd_rate_per_1000_5yr", "--area", "S08000031"
+    )
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert {r["area_code"] for r in rows} == {"S08000031"}
@@ -45,15 +46,17 @@ def test_export_rate_for_one_board(built_store_path):
 
 
 def test_previous_area_code_is_accepted(built_store_path):
-    result = run(built_store_path, "export", "--indicator", "drd_rate_per_1000_5yr",
-                 "--area", "S08000021")  # fmt: skip
+    result = run(
+        built_store_path, "export", "--indicator", "drd_rate_per_1000_5yr", "--area", "S08000021"
+    )
     assert result.exit_code == 0
     assert "S08000031" in result.stdout
 
 
 def test_suppressed_values_are_never_exported(built_store_path):
-    result = run(built_store_path, "export", "--indicator", "suspected_drug_deaths",
-                 "--format", "json")  # fmt: skip
+    result = run(
+        built_store_path, "export", "--indicator", "suspected_drug_deaths", "--format", "json"
+    )
     records = json.loads(result.stdout)["results"]
     hidden = [r for r in records if r["suppressed"]]
     assert hidden
@@ -61,16 +64,32 @@ def test_suppressed_values_are_never_exported(built_store_path):
 
 
 def test_export_first_published_vintage(built_store_path):
-    result = run(built_store_path, "export", "--indicator", "drd_deaths",
-                 "--vintage", "first_published", "--format", "json")  # fmt: skip
+    result = run(
+        built_store_path,
+        "export",
+        "--indicator",
+        "drd_deaths",
+        "--vintage",
+        "first_published",
+        "--format",
+        "json",
+    )
     records = {r["period"]: r for r in json.loads(result.stdout)["results"]}
     assert records["2019"]["value"] == 1264.0
 
 
 def test_export_parquet(built_store_path, tmp_path):
     out = tmp_path / "x.parquet"
-    result = run(built_store_path, "export", "--indicator", "ost_people", "--format", "parquet",
-                 "--out", str(out))  # fmt: skip
+    result = run(
+        built_store_path,
+        "export",
+        "--indicator",
+        "ost_people",
+        "--format",
+        "parquet",
+        "--out",
+        str(out),
+    )
     assert result.exit_code == 0
     df = pd.read_parquet(out)
     assert list(df.columns) == list(RESULT_COLUMNS)
@@ -119,9 +138,14 @@ def test_summary_and_listings(built_store_path):
     summary = run(built_store_path, "summary")
     assert summary.exit_code == 0 and "1,017" in summary.stdout
     assert "Open Government Licence" in summary.stdout
-    for args in (["indicators", "list"], ["indicators", "show", "ost_people"],
-                 ["areas", "list", "--type", "adp"], ["areas", "show", "S11000051"],
-                 ["datasets", "list"], ["datasets", "show", "drd_scotland_annual"]):  # fmt: skip
+    for args in (
+        ["indicators", "list"],
+        ["indicators", "show", "ost_people"],
+        ["areas", "list", "--type", "adp"],
+        ["areas", "show", "S11000051"],
+        ["datasets", "list"],
+        ["datasets", "show", "drd_scotland_annual"],
+    ):
         result = run(built_store_path, *args)
         assert result.exit_code == 0, (args, result.output)
     shown = run(built_store_path, "indicators", "show", "ost_people").stdout
@@ -136,9 +160,19 @@ def test_compute_one_indicator_keeps_the_others(store_copy):
 
 
 def test_every_command_help_has_an_example():
-    commands = [["init"], ["load"], ["compute"], ["export"], ["summary"],
-                ["indicators", "list"], ["indicators", "show"], ["areas", "list"],
-                ["areas", "show"], ["datasets", "list"], ["datasets", "show"]]  # fmt: skip
+    commands = [
+        ["init"],
+        ["load"],
+        ["compute"],
+        ["export"],
+        ["summary"],
+        ["indicators", "list"],
+        ["indicators", "show"],
+        ["areas", "list"],
+        ["areas", "show"],
+        ["datasets", "list"],
+        ["datasets", "show"],
+    ]
     for cmd in commands:
         result = runner.invoke(app, [*cmd, "--help"])
         assert result.exit_code == 0
@@ -146,8 +180,12 @@ def test_every_command_help_has_an_example():
 
 
 def test_python_dash_m_runs(tmp_path):
-    proc = subprocess.run([sys.executable, "-m", "missionmonitor", "--version"],
-                          capture_output=True, text=True, check=False)  # fmt: skip
+    proc = subprocess.run(
+        [sys.executable, "-m", "missionmonitor", "--version"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert proc.returncode == 0 and "missionmonitor" in proc.stdout
 
 

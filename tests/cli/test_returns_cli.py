@@ -73,14 +73,19 @@ def test_accepted_feedback_is_exported_as_counts_and_loaded(store_copy, tmp_path
     geo, form = Geography.shipped(), get_form("lived_experience_feedback")
     day = dt.date(2025, 5, 1)
     with session_scope(connect(url)) as db:
-        approver, _ = accounts.add_user(db, "app", "App", "adp_approver", "S11000015",
-                                        password=PASSWORD)  # fmt: skip
+        approver, _ = accounts.add_user(
+            db, "app", "App", "adp_approver", "S11000015", password=PASSWORD
+        )
         for i, answer in enumerate(["agree"] * 10 + ["disagree"] * 2 + ["agree"]):
-            r = feedback.receive(db, form, "S11000015", {
-                "respondent": "person", "s1_experience": answer,
-                "comment": f"words {i}"}, geo, day)  # fmt: skip
-            feedback.moderate(db, approver, r.id, r.version, i < 12, geo,
-                              "" if i < 12 else "spam")  # fmt: skip
+            r = feedback.receive(
+                db,
+                form,
+                "S11000015",
+                {"respondent": "person", "s1_experience": answer, "comment": f"words {i}"},
+                geo,
+                day,
+            )
+            feedback.moderate(db, approver, r.id, r.version, i < 12, geo, "" if i < 12 else "spam")
     base = ["--store", str(store_copy), "--app-db", url]
     out = tmp_path / "feedback.csv"
     exported = runner.invoke(app, [*base, "returns", "export-feedback", "--out", str(out)])

@@ -16,9 +16,16 @@ from missionmonitor.store.vintages import select_observations, vintages_of
 def test_every_shipped_file_is_loaded_with_provenance(store):
     loads = store.query("SELECT dataset, file_name, sha256, row_count, vintages FROM loads")
     assert {r[0] for r in loads} == {
-        "drd_by_age_sex", "drd_by_area", "drd_scotland_annual", "esp2013", "geography",
-        "other", "population", "published", "treatment_target",
-    }  # fmt: skip
+        "drd_by_age_sex",
+        "drd_by_area",
+        "drd_scotland_annual",
+        "esp2013",
+        "geography",
+        "other",
+        "population",
+        "published",
+        "treatment_target",
+    }
     for _dataset, file_name, sha, rows, vintages in loads:
         data = shipped_file(file_name).read_bytes()
         assert sha == hashlib.sha256(data).hexdigest()
@@ -41,9 +48,13 @@ def test_both_vintages_of_a_revised_figure_are_kept(store):
 
 @pytest.mark.parametrize(
     ("selection", "expected"),
-    [("latest", 1280), ("first_published", 1264), ("as_at:NRS_2019_PDF", 1264),
-     ("as_at:NRS_2024_REPORT", 1280)],
-)  # fmt: skip
+    [
+        ("latest", 1280),
+        ("first_published", 1264),
+        ("as_at:NRS_2019_PDF", 1264),
+        ("as_at:NRS_2024_REPORT", 1280),
+    ],
+)
 def test_vintage_selection(store, selection, expected):
     obs = select_observations(store, "drd_scotland_annual", ["drd_deaths"], selection)
     assert obs.set_index("period").loc["2019", "value"] == expected

@@ -107,11 +107,17 @@ def truncated(decl: Declaration) -> tuple[bytes, str]:
 
 
 CASES: dict[str, Callable[[Declaration], tuple[bytes, str] | None]] = {
-    "wrong-header": wrong_header, "unknown-area-code": unknown_area, "negative-count": negative,
-    "duplicate-key": duplicate, "non-numeric": non_numeric, "empty-file": empty,
-    "header-only": header_only, "wrong-encoding": wrong_encoding, "utf-16": utf16,
+    "wrong-header": wrong_header,
+    "unknown-area-code": unknown_area,
+    "negative-count": negative,
+    "duplicate-key": duplicate,
+    "non-numeric": non_numeric,
+    "empty-file": empty,
+    "header-only": header_only,
+    "wrong-encoding": wrong_encoding,
+    "utf-16": utf16,
     "truncated": truncated,
-}  # fmt: skip
+}
 PARAMS = [
     pytest.param(d, c, id=f"{d}-{c}")
     for d in DECLS

@@ -16,9 +16,17 @@ from missionmonitor.indicators.catalogue import (
     parse_indicator,
 )
 
-REQUIRED = {"drd_deaths", "drd_deaths_5yr_average", "drd_rate_per_1000_5yr", "drd_easr",
-            "suspected_drug_deaths", "ost_people", "rr_placements", "naloxone_kits",
-            "mat_standards_implemented_pct"}  # fmt: skip
+REQUIRED = {
+    "drd_deaths",
+    "drd_deaths_5yr_average",
+    "drd_rate_per_1000_5yr",
+    "drd_easr",
+    "suspected_drug_deaths",
+    "ost_people",
+    "rr_placements",
+    "naloxone_kits",
+    "mat_standards_implemented_pct",
+}
 
 
 def test_required_indicators_are_in_the_catalogue():
@@ -50,12 +58,22 @@ def _write(tmp_path: Path, **changes: object) -> Path:
         ({"sources": ["nowhere"]}, "dataset must be listed"),
         ({"definition_versions": []}, "increasing order"),
         ({"surprise": 1}, "surprise"),
-        ({"definition_versions": [
-            {"version": 1, "label": "a", "effective_from": "1996"},
-            {"version": 2, "label": "b", "effective_from": "2000",
-             "comparable_with_previous": False}]}, "break_reason"),
+        (
+            {
+                "definition_versions": [
+                    {"version": 1, "label": "a", "effective_from": "1996"},
+                    {
+                        "version": 2,
+                        "label": "b",
+                        "effective_from": "2000",
+                        "comparable_with_previous": False,
+                    },
+                ]
+            },
+            "break_reason",
+        ),
     ],
-)  # fmt: skip
+)
 def test_invalid_definitions_are_refused(tmp_path, changes, message):
     path = _write(tmp_path, **changes)
     with pytest.raises(DefinitionError, match=message) as info:

@@ -188,8 +188,13 @@ def test_mat_results_across_the_2024_method_change_are_not_compared(store):
     assert pd.isna(april_2024.change_vs_previous)
     assert "criteria version 2" in april_2024.note
     with pytest.raises(SeriesBreakError, match="criteria version 2"):
-        compare_periods(results, get_indicator("mat_standards_implemented_pct"), "S92000003",
-                        "April 2023", "April 2024")  # fmt: skip
+        compare_periods(
+            results,
+            get_indicator("mat_standards_implemented_pct"),
+            "S92000003",
+            "April 2023",
+            "April 2024",
+        )
 
 
 def test_a_percentage_changes_by_percentage_points(store):
@@ -213,10 +218,13 @@ def test_no_indicator_mixes_publication_series_within_a_definition_version(store
 
 
 def test_a_series_that_changes_source_without_a_definition_version_is_caught():
-    results = pd.DataFrame({
-        "indicator_id": ["naloxone_kits"] * 3, "definition_version": [1, 1, 2],
-        "vintage": ["PHS_NALOX_1819", "NRS_2024_REPORT", "NRS_2024_REPORT"],
-    })  # fmt: skip
+    results = pd.DataFrame(
+        {
+            "indicator_id": ["naloxone_kits"] * 3,
+            "definition_version": [1, 1, 2],
+            "vintage": ["PHS_NALOX_1819", "NRS_2024_REPORT", "NRS_2024_REPORT"],
+        }
+    )
     (problem,) = series_mixes(results)
     assert "naloxone_kits version 1" in problem and "NRS drug deaths" in problem
     declared = results.assign(definition_version=[1, 2, 2])

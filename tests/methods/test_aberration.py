@@ -76,8 +76,7 @@ def _seasonal(weeks: int, seed: int) -> np.ndarray:
     return rng.poisson(mean).astype(float)
 
 
-@pytest.mark.parametrize("settings", [FarringtonSettings.original(),
-                                      FarringtonSettings.noufaily()])  # fmt: skip
+@pytest.mark.parametrize("settings", [FarringtonSettings.original(), FarringtonSettings.noufaily()])
 def test_farrington_finds_an_injected_outbreak_and_stays_quiet_otherwise(settings):
     y = _seasonal(6 * 52 + 20, seed=3)
     outbreak = slice(6 * 52 + 10, 6 * 52 + 13)

@@ -28,9 +28,15 @@ def test_likely_range():
 
 @pytest.mark.parametrize(
     ("new", "old", "pct", "shown"),
-    [(613, 527, 16.32, 16), (706, 613, 15.17, 15), (1187, 934, 27.09, 27),
-     (1264, 1187, 6.49, 6), (613, 356, 72.19, 72), (1172, 1051, 11.51, 12)],
-)  # fmt: skip
+    [
+        (613, 527, 16.32, 16),
+        (706, 613, 15.17, 15),
+        (1187, 934, 27.09, 27),
+        (1264, 1187, 6.49, 6),
+        (613, 356, 72.19, 72),
+        (1172, 1051, 11.51, 12),
+    ],
+)
 def test_published_percentage_changes(new, old, pct, shown):
     p = percentage_change(new, old)
     assert p[0] == pytest.approx(pct, abs=0.005)

@@ -25,8 +25,17 @@ R_SURVFIT = [
 
 def test_reproduces_survfit_on_gehan():
     curve = kaplan_meier(TIMES, EVENTS)
-    got = np.column_stack([curve.time, curve.at_risk, curve.events, curve.survival,
-                           curve.std_err, curve.lower, curve.upper])  # fmt: skip
+    got = np.column_stack(
+        [
+            curve.time,
+            curve.at_risk,
+            curve.events,
+            curve.survival,
+            curve.std_err,
+            curve.lower,
+            curve.upper,
+        ]
+    )
     np.testing.assert_allclose(got[:, :3], np.array(R_SURVFIT)[:, :3])
     np.testing.assert_allclose(got[:, 3:], np.array(R_SURVFIT)[:, 3:], atol=6e-4)
     assert curve.median() == 23

@@ -37,9 +37,20 @@ def loaded(tmp_path_factory: pytest.TempPathFactory, demo_store_path: Path) -> P
     write_referrals(folder / "records", ReferralSpec(referrals=9_000, years=3, seed=5))
     store = folder / "store.duckdb"
     shutil.copy(demo_store_path, store)
-    result = CliRunner().invoke(app, ["--store", str(store), "ost", "compute", "--input",
-                                      str(folder / "records"), "--out", str(folder / "out"),
-                                      "--load"])  # fmt: skip
+    result = CliRunner().invoke(
+        app,
+        [
+            "--store",
+            str(store),
+            "ost",
+            "compute",
+            "--input",
+            str(folder / "records"),
+            "--out",
+            str(folder / "out"),
+            "--load",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "synthetic-ost-measures.csv: loaded" in result.output
     return store
@@ -76,7 +87,10 @@ def test_every_ost_indicator_has_results_at_every_level_marked_synthetic(results
     assert set(ost.vintage) == {SOURCE_SYNTHETIC}
     # Partly covered years are left out: the records run from 1 April 2021 for three years.
     assert set(ost[ost.indicator_id == "ost_people_records"].period) == {
-        "2021/22", "2022/23", "2023/24"}  # fmt: skip
+        "2021/22",
+        "2022/23",
+        "2023/24",
+    }
     # Starts in the first 28 days may continue from before the records: that year is left out.
     assert "2021/22" not in set(ost[ost.indicator_id == "ost_new_starts"].period)
 
@@ -88,15 +102,24 @@ def test_ratios_match_their_numerators_and_denominators(results):
     r = scot.iloc[-1]
     assert r.value == pytest.approx(r.numerator / r.denominator * 100)
     assert r.lci < r.value < r.uci
-    services = results[(results.indicator_id == "ost_services_per_100k")
-                       & (results.area_code == "S92000003")].iloc[-1]  # fmt: skip
+    services = results[
+        (results.indicator_id == "ost_services_per_100k") & (results.area_code == "S92000003")
+    ].iloc[-1]
     assert services.value == pytest.approx(services.numerator / services.denominator * 100_000)
 
 
 def test_no_small_count_is_published(results):
-    people_based = results[results.indicator_id.isin(
-        ["ost_people_records", "ost_new_starts", "ost_retention_12w", "ost_retention_26w",
-         "ost_access_3w"])]  # fmt: skip
+    people_based = results[
+        results.indicator_id.isin(
+            [
+                "ost_people_records",
+                "ost_new_starts",
+                "ost_retention_12w",
+                "ost_retention_26w",
+                "ost_access_3w",
+            ]
+        )
+    ]
     shown = people_based[~people_based.suppressed.astype(bool)]
     assert not ((shown.numerator > 0) & (shown.numerator <= 9)).any()
     ratios = shown[shown.denominator.notna()]
@@ -110,9 +133,16 @@ def test_no_small_count_is_published(results):
 def test_a_suppressed_or_small_share_publishes_no_count(results):
     """A share's denominator counts people: like its numerator, never 1 to 9 in public, and
     never beside a suppressed value."""
-    shares = results[results.indicator_id.isin(
-        ["ost_retention_12w", "ost_retention_26w", "ost_access_3w",
-         "ost_identifier_completeness"])]  # fmt: skip
+    shares = results[
+        results.indicator_id.isin(
+            [
+                "ost_retention_12w",
+                "ost_retention_26w",
+                "ost_access_3w",
+                "ost_identifier_completeness",
+            ]
+        )
+    ]
     assert not shares.denominator.between(1, 9).any()
     assert shares[shares.suppressed.astype(bool)].denominator.isna().all()
     assert shares.suppressed.astype(bool).any()

@@ -164,8 +164,14 @@ def test_switching_medicine_continues_the_episode(ost_engine):
 def test_duckdb_and_pandas_agree_on_generated_data(synthetic_small):
     recs = pd.read_parquet(synthetic_small)
     a, b = both(recs)
-    names = ("people", "people_by_drug", "items", "episodes", "starts_and_retention",
-             "time_on_treatment")  # fmt: skip
+    names = (
+        "people",
+        "people_by_drug",
+        "items",
+        "episodes",
+        "starts_and_retention",
+        "time_on_treatment",
+    )
     for name in names:
         x = getattr(a, name).reset_index(drop=True)
         y = getattr(b, name).reset_index(drop=True)[x.columns]

@@ -15,8 +15,14 @@ from missionmonitor.ost.synthetic import SyntheticSpec, write_prescribing
 pytest.importorskip("pyspark", reason="the spark extra is installed by make test")
 pytestmark = pytest.mark.slow
 
-NAMES = ("people", "people_by_drug", "items", "episodes", "starts_and_retention",
-         "time_on_treatment")  # fmt: skip
+NAMES = (
+    "people",
+    "people_by_drug",
+    "items",
+    "episodes",
+    "starts_and_retention",
+    "time_on_treatment",
+)
 
 
 @pytest.fixture(scope="module")
@@ -37,11 +43,9 @@ def test_spark_and_duckdb_give_identical_outputs(folder):
 def _assert_same(duck, spark) -> None:
     for name in NAMES:
         x = getattr(duck.outputs, name)
-        pd.testing.assert_frame_equal(x, getattr(spark.outputs, name)[x.columns],
-                                      check_dtype=False)  # fmt: skip
+        pd.testing.assert_frame_equal(x, getattr(spark.outputs, name)[x.columns], check_dtype=False)
     for name in ("retention", "time_on_treatment", "access"):
-        pd.testing.assert_frame_equal(getattr(duck, name), getattr(spark, name),
-                                      check_dtype=False)  # fmt: skip
+        pd.testing.assert_frame_equal(getattr(duck, name), getattr(spark, name), check_dtype=False)
 
 
 def test_a_standalone_cluster_of_two_workers_gives_duckdbs_outputs(folder, tmp_path):
@@ -57,8 +61,10 @@ def test_the_cluster_runs_the_work_on_its_workers(tmp_path):
     from missionmonitor.ost.spark_cluster import standalone_cluster
     from missionmonitor.ost.spark_runner import spark_session
 
-    with standalone_cluster(workers=2, work_dir=tmp_path / "work") as master, \
-            spark_session(master, memory="1g") as spark:  # fmt: skip
+    with (
+        standalone_cluster(workers=2, work_dir=tmp_path / "work") as master,
+        spark_session(master, memory="1g") as spark,
+    ):
         tasks = spark.sparkContext.parallelize(range(400), 8)
         processes = set(tasks.map(lambda _: os.getpid()).distinct().collect())
         # Each worker runs its own executor process, apart from this driver.

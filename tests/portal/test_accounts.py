@@ -111,8 +111,11 @@ def test_expired_sessions_and_password_resets_end_access(engine):
     make(engine)
     with session_scope(engine) as db:
         token, _ = accounts.sign_in(db, "ana", PASSWORD, "10.0.0.1")
-        db.execute(update(SessionRecord).values(
-            expires_at=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)))  # fmt: skip
+        db.execute(
+            update(SessionRecord).values(
+                expires_at=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)
+            )
+        )
     with session_scope(engine) as db:
         assert accounts.session_user(db, token) is None
         token2, _ = accounts.sign_in(db, "ana", PASSWORD, "10.0.0.1")
@@ -125,8 +128,10 @@ def test_expired_sessions_and_password_resets_end_access(engine):
 def test_roles_and_areas_are_checked(engine):
     with pytest.raises(MethodInputError, match="unknown role"), session_scope(engine) as db:
         accounts.add_user(db, "x", "X", "superuser", password=PASSWORD)
-    with pytest.raises(MethodInputError, match=r"type Alcohol and Drug Partnership \(S11"), \
-            session_scope(engine) as db:  # fmt: skip
+    with (
+        pytest.raises(MethodInputError, match=r"type Alcohol and Drug Partnership \(S11"),
+        session_scope(engine) as db,
+    ):
         accounts.add_user(db, "x", "X", "adp_submitter", "S08000031", password=PASSWORD)
     with pytest.raises(MethodInputError, match="not scoped"), session_scope(engine) as db:
         accounts.add_user(db, "x", "X", "phs_analyst", "S11000015", password=PASSWORD)

@@ -22,8 +22,13 @@ from missionmonitor.refdata.geography import Geography
 
 GEO = Geography.shipped()
 # An alert in NHS Greater Glasgow and Clyde (S08000031).
-ALERT = {"scan_id": 1, "series_id": "nonfatal_overdoses", "area_code": "S08000031",
-         "period": "2024-03-04", "method": "EARS C1"}  # fmt: skip
+ALERT = {
+    "scan_id": 1,
+    "series_id": "nonfatal_overdoses",
+    "area_code": "S08000031",
+    "period": "2024-03-04",
+    "method": "EARS C1",
+}
 PASSWORD = "correct horse battery"
 
 
@@ -31,28 +36,36 @@ PASSWORD = "correct horse battery"
 def users(engine):
     with session_scope(engine) as db:
         out = {}
-        for name, role, area in (("ana", "phs_analyst", None), ("gail", "adp_submitter",
-                                 "S11000015"), ("eve", "adp_submitter", "S11000001"),
-                                 ("gov", "government_viewer", None)):  # fmt: skip
+        for name, role, area in (
+            ("ana", "phs_analyst", None),
+            ("gail", "adp_submitter", "S11000015"),
+            ("eve", "adp_submitter", "S11000001"),
+            ("gov", "government_viewer", None),
+        ):
             out[name], _ = accounts.add_user(db, name, name, role, area, password=PASSWORD)
     return out
 
 
 def test_lifecycle_open_update_note_close(engine, users):
     with session_scope(engine) as db:
-        a = create_action(db, users["ana"], ALERT, "Check naloxone supply", "Harm reduction lead",
-                          GEO)  # fmt: skip
+        a = create_action(
+            db, users["ana"], ALERT, "Check naloxone supply", "Harm reduction lead", GEO
+        )
         action_id = a.id
     with session_scope(engine) as db:
-        a = update_action(db, users["ana"], action_id, 1, GEO, status="in progress",
-                          note="Called the team")  # fmt: skip
+        a = update_action(
+            db, users["ana"], action_id, 1, GEO, status="in progress", note="Called the team"
+        )
         assert a.version == 2
     with session_scope(engine) as db:
         a = close_action(db, users["ana"], action_id, 2, "Cluster traced to one batch", GEO)
         assert a.status == "closed" and a.closed_at is not None
         assert [n.text for n in notes(db, action_id)] == ["Called the team"]
-        log = list(db.scalars(select(AuditEntry).where(AuditEntry.entity == "action")
-                              .order_by(AuditEntry.id)))  # fmt: skip
+        log = list(
+            db.scalars(
+                select(AuditEntry).where(AuditEntry.entity == "action").order_by(AuditEntry.id)
+            )
+        )
     assert [e.action for e in log] == ["create", "update", "close"]
     assert json.loads(log[2].before)["status"] == "in progress"
     assert json.loads(log[2].after)["status"] == "closed"
@@ -123,8 +136,9 @@ def test_required_fields(engine, users):
 
 def test_lists_of_actions_are_bounded_newest_first(engine, users):
     with session_scope(engine) as db:
-        made = [create_action(db, users["ana"], ALERT, f"Check {i}", "Lead", GEO).id
-                for i in range(7)]  # fmt: skip
+        made = [
+            create_action(db, users["ana"], ALERT, f"Check {i}", "Lead", GEO).id for i in range(7)
+        ]
     with session_scope(engine) as db:
         listed = actions_for_area(db, users["ana"], "S92000003", GEO, limit=5)
     assert [a.id for a in listed] == made[::-1][:5]

@@ -38,21 +38,30 @@ def docx_with(members: dict[str, bytes]) -> bytes:
     return buf.getvalue()
 
 
-@pytest.mark.parametrize(("name", "data", "rule"), [
-    ("policy.pdf", b"", "empty-file"),
-    ("policy.pdf", b"%PDF-" + b"0" * MAX_EVIDENCE_BYTES, "size"),
-    ("run.exe", b"MZ\x90\x00", "file-type"),
-    ("macro.docm", docx_with({"[Content_Types].xml": b"<x/>"}), "file-type"),
-    ("fake.pdf", b"<html>not a pdf</html>", "file-type"),
-    ("fake.png", PDF, "file-type"),
-    ("macro.docx", docx_with({"[Content_Types].xml": b"<x/>", "word/vbaProject.bin": b"x"}),
-     "macro"),
-    ("bomb.xlsx", docx_with({"[Content_Types].xml": b"<x/>", "a.xml": b"0" * (60 << 20)}),
-     "zip-bomb"),
-    ("notzip.docx", b"PK\x03\x04 broken", "file-type"),
-    ("latin.csv", b"caf\xe9\n", "encoding"),
-    ("binary.txt", b"ab\x00cd", "binary"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("name", "data", "rule"),
+    [
+        ("policy.pdf", b"", "empty-file"),
+        ("policy.pdf", b"%PDF-" + b"0" * MAX_EVIDENCE_BYTES, "size"),
+        ("run.exe", b"MZ\x90\x00", "file-type"),
+        ("macro.docm", docx_with({"[Content_Types].xml": b"<x/>"}), "file-type"),
+        ("fake.pdf", b"<html>not a pdf</html>", "file-type"),
+        ("fake.png", PDF, "file-type"),
+        (
+            "macro.docx",
+            docx_with({"[Content_Types].xml": b"<x/>", "word/vbaProject.bin": b"x"}),
+            "macro",
+        ),
+        (
+            "bomb.xlsx",
+            docx_with({"[Content_Types].xml": b"<x/>", "a.xml": b"0" * (60 << 20)}),
+            "zip-bomb",
+        ),
+        ("notzip.docx", b"PK\x03\x04 broken", "file-type"),
+        ("latin.csv", b"caf\xe9\n", "encoding"),
+        ("binary.txt", b"ab\x00cd", "binary"),
+    ],
+)
 def test_evidence_is_checked_at_the_door(name, data, rule):
     with pytest.raises(ValidationError) as info:
         check_evidence(name, data)
@@ -99,8 +108,9 @@ def test_upload_and_download_through_the_portal(built_store_path, app_db_url, pe
         client = TestClient(create_app(site_settings(built_store_path, app_db_url)))
         tok = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text)[1]
         client.post("/login", data={"username": name, "password": PASSWORD, "csrf_token": tok})
-        return client, re.search(r'name="csrf_token" value="([^"]+)"',
-                                 client.get("/portal").text)[1]  # fmt: skip
+        return client, re.search(r'name="csrf_token" value="([^"]+)"', client.get("/portal").text)[
+            1
+        ]
 
     sub, csrf = signed("sub")
     url = f"/portal/returns/mat_evidence/{ADP}/2024-25"

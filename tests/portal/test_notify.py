@@ -10,8 +10,15 @@ from aiosmtpd.controller import Controller
 from missionmonitor.portal.notify import alert_digest, send
 from missionmonitor.settings import Settings
 
-ALERTS = [{"period": "2024-03-04", "area_code": "S08000031", "method": "EARS C1",
-           "observed": 30.0, "threshold": 20.0}]  # fmt: skip
+ALERTS = [
+    {
+        "period": "2024-03-04",
+        "area_code": "S08000031",
+        "method": "EARS C1",
+        "observed": 30.0,
+        "threshold": 20.0,
+    }
+]
 
 
 class Inbox:
@@ -31,8 +38,9 @@ def test_alerts_are_mailed_through_smtp():
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
     try:
-        settings = Settings(smtp_host="127.0.0.1", smtp_port=port,
-                            alert_recipients=["team@example.org"])  # fmt: skip
+        settings = Settings(
+            smtp_host="127.0.0.1", smtp_port=port, alert_recipients=["team@example.org"]
+        )
         subject, body = alert_digest("Non-fatal overdoses attended", 3, ALERTS, synthetic=True)
         assert send(settings, settings.alert_recipients, subject, body) is True
     finally:

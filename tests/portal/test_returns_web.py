@@ -129,8 +129,20 @@ def test_upload_good_file_makes_drafts_and_bad_file_keeps_nothing(site):
     assert rows_held(site) == 1  # the good row of the bad file was not kept either
 
 
-UPLOAD = {"sub": 200, "app": 200, "other": 400, "ana": 403, "gov": 403, "adm": 403,
-          "ia": 403, "ijb": 403, "hb": 403, "hbh": 403, "sec": 403, "mod": 403}  # fmt: skip
+UPLOAD = {
+    "sub": 200,
+    "app": 200,
+    "other": 400,
+    "ana": 403,
+    "gov": 403,
+    "adm": 403,
+    "ia": 403,
+    "ijb": 403,
+    "hb": 403,
+    "hbh": 403,
+    "sec": 403,
+    "mod": 403,
+}
 # Outcome for each role: may they see, edit (save), and decide this ADP's return?
 EXPECT = {
     "sub": (200, 303, 403),
@@ -260,15 +272,25 @@ def test_an_approver_who_rewrote_the_draft_cannot_approve_it(site):
     approver = TestClient(site.app)
     app_csrf = sign_in(approver, "app")
     seen = version_on(approver.get(URL).text)
-    approver.post(URL, data={**FIELDS, "placements_women": "3", "csrf_token": app_csrf,
-                             "action": "save", "version": seen})  # fmt: skip
-    author.post(URL + "/submit", data={"csrf_token": csrf,
-                                       "version": version_on(author.get(URL).text)})  # fmt: skip
+    approver.post(
+        URL,
+        data={
+            **FIELDS,
+            "placements_women": "3",
+            "csrf_token": app_csrf,
+            "action": "save",
+            "version": seen,
+        },
+    )
+    author.post(
+        URL + "/submit", data={"csrf_token": csrf, "version": version_on(author.get(URL).text)}
+    )
     assert "Approve" not in approver.get(URL).text  # the decision is not offered
     with session_scope(connect(site.app_db_url)) as db:
         version = str(db.scalar(select(Submission.version)))
-    refused = approver.post(URL + "/decide", data={"decision": "approve", "csrf_token": app_csrf,
-                                                   "version": version})  # fmt: skip
+    refused = approver.post(
+        URL + "/decide", data={"decision": "approve", "csrf_token": app_csrf, "version": version}
+    )
     assert refused.status_code == 400 and "did not create, edit or submit" in refused.text
     with session_scope(connect(site.app_db_url)) as db:
         assert db.scalar(select(Submission.status)) == "submitted"
@@ -276,10 +298,17 @@ def test_an_approver_who_rewrote_the_draft_cannot_approve_it(site):
 
 def test_saving_the_form_keeps_the_comments_on_warnings(site):
     csrf = sign_in(site, "sub")
-    site.post(URL, data={**FIELDS, "estimated_cost_gbp": "900000", "csrf_token": csrf,
-                         "action": "save"})  # fmt: skip
-    site.post(URL + "/submit", data={"csrf_token": csrf, "version": version_on(site.get(URL).text),
-                                     "comment_cost_per_placement": "Two long stays"})  # fmt: skip
+    site.post(
+        URL, data={**FIELDS, "estimated_cost_gbp": "900000", "csrf_token": csrf, "action": "save"}
+    )
+    site.post(
+        URL + "/submit",
+        data={
+            "csrf_token": csrf,
+            "version": version_on(site.get(URL).text),
+            "comment_cost_per_placement": "Two long stays",
+        },
+    )
     with session_scope(connect(site.app_db_url)) as db:
         s = db.scalar(select(Submission))
         assert s.status == "submitted" and "Two long stays" in s.comments

@@ -20,23 +20,46 @@ from tests.conftest import site_settings
 PASSWORD = "correct horse battery"
 GLASGOW_BOARD, HIGHLAND_BOARD = "S08000031", "S08000022"
 ALERTS = pd.DataFrame(
-    [("nonfatal_overdoses", GLASGOW_BOARD, "2024-03-04", "EARS C1", 30.0, 12.0, 20.0, 2.25, True),
-     ("nonfatal_overdoses", HIGHLAND_BOARD, "2024-03-04", "EARS C1", 15.0, 5.0, 9.0, 2.5, True)],
+    [
+        (
+            "nonfatal_overdoses",
+            GLASGOW_BOARD,
+            "2024-03-04",
+            "EARS C1",
+            30.0,
+            12.0,
+            20.0,
+            2.25,
+            True,
+        ),
+        ("nonfatal_overdoses", HIGHLAND_BOARD, "2024-03-04", "EARS C1", 15.0, 5.0, 9.0, 2.5, True),
+    ],
     columns=ALERT_COLUMNS,
-)  # fmt: skip
+)
 # name → (role, ADP): Glasgow City ADP lies in Greater Glasgow and Clyde, not in Highland.
-ROLES = {"sub": ("adp_submitter", "S11000015"), "app": ("adp_approver", "S11000015"),
-         "ana": ("phs_analyst", None), "gov": ("government_viewer", None),
-         "adm": ("administrator", None), "ia": ("ia_officer", "S37000034"),
-         "ijb": ("ijb_member", "S37000034"), "hb": ("health_board_officer", GLASGOW_BOARD),
-         "sec": ("oversight_secretariat", None)}  # fmt: skip
+ROLES = {
+    "sub": ("adp_submitter", "S11000015"),
+    "app": ("adp_approver", "S11000015"),
+    "ana": ("phs_analyst", None),
+    "gov": ("government_viewer", None),
+    "adm": ("administrator", None),
+    "ia": ("ia_officer", "S37000034"),
+    "ijb": ("ijb_member", "S37000034"),
+    "hb": ("health_board_officer", GLASGOW_BOARD),
+    "sec": ("oversight_secretariat", None),
+}
 
 
 @pytest.fixture
 def site(demo_store_copy, app_db_url):
-    counts = pd.DataFrame({"area_code": [GLASGOW_BOARD, HIGHLAND_BOARD],
-                           "period": ["2024-03-04"] * 2, "count": [30.0, 15.0],
-                           "synthetic": True})  # fmt: skip
+    counts = pd.DataFrame(
+        {
+            "area_code": [GLASGOW_BOARD, HIGHLAND_BOARD],
+            "period": ["2024-03-04"] * 2,
+            "count": [30.0, 15.0],
+            "synthetic": True,
+        }
+    )
     with Store.open(demo_store_copy) as store:
         store_scan(store, get_series("nonfatal_overdoses"), counts, ALERTS)
     engine = connect(app_db_url)
@@ -50,8 +73,11 @@ def site(demo_store_copy, app_db_url):
 def sign_in(client: TestClient, name: str) -> str:
     form = client.get("/login").text
     token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
-    r = client.post("/login", data={"username": name, "password": PASSWORD, "csrf_token": token},
-                    follow_redirects=False)  # fmt: skip
+    r = client.post(
+        "/login",
+        data={"username": name, "password": PASSWORD, "csrf_token": token},
+        follow_redirects=False,
+    )
     assert r.status_code == 303, r.text
     assert "httponly" in r.headers["set-cookie"].lower()
     assert "samesite=lax" in r.headers["set-cookie"].lower()
@@ -59,10 +85,20 @@ def sign_in(client: TestClient, name: str) -> str:
 
 
 def create(client, csrf, area=GLASGOW_BOARD):
-    return client.post("/portal/actions", data={
-        "scan_id": "1", "series_id": "nonfatal_overdoses", "area_code": area,
-        "period": "2024-03-04", "method": "EARS C1", "title": "Follow up", "owner": "Lead",
-        "csrf_token": csrf}, follow_redirects=False)  # fmt: skip
+    return client.post(
+        "/portal/actions",
+        data={
+            "scan_id": "1",
+            "series_id": "nonfatal_overdoses",
+            "area_code": area,
+            "period": "2024-03-04",
+            "method": "EARS C1",
+            "title": "Follow up",
+            "owner": "Lead",
+            "csrf_token": csrf,
+        },
+        follow_redirects=False,
+    )
 
 
 def test_sign_in_needs_the_form_token_and_the_right_password(site):
@@ -80,9 +116,11 @@ def test_every_form_checks_the_csrf_token(site):
     created = create(site, csrf)
     assert created.status_code == 303
     url = created.headers["location"]
-    for path, data in ((url, {"version": "1", "note": "x"}),
-                       (url + "/close", {"version": "1", "closure_note": "x"}),
-                       ("/logout", {})):  # fmt: skip
+    for path, data in (
+        (url, {"version": "1", "note": "x"}),
+        (url + "/close", {"version": "1", "closure_note": "x"}),
+        ("/logout", {}),
+    ):
         assert site.post(path, data={**data, "csrf_token": "forged"}).status_code == 403
 
 
@@ -138,8 +176,9 @@ def test_action_routes_for_every_role(site, name):
     scoped = ROLES[name][1] is not None
     may_edit = ROLES[name][0] in ("phs_analyst", "administrator")
     assert site.get(url).status_code == (403 if scoped else 200)
-    update = site.post(url, data={"version": "1", "note": "n", "csrf_token": csrf},
-                       follow_redirects=False)  # fmt: skip
+    update = site.post(
+        url, data={"version": "1", "note": "n", "csrf_token": csrf}, follow_redirects=False
+    )
     assert update.status_code == (303 if may_edit else 403)
     version = "2" if may_edit else "1"
     form = {"version": version, "closure_note": "done", "csrf_token": csrf}
@@ -157,8 +196,12 @@ def test_anonymous_visitors_are_sent_to_sign_in(site):
 def test_a_stale_edit_is_refused_with_a_message(site):
     csrf = sign_in(site, "ana")
     url = create(site, csrf).headers["location"]
-    assert site.post(url, data={"version": "1", "owner": "A", "csrf_token": csrf},
-                     follow_redirects=False).status_code == 303  # fmt: skip
+    assert (
+        site.post(
+            url, data={"version": "1", "owner": "A", "csrf_token": csrf}, follow_redirects=False
+        ).status_code
+        == 303
+    )
     stale = site.post(url, data={"version": "1", "owner": "B", "csrf_token": csrf})
     assert stale.status_code == 409 and "changed by someone else" in stale.text
 
@@ -169,8 +212,10 @@ def test_a_boards_action_is_read_only_to_an_adp_in_it(site):
     csrf = sign_in(site, "sub")
     page = site.get(url)
     assert page.status_code == 200 and "Follow up" in page.text
-    for path, data in ((url, {"version": "1", "note": "x"}),
-                       (url + "/close", {"version": "1", "closure_note": "x"})):  # fmt: skip
+    for path, data in (
+        (url, {"version": "1", "note": "x"}),
+        (url + "/close", {"version": "1", "closure_note": "x"}),
+    ):
         assert site.post(path, data={**data, "csrf_token": csrf}).status_code == 403
 
 

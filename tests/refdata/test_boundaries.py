@@ -20,8 +20,10 @@ SMALL = Path(__file__).parents[1] / "configurations" / "small"
 
 
 def _rings(path: str) -> list[list[tuple[float, float]]]:
-    return [[tuple(map(float, p.split(","))) for p in sub.split()]  # type: ignore[misc]
-            for sub in re.findall(r"M([^Z]*)Z", path)]  # fmt: skip
+    return [
+        [tuple(map(float, p.split(","))) for p in sub.split()]  # type: ignore[misc]
+        for sub in re.findall(r"M([^Z]*)Z", path)
+    ]
 
 
 def _area(path: str) -> float:
@@ -35,8 +37,11 @@ def _area(path: str) -> float:
 
 def _square(code: str, west: float, south: float, east: float, north: float) -> dict:
     ring = [[west, south], [east, south], [east, north], [west, north], [west, south]]
-    return {"type": "Feature", "properties": {"code": code},
-            "geometry": {"type": "Polygon", "coordinates": [ring]}}  # fmt: skip
+    return {
+        "type": "Feature",
+        "properties": {"code": code},
+        "geometry": {"type": "Polygon", "coordinates": [ring]},
+    }
 
 
 @pytest.fixture
@@ -121,8 +126,9 @@ def test_dissolved_areas_keep_the_area_of_their_councils():
     councils = area_outlines("council").paths
     boards = area_outlines("health_board").paths
     # NHS Lanarkshire is North and South Lanarkshire; NHS Lothian four councils.
-    for board, members in (("S08000032", ["S12000050", "S12000029"]),
-                           ("S08000024", ["S12000019", "S12000010", "S12000036",
-                                          "S12000040"])):  # fmt: skip
+    for board, members in (
+        ("S08000032", ["S12000050", "S12000029"]),
+        ("S08000024", ["S12000019", "S12000010", "S12000036", "S12000040"]),
+    ):
         parts = sum(_area(councils[c]) for c in members)
         assert _area(boards[board]) == pytest.approx(parts, rel=0.02)

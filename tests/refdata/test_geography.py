@@ -11,10 +11,18 @@ from missionmonitor.refdata.geography import national_code
 
 
 def test_area_counts(geo):
-    counts = {t: len(geo.of_type(t)) for t in ("council", "hscp", "adp", "health_board",
-                                                 "police_division", "scotland")}  # fmt: skip
-    assert counts == {"council": 32, "hscp": 31, "adp": 30, "health_board": 14,
-                      "police_division": 13, "scotland": 1}  # fmt: skip
+    counts = {
+        t: len(geo.of_type(t))
+        for t in ("council", "hscp", "adp", "health_board", "police_division", "scotland")
+    }
+    assert counts == {
+        "council": 32,
+        "hscp": 31,
+        "adp": 30,
+        "health_board": 14,
+        "police_division": 13,
+        "scotland": 1,
+    }
 
 
 def test_adps_spanning_councils(geo):
@@ -25,10 +33,18 @@ def test_adps_spanning_councils(geo):
 
 def test_lookups_up_and_down(geo):
     up = {a.type: a.code for a in geo.parents("S12000019")}
-    assert up == {"hscp": "S37000018", "adp": "S11000051", "health_board": "S08000024",
-                  "police_division": "S32000012", "scotland": national_code()}  # fmt: skip
+    assert up == {
+        "hscp": "S37000018",
+        "adp": "S11000051",
+        "health_board": "S08000024",
+        "police_division": "S32000012",
+        "scotland": national_code(),
+    }
     assert [a.code for a in geo.children("S08000024", "adp")] == [
-        "S11000012", "S11000051", "S11000031"]  # fmt: skip
+        "S11000012",
+        "S11000051",
+        "S11000031",
+    ]
     assert len(geo.children(national_code(), "council")) == 32
     # A two-council HSCP is not wholly inside either of its councils' ADPs.
     assert "adp" not in {a.type for a in geo.parents("S37000005")}

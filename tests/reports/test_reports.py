@@ -173,8 +173,9 @@ def test_html_is_accessible_in_structure(built):
 
 
 def test_the_annual_report_maps_area_figures_as_published(built, data, pdfs):
-    maps = {b["id"]: b["map"] for s in built["annual"]["sections"] for b in s["blocks"]
-            if b.get("map")}  # fmt: skip
+    maps = {
+        b["id"]: b["map"] for s in built["annual"]["sections"] for b in s["blocks"] if b.get("map")
+    }
     assert {k: m["area_type"] for k, m in maps.items()} == {
         "drd_rate_per_1000_5yr": "adp",
         "drd_easr_5yr": "council",
@@ -182,8 +183,11 @@ def test_the_annual_report_maps_area_figures_as_published(built, data, pdfs):
     }
     res = data.results
     for ind, m in maps.items():
-        rows = res[(res["indicator_id"] == ind) & (res["area_type"] == m["area_type"])
-                   & (res["period"] == m["period"])]  # fmt: skip
+        rows = res[
+            (res["indicator_id"] == ind)
+            & (res["area_type"] == m["area_type"])
+            & (res["period"] == m["period"])
+        ]
         published = {r.area_code: (None if r.suppressed else r.value) for r in rows.itertuples()}
         assert {a["area_code"]: a["value"] for a in m["areas"]} == published
         assert any(v is None for v in published.values())
@@ -198,7 +202,8 @@ def test_the_annual_report_states_treatment_coverage_from_the_prevalence_estimat
     assert section["paragraphs"][0] == (
         "Treatment coverage, 2022/23: 29,962 people were prescribed opioid substitution "
         "therapy, 69.0% of the estimated 43,400 people with opioid dependence (66.4% to 71.5% "
-        "across the estimate's 95% credible interval).")  # fmt: skip
+        "across the estimate's 95% credible interval)."
+    )
     noted = {(f["indicator_id"], f["period"]) for f in built["annual"]["facts"]}
     assert {("ost_people", "2022/23"), ("opioid_dependence", "2022/23")} <= noted
 
@@ -266,10 +271,13 @@ def test_what_is_not_yet_available_follows_what_the_store_holds(store_copy):
 
     before = annual.annual(SiteData.read(store_copy), "2023/24")["not_yet"]
     assert NOT_YET["surveillance"] in before and NOT_YET["balancing"] in before
-    counts = pd.DataFrame({"area_code": ["S08000015"] * 60,
-                           "period": [str(d.date()) for d in pd.date_range("2023-01-02",
-                                                                          periods=60, freq="7D")],
-                           "count": [20.0] * 60})  # fmt: skip
+    counts = pd.DataFrame(
+        {
+            "area_code": ["S08000015"] * 60,
+            "period": [str(d.date()) for d in pd.date_range("2023-01-02", periods=60, freq="7D")],
+            "count": [20.0] * 60,
+        }
+    )
     series = get_series("nonfatal_overdoses")
     with Store.open(store_copy) as store:
         store_scan(store, series, counts, scan(counts, series))
@@ -302,8 +310,11 @@ def test_the_annual_report_sets_spend_beside_outcomes_as_context(demo_store_copy
     assert "against the commitment of 650" in text
     assert section["table"]["rows"] and len(section["table"]["headers"]) >= 3
     res = data.results.set_index(["indicator_id", "area_code", "period"])
-    shown = [f for f in report["facts"] if f["indicator_id"].startswith(("funding_", "rr_"))
-             and f["column"] in res.columns]  # fmt: skip
+    shown = [
+        f
+        for f in report["facts"]
+        if f["indicator_id"].startswith(("funding_", "rr_")) and f["column"] in res.columns
+    ]
     assert {f["indicator_id"] for f in shown} >= {"funding_spend_per_head", "rr_beds"}
     for f in shown:
         stored = res.loc[(f["indicator_id"], f["area_code"], f["period"]), f["column"]]

@@ -45,40 +45,68 @@ def funding() -> dict[str, Any]:
         "priority_prevention": 100,
         "priority_other": 100,
     }
-    return {**a, **s, **p}  # fmt: skip
+    return {**a, **s, **p}
 
 
 def mat() -> dict[str, Any]:
-    out: dict[str, Any] = {"s1_starts": 40, "s1_same_day": 30, "s2_choice": 35,
-                           "s3_identified": 20, "s3_contacted": 15, "s4_offered": 38,
-                           "s5_in_treatment_6m": 30, "s5_retained": 24}  # fmt: skip
+    out: dict[str, Any] = {
+        "s1_starts": 40,
+        "s1_same_day": 30,
+        "s2_choice": 35,
+        "s3_identified": 20,
+        "s3_contacted": 15,
+        "s4_offered": 38,
+        "s5_in_treatment_6m": 30,
+        "s5_retained": 24,
+    }
     for n in range(1, 11):
         out[f"s{n}_progress"], out[f"s{n}_rag"] = "on_track", "amber"
     return out
 
 
 def capacity() -> dict[str, Any]:
-    return {"beds_nhs": 4, "beds_third_sector": 10, "beds_private": 6, "beds_total": 20,
-            "beds_publicly_funded": 15, "providers": 2}  # fmt: skip
+    return {
+        "beds_nhs": 4,
+        "beds_third_sector": 10,
+        "beds_private": 6,
+        "beds_total": 20,
+        "beds_publicly_funded": 15,
+        "providers": 2,
+    }
 
 
 def outcomes() -> dict[str, Any]:
-    return {"placements_ended": 12, "placements_completed": 8, "placements_left_early": 3,
-            "followup_3m_due": 10, "followup_3m_reached": 7, "followup_3m_in_recovery": 5,
-            "followup_12m_due": 9, "followup_12m_reached": 6,
-            "followup_12m_in_recovery": 4}  # fmt: skip
+    return {
+        "placements_ended": 12,
+        "placements_completed": 8,
+        "placements_left_early": 3,
+        "followup_3m_due": 10,
+        "followup_3m_reached": 7,
+        "followup_3m_in_recovery": 5,
+        "followup_12m_due": 9,
+        "followup_12m_reached": 6,
+        "followup_12m_in_recovery": 4,
+    }
 
 
-GOOD = {"adp_funding": ("2024/25", funding), "mat_quarterly": ("2024-Q3", mat),
-        "rehab_capacity": ("2024-Q3", capacity),
-        "rehab_outcomes": ("2024-Q3", outcomes)}  # fmt: skip
+GOOD = {
+    "adp_funding": ("2024/25", funding),
+    "mat_quarterly": ("2024-Q3", mat),
+    "rehab_capacity": ("2024-Q3", capacity),
+    "rehab_outcomes": ("2024-Q3", outcomes),
+}
 
 
 def row(form_id: str, **change: Any) -> dict[str, str]:
     form = get_form(form_id)
     period, answers = GOOD[form_id]
-    base = {"form_id": form_id, "form_version": str(form.version), "adp_code": ADP,
-            "period": period, **{k: str(v) for k, v in answers().items()}}  # fmt: skip
+    base = {
+        "form_id": form_id,
+        "form_version": str(form.version),
+        "adp_code": ADP,
+        "period": period,
+        **{k: str(v) for k, v in answers().items()},
+    }
     return {**base, **{k: str(v) for k, v in change.items()}}
 
 
@@ -121,41 +149,97 @@ RULES = [
     ("adp_funding", "priorities do not add up", {"priority_other": 99}, "priorities_add_up", None),
     ("adp_funding", "negative allocation", {"allocation_rehab": -1}, "minimum", "allocation_rehab"),
     ("adp_funding", "pounds with pence", {"spend_total": "900.50"}, "type", "spend_total"),
-    ("adp_funding", "thousands separator", {"allocation_total": "1,000"}, "type",
-     "allocation_total"),
+    (
+        "adp_funding",
+        "thousands separator",
+        {"allocation_total": "1,000"},
+        "type",
+        "allocation_total",
+    ),
     ("adp_funding", "a quarter for a yearly form", {"period": "2024-Q3"}, "period", "period"),
-    ("mat_quarterly", "more same-day than starts", {"s1_same_day": 41}, "same_day_within_starts",
-     None),
+    (
+        "mat_quarterly",
+        "more same-day than starts",
+        {"s1_same_day": 41},
+        "same_day_within_starts",
+        None,
+    ),
     ("mat_quarterly", "more choice than starts", {"s2_choice": 41}, "choice_within_starts", None),
-    ("mat_quarterly", "more contacted than identified", {"s3_contacted": 21},
-     "contacted_within_identified", None),
-    ("mat_quarterly", "more harm reduction than starts", {"s4_offered": 41},
-     "harm_reduction_within_starts", None),
-    ("mat_quarterly", "more retained than the cohort", {"s5_retained": 31},
-     "retained_within_cohort", None),
+    (
+        "mat_quarterly",
+        "more contacted than identified",
+        {"s3_contacted": 21},
+        "contacted_within_identified",
+        None,
+    ),
+    (
+        "mat_quarterly",
+        "more harm reduction than starts",
+        {"s4_offered": 41},
+        "harm_reduction_within_starts",
+        None,
+    ),
+    (
+        "mat_quarterly",
+        "more retained than the cohort",
+        {"s5_retained": 31},
+        "retained_within_cohort",
+        None,
+    ),
     ("mat_quarterly", "an unknown status", {"s3_rag": "blue"}, "type", "s3_rag"),
     ("mat_quarterly", "a status missing", {"s7_rag": ""}, "required", "s7_rag"),
     ("mat_quarterly", "a year for a quarterly form", {"period": "2024/25"}, "period", "period"),
     ("rehab_capacity", "sectors do not add up", {"beds_private": 7}, "sectors_add_up", None),
-    ("rehab_capacity", "more funded beds than beds", {"beds_publicly_funded": 21},
-     "funded_within_total", None),
+    (
+        "rehab_capacity",
+        "more funded beds than beds",
+        {"beds_publicly_funded": 21},
+        "funded_within_total",
+        None,
+    ),
     ("rehab_capacity", "beds with no provider", {"providers": 0}, "beds_without_provider", None),
     ("rehab_capacity", "fractional beds", {"beds_nhs": "4.5"}, "type", "beds_nhs"),
-    ("rehab_outcomes", "more endings than placements", {"placements_left_early": 5},
-     "endings_within_ended", None),
-    ("rehab_outcomes", "more reached than due at 3 months", {"followup_3m_reached": 11},
-     "reached_3m_within_due", None),
-    ("rehab_outcomes", "more in recovery than reached at 3 months",
-     {"followup_3m_in_recovery": 8}, "recovery_3m_within_reached", None),
-    ("rehab_outcomes", "more reached than due at 12 months", {"followup_12m_reached": 10},
-     "reached_12m_within_due", None),
-    ("rehab_outcomes", "more in recovery than reached at 12 months",
-     {"followup_12m_in_recovery": 7}, "recovery_12m_within_reached", None),
-]  # fmt: skip
+    (
+        "rehab_outcomes",
+        "more endings than placements",
+        {"placements_left_early": 5},
+        "endings_within_ended",
+        None,
+    ),
+    (
+        "rehab_outcomes",
+        "more reached than due at 3 months",
+        {"followup_3m_reached": 11},
+        "reached_3m_within_due",
+        None,
+    ),
+    (
+        "rehab_outcomes",
+        "more in recovery than reached at 3 months",
+        {"followup_3m_in_recovery": 8},
+        "recovery_3m_within_reached",
+        None,
+    ),
+    (
+        "rehab_outcomes",
+        "more reached than due at 12 months",
+        {"followup_12m_reached": 10},
+        "reached_12m_within_due",
+        None,
+    ),
+    (
+        "rehab_outcomes",
+        "more in recovery than reached at 12 months",
+        {"followup_12m_in_recovery": 7},
+        "recovery_12m_within_reached",
+        None,
+    ),
+]
 
 
-@pytest.mark.parametrize(("form_id", "case", "change", "rule", "column"), RULES,
-                         ids=[f"{r[0]}: {r[1]}" for r in RULES])  # fmt: skip
+@pytest.mark.parametrize(
+    ("form_id", "case", "change", "rule", "column"), RULES, ids=[f"{r[0]}: {r[1]}" for r in RULES]
+)
 def test_rule_violations_are_refused_with_row_and_column(form_id, case, change, rule, column):
     form = get_form(form_id)
     data = csv(form_id, row(form_id), row(form_id, adp_code=OTHER, **change))
@@ -170,28 +254,57 @@ def test_rule_violations_are_refused_with_row_and_column(form_id, case, change, 
 # Malformed files of the new forms (the file-level rules are shared with every form; these
 # check that the new templates are held to them).
 MALFORMED = [
-    ("old template version", lambda f: csv(f, row(f, form_version="9")), "template-version",
-     2, "form_version"),
-    ("another form's rows", lambda f: csv(f, {**row(f), "form_id": "rehab_quarterly"}),
-     "template-version", 2, "form_version"),
-    ("a formula", lambda f: csv(f, row(f, adp_code=OTHER),
-                                {**row(f), columns(get_form(f))[-1]: "=1+1"}),
-     "formula", 3, None),
-    ("a missing column", lambda f: csv(f, row(f), header=columns(get_form(f))[:-1]),
-     "missing-column", None, None),
-    ("an ADP outside the uploader's scope", lambda f: csv(f, row(f, adp_code=OTHER)), "scope",
-     2, "adp_code"),
-    ("a board code for an ADP", lambda f: csv(f, row(f, adp_code="S08000031")), "area-type",
-     2, "adp_code"),
-    ("the same ADP and period twice", lambda f: csv(f, row(f), row(f)), "duplicate-key", 3,
-     None),
+    (
+        "old template version",
+        lambda f: csv(f, row(f, form_version="9")),
+        "template-version",
+        2,
+        "form_version",
+    ),
+    (
+        "another form's rows",
+        lambda f: csv(f, {**row(f), "form_id": "rehab_quarterly"}),
+        "template-version",
+        2,
+        "form_version",
+    ),
+    (
+        "a formula",
+        lambda f: csv(f, row(f, adp_code=OTHER), {**row(f), columns(get_form(f))[-1]: "=1+1"}),
+        "formula",
+        3,
+        None,
+    ),
+    (
+        "a missing column",
+        lambda f: csv(f, row(f), header=columns(get_form(f))[:-1]),
+        "missing-column",
+        None,
+        None,
+    ),
+    (
+        "an ADP outside the uploader's scope",
+        lambda f: csv(f, row(f, adp_code=OTHER)),
+        "scope",
+        2,
+        "adp_code",
+    ),
+    (
+        "a board code for an ADP",
+        lambda f: csv(f, row(f, adp_code="S08000031")),
+        "area-type",
+        2,
+        "adp_code",
+    ),
+    ("the same ADP and period twice", lambda f: csv(f, row(f), row(f)), "duplicate-key", 3, None),
     ("a macro workbook", lambda f: b"PK\x03\x04", "file-type", None, None),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize("form_id", list(GOOD))
-@pytest.mark.parametrize(("case", "make", "rule", "line", "column"), MALFORMED,
-                         ids=[m[0] for m in MALFORMED])  # fmt: skip
+@pytest.mark.parametrize(
+    ("case", "make", "rule", "line", "column"), MALFORMED, ids=[m[0] for m in MALFORMED]
+)
 def test_malformed_files_of_each_form_are_refused_whole(form_id, case, make, rule, line, column):
     name = "r.xlsm" if case == "a macro workbook" else "r.csv"
     with pytest.raises(ValidationError) as info:
@@ -217,22 +330,32 @@ def test_spend_above_allocation_needs_a_comment_before_it_is_submitted(engine, g
     findings = {f.rule: f.importance for f in check_answers(form, over)}
     assert findings == {"spend_within_allocation": "warning", "spend_within_mission": "warning"}
     with session_scope(engine) as db:
-        user, _ = accounts.add_user(db, "sub", "Sub", "adp_submitter", ADP,
-                                    password="correct horse battery")  # fmt: skip
+        user, _ = accounts.add_user(
+            db, "sub", "Sub", "adp_submitter", ADP, password="correct horse battery"
+        )
         draft = workflow.save_draft(db, user, form, ADP, "2024/25", over, geo=geo)
         with pytest.raises(NotReadyToSubmit) as info:
             workflow.submit(db, user, draft.id, draft.version, geo)
         assert {f.rule for f in info.value.findings} == set(findings)
         comments = {r: "Reserves carried forward from 2023/24" for r in findings}
-        draft = workflow.save_draft(db, user, form, ADP, "2024/25", over, comments,
-                                    seen_version=draft.version, geo=geo)  # fmt: skip
+        draft = workflow.save_draft(
+            db, user, form, ADP, "2024/25", over, comments, seen_version=draft.version, geo=geo
+        )
         assert workflow.submit(db, user, draft.id, draft.version, geo).status == "submitted"
 
 
 def test_the_public_form_has_no_returns(engine, geo):
     with session_scope(engine) as db:
-        user, _ = accounts.add_user(db, "sub", "Sub", "adp_submitter", ADP,
-                                    password="correct horse battery")  # fmt: skip
+        user, _ = accounts.add_user(
+            db, "sub", "Sub", "adp_submitter", ADP, password="correct horse battery"
+        )
         with pytest.raises(MethodInputError, match="answered by the public"):
-            workflow.save_draft(db, user, get_form("lived_experience_feedback"), ADP, "2024-Q3",
-                                {"respondent": "person"}, geo=geo)  # fmt: skip
+            workflow.save_draft(
+                db,
+                user,
+                get_form("lived_experience_feedback"),
+                ADP,
+                "2024-Q3",
+                {"respondent": "person"},
+                geo=geo,
+            )

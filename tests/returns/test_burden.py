@@ -8,8 +8,13 @@ from missionmonitor import config
 from missionmonitor.returns.burden import RETURNS_PER_YEAR, burden, check_uses
 from missionmonitor.returns.forms import get_form, load_forms
 
-NEW = ("adp_funding", "mat_quarterly", "rehab_capacity", "rehab_outcomes",
-       "lived_experience_feedback")  # fmt: skip
+NEW = (
+    "adp_funding",
+    "mat_quarterly",
+    "rehab_capacity",
+    "rehab_outcomes",
+    "lived_experience_feedback",
+)
 
 
 def test_items_per_year_follow_the_definitions():

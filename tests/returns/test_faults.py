@@ -19,8 +19,14 @@ from tests.store.test_writing import RUNS, _kill_at_random
 
 FORM = get_form("rehab_quarterly")
 ADP = "S11000015"
-ANSWERS = {"placements_total": 10, "placements_drugs": 5, "placements_alcohol": 3,
-           "placements_both": 2, "placements_women": 4, "estimated_cost_gbp": 420000.0}  # fmt: skip
+ANSWERS = {
+    "placements_total": 10,
+    "placements_drugs": 5,
+    "placements_alcohol": 3,
+    "placements_both": 2,
+    "placements_women": 4,
+    "estimated_cost_gbp": 420000.0,
+}
 
 
 def _save_and_submit(url: str, period: str) -> None:

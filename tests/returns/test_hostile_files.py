@@ -18,8 +18,9 @@ def test_the_corpus_holds_more_than_a_hundred_distinct_files():
     assert len({c[0] for c in CASES}) == len(CASES)
 
 
-@pytest.mark.parametrize(("case", "name", "content", "rule", "row", "column"), CASES,
-                         ids=[c[0] for c in CASES])  # fmt: skip
+@pytest.mark.parametrize(
+    ("case", "name", "content", "rule", "row", "column"), CASES, ids=[c[0] for c in CASES]
+)
 def test_each_hostile_file_is_refused_whole_with_its_rule(case, name, content, rule, row, column):
     with pytest.raises(ValidationError) as info:
         read_upload(FORM, name, content, allowed={ADP})

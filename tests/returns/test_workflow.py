@@ -185,10 +185,27 @@ def test_saving_answers_keeps_file_answers_and_comments(engine, people):
     with session_scope(engine) as db:
         attach(db, people["sub"], form, ADP, "2024/25", "s1_process", "plan.pdf", pdf, GEO)
         (d,) = history(db, form.id, ADP, "2024/25")
-        d = save_draft(db, people["sub"], form, ADP, "2024/25", {"s1_self_assessment": "amber"},
-                       {"some_rule": "explained"}, seen_version=d.version, geo=GEO)  # fmt: skip
-        d = save_draft(db, people["sub"], form, ADP, "2024/25", {"s1_self_assessment": "green"},
-                       seen_version=d.version, geo=GEO)  # fmt: skip
+        d = save_draft(
+            db,
+            people["sub"],
+            form,
+            ADP,
+            "2024/25",
+            {"s1_self_assessment": "amber"},
+            {"some_rule": "explained"},
+            seen_version=d.version,
+            geo=GEO,
+        )
+        d = save_draft(
+            db,
+            people["sub"],
+            form,
+            ADP,
+            "2024/25",
+            {"s1_self_assessment": "green"},
+            seen_version=d.version,
+            geo=GEO,
+        )
         kept = json.loads(d.answers)
         assert kept["s1_self_assessment"] == "green"
         assert kept["s1_process"].startswith("plan.pdf (sha256:")
@@ -274,7 +291,13 @@ def test_a_failure_part_way_through_reminders_keeps_those_sent(engine, people):
     assert len(sent) == 1
     again: list[list[str]] = []
     with session_scope(engine) as db:
-        told = remind_late(db, FORM, "2024-Q2", GEO, lambda to, s, b: again.append(to) or True,
-                           today=dt.date(2024, 8, 1))  # fmt: skip
+        told = remind_late(
+            db,
+            FORM,
+            "2024-Q2",
+            GEO,
+            lambda to, s, b: again.append(to) or True,
+            today=dt.date(2024, 8, 1),
+        )
     assert sent[0] not in again and len(again) == 1
     assert sum(t["sent"] == "already" for t in told) == 1

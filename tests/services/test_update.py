@@ -49,7 +49,8 @@ def test_a_new_edition_adds_its_periods(store_copy, server):
 
 
 def test_a_revised_edition_lists_old_and_new_values_and_an_unchanged_file_changes_nothing(
-        store_copy, server):  # fmt: skip
+    store_copy, server
+):
     folder, base = server
     (folder / "drd.csv").write_bytes(_original().replace(b"1996,244,", b"1996,245,"))
     report = update_dataset(store_copy, DATASET, f"{base}/drd.csv", vintage="UPDATE_TEST_REV")
@@ -85,13 +86,22 @@ def test_no_network_or_not_a_csv_changes_nothing(store_copy, server):
 def test_the_command_says_what_changed(store_copy, server):
     folder, base = server
     (folder / "drd.csv").write_bytes(_original().replace(b"1996,244,", b"1996,246,"))
-    args = ["--store", str(store_copy), "update", DATASET, "--url", f"{base}/drd.csv",
-            "--vintage", "UPDATE_CLI"]  # fmt: skip
+    args = [
+        "--store",
+        str(store_copy),
+        "update",
+        DATASET,
+        "--url",
+        f"{base}/drd.csv",
+        "--vintage",
+        "UPDATE_CLI",
+    ]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
     assert "Revised figures:" in result.output and "244 → 246" in result.output.replace(".00", "")
-    missing = CliRunner().invoke(app, ["--store", str(store_copy), "update", DATASET, "--url",
-                                       "http://127.0.0.1:9/x.csv"])  # fmt: skip
+    missing = CliRunner().invoke(
+        app, ["--store", str(store_copy), "update", DATASET, "--url", "http://127.0.0.1:9/x.csv"]
+    )
     assert missing.exit_code == 19 and "nothing changed" in missing.output.lower()
 
 
@@ -114,5 +124,6 @@ def test_every_published_dataset_names_where_new_editions_appear():
         if made_here or decl.frequency == "fixed":
             assert decl.releases == (), decl.name
         else:
-            assert decl.releases and all(r.url.startswith("https://") for r in decl.releases), \
-                decl.name  # fmt: skip
+            assert decl.releases and all(r.url.startswith("https://") for r in decl.releases), (
+                decl.name
+            )

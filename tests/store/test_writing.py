@@ -34,11 +34,16 @@ def _state(store: Path) -> tuple[bool, float | None]:
     """(whether the revised edition is loaded, the 1996 national drug deaths result)."""
     con = duckdb.connect(str(store), read_only=True)
     try:
-        loaded = con.execute("SELECT count(*) FROM loads WHERE vintages LIKE '%FAULT-TEST%'"
-                             ).fetchone()[0] > 0  # fmt: skip
-        value = con.execute("SELECT value FROM indicator_results WHERE indicator_id = "
-                            "'drd_deaths' AND area_code = 'S92000003' AND period = '1996'"
-                            ).fetchone()  # fmt: skip
+        loaded = (
+            con.execute("SELECT count(*) FROM loads WHERE vintages LIKE '%FAULT-TEST%'").fetchone()[
+                0
+            ]
+            > 0
+        )
+        value = con.execute(
+            "SELECT value FROM indicator_results WHERE indicator_id = "
+            "'drd_deaths' AND area_code = 'S92000003' AND period = '1996'"
+        ).fetchone()
     finally:
         con.close()
     return loaded, value[0] if value else None
@@ -95,8 +100,9 @@ def test_a_load_and_its_recompute_killed_at_random_points_change_nothing(store_c
     store_copy.write_bytes(original)
     outcomes = []
     for _ in range(RUNS):
-        finished = _kill_at_random(ingest, (store_copy, "drd_scotland_annual", edition,
-                                            "FAULT-TEST"), took * 1.2, rng)  # fmt: skip
+        finished = _kill_at_random(
+            ingest, (store_copy, "drd_scotland_annual", edition, "FAULT-TEST"), took * 1.2, rng
+        )
         state = _state(store_copy)
         # All or nothing: the edition with its recomputed result, or the store untouched.
         assert state in ((True, 245), (False, 244)), state

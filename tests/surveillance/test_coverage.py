@@ -25,21 +25,31 @@ def test_an_impossible_estimate_is_refused(args):
 
 
 def _row(ind, period, value, lci=None, uci=None, suppressed=False, area="S92000003"):
-    return {"indicator_id": ind, "area_code": area, "period": period, "value": value,
-            "lci": lci, "uci": uci, "suppressed": suppressed, "vintage": f"V_{ind}"}  # fmt: skip
+    return {
+        "indicator_id": ind,
+        "area_code": area,
+        "period": period,
+        "value": value,
+        "lci": lci,
+        "uci": uci,
+        "suppressed": suppressed,
+        "vintage": f"V_{ind}",
+    }
 
 
 def test_only_years_with_both_figures_and_an_interval_are_paired():
-    results = pd.DataFrame([
-        _row("ost_people", "2022/23", 30_000), _row("opioid_dependence", "2022/23", 40_000,
-                                                    38_000, 42_000),
-        _row("opioid_dependence", "2019/20", 47_100, 45_700, 48_600),  # no OST count that year
-        _row("ost_people", "2021/22", 29_000),
-        _row("opioid_dependence", "2021/22", 45_000),  # no interval
-        _row("ost_people", "2020/21", 28_000, suppressed=True),
-        _row("opioid_dependence", "2020/21", 45_000, 44_000, 46_000),
-        _row("ost_people", "2022/23", 999, area="S08000031"),  # another area
-    ])  # fmt: skip
+    results = pd.DataFrame(
+        [
+            _row("ost_people", "2022/23", 30_000),
+            _row("opioid_dependence", "2022/23", 40_000, 38_000, 42_000),
+            _row("opioid_dependence", "2019/20", 47_100, 45_700, 48_600),  # no OST count that year
+            _row("ost_people", "2021/22", 29_000),
+            _row("opioid_dependence", "2021/22", 45_000),  # no interval
+            _row("ost_people", "2020/21", 28_000, suppressed=True),
+            _row("opioid_dependence", "2020/21", 45_000, 44_000, 46_000),
+            _row("ost_people", "2022/23", 999, area="S08000031"),  # another area
+        ]
+    )
     (only,) = ost_coverage(results, "S92000003")
     assert only["period"] == "2022/23"
     assert (only["value"], only["lower"], only["upper"]) == pytest.approx(

@@ -15,10 +15,12 @@ def data(built_store_path):
 
 def test_reconciliation_lists_the_2013_2014_and_2019_revisions(data):
     rows = {r["year"]: r for r in reconciliation(data.results, data.revisions)}
-    revised = {y: [(s["first"], s["revised"], s["size"]) for s in r["revisions"]]
-               for y, r in rows.items() if r["revisions"]}  # fmt: skip
-    assert revised == {"2013": [(526, 527, 1)], "2014": [(613, 614, 1)],
-                       "2019": [(1264, 1280, 16)]}  # fmt: skip
+    revised = {
+        y: [(s["first"], s["revised"], s["size"]) for s in r["revisions"]]
+        for y, r in rows.items()
+        if r["revisions"]
+    }
+    assert revised == {"2013": [(526, 527, 1)], "2014": [(613, 614, 1)], "2019": [(1264, 1280, 16)]}
     assert rows["2019"]["first_published"] == 1264 and rows["2019"]["confirmed"] == 1280
 
 

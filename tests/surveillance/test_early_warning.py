@@ -59,8 +59,10 @@ def test_scans_are_kept_not_replaced(demo_store_copy, made, alerts):
 
 def test_count_files_are_checked_row_by_row(tmp_path):
     path = tmp_path / "counts.csv"
-    path.write_text("area_code,period,count\nS08000015,2024-01-01,4\nS99999999,2024-01-01,2\n"
-                    "S08000015,2024-01-08,-1\nS08000015,2024-01-01,5\n")  # fmt: skip
+    path.write_text(
+        "area_code,period,count\nS08000015,2024-01-01,4\nS99999999,2024-01-01,2\n"
+        "S08000015,2024-01-08,-1\nS08000015,2024-01-01,5\n"
+    )
     with pytest.raises(ValidationError) as info:
         read_counts(path)
     found = {(p.rule, p.row) for p in info.value.problems}

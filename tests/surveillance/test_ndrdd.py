@@ -27,35 +27,57 @@ PARENTS = pd.DataFrame(
 
 
 def _case(council: str, reviewed: str = "yes", substances: str = "methadone", **answers: str):
-    row = {"year": 2023, "council_code": council, "reviewed": reviewed,
-           "substances_implicated": substances if reviewed == "yes" else ""}  # fmt: skip
+    row = {
+        "year": 2023,
+        "council_code": council,
+        "reviewed": reviewed,
+        "substances_implicated": substances if reviewed == "yes" else "",
+    }
     for item in ITEMS:
         row[item] = answers.get(item, "no") if reviewed == "yes" else ""
     return row
 
 
 def test_counts_by_hand_with_unknown_answers_and_unreviewed_cases():
-    cases = pd.DataFrame([
-        _case(GLASGOW, on_ost_at_death="yes", substances="heroin_morphine;cocaine"),
-        _case(GLASGOW, on_ost_at_death="unknown", substances="cocaine"),
-        _case(GLASGOW, reviewed="no"),
-        _case(RENFREW, on_ost_at_death="yes", substances="benzodiazepine_street;methadone"),
-    ])  # fmt: skip
+    cases = pd.DataFrame(
+        [
+            _case(GLASGOW, on_ost_at_death="yes", substances="heroin_morphine;cocaine"),
+            _case(GLASGOW, on_ost_at_death="unknown", substances="cocaine"),
+            _case(GLASGOW, reviewed="no"),
+            _case(RENFREW, on_ost_at_death="yes", substances="benzodiazepine_street;methadone"),
+        ]
+    )
     m = measures(cases, PARENTS, "X").set_index(["area_code", "measure"])["value"]
     # Glasgow: 3 cases, 2 reviewed; OST known for 1 (yes); 2 with toxicology, 1 polydrug.
-    counted = ("ndrdd_cases", "ndrdd_reviewed", "ndrdd_on_ost_at_death_known",
-               "ndrdd_on_ost_at_death_yes", "ndrdd_toxicology", "ndrdd_polydrug", "ndrdd_cocaine",
-               "ndrdd_opioid")  # fmt: skip
+    counted = (
+        "ndrdd_cases",
+        "ndrdd_reviewed",
+        "ndrdd_on_ost_at_death_known",
+        "ndrdd_on_ost_at_death_yes",
+        "ndrdd_toxicology",
+        "ndrdd_polydrug",
+        "ndrdd_cocaine",
+        "ndrdd_opioid",
+    )
     assert [int(m[(GLASGOW, k)]) for k in counted] == [3, 2, 1, 1, 2, 1, 2, 1]
     # The board is the sum of its two councils.
-    assert [int(m[(BOARD, k)]) for k in ("ndrdd_cases", "ndrdd_on_ost_at_death_known",
-            "ndrdd_on_ost_at_death_yes", "ndrdd_benzodiazepine", "ndrdd_polydrug")] == [
-        4, 2, 2, 1, 2]  # fmt: skip
+    assert [
+        int(m[(BOARD, k)])
+        for k in (
+            "ndrdd_cases",
+            "ndrdd_on_ost_at_death_known",
+            "ndrdd_on_ost_at_death_yes",
+            "ndrdd_benzodiazepine",
+            "ndrdd_polydrug",
+        )
+    ] == [4, 2, 2, 1, 2]
 
 
 def test_combinations_suppress_small_counts():
-    cases = pd.DataFrame([_case(GLASGOW, substances="cocaine;methadone")] * 12
-                         + [_case(GLASGOW, substances="alcohol;methadone")] * 3)  # fmt: skip
+    cases = pd.DataFrame(
+        [_case(GLASGOW, substances="cocaine;methadone")] * 12
+        + [_case(GLASGOW, substances="alcohol;methadone")] * 3
+    )
     table = combinations(cases).set_index(["period", "substance", "with"])["cases"]
     assert table[("2023", "cocaine", "methadone")] == 12
     assert table[("2023", "alcohol", "methadone")] is None  # 3: suppressed
@@ -72,13 +94,16 @@ def _write(tmp_path, rows: list[dict]) -> object:
     return path
 
 
-@pytest.mark.parametrize(("change", "rule", "column"), [
-    ({"council_code": BOARD}, "council", "council_code"),
-    ({"substances_implicated": "methadone;unicorn"}, "substance", "substances_implicated"),
-    ({"on_ost_at_death": "maybe"}, "allowed-values", "on_ost_at_death"),
-    ({"reviewed": "no"}, "unreviewed", "substances_implicated"),
-    ({"year": "2023.5"}, "type", "year"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("change", "rule", "column"),
+    [
+        ({"council_code": BOARD}, "council", "council_code"),
+        ({"substances_implicated": "methadone;unicorn"}, "substance", "substances_implicated"),
+        ({"on_ost_at_death": "maybe"}, "allowed-values", "on_ost_at_death"),
+        ({"reviewed": "no"}, "unreviewed", "substances_implicated"),
+        ({"year": "2023.5"}, "type", "year"),
+    ],
+)
 def test_a_bad_case_is_refused_naming_row_column_and_rule(tmp_path, geo, change, rule, column):
     path = _write(tmp_path, [_case(GLASGOW), {**_case(GLASGOW), **change}])
     with pytest.raises(ValidationError) as refused:

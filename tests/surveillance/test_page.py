@@ -33,8 +33,12 @@ def site(demo_store_copy):
 def test_page_shows_every_section_and_labels_synthetic_alerts(site):
     client, found = site
     html = client.get("/surveillance").text
-    for heading in ("Deaths across sources and editions", "Trend around the Mission",
-                    "Early warning", "Prevalence"):  # fmt: skip
+    for heading in (
+        "Deaths across sources and editions",
+        "Trend around the Mission",
+        "Early warning",
+        "Prevalence",
+    ):
         assert heading in html
     assert "(SYNTHETIC)" in html and "not real overdoses" in html
     page = client.get("/surveillance.json").json()

@@ -30,5 +30,4 @@ def test_bad_tables_name_row_column_and_rule(tmp_path):
     with pytest.raises(ValidationError) as info:
         read_histories(path)
     found = {(p.rule, p.row) for p in info.value.problems}
-    assert {("allowed-values", 2), ("observable", 3), ("type", 4),
-            ("duplicate-key", 6)} <= found  # fmt: skip
+    assert {("allowed-values", 2), ("observable", 3), ("type", 4), ("duplicate-key", 6)} <= found

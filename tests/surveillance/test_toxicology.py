@@ -24,8 +24,10 @@ def _months(counts: list[tuple[int, int]], substance: str = "x") -> pd.DataFrame
     rows = []
     for i, (n, k) in enumerate(counts):
         month = f"{2023 + i // 12}-{i % 12 + 1:02d}-10"
-        rows += [{"date": month, "board_code": BOARD,
-                  "substances": f"{substance};y" if j < k else "y"} for j in range(n)]  # fmt: skip
+        rows += [
+            {"date": month, "board_code": BOARD, "substances": f"{substance};y" if j < k else "y"}
+            for j in range(n)
+        ]
     return pd.DataFrame(rows)
 
 
@@ -64,15 +66,23 @@ def test_the_injected_new_substances_are_found_in_their_boards():
     assert (made.samples["synthetic"] == "yes").all()
 
 
-@pytest.mark.parametrize(("change", "rule", "column"), [
-    ({"board_code": "S12000049"}, "health-board", "board_code"),
-    ({"date": "2024-02-30"}, "date", "date"),
-    ({"substances": "Nitazene!"}, "pattern", "substances"),
-    ({"source": "clinic"}, "allowed-values", "source"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("change", "rule", "column"),
+    [
+        ({"board_code": "S12000049"}, "health-board", "board_code"),
+        ({"date": "2024-02-30"}, "date", "date"),
+        ({"substances": "Nitazene!"}, "pattern", "substances"),
+        ({"source": "clinic"}, "allowed-values", "source"),
+    ],
+)
 def test_a_bad_sample_is_refused_naming_row_column_and_rule(tmp_path, geo, change, rule, column):
-    good = {"sample_id": "A", "date": "2024-02-01", "board_code": BOARD,
-            "source": "post_mortem", "substances": "cocaine"}  # fmt: skip
+    good = {
+        "sample_id": "A",
+        "date": "2024-02-01",
+        "board_code": BOARD,
+        "source": "post_mortem",
+        "substances": "cocaine",
+    }
     path = tmp_path / "samples.csv"
     pd.DataFrame([good, {**good, "sample_id": "B", **change}]).to_csv(path, index=False)
     with pytest.raises(ValidationError) as refused:
@@ -116,15 +126,29 @@ def test_a_signal_becomes_a_tracked_action(demo_store_copy, engine):
     made = tox.synthetic_results(boards, seed=4, years=3)
     with Store.open(demo_store_copy) as store:
         scan_id, _, _ = tox.store_signals(store, made.samples, NATION)
-        alert = store.con.execute(
-            "SELECT * FROM alerts WHERE scan_id = ? AND method LIKE 'first seen:%' "
-            "AND area_code <> ? LIMIT 1", [scan_id, NATION]).df().iloc[0].to_dict()  # fmt: skip
+        alert = (
+            store.con.execute(
+                "SELECT * FROM alerts WHERE scan_id = ? AND method LIKE 'first seen:%' "
+                "AND area_code <> ? LIMIT 1",
+                [scan_id, NATION],
+            )
+            .df()
+            .iloc[0]
+            .to_dict()
+        )
     geo = Geography.shipped()
     with session_scope(engine) as db:
-        analyst, _ = accounts.add_user(db, "ana", "Ana", "phs_analyst", None,
-                                       password="correct horse battery")  # fmt: skip
-        action = create_action(db, analyst, alert, "Alert services to the new substance",
-                               "Drug trend monitoring group", geo)  # fmt: skip
+        analyst, _ = accounts.add_user(
+            db, "ana", "Ana", "phs_analyst", None, password="correct horse battery"
+        )
+        action = create_action(
+            db,
+            analyst,
+            alert,
+            "Alert services to the new substance",
+            "Drug trend monitoring group",
+            geo,
+        )
         listed = actions_for_area(db, analyst, alert["area_code"], geo)
     assert action.series_id == tox.SERIES_ID and action.method.startswith("first seen: ")
     assert [a.id for a in listed] == [action.id]

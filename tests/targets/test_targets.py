@@ -16,10 +16,13 @@ OST = get_target("ost_32000")
 
 
 def test_targets_agree_with_the_published_figures(store):
-    published = dict(store.query(
-        "SELECT measure, value FROM observations WHERE dataset = 'treatment_target' AND "
-        "measure IN ('ost_target_min_people_in_community_ost', "
-        "'ost_baseline_people_in_community_ost')"))  # fmt: skip
+    published = dict(
+        store.query(
+            "SELECT measure, value FROM observations WHERE dataset = 'treatment_target' AND "
+            "measure IN ('ost_target_min_people_in_community_ost', "
+            "'ost_baseline_people_in_community_ost')"
+        )
+    )
     assert OST.value == published["ost_target_min_people_in_community_ost"] == 32_000
     assert OST.baseline is not None
     assert OST.baseline.value == published["ost_baseline_people_in_community_ost"] == 29_500
@@ -32,8 +35,12 @@ def test_every_target_names_an_indicator_scope_version_and_source():
         assert t.indicator in load_catalogue()
         assert t.scope and t.version >= 1 and t.source
     assert OST.apportionment is not None and OST.apportionment.rule == "proportional_uplift"
-    assert {b.aspect for b in OST.balancing} == {"access", "retention", "availability",
-                                                 "completeness"}  # fmt: skip
+    assert {b.aspect for b in OST.balancing} == {
+        "access",
+        "retention",
+        "availability",
+        "completeness",
+    }
     assert all(b.indicator in load_catalogue() for b in OST.balancing)
     with pytest.raises(NotFoundError):
         get_target("nope")
@@ -49,7 +56,10 @@ def test_proportional_uplift():
 
 def test_population_and_prevalence_shares():
     assert apportion(1000, {"a": 1, "b": 1, "c": 2}, "population_share") == {
-        "a": 250, "b": 250, "c": 500}  # fmt: skip
+        "a": 250,
+        "b": 250,
+        "c": 500,
+    }
     shares = apportion(10, {"a": 1, "b": 1, "c": 1}, "prevalence_weighted")
     assert sum(shares.values()) == 10 and sorted(shares.values()) == [3, 3, 4]
 
@@ -63,8 +73,12 @@ def test_bad_apportionment_inputs():
         apportion(100, {"a": 1}, "proportional_uplift")
 
 
-@given(st.dictionaries(st.text(min_size=1, max_size=4), st.integers(1, 50_000), min_size=1,
-                       max_size=40), st.integers(1, 100_000))  # fmt: skip
+@given(
+    st.dictionaries(
+        st.text(min_size=1, max_size=4), st.integers(1, 50_000), min_size=1, max_size=40
+    ),
+    st.integers(1, 100_000),
+)
 def test_shares_always_add_up_exactly_and_stay_within_one(weights, total):
     shares = apportion(total, weights, "population_share")
     assert sum(shares.values()) == total
@@ -81,13 +95,16 @@ def test_trajectory_is_a_straight_line_from_baseline_to_target():
     assert trajectory(get_target("rehab_1000"), dt.date(2024, 1, 1)) is None  # no baseline
 
 
-@pytest.mark.parametrize(("value", "on", "status"), [
-    (29_817, dt.date(2024, 3, 31), "not met"),   # 2023/24 against 32,000 by 1 April 2024
-    (32_100, dt.date(2024, 3, 31), "met"),
-    (31_000, dt.date(2023, 3, 31), "on track"),  # above the line a year before the date
-    (29_600, dt.date(2023, 3, 31), "behind"),
-    (32_500, dt.date(2023, 3, 31), "met"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("value", "on", "status"),
+    [
+        (29_817, dt.date(2024, 3, 31), "not met"),  # 2023/24 against 32,000 by 1 April 2024
+        (32_100, dt.date(2024, 3, 31), "met"),
+        (31_000, dt.date(2023, 3, 31), "on track"),  # above the line a year before the date
+        (29_600, dt.date(2023, 3, 31), "behind"),
+        (32_500, dt.date(2023, 3, 31), "met"),
+    ],
+)
 def test_progress_status_and_rule(value, on, status):
     p = progress(OST, value, on)
     assert p.status == status

@@ -18,11 +18,20 @@ def data(built_store_path):
 
 def _with_revision(data: SiteData, values: list[float]) -> SiteData:
     """The snapshot with one figure of drd_deaths (Scotland, 2020) held in two editions."""
-    rows = pd.DataFrame({
-        "dataset": "drd_scotland_annual", "measure": "drd_deaths", "area_code": "S92000003",
-        "period": "2020", "sex": "All", "age_group": "All ages", "breakdown": "",
-        "vintage": ["EDITION_A", "EDITION_B"], "value": values, "vintage_rank": [1, 2],
-    })  # fmt: skip
+    rows = pd.DataFrame(
+        {
+            "dataset": "drd_scotland_annual",
+            "measure": "drd_deaths",
+            "area_code": "S92000003",
+            "period": "2020",
+            "sex": "All",
+            "age_group": "All ages",
+            "breakdown": "",
+            "vintage": ["EDITION_A", "EDITION_B"],
+            "value": values,
+            "vintage_rank": [1, 2],
+        }
+    )
     return dataclasses.replace(data, revisions=rows)
 
 
@@ -41,8 +50,11 @@ def test_revisions_of_published_sizes_are_shown_with_their_change(data):
 
 
 def test_direction_words_only_for_significant_changes(data):
-    rows = [r for ind in ("drd_deaths", "drd_rate_per_1000_5yr", "suspected_drug_deaths")
-            for r in indicator_views.indicator(data, ind)["trend"]["rows"]]  # fmt: skip
+    rows = [
+        r
+        for ind in ("drd_deaths", "drd_rate_per_1000_5yr", "suspected_drug_deaths")
+        for r in indicator_views.indicator(data, ind)["trend"]["rows"]
+    ]
     judged = [r for r in rows if r["direction"] in ("improving", "worsening")]
     assert judged and all(r["change_significant"] is True for r in judged)
     unclear = [r for r in rows if r["change_significant"] is False]
@@ -62,8 +74,9 @@ def test_the_audit_reads_the_counts_pages_and_downloads_publish(data):
 
     assert small_counts_on_pages(data) == []
     results = data.results.copy()
-    row = results.index[(results.indicator_id == "drd_rate_per_1000_5yr")
-                        & (results.area_code == "S12000013")][-1]  # fmt: skip
+    row = results.index[
+        (results.indicator_id == "drd_rate_per_1000_5yr") & (results.area_code == "S12000013")
+    ][-1]
     results.loc[row, ["numerator", "suppressed"]] = [5.0, False]
     found = small_counts_on_pages(dataclasses.replace(data, results=results))
     assert ("drd_rate_per_1000_5yr", "S12000013") in {(i, a) for i, a, _, _ in found}
@@ -73,13 +86,20 @@ def test_the_audit_reads_every_json_twin_not_only_indicator_pages(data):
     from missionmonitor.views.published_counts import public_documents, small_counts_on_pages
 
     addresses = {a for a, _ in public_documents(data)}
-    assert {"/index.json", "/outcomes.json", "/targets.json", "/surveillance.json",
-            "/indicators.json", "/methodology.json"} <= addresses  # fmt: skip
+    assert {
+        "/index.json",
+        "/outcomes.json",
+        "/targets.json",
+        "/surveillance.json",
+        "/indicators.json",
+        "/methodology.json",
+    } <= addresses
     assert any(a.startswith("/outcomes/") for a in addresses)
     # A small count reaching only the home page's trend (national drug deaths) is found.
     results = data.results.copy()
-    row = results.index[(results.indicator_id == "drd_deaths")
-                        & (results.area_code == "S92000003")][0]  # fmt: skip
+    row = results.index[
+        (results.indicator_id == "drd_deaths") & (results.area_code == "S92000003")
+    ][0]
     results.loc[row, ["numerator", "suppressed"]] = [4.0, False]
     found = small_counts_on_pages(dataclasses.replace(data, results=results))
     assert ("drd_deaths", "S92000003", results.loc[row, "period"], "numerator 4") in found
@@ -88,8 +108,15 @@ def test_the_audit_reads_every_json_twin_not_only_indicator_pages(data):
 def test_the_audit_finds_an_alert_threshold_beside_a_hidden_count():
     from missionmonitor.views.published_counts import alert_findings
 
-    hidden = {"method": "farrington", "area_code": "S08000031", "period": "2024-W01",
-              "observed": None, "expected": 2.1, "threshold": 8.0, "score": None}  # fmt: skip
+    hidden = {
+        "method": "farrington",
+        "area_code": "S08000031",
+        "period": "2024-W01",
+        "observed": None,
+        "expected": 2.1,
+        "threshold": 8.0,
+        "score": None,
+    }
     assert [w for *_, w in alert_findings(hidden)] == [
         "expected published beside a hidden observed count",
         "threshold published beside a hidden observed count",

@@ -19,13 +19,30 @@ def boards() -> dict[str, str]:
 
 
 def _rows(values: dict[str, float | None], names: dict[str, str]) -> list[dict]:
-    return [{"area_code": c, "area_name": names[c], "value": v,
-             "display": "c" if v is None else f"{v:.1f}"} for c, v in values.items()]  # fmt: skip
+    return [
+        {
+            "area_code": c,
+            "area_name": names[c],
+            "value": v,
+            "display": "c" if v is None else f"{v:.1f}",
+        }
+        for c, v in values.items()
+    ]
 
 
 def _map(values: dict[str, float | None], names: dict[str, str]) -> dict:
-    return choropleth("m", "Test rate", "per 100,000", 1, _rows(values, names), "health_board",
-                      "NHS health boards", "2023", "2023-12-31", names)  # fmt: skip
+    return choropleth(
+        "m",
+        "Test rate",
+        "per 100,000",
+        1,
+        _rows(values, names),
+        "health_board",
+        "NHS health boards",
+        "2023",
+        "2023-12-31",
+        names,
+    )
 
 
 def test_ten_values_make_five_bands_of_two(boards):
@@ -33,8 +50,12 @@ def test_ten_values_make_five_bands_of_two(boards):
     values = {c: float(i + 1) for i, c in enumerate(codes[:10])}
     m = _map(values, boards)
     assert [(b["label"], b["count"]) for b in m["bands"]] == [
-        ("1.0 to 2.0", 2), ("3.0 to 4.0", 2), ("5.0 to 6.0", 2), ("7.0 to 8.0", 2),
-        ("9.0 to 10.0", 2)]  # fmt: skip
+        ("1.0 to 2.0", 2),
+        ("3.0 to 4.0", 2),
+        ("5.0 to 6.0", 2),
+        ("7.0 to 8.0", 2),
+        ("9.0 to 10.0", 2),
+    ]
     assert [b["colour"] for b in m["bands"]] == list(PALETTE)
     by_code = {a["area_code"]: a for a in m["areas"]}
     assert [by_code[c]["band"] for c in codes[:10]] == [1, 1, 2, 2, 3, 3, 4, 4, 5, 5]
@@ -49,7 +70,9 @@ def test_few_distinct_values_make_fewer_bands_spread_over_the_palette(boards):
     codes = sorted(boards)
     m = _map({codes[0]: 2.0, codes[1]: 2.0, codes[2]: 7.5}, boards)
     assert [(b["label"], b["colour"]) for b in m["bands"]] == [
-        ("2.0 to 2.0", PALETTE[0]), ("7.5 to 7.5", PALETTE[-1])]  # fmt: skip
+        ("2.0 to 2.0", PALETTE[0]),
+        ("7.5 to 7.5", PALETTE[-1]),
+    ]
 
 
 def test_suppressed_areas_are_hatched_and_never_given_a_value(boards):
@@ -67,14 +90,26 @@ def test_suppressed_areas_are_hatched_and_never_given_a_value(boards):
 
 def test_on_a_page_each_area_is_a_named_link_and_in_a_report_an_image(boards):
     codes = sorted(boards)
-    m = choropleth("m", "Test", "per 100,000", 1, _rows({codes[0]: 5.0}, boards),
-                   "health_board", "boards", "2023", "2023-12-31", boards,
-                   link={"area_type": "health_board", "period": "2023"})  # fmt: skip
+    m = choropleth(
+        "m",
+        "Test",
+        "per 100,000",
+        1,
+        _rows({codes[0]: 5.0}, boards),
+        "health_board",
+        "boards",
+        "2023",
+        "2023-12-31",
+        boards,
+        link={"area_type": "health_board", "period": "2023"},
+    )
     page = str(map_svg(m))
     assert page.count("<a ") == len(boards) and 'role="group"' in page
     label = f"{boards[codes[0]]}: 5.0 per 100,000 (band 1 of 1)"
-    assert f'href="?area={codes[0]}&amp;area_type=health_board&amp;period=2023" ' \
-           f'aria-label="{label}"' in page  # fmt: skip
+    assert (
+        f'href="?area={codes[0]}&amp;area_type=health_board&amp;period=2023" '
+        f'aria-label="{label}"' in page
+    )
     static = str(map_svg(m, interactive=False))
     assert "<a " not in static and 'role="img" aria-labelledby="m-caption m-summary"' in static
     assert static.count("<title>") == len(boards)
@@ -88,7 +123,8 @@ def test_the_indicator_page_maps_exactly_its_comparison_rows(built_store_path):
         mapped = {a["area_code"]: a["value"] for a in page["map"]["areas"]}
         assert mapped == shown, area_type
         hidden = [c for c, v in shown.items() if v is None]
-        assert hidden and all(a["state"] == "suppressed" for a in page["map"]["areas"]
-                              if a["area_code"] in hidden)  # fmt: skip
+        assert hidden and all(
+            a["state"] == "suppressed" for a in page["map"]["areas"] if a["area_code"] in hidden
+        )
     national = indicator(data, "drd_deaths")
     assert national["map"] is None

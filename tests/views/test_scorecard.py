@@ -59,6 +59,9 @@ def test_the_annual_report_judges_success_as_of_its_year(data):
     # Waiting times as of March 2024 (2023-Q4: 90.5%), not the latest quarter held.
     assert "The latest value, 90.5% (2023-Q4), meets at least 90%" in text
     assert "People prescribed opioid substitution therapy (minimum estimate): off track" in text
-    later = " ".join(next(s for s in annual.annual(data, "2025/26")["sections"]
-                          if s["id"] == "success")["paragraphs"])  # fmt: skip
+    later = " ".join(
+        next(s for s in annual.annual(data, "2025/26")["sections"] if s["id"] == "success")[
+            "paragraphs"
+        ]
+    )
     assert "94.7% (2025-Q3)" in later

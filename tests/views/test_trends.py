@@ -16,10 +16,15 @@ def data(built_store_path):
 
 def _rows(counts, *, suppressed=(), break_at=None):
     return [
-        {"period": str(2000 + i), "numerator": c, "denominator": None,
-         "suppressed": i in suppressed, "comparable_with_previous": i != break_at}
+        {
+            "period": str(2000 + i),
+            "numerator": c,
+            "denominator": None,
+            "suppressed": i in suppressed,
+            "comparable_with_previous": i != break_at,
+        }
         for i, c in enumerate(counts)
-    ]  # fmt: skip
+    ]
 
 
 def test_a_steady_fall_in_deaths_is_a_significant_improvement(data):

@@ -17,8 +17,14 @@ from missionmonitor.web.app import create_app
 from tests.conftest import site_settings
 
 PASSWORD = "correct horse battery"
-ROLES = {"anonymous": None, "adp_submitter": "S11000015", "adp_approver": "S11000015",
-         "phs_analyst": None, "government_viewer": None, "administrator": None}  # fmt: skip
+ROLES = {
+    "anonymous": None,
+    "adp_submitter": "S11000015",
+    "adp_approver": "S11000015",
+    "phs_analyst": None,
+    "government_viewer": None,
+    "administrator": None,
+}
 #: Examples per operation and role: over a thousand requests in all.
 EXAMPLES = 20
 SENT: list[str] = []
@@ -45,8 +51,11 @@ def cookies(fuzzed_app):
             continue
         client = TestClient(fuzzed_app)
         token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text)[1]
-        client.post("/login", data={"username": role, "password": PASSWORD,
-                                    "csrf_token": token}, follow_redirects=False)  # fmt: skip
+        client.post(
+            "/login",
+            data={"username": role, "password": PASSWORD, "csrf_token": token},
+            follow_redirects=False,
+        )
         out[role] = {"Cookie": f"mm_session={client.cookies['mm_session']}"}
     return out
 
@@ -62,8 +71,13 @@ def test_no_server_error_and_no_schema_violation(api_schema, cookies):
     for operation in operations:
 
         @given(case=operation.as_strategy())
-        @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
-                  suppress_health_check=list(HealthCheck))  # fmt: skip
+        @settings(
+            max_examples=EXAMPLES,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
         def fuzz(case):
             for role, headers in cookies.items():
                 case.call_and_validate(headers=headers)

@@ -88,8 +88,15 @@ def browser() -> Iterator[WebDriver]:
     assert chromium and driver_path, "install Debian's chromium and chromium-driver (make browser)"
     opts = Options()
     opts.binary_location = chromium
-    args = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--no-first-run", "--window-size=1280,1600")  # fmt: skip
+    args = (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+        "--window-size=1280,1600",
+    )
     for arg in args:
         opts.add_argument(arg)
     opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
@@ -113,8 +120,11 @@ def visit(browser: WebDriver, url: str) -> None:
 
 
 def console_problems(browser: WebDriver) -> list[str]:
-    return [e["message"] for e in browser.get_log("browser")
-            if e["level"] == "SEVERE" or "Content Security Policy" in e["message"]]  # fmt: skip
+    return [
+        e["message"]
+        for e in browser.get_log("browser")
+        if e["level"] == "SEVERE" or "Content Security Policy" in e["message"]
+    ]
 
 
 def run_axe(browser: WebDriver) -> list[dict[str, object]]:
@@ -192,8 +202,7 @@ def test_keyboard_journey_search_then_open_an_indicator_then_compare(server, bro
 
 def test_a_map_area_is_reached_by_keyboard_shows_its_focus_and_opens_its_trend(server, browser):
     visit(browser, server + "/indicators/drd_rate_per_1000_5yr?area_type=adp")
-    area = _tab_to(browser, lambda e: "mm-map__area" in (e.get_attribute("class") or ""),
-                   limit=200)  # fmt: skip
+    area = _tab_to(browser, lambda e: "mm-map__area" in (e.get_attribute("class") or ""), limit=200)
     label = area.get_attribute("aria-label")
     name = label.split(":")[0]
     assert "band" in label or "suppressed" in label
@@ -219,10 +228,14 @@ def test_pages_work_without_javascript(server, browser):
         browser.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": False})
 
 
-@pytest.mark.parametrize(("name", "path"), [
-    ("home", "/"), ("indicator", "/indicators/drd_rate_per_1000_5yr"),
-    ("area", "/areas/S12000049"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("name", "path"),
+    [
+        ("home", "/"),
+        ("indicator", "/indicators/drd_rate_per_1000_5yr"),
+        ("area", "/areas/S12000049"),
+    ],
+)
 def test_screenshots_for_the_docs(server, browser, name, path):
     visit(browser, server + path)
     SHOTS.mkdir(parents=True, exist_ok=True)
@@ -266,8 +279,12 @@ def test_surveillance_with_a_case_review_and_toxicology_signals_is_accessible(
         toxicology.store_signals(store, samples, national_code())
     with serving(create_app(site_settings(demo_store_copy))) as url:
         visit(browser, url + "/surveillance")
-        for table in ("case-review-table", "substance-pairs-table", "coverage-table",
-                      "alerts-toxicology_signals"):  # fmt: skip
+        for table in (
+            "case-review-table",
+            "substance-pairs-table",
+            "coverage-table",
+            "alerts-toxicology_signals",
+        ):
             assert browser.find_element(By.ID, table).is_displayed()
         assert run_axe(browser) == []
 
@@ -293,16 +310,24 @@ def test_accountability_with_returns_feedback_and_oversight_is_accessible(
     engine = connect(db_url)
     with session_scope(engine) as db:
         rows = demo_accountability(db, Geography.shipped(), dt.date.today())
-        accounts.add_user(db, "hb", "Board officer", "health_board_officer", "S08000031",
-                          password="correct horse battery")  # fmt: skip
+        accounts.add_user(
+            db,
+            "hb",
+            "Board officer",
+            "health_board_officer",
+            "S08000031",
+            password="correct horse battery",
+        )
     engine.dispose()
     pd.DataFrame(rows).to_csv(tmp_path / "returns.csv", index=False)
     ingest(demo_store_copy, "adp_returns", tmp_path / "returns.csv")
     with serving(create_app(site_settings(demo_store_copy, db_url))) as url:
-        for path, element in (("/accountability", "funding-table"),
-                              ("/accountability", "rehab-table"),
-                              ("/governance", "meeting-1"),
-                              ("/standards/S11000015/1", "experience")):  # fmt: skip
+        for path, element in (
+            ("/accountability", "funding-table"),
+            ("/accountability", "rehab-table"),
+            ("/governance", "meeting-1"),
+            ("/standards/S11000015/1", "experience"),
+        ):
             visit(browser, url + path)
             assert browser.find_element(By.ID, element).is_displayed()
             assert run_axe(browser) == [], path

@@ -16,10 +16,25 @@ from missionmonitor.web.app import create_app
 from missionmonitor.web.rendering import DEMONSTRATION
 from tests.conftest import site_settings
 
-PAGES = ["/", "/outcomes", "/outcomes/2", "/indicators", "/indicators/drd_deaths", "/areas",
-         "/areas/S11000051", "/methodology", "/surveillance", "/targets", "/reports",
-         "/standards", "/login", "/no-such-page", "/accountability", "/governance",
-         "/feedback"]  # fmt: skip
+PAGES = [
+    "/",
+    "/outcomes",
+    "/outcomes/2",
+    "/indicators",
+    "/indicators/drd_deaths",
+    "/areas",
+    "/areas/S11000051",
+    "/methodology",
+    "/surveillance",
+    "/targets",
+    "/reports",
+    "/standards",
+    "/login",
+    "/no-such-page",
+    "/accountability",
+    "/governance",
+    "/feedback",
+]
 
 
 @pytest.fixture(scope="module")
@@ -34,9 +49,17 @@ def test_every_page_of_a_demonstration_is_marked(demo_site, client, path):
     assert "Figures are official published statistics" in client.get(path).text
 
 
-@pytest.mark.parametrize("path", ["/index.json", "/indicators/drd_deaths.json",
-                                  "/areas/S11000051.json", "/standards.json",
-                                  "/accountability.json", "/governance.json"])  # fmt: skip
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/index.json",
+        "/indicators/drd_deaths.json",
+        "/areas/S11000051.json",
+        "/standards.json",
+        "/accountability.json",
+        "/governance.json",
+    ],
+)
 def test_every_json_document_of_a_demonstration_is_marked(demo_site, client, path):
     assert demo_site.get(path).json()["demonstration"] == DEMONSTRATION
     assert "demonstration" not in client.get(path).json()
@@ -55,17 +78,28 @@ def test_downloads_of_a_demonstration_are_marked(demo_site, client):
 def test_every_page_of_a_demonstration_report_is_marked(demo_site, tmp_path):
     pdf = tmp_path / "mat.pdf"
     pdf.write_bytes(demo_site.get("/reports/mat/2022.pdf").content)
-    pages = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
-                           text=True, check=True).stdout.split("\f")  # fmt: skip
+    pages = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout.split("\f")
     pages = [p for p in pages if p.strip()]
     assert len(pages) >= 3 and all(DEMONSTRATION in p for p in pages)
 
 
 def test_the_demo_command_builds_a_store_of_its_own(tmp_path, store_copy):
     store = tmp_path / "demo.duckdb"
-    made = CliRunner().invoke(cli, ["demo", "--store", str(store), "--app-db",
-                                    f"sqlite:///{tmp_path}/portal.sqlite3", "--people", "3000",
-                                    "--no-serve"])  # fmt: skip
+    made = CliRunner().invoke(
+        cli,
+        [
+            "demo",
+            "--store",
+            str(store),
+            "--app-db",
+            f"sqlite:///{tmp_path}/portal.sqlite3",
+            "--people",
+            "3000",
+            "--no-serve",
+        ],
+    )
     assert made.exit_code == 0, made.output
     assert "all generated" in made.output
     with Store.open(store, read_only=True) as built:

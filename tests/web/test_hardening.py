@@ -42,8 +42,11 @@ def _sign_in(client: TestClient) -> str:
 
 
 def test_a_declared_large_body_is_refused_before_it_is_read(site):
-    r = site.post("/portal/returns/rehab_quarterly/upload", content=b"x" * 10_000,
-                  headers={"content-length": "1500000000"})  # fmt: skip
+    r = site.post(
+        "/portal/returns/rehab_quarterly/upload",
+        content=b"x" * 10_000,
+        headers={"content-length": "1500000000"},
+    )
     assert r.status_code == 413 and "limit" in r.text
     assert all(r.headers[k] == v for k, v in SECURITY_HEADERS.items())
 
@@ -55,8 +58,11 @@ def test_a_body_growing_past_the_limit_is_stopped(site):
         for _ in range(100):
             yield b"y" * 1024
 
-    r = site.post("/portal/returns/rehab_quarterly/upload", content=chunks(),
-                  headers={"content-type": "multipart/form-data; boundary=zz"})  # fmt: skip
+    r = site.post(
+        "/portal/returns/rehab_quarterly/upload",
+        content=chunks(),
+        headers={"content-type": "multipart/form-data; boundary=zz"},
+    )
     assert r.status_code == 413
 
 
@@ -68,9 +74,12 @@ def test_anonymous_upload_body_is_never_read(built_store_path, tmp_path):
         read.append(1)
         yield b"--zz\r\n"
 
-    r = client.post("/portal/returns/rehab_quarterly/upload", content=body(),
-                    headers={"content-type": "multipart/form-data; boundary=zz"},
-                    follow_redirects=False)  # fmt: skip
+    r = client.post(
+        "/portal/returns/rehab_quarterly/upload",
+        content=body(),
+        headers={"content-type": "multipart/form-data; boundary=zz"},
+        follow_redirects=False,
+    )
     assert r.status_code == 303 and r.headers["location"] == "/login"
     assert read == []  # refused on the cookie alone: the body was never asked for
 
@@ -84,19 +93,28 @@ def test_an_unhandled_error_page_carries_the_security_headers(site):
 
 def test_pages_never_show_text_from_the_address(site):
     _sign_in(site)
-    for path in ("/portal/returns?message=<b>PHISH</b>&uploaded=0",
-                 "/portal/returns/rehab_quarterly/S11000015/2024-Q2?message=PHISH&notice=PHISH",
-                 "/login?error=PHISH"):  # fmt: skip
+    for path in (
+        "/portal/returns?message=<b>PHISH</b>&uploaded=0",
+        "/portal/returns/rehab_quarterly/S11000015/2024-Q2?message=PHISH&notice=PHISH",
+        "/login?error=PHISH",
+    ):
         page = site.get(path)
         assert page.status_code == 200 and "PHISH" not in page.text, path
     assert "uploaded 3 drafts" in site.get("/portal/returns?uploaded=3").text
 
 
-@pytest.mark.parametrize("path", [
-    "/reports/annual/1000-01.pdf", "/reports/annual/9998-99.pdf", "/reports/annual/%202023-24.pdf",
-    "/reports/annual/2023-24%20.html", "/reports/adp/S12000049.pdf", "/reports/adp/x.html",
-    "/reports/mat/1999.pdf",
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/reports/annual/1000-01.pdf",
+        "/reports/annual/9998-99.pdf",
+        "/reports/annual/%202023-24.pdf",
+        "/reports/annual/2023-24%20.html",
+        "/reports/adp/S12000049.pdf",
+        "/reports/adp/x.html",
+        "/reports/mat/1999.pdf",
+    ],
+)
 def test_reports_exist_only_for_offered_periods_and_areas(site, path):
     assert site.get(path).status_code == 404
 

@@ -17,9 +17,16 @@ from missionmonitor.web.app import create_app
 from tests.conftest import site_settings
 from tests.store.test_writing import _edition
 
-PATHS = ["/", "/index.json", "/indicators/drd_deaths", "/indicators/drd_deaths.json",
-         "/areas/S12000049", "/areas/S12000049.json", "/outcomes",
-         "/surveillance.json"]  # fmt: skip
+PATHS = [
+    "/",
+    "/index.json",
+    "/indicators/drd_deaths",
+    "/indicators/drd_deaths.json",
+    "/areas/S12000049",
+    "/areas/S12000049.json",
+    "/outcomes",
+    "/surveillance.json",
+]
 
 
 def test_pages_answer_while_a_load_and_recomputes_run(store_copy, tmp_path):

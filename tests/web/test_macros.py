@@ -15,8 +15,11 @@ def macros():
 
 
 def test_table_has_caption_scopes_and_labelled_region(macros):
-    html = str(macros.ds_table("t1", "Deaths by year", ["Year", "Deaths"], [["2023", "1,172"]],
-                               numeric=(1,)))  # fmt: skip
+    html = str(
+        macros.ds_table(
+            "t1", "Deaths by year", ["Year", "Deaths"], [["2023", "1,172"]], numeric=(1,)
+        )
+    )
     assert '<caption id="t1-caption">Deaths by year</caption>' in html
     assert 'aria-labelledby="t1-caption"' in html and 'role="region"' in html
     assert html.count('scope="col"') == 2
@@ -60,8 +63,9 @@ def test_chart_figure_is_labelled_and_carries_its_spec_as_data(macros):
     html = str(macros.chart(fig))
     assert 'aria-labelledby="trend-caption"' in html and 'aria-describedby="trend-summary"' in html
     assert '<figcaption id="trend-caption">Deaths</figcaption>' in html
-    assert re.search(r'<script type="application/json" id="trend-spec">\{"mark": "bar"\}</script>',
-                     html)  # fmt: skip
+    assert re.search(
+        r'<script type="application/json" id="trend-spec">\{"mark": "bar"\}</script>', html
+    )
     assert 'data-chart-spec="trend-spec"' in html
     assert "mm-chart__fallback" in html
 

@@ -117,8 +117,9 @@ def test_indicator_filters(client):
 
 
 def test_indicator_view_choices(client):
-    page = client.get("/indicators/drd_rate_per_1000_5yr.json?area=S08000031"
-                      "&area_type=council&period=2015-2019").json()  # fmt: skip
+    page = client.get(
+        "/indicators/drd_rate_per_1000_5yr.json?area=S08000031&area_type=council&period=2015-2019"
+    ).json()
     assert page["area"]["name"] == "NHS Greater Glasgow and Clyde"
     assert page["comparison"]["period"] == "2015-2019"
     assert {r["area_type"] for r in page["comparison"]["rows"]} == {"council"}
@@ -178,8 +179,10 @@ def test_area_profile_contents(client):
 
 
 def test_suppressed_values_never_leave_the_site(client, store):
-    hidden = store.query("SELECT indicator_id, area_code, period FROM indicator_results "
-                         "WHERE suppressed AND area_type = 'council' LIMIT 20")  # fmt: skip
+    hidden = store.query(
+        "SELECT indicator_id, area_code, period FROM indicator_results "
+        "WHERE suppressed AND area_type = 'council' LIMIT 20"
+    )
     assert hidden
     for ind, area, period in hidden:
         page = client.get(f"/indicators/{ind}.json?area_type=council&period={period}").json()
@@ -216,8 +219,14 @@ def test_server_error_page_hides_details(built_store_path, monkeypatch):
 
 
 def test_security_headers_and_no_inline_scripts(client):
-    for path in ("/", "/indicators/drd_deaths", "/areas/S12000049", "/index.json", "/nope",
-                 "/api/docs"):  # fmt: skip
+    for path in (
+        "/",
+        "/indicators/drd_deaths",
+        "/areas/S12000049",
+        "/index.json",
+        "/nope",
+        "/api/docs",
+    ):
         r = client.get(path)
         csp = r.headers["content-security-policy"]
         script_src = re.search(r"script-src ([^;]+)", csp)[1]
@@ -232,8 +241,12 @@ def test_security_headers_and_no_inline_scripts(client):
 def test_openapi_lists_the_json_api(client):
     spec = client.get("/api/openapi.json").json()
     paths = set(spec["paths"])
-    assert {"/index.json", "/indicators/{indicator_id}.json", "/areas/{code}.json",
-            "/indicators/{indicator_id}/data.{fmt}"} <= paths  # fmt: skip
+    assert {
+        "/index.json",
+        "/indicators/{indicator_id}.json",
+        "/areas/{code}.json",
+        "/indicators/{indicator_id}/data.{fmt}",
+    } <= paths
     assert "swagger-ui" in client.get("/api/docs").text
 
 

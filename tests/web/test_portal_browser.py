@@ -40,8 +40,14 @@ def portal_server(demo_store_path: Path) -> Iterator[str]:
     folder = Path(tempfile.mkdtemp(prefix="mm-portal-browser-"))
     store = folder / "store.duckdb"
     shutil.copy(demo_store_path, store)
-    counts = pd.DataFrame({"area_code": ALERTS["area_code"], "period": ALERTS["period"],
-                           "count": ALERTS["observed"], "synthetic": True})  # fmt: skip
+    counts = pd.DataFrame(
+        {
+            "area_code": ALERTS["area_code"],
+            "period": ALERTS["period"],
+            "count": ALERTS["observed"],
+            "synthetic": True,
+        }
+    )
     with Store.open(store) as s:
         store_scan(s, get_series("nonfatal_overdoses"), counts, ALERTS)
     url = f"sqlite:///{folder}/portal.sqlite3"

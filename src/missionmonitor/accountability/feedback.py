@@ -46,8 +46,15 @@ def statements(form: Form) -> list[str]:
     return [q.id for q in form.questions if q.id.endswith("_experience")]
 
 
-def receive(db: Session, form: Form, adp: str, answers: dict[str, Any], geo: Geography,
-            today: dt.date | None = None, synthetic: bool = False) -> FeedbackResponse:  # fmt: skip
+def receive(
+    db: Session,
+    form: Form,
+    adp: str,
+    answers: dict[str, Any],
+    geo: Geography,
+    today: dt.date | None = None,
+    synthetic: bool = False,
+) -> FeedbackResponse:
     """Keep one anonymous response after checking it as any return is checked; errors are
     refused (NotReadyToSubmit lists them). The audit trail records that a response arrived,
     not what it says."""
@@ -60,23 +67,46 @@ def receive(db: Session, form: Form, adp: str, answers: dict[str, Any], geo: Geo
     if problems:
         raise NotReadyToSubmit(problems)
     response = FeedbackResponse(
-        form_id=form.id, form_version=form.version, adp_code=adp,
-        period=quarter_of(today or dt.date.today()), answers=json.dumps(kept),
-        status="received", synthetic=synthetic,
-    )  # fmt: skip
+        form_id=form.id,
+        form_version=form.version,
+        adp_code=adp,
+        period=quarter_of(today or dt.date.today()),
+        answers=json.dumps(kept),
+        status="received",
+        synthetic=synthetic,
+    )
     db.add(response)
     db.flush()
-    record(db, None, "receive", "feedback", response.id, None,
-           {"form": f"{form.id} v{form.version}", "adp_code": adp, "period": response.period,
-            "answers": len(kept)})  # fmt: skip
+    record(
+        db,
+        None,
+        "receive",
+        "feedback",
+        response.id,
+        None,
+        {
+            "form": f"{form.id} v{form.version}",
+            "adp_code": adp,
+            "period": response.period,
+            "answers": len(kept),
+        },
+    )
     return response
 
 
-def moderate(db: Session, user: User, response_id: int, seen_version: int, accept: bool,
-             geo: Geography, reason: str = "") -> FeedbackResponse:  # fmt: skip
+def moderate(
+    db: Session,
+    user: User,
+    response_id: int,
+    seen_version: int,
+    accept: bool,
+    geo: Geography,
+    reason: str = "",
+) -> FeedbackResponse:
     """Accept a response (it counts) or reject it with a reason (spam, abuse)."""
-    r = fetch_current(db, FeedbackResponse, response_id, "response", user, "moderate_feedback",
-                      seen_version, geo)  # fmt: skip
+    r = fetch_current(
+        db, FeedbackResponse, response_id, "response", user, "moderate_feedback", seen_version, geo
+    )
     if r.status != "received":
         raise MethodInputError(f"response {response_id} is already {r.status}")
     if not accept and not reason.strip():
@@ -85,13 +115,26 @@ def moderate(db: Session, user: User, response_id: int, seen_version: int, accep
     r.status = "accepted" if accept else "rejected"
     r.decided_by, r.decided_at, r.reason = user.id, now(), reason.strip() or None
     db.flush()
-    record(db, user.id, "accept" if accept else "reject", "feedback", r.id, before,
-           {"status": r.status, "reason": r.reason})  # fmt: skip
+    record(
+        db,
+        user.id,
+        "accept" if accept else "reject",
+        "feedback",
+        r.id,
+        before,
+        {"status": r.status, "reason": r.reason},
+    )
     return r
 
 
-def responses_for(db: Session, user: User, adp: str, geo: Geography, status: str | None = None,
-                  limit: int = LISTED) -> list[FeedbackResponse]:  # fmt: skip
+def responses_for(
+    db: Session,
+    user: User,
+    adp: str,
+    geo: Geography,
+    status: str | None = None,
+    limit: int = LISTED,
+) -> list[FeedbackResponse]:
     """Responses about one ADP, newest first, for a user who may read them."""
     require(user, "read_feedback", adp, geo)
     query = select(FeedbackResponse).where(FeedbackResponse.adp_code == adp)
@@ -104,17 +147,25 @@ def may_moderate(user: User | None, adp: str, geo: Geography) -> bool:
     return can(user, "moderate_feedback", adp, geo)
 
 
-def tallies(db: Session, form: Form, *, generated: bool = False, adp: str | None = None,
-            periods: list[str] | None = None) -> dict[tuple[str, str], dict[str, int]]:  # fmt: skip
+def tallies(
+    db: Session,
+    form: Form,
+    *,
+    generated: bool = False,
+    adp: str | None = None,
+    periods: list[str] | None = None,
+) -> dict[tuple[str, str], dict[str, int]]:
     """Accepted responses' counts per (ADP, quarter): ``responses``, ``answered`` and
     ``agree`` over every statement, and ``sN_answered`` / ``sN_agree`` per statement; of one
     ADP and some quarters only, if given (read in the database, not after).
     SYNTHETIC responses count only with ``generated`` (a demonstration); never mixed."""
     out: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     names = statements(form)
-    query = select(FeedbackResponse).where(FeedbackResponse.form_id == form.id,
-                                           FeedbackResponse.status == "accepted",
-                                           FeedbackResponse.synthetic.is_(generated))  # fmt: skip
+    query = select(FeedbackResponse).where(
+        FeedbackResponse.form_id == form.id,
+        FeedbackResponse.status == "accepted",
+        FeedbackResponse.synthetic.is_(generated),
+    )
     if adp is not None:
         query = query.where(FeedbackResponse.adp_code == adp)
     if periods is not None:
@@ -144,9 +195,18 @@ def export_rows(db: Session, form: Form, synthetic: bool = False) -> list[dict[s
         for measure in ("responses", "answered", "agree"):
             counts.setdefault(measure, 0)
         for measure, value in sorted(counts.items()):
-            rows.append({"area_type": reporting_type(), "area_code": adp, "form_id": form.id,
-                         "form_version": form.version, "measure": f"le_{measure}",
-                         "period": period, "value": float(value), "source": source})  # fmt: skip
+            rows.append(
+                {
+                    "area_type": reporting_type(),
+                    "area_code": adp,
+                    "form_id": form.id,
+                    "form_version": form.version,
+                    "measure": f"le_{measure}",
+                    "period": period,
+                    "value": float(value),
+                    "source": source,
+                }
+            )
     return rows
 
 
@@ -155,13 +215,17 @@ def _shown(agree: int, answered: int) -> dict[str, Any]:
     that agree or those that do not, is shown or can be worked out."""
     small = [n for n in (answered, agree, answered - agree) if 0 < n <= THRESHOLD]
     if answered == 0 or small:
-        return {"answered": None, "agree_pct": None,
-                "note": "no answers" if answered == 0 else "too few answers to show"}  # fmt: skip
+        return {
+            "answered": None,
+            "agree_pct": None,
+            "note": "no answers" if answered == 0 else "too few answers to show",
+        }
     return {"answered": answered, "agree_pct": round(100 * agree / answered, 1), "note": ""}
 
 
-def experiential(db: Session, form: Form, adp: str, periods: list[str], *,
-                 generated: bool = False) -> list[dict[str, Any]]:  # fmt: skip
+def experiential(
+    db: Session, form: Form, adp: str, periods: list[str], *, generated: bool = False
+) -> list[dict[str, Any]]:
     """For each MAT standard: accepted answers about ``adp`` over ``periods`` and the share
     that agree, for showing beside the standard's experiential evidence stream."""
     totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
@@ -171,6 +235,11 @@ def experiential(db: Session, form: Form, adp: str, periods: list[str], *,
             totals[stem][0] += counts.get(f"{stem}_agree", 0)
             totals[stem][1] += counts.get(f"{stem}_answered", 0)
     labels = {q.id: q.label for q in form.questions}
-    return [{"standard": int(q.removesuffix("_experience")[1:]), "statement": labels[q],
-             **_shown(*totals[q.removesuffix("_experience")])}
-            for q in statements(form)]  # fmt: skip
+    return [
+        {
+            "standard": int(q.removesuffix("_experience")[1:]),
+            "statement": labels[q],
+            **_shown(*totals[q.removesuffix("_experience")]),
+        }
+        for q in statements(form)
+    ]

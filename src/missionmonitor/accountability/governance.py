@@ -57,9 +57,8 @@ def parse_links(text: str | Iterable[str]) -> list[str]:
             (kind == "indicator" and ref in load_catalogue())
             or (kind == "standard" and ref in {str(n) for n in load_standards().numbers})
             or (kind == "target" and ref in {t.id for t in load_targets()})
-            or (kind == "alert" and bool(_ALERT.match(item))
-                and ref.split("/")[1] in load_series())
-        )  # fmt: skip
+            or (kind == "alert" and bool(_ALERT.match(item)) and ref.split("/")[1] in load_series())
+        )
         (links if ok else wrong).append(item)
     if wrong:
         raise MethodInputError(
@@ -72,19 +71,32 @@ def parse_links(text: str | Iterable[str]) -> list[str]:
 def snapshot(item: Meeting | Decision | GovernanceAction) -> dict[str, Any]:
     cols = [c.name for c in item.__table__.columns]
     out = {c: getattr(item, c) for c in cols}
-    return {k: v.isoformat() if isinstance(v, dt.date | dt.datetime) else v
-            for k, v in out.items()}  # fmt: skip
+    return {k: v.isoformat() if isinstance(v, dt.date | dt.datetime) else v for k, v in out.items()}
 
 
-def create_meeting(db: Session, user: User, group_id: str, held_on: dt.date, title: str,
-                   geo: Geography, *, synthetic: bool = False) -> Meeting:  # fmt: skip
+def create_meeting(
+    db: Session,
+    user: User,
+    group_id: str,
+    held_on: dt.date,
+    title: str,
+    geo: Geography,
+    *,
+    synthetic: bool = False,
+) -> Meeting:
     """Log a meeting of a group whose area the user may record decisions for
     (``synthetic``: a SYNTHETIC meeting of the demonstration)."""
     group = get_group(group_id, geo)
     require(user, "record_governance", group.area, geo)
-    meeting = Meeting(group_id=group.id, area_code=group.area, held_on=held_on,
-                      title=required_text(title, "a title"), published=False, synthetic=synthetic,
-                      created_by=user.id)  # fmt: skip
+    meeting = Meeting(
+        group_id=group.id,
+        area_code=group.area,
+        held_on=held_on,
+        title=required_text(title, "a title"),
+        published=False,
+        synthetic=synthetic,
+        created_by=user.id,
+    )
     db.add(meeting)
     db.flush()
     record(db, user.id, "create", "meeting", meeting.id, None, snapshot(meeting))
@@ -92,29 +104,42 @@ def create_meeting(db: Session, user: User, group_id: str, held_on: dt.date, tit
 
 
 def get_meeting(db: Session, user: User, meeting_id: int, geo: Geography) -> Meeting:
-    return fetch(db, Meeting, meeting_id, "meeting", user, "view_governance", geo,
-                 area="area_code")  # fmt: skip
+    return fetch(db, Meeting, meeting_id, "meeting", user, "view_governance", geo, area="area_code")
 
 
 def _recordable(db: Session, user: User, meeting_id: int, geo: Geography) -> Meeting:
-    return fetch(db, Meeting, meeting_id, "meeting", user, "record_governance", geo,
-                 area="area_code")  # fmt: skip
+    return fetch(
+        db, Meeting, meeting_id, "meeting", user, "record_governance", geo, area="area_code"
+    )
 
 
-def add_decision(db: Session, user: User, meeting_id: int, text: str,
-                 links: str | Iterable[str], geo: Geography) -> Decision:  # fmt: skip
+def add_decision(
+    db: Session, user: User, meeting_id: int, text: str, links: str | Iterable[str], geo: Geography
+) -> Decision:
     meeting = _recordable(db, user, meeting_id, geo)
-    decision = Decision(meeting_id=meeting.id, text=required_text(text, "the decision", 4000),
-                        links=json.dumps(parse_links(links)), created_by=user.id)  # fmt: skip
+    decision = Decision(
+        meeting_id=meeting.id,
+        text=required_text(text, "the decision", 4000),
+        links=json.dumps(parse_links(links)),
+        created_by=user.id,
+    )
     db.add(decision)
     db.flush()
     record(db, user.id, "create", "decision", decision.id, None, snapshot(decision))
     return decision
 
 
-def add_action(db: Session, user: User, meeting_id: int, title: str, owner: str, due: dt.date,
-               links: str | Iterable[str], geo: Geography,
-               decision_id: int | None = None) -> GovernanceAction:  # fmt: skip
+def add_action(
+    db: Session,
+    user: User,
+    meeting_id: int,
+    title: str,
+    owner: str,
+    due: dt.date,
+    links: str | Iterable[str],
+    geo: Geography,
+    decision_id: int | None = None,
+) -> GovernanceAction:
     """An action agreed at the meeting (optionally under one of its decisions)."""
     meeting = _recordable(db, user, meeting_id, geo)
     if decision_id is not None:
@@ -124,24 +149,43 @@ def add_action(db: Session, user: User, meeting_id: int, title: str, owner: str,
     if due < meeting.held_on:
         raise MethodInputError("an action cannot be due before the meeting that agreed it")
     action = GovernanceAction(
-        meeting_id=meeting.id, decision_id=decision_id, area_code=meeting.area_code,
-        title=required_text(title, "a title"), owner=required_text(owner, "an owner"), due=due,
+        meeting_id=meeting.id,
+        decision_id=decision_id,
+        area_code=meeting.area_code,
+        title=required_text(title, "a title"),
+        owner=required_text(owner, "an owner"),
+        due=due,
         status="open",
-        links=json.dumps(parse_links(links)), created_by=user.id,
-    )  # fmt: skip
+        links=json.dumps(parse_links(links)),
+        created_by=user.id,
+    )
     db.add(action)
     db.flush()
     record(db, user.id, "create", "governance_action", action.id, None, snapshot(action))
     return action
 
 
-def update_action(db: Session, user: User, action_id: int, seen_version: int, geo: Geography,
-                  status: str | None = None,
-                  note: str | None = None) -> GovernanceAction:  # fmt: skip
+def update_action(
+    db: Session,
+    user: User,
+    action_id: int,
+    seen_version: int,
+    geo: Geography,
+    status: str | None = None,
+    note: str | None = None,
+) -> GovernanceAction:
     """Move an action's status on and/or record progress (at the version the user saw)."""
-    action = fetch_current(db, GovernanceAction, action_id, "action", user,
-                           "update_governance_actions", seen_version, geo,
-                           area="area_code")  # fmt: skip
+    action = fetch_current(
+        db,
+        GovernanceAction,
+        action_id,
+        "action",
+        user,
+        "update_governance_actions",
+        seen_version,
+        geo,
+        area="area_code",
+    )
     if action.status in ("done", "cancelled"):
         raise MethodInputError(f"action {action_id} is {action.status}")
     before = snapshot(action)
@@ -158,11 +202,21 @@ def update_action(db: Session, user: User, action_id: int, seen_version: int, ge
     return action
 
 
-def publish_meeting(db: Session, user: User, meeting_id: int, seen_version: int, summary: str,
-                    geo: Geography) -> Meeting:  # fmt: skip
+def publish_meeting(
+    db: Session, user: User, meeting_id: int, seen_version: int, summary: str, geo: Geography
+) -> Meeting:
     """Publish the group's summary of a meeting (only for a group that publishes)."""
-    meeting = fetch_current(db, Meeting, meeting_id, "meeting", user, "record_governance",
-                            seen_version, geo, area="area_code")  # fmt: skip
+    meeting = fetch_current(
+        db,
+        Meeting,
+        meeting_id,
+        "meeting",
+        user,
+        "record_governance",
+        seen_version,
+        geo,
+        area="area_code",
+    )
     if not get_group(meeting.group_id, geo).publishes:
         raise MethodInputError("this group does not publish summaries of its meetings")
     before = snapshot(meeting)
@@ -178,26 +232,41 @@ def groups_for(user: User, geo: Geography) -> list[Group]:
     return [g for g in load_groups(geo).values() if can(user, "record_governance", g.area, geo)]
 
 
-def meetings_for(db: Session, user: User, geo: Geography, area: str | None = None,
-                 limit: int = LISTED) -> list[Meeting]:  # fmt: skip
+def meetings_for(
+    db: Session, user: User, geo: Geography, area: str | None = None, limit: int = LISTED
+) -> list[Meeting]:
     """The most recent meetings the user may see (of groups overlapping ``area``, if given)."""
-    codes = [c for c in geo.areas if can(user, "view_governance", c, geo)
-             and (area is None or overlaps(c, area, geo))]  # fmt: skip
+    codes = [
+        c
+        for c in geo.areas
+        if can(user, "view_governance", c, geo) and (area is None or overlaps(c, area, geo))
+    ]
     if not codes:
         return []
-    return list(db.scalars(select(Meeting).where(Meeting.area_code.in_(codes))
-                           .order_by(Meeting.held_on.desc(), Meeting.id.desc())
-                           .limit(limit)))  # fmt: skip
+    return list(
+        db.scalars(
+            select(Meeting)
+            .where(Meeting.area_code.in_(codes))
+            .order_by(Meeting.held_on.desc(), Meeting.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 def decisions_of(db: Session, meeting_id: int) -> list[Decision]:
-    return list(db.scalars(select(Decision).where(Decision.meeting_id == meeting_id)
-                           .order_by(Decision.id)))  # fmt: skip
+    return list(
+        db.scalars(select(Decision).where(Decision.meeting_id == meeting_id).order_by(Decision.id))
+    )
 
 
 def actions_of(db: Session, meeting_id: int) -> list[GovernanceAction]:
-    return list(db.scalars(select(GovernanceAction).where(GovernanceAction.meeting_id == meeting_id)
-                           .order_by(GovernanceAction.due, GovernanceAction.id)))  # fmt: skip
+    return list(
+        db.scalars(
+            select(GovernanceAction)
+            .where(GovernanceAction.meeting_id == meeting_id)
+            .order_by(GovernanceAction.due, GovernanceAction.id)
+        )
+    )
 
 
 def overdue(actions: Iterable[GovernanceAction], today: dt.date) -> list[GovernanceAction]:
@@ -209,20 +278,39 @@ def public_meetings(db: Session, geo: Geography, limit: int = LISTED) -> list[di
     owner, due date and status (nothing from an unpublished meeting)."""
     groups = load_groups(geo)
     out = []
-    published = (select(Meeting).where(Meeting.published.is_(True))
-                 .order_by(Meeting.held_on.desc(), Meeting.id.desc()).limit(limit))  # fmt: skip
+    published = (
+        select(Meeting)
+        .where(Meeting.published.is_(True))
+        .order_by(Meeting.held_on.desc(), Meeting.id.desc())
+        .limit(limit)
+    )
     for m in db.scalars(published):
         group = groups.get(m.group_id)
         if group is None or not group.publishes:
             continue
-        out.append({
-            "id": m.id, "group": group.name, "group_id": group.id, "area_code": m.area_code,
-            "held_on": m.held_on.isoformat(), "title": m.title, "summary": m.public_summary,
-            "synthetic": m.synthetic,
-            "decisions": [{"text": d.text, "links": json.loads(d.links)}
-                          for d in decisions_of(db, m.id)],
-            "actions": [{"title": a.title, "owner": a.owner, "due": a.due.isoformat(),
-                         "status": a.status, "links": json.loads(a.links)}
-                        for a in actions_of(db, m.id)],
-        })  # fmt: skip
+        out.append(
+            {
+                "id": m.id,
+                "group": group.name,
+                "group_id": group.id,
+                "area_code": m.area_code,
+                "held_on": m.held_on.isoformat(),
+                "title": m.title,
+                "summary": m.public_summary,
+                "synthetic": m.synthetic,
+                "decisions": [
+                    {"text": d.text, "links": json.loads(d.links)} for d in decisions_of(db, m.id)
+                ],
+                "actions": [
+                    {
+                        "title": a.title,
+                        "owner": a.owner,
+                        "due": a.due.isoformat(),
+                        "status": a.status,
+                        "links": json.loads(a.links),
+                    }
+                    for a in actions_of(db, m.id)
+                ],
+            }
+        )
     return out

@@ -69,8 +69,13 @@ def load_groups(geo: Geography) -> dict[str, Group]:
             gid = f"{rule.id_prefix}_{area.code.lower()}"
             if gid in out:
                 raise DefinitionError(f"groups.yaml: two groups have the id {gid!r}")
-            out[gid] = Group(id=gid, name=rule.name.format(area=area.name), area=area.code,
-                             publishes=rule.publishes, description=rule.description)  # fmt: skip
+            out[gid] = Group(
+                id=gid,
+                name=rule.name.format(area=area.name),
+                area=area.code,
+                publishes=rule.publishes,
+                description=rule.description,
+            )
     return out
 
 

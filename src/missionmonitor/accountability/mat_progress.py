@@ -42,8 +42,11 @@ def _quarter_point(s: Submission, standard: int) -> dict[str, Any]:
     answers = json.loads(s.answers)
     codes = form.code_lists
     prefix = f"s{standard}_"
-    measures = {q.label: answers.get(q.id) for q in form.questions
-                if q.id.startswith(prefix) and q.type == "integer"}  # fmt: skip
+    measures = {
+        q.label: answers.get(q.id)
+        for q in form.questions
+        if q.id.startswith(prefix) and q.type == "integer"
+    }
     rag = answers.get(f"{prefix}rag")
     progress = answers.get(f"{prefix}progress")
     return {
@@ -58,8 +61,15 @@ def _quarter_point(s: Submission, standard: int) -> dict[str, Any]:
     }
 
 
-def trajectory(db: Session, user: User | None, adp: str, standard: int, geo: Geography,
-               *, generated: bool = True) -> list[dict[str, Any]]:  # fmt: skip
+def trajectory(
+    db: Session,
+    user: User | None,
+    adp: str,
+    standard: int,
+    geo: Geography,
+    *,
+    generated: bool = True,
+) -> list[dict[str, Any]]:
     """Annual grades (as of April of the assessment year) and quarterly self-assessments
     of one ADP and standard, in time order, each saying how it moved from the point before
     of the same kind (better, worse, the same)."""
@@ -67,10 +77,18 @@ def trajectory(db: Session, user: User | None, adp: str, standard: int, geo: Geo
     for g in history(db, user, adp, standard, geo, generated=generated):
         if g.status != "moderated":
             continue
-        points.append({"period": f"{g.year} benchmarking", "start": dt.date(g.year, 4, 1),
-                       "kind": "annual", "label": label(g.grade, g.provisional),
-                       "rag": g.grade, "progress": "", "measures": {},
-                       "notes": g.moderation_reason or ""})  # fmt: skip
+        points.append(
+            {
+                "period": f"{g.year} benchmarking",
+                "start": dt.date(g.year, 4, 1),
+                "kind": "annual",
+                "label": label(g.grade, g.provisional),
+                "rag": g.grade,
+                "progress": "",
+                "measures": {},
+                "notes": g.moderation_reason or "",
+            }
+        )
     points += [_quarter_point(s, standard) for s in approved_quarters(db, adp).values()]
     points.sort(key=lambda p: (p["start"], p["kind"] == "quarterly"))
     last: dict[str, int] = {}

@@ -118,8 +118,10 @@ def init(
 
         report = build_store(path, progress=step, rebuild=rebuild)
     if report.kept_aside is not None:
-        out.print(f"The previous store (another schema version, or --rebuild) is kept at "
-                  f"{report.kept_aside}.")  # fmt: skip
+        out.print(
+            f"The previous store (another schema version, or --rebuild) is kept at "
+            f"{report.kept_aside}."
+        )
     loaded = [r for r in report.loads if not r.already_loaded]
     out.print(
         f"Store ready at {path}: {len(loaded)} file(s) loaded "

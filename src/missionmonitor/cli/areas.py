@@ -48,8 +48,10 @@ def show(code: Annotated[str, typer.Argument(help="Area code, e.g. S11000051.")]
         geo = Geography.shipped()
         area = geo.area(code)
         if area.successor:
-            out.print(f"{code} is a previous code, replaced by {area.successor} "
-                      f"({area.valid_to or 'date not recorded'}).")  # fmt: skip
+            out.print(
+                f"{code} is a previous code, replaced by {area.successor} "
+                f"({area.valid_to or 'date not recorded'})."
+            )
             area = geo.area(area.successor)
         out.print(f"[bold]{area.name}[/] ({area.code}), {geo.types[area.type].label}")
         for p in geo.parents(area.code):

@@ -28,8 +28,14 @@ def list_indicators(
     for ind in load_catalogue().values():
         if outcome and ind.outcome != outcome:
             continue
-        table.add_row(ind.id, ind.title, f"{ind.outcome}. {outcomes[ind.outcome].title}",
-                      ", ".join(ind.geography), ind.period_type, ind.status)  # fmt: skip
+        table.add_row(
+            ind.id,
+            ind.title,
+            f"{ind.outcome}. {outcomes[ind.outcome].title}",
+            ", ".join(ind.geography),
+            ind.period_type,
+            ind.status,
+        )
     out.print(table)
 
 
@@ -47,15 +53,25 @@ def show(indicator_id: Annotated[str, typer.Argument(help="Indicator id.")]) -> 
     out.print(f"[bold]{ind.title}[/] ({ind.id})")
     out.print(f"Outcome: {outcome.id}. {outcome.title}")
     for label, text in (
-        ("Definition", ind.definition), ("Rationale", ind.rationale),
-        ("Numerator", ind.numerator), ("Denominator", ind.denominator or "—"),
-        ("Method", ind.method.kind), ("Interval", ind.ci_method or "—"), ("Unit", ind.unit),
-        ("Polarity", ind.polarity.replace("_", " ")), ("Geography", ", ".join(ind.geography)),
-        ("Period", ind.period_type), ("Status", ind.status),
+        ("Definition", ind.definition),
+        ("Rationale", ind.rationale),
+        ("Numerator", ind.numerator),
+        ("Denominator", ind.denominator or "—"),
+        ("Method", ind.method.kind),
+        ("Interval", ind.ci_method or "—"),
+        ("Unit", ind.unit),
+        ("Polarity", ind.polarity.replace("_", " ")),
+        ("Geography", ", ".join(ind.geography)),
+        ("Period", ind.period_type),
+        ("Status", ind.status),
         ("Sources", ", ".join(ind.sources)),
-        ("Disclosure", f"counts 1-{ind.disclosure.threshold} suppressed"
-         if ind.disclosure.threshold else "no primary suppression"),
-    ):  # fmt: skip
+        (
+            "Disclosure",
+            f"counts 1-{ind.disclosure.threshold} suppressed"
+            if ind.disclosure.threshold
+            else "no primary suppression",
+        ),
+    ):
         out.print(f"[bold]{label}:[/] {text.strip()}", highlight=False)
     out.print("[bold]Definition versions:[/]")
     for v in ind.definition_versions:

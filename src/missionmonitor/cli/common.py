@@ -64,8 +64,9 @@ def serve_site(settings: Settings, host: str | None, port: int | None) -> None:
     uvicorn.run(web, host=host, port=port, log_level="warning")
 
 
-def load_written(ctx: typer.Context, dataset: str, files: list[Path], suffix: str,
-                 synthetic: bool) -> None:  # fmt: skip
+def load_written(
+    ctx: typer.Context, dataset: str, files: list[Path], suffix: str, synthetic: bool
+) -> None:
     """Load the file of ``files`` whose name ends with ``suffix`` as ``dataset`` (with the
     recompute) and say how it went; for commands with ``--out … --load``."""
     from missionmonitor.services.ingest import ingest

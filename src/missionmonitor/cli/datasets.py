@@ -62,6 +62,13 @@ def show(ctx: typer.Context, name: Annotated[str, typer.Argument(help="Dataset n
         for col in ("Load", "File", "SHA-256", "Rows", "Figures", "Vintages", "Loaded at (UTC)"):
             table.add_column(col)
         for load_id, fname, sha, rows, obs, vint, at in loads:
-            table.add_row(str(load_id), fname, sha[:16] + "…", f"{rows:,}", f"{obs:,}",
-                          vint.replace(",", ", "), f"{at:%Y-%m-%d %H:%M:%S}")  # fmt: skip
+            table.add_row(
+                str(load_id),
+                fname,
+                sha[:16] + "…",
+                f"{rows:,}",
+                f"{obs:,}",
+                vint.replace(",", ", "),
+                f"{at:%Y-%m-%d %H:%M:%S}",
+            )
         out.print(table)

@@ -40,8 +40,9 @@ def demo(
         def step(name: str) -> None:
             bar.update(task, advance=1, description=f"Generating {name}")
 
-        report = build_demonstration(store, store.parent / "demo-records", app_db,
-                                     people=people, seed=seed, progress=step)  # fmt: skip
+        report = build_demonstration(
+            store, store.parent / "demo-records", app_db, people=people, seed=seed, progress=step
+        )
     out.print(
         f"Demonstration store ready at {report.store}: SYNTHETIC records of "
         f"{report.people:,} people, {report.alerts} early-warning alert(s) and "

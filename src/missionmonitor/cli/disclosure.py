@@ -31,5 +31,7 @@ def audit_command(ctx: typer.Context) -> None:
         if findings:
             shown = "\n".join(f"  - {f}" for f in findings[:100])
             raise DisclosureFindings(f"{len(findings)} disclosive figure(s):\n{shown}")
-    out.print("No disclosive figure found: no published count of 1 to 9, and no hidden count "
-              "given back by differencing.")  # fmt: skip
+    out.print(
+        "No disclosive figure found: no published count of 1 to 9, and no hidden count "
+        "given back by differencing."
+    )

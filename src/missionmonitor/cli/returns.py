@@ -65,8 +65,15 @@ def remind(ctx: typer.Context, form_id: str, period: str) -> None:
                 lambda to, subject, body: send(config, to, subject, body),
             )
     for t in told:
-        how = ("already reminded today" if t["sent"] == "already" else "emailed" if t["sent"]
-               else "logged" if t["to"] else "no address held")  # fmt: skip
+        how = (
+            "already reminded today"
+            if t["sent"] == "already"
+            else "emailed"
+            if t["sent"]
+            else "logged"
+            if t["to"]
+            else "no address held"
+        )
         out.print(f"{t['adp_code']} ({t['state']}): {how} {', '.join(t['to'])}")
     out.print(f"{len(told)} late return(s).")
 
@@ -94,8 +101,16 @@ def export_approved(
     out.print(f"Wrote {len(rows)} approved figures to {out_file}")
 
 
-FIELDS = ["area_type", "area_code", "form_id", "form_version", "measure", "period", "value",
-          "source"]  # fmt: skip
+FIELDS = [
+    "area_type",
+    "area_code",
+    "form_id",
+    "form_version",
+    "measure",
+    "period",
+    "value",
+    "source",
+]
 
 
 def _write(out_file: Path, rows: list[dict[str, object]]) -> None:

@@ -10,8 +10,9 @@ from rich.table import Table
 
 from missionmonitor.cli.common import err, load_written, out, reported, settings, store_path
 
-app = typer.Typer(help="Surveillance: deaths, trends, early warning, prevalence.",
-                  no_args_is_help=True)  # fmt: skip
+app = typer.Typer(
+    help="Surveillance: deaths, trends, early warning, prevalence.", no_args_is_help=True
+)
 
 
 def _n(v: float | None) -> str:
@@ -32,14 +33,26 @@ def deaths_command(ctx: typer.Context) -> None:
         data = SiteData.read(store_path(ctx))
         rows = deaths.reconciliation(data.results, data.revisions)
     table = Table(title="Drug deaths: confirmed (NRS) and suspected (Police Scotland)")
-    for col in ("Year", "Confirmed", "First published", "Revisions", "Suspected",
-                "Suspected − confirmed"):  # fmt: skip
+    for col in (
+        "Year",
+        "Confirmed",
+        "First published",
+        "Revisions",
+        "Suspected",
+        "Suspected − confirmed",
+    ):
         table.add_column(col, justify="left" if col in ("Year", "Revisions") else "right")
     for r in rows:
         revs = "; ".join(f"{s['from']} → {s['to']}: {s['size']:+,.0f}" for s in r["revisions"])
         diff = r["suspected_minus_confirmed"]
-        table.add_row(r["year"], _n(r["confirmed"]), _n(r["first_published"]), revs or "—",
-                      _n(r["suspected"]), "—" if diff is None else f"{diff:+,.0f}")  # fmt: skip
+        table.add_row(
+            r["year"],
+            _n(r["confirmed"]),
+            _n(r["first_published"]),
+            revs or "—",
+            _n(r["suspected"]),
+            "—" if diff is None else f"{diff:+,.0f}",
+        )
     out.print(table)
 
 
@@ -64,12 +77,17 @@ def trend_command(
     with reported():
         data = SiteData.read(store_path(ctx))
         years, fit = deaths.trend_around_launch(data.results, launch, family, quarterly)
-    what, per = ("Suspected drug deaths by quarter", "quarter") if quarterly else (
-        "Annual drug deaths", "year")  # fmt: skip
+    what, per = (
+        ("Suspected drug deaths by quarter", "quarter")
+        if quarterly
+        else ("Annual drug deaths", "year")
+    )
     out.print(f"{what} {years[0]}–{years[-1]}, interruption at {launch} ({family})")
-    for label, r in ((f"Trend before, per {per}", fit.pre_trend),
-                     ("Level change at the interruption", fit.level_change),
-                     (f"Change in the trend per {per}", fit.slope_change)):  # fmt: skip
+    for label, r in (
+        (f"Trend before, per {per}", fit.pre_trend),
+        ("Level change at the interruption", fit.level_change),
+        (f"Change in the trend per {per}", fit.slope_change),
+    ):
         out.print(f"  {label}: ×{r.estimate:.3f} (95% CI {r.lower:.3f} to {r.upper:.3f})")
     out.print(fit.caveat)
 
@@ -158,8 +176,16 @@ def prevalence_command(
         grid.add_column(col, justify="left" if col == "Model" else "right")
     for f in fits[:top]:
         interval = f"{f.lower:,.0f}–{f.upper:,.0f}" if f.lower is not None else "—"
-        grid.add_row(f.name, f"{f.abundance:,.0f}", f"{f.std_err:,.0f}", interval,
-                     f"{f.deviance:.3f}", str(f.df), f"{f.aic:.3f}", f"{f.bic:.3f}")  # fmt: skip
+        grid.add_row(
+            f.name,
+            f"{f.abundance:,.0f}",
+            f"{f.std_err:,.0f}",
+            interval,
+            f"{f.deviance:.3f}",
+            str(f.df),
+            f"{f.aic:.3f}",
+            f"{f.bic:.3f}",
+        )
     out.print(grid)
     chap = prevalence.two_source(table)
     if chap is not None:
@@ -225,15 +251,22 @@ def ndrdd_command(
     scot = totals.pivot(index="period", columns="measure", values="value")
     title = "Drug-death case review, Scotland" + (" (SYNTHETIC)" if review.synthetic else "")
     table = Table(title=title)
-    shares = (("Reviewed", "ndrdd_reviewed", "ndrdd_cases"),
-              ("Drug treatment 6m", "ndrdd_contact_drug_treatment_6m_yes",
-               "ndrdd_contact_drug_treatment_6m_known"),
-              ("On OST", "ndrdd_on_ost_at_death_yes", "ndrdd_on_ost_at_death_known"),
-              ("Prison release 6m", "ndrdd_released_prison_6m_yes",
-               "ndrdd_released_prison_6m_known"),
-              ("Earlier overdose", "ndrdd_prior_nonfatal_overdose_yes",
-               "ndrdd_prior_nonfatal_overdose_known"),
-              ("Polydrug", "ndrdd_polydrug", "ndrdd_toxicology"))  # fmt: skip
+    shares = (
+        ("Reviewed", "ndrdd_reviewed", "ndrdd_cases"),
+        (
+            "Drug treatment 6m",
+            "ndrdd_contact_drug_treatment_6m_yes",
+            "ndrdd_contact_drug_treatment_6m_known",
+        ),
+        ("On OST", "ndrdd_on_ost_at_death_yes", "ndrdd_on_ost_at_death_known"),
+        ("Prison release 6m", "ndrdd_released_prison_6m_yes", "ndrdd_released_prison_6m_known"),
+        (
+            "Earlier overdose",
+            "ndrdd_prior_nonfatal_overdose_yes",
+            "ndrdd_prior_nonfatal_overdose_known",
+        ),
+        ("Polydrug", "ndrdd_polydrug", "ndrdd_toxicology"),
+    )
     for col in ("Year", "Cases", *(s[0] for s in shares)):
         table.add_column(col, justify="left" if col == "Year" else "right")
     for period, r in scot.iterrows():
@@ -300,7 +333,9 @@ def toxicology_command(
                 store, samples, national_code(), baseline, alpha
             )
     label = " (SYNTHETIC)" if synthetic else ""
-    out.print(f"Scan {scan_id} of toxicology signals{label}: {len(found)} signal(s) from "
-              f"{len(samples):,} samples")  # fmt: skip
+    out.print(
+        f"Scan {scan_id} of toxicology signals{label}: {len(found)} signal(s) from "
+        f"{len(samples):,} samples"
+    )
     for kind, n in found.groupby(found["method"].str.split(":").str[0]).size().items():
         out.print(f"  {kind}: {n}")

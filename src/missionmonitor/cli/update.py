@@ -34,8 +34,12 @@ def update(
     from missionmonitor.formatting import display_value
     from missionmonitor.services.update import update_dataset
 
-    with reported(), Progress(TextColumn("Downloading"), BarColumn(), DownloadColumn(),
-                              console=err, transient=True) as bar:  # fmt: skip
+    with (
+        reported(),
+        Progress(
+            TextColumn("Downloading"), BarColumn(), DownloadColumn(), console=err, transient=True
+        ) as bar,
+    ):
         task = bar.add_task("download", total=None)
         report = update_dataset(
             store_path(ctx),
@@ -48,8 +52,10 @@ def update(
     if load.already_loaded:
         out.print(f"{report.url}: the same file as load {load.load_id}; nothing changed.")
         return
-    out.print(f"Loaded {load.rows:,} rows ({load.observations:,} figures) from {report.url} as "
-              f"load {load.load_id}; editions: {', '.join(load.vintages)}.")  # fmt: skip
+    out.print(
+        f"Loaded {load.rows:,} rows ({load.observations:,} figures) from {report.url} as "
+        f"load {load.load_id}; editions: {', '.join(load.vintages)}."
+    )
     out.print(f"New periods: {', '.join(report.new_periods) or 'none'}.")
     out.print(f"Revised figures: {len(report.revised):,}.")
     for measure, area, period, old, new in report.revised[:SHOWN]:

@@ -43,8 +43,7 @@ def add(
     with reported():
         engine = connect(settings(ctx).app_database_url)
         with session_scope(engine) as db:
-            user, password = accounts.add_user(db, username, name or username, role, area,
-                                               email)  # fmt: skip
+            user, password = accounts.add_user(db, username, name or username, role, area, email)
     out.print(f"Created {user.username} ({matrix().roles[role].label}). Password: {password}")
 
 
@@ -65,8 +64,9 @@ def list_users(ctx: typer.Context) -> None:
     for col in ("Username", "Name", "Role", "Area", "Active"):
         table.add_column(col)
     for u in users:
-        table.add_row(u.username, u.display_name, u.role, u.area_code or "—",
-                      "yes" if u.active else "no")  # fmt: skip
+        table.add_row(
+            u.username, u.display_name, u.role, u.area_code or "—", "yes" if u.active else "no"
+        )
     out.print(table)
 
 

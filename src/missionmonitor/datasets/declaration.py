@@ -87,9 +87,19 @@ class Declaration(TableSchema):
         cols = set(self.columns)
         for i, obs in enumerate(self.observations):
             refs = [
-                obs.measure, obs.value, obs.period, obs.area_code, obs.vintage, obs.lci,
-                obs.uci, obs.numerator, obs.sex, obs.age_group, obs.breakdown, obs.unit,
-            ]  # fmt: skip
+                obs.measure,
+                obs.value,
+                obs.period,
+                obs.area_code,
+                obs.vintage,
+                obs.lci,
+                obs.uci,
+                obs.numerator,
+                obs.sex,
+                obs.age_group,
+                obs.breakdown,
+                obs.unit,
+            ]
             for ref in [r for r in refs if r] + list(obs.where):
                 if not ref.startswith("=") and ref not in cols:
                     raise ValueError(f"observations[{i}] refers to undeclared column {ref!r}")

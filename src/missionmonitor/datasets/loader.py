@@ -152,8 +152,16 @@ def load_parsed(
     )
     if existing:
         load_id, rows, obs, vintages = existing[0]
-        return LoadResult(decl.name, path.name, parsed.sha256, load_id, rows, obs,
-                          tuple(vintages.split(",")) if vintages else (), True)  # fmt: skip
+        return LoadResult(
+            decl.name,
+            path.name,
+            parsed.sha256,
+            load_id,
+            rows,
+            obs,
+            tuple(vintages.split(",")) if vintages else (),
+            True,
+        )
 
     with store.transaction():
         ((next_id,),) = store.con.execute("SELECT nextval('load_ids')").fetchall()
@@ -177,18 +185,26 @@ def load_parsed(
             store.append_rows("observations", incoming)
         store.con.execute(
             "INSERT INTO loads VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [load_id, decl.name, path.name, parsed.sha256, len(parsed.rows), n_obs,
-             ",".join(vintages), now or dt.datetime.now(dt.UTC).replace(tzinfo=None)],
-        )  # fmt: skip
-    return LoadResult(decl.name, path.name, parsed.sha256, load_id, len(parsed.rows), n_obs,
-                      vintages, False)  # fmt: skip
+            [
+                load_id,
+                decl.name,
+                path.name,
+                parsed.sha256,
+                len(parsed.rows),
+                n_obs,
+                ",".join(vintages),
+                now or dt.datetime.now(dt.UTC).replace(tzinfo=None),
+            ],
+        )
+    return LoadResult(
+        decl.name, path.name, parsed.sha256, load_id, len(parsed.rows), n_obs, vintages, False
+    )
 
 
 def _generated(obs: dict[str, list[object]]) -> bool:
     """Whether any figure comes from a source the register marks synthetic."""
     sources = load_sources()
-    return any((s := sources.get(str(v))) is not None and s.synthetic
-               for v in set(obs["vintage"]))  # fmt: skip
+    return any((s := sources.get(str(v))) is not None and s.synthetic for v in set(obs["vintage"]))
 
 
 def _refuse_overwrites(store: Store, incoming: pa.Table, file_name: str) -> None:

@@ -84,9 +84,11 @@ def csv_cells(label: str, data: bytes) -> list[tuple[int, list[str]]]:
             if fields and any(f.strip() for f in fields):
                 out.append((row_no, fields))
     except csv.Error as exc:
-        message = (f"a field is longer than {csv.field_size_limit():,} characters"
-                   if "field limit" in str(exc)
-                   else f"{exc} (an unclosed quote suggests truncation)")  # fmt: skip
+        message = (
+            f"a field is longer than {csv.field_size_limit():,} characters"
+            if "field limit" in str(exc)
+            else f"{exc} (an unclosed quote suggests truncation)"
+        )
         rule = Problem("malformed-csv", message, row_no + 1)
         raise ValidationError(label, [rule]) from exc
     return out
@@ -231,11 +233,14 @@ def check_rows(
     keys: dict[tuple[Any, ...], int] = {}
     for row_no, fields in rows_in:
         if len(fields) != len(header):
-            problems.append(Problem(
-                "field-count",
-                f"the row has {len(fields)} field(s) but the header has {len(header)}; "
-                "the file may be truncated or a value contains an unquoted comma", row=row_no,
-            ))  # fmt: skip
+            problems.append(
+                Problem(
+                    "field-count",
+                    f"the row has {len(fields)} field(s) but the header has {len(header)}; "
+                    "the file may be truncated or a value contains an unquoted comma",
+                    row=row_no,
+                )
+            )
             continue
         record: dict[str, Value] = {}
         before = len(problems)
@@ -249,11 +254,14 @@ def check_rows(
         if schema.grain:
             key = tuple(record.get(g) for g in schema.grain)
             if key in keys:
-                problems.append(Problem(
-                    "duplicate-key",
-                    f"duplicates row {keys[key]} on ({', '.join(schema.grain)}) = {key}",
-                    row=row_no, column=schema.grain[-1],
-                ))  # fmt: skip
+                problems.append(
+                    Problem(
+                        "duplicate-key",
+                        f"duplicates row {keys[key]} on ({', '.join(schema.grain)}) = {key}",
+                        row=row_no,
+                        column=schema.grain[-1],
+                    )
+                )
             else:
                 keys[key] = row_no
         rows.append(record)
@@ -275,8 +283,14 @@ def read_table(
     row_rule: RowRule | None = None,
 ) -> Table:
     """Check the CSV ``data`` of file ``label`` against ``schema`` (see ``check_rows``)."""
-    return check_rows(schema, label, csv_cells(label, data), area_codes,
-                      sha256=file_sha256(data), row_rule=row_rule)  # fmt: skip
+    return check_rows(
+        schema,
+        label,
+        csv_cells(label, data),
+        area_codes,
+        sha256=file_sha256(data),
+        row_rule=row_rule,
+    )
 
 
 def read_file(

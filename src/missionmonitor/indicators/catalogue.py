@@ -182,8 +182,9 @@ def load_outcomes() -> dict[str, Outcome]:
     """The six outcomes and the cross-cutting priorities, by id."""
     raw = config.load_yaml(config.path("outcomes.yaml").read_text(encoding="utf-8"))
     items = list(raw["outcomes"]) + list(raw["cross_cutting"])
-    return {str(o["id"]): Outcome(id=str(o["id"]), title=o["title"], gap=o.get("gap"))
-            for o in items}  # fmt: skip
+    return {
+        str(o["id"]): Outcome(id=str(o["id"]), title=o["title"], gap=o.get("gap")) for o in items
+    }
 
 
 def parse_indicator(path: Path, datasets: set[str] | None = None) -> Indicator:

@@ -33,11 +33,26 @@ from missionmonitor.store.vintages import select_observations
 
 #: The published columns, in order.
 RESULT_COLUMNS = (
-    "indicator_id", "area_code", "area_type", "period", "value", "lci", "uci", "numerator",
-    "denominator", "suppressed", "status", "vintage", "definition_version",
-    "comparable_with_previous", "vs_scotland", "change_vs_previous", "change_pct_vs_previous",
-    "change_unit", "change_significant",
-)  # fmt: skip
+    "indicator_id",
+    "area_code",
+    "area_type",
+    "period",
+    "value",
+    "lci",
+    "uci",
+    "numerator",
+    "denominator",
+    "suppressed",
+    "status",
+    "vintage",
+    "definition_version",
+    "comparable_with_previous",
+    "vs_scotland",
+    "change_vs_previous",
+    "change_pct_vs_previous",
+    "change_unit",
+    "change_significant",
+)
 #: Kept beside them in the store: for ordering, and to say why a change is missing.
 EXTRA_COLUMNS = ("period_start", "note")
 
@@ -107,8 +122,9 @@ def compute_all(
             store.replace_rows("indicator_results", results)
         else:
             marks = ", ".join("?" for _ in chosen)
-            store.replace_rows("indicator_results", results, f"indicator_id IN ({marks})",
-                               [i.id for i in chosen])  # fmt: skip
+            store.replace_rows(
+                "indicator_results", results, f"indicator_id IN ({marks})", [i.id for i in chosen]
+            )
     return results
 
 
@@ -120,14 +136,18 @@ def series_mixes(results: pd.DataFrame) -> list[str]:
     """
     sources = load_sources()
     found: dict[tuple[str, int], set[str]] = {}
-    for ind_id, version, vintage in zip(results["indicator_id"], results["definition_version"],
-                                        results["vintage"], strict=True):  # fmt: skip
+    for ind_id, version, vintage in zip(
+        results["indicator_id"], results["definition_version"], results["vintage"], strict=True
+    ):
         for key in str(vintage or "").split(";"):
             if key.strip():
                 src = sources.get(key.strip())
                 found.setdefault((ind_id, int(version)), set()).add(src.series if src else key)
-    return [f"{ind} version {v} mixes {', '.join(sorted(s))}: declare a definition version"
-            for (ind, v), s in sorted(found.items()) if len(s) > 1]  # fmt: skip
+    return [
+        f"{ind} version {v} mixes {', '.join(sorted(s))}: declare a definition version"
+        for (ind, v), s in sorted(found.items())
+        if len(s) > 1
+    ]
 
 
 # ---- disclosure ----------------------------------------------------------------------
@@ -144,17 +164,24 @@ def shared_numerators(indicators: Iterable[Indicator]) -> list[list[Indicator]]:
     return [g for g in groups.values() if len(g) > 1]
 
 
-def _hide_shared_numerators(store: Store, chosen: list[Indicator], geo: Geography,
-                            frames: dict[str, pd.DataFrame]) -> None:  # fmt: skip
+def _hide_shared_numerators(
+    store: Store, chosen: list[Indicator], geo: Geography, frames: dict[str, pd.DataFrame]
+) -> None:
     """Recompute each indicator of a shared-numerator group with every figure any of them
     suppresses hidden from the start, until their suppressions agree."""
     for group in shared_numerators(chosen):
         while True:
             hidden = frozenset(
-                (a, p) for ind in group
-                for a, p, s in zip(frames[ind.id]["area_code"], frames[ind.id]["period"],
-                                   frames[ind.id]["suppressed"], strict=True) if s
-            )  # fmt: skip
+                (a, p)
+                for ind in group
+                for a, p, s in zip(
+                    frames[ind.id]["area_code"],
+                    frames[ind.id]["period"],
+                    frames[ind.id]["suppressed"],
+                    strict=True,
+                )
+                if s
+            )
             behind = [ind for ind in group if _shown(frames[ind.id]) & hidden]
             if not behind:
                 break
@@ -193,8 +220,11 @@ def area_nodes(codes: list[str], geo: Geography) -> tuple[list[int], list[Group]
     all_types = set().union(*node_types) if node_types else set()
     for parent, councils in enumerate(node_sets):
         for t in all_types:
-            parts = [n for n, cs in enumerate(node_sets)
-                     if n != parent and t in node_types[n] and cs < councils]  # fmt: skip
+            parts = [
+                n
+                for n, cs in enumerate(node_sets)
+                if n != parent and t in node_types[n] and cs < councils
+            ]
             if parts and frozenset().union(*(node_sets[n] for n in parts)) == councils:
                 groups.append((parent, tuple(parts)))
     return node_of, sorted(set(groups))
@@ -217,8 +247,9 @@ def _apply_disclosure(df: pd.DataFrame, ind: Indicator, geo: Geography) -> pd.Da
                 node_of, groups = area_nodes(codes, geo)
             else:
                 node_of, groups = list(range(len(codes))), []
-            suppressed[idx] = _protect_counts(list(idx), node_of, groups, counts, suppressed,
-                                              rule.threshold)  # fmt: skip
+            suppressed[idx] = _protect_counts(
+                list(idx), node_of, groups, counts, suppressed, rule.threshold
+            )
     df = df.copy()
     df["suppressed"] = suppressed
     for col in ("value", "lci", "uci", "numerator", "denominator"):
@@ -254,8 +285,9 @@ def _protect_counts(
         before = mask.copy()
         for values, known in columns:
             # A value with no count at all stays published unless a twin is suppressed.
-            found = suppress_groups(np.where(mask, np.nan, values), groups,
-                                    threshold=threshold, protect=mask)  # fmt: skip
+            found = suppress_groups(
+                np.where(mask, np.nan, values), groups, threshold=threshold, protect=mask
+            )
             mask |= found & (known | hidden)
         if (mask == before).all():
             return np.asarray(mask[node_of], dtype=bool)
@@ -318,8 +350,9 @@ def _change(df: pd.DataFrame, ind: Indicator) -> pd.DataFrame:
         # A percentage changes by percentage points: a relative change of it misleads.
         if not ind.in_percent:
             pct[i] = percentage_change(values[i], values[j])[0]
-        significant[i] = change_is_significant(ind, values[i], values[j], (lci[i], uci[i]),
-                                               (lci[j], uci[j]))  # fmt: skip
+        significant[i] = change_is_significant(
+            ind, values[i], values[j], (lci[i], uci[i]), (lci[j], uci[j])
+        )
     df["comparable_with_previous"] = pd.Series(comparable, index=df.index, dtype=object)
     df["change_vs_previous"] = delta
     df["change_pct_vs_previous"] = pct

@@ -19,8 +19,18 @@ from missionmonitor.methods.rolling import likely_range, trailing_mean
 from missionmonitor.periods import parse_period, period_type_of
 from missionmonitor.refdata.geography import Geography
 
-BASE_COLUMNS = ("area_code", "period", "value", "lci", "uci", "numerator", "denominator",
-                "suppressed", "vintage", "status")  # fmt: skip
+BASE_COLUMNS = (
+    "area_code",
+    "period",
+    "value",
+    "lci",
+    "uci",
+    "numerator",
+    "denominator",
+    "suppressed",
+    "vintage",
+    "status",
+)
 
 #: Reads observations: (dataset, measures) -> frame.
 Reader = Callable[[str, list[str]], pd.DataFrame]
@@ -130,11 +140,19 @@ def rolling_average(ind: Indicator, read: Reader, geo: Geography) -> pd.DataFram
                 continue
             window_vintages = sorted({str(v) for v in vint.iloc[i - m.window + 1 : i + 1]})
             frames.append(
-                {"area_code": area, "period": f"{years[i - m.window + 1]}-{years[i]}",
-                 "value": mean[i], "lci": low[i], "uci": high[i], "numerator": sums[i],
-                 "denominator": np.nan, "suppressed": False,
-                 "vintage": ";".join(window_vintages), "status": ind.status}
-            )  # fmt: skip
+                {
+                    "area_code": area,
+                    "period": f"{years[i - m.window + 1]}-{years[i]}",
+                    "value": mean[i],
+                    "lci": low[i],
+                    "uci": high[i],
+                    "numerator": sums[i],
+                    "denominator": np.nan,
+                    "suppressed": False,
+                    "vintage": ";".join(window_vintages),
+                    "status": ind.status,
+                }
+            )
     return pd.DataFrame(frames, columns=list(BASE_COLUMNS))
 
 
@@ -145,9 +163,12 @@ def rate_from_averages(ind: Indicator, read: Reader, geo: Geography) -> pd.DataF
     obs = read(m.dataset, [m.numerator_measure, m.denominator_measure])
     obs = obs[obs["period"].map(period_type_of) == "rolling_years"]
     wide = obs.pivot_table(
-        index=["area_code", "period"], columns="measure", values="value", dropna=False,
+        index=["area_code", "period"],
+        columns="measure",
+        values="value",
+        dropna=False,
         aggfunc="first",
-    ).reset_index()  # fmt: skip
+    ).reset_index()
     wide = wide.rename(columns={m.numerator_measure: "avg_num", m.denominator_measure: "avg_den"})
     vint = obs[obs["measure"] == m.numerator_measure].set_index(["area_code", "period"])["vintage"]
     wide["vintage"] = [
@@ -159,15 +180,23 @@ def rate_from_averages(ind: Indicator, read: Reader, geo: Geography) -> pd.DataF
     total = np.round(wide["avg_num"].to_numpy(dtype=float) * years, 6)
     person_years = wide["avg_den"].to_numpy(dtype=float) * years
     ok = ~np.isnan(total) & (person_years > 0)
-    rate = crude_rate(np.where(ok, total, 0), np.where(ok, person_years, 1), m.multiplier,
-                      m.confidence)  # fmt: skip
+    rate = crude_rate(
+        np.where(ok, total, 0), np.where(ok, person_years, 1), m.multiplier, m.confidence
+    )
     return pd.DataFrame(
-        {"area_code": wide["area_code"], "period": wide["period"],
-         "value": np.where(ok, rate.value, np.nan), "lci": np.where(ok, rate.lower, np.nan),
-         "uci": np.where(ok, rate.upper, np.nan), "numerator": total,
-         "denominator": person_years, "suppressed": np.isnan(total),
-         "vintage": wide["vintage"], "status": ind.status}
-    )  # fmt: skip
+        {
+            "area_code": wide["area_code"],
+            "period": wide["period"],
+            "value": np.where(ok, rate.value, np.nan),
+            "lci": np.where(ok, rate.lower, np.nan),
+            "uci": np.where(ok, rate.upper, np.nan),
+            "numerator": total,
+            "denominator": person_years,
+            "suppressed": np.isnan(total),
+            "vintage": wide["vintage"],
+            "status": ind.status,
+        }
+    )
 
 
 def _aggregate(wide: pd.DataFrame, area_types: tuple[str, ...], geo: Geography) -> pd.DataFrame:
@@ -182,11 +211,14 @@ def _aggregate(wide: pd.DataFrame, area_types: tuple[str, ...], geo: Geography) 
             for period, grp in part.groupby("period"):
                 complete = len(grp) == len(members)
                 rows.append(
-                    {"area_code": area.code, "period": period,
-                     "avg_num": grp["avg_num"].sum(skipna=False) if complete else np.nan,
-                     "avg_den": grp["avg_den"].sum(skipna=False) if complete else np.nan,
-                     "vintage": ";".join(sorted(set(grp["vintage"])))}
-                )  # fmt: skip
+                    {
+                        "area_code": area.code,
+                        "period": period,
+                        "avg_num": grp["avg_num"].sum(skipna=False) if complete else np.nan,
+                        "avg_den": grp["avg_den"].sum(skipna=False) if complete else np.nan,
+                        "vintage": ";".join(sorted(set(grp["vintage"]))),
+                    }
+                )
     return pd.DataFrame(rows, columns=["area_code", "period", "avg_num", "avg_den", "vintage"])
 
 
@@ -233,12 +265,24 @@ def ratio(ind: Indicator, read: Reader, geo: Geography) -> pd.DataFrame:
     both = num.merge(den, on=keys, suffixes=("", "_den"))
     if m.aggregate_to:
         parts = both.rename(columns={"value": "numerator", "value_den": "denominator"})
-        sums = sum_up(parts.assign(suppressed=False), ["numerator", "denominator"],
-                      m.aggregate_to, geo)  # fmt: skip
-        both = pd.concat([both, pd.DataFrame({
-            "area_code": sums["area_code"], "period": sums["period"], "value": sums["numerator"],
-            "vintage": sums["vintage"], "value_den": sums["denominator"]})],
-            ignore_index=True)  # fmt: skip
+        sums = sum_up(
+            parts.assign(suppressed=False), ["numerator", "denominator"], m.aggregate_to, geo
+        )
+        both = pd.concat(
+            [
+                both,
+                pd.DataFrame(
+                    {
+                        "area_code": sums["area_code"],
+                        "period": sums["period"],
+                        "value": sums["numerator"],
+                        "vintage": sums["vintage"],
+                        "value_den": sums["denominator"],
+                    }
+                ),
+            ],
+            ignore_index=True,
+        )
     both = both[both["value_den"] > 0].reset_index(drop=True)
     n, d = both["value"].to_numpy(float), both["value_den"].to_numpy(float)
     if m.interval == "none":
@@ -254,9 +298,14 @@ def ratio(ind: Indicator, read: Reader, geo: Geography) -> pd.DataFrame:
     gap = d - n
     small = (gap > 0) & (gap <= ind.disclosure.threshold)
     out = both[[*keys, "vintage"]].assign(
-        value=value, lci=lower, uci=upper, numerator=n, denominator=d, suppressed=small,
+        value=value,
+        lci=lower,
+        uci=upper,
+        numerator=n,
+        denominator=d,
+        suppressed=small,
         status=ind.status,
-    )  # fmt: skip
+    )
     return out[list(BASE_COLUMNS)]
 
 
@@ -271,8 +320,9 @@ def per_head(ind: Indicator, read: Reader, geo: Geography) -> pd.DataFrame:
     out = obs[["area_code", "period", "value", "vintage"]].copy()
     out["suppressed"] = obs["suppressed_at_source"].astype(bool)
     if m.aggregate_to:
-        out = pd.concat([out, sum_up(out, ["value"], m.aggregate_to, geo)[list(out.columns)]],
-                        ignore_index=True)  # fmt: skip
+        out = pd.concat(
+            [out, sum_up(out, ["value"], m.aggregate_to, geo)[list(out.columns)]], ignore_index=True
+        )
     pops = populations(geo)
     held = sorted(pops)
     rows = []
@@ -283,12 +333,20 @@ def per_head(ind: Indicator, read: Reader, geo: Geography) -> pd.DataFrame:
         if not pop:
             continue
         amount = float(r["value"])
-        rows.append({"area_code": r["area_code"], "period": r["period"],
-                     "value": amount / pop * m.multiplier, "lci": np.nan, "uci": np.nan,
-                     "numerator": amount, "denominator": pop,
-                     "suppressed": bool(r["suppressed"]),
-                     "vintage": f"{r['vintage']};PHS_OPENDATA_POP",
-                     "status": ind.status})  # fmt: skip
+        rows.append(
+            {
+                "area_code": r["area_code"],
+                "period": r["period"],
+                "value": amount / pop * m.multiplier,
+                "lci": np.nan,
+                "uci": np.nan,
+                "numerator": amount,
+                "denominator": pop,
+                "suppressed": bool(r["suppressed"]),
+                "vintage": f"{r['vintage']};PHS_OPENDATA_POP",
+                "status": ind.status,
+            }
+        )
     return pd.DataFrame(rows, columns=list(BASE_COLUMNS))
 
 

@@ -38,8 +38,12 @@ def normalise_confidence(confidence: float) -> float:
 
 #: ``ndtri(c + (1 - c) / 2)`` for the confidences the methods use, so that computing an
 #: interval does not import SciPy (a test checks each against SciPy).
-KNOWN_Z = {0.9: 1.6448536269514722, 0.95: 1.959963984540054, 0.99: 2.5758293035489004,
-           0.998: 3.090232306167813}  # fmt: skip
+KNOWN_Z = {
+    0.9: 1.6448536269514722,
+    0.95: 1.959963984540054,
+    0.99: 2.5758293035489004,
+    0.998: 3.090232306167813,
+}
 
 
 def z_two_sided(confidence: float) -> float:

@@ -50,8 +50,13 @@ def _counts(y: ArrayLike) -> np.ndarray:
 # ---- EARS ----------------------------------------------------------------------------
 
 
-def ears(y: ArrayLike, method: Literal["C1", "C2", "C3"] = "C1", baseline: int = 7,
-         alpha: float | None = None, min_sigma: float = 0.0) -> Detection:  # fmt: skip
+def ears(
+    y: ArrayLike,
+    method: Literal["C1", "C2", "C3"] = "C1",
+    baseline: int = 7,
+    alpha: float | None = None,
+    min_sigma: float = 0.0,
+) -> Detection:
     """EARS C1 / C2 / C3 as in ``surveillance::earsC`` (defaults: baseline 7, α 0.001 for
     C1 and C2, 0.025 for C3; sample SD with n − 1, floored at ``min_sigma``).
 
@@ -121,15 +126,25 @@ class FarringtonSettings:
     @classmethod
     def original(cls, **kw: object) -> FarringtonSettings:
         """Farrington et al. (1996), per the package vignette."""
-        base = cls(no_periods=1, weights_threshold=1.0, past_weeks_not_included=3,
-                   p_threshold_trend=0.05, threshold_method="delta")  # fmt: skip
+        base = cls(
+            no_periods=1,
+            weights_threshold=1.0,
+            past_weeks_not_included=3,
+            p_threshold_trend=0.05,
+            threshold_method="delta",
+        )
         return replace(base, **kw)  # type: ignore[arg-type]
 
     @classmethod
     def noufaily(cls, **kw: object) -> FarringtonSettings:
         """The improved algorithm of Noufaily et al. (2013), b = 5 years, w = 3 weeks."""
-        base = cls(no_periods=10, weights_threshold=2.58, past_weeks_not_included=26,
-                   p_threshold_trend=1.0, threshold_method="nbPlugin")  # fmt: skip
+        base = cls(
+            no_periods=10,
+            weights_threshold=2.58,
+            past_weeks_not_included=26,
+            p_threshold_trend=1.0,
+            threshold_method="nbPlugin",
+        )
         return replace(base, **kw)  # type: ignore[arg-type]
 
 
@@ -142,8 +157,9 @@ def anscombe_weights(s: ArrayLike, threshold: float) -> np.ndarray:
     return np.asarray(raw * (r.size / raw.sum()), dtype=float)
 
 
-def delta_threshold(mu0: float, se: float, phi: float, alpha: float,
-                    powertrans: str = "2/3") -> tuple[float, float]:  # fmt: skip
+def delta_threshold(
+    mu0: float, se: float, phi: float, alpha: float, powertrans: str = "2/3"
+) -> tuple[float, float]:
     """Farrington (1996) upper and lower limits on the power-transformed scale."""
     z = float(norm.ppf(1 - alpha))
     tau = phi + se**2 / mu0
@@ -176,8 +192,9 @@ def _reference(t0: int, s: FarringtonSettings) -> tuple[np.ndarray, np.ndarray]:
     """Reference time points for week t0 and their seasonal group (0 = the window)."""
     past = s.w if s.past_weeks_not_included is None else s.past_weeks_not_included
     if s.no_periods == 1:
-        idx = np.array([t0 - s.freq * j + k for j in range(1, s.b + 1)
-                        for k in range(-s.w, s.w + 1)])  # fmt: skip
+        idx = np.array(
+            [t0 - s.freq * j + k for j in range(1, s.b + 1) for k in range(-s.w, s.w + 1)]
+        )
         groups = np.zeros(idx.size, dtype=int)
     else:
         idx = np.arange(t0 - s.freq * s.b - s.w, t0)
@@ -202,20 +219,27 @@ class _Fit:
     trend: bool
 
 
-def _fit(y: np.ndarray, x: np.ndarray, weights: np.ndarray | None, offset: np.ndarray | None,
-         trend: bool) -> _Fit | None:  # fmt: skip
+def _fit(
+    y: np.ndarray, x: np.ndarray, weights: np.ndarray | None, offset: np.ndarray | None, trend: bool
+) -> _Fit | None:
     """Quasi-Poisson fit, φ = max(1, Σ w r² / df) with working residuals and weights."""
     try:
-        res = sm.GLM(y, x, family=sm.families.Poisson(), var_weights=weights,
-                     offset=offset).fit()  # fmt: skip
+        res = sm.GLM(y, x, family=sm.families.Poisson(), var_weights=weights, offset=offset).fit()
     except (ValueError, np.linalg.LinAlgError):
         return None
     if not res.converged or not np.all(np.isfinite(res.params)):
         return None
     df = max(float(res.df_resid), 1.0)
     phi = max(1.0, float(np.sum(res.model.weights * res.resid_working**2) / df))
-    return _Fit(np.asarray(res.params), np.asarray(res.cov_params()) * phi, phi,
-                np.asarray(res.mu), np.asarray(res.get_hat_matrix_diag()), df, trend)  # fmt: skip
+    return _Fit(
+        np.asarray(res.params),
+        np.asarray(res.cov_params()) * phi,
+        phi,
+        np.asarray(res.mu),
+        np.asarray(res.get_hat_matrix_diag()),
+        df,
+        trend,
+    )
 
 
 def _design(t: np.ndarray, groups: np.ndarray, trend: bool, levels: int) -> np.ndarray:
@@ -227,9 +251,12 @@ def _design(t: np.ndarray, groups: np.ndarray, trend: bool, levels: int) -> np.n
     return np.column_stack(cols)
 
 
-def farrington(y: ArrayLike, settings: FarringtonSettings | None = None,
-               start: int | None = None, population: Sequence[float] | None = None
-               ) -> Detection:  # fmt: skip
+def farrington(
+    y: ArrayLike,
+    settings: FarringtonSettings | None = None,
+    start: int | None = None,
+    population: Sequence[float] | None = None,
+) -> Detection:
     """Farrington flexible over weekly counts ``y`` (oldest first), monitoring from
     ``start`` (default: the first point with ``b`` years and ``w`` weeks of history)."""
     s = settings or FarringtonSettings()
@@ -263,12 +290,14 @@ def farrington(y: ArrayLike, settings: FarringtonSettings | None = None,
             if u > mu0:
                 score[t0] = (x[t0] - mu0) / (u - mu0)
     alarm = np.where(np.isnan(score), False, (score > 1) & (x != 0))
-    return Detection(x, expected, upper, alarm.astype(bool), score,
-                     f"Farrington flexible ({s.threshold_method})")  # fmt: skip
+    return Detection(
+        x, expected, upper, alarm.astype(bool), score, f"Farrington flexible ({s.threshold_method})"
+    )
 
 
-def _estimate(x: np.ndarray, t0: int, s: FarringtonSettings, offset: np.ndarray | None
-              ) -> tuple[float, float, float, float, float] | None:  # fmt: skip
+def _estimate(
+    x: np.ndarray, t0: int, s: FarringtonSettings, offset: np.ndarray | None
+) -> tuple[float, float, float, float, float] | None:
     """μ₀, its SE, the linear predictor and its SE, and φ for week t0 (None if no fit)."""
     idx, groups = _reference(t0, s)
     keep = idx >= 0
@@ -315,8 +344,9 @@ def _estimate(x: np.ndarray, t0: int, s: FarringtonSettings, offset: np.ndarray 
     return mu0, mu0 * se_eta, eta0, se_eta, res.phi
 
 
-def _predict(res: _Fit, t0: int, levels: int,
-             offset: np.ndarray | None) -> tuple[float, float, float]:  # fmt: skip
+def _predict(
+    res: _Fit, t0: int, levels: int, offset: np.ndarray | None
+) -> tuple[float, float, float]:
     """μ₀, η₀ and SE(η₀) at t0 (seasonal group 0: the window around t0)."""
     row = _design(np.array([t0]), np.array([0]), res.trend, levels)[0]
     eta = float(row @ res.params) + (0.0 if offset is None else float(offset[t0]))

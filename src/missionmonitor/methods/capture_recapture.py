@@ -102,8 +102,9 @@ def _design(histories: np.ndarray, terms: tuple[tuple[int, ...], ...]) -> np.nda
     return np.column_stack(columns)
 
 
-def _profile_interval(histories: np.ndarray, y: np.ndarray, x: np.ndarray, n: float,
-                      n_hat: float, level: float) -> tuple[float, float] | None:  # fmt: skip
+def _profile_interval(
+    histories: np.ndarray, y: np.ndarray, x: np.ndarray, n: float, n_hat: float, level: float
+) -> tuple[float, float] | None:
     """Cormack's profile-likelihood interval for N (None if it cannot be bracketed)."""
     full_x = np.vstack([np.r_[1.0, np.zeros(x.shape[1] - 1)], x])
 
@@ -113,8 +114,12 @@ def _profile_interval(histories: np.ndarray, y: np.ndarray, x: np.ndarray, n: fl
         p = np.clip(fit.mu / fit.mu.sum(), 1e-300, None)
         return float(gammaln(big_n + 1) - gammaln(big_n - n + 1) + np.sum(z * np.log(p)))
 
-    best = minimize_scalar(lambda v: -loglik(v), bounds=(n + 1e-6, max(n_hat * 20, n + 10)),
-                           method="bounded", options={"xatol": 1e-3})  # fmt: skip
+    best = minimize_scalar(
+        lambda v: -loglik(v),
+        bounds=(n + 1e-6, max(n_hat * 20, n + 10)),
+        method="bounded",
+        options={"xatol": 1e-3},
+    )
     top = -float(best.fun)
     cut = chi2.ppf(level, 1) / 2
 
@@ -133,8 +138,9 @@ def _profile_interval(histories: np.ndarray, y: np.ndarray, x: np.ndarray, n: fl
     return float(lower), float(upper)
 
 
-def fit_models(counts: Mapping[History, float], level: float = 0.95,
-               intervals: int = 5) -> list[ModelFit]:  # fmt: skip
+def fit_models(
+    counts: Mapping[History, float], level: float = 0.95, intervals: int = 5
+) -> list[ModelFit]:
     """Fit every hierarchical log-linear model; returned best first by BIC (Rcapture).
 
     ``counts`` maps capture histories such as ``(1, 0, 1)`` to numbers of people; missing
@@ -148,8 +154,7 @@ def fit_models(counts: Mapping[History, float], level: float = 0.95,
         return _fit_models(counts, level, intervals)
 
 
-def _fit_models(counts: Mapping[History, float], level: float,
-                intervals: int) -> list[ModelFit]:  # fmt: skip
+def _fit_models(counts: Mapping[History, float], level: float, intervals: int) -> list[ModelFit]:
     t, histories, y = _check(counts)
     n = float(y.sum())
     if n <= 0:
@@ -162,15 +167,21 @@ def _fit_models(counts: Mapping[History, float], level: float,
         m0 = math.exp(b0)
         rank = x.shape[1]
         aic = float(res.aic)
-        fits.append(ModelFit(
-            name=model_name(t, terms), terms=terms, abundance=n + m0,
-            std_err=math.sqrt(m0 + m0 * m0 * v0), deviance=float(res.deviance),
-            df=round(res.df_resid), aic=aic, bic=aic + (math.log(n) - 2) * rank,
-        ))  # fmt: skip
+        fits.append(
+            ModelFit(
+                name=model_name(t, terms),
+                terms=terms,
+                abundance=n + m0,
+                std_err=math.sqrt(m0 + m0 * m0 * v0),
+                deviance=float(res.deviance),
+                df=round(res.df_resid),
+                aic=aic,
+                bic=aic + (math.log(n) - 2) * rank,
+            )
+        )
     ranked = sorted(fits, key=lambda f: f.bic)
     for i, f in enumerate(ranked[:intervals]):
-        bounds = _profile_interval(histories, y, _design(histories, f.terms), n, f.abundance,
-                                   level)  # fmt: skip
+        bounds = _profile_interval(histories, y, _design(histories, f.terms), n, f.abundance, level)
         if bounds:
             ranked[i] = replace(f, lower=bounds[0], upper=bounds[1])
     return ranked

@@ -61,9 +61,12 @@ class SegmentedFit:
     caveat: str = ATTRIBUTION_CAVEAT
 
 
-def segmented_regression(y: ArrayLike, first_after: int,
-                         family: Literal["quasipoisson", "negbin"] = "quasipoisson",
-                         confidence: float = 0.95) -> SegmentedFit:  # fmt: skip
+def segmented_regression(
+    y: ArrayLike,
+    first_after: int,
+    family: Literal["quasipoisson", "negbin"] = "quasipoisson",
+    confidence: float = 0.95,
+) -> SegmentedFit:
     """Fit the segmented model to counts ``y`` (in time order); ``first_after`` is the index
     of the first period on or after the interruption."""
     counts = np.asarray(y, dtype=float)
@@ -108,7 +111,13 @@ def segmented_regression(y: ArrayLike, first_after: int,
         )
 
     return SegmentedFit(
-        family=family, pre_trend=ratio(1), level_change=ratio(2), slope_change=ratio(3),
-        dispersion=dispersion, fitted=np.exp(x @ beta), counterfactual=np.exp(x[:, :2] @ beta[:2]),
-        periods_before=first_after, periods_after=n - first_after,
-    )  # fmt: skip
+        family=family,
+        pre_trend=ratio(1),
+        level_change=ratio(2),
+        slope_change=ratio(3),
+        dispersion=dispersion,
+        fitted=np.exp(x @ beta),
+        counterfactual=np.exp(x[:, :2] @ beta[:2]),
+        periods_before=first_after,
+        periods_after=n - first_after,
+    )

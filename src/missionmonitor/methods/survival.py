@@ -173,7 +173,8 @@ def kaplan_meier_by_group(
         idx = group_start + upto - 1
         ok = (group_start >= 0) & (upto > 0)
         pick = np.where(ok, idx, 0)
-        values = [np.where(ok, a[pick], 1.0) if a.size else np.ones(k)
-                  for a in (survival, lower, upper)]  # fmt: skip
+        values = [
+            np.where(ok, a[pick], 1.0) if a.size else np.ones(k) for a in (survival, lower, upper)
+        ]
         at[float(when)] = (values[0], values[1], values[2])
     return GroupedCurves(weight, events_total, longest, median, at)

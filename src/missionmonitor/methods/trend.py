@@ -45,8 +45,9 @@ class TrendFit:
         return self.per_period.lower > 1 or self.per_period.upper < 1
 
 
-def log_linear_trend(counts: ArrayLike, population: ArrayLike | None = None,
-                     confidence: float = 0.95) -> TrendFit:  # fmt: skip
+def log_linear_trend(
+    counts: ArrayLike, population: ArrayLike | None = None, confidence: float = 0.95
+) -> TrendFit:
     """Fit the trend to ``counts`` in time order (events per period), per head of
     ``population`` when given.
 
@@ -76,5 +77,8 @@ def log_linear_trend(counts: ArrayLike, population: ArrayLike | None = None,
     se = math.sqrt(float(np.asarray(res.cov_params())[1, 1]) * dispersion)
     q = float(student_t.ppf(0.5 + confidence / 2, res.df_resid))
     b = float(np.asarray(res.params)[1])
-    return TrendFit(Ratio(math.exp(b), math.exp(b - q * se), math.exp(b + q * se)),
-                    dispersion=dispersion, periods=int(y.size))  # fmt: skip
+    return TrendFit(
+        Ratio(math.exp(b), math.exp(b - q * se), math.exp(b + q * se)),
+        dispersion=dispersion,
+        periods=int(y.size),
+    )

@@ -28,7 +28,8 @@ def _with_periods(df: pd.DataFrame, date_col: str, periods: list[Period]) -> pd.
 def _levels(df: pd.DataFrame, members: pd.DataFrame) -> pd.DataFrame:
     council = df.assign(area_type="council", area_code=df["council_code"])
     up = df.merge(members, left_on="council_code", right_on="council").rename(
-        columns={"parent_type": "area_type", "parent": "area_code"})  # fmt: skip
+        columns={"parent_type": "area_type", "parent": "area_code"}
+    )
     return pd.concat([council, up[council.columns]], ignore_index=True)
 
 
@@ -41,16 +42,24 @@ def run(records: pd.DataFrame, members: pd.DataFrame, max_gap: int = DEFAULT_MAX
     keys = ["period", "area_type", "area_code"]
 
     # Only the columns the counts need are copied for every period and level.
-    needed = ["item_id", "patient_id", "council_code", "service_id", "drug", "dispensed_date",
-              "ddd"]  # fmt: skip
+    needed = [
+        "item_id",
+        "patient_id",
+        "council_code",
+        "service_id",
+        "drug",
+        "dispensed_date",
+        "ddd",
+    ]
     dated = _levels(_with_periods(items[needed], "dispensed_date", periods), members)
     with_id = dated[dated["patient_id"].notna()]
     people = with_id.groupby(keys)["patient_id"].nunique().rename("people").reset_index()
     by_drug = (
         with_id.groupby([*keys, "drug"])["patient_id"].nunique().rename("people").reset_index()
     )
-    counts = dated.groupby(keys).agg(items=("item_id", "size"), ddd=("ddd", "sum"),
-                                     services=("service_id", "nunique"))  # fmt: skip
+    counts = dated.groupby(keys).agg(
+        items=("item_id", "size"), ddd=("ddd", "sum"), services=("service_id", "nunique")
+    )
     counts["items_with_id"] = (
         dated.assign(has=dated["patient_id"].notna()).groupby(keys)["has"].sum()
     )
@@ -65,20 +74,34 @@ def run(records: pd.DataFrame, members: pd.DataFrame, max_gap: int = DEFAULT_MAX
     x["anchor"] = (x["d"] - x["before"]).groupby(x["patient_id"], sort=False).cummax()
     x["cover_end"] = x["total"] - 1 + x["anchor"]
     prev_end = x.groupby("patient_id", sort=False)["cover_end"].transform(
-        lambda s: s.cummax().shift(1))  # fmt: skip
+        lambda s: s.cummax().shift(1)
+    )
     x["new_episode"] = ((x["d"] - prev_end - 1 > max_gap) | prev_end.isna()).astype(int)
     x["episode"] = x.groupby("patient_id", sort=False)["new_episode"].cumsum()
     eg = x.groupby(["patient_id", "episode"], sort=False)
     episodes = eg.agg(
-        start=("d", "min"), end=("cover_end", "max"), items=("item_id", "size"),
-        council_code=("council_code", "first"), first_drug=("drug", "first"),
-    )  # fmt: skip
+        start=("d", "min"),
+        end=("cover_end", "max"),
+        items=("item_id", "size"),
+        council_code=("council_code", "first"),
+        first_drug=("drug", "first"),
+    )
     episodes = episodes.reset_index()
     episodes["days"] = episodes["end"] - episodes["start"] + 1
     episodes["start_date"] = EPOCH + pd.to_timedelta(episodes["start"], unit="D")
     episodes["end_date"] = EPOCH + pd.to_timedelta(episodes["end"], unit="D")
-    episodes = episodes[["patient_id", "episode", "start_date", "end_date", "days",
-                         "council_code", "first_drug", "items"]]  # fmt: skip
+    episodes = episodes[
+        [
+            "patient_id",
+            "episode",
+            "start_date",
+            "end_date",
+            "days",
+            "council_code",
+            "first_drug",
+            "items",
+        ]
+    ]
 
     e = episodes[episodes["start_date"] > pd.Timestamp(first) + pd.Timedelta(days=max_gap)].copy()
     e["start_ts"] = e["start_date"]
@@ -88,9 +111,11 @@ def run(records: pd.DataFrame, members: pd.DataFrame, max_gap: int = DEFAULT_MAX
         seen = levels["start_ts"] + pd.Timedelta(days=n) <= pd.Timestamp(last)
         levels[f"observable_{k}"] = seen
         levels[f"retained_{k}"] = seen & (levels["days"] >= n)
-    agg = {"episodes_started": ("patient_id", "size"),
-           "new_starts": ("re_presentation", lambda s: int((~s).sum())),
-           "re_presentations": ("re_presentation", "sum")}  # fmt: skip
+    agg = {
+        "episodes_started": ("patient_id", "size"),
+        "new_starts": ("re_presentation", lambda s: int((~s).sum())),
+        "re_presentations": ("re_presentation", "sum"),
+    }
     for k in RETENTION_DAYS:
         agg[f"observable_{k}"] = (f"observable_{k}", "sum")
         agg[f"retained_{k}"] = (f"retained_{k}", "sum")
@@ -121,10 +146,13 @@ def access(referrals: pd.DataFrame, members: pd.DataFrame, periods: list[Period]
 
     started = referrals[referrals["treatment_start_date"].notna()].copy()
     started["treatment_start_date"] = pd.to_datetime(started["treatment_start_date"])
-    started["wait"] = (started["treatment_start_date"]
-                       - pd.to_datetime(started["referral_date"])).dt.days  # fmt: skip
-    levels = _levels(_with_periods(started, "treatment_start_date", periods),
-                     members[["council", "parent", "parent_type"]])  # fmt: skip
+    started["wait"] = (
+        started["treatment_start_date"] - pd.to_datetime(started["referral_date"])
+    ).dt.days
+    levels = _levels(
+        _with_periods(started, "treatment_start_date", periods),
+        members[["council", "parent", "parent_type"]],
+    )
     levels["within"] = levels["wait"] <= STANDARD_DAYS
     keys = ["period", "area_type", "area_code"]
     out = levels.groupby(keys).agg(started=("wait", "size"), within_3_weeks=("within", "sum"))

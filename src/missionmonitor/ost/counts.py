@@ -22,16 +22,24 @@ from missionmonitor.ost.dialect import DUCKDB, Dialect
 from missionmonitor.ost.periods import MONTHS_PER_WORD
 
 
-def masks_sql(months: str, keys: list[str], first: dt.date, words: int,
-              dialect: Dialect = DUCKDB, where: str = "TRUE") -> str:  # fmt: skip
+def masks_sql(
+    months: str,
+    keys: list[str],
+    first: dt.date,
+    words: int,
+    dialect: Dialect = DUCKDB,
+    where: str = "TRUE",
+) -> str:
     """One row per ``keys`` with the months it was seen in as words ``m0``, ``m1``, …"""
     index = f"((year(month) - {first.year}) * 12 + month(month) - {first.month})"
     cols = []
     for w in range(words):
         lo, hi = w * MONTHS_PER_WORD, (w + 1) * MONTHS_PER_WORD
         bit = dialect.bit.format(n=f"{index} - {lo}")
-        cols.append(f"bit_or(CASE WHEN {index} >= {lo} AND {index} < {hi} THEN {bit} "
-                    f"ELSE CAST(0 AS BIGINT) END) AS m{w}")  # fmt: skip
+        cols.append(
+            f"bit_or(CASE WHEN {index} >= {lo} AND {index} < {hi} THEN {bit} "
+            f"ELSE CAST(0 AS BIGINT) END) AS m{w}"
+        )
     return f"SELECT {', '.join(keys)}, {', '.join(cols)} FROM {months} WHERE {where} GROUP BY ALL"
 
 
@@ -43,8 +51,15 @@ def _merged(words: int) -> str:
     return ", ".join(f"bit_or(f.m{w}) AS m{w}" for w in range(words))
 
 
-def people_sql(months: str, periods: str, members: str, first: dt.date, words: int,
-               by_drug: bool = False, dialect: Dialect = DUCKDB) -> str:  # fmt: skip
+def people_sql(
+    months: str,
+    periods: str,
+    members: str,
+    first: dt.date,
+    words: int,
+    by_drug: bool = False,
+    dialect: Dialect = DUCKDB,
+) -> str:
     """Distinct people per period × area at every level (``members``: council → parent),
     optionally also by medicine (someone on two medicines counts under each)."""
     drug = "drug, " if by_drug else ""
@@ -84,8 +99,9 @@ def people_sql(months: str, periods: str, members: str, first: dt.date, words: i
     """
 
 
-def items_by_area_sql(months: str, periods: str, members: str, first: dt.date, words: int,
-                      dialect: Dialect = DUCKDB) -> str:  # fmt: skip
+def items_by_area_sql(
+    months: str, periods: str, members: str, first: dt.date, words: int, dialect: Dialect = DUCKDB
+) -> str:
     """Items, items with an identifier, DDDs and prescribing services (distinct
     ``service_id`` with an item: the availability measure) per period × area. Counts are
     summed by month and council before they meet the periods; services are counted from

@@ -57,10 +57,17 @@ def measures_frame(result: FolderResult) -> pd.DataFrame:
     """
     o = result.outputs
     slack = dt.timedelta(days=7)
-    full = {p.label for p in o.periods if p.kind == "financial_year"
-            and o.first <= p.start + slack and o.last >= p.end - slack}  # fmt: skip
-    tables = {"people": o.people, "items": o.items, "starts_and_retention":
-              o.starts_and_retention, "access": result.access}  # fmt: skip
+    full = {
+        p.label
+        for p in o.periods
+        if p.kind == "financial_year" and o.first <= p.start + slack and o.last >= p.end - slack
+    }
+    tables = {
+        "people": o.people,
+        "items": o.items,
+        "starts_and_retention": o.starts_and_retention,
+        "access": result.access,
+    }
     # Starts in the first max_gap days may continue from before the records: not counted.
     starts_from = o.first + dt.timedelta(days=o.max_gap)
     whole_starts = {p.label for p in o.periods if p.label in full and p.start > starts_from}

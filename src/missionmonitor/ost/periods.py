@@ -27,8 +27,9 @@ def financial_years(first: dt.date, last: dt.date) -> list[Period]:
     year = first.year if first.month >= 4 else first.year - 1
     out = []
     while dt.date(year, 4, 1) <= last:
-        out.append(Period(f"{year}/{(year + 1) % 100:02d}", dt.date(year, 4, 1),
-                          dt.date(year + 1, 3, 31)))  # fmt: skip
+        out.append(
+            Period(f"{year}/{(year + 1) % 100:02d}", dt.date(year, 4, 1), dt.date(year + 1, 3, 31))
+        )
         year += 1
     return out
 
@@ -48,8 +49,9 @@ def reporting_periods(first: dt.date, last: dt.date) -> list[Period]:
         out.append(Period(f"{year}-Q{q}", start, end, "quarter"))
         window_start = dt.date(end.year - 1, end.month, end.day) + dt.timedelta(days=1)
         if window_start >= first and end <= last:
-            out.append(Period(f"12 months to {end.isoformat()}", window_start, end,
-                              "rolling_12_months"))  # fmt: skip
+            out.append(
+                Period(f"12 months to {end.isoformat()}", window_start, end, "rolling_12_months")
+            )
         year, q = (year + 1, 1) if q == 4 else (year, q + 1)
     return out
 
@@ -68,13 +70,15 @@ def mask_words(first: dt.date, last: dt.date) -> int:
     return month_index(last, first) // MONTHS_PER_WORD + 1
 
 
-def period_frame(spans: list[Period], first: dt.date | None = None,
-                 last: dt.date | None = None) -> pd.DataFrame:  # fmt: skip
+def period_frame(
+    spans: list[Period], first: dt.date | None = None, last: dt.date | None = None
+) -> pd.DataFrame:
     """The periods as a relation: label, first and last day, and (given the data's first
     and last days) each period's months as bitmask words ``p0``, ``p1``, … (bit k of word w
     is month ``63w + k`` counted from the first), to match against people's months."""
-    frame = pd.DataFrame([(p.label, p.start, p.end) for p in spans],
-                         columns=["label", "first_day", "last_day"])  # fmt: skip
+    frame = pd.DataFrame(
+        [(p.label, p.start, p.end) for p in spans], columns=["label", "first_day", "last_day"]
+    )
     if first is None or last is None:
         return frame
     words = [[0] * len(spans) for _ in range(mask_words(first, last))]

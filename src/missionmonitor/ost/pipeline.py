@@ -127,8 +127,9 @@ def episodes_sql(items: str, max_gap: int, dialect: Dialect = DUCKDB) -> str:
     """
 
 
-def _counted_episodes(episodes: str, periods: str, members: str, data_start: dt.date,
-                      max_gap: int, dialect: Dialect) -> str:  # fmt: skip
+def _counted_episodes(
+    episodes: str, periods: str, members: str, data_start: dt.date, max_gap: int, dialect: Dialect
+) -> str:
     """Episodes that can be counted as starts (those beginning within ``max_gap`` days of
     the data's first day may continue from before it), by period of start and area."""
     since = dialect.plus_days.format(x=f"DATE '{data_start}'", n=int(max_gap))
@@ -141,16 +142,24 @@ def _counted_episodes(episodes: str, periods: str, members: str, data_start: dt.
         )"""
 
 
-def episode_measures_sql(episodes: str, periods: str, members: str, data_start: dt.date,
-                         data_end: dt.date, max_gap: int,
-                         dialect: Dialect = DUCKDB) -> str:  # fmt: skip
+def episode_measures_sql(
+    episodes: str,
+    periods: str,
+    members: str,
+    data_start: dt.date,
+    data_end: dt.date,
+    max_gap: int,
+    dialect: Dialect = DUCKDB,
+) -> str:
     """Starts, re-presentations and retention per period × area (council and above)."""
     parts = []
     for k, n in RETENTION_DAYS.items():
         seen = f"{dialect.plus_days.format(x='e.start_date', n=n)} <= DATE '{data_end}'"
-        parts.append(f"count(*) FILTER (WHERE {seen}) AS observable_{k}, "
-                     f"count(*) FILTER (WHERE {seen} AND e.days >= {n}) "
-                     f"AS retained_{k}")  # fmt: skip
+        parts.append(
+            f"count(*) FILTER (WHERE {seen}) AS observable_{k}, "
+            f"count(*) FILTER (WHERE {seen} AND e.days >= {n}) "
+            f"AS retained_{k}"
+        )
     return f"""
         WITH {_counted_episodes(episodes, periods, members, data_start, max_gap, dialect)},
         levels AS (
@@ -166,9 +175,15 @@ def episode_measures_sql(episodes: str, periods: str, members: str, data_start: 
     """
 
 
-def time_on_treatment_sql(episodes: str, periods: str, members: str, data_start: dt.date,
-                          data_end: dt.date, max_gap: int,
-                          dialect: Dialect = DUCKDB) -> str:  # fmt: skip
+def time_on_treatment_sql(
+    episodes: str,
+    periods: str,
+    members: str,
+    data_start: dt.date,
+    data_end: dt.date,
+    max_gap: int,
+    dialect: Dialect = DUCKDB,
+) -> str:
     """Episodes counted as starts, by period × area × days on treatment × whether the end
     was seen: an episode has ended once more than ``max_gap`` uncovered days pass before the
     data end; otherwise it is censored at the end of its supply. Input to Kaplan–Meier."""
@@ -235,8 +250,13 @@ class DuckDBEngine:
         return self.con.execute(sql).df()
 
 
-def run_on(engine: Engine, source: str, members: pd.DataFrame,
-           max_gap: int = DEFAULT_MAX_GAP, keep_episodes: bool = True) -> Outputs:  # fmt: skip
+def run_on(
+    engine: Engine,
+    source: str,
+    members: pd.DataFrame,
+    max_gap: int = DEFAULT_MAX_GAP,
+    keep_episodes: bool = True,
+) -> Outputs:
     """Run the pipeline on ``engine`` over the relation ``source``; registers ``members``
     and ``periods`` on it (later queries, such as access, may use them). With
     ``keep_episodes=False`` the per-person episodes stay in the engine (an empty frame is
@@ -274,20 +294,29 @@ def run_on(engine: Engine, source: str, members: pd.DataFrame,
     at = ("ost_months", "periods", "members", first, words)
     return Outputs(
         people=query("people", people_sql(*at, dialect=dialect), sort),
-        people_by_drug=query("people_by_drug", people_sql(*at, by_drug=True, dialect=dialect),
-                             [*sort, "drug"]),
+        people_by_drug=query(
+            "people_by_drug", people_sql(*at, by_drug=True, dialect=dialect), [*sort, "drug"]
+        ),
         items=query("items_by_area", items_by_area_sql(*at, dialect=dialect), sort),
         episodes=engine.query(f"SELECT * FROM ost_episodes {'' if keep_episodes else 'LIMIT 0'}")
-            .sort_values(["patient_id", "episode"]).reset_index(drop=True),
+        .sort_values(["patient_id", "episode"])
+        .reset_index(drop=True),
         starts_and_retention=query("starts_and_retention", episode_measures_sql(*args), sort),
-        time_on_treatment=timed("time_on_treatment", lambda: grouped(
-            engine, time_on_treatment_sql(*args), sort, ["days", "ended"], spans)),
-        periods=spans, first=first, last=last, max_gap=max_gap, timings=timings,
-    )  # fmt: skip
+        time_on_treatment=timed(
+            "time_on_treatment",
+            lambda: grouped(engine, time_on_treatment_sql(*args), sort, ["days", "ended"], spans),
+        ),
+        periods=spans,
+        first=first,
+        last=last,
+        max_gap=max_gap,
+        timings=timings,
+    )
 
 
-def grouped(engine: Engine, sql: str, keys: list[str], order: list[str],
-            spans: list[Period]) -> pd.DataFrame:  # fmt: skip
+def grouped(
+    engine: Engine, sql: str, keys: list[str], order: list[str], spans: list[Period]
+) -> pd.DataFrame:
     """The rows of ``sql`` sorted by ``keys`` (period first) then ``order``, with each
     period's type, fetched as numbers: each row's ``keys`` come back as the number of its
     group, and the few distinct groups' labels separately. The key columns are categorical
@@ -298,8 +327,7 @@ def grouped(engine: Engine, sql: str, keys: list[str], order: list[str],
         engine.query(f"SELECT DISTINCT {listed} FROM ost_grouped ORDER BY {listed}"), spans
     )
     engine.register("ost_groups", labels[keys].assign(grp=range(len(labels))))
-    rest = [c for c in engine.query("SELECT * FROM ost_grouped LIMIT 0").columns
-            if c not in keys]  # fmt: skip
+    rest = [c for c in engine.query("SELECT * FROM ost_grouped LIMIT 0").columns if c not in keys]
     rows = engine.query(
         f"SELECT g.grp, {', '.join(f't.{c}' for c in rest)} FROM ost_grouped t "
         f"JOIN ost_groups g ON {' AND '.join(f'g.{k} = t.{k}' for k in keys)}"
@@ -314,9 +342,14 @@ def grouped(engine: Engine, sql: str, keys: list[str], order: list[str],
     return pd.DataFrame({**labelled, **{c: rows[c].to_numpy()[at] for c in rest}})
 
 
-def run(con: duckdb.DuckDBPyConnection, source: str, members: pd.DataFrame,
-        max_gap: int = DEFAULT_MAX_GAP, keep_episodes: bool = True,
-        memory_limit: str | None = None) -> Outputs:  # fmt: skip
+def run(
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    members: pd.DataFrame,
+    max_gap: int = DEFAULT_MAX_GAP,
+    keep_episodes: bool = True,
+    memory_limit: str | None = None,
+) -> Outputs:
     """Run the pipeline on DuckDB over ``source`` (a table name or ``read_parquet(...)``).
     ``memory_limit`` (e.g. ``"6GB"``) caps DuckDB's memory; beyond it work spills to disk."""
     return run_on(DuckDBEngine(con, memory_limit), source, members, max_gap, keep_episodes)

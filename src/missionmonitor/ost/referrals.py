@@ -27,11 +27,16 @@ from missionmonitor.ost.synthetic import council_weights
 
 #: The waiting-times standard: treatment within 21 days of referral.
 STANDARD_DAYS = 21
-SCHEMA = pa.schema([
-    ("referral_id", pa.int64()), ("council_code", pa.string()), ("substance", pa.string()),
-    ("referral_date", pa.date32()), ("treatment_start_date", pa.date32()),
-    ("synthetic", pa.bool_()),
-])  # fmt: skip
+SCHEMA = pa.schema(
+    [
+        ("referral_id", pa.int64()),
+        ("council_code", pa.string()),
+        ("substance", pa.string()),
+        ("referral_date", pa.date32()),
+        ("treatment_start_date", pa.date32()),
+        ("synthetic", pa.bool_()),
+    ]
+)
 
 
 @dataclass(frozen=True)
@@ -51,8 +56,9 @@ def write_referrals(out: Path, spec: ReferralSpec) -> Path:
     councils, weights = council_weights()
     rng = np.random.default_rng([spec.seed, 7])
     n = spec.referrals
-    span = (dt.date(spec.start.year + spec.years, spec.start.month, spec.start.day)
-            - spec.start).days  # fmt: skip
+    span = (
+        dt.date(spec.start.year + spec.years, spec.start.month, spec.start.day) - spec.start
+    ).days
     referred = rng.uniform(0, span, n).astype(int)
     # Waits: mostly days to a few weeks, with a long tail; councils differ in their services.
     council = rng.choice(len(councils), n, p=weights)
@@ -63,18 +69,25 @@ def write_referrals(out: Path, spec: ReferralSpec) -> Path:
     base = np.datetime64(spec.start)
     start_day = referred + wait
     ok = started & (start_day < span)
-    table = pa.table({
-        "referral_id": pa.array(np.arange(n, dtype=np.int64)),
-        "council_code": pa.array(np.array(councils)[council]),
-        "substance": pa.array(substance),
-        "referral_date": pa.array(base + referred.astype("timedelta64[D]")),
-        "treatment_start_date": pa.array(base + start_day.astype("timedelta64[D]"), mask=~ok),
-        "synthetic": pa.array(np.ones(n, dtype=bool)),
-    }, schema=SCHEMA)  # fmt: skip
+    table = pa.table(
+        {
+            "referral_id": pa.array(np.arange(n, dtype=np.int64)),
+            "council_code": pa.array(np.array(councils)[council]),
+            "substance": pa.array(substance),
+            "referral_date": pa.array(base + referred.astype("timedelta64[D]")),
+            "treatment_start_date": pa.array(base + start_day.astype("timedelta64[D]"), mask=~ok),
+            "synthetic": pa.array(np.ones(n, dtype=bool)),
+        },
+        schema=SCHEMA,
+    )
     out.mkdir(parents=True, exist_ok=True)
     path = out / "referrals.parquet"
-    meta = {b"synthetic": b"true", b"missionmonitor.synthetic": json.dumps(
-        {"referrals": n, "years": spec.years, "seed": spec.seed}).encode()}  # fmt: skip
+    meta = {
+        b"synthetic": b"true",
+        b"missionmonitor.synthetic": json.dumps(
+            {"referrals": n, "years": spec.years, "seed": spec.seed}
+        ).encode(),
+    }
     pq.write_table(table.replace_schema_metadata(meta), path)
     return path
 

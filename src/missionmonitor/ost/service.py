@@ -31,12 +31,14 @@ from missionmonitor.refdata.population import latest_population
 def memberships(geo: Geography) -> pd.DataFrame:
     """Current council → parent memberships, as the pipeline joins them."""
     rows = [m for m in geo.membership_rows() if m[5] is None]
-    return pd.DataFrame(rows, columns=["council", "parent", "parent_type", "version",
-                                       "valid_from", "valid_to"])  # fmt: skip
+    return pd.DataFrame(
+        rows, columns=["council", "parent", "parent_type", "version", "valid_from", "valid_to"]
+    )
 
 
-def ddd_rates(items: pd.DataFrame, periods: list[Period],
-              population: dict[str, float]) -> pd.Series:  # fmt: skip
+def ddd_rates(
+    items: pd.DataFrame, periods: list[Period], population: dict[str, float]
+) -> pd.Series:
     """Defined daily doses per 1,000 population per day: DDDs / (population × days) × 1,000."""
     days = {p.label: (p.end - p.start).days + 1 for p in periods}
     denominator = items["area_code"].map(population) * items["period"].map(days)
@@ -47,8 +49,9 @@ def with_access_intervals(access: pd.DataFrame) -> pd.DataFrame:
     """Add the share starting within three weeks, with its Wilson 95% interval (percent)."""
     out = access.sort_values(["period", "area_type", "area_code"]).reset_index(drop=True)
     r = wilson(out["within_3_weeks"], out["started"], multiplier=100)
-    return out.assign(within_3_weeks_pct=r.value, within_3_weeks_lci=r.lower,
-                      within_3_weeks_uci=r.upper)  # fmt: skip
+    return out.assign(
+        within_3_weeks_pct=r.value, within_3_weeks_lci=r.lower, within_3_weeks_uci=r.upper
+    )
 
 
 def retention_with_intervals(measures: pd.DataFrame) -> pd.DataFrame:
@@ -71,15 +74,20 @@ Reader = Callable[[str, list[Path]], str]
 
 
 @contextmanager
-def _engine(name: str, memory_limit: str | None = None, spark_master: str | None = None,
-            ) -> Iterator[tuple[pipeline.Engine, Reader]]:  # fmt: skip
+def _engine(
+    name: str,
+    memory_limit: str | None = None,
+    spark_master: str | None = None,
+) -> Iterator[tuple[pipeline.Engine, Reader]]:
     """An engine and a function exposing Parquet files to it as a named relation."""
     if name == "spark":
         from missionmonitor.ost import spark_runner
 
         with spark_runner.spark_session(spark_master or "local[*]") as spark:
-            yield (spark_runner.SparkEngine(spark),
-                   lambda view, files: spark_runner.read_parquet(spark, view, files))  # fmt: skip
+            yield (
+                spark_runner.SparkEngine(spark),
+                lambda view, files: spark_runner.read_parquet(spark, view, files),
+            )
         return
     if name != "duckdb":
         raise MethodInputError(f"unknown engine {name!r}: choose one of {', '.join(ENGINES)}")
@@ -104,14 +112,22 @@ def time_on_treatment(grouped: pd.DataFrame) -> pd.DataFrame:
     # Thousands of small groups: every curve at once (kaplan_meier_by_group), not a curve
     # per group.
     codes = grouped.groupby(keys, sort=True, observed=True).ngroup().to_numpy()
-    out = (grouped[keys].assign(group=codes).drop_duplicates("group").sort_values("group")
-           .reset_index(drop=True))  # fmt: skip
+    out = (
+        grouped[keys]
+        .assign(group=codes)
+        .drop_duplicates("group")
+        .sort_values("group")
+        .reset_index(drop=True)
+    )
     for k in keys:  # plain text again (the pipeline may hand over categorical keys)
         out[k] = out[k].astype(str)
-    curves = kaplan_meier_by_group(codes, grouped["days"].to_numpy(dtype=float),
-                                   grouped["ended"].to_numpy(dtype=bool),
-                                   grouped["episodes"].to_numpy(dtype=float),
-                                   list(RETENTION_DAYS.values()))  # fmt: skip
+    curves = kaplan_meier_by_group(
+        codes,
+        grouped["days"].to_numpy(dtype=float),
+        grouped["ended"].to_numpy(dtype=bool),
+        grouped["episodes"].to_numpy(dtype=float),
+        list(RETENTION_DAYS.values()),
+    )
     out["episodes"] = curves.weight.astype(int)
     out["ended"] = curves.events.astype(int)
     out["median_days"] = curves.median
@@ -128,33 +144,38 @@ def services_per_100k(items: pd.DataFrame, population: dict[str, float]) -> pd.S
     return items["services"] / items["area_code"].map(population) * 100_000
 
 
-def compute_folder(source: Path, out: Path | None = None,
-                   max_gap: int = DEFAULT_MAX_GAP,
-                   engine: str = "duckdb",
-                   keep_episodes: bool = False,
-                   memory_limit: str | None = None,
-                   spark_master: str | None = None) -> FolderResult:  # fmt: skip
+def compute_folder(
+    source: Path,
+    out: Path | None = None,
+    max_gap: int = DEFAULT_MAX_GAP,
+    engine: str = "duckdb",
+    keep_episodes: bool = False,
+    memory_limit: str | None = None,
+    spark_master: str | None = None,
+) -> FolderResult:
     """Run the pipeline over ``source`` (a Parquet file or a folder of them) on ``engine``
     (``duckdb``, or ``spark`` with the optional extra installed). ``memory_limit`` (such as
     ``"6GB"``) caps DuckDB's memory: beyond it work spills to a temporary folder.
     ``spark_master`` (``spark://host:7077``) runs the Spark engine on that cluster instead of
     every core of this machine."""
     referrals = source / "referrals.parquet" if source.is_dir() else None
-    files = sorted(f for f in source.glob("*.parquet") if f != referrals) if source.is_dir() \
-        else [source]  # fmt: skip
+    files = (
+        sorted(f for f in source.glob("*.parquet") if f != referrals)
+        if source.is_dir()
+        else [source]
+    )
     if not files or not all(f.exists() for f in files):
         raise NotFoundError(f"no Parquet prescribing records at {source}")
-    synthetic = any(
-        (pq.read_schema(f).metadata or {}).get(b"synthetic") == b"true" for f in files)  # fmt: skip
+    synthetic = any((pq.read_schema(f).metadata or {}).get(b"synthetic") == b"true" for f in files)
     members = memberships(Geography.shipped())
     access = None
     with _engine(engine, memory_limit, spark_master) as (runner, read):
-        outputs = pipeline.run_on(runner, read("prescribing", files), members, max_gap,
-                                  keep_episodes)  # fmt: skip
+        outputs = pipeline.run_on(
+            runner, read("prescribing", files), members, max_gap, keep_episodes
+        )
         if referrals is not None and referrals.exists():
             # The pipeline registered its periods and memberships on this engine.
-            sql = access_sql(read("referrals", [referrals]), "periods", "members",
-                             runner.dialect)  # fmt: skip
+            sql = access_sql(read("referrals", [referrals]), "periods", "members", runner.dialect)
             access = with_access_intervals(with_period_type(runner.query(sql), outputs.periods))
     retention = retention_with_intervals(outputs.starts_and_retention)
     year, population = latest_population(Geography.shipped())
@@ -167,10 +188,15 @@ def compute_folder(source: Path, out: Path | None = None,
         out.mkdir(parents=True, exist_ok=True)
         label = "synthetic-" if synthetic else ""
         tables = [("access", access)] if access is not None else []
-        for name, frame in (*tables, ("people", outputs.people),
-                            ("people_by_drug", outputs.people_by_drug), ("items", outputs.items),
-                            ("starts_and_retention", outputs.starts_and_retention),
-                            ("retention", retention), ("time_on_treatment", survival)):  # fmt: skip
+        for name, frame in (
+            *tables,
+            ("people", outputs.people),
+            ("people_by_drug", outputs.people_by_drug),
+            ("items", outputs.items),
+            ("starts_and_retention", outputs.starts_and_retention),
+            ("retention", retention),
+            ("time_on_treatment", survival),
+        ):
             path = out / f"{label}ost-{name}.csv"
             frame.assign(synthetic=synthetic).to_csv(path, index=False)
             result.files.append(path)

@@ -47,8 +47,9 @@ def _spark_class() -> Path:
 
 
 @contextmanager
-def standalone_cluster(workers: int = 2, cores: int = 1, memory: str = "1g",
-                       work_dir: Path | None = None) -> Iterator[str]:  # fmt: skip
+def standalone_cluster(
+    workers: int = 2, cores: int = 1, memory: str = "1g", work_dir: Path | None = None
+) -> Iterator[str]:
     """Start a master and ``workers`` workers on 127.0.0.1 and yield the master's URL once
     every worker has registered; stop them all afterwards."""
     spark_class = _spark_class()
@@ -117,5 +118,6 @@ def _wait_for_workers(ui: int, workers: int, started: list[subprocess.Popen[byte
         except (OSError, ValueError):
             pass
         time.sleep(0.5)
-    raise SparkUnavailableError(f"the Spark cluster did not have {workers} workers within "
-                                f"{START_TIMEOUT} s")  # fmt: skip
+    raise SparkUnavailableError(
+        f"the Spark cluster did not have {workers} workers within {START_TIMEOUT} s"
+    )

@@ -29,8 +29,9 @@ if TYPE_CHECKING:
 
 
 @contextmanager
-def spark_session(master: str = "local[*]", memory: str = "4g",
-                  partitions: int = 8) -> Iterator[SparkSession]:  # fmt: skip
+def spark_session(
+    master: str = "local[*]", memory: str = "4g", partitions: int = 8
+) -> Iterator[SparkSession]:
     """A Spark session set up for the pipeline (UTC dates, no UI), stopped afterwards.
 
     ``partitions`` is the number of shuffle partitions: a few per core on one machine.
@@ -113,8 +114,9 @@ def read_parquet(spark: SparkSession, name: str, files: list[Path]) -> str:
     return name
 
 
-def run(spark: SparkSession, files: list[Path], members: pd.DataFrame,
-        max_gap: int = DEFAULT_MAX_GAP) -> Outputs:  # fmt: skip
+def run(
+    spark: SparkSession, files: list[Path], members: pd.DataFrame, max_gap: int = DEFAULT_MAX_GAP
+) -> Outputs:
     """Run the pipeline on Spark over Parquet prescribing records."""
     source = read_parquet(spark, "prescribing", files)
     return run_on(SparkEngine(spark), source, members, max_gap)

@@ -37,21 +37,41 @@ import pyarrow.parquet as pq
 from missionmonitor.errors import MethodInputError
 
 #: Medicines written on these records; the last two are not OST (used in withdrawal).
-DRUGS = ("methadone", "buprenorphine", "buprenorphine_naloxone", "buprenorphine_injectable",
-         "lofexidine", "naltrexone")  # fmt: skip
+DRUGS = (
+    "methadone",
+    "buprenorphine",
+    "buprenorphine_naloxone",
+    "buprenorphine_injectable",
+    "lofexidine",
+    "naltrexone",
+)
 OST_DRUGS = DRUGS[:4]
 #: Share of treatment episodes starting on each OST medicine.
 DRUG_MIX = (0.64, 0.23, 0.03, 0.10)
 #: Defined daily doses in one day's supply (approximate adult maintenance doses).
-DDD_PER_DAY = {"methadone": 60 / 25, "buprenorphine": 12 / 8, "buprenorphine_naloxone": 12 / 8,
-               "buprenorphine_injectable": 1.0, "lofexidine": 1.0, "naltrexone": 1.0}  # fmt: skip
-SCHEMA = pa.schema([
-    ("item_id", pa.int64()), ("patient_id", pa.string()), ("council_code", pa.string()),
-    ("service_id", pa.string()), ("drug", pa.string()), ("dispensed_date", pa.date32()),
-    ("quantity", pa.float64()),
-    ("days_supply", pa.int32()), ("ddd", pa.float64()), ("setting", pa.string()),
-    ("synthetic", pa.bool_()),
-])  # fmt: skip
+DDD_PER_DAY = {
+    "methadone": 60 / 25,
+    "buprenorphine": 12 / 8,
+    "buprenorphine_naloxone": 12 / 8,
+    "buprenorphine_injectable": 1.0,
+    "lofexidine": 1.0,
+    "naltrexone": 1.0,
+}
+SCHEMA = pa.schema(
+    [
+        ("item_id", pa.int64()),
+        ("patient_id", pa.string()),
+        ("council_code", pa.string()),
+        ("service_id", pa.string()),
+        ("drug", pa.string()),
+        ("dispensed_date", pa.date32()),
+        ("quantity", pa.float64()),
+        ("days_supply", pa.int32()),
+        ("ddd", pa.float64()),
+        ("setting", pa.string()),
+        ("synthetic", pa.bool_()),
+    ]
+)
 BATCH_PEOPLE = 20_000
 #: Prescribing services (specialist teams and GP practices prescribing OST) in Scotland;
 #: each council has a share by population, and at least two.
@@ -78,8 +98,18 @@ class SyntheticSpec:
         return dt.date(self.start.year + self.years, self.start.month, self.start.day)
 
 
-ADULT_BANDS = ("15-19", "20-24", "25-29", "30-34", "35-39", "40-44", "45-49", "50-54", "55-59",
-               "60-64")  # fmt: skip
+ADULT_BANDS = (
+    "15-19",
+    "20-24",
+    "25-29",
+    "30-34",
+    "35-39",
+    "40-44",
+    "45-49",
+    "50-54",
+    "55-59",
+    "60-64",
+)
 
 
 def council_weights() -> tuple[list[str], np.ndarray]:
@@ -90,22 +120,33 @@ def council_weights() -> tuple[list[str], np.ndarray]:
     from missionmonitor.refdata.geography import Geography
 
     geo = Geography.shipped()
-    rows = read_and_validate(get_declaration("population"), shipped_file("population.csv"),
-                             geo.codes()).rows  # fmt: skip
+    rows = read_and_validate(
+        get_declaration("population"), shipped_file("population.csv"), geo.codes()
+    ).rows
     latest = max(int(str(r["year"])) for r in rows)
     totals: dict[str, float] = {}
     for r in rows:
         code = str(r["area_code"])
-        if (r["year"] == latest and r["sex"] == "All" and r["age_band"] in ADULT_BANDS
-                and geo.codes().get(code) == "council"):  # fmt: skip
+        if (
+            r["year"] == latest
+            and r["sex"] == "All"
+            and r["age_band"] in ADULT_BANDS
+            and geo.codes().get(code) == "council"
+        ):
             totals[code] = totals.get(code, 0.0) + float(str(r["population"]))
     councils = sorted(totals)
     weights = np.array([totals[c] for c in councils])
     return councils, weights / weights.sum()
 
 
-def _batch(spec: SyntheticSpec, index: int, first_person: int, n: int, councils: list[str],
-           weights: np.ndarray) -> pa.Table:  # fmt: skip
+def _batch(
+    spec: SyntheticSpec,
+    index: int,
+    first_person: int,
+    n: int,
+    councils: list[str],
+    weights: np.ndarray,
+) -> pa.Table:
     rng = np.random.default_rng([spec.seed, index])
     span = (spec.end - spec.start).days
     # Episodes: 1 + Poisson(0.7) per person (relapse and re-entry), each on one medicine.
@@ -124,8 +165,9 @@ def _batch(spec: SyntheticSpec, index: int, first_person: int, n: int, councils:
     offsets = np.cumsum(np.where(first, 0, np.roll(duration + pause, 1)))
     starts = lead[person] + offsets - offsets[group_start]
     drug = rng.choice(4, e, p=DRUG_MIX)
-    interval = np.where(drug == 3, np.where(rng.random(e) < 0.7, 28, 7),
-                        rng.choice([7, 7, 7, 14, 28], e))  # fmt: skip
+    interval = np.where(
+        drug == 3, np.where(rng.random(e) < 0.7, 28, 7), rng.choice([7, 7, 7, 14, 28], e)
+    )
     dies = rng.random(n) < 0.012 * spec.years
     death_day = np.where(dies, rng.uniform(0, span, n), np.inf)
     home = rng.choice(len(councils), n, p=weights)
@@ -167,25 +209,34 @@ def _batch(spec: SyntheticSpec, index: int, first_person: int, n: int, councils:
     # Each person is seen by one prescribing service in their council (a new one on moving).
     per_council = np.maximum(np.round(weights * SERVICES).astype(int), 2)
     first_service = np.cumsum(per_council) - per_council
-    service_names = np.array([f"{c}-S{k:02d}" for c, n_s in zip(councils, per_council, strict=True)
-                              for k in range(1, n_s + 1)])  # fmt: skip
+    service_names = np.array(
+        [
+            f"{c}-S{k:02d}"
+            for c, n_s in zip(councils, per_council, strict=True)
+            for k in range(1, n_s + 1)
+        ]
+    )
     home_service = first_service[home] + (rng.random(n) * per_council[home]).astype(int)
     new_service = first_service[new_home] + (rng.random(n) * per_council[new_home]).astype(int)
     service = np.where(day >= move_day[who], new_service[who], home_service[who])
     order = np.lexsort((who, day))
     dates = np.datetime64(spec.start) + day.astype(int).astype("timedelta64[D]")
-    return pa.table({
-        "item_id": pa.array(index * 1_000_000_000 + np.arange(day.size, dtype=np.int64)),
-        "patient_id": pa.array(ids[order], mask=missing[order], type=pa.string()),
-        "council_code": pa.array(np.array(councils)[council][order]),
-        "service_id": pa.array(service_names[service][order]),
-        "drug": pa.array(names[order]), "dispensed_date": pa.array(dates[order]),
-        "quantity": pa.array(quantity[order]), "days_supply": pa.array(days_supply[order],
-                                                                      type=pa.int32()),
-        "ddd": pa.array(ddd[order]),
-        "setting": pa.array(np.array(["community", "prison", "hospital"])[setting][order]),
-        "synthetic": pa.array(np.ones(day.size, dtype=bool)),
-    }, schema=SCHEMA)  # fmt: skip
+    return pa.table(
+        {
+            "item_id": pa.array(index * 1_000_000_000 + np.arange(day.size, dtype=np.int64)),
+            "patient_id": pa.array(ids[order], mask=missing[order], type=pa.string()),
+            "council_code": pa.array(np.array(councils)[council][order]),
+            "service_id": pa.array(service_names[service][order]),
+            "drug": pa.array(names[order]),
+            "dispensed_date": pa.array(dates[order]),
+            "quantity": pa.array(quantity[order]),
+            "days_supply": pa.array(days_supply[order], type=pa.int32()),
+            "ddd": pa.array(ddd[order]),
+            "setting": pa.array(np.array(["community", "prison", "hospital"])[setting][order]),
+            "synthetic": pa.array(np.ones(day.size, dtype=bool)),
+        },
+        schema=SCHEMA,
+    )
 
 
 def batches(spec: SyntheticSpec, councils: list[str], weights: np.ndarray) -> Iterator[pa.Table]:
@@ -201,8 +252,9 @@ person. Settings: {settings}.
 """
 
 
-def write_prescribing(out: Path, spec: SyntheticSpec,
-                      progress: Callable[[int, int], None] | None = None) -> Path:  # fmt: skip
+def write_prescribing(
+    out: Path, spec: SyntheticSpec, progress: Callable[[int, int], None] | None = None
+) -> Path:
     """Write ``out/prescribing.parquet`` (and a README saying it is synthetic), streaming.
 
     ``progress(people_done, people_total)`` is called after each batch.
@@ -211,9 +263,12 @@ def write_prescribing(out: Path, spec: SyntheticSpec,
     out.mkdir(parents=True, exist_ok=True)
     path = out / "prescribing.parquet"
     settings = {
-        "people": spec.people, "years": spec.years, "seed": spec.seed,
-        "start": spec.start.isoformat(), "missing_id_share": spec.missing_id_share,
-    }  # fmt: skip
+        "people": spec.people,
+        "years": spec.years,
+        "seed": spec.seed,
+        "start": spec.start.isoformat(),
+        "missing_id_share": spec.missing_id_share,
+    }
     meta = {b"synthetic": b"true", b"missionmonitor.synthetic": json.dumps(settings).encode()}
     with pq.ParquetWriter(path, SCHEMA.with_metadata(meta), compression="zstd") as writer:
         done = 0

@@ -50,8 +50,14 @@ _hasher = PasswordHasher()  # Argon2id with the library's current recommended pa
 
 
 def _public(user: User) -> dict[str, Any]:
-    return {"username": user.username, "display_name": user.display_name, "email": user.email,
-            "role": user.role, "area_code": user.area_code, "active": user.active}  # fmt: skip
+    return {
+        "username": user.username,
+        "display_name": user.display_name,
+        "email": user.email,
+        "role": user.role,
+        "area_code": user.area_code,
+        "active": user.active,
+    }
 
 
 def _check_password(password: str) -> None:
@@ -59,9 +65,16 @@ def _check_password(password: str) -> None:
         raise MethodInputError(f"a password needs at least {MIN_PASSWORD} characters")
 
 
-def add_user(db: Session, username: str, display_name: str, role: str,
-             area_code: str | None = None, email: str = "", password: str | None = None,
-             by: int | None = None) -> tuple[User, str]:  # fmt: skip
+def add_user(
+    db: Session,
+    username: str,
+    display_name: str,
+    role: str,
+    area_code: str | None = None,
+    email: str = "",
+    password: str | None = None,
+    by: int | None = None,
+) -> tuple[User, str]:
     """Create an account; returns it with its password (generated when not given)."""
     roles = matrix().roles
     if role not in roles:
@@ -69,20 +82,30 @@ def add_user(db: Session, username: str, display_name: str, role: str,
     if roles[role].scoped:
         geo, want = Geography.shipped(), str(roles[role].area_type)
         if want not in geo.types:
-            raise MethodInputError(f"role {role} is for an area type ({want}) this "
-                                   "configuration does not have")  # fmt: skip
+            raise MethodInputError(
+                f"role {role} is for an area type ({want}) this configuration does not have"
+            )
         if area_code is None or geo.codes().get(area_code) != want:
             kind = geo.types[want]
-            raise MethodInputError(f"role {role} needs --area with the code of its area, "
-                                   f"of type {kind.label} ({kind.prefix}…)")  # fmt: skip
+            raise MethodInputError(
+                f"role {role} needs --area with the code of its area, "
+                f"of type {kind.label} ({kind.prefix}…)"
+            )
     elif area_code is not None:
         raise MethodInputError(f"role {role} is not scoped to an area")
     if db.scalar(select(User).where(User.username == username)) is not None:
         raise MethodInputError(f"username {username!r} is taken")
     password = password or secrets.token_urlsafe(15)
     _check_password(password)
-    user = User(username=username, display_name=display_name, role=role, area_code=area_code,
-                email=email, password_hash=_hasher.hash(password), active=True)  # fmt: skip
+    user = User(
+        username=username,
+        display_name=display_name,
+        role=role,
+        area_code=area_code,
+        email=email,
+        password_hash=_hasher.hash(password),
+        active=True,
+    )
     db.add(user)
     db.flush()
     record(db, by, "create", "user", user.id, None, _public(user))
@@ -105,8 +128,9 @@ def disable_user(db: Session, username: str, by: int | None = None) -> User:
     return user
 
 
-def reset_password(db: Session, username: str, password: str | None = None,
-                   by: int | None = None) -> str:  # fmt: skip
+def reset_password(
+    db: Session, username: str, password: str | None = None, by: int | None = None
+) -> str:
     user = get_user(db, username)
     password = password or secrets.token_urlsafe(15)
     _check_password(password)
@@ -119,10 +143,19 @@ def reset_password(db: Session, username: str, password: str | None = None,
 def _wait(db: Session, limit: int, *where: Any) -> dt.timedelta | None:
     """How long a client must still wait, given the failed attempts that match ``where``
     within the last day; None when it need not."""
-    failures = list(db.scalars(select(LoginAttempt.at).where(
-        LoginAttempt.succeeded.is_(False), LoginAttempt.refused.is_(False),
-        LoginAttempt.at >= now() - KEEP_ATTEMPTS, *where).order_by(LoginAttempt.at.desc())
-        .limit(limit + 12)))  # fmt: skip
+    failures = list(
+        db.scalars(
+            select(LoginAttempt.at)
+            .where(
+                LoginAttempt.succeeded.is_(False),
+                LoginAttempt.refused.is_(False),
+                LoginAttempt.at >= now() - KEEP_ATTEMPTS,
+                *where,
+            )
+            .order_by(LoginAttempt.at.desc())
+            .limit(limit + 12)
+        )
+    )
     if len(failures) < limit:
         return None
     wait = min(FIRST_WAIT * 2 ** (len(failures) - limit), LONGEST_WAIT)
@@ -156,8 +189,9 @@ def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def sign_in(db: Session, username: str, password: str, ip: str,
-            hours: int = 8) -> tuple[str, SessionRecord]:  # fmt: skip
+def sign_in(
+    db: Session, username: str, password: str, ip: str, hours: int = 8
+) -> tuple[str, SessionRecord]:
     """Check the password (after the throttle) and open a session; returns its token. An
     unknown or disabled account takes as long to refuse as a wrong password."""
     _forget_old(db)
@@ -166,8 +200,9 @@ def sign_in(db: Session, username: str, password: str, ip: str,
     if wait is not None:
         minutes = max(1, math.ceil(wait.total_seconds() / 60))
         plural = "s" if minutes > 1 else ""
-        raise SignInRefused(f"too many failed sign-ins: wait {minutes} minute{plural} and "
-                            "try again", throttled=True)  # fmt: skip
+        raise SignInRefused(
+            f"too many failed sign-ins: wait {minutes} minute{plural} and try again", throttled=True
+        )
     user = db.scalar(select(User).where(User.username == username))
     known = user is not None and user.active
     hashed = user.password_hash if user is not None and known else _decoy_hash()
@@ -182,9 +217,12 @@ def sign_in(db: Session, username: str, password: str, ip: str,
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
     token = secrets.token_urlsafe(32)
-    session = SessionRecord(token_hash=_hash_token(token), user_id=user.id,
-                            csrf_token=secrets.token_urlsafe(32),
-                            expires_at=now() + dt.timedelta(hours=hours))  # fmt: skip
+    session = SessionRecord(
+        token_hash=_hash_token(token),
+        user_id=user.id,
+        csrf_token=secrets.token_urlsafe(32),
+        expires_at=now() + dt.timedelta(hours=hours),
+    )
     db.add(session)
     record(db, user.id, "sign_in", "user", user.id, None, {"ip": ip})
     return token, session
@@ -193,8 +231,9 @@ def sign_in(db: Session, username: str, password: str, ip: str,
 def record_failure(db: Session, username: str, ip: str, refusal: SignInRefused) -> None:
     """Keep a refused sign-in (``sign_in`` raises, so its own transaction is rolled back):
     the caller records it in a transaction of its own."""
-    db.add(LoginAttempt(username=username[:80], ip=ip[:64], succeeded=False,
-                        refused=refusal.throttled))  # fmt: skip
+    db.add(
+        LoginAttempt(username=username[:80], ip=ip[:64], succeeded=False, refused=refusal.throttled)
+    )
 
 
 def session_user(db: Session, token: str | None) -> tuple[User, SessionRecord] | None:

@@ -31,10 +31,20 @@ STATUSES = ("open", "in progress", "closed")
 
 
 def snapshot(a: TrackedAction) -> dict[str, Any]:
-    return {"id": a.id, "series_id": a.series_id, "area_code": a.area_code, "period": a.period,
-            "method": a.method, "scan_id": a.scan_id, "title": a.title, "owner": a.owner,
-            "status": a.status, "closed_at": a.closed_at, "closure_note": a.closure_note,
-            "version": a.version}  # fmt: skip
+    return {
+        "id": a.id,
+        "series_id": a.series_id,
+        "area_code": a.area_code,
+        "period": a.period,
+        "method": a.method,
+        "scan_id": a.scan_id,
+        "title": a.title,
+        "owner": a.owner,
+        "status": a.status,
+        "closed_at": a.closed_at,
+        "closure_note": a.closure_note,
+        "version": a.version,
+    }
 
 
 def required_text(value: str, name: str, limit: int = 200) -> str:
@@ -47,16 +57,22 @@ def required_text(value: str, name: str, limit: int = 200) -> str:
     return value
 
 
-def create_action(db: Session, user: User, alert: Mapping[str, Any], title: str, owner: str,
-                  geo: Geography) -> TrackedAction:  # fmt: skip
+def create_action(
+    db: Session, user: User, alert: Mapping[str, Any], title: str, owner: str, geo: Geography
+) -> TrackedAction:
     """Open an action on ``alert`` (a row of the store's alerts table)."""
     require(user, "manage_actions", str(alert["area_code"]), geo)
     action = TrackedAction(
-        series_id=str(alert["series_id"]), area_code=str(alert["area_code"]),
-        period=str(alert["period"]), method=str(alert["method"]), scan_id=int(alert["scan_id"]),
-        title=required_text(title, "a title"), owner=required_text(owner, "an owner"),
-        status="open", created_by=user.id,
-    )  # fmt: skip
+        series_id=str(alert["series_id"]),
+        area_code=str(alert["area_code"]),
+        period=str(alert["period"]),
+        method=str(alert["method"]),
+        scan_id=int(alert["scan_id"]),
+        title=required_text(title, "a title"),
+        owner=required_text(owner, "an owner"),
+        status="open",
+        created_by=user.id,
+    )
     db.add(action)
     db.flush()
     record(db, user.id, "create", "action", action.id, None, snapshot(action))
@@ -67,18 +83,35 @@ def get_action(db: Session, user: User, action_id: int, geo: Geography) -> Track
     return fetch(db, TrackedAction, action_id, "action", user, "view_alerts", geo, area="area_code")
 
 
-def _editable(db: Session, user: User, action_id: int, seen_version: int,
-              geo: Geography) -> TrackedAction:  # fmt: skip
-    action = fetch_current(db, TrackedAction, action_id, "action", user, "manage_actions",
-                           seen_version, geo, area="area_code")  # fmt: skip
+def _editable(
+    db: Session, user: User, action_id: int, seen_version: int, geo: Geography
+) -> TrackedAction:
+    action = fetch_current(
+        db,
+        TrackedAction,
+        action_id,
+        "action",
+        user,
+        "manage_actions",
+        seen_version,
+        geo,
+        area="area_code",
+    )
     if action.status == "closed":
         raise MethodInputError(f"action {action_id} is closed")
     return action
 
 
-def update_action(db: Session, user: User, action_id: int, seen_version: int, geo: Geography,
-                  status: str | None = None, owner: str | None = None,
-                  note: str | None = None) -> TrackedAction:  # fmt: skip
+def update_action(
+    db: Session,
+    user: User,
+    action_id: int,
+    seen_version: int,
+    geo: Geography,
+    status: str | None = None,
+    owner: str | None = None,
+    note: str | None = None,
+) -> TrackedAction:
     """Change the status or owner and/or add a note (closing goes through close_action)."""
     action = _editable(db, user, action_id, seen_version, geo)
     before = snapshot(action)
@@ -102,8 +135,9 @@ def update_action(db: Session, user: User, action_id: int, seen_version: int, ge
     return action
 
 
-def close_action(db: Session, user: User, action_id: int, seen_version: int, closure_note: str,
-                 geo: Geography) -> TrackedAction:  # fmt: skip
+def close_action(
+    db: Session, user: User, action_id: int, seen_version: int, closure_note: str, geo: Geography
+) -> TrackedAction:
     action = _editable(db, user, action_id, seen_version, geo)
     before = snapshot(action)
     action.status = "closed"
@@ -118,21 +152,33 @@ def close_action(db: Session, user: User, action_id: int, seen_version: int, clo
 LISTED = 200
 
 
-def actions_for_area(db: Session, user: User, area: str, geo: Geography,
-                     limit: int = LISTED) -> list[TrackedAction]:  # fmt: skip
+def actions_for_area(
+    db: Session, user: User, area: str, geo: Geography, limit: int = LISTED
+) -> list[TrackedAction]:
     """The ``limit`` most recent actions on alerts in areas that overlap ``area`` and that
     the user may see, newest first (selected in the database, however many there are)."""
     from missionmonitor.portal.permissions import can, overlaps
 
-    codes = [code for code in geo.areas if overlaps(code, area, geo)
-             and can(user, "view_alerts", code, geo)]  # fmt: skip
+    codes = [
+        code
+        for code in geo.areas
+        if overlaps(code, area, geo) and can(user, "view_alerts", code, geo)
+    ]
     if not codes:
         return []
-    return list(db.scalars(select(TrackedAction).where(TrackedAction.area_code.in_(codes))
-                           .order_by(TrackedAction.created_at.desc(), TrackedAction.id.desc())
-                           .limit(limit)))  # fmt: skip
+    return list(
+        db.scalars(
+            select(TrackedAction)
+            .where(TrackedAction.area_code.in_(codes))
+            .order_by(TrackedAction.created_at.desc(), TrackedAction.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 def notes(db: Session, action_id: int) -> list[ActionNote]:
-    return list(db.scalars(select(ActionNote).where(ActionNote.action_id == action_id)
-                           .order_by(ActionNote.at)))  # fmt: skip
+    return list(
+        db.scalars(
+            select(ActionNote).where(ActionNote.action_id == action_id).order_by(ActionNote.at)
+        )
+    )

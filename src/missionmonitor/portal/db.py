@@ -23,8 +23,10 @@ from sqlalchemy.orm.exc import StaleDataError
 from missionmonitor.errors import StaleEditError
 
 #: What two people saving the same record at once are told (the second save is refused).
-CONFLICT = ("someone else saved this at the same moment; nothing of yours was saved: "
-            "reload the page and make your change again")  # fmt: skip
+CONFLICT = (
+    "someone else saved this at the same moment; nothing of yours was saved: "
+    "reload the page and make your change again"
+)
 
 
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:

@@ -126,8 +126,7 @@ class Submission(Base):
     #: JSON list of every user id that created, edited, attached to or submitted it: none
     #: of them may decide it (separation of duties).
     contributors: Mapped[str] = mapped_column(Text, default="[]")
-    submitted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True),
-                                                             nullable=True)  # fmt: skip
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     decision_comment: Mapped[str | None] = mapped_column(Text, nullable=True)

@@ -16,8 +16,9 @@ def send(settings: Settings, to: list[str], subject: str, body: str) -> bool:
     if not to:
         return False
     if not settings.smtp_host:
-        log.info("mail not sent (no SMTP host configured) to %s: %s\n%s", ", ".join(to),
-                 subject, body)  # fmt: skip
+        log.info(
+            "mail not sent (no SMTP host configured) to %s: %s\n%s", ", ".join(to), subject, body
+        )
         return False
     message = EmailMessage()
     message["From"], message["To"], message["Subject"] = settings.mail_from, ", ".join(to), subject
@@ -27,13 +28,17 @@ def send(settings: Settings, to: list[str], subject: str, body: str) -> bool:
     return True
 
 
-def alert_digest(series_title: str, scan_id: int, alerts: list[dict[str, object]],
-                 synthetic: bool) -> tuple[str, str]:  # fmt: skip
+def alert_digest(
+    series_title: str, scan_id: int, alerts: list[dict[str, object]], synthetic: bool
+) -> tuple[str, str]:
     """Subject and body telling people a scan raised alerts."""
     label = " (SYNTHETIC)" if synthetic else ""
     subject = f"{len(alerts)} early-warning alert(s): {series_title}{label}"
     lines = [f"Scan {scan_id} of {series_title}{label} raised {len(alerts)} alert(s):", ""]
-    lines += [f"- {a['period']} {a['area_code']} {a['method']}: observed {a['observed']:.0f}, "
-              f"threshold {a['threshold']:.1f}" for a in alerts[:50]]  # fmt: skip
+    lines += [
+        f"- {a['period']} {a['area_code']} {a['method']}: observed {a['observed']:.0f}, "
+        f"threshold {a['threshold']:.1f}"
+        for a in alerts[:50]
+    ]
     lines += ["", "Sign in to the portal to turn an alert into a tracked action."]
     return subject, "\n".join(lines)

@@ -56,8 +56,9 @@ def matrix() -> Matrix:
     # configuration without health boards simply has no health board officers).
     for name, role in m.roles.items():
         if role.scoped != (role.area_type is not None):
-            raise DefinitionError(f"permissions.yaml: {name} needs an area_type exactly when "
-                                  "it is scoped")  # fmt: skip
+            raise DefinitionError(
+                f"permissions.yaml: {name} needs an area_type exactly when it is scoped"
+            )
     return m
 
 

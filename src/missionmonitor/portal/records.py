@@ -27,8 +27,17 @@ class Versioned(Protocol):
 R = TypeVar("R", bound=Versioned)
 
 
-def fetch(db: Session, model: type[R], record_id: int, what: str, user: User, action: str,
-          geo: Geography, *, area: str = "adp_code") -> R:  # fmt: skip
+def fetch(
+    db: Session,
+    model: type[R],
+    record_id: int,
+    what: str,
+    user: User,
+    action: str,
+    geo: Geography,
+    *,
+    area: str = "adp_code",
+) -> R:
     """The record, once ``user`` may do ``action`` in its area (its ``area`` column)."""
     found = db.get(model, record_id)
     if found is None:
@@ -37,9 +46,18 @@ def fetch(db: Session, model: type[R], record_id: int, what: str, user: User, ac
     return found
 
 
-def fetch_current(db: Session, model: type[R], record_id: int, what: str, user: User,
-                  action: str, seen_version: int, geo: Geography, *,
-                  area: str = "adp_code") -> R:  # fmt: skip
+def fetch_current(
+    db: Session,
+    model: type[R],
+    record_id: int,
+    what: str,
+    user: User,
+    action: str,
+    seen_version: int,
+    geo: Geography,
+    *,
+    area: str = "adp_code",
+) -> R:
     """``fetch``, refusing with StaleEditError a record changed since ``seen_version``."""
     found = fetch(db, model, record_id, what, user, action, geo, area=area)
     if found.version != seen_version:

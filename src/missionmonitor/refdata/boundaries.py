@@ -69,8 +69,10 @@ def _outlines(area_type: str, day: dt.date) -> Outlines:
         councils = geo.councils_in(area.code, day)
         missing = [c for c in councils if c not in base]
         if missing:
-            raise DefinitionError(f"boundaries: no outline for council(s) {', '.join(missing)} "
-                                  f"of {area.name} ({area.code})")  # fmt: skip
+            raise DefinitionError(
+                f"boundaries: no outline for council(s) {', '.join(missing)} "
+                f"of {area.name} ({area.code})"
+            )
         if not councils:
             continue
         shape = unary_union([base[c] for c in councils]) if len(councils) > 1 else base[councils[0]]
@@ -94,8 +96,9 @@ def _base_shapes() -> tuple[dict[str, Any], str]:
         features = json.loads(path.read_text(encoding="utf-8"))["features"]
         raw = {str(f["properties"][prop]): shape(f["geometry"]) for f in features}
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise DefinitionError(f"{path.name}: not a boundary file with {prop!r} codes: {exc}") \
-            from exc  # fmt: skip
+        raise DefinitionError(
+            f"{path.name}: not a boundary file with {prop!r} codes: {exc}"
+        ) from exc
     known = {a.code for a in Geography.shipped().of_type(BASE)}
     if unknown := sorted(set(raw) - known):
         raise DefinitionError(f"{path.name}: unknown {BASE} code(s) {', '.join(unknown)}")
@@ -114,8 +117,12 @@ def _base_shapes() -> tuple[dict[str, Any], str]:
 
 def _bounds(geoms: Any) -> tuple[float, float, float, float]:
     boxes = [g.bounds for g in geoms]
-    return (min(b[0] for b in boxes), min(b[1] for b in boxes),
-            max(b[2] for b in boxes), max(b[3] for b in boxes))  # fmt: skip
+    return (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
 
 
 def _path(geom: Any) -> str:

@@ -138,9 +138,13 @@ class Geography:
 
     @classmethod
     def from_rows(
-        cls, rows: Iterable[dict[str, Any]], version: str, valid_from: dt.date,
-        valid_to: dt.date | None, replaced: dict[str, dt.date],
-    ) -> Geography:  # fmt: skip
+        cls,
+        rows: Iterable[dict[str, Any]],
+        version: str,
+        valid_from: dt.date,
+        valid_to: dt.date | None,
+        replaced: dict[str, dt.date],
+    ) -> Geography:
         """Build from the geography dataset's rows (one per base area) for one version, as the
         configuration's ``columns`` say where each area type's code and name are."""
         cfg = _config()
@@ -161,8 +165,9 @@ class Geography:
                     name = f"{prefix}{name}"
                 areas.setdefault(code, Area(code, name, ptype, valid_from, valid_to))
                 members.append(Membership(council, code, ptype, version, valid_from, valid_to))
-            members.append(Membership(council, nat["code"], nat["type"], version, valid_from,
-                                      valid_to))  # fmt: skip
+            members.append(
+                Membership(council, nat["code"], nat["type"], version, valid_from, valid_to)
+            )
             for atype, cols in columns.items():
                 old = row.get(cols["previous"]) if cols.get("previous") else None
                 if old and old not in areas:

@@ -22,11 +22,17 @@ def populations(geo: Geography) -> dict[int, dict[str, float]]:
     # council totals are read, with the checks they need (a second read of every row
     # through the validating reader takes longer than the pipelines that ask for it).
     path = shipped_file("population.csv")
-    frame = pd.read_csv(path, usecols=["year", "area_code", "sex", "age_band", "population"],
-                        dtype={"area_code": str, "sex": str, "age_band": str})  # fmt: skip
+    frame = pd.read_csv(
+        path,
+        usecols=["year", "area_code", "sex", "age_band", "population"],
+        dtype={"area_code": str, "sex": str, "age_band": str},
+    )
     types = geo.codes()
-    totals = frame[(frame["sex"] == "All") & (frame["age_band"] == "All ages")
-                   & (frame["area_code"].map(types) == "council")]  # fmt: skip
+    totals = frame[
+        (frame["sex"] == "All")
+        & (frame["age_band"] == "All ages")
+        & (frame["area_code"].map(types) == "council")
+    ]
     values = pd.to_numeric(totals["population"], errors="coerce")
     years = pd.to_numeric(totals["year"], errors="coerce")
     if values.isna().any() or (values < 0).any() or years.isna().any():

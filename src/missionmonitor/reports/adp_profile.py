@@ -32,21 +32,32 @@ def _local_target_section(data: SiteData, area: Area, facts: Facts) -> dict[str,
             continue
         local, ind_id = panel["local"], str(t.apportionment.local_indicator)
         base = result_fact(data, ind_id, area.code, local["baseline_period"])
-        target = facts.note(ind_id, area.code, local["baseline_period"], "target",
-                            local["target"], f"{local['target']:,}")  # fmt: skip
+        target = facts.note(
+            ind_id,
+            area.code,
+            local["baseline_period"],
+            "target",
+            local["target"],
+            f"{local['target']:,}",
+        )
         shown = facts.show(base, "value", 0)
-        text = (f"{t.title}: {area.name}'s baseline is {shown} people in {base['period']} "
-                f"and its local target {target} people. {panel['rule']}")  # fmt: skip
+        text = (
+            f"{t.title}: {area.name}'s baseline is {shown} people in {base['period']} "
+            f"and its local target {target} people. {panel['rule']}"
+        )
         if local["latest"]:
             latest = result_fact(data, ind_id, area.code, local["latest"]["period"])
-            text += (f" The latest figure, {facts.show(latest, 'value', 0)} in "
-                     f"{latest['period']}, is {local['progress']['status']}: "
-                     f"{local['progress']['rule']}")  # fmt: skip
+            text += (
+                f" The latest figure, {facts.show(latest, 'value', 0)} in "
+                f"{latest['period']}, is {local['progress']['status']}: "
+                f"{local['progress']['rule']}"
+            )
         if local["status"] == "SYNTHETIC":
             text += " (SYNTHETIC data.)"
         paragraphs.append(text)
-        paragraphs += balancing_paragraphs(data, panel["balancing"], panel["balancing_note"],
-                                            area.code, facts)  # fmt: skip
+        paragraphs += balancing_paragraphs(
+            data, panel["balancing"], panel["balancing_note"], area.code, facts
+        )
     if not paragraphs:
         return None
     return {"id": "target", "title": "Treatment target", "blocks": [], "paragraphs": paragraphs}

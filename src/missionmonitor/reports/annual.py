@@ -90,10 +90,17 @@ def _success_section(data: SiteData, end: dt.date) -> dict[str, Any]:
             continue
         heading = f"Outcome {o.id}: {o.title}" if o.id.isdigit() else o.title
         paragraphs.append(f"{heading}: {tally(rows)}.")
-        paragraphs += [f"{r['title']}: {r['verdict']}. {r['rule']}" for r in rows
-                       if r["verdict"] in ("on track", "off track")]  # fmt: skip
-    return {"id": "success", "title": "What success looks like", "blocks": [],
-            "paragraphs": paragraphs}  # fmt: skip
+        paragraphs += [
+            f"{r['title']}: {r['verdict']}. {r['rule']}"
+            for r in rows
+            if r["verdict"] in ("on track", "off track")
+        ]
+    return {
+        "id": "success",
+        "title": "What success looks like",
+        "blocks": [],
+        "paragraphs": paragraphs,
+    }
 
 
 def _surveillance_section(data: SiteData, end: dt.date, facts: Facts) -> dict[str, Any]:
@@ -104,14 +111,25 @@ def _surveillance_section(data: SiteData, end: dt.date, facts: Facts) -> dict[st
 
     nation = national_code()
     paragraphs = []
-    held = [c for c in ost_coverage(data.results, nation)
-            if parse_period(c["period"]).end <= end]  # fmt: skip
+    held = [c for c in ost_coverage(data.results, nation) if parse_period(c["period"]).end <= end]
     if held:
         c = held[-1]
-        people = facts.note(NUMERATOR, nation, c["period"], "value", c["people_in_ost"],
-                            display_value(c["people_in_ost"], 0))  # fmt: skip
-        estimate = facts.note(DENOMINATOR, nation, c["period"], "value", c["estimate"],
-                              display_value(c["estimate"], 0))  # fmt: skip
+        people = facts.note(
+            NUMERATOR,
+            nation,
+            c["period"],
+            "value",
+            c["people_in_ost"],
+            display_value(c["people_in_ost"], 0),
+        )
+        estimate = facts.note(
+            DENOMINATOR,
+            nation,
+            c["period"],
+            "value",
+            c["estimate"],
+            display_value(c["estimate"], 0),
+        )
         paragraphs.append(
             f"Treatment coverage, {c['period']}: {people} people were prescribed opioid "
             f"substitution therapy, {display_value(c['value'], 1)}% of the estimated "
@@ -125,10 +143,11 @@ def _surveillance_section(data: SiteData, end: dt.date, facts: Facts) -> dict[st
         )
     for scan in data.scans.to_dict("records"):
         label = " (SYNTHETIC)" if scan["synthetic"] else ""
-        paragraphs.append(f"Early warning: the latest scan of {scan['series_id']}{label} "
-                          f"found {int(scan['alerts'])} alert(s).")  # fmt: skip
-    return {"id": "surveillance", "title": "Surveillance", "blocks": [],
-            "paragraphs": paragraphs}  # fmt: skip
+        paragraphs.append(
+            f"Early warning: the latest scan of {scan['series_id']}{label} "
+            f"found {int(scan['alerts'])} alert(s)."
+        )
+    return {"id": "surveillance", "title": "Surveillance", "blocks": [], "paragraphs": paragraphs}
 
 
 def _accountability_section(data: SiteData, end: dt.date, facts: Facts) -> dict[str, Any]:
@@ -153,36 +172,49 @@ def _accountability_section(data: SiteData, end: dt.date, facts: Facts) -> dict[
             mark = " (SYNTHETIC)" if row["status"] == "SYNTHETIC" else ""
             value = facts.show(row, "value", cat[i].decimals)
             said.append(f"{cat[i].title}, {row['period']}: {value} {cat[i].unit}{mark}.")
-    paragraphs += said or ["No financial year by the end of this one has an approved funding "
-                           "return from every ADP, so Scotland's spend is not shown."]  # fmt: skip
+    paragraphs += said or [
+        "No financial year by the end of this one has an approved funding "
+        "return from every ADP, so Scotland's spend is not shown."
+    ]
     beds = latest("rr_beds")
     if beds is not None and beds["value"] is not None:
         shown = facts.show(beds, "value", 0)
         commitment = f"{acc.BEDS_COMMITMENT:,}"  # a commitment, not a figure of the data
         mark = " (SYNTHETIC)" if beds["status"] == "SYNTHETIC" else ""
-        paragraphs.append(f"Residential rehabilitation beds, {beds['period']}: {shown}, "
-                          f"against the commitment of {commitment}{mark}.")  # fmt: skip
+        paragraphs.append(
+            f"Residential rehabilitation beds, {beds['period']}: {shown}, "
+            f"against the commitment of {commitment}{mark}."
+        )
     else:
-        paragraphs.append("No complete census of residential rehabilitation beds is held, so "
-                          "beds are not set against the commitment of 650.")  # fmt: skip
+        paragraphs.append(
+            "No complete census of residential rehabilitation beds is held, so "
+            "beds are not set against the commitment of 650."
+        )
     for i in acc.REHAB[acc.AFTER :]:
         row = latest(i)
         if row is not None and not row["suppressed"] and row["value"] is not None:
-            paragraphs.append(f"{cat[i].title}, {row['period']}: "
-                              f"{facts.show(row, 'value', cat[i].decimals)}% "
-                              f"(95% interval {facts.show(row, 'lci', 1)}% to "
-                              f"{facts.show(row, 'uci', 1)}%).")  # fmt: skip
+            paragraphs.append(
+                f"{cat[i].title}, {row['period']}: "
+                f"{facts.show(row, 'value', cat[i].decimals)}% "
+                f"(95% interval {facts.show(row, 'lci', 1)}% to "
+                f"{facts.show(row, 'uci', 1)}%)."
+            )
     table = acc.funding_table(data, end)
-    section: dict[str, Any] = {"id": "accountability", "title": "Funding and rehabilitation",
-                               "blocks": [], "paragraphs": paragraphs}  # fmt: skip
+    section: dict[str, Any] = {
+        "id": "accountability",
+        "title": "Funding and rehabilitation",
+        "blocks": [],
+        "paragraphs": paragraphs,
+    }
     if table["held"]:
         section["table"] = {
             "caption": "Each ADP's latest funding figures beside its outcome indicators (each "
-                       "of its own latest period; context, not attribution)",
+            "of its own latest period; context, not attribution)",
             "headers": ["ADP", *[c["title"] for c in table["columns"]]],
-            "rows": [[r["name"], *[c["display"] or "—" for c in r["cells"]]]
-                     for r in table["rows"]],
-        }  # fmt: skip
+            "rows": [
+                [r["name"], *[c["display"] or "—" for c in r["cells"]]] for r in table["rows"]
+            ],
+        }
     return section
 
 
@@ -197,16 +229,23 @@ def _targets_section(
         if block is None or t["latest"] is None or block["row"]["value"] is None:
             continue
         row = block["row"]
-        shown_target = facts.note(t["indicator"], national_code(), row["period"], "target",
-                                  t["value"], f"{t['value']:,.0f}")  # fmt: skip
+        shown_target = facts.note(
+            t["indicator"],
+            national_code(),
+            row["period"],
+            "target",
+            t["value"],
+            f"{t['value']:,.0f}",
+        )
         paragraphs.append(
             f"{t['title']} (version {t['version']}): {t['statement']} Source: {t['source']}. "
             f"The latest figure, {facts.show(row, 'value', 0)} in {row['period']}, is "
             f"{t['latest']['share_of_target']:.0f}% of {shown_target}: "
             f"{t['progress']['status']}. {t['progress']['rule']}"
         )
-        paragraphs.extend(balancing_paragraphs(data, t["balancing"], t["balancing_note"],
-                                                national_code(), facts))  # fmt: skip
+        paragraphs.extend(
+            balancing_paragraphs(data, t["balancing"], t["balancing_note"], national_code(), facts)
+        )
     return {
         "id": "targets",
         "title": "Targets and balancing indicators",

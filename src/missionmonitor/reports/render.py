@@ -48,9 +48,11 @@ def render_html(report: dict[str, Any], *, for_print: bool = False) -> str:
     env = _environment()
     css = (_FOLDER / "report.css").read_text(encoding="utf-8")
     return env.get_template("report.html").render(
-        report=report, css=Markup(css), for_print=for_print,
+        report=report,
+        css=Markup(css),
+        for_print=for_print,
         generated=dt.date.today().strftime("%-d %B %Y"),
-    )  # fmt: skip
+    )
 
 
 def render_pdf(report: dict[str, Any]) -> bytes:

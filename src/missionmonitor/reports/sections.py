@@ -42,15 +42,17 @@ def not_yet_available(data: SiteData, *, local_targets: bool | None = None) -> l
     targets = [t for t in all_targets(data.results) if t.get("balancing")]
     if targets and all(all(b["latest"] is None for b in t["balancing"]) for t in targets):
         out.append(NOT_YET["balancing"])
-    local = [t["apportionment"]["local_indicator"] for t in targets
-             if t.get("apportionment") and t["apportionment"].get("local_indicator")]  # fmt: skip
+    local = [
+        t["apportionment"]["local_indicator"]
+        for t in targets
+        if t.get("apportionment") and t["apportionment"].get("local_indicator")
+    ]
     if local_targets is False or (local_targets is None and not (set(local) & held)):
         out.append(NOT_YET["ost_areas"])
     out.append(NOT_YET["mat_adp"])
     if data.scans.empty:
         out.append(NOT_YET["surveillance"])
-    if "adp_returns" not in {s for i in data.catalogue.values() if i.id in held
-                             for s in i.sources}:  # fmt: skip
+    if "adp_returns" not in {s for i in data.catalogue.values() if i.id in held for s in i.sources}:
         out.append(NOT_YET["returns"])
     return out
 
@@ -127,8 +129,9 @@ def trend_sentence(
     span = f"{fitted['from']}..{fitted['to']}"
     for key in ("estimate", "lower", "upper"):
         value = fitted["change_per_period" if key == "estimate" else key]
-        facts.note(ind.id, rows["area_code"].iloc[0], span, f"trend_{key}", value,
-                   fitted["shown"][key])  # fmt: skip
+        facts.note(
+            ind.id, rows["area_code"].iloc[0], span, f"trend_{key}", value, fitted["shown"][key]
+        )
     return " " + str(fitted["sentence"])
 
 
@@ -245,15 +248,17 @@ def sources_list(data: SiteData, blocks: list[dict[str, Any]]) -> list[dict[str,
     registry = load_sources()
     out = []
     for n, vintages in sorted(used.items()):
-        generated = any((src := registry.get(v)) is not None and src.synthetic
-                        for v in vintages)  # fmt: skip
+        generated = any((src := registry.get(v)) is not None and src.synthetic for v in vintages)
         decl = data.datasets[n]
-        out.append({
-            "name": n, "title": decl.title,
-            "publisher": GENERATED if generated else decl.publisher,
-            "licence": GENERATED if generated else decl.licence,
-            "vintages": sorted(vintages),
-        })  # fmt: skip
+        out.append(
+            {
+                "name": n,
+                "title": decl.title,
+                "publisher": GENERATED if generated else decl.publisher,
+                "licence": GENERATED if generated else decl.licence,
+                "vintages": sorted(vintages),
+            }
+        )
     return out
 
 
@@ -288,8 +293,9 @@ def result_fact(data: SiteData, ind_id: str, area: str, period: str) -> dict[str
     return {**result_row(data.catalogue[ind_id], hit.iloc[0], data), "indicator_id": ind_id}
 
 
-def balancing_paragraphs(data: SiteData, balancing: list[dict[str, Any]], note: str | None,
-                          area: str, facts: Facts) -> list[str]:  # fmt: skip
+def balancing_paragraphs(
+    data: SiteData, balancing: list[dict[str, Any]], note: str | None, area: str, facts: Facts
+) -> list[str]:
     """Each balancing indicator's latest figure for ``area`` (as recorded facts), then the
     note on what is missing or synthetic."""
     out = []
@@ -300,8 +306,10 @@ def balancing_paragraphs(data: SiteData, balancing: list[dict[str, Any]], note: 
         row = result_fact(data, ind.id, area, b["latest"]["period"])
         label = " (SYNTHETIC)" if b["latest"]["status"] == "SYNTHETIC" else ""
         shown = facts.show(row, "value", ind.decimals)
-        out.append(f"Balancing indicator, {b['aspect']}: {ind.title}, {shown} {ind.unit} in "
-                   f"{row['period']}{label}.")  # fmt: skip
+        out.append(
+            f"Balancing indicator, {b['aspect']}: {ind.title}, {shown} {ind.unit} in "
+            f"{row['period']}{label}."
+        )
     if note:
         out.append(note)
     return out

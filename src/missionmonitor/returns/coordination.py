@@ -105,15 +105,26 @@ def remind_late(
         if not row["late"]:
             continue
         key = f"{form.id}/{row['adp_code']}/{period}"
-        earlier = db.scalars(select(AuditEntry.after).where(
-            AuditEntry.action == "remind", AuditEntry.entity == "return",
-            AuditEntry.entity_id == key, AuditEntry.at >= since))  # fmt: skip
+        earlier = db.scalars(
+            select(AuditEntry.after).where(
+                AuditEntry.action == "remind",
+                AuditEntry.entity == "return",
+                AuditEntry.entity_id == key,
+                AuditEntry.at >= since,
+            )
+        )
         if any(json.loads(a or "{}").get("sent") for a in earlier):
-            told.append({"adp_code": row["adp_code"], "to": [], "sent": "already",
-                         "state": row["state"]})  # fmt: skip
+            told.append(
+                {"adp_code": row["adp_code"], "to": [], "sent": "already", "state": row["state"]}
+            )
             continue
-        people = list(db.scalars(select(UserRow).where(
-            UserRow.area_code == row["adp_code"], UserRow.active.is_(True))))  # fmt: skip
+        people = list(
+            db.scalars(
+                select(UserRow).where(
+                    UserRow.area_code == row["adp_code"], UserRow.active.is_(True)
+                )
+            )
+        )
         to = [u.email for u in people if u.email]
         subject = f"Late return: {form.title}, {period}"
         body = (

@@ -155,8 +155,9 @@ def adp_form(form_id: str, version: int | None = None) -> Form:
     """A form ADPs return (``get_form``); a form the public answers is not one."""
     form = get_form(form_id, version)
     if form.answered_by != "adp":
-        raise NotFoundError(f"{form_id} is answered by the public (at /feedback), not returned "
-                            "by ADPs")  # fmt: skip
+        raise NotFoundError(
+            f"{form_id} is answered by the public (at /feedback), not returned by ADPs"
+        )
     return form
 
 

@@ -144,8 +144,12 @@ def _xlsx_rows(name: str, data: bytes, width: int) -> list[tuple[int, list[Any]]
         )
     table = sum(m.file_size for m in members if m.filename.lower().endswith("sharedstrings.xml"))
     if table > MAX_SHARED_STRINGS:
-        raise _fail(name, "sheet-size", f"the workbook's table of texts is {table:,} bytes, far "
-                    "more than a return needs: copy the rows into a fresh template")  # fmt: skip
+        raise _fail(
+            name,
+            "sheet-size",
+            f"the workbook's table of texts is {table:,} bytes, far "
+            "more than a return needs: copy the rows into a fresh template",
+        )
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as exc:  # openpyxl (and defusedxml) raise many types for broken packages
@@ -171,14 +175,23 @@ def _sheet_rows(name: str, sheet: Any, width: int) -> list[tuple[int, list[Any]]
                 continue
             budget -= len(values)
             if budget < 0:
-                raise _fail(name, "sheet-size", "the sheet holds far more cells than the "
-                            "template: copy the rows into a fresh template")  # fmt: skip
+                raise _fail(
+                    name,
+                    "sheet-size",
+                    "the sheet holds far more cells than the "
+                    "template: copy the rows into a fresh template",
+                )
             beyond = values[width:]
             if beyond.count(None) != len(beyond):
                 c = width + next(i for i, v in enumerate(beyond) if v is not None)
-                raise _fail(name, "unexpected-column", f"a value in cell "
-                            f"{get_column_letter(c + 1)}{r}, outside the template's columns",
-                            r, get_column_letter(c + 1))  # fmt: skip
+                raise _fail(
+                    name,
+                    "unexpected-column",
+                    f"a value in cell "
+                    f"{get_column_letter(c + 1)}{r}, outside the template's columns",
+                    r,
+                    get_column_letter(c + 1),
+                )
             values = values[:width]
             header = rows[0][1] if rows else list(values)
             for c, v in enumerate(values):
@@ -191,8 +204,9 @@ def _sheet_rows(name: str, sheet: Any, width: int) -> list[tuple[int, list[Any]]
             if cells:
                 rows.append((r, cells))
                 if len(rows) > MAX_ROWS + 1:
-                    raise _fail(name, "row-limit", f"more than {MAX_ROWS:,} rows; the limit is "
-                                f"{MAX_ROWS:,}")  # fmt: skip
+                    raise _fail(
+                        name, "row-limit", f"more than {MAX_ROWS:,} rows; the limit is {MAX_ROWS:,}"
+                    )
     except ValidationError:
         raise
     except Exception as exc:  # a broken sheet part: openpyxl raises many types
@@ -228,10 +242,12 @@ def upload_schema(form: Form) -> TableSchema:
     """The table an upload of ``form`` must be: the template's columns, one row per ADP and
     period. Answers are checked by ``check_answers``, as the web form checks them."""
     text = Column(type="text")
-    fixed = {"form_id": Column(type="text", required=True),
-             "form_version": Column(type="text", required=True),
-             "adp_code": Column(type="area_code", required=True),
-             "period": Column(type="text", required=True)}  # fmt: skip
+    fixed = {
+        "form_id": Column(type="text", required=True),
+        "form_version": Column(type="text", required=True),
+        "adp_code": Column(type="area_code", required=True),
+        "period": Column(type="text", required=True),
+    }
     questions = {c: text for c in columns(form) if c not in fixed}
     return TableSchema(columns={**fixed, **questions}, grain=("adp_code", "period"))
 
@@ -267,8 +283,9 @@ def read_upload(
     for i, record in zip(table.row_numbers, table.rows, strict=True):
         answers = {q: v for q, v in record.items() if q not in FIXED and v is not None}
         findings = check_answers(form, answers)
-        problems += [Problem(f.rule, f.message, i, f.question)
-                     for f in findings if f.importance == "error"]  # fmt: skip
+        problems += [
+            Problem(f.rule, f.message, i, f.question) for f in findings if f.importance == "error"
+        ]
         warnings = [f for f in findings if f.importance == "warning"]
         adp, period = str(record["adp_code"]), str(record["period"])
         out.append(UploadedRow(i, adp, period, answers, warnings))
@@ -291,11 +308,15 @@ def _row_problems(
         str(form.version),
         f"{form.version}.0",
     ):
-        problems.append(Problem(
-            "template-version",
-            f"this row is for {cells['form_id']} v{cells['form_version']}; the current "
-            f"template is {form.id} v{form.version}", i, "form_version",
-        ))  # fmt: skip
+        problems.append(
+            Problem(
+                "template-version",
+                f"this row is for {cells['form_id']} v{cells['form_version']}; the current "
+                f"template is {form.id} v{form.version}",
+                i,
+                "form_version",
+            )
+        )
     adp = str(cells["adp_code"])
     if areas.get(adp) != reporting_type():
         message = f"{adp!r} is a {areas.get(adp)} code, not an ADP code"
@@ -308,9 +329,13 @@ def _row_problems(
         if period_type_of(period) != form.period_type:
             raise ValueError
     except (ValueError, MissionMonitorError):
-        problems.append(Problem(
-            "period",
-            f"{period!r} is not a {form.period_type.replace('_', ' ')} such as "
-            f"{_example_period(form)}", i, "period",
-        ))  # fmt: skip
+        problems.append(
+            Problem(
+                "period",
+                f"{period!r} is not a {form.period_type.replace('_', ' ')} such as "
+                f"{_example_period(form)}",
+                i,
+                "period",
+            )
+        )
     return problems

@@ -148,14 +148,16 @@ def save_draft(
         period=period,
         number=(latest.number + 1) if latest else 1,
         status="draft",
-        answers=json.dumps(_kept_files(form, answers,
-                                       json.loads(latest.answers) if latest else {})),
-        comments=json.dumps(comments if comments is not None
-                            else json.loads(latest.comments) if latest else {}),
+        answers=json.dumps(
+            _kept_files(form, answers, json.loads(latest.answers) if latest else {})
+        ),
+        comments=json.dumps(
+            comments if comments is not None else json.loads(latest.comments) if latest else {}
+        ),
         created_by=user.id,
         last_edited_by=user.id,
         contributors=json.dumps([user.id]),
-    )  # fmt: skip
+    )
     db.add(draft)
     db.flush()
     record(db, user.id, "create_draft", "submission", draft.id, None, _snapshot(draft))
@@ -166,8 +168,9 @@ def _get(
     db: Session, user: User, action: str, submission_id: int, seen_version: int, geo: Geography
 ) -> Submission:
     """The submission, once the user may do ``action`` on it, at the version they saw."""
-    return fetch_current(db, Submission, submission_id, "submission", user, action,
-                         seen_version, geo)  # fmt: skip
+    return fetch_current(
+        db, Submission, submission_id, "submission", user, action, seen_version, geo
+    )
 
 
 def submit(
@@ -315,8 +318,7 @@ def decision_refusal(user: User, s: Submission) -> str | None:
     if s.status != "submitted":
         return f"only a submitted return can be decided; this one is {s.status}"
     if s.created_by == user.id or user.id in json.loads(s.contributors or "[]"):
-        return ("a return is approved or returned by someone who did not create, edit or "
-                "submit it")  # fmt: skip
+        return "a return is approved or returned by someone who did not create, edit or submit it"
     return None
 
 

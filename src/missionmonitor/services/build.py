@@ -37,10 +37,12 @@ class BuildReport:
 def write_reference_tables(store: Store, geo: Geography) -> None:
     """Areas, memberships and populations aggregated to every geography level."""
     areas = pd.DataFrame(
-        [(a.code, a.name, a.type, a.valid_from, a.valid_to, a.successor)
-         for a in geo.areas.values()],
+        [
+            (a.code, a.name, a.type, a.valid_from, a.valid_to, a.successor)
+            for a in geo.areas.values()
+        ],
         columns=["code", "name", "type", "valid_from", "valid_to", "successor"],
-    )  # fmt: skip
+    )
     members = pd.DataFrame(
         geo.membership_rows(),
         columns=["council", "parent", "parent_type", "version", "valid_from", "valid_to"],

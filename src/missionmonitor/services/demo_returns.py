@@ -37,8 +37,15 @@ SOURCE = "MM_DEMO_RETURNS"
 MISSION_FUNDING = 50_000_000
 BEDS = 420
 STREAMS = ("mission", "rehab", "families", "partnership")
-PRIORITIES = ("treatment", "rehab", "overdose", "lived_experience", "families", "prevention",
-              "other")  # fmt: skip
+PRIORITIES = (
+    "treatment",
+    "rehab",
+    "overdose",
+    "lived_experience",
+    "families",
+    "prevention",
+    "other",
+)
 
 
 def _account(db: Session, name: str, role: str, area: str | None = None) -> User:
@@ -73,16 +80,22 @@ def _mat(rng: random.Random, share: float) -> dict[str, Any]:
     identified = max(10, int(starts * rng.uniform(0.3, 0.6)))
     cohort = max(10, int(starts * rng.uniform(0.8, 1.1)))
     answers: dict[str, Any] = {
-        "s1_starts": starts, "s1_same_day": int(starts * rng.uniform(0.4, 0.9)),
+        "s1_starts": starts,
+        "s1_same_day": int(starts * rng.uniform(0.4, 0.9)),
         "s2_choice": int(starts * rng.uniform(0.7, 1.0)),
-        "s3_identified": identified, "s3_contacted": int(identified * rng.uniform(0.5, 0.95)),
+        "s3_identified": identified,
+        "s3_contacted": int(identified * rng.uniform(0.5, 0.95)),
         "s4_offered": int(starts * rng.uniform(0.6, 1.0)),
-        "s5_in_treatment_6m": cohort, "s5_retained": int(cohort * rng.uniform(0.6, 0.9)),
-    }  # fmt: skip
+        "s5_in_treatment_6m": cohort,
+        "s5_retained": int(cohort * rng.uniform(0.6, 0.9)),
+    }
     for n in range(1, 11):
         answers[f"s{n}_rag"] = rng.choices(["green", "amber", "red"], [6, 3, 1])[0]
-        answers[f"s{n}_progress"] = "on_track" if answers[f"s{n}_rag"] == "green" else \
-            rng.choice(["on_track", "some_delay", "off_track"])  # fmt: skip
+        answers[f"s{n}_progress"] = (
+            "on_track"
+            if answers[f"s{n}_rag"] == "green"
+            else rng.choice(["on_track", "some_delay", "off_track"])
+        )
         answers[f"s{n}_notes"] = "SYNTHETIC demonstration return"
     if answers["s1_rag"] == "green" and answers["s1_progress"] == "off_track":
         answers["s1_progress"] = "some_delay"
@@ -91,9 +104,14 @@ def _mat(rng: random.Random, share: float) -> dict[str, Any]:
 
 def _capacity(rng: random.Random, beds: int) -> dict[str, Any]:
     nhs, third = int(beds * rng.uniform(0.1, 0.3)), int(beds * rng.uniform(0.4, 0.7))
-    return {"beds_nhs": nhs, "beds_third_sector": third, "beds_private": beds - nhs - third,
-            "beds_total": beds, "beds_publicly_funded": int(beds * rng.uniform(0.5, 0.9)),
-            "providers": max(1, beds // 15) if beds else 0}  # fmt: skip
+    return {
+        "beds_nhs": nhs,
+        "beds_third_sector": third,
+        "beds_private": beds - nhs - third,
+        "beds_total": beds,
+        "beds_publicly_funded": int(beds * rng.uniform(0.5, 0.9)),
+        "providers": max(1, beds // 15) if beds else 0,
+    }
 
 
 def _outcomes(rng: random.Random, share: float) -> dict[str, Any]:
@@ -101,29 +119,46 @@ def _outcomes(rng: random.Random, share: float) -> dict[str, Any]:
     completed = int(ended * rng.uniform(0.55, 0.8))
     due3, due12 = int(ended * 0.9), int(ended * 0.8)
     r3, r12 = int(due3 * rng.uniform(0.55, 0.9)), int(due12 * rng.uniform(0.5, 0.8))
-    return {"placements_ended": ended, "placements_completed": completed,
-            "placements_left_early": int((ended - completed) * 0.8),
-            "followup_3m_due": due3, "followup_3m_reached": r3,
-            "followup_3m_in_recovery": int(r3 * rng.uniform(0.6, 0.85)),
-            "followup_12m_due": due12, "followup_12m_reached": r12,
-            "followup_12m_in_recovery": int(r12 * rng.uniform(0.5, 0.8))}  # fmt: skip
+    return {
+        "placements_ended": ended,
+        "placements_completed": completed,
+        "placements_left_early": int((ended - completed) * 0.8),
+        "followup_3m_due": due3,
+        "followup_3m_reached": r3,
+        "followup_3m_in_recovery": int(r3 * rng.uniform(0.6, 0.85)),
+        "followup_12m_due": due12,
+        "followup_12m_reached": r12,
+        "followup_12m_in_recovery": int(r12 * rng.uniform(0.5, 0.8)),
+    }
 
 
-def _file(db: Session, submitter: User, approver: User, form_id: str, adp: str, period: str,
-          answers: dict[str, Any], geo: Geography) -> None:  # fmt: skip
+def _file(
+    db: Session,
+    submitter: User,
+    approver: User,
+    form_id: str,
+    adp: str,
+    period: str,
+    answers: dict[str, Any],
+    geo: Geography,
+) -> None:
     """Draft, submit and approve one return, commenting on any warning."""
     from missionmonitor.returns.forms import check_answers
 
     form = get_form(form_id)
-    comments = {f.rule: "SYNTHETIC demonstration comment" for f in check_answers(form, answers)
-                if f.importance == "warning"}  # fmt: skip
+    comments = {
+        f.rule: "SYNTHETIC demonstration comment"
+        for f in check_answers(form, answers)
+        if f.importance == "warning"
+    }
     draft = workflow.save_draft(db, submitter, form, adp, period, answers, comments, geo=geo)
     sent = workflow.submit(db, submitter, draft.id, draft.version, geo)
     workflow.decide(db, approver, sent.id, sent.version, True, geo=geo)
 
 
-def demo_accountability(db: Session, geo: Geography, today: dt.date,
-                        seed: int = 1) -> list[dict[str, Any]]:  # fmt: skip
+def demo_accountability(
+    db: Session, geo: Geography, today: dt.date, seed: int = 1
+) -> list[dict[str, Any]]:
     """Make the SYNTHETIC returns, feedback and oversight meeting; return the returns' and
     feedback's figures in the ``adp_returns`` shape (source ``MM_DEMO_RETURNS``)."""
     rng = random.Random(f"accountability-{seed}")
@@ -142,15 +177,22 @@ def demo_accountability(db: Session, geo: Geography, today: dt.date,
         submitter = User(id=sub_id, role="adp_submitter", area_code=adp.code, active=True)
         approver = User(id=app_id, role="adp_approver", area_code=adp.code, active=True)
         for year in years:
-            _file(db, submitter, approver, "adp_funding", adp.code, year,
-                  _funding(rng, share), geo)  # fmt: skip
+            _file(db, submitter, approver, "adp_funding", adp.code, year, _funding(rng, share), geo)
         for q in quarters:
             _file(db, submitter, approver, "mat_quarterly", adp.code, q, _mat(rng, share), geo)
-            _file(db, submitter, approver, "rehab_capacity", adp.code, q,
-                  _capacity(rng, adp_beds + rng.randint(-1, 2) if adp_beds else 0),
-                  geo)  # fmt: skip
-            _file(db, submitter, approver, "rehab_outcomes", adp.code, q,
-                  _outcomes(rng, share), geo)  # fmt: skip
+            _file(
+                db,
+                submitter,
+                approver,
+                "rehab_capacity",
+                adp.code,
+                q,
+                _capacity(rng, adp_beds + rng.randint(-1, 2) if adp_beds else 0),
+                geo,
+            )
+            _file(
+                db, submitter, approver, "rehab_outcomes", adp.code, q, _outcomes(rng, share), geo
+            )
     _feedback(db, geo, adps, today, rng, approver_id=app_id)
     _meeting(db, geo, today, User(id=secretariat_id, role="oversight_secretariat", active=True))
     rows = []
@@ -160,8 +202,14 @@ def demo_accountability(db: Session, geo: Geography, today: dt.date,
     return rows
 
 
-def _feedback(db: Session, geo: Geography, adps: list[Any], today: dt.date,
-              rng: random.Random, approver_id: int) -> None:  # fmt: skip
+def _feedback(
+    db: Session,
+    geo: Geography,
+    adps: list[Any],
+    today: dt.date,
+    rng: random.Random,
+    approver_id: int,
+) -> None:
     """Feedback over this quarter so far and the three before it (as pages show it)."""
     form = get_form("lived_experience_feedback")
     days = [today]
@@ -172,25 +220,52 @@ def _feedback(db: Session, geo: Geography, adps: list[Any], today: dt.date,
         moderator = User(id=approver_id, role="adp_approver", area_code=adp.code, active=True)
         for day in days:
             for _ in range(rng.randint(8, 25)):
-                answers: dict[str, Any] = {"respondent": rng.choice(["person", "person", "family",
-                                                                     "panel"])}  # fmt: skip
+                answers: dict[str, Any] = {
+                    "respondent": rng.choice(["person", "person", "family", "panel"])
+                }
                 for s in feedback.statements(form):
-                    answers[s] = rng.choices(["agree", "neutral", "disagree", "not_applicable"],
-                                             [6, 2, 2, 1])[0]  # fmt: skip
+                    answers[s] = rng.choices(
+                        ["agree", "neutral", "disagree", "not_applicable"], [6, 2, 2, 1]
+                    )[0]
                 r = feedback.receive(db, form, adp.code, answers, geo, day, synthetic=True)
                 feedback.moderate(db, moderator, r.id, r.version, True, geo)
 
 
 def _meeting(db: Session, geo: Geography, today: dt.date, secretariat: User) -> None:
     held = today - dt.timedelta(days=30)
-    m = governance.create_meeting(db, secretariat, "national_mission_oversight", held,
-                                  "SYNTHETIC quarterly oversight meeting", geo,
-                                  synthetic=True)  # fmt: skip
-    d = governance.add_decision(db, secretariat, m.id,
-                                "SYNTHETIC: ask every ADP for a plan to raise same-day starts",
-                                ["indicator:mat1_same_day_pct", "standard:1"], geo)  # fmt: skip
-    governance.add_action(db, secretariat, m.id, "SYNTHETIC: collect ADP plans", "Secretariat",
-                          held + dt.timedelta(days=60), ["standard:1"], geo, d.id)  # fmt: skip
-    governance.publish_meeting(db, secretariat, m.id, m.version,
-                               "SYNTHETIC summary: the group reviewed MAT progress and beds.",
-                               geo)  # fmt: skip
+    m = governance.create_meeting(
+        db,
+        secretariat,
+        "national_mission_oversight",
+        held,
+        "SYNTHETIC quarterly oversight meeting",
+        geo,
+        synthetic=True,
+    )
+    d = governance.add_decision(
+        db,
+        secretariat,
+        m.id,
+        "SYNTHETIC: ask every ADP for a plan to raise same-day starts",
+        ["indicator:mat1_same_day_pct", "standard:1"],
+        geo,
+    )
+    governance.add_action(
+        db,
+        secretariat,
+        m.id,
+        "SYNTHETIC: collect ADP plans",
+        "Secretariat",
+        held + dt.timedelta(days=60),
+        ["standard:1"],
+        geo,
+        d.id,
+    )
+    governance.publish_meeting(
+        db,
+        secretariat,
+        m.id,
+        m.version,
+        "SYNTHETIC summary: the group reviewed MAT progress and beds.",
+        geo,
+    )

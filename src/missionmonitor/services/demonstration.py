@@ -34,9 +34,16 @@ from missionmonitor.surveillance import early_warning
 #: The steps ``build_demonstration`` reports, in order.
 #: Years of SYNTHETIC drug-death case reviews (each has published NRS deaths to match).
 NDRDD_YEARS = [2021, 2022, 2023]
-STEPS = ("the shipped data", "prescribing records", "referral records", "the OST pipeline",
-         "drug-death case reviews", "overdose counts and early warning",
-         "a year of MAT grades", "a year of accountability returns and feedback")  # fmt: skip
+STEPS = (
+    "the shipped data",
+    "prescribing records",
+    "referral records",
+    "the OST pipeline",
+    "drug-death case reviews",
+    "overdose counts and early warning",
+    "a year of MAT grades",
+    "a year of accountability returns and feedback",
+)
 
 
 @dataclass(frozen=True)

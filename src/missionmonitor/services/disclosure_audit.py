@@ -77,8 +77,10 @@ def _small_counts(ind: Indicator, rows: pd.DataFrame) -> list[Finding]:
     out = []
     for col in columns:
         small = shown[shown[col].between(1, ind.disclosure.threshold)]
-        out += [Finding("small-count", ind.id, r.area_code, r.period, f"{col} {r[col]:g}")
-                for _, r in small.iterrows()]  # fmt: skip
+        out += [
+            Finding("small-count", ind.id, r.area_code, r.period, f"{col} {r[col]:g}")
+            for _, r in small.iterrows()
+        ]
     return out
 
 
@@ -92,8 +94,15 @@ def _parent_totals(ind: Indicator, rows: pd.DataFrame, geo: Geography) -> list[F
             hidden[node] |= suppressed
         for node in recoverable_values(hidden, groups):
             code = codes[node_of.index(node)]
-            out.append(Finding("parent-total", ind.id, code, str(period),
-                               "given back by its parent's total and the other parts"))  # fmt: skip
+            out.append(
+                Finding(
+                    "parent-total",
+                    ind.id,
+                    code,
+                    str(period),
+                    "given back by its parent's total and the other parts",
+                )
+            )
     return out
 
 
@@ -104,24 +113,33 @@ def _shared_numerators(results: pd.DataFrame, catalogue: dict[str, Indicator]) -
         rows = results[results["indicator_id"].isin(ids)]
         state = rows.groupby(["area_code", "period"])["suppressed"].agg(["min", "max"])
         mixed = state[state["min"] != state["max"]]
-        out += [Finding("shared-numerator", "+".join(ids), area, period,
-                        "suppressed in one indicator, published in another")
-                for area, period in mixed.index]  # fmt: skip
+        out += [
+            Finding(
+                "shared-numerator",
+                "+".join(ids),
+                area,
+                period,
+                "suppressed in one indicator, published in another",
+            )
+            for area, period in mixed.index
+        ]
     return out
 
 
 def _overlapping_windows(results: pd.DataFrame, catalogue: dict[str, Indicator]) -> list[Finding]:
     out = []
-    singles = {(i.method.dataset, i.method.measure): i.id for i in catalogue.values()
-               if i.method.kind == "observed" and i.period_type == "calendar_year"}  # fmt: skip
+    singles = {
+        (i.method.dataset, i.method.measure): i.id
+        for i in catalogue.values()
+        if i.method.kind == "observed" and i.period_type == "calendar_year"
+    }
     for ind in catalogue.values():
         single = singles.get((ind.method.dataset, ind.method.measure))
         if ind.method.kind != "rolling_average" or single is None or not ind.method.window:
             continue
         years = results[results["indicator_id"] == single].set_index(["area_code", "period"])
         hidden = years["suppressed"].astype(bool).to_dict()
-        windows = results[(results["indicator_id"] == ind.id)
-                          & ~results["suppressed"].astype(bool)]  # fmt: skip
+        windows = results[(results["indicator_id"] == ind.id) & ~results["suppressed"].astype(bool)]
         for area, grp in windows.groupby("area_code"):
             ends = {parse_period(p).end.year for p in grp["period"]}
             for end in sorted(ends):
@@ -131,7 +149,14 @@ def _overlapping_windows(results: pd.DataFrame, catalogue: dict[str, Indicator])
                 pair = (hidden.get((area, first)), hidden.get((area, last)))
                 if pair in ((True, False), (False, True)):
                     gone = first if pair[0] else last
-                    out.append(Finding("overlapping-windows", ind.id, str(area), gone,
-                                       f"given back by the windows ending {end - 1} and "
-                                       f"{end} and the published year"))  # fmt: skip
+                    out.append(
+                        Finding(
+                            "overlapping-windows",
+                            ind.id,
+                            str(area),
+                            gone,
+                            f"given back by the windows ending {end - 1} and "
+                            f"{end} and the published year",
+                        )
+                    )
     return out

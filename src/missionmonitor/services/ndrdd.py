@@ -25,9 +25,11 @@ from missionmonitor.surveillance import ndrdd
 #: assumed 57% younger (15 to 34) and 43% older (55 to 74).
 MIDDLE, YOUNGER, OLDER, YOUNGER_SHARE = (35, 54), (15, 34), (55, 74), 0.57
 #: The drugs-implicated indicators each substance group is calibrated to.
-IMPLICATED = {"opioid": "drugs_implicated_opioids_pct",
-              "benzodiazepine": "drugs_implicated_benzodiazepines_pct",
-              "cocaine": "drugs_implicated_cocaine_pct"}  # fmt: skip
+IMPLICATED = {
+    "opioid": "drugs_implicated_opioids_pct",
+    "benzodiazepine": "drugs_implicated_benzodiazepines_pct",
+    "cocaine": "drugs_implicated_cocaine_pct",
+}
 
 
 def calibration(store_path: Path, years: list[int]) -> ndrdd.Calibration:
@@ -40,17 +42,24 @@ def calibration(store_path: Path, years: list[int]) -> ndrdd.Calibration:
         results = store.con.execute(
             "SELECT indicator_id, period, value FROM indicator_results WHERE area_code = ? "
             "AND NOT suppressed AND indicator_id IN ('drd_deaths', ?, ?, ?)",
-            [nation, *IMPLICATED.values()]).df()  # fmt: skip
+            [nation, *IMPLICATED.values()],
+        ).df()
         areas = select_figures(
             store,
             "dataset = 'drd_by_area' AND measure = 'deaths_5yr_annual_average'",
             columns="area_code, period, value",
         )
-        by_sex = select_figures(store, "dataset = 'drd_by_age_sex' AND measure = 'deaths'",
-                                columns="sex, age_group, period, value")  # fmt: skip
-        middle = select_figures(store, "dataset = 'drd_by_age_sex' AND measure = "
-                                "'share_of_deaths' AND age_group = '35-54'",
-                                columns="period, value", order_by="period")  # fmt: skip
+        by_sex = select_figures(
+            store,
+            "dataset = 'drd_by_age_sex' AND measure = 'deaths'",
+            columns="sex, age_group, period, value",
+        )
+        middle = select_figures(
+            store,
+            "dataset = 'drd_by_age_sex' AND measure = 'share_of_deaths' AND age_group = '35-54'",
+            columns="period, value",
+            order_by="period",
+        )
         contact = select_figures(
             store,
             "dataset = 'other' AND measure = 'drd_in_contact_with_treatment_6m_pct'",
@@ -79,11 +88,14 @@ def calibration(store_path: Path, years: list[int]) -> ndrdd.Calibration:
         deaths={y: int(deaths[str(y)]) for y in years},
         councils={r.area_code: float(r.value) for r in latest.itertuples()},
         male_share=float(sexes["Male"] / (sexes["Male"] + sexes["Female"])),
-        age_bands={MIDDLE: share, YOUNGER: (1 - share) * YOUNGER_SHARE,
-                   OLDER: (1 - share) * (1 - YOUNGER_SHARE)},
+        age_bands={
+            MIDDLE: share,
+            YOUNGER: (1 - share) * YOUNGER_SHARE,
+            OLDER: (1 - share) * (1 - YOUNGER_SHARE),
+        },
         implicated=shares,
         contact_drug_treatment_6m=float(contact["value"].iloc[-1]) / 100,
-    )  # fmt: skip
+    )
 
 
 def write_synthetic(store_path: Path, out: Path, years: list[int], seed: int = 1) -> Path:
@@ -108,8 +120,9 @@ def compute(cases_path: Path, out: Path | None = None) -> Review:
     """Validate a cases file and make its measures and combinations (written to ``out``)."""
     geo = Geography.shipped()
     cases = ndrdd.read_cases(cases_path, geo.codes())
-    synthetic = bool(len(cases)) and "synthetic" in cases and bool(
-        (cases["synthetic"] == "yes").any())  # fmt: skip
+    synthetic = (
+        bool(len(cases)) and "synthetic" in cases and bool((cases["synthetic"] == "yes").any())
+    )
     source = ndrdd.SOURCE_SYNTHETIC if synthetic else ndrdd.SOURCE_REAL
     made = ndrdd.measures(cases, memberships(geo), source, national_code())
     pairs = ndrdd.combinations(cases)
@@ -121,5 +134,11 @@ def compute(cases_path: Path, out: Path | None = None) -> Review:
             path = out / f"{label}ndrdd-{name}.csv"
             frame.to_csv(path, index=False)
             files.append(path)
-    return Review(len(cases), int((cases["reviewed"] == "yes").sum()) if len(cases) else 0,
-                  synthetic, made, pairs, files)  # fmt: skip
+    return Review(
+        len(cases),
+        int((cases["reviewed"] == "yes").sum()) if len(cases) else 0,
+        synthetic,
+        made,
+        pairs,
+        files,
+    )

@@ -73,25 +73,42 @@ class SiteData:
                 order_by="measure, period",
             )
             mat_published = select_figures(
-                store, "dataset = 'other' AND measure LIKE 'mat%'", columns=_SHOWN,
+                store,
+                "dataset = 'other' AND measure LIKE 'mat%'",
+                columns=_SHOWN,
                 order_by="period, measure",
-            )  # fmt: skip
+            )
             scans = store.con.execute("""
                 SELECT scan_id, series_id, CAST(scanned_at AS VARCHAR) AS scanned_at,
                        areas, periods, alerts, synthetic
                 FROM surveillance_scans QUALIFY scan_id = max(scan_id)
                 OVER (PARTITION BY series_id)""").df()
             pairs = select_figures(
-                store, "dataset = 'ndrdd_measures' AND measure = 'ndrdd_pair'",
-                columns="breakdown, period, value, vintage", order_by="period, value DESC",
-            )  # fmt: skip
+                store,
+                "dataset = 'ndrdd_measures' AND measure = 'ndrdd_pair'",
+                columns="breakdown, period, value, vintage",
+                order_by="period, value DESC",
+            )
             alerts = store.con.execute("""
                 SELECT a.* FROM alerts a JOIN (SELECT max(scan_id) AS scan_id
                 FROM surveillance_scans GROUP BY series_id) l USING (scan_id)
                 ORDER BY series_id, period DESC, area_code, method""").df()
-        return cls(results, revisions, population, load_catalogue(), load_outcomes(),
-                   load_declarations(), Geography.shipped(), version, alerts, scans,
-                   drugs, mat_published, pairs, demonstration)  # fmt: skip
+        return cls(
+            results,
+            revisions,
+            population,
+            load_catalogue(),
+            load_outcomes(),
+            load_declarations(),
+            Geography.shipped(),
+            version,
+            alerts,
+            scans,
+            drugs,
+            mat_published,
+            pairs,
+            demonstration,
+        )
 
 
 class SiteDataSource:
@@ -109,8 +126,7 @@ class SiteDataSource:
         serving its last good snapshot; with none yet, the error is raised."""
         current = self.store_path.stat().st_mtime if self.store_path.exists() else None
         with self._lock:
-            if self._data is None or (current != self._data.version
-                                      and current != self._failed):  # fmt: skip
+            if self._data is None or (current != self._data.version and current != self._failed):
                 try:
                     self._data = SiteData.read(self.store_path)
                     self._failed = None
@@ -118,8 +134,11 @@ class SiteDataSource:
                     if self._data is None:
                         raise
                     self._failed = current  # tried once per change of the file
-                    log.warning("the store at %s cannot be read now; serving the last good "
-                                "snapshot", self.store_path, exc_info=True)  # fmt: skip
+                    log.warning(
+                        "the store at %s cannot be read now; serving the last good snapshot",
+                        self.store_path,
+                        exc_info=True,
+                    )
             return self._data
 
     def demonstration(self) -> bool:

@@ -56,8 +56,9 @@ class UpdateReport:
     breaks: list[str] = field(default_factory=list)
 
 
-def download(url: str, into: Path, progress: Progress | None = None,
-             timeout: float = 30) -> tuple[Path, str]:  # fmt: skip
+def download(
+    url: str, into: Path, progress: Progress | None = None, timeout: float = 30
+) -> tuple[Path, str]:
     """Stream ``url`` into the folder ``into``; returns (file, SHA-256). DownloadError on
     no network, an HTTP error, a type that is not text, or a file over the limit."""
     name = Path(urllib.parse.urlparse(url).path).name or "download.csv"
@@ -89,9 +90,13 @@ def download(url: str, into: Path, progress: Progress | None = None,
     return target, digest.hexdigest()
 
 
-def update_dataset(store_path: Path, dataset: str, url: str | None = None,
-                   vintage: str | None = None,
-                   progress: Progress | None = None) -> UpdateReport:  # fmt: skip
+def update_dataset(
+    store_path: Path,
+    dataset: str,
+    url: str | None = None,
+    vintage: str | None = None,
+    progress: Progress | None = None,
+) -> UpdateReport:
     """Download ``dataset``'s release (or ``url``) and load it as a new edition."""
     decl = get_declaration(dataset)
     address = url or (decl.release.url if decl.release else None)
@@ -105,8 +110,10 @@ def update_dataset(store_path: Path, dataset: str, url: str | None = None,
         file, sha = download(address, Path(folder), progress)
         pinned = decl.release.sha256 if decl.release and not url else None
         if pinned and pinned != sha:
-            raise DownloadError(f"{address} has SHA-256 {sha}, not the {pinned} its declaration "
-                                "pins: nothing changed")  # fmt: skip
+            raise DownloadError(
+                f"{address} has SHA-256 {sha}, not the {pinned} its declaration "
+                "pins: nothing changed"
+            )
         before = _figures(store_path, dataset)
         load = ingest(store_path, dataset, file, vintage)
     report = UpdateReport(dataset, address, load)
@@ -123,17 +130,25 @@ def _figures(store_path: Path, dataset: str) -> pd.DataFrame:
 
 
 def _compare(report: UpdateReport, before: pd.DataFrame, after: pd.DataFrame) -> None:
-    joined = after.merge(before, on=_KEY, how="left", suffixes=("", "_before"),
-                         indicator=True)  # fmt: skip
+    joined = after.merge(before, on=_KEY, how="left", suffixes=("", "_before"), indicator=True)
     known = set(before["period"])
     fresh = {p for p in joined.loc[joined["_merge"] == "left_only", "period"] if p not in known}
     report.new_periods = sorted(fresh, key=lambda p: parse_period(p).start)
     held = joined[joined["_merge"] == "both"]
-    changed = held[(held["value"] != held["value_before"])
-                   & ~(held["value"].isna() & held["value_before"].isna())]  # fmt: skip
-    report.revised = [(str(r["measure"]), str(r["area_code"]), str(r["period"]),
-                       float(r["value_before"]), float(r["value"]))
-                      for r in changed.to_dict("records")]  # fmt: skip
+    changed = held[
+        (held["value"] != held["value_before"])
+        & ~(held["value"].isna() & held["value_before"].isna())
+    ]
+    report.revised = [
+        (
+            str(r["measure"]),
+            str(r["area_code"]),
+            str(r["period"]),
+            float(r["value_before"]),
+            float(r["value"]),
+        )
+        for r in changed.to_dict("records")
+    ]
     for ind in load_catalogue().values():
         if ind.method.dataset != report.dataset:
             continue

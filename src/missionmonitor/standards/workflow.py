@@ -121,8 +121,9 @@ def moderate(
     reason: str = "",
 ) -> StandardGrade:
     """Confirm the proposal, or change it (``new_grade``) with a reason; publishes it."""
-    g = fetch_current(db, StandardGrade, grade_id, "grade", user, "moderate_grades",
-                      seen_version, geo)  # fmt: skip
+    g = fetch_current(
+        db, StandardGrade, grade_id, "grade", user, "moderate_grades", seen_version, geo
+    )
     refusal = moderation_refusal(user, g)
     if refusal:
         raise MethodInputError(refusal)
@@ -222,8 +223,16 @@ def add_action(
 def set_action_status(
     db: Session, user: User, action_id: int, seen_version: int, status: str, geo: Geography
 ) -> ImprovementAction:
-    a = fetch_current(db, ImprovementAction, action_id, "improvement action", user,
-                      "manage_improvement_actions", seen_version, geo)  # fmt: skip
+    a = fetch_current(
+        db,
+        ImprovementAction,
+        action_id,
+        "improvement action",
+        user,
+        "manage_improvement_actions",
+        seen_version,
+        geo,
+    )
     if status not in ("open", "in progress", "done"):
         raise MethodInputError("status is open, in progress or done")
     before = {"status": a.status}

@@ -109,8 +109,12 @@ class Store:
             return None
         con = duckdb.connect(str(path), read_only=True)
         try:
-            tables = {t for (t,) in con.execute("SELECT table_name FROM information_schema.tables")
-                      .fetchall()}  # fmt: skip
+            tables = {
+                t
+                for (t,) in con.execute(
+                    "SELECT table_name FROM information_schema.tables"
+                ).fetchall()
+            }
             if "store_meta" not in tables:
                 return None
             rows = con.execute("SELECT value FROM store_meta WHERE key = 'schema_version'")
@@ -175,8 +179,9 @@ class Store:
     ) -> None:
         """Replace the rows of a schema table (all, or those matching ``where``) with
         ``rows``, whose columns are matched by name. Call it inside ``transaction()``."""
-        self.con.execute(f"DELETE FROM {table}" + (f" WHERE {where}" if where else ""),
-                         params or [])  # fmt: skip
+        self.con.execute(
+            f"DELETE FROM {table}" + (f" WHERE {where}" if where else ""), params or []
+        )
         self.append_rows(table, rows)
 
     def append_rows(self, table: str, rows: pd.DataFrame | pa.Table) -> None:

@@ -80,8 +80,9 @@ def select_observations(
 ) -> pd.DataFrame:
     """One row per figure (dataset × measure × area × period × sex × age × breakdown)."""
     marks = ", ".join("?" for _ in measures)
-    return select_figures(store, f"dataset = ? AND measure IN ({marks})",
-                          [dataset, *measures], vintage)  # fmt: skip
+    return select_figures(
+        store, f"dataset = ? AND measure IN ({marks})", [dataset, *measures], vintage
+    )
 
 
 def vintages_of(

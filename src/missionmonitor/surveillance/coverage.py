@@ -32,14 +32,16 @@ class Coverage:
     upper: float
 
 
-def coverage(people: float, estimate: float, estimate_lower: float,
-             estimate_upper: float) -> Coverage:  # fmt: skip
+def coverage(
+    people: float, estimate: float, estimate_lower: float, estimate_upper: float
+) -> Coverage:
     """Coverage (%) of an estimated population by a count of people, with the interval the
     estimate's (lower, upper) interval gives it."""
     if not 0 < estimate_lower <= estimate <= estimate_upper or people < 0:
         raise MethodInputError("coverage needs 0 < lower <= estimate <= upper and a count >= 0")
-    return Coverage(people / estimate * 100, people / estimate_upper * 100,
-                    people / estimate_lower * 100)  # fmt: skip
+    return Coverage(
+        people / estimate * 100, people / estimate_upper * 100, people / estimate_lower * 100
+    )
 
 
 def ost_coverage(results: pd.DataFrame, area_code: str) -> list[dict[str, Any]]:
@@ -55,8 +57,17 @@ def ost_coverage(results: pd.DataFrame, area_code: str) -> list[dict[str, Any]]:
             continue
         people = float(num.loc[period, "value"])
         c = coverage(people, float(d["value"]), float(d["lci"]), float(d["uci"]))
-        out.append({"period": period, "people_in_ost": people, "estimate": float(d["value"]),
-                    "estimate_lower": float(d["lci"]), "estimate_upper": float(d["uci"]),
-                    "value": c.value, "lower": c.lower, "upper": c.upper,
-                    "vintage": f"{num.loc[period, 'vintage']};{d['vintage']}"})  # fmt: skip
+        out.append(
+            {
+                "period": period,
+                "people_in_ost": people,
+                "estimate": float(d["value"]),
+                "estimate_lower": float(d["lci"]),
+                "estimate_upper": float(d["uci"]),
+                "value": c.value,
+                "lower": c.lower,
+                "upper": c.upper,
+                "vintage": f"{num.loc[period, 'vintage']};{d['vintage']}",
+            }
+        )
     return sorted(out, key=lambda r: r["period"])

@@ -35,9 +35,11 @@ def reconciliation(results: pd.DataFrame, revisions: pd.DataFrame) -> list[dict[
     quarters = suspected.assign(year=suspected["period"].str[:4])
     whole = quarters.groupby("year").filter(lambda g: len(g) == 4)
     police = whole.groupby("year")["value"].sum()
-    held = revisions[(revisions["dataset"] == "drd_scotland_annual")
-                     & (revisions["measure"] == "drd_deaths")
-                     & (revisions["area_code"] == national_code())]  # fmt: skip
+    held = revisions[
+        (revisions["dataset"] == "drd_scotland_annual")
+        & (revisions["measure"] == "drd_deaths")
+        & (revisions["area_code"] == national_code())
+    ]
     rows = []
     for year in sorted(set(confirmed.index) | set(police.index)):
         editions = held[held["period"] == year].sort_values("vintage_rank")
@@ -45,17 +47,27 @@ def reconciliation(results: pd.DataFrame, revisions: pd.DataFrame) -> list[dict[
         values = list(editions["value"])
         vintages = list(editions["vintage"])
         for i in range(1, len(values)):
-            steps.append({"from": vintages[i - 1], "to": vintages[i],
-                          "first": float(values[i - 1]), "revised": float(values[i]),
-                          "size": float(values[i] - values[i - 1])})  # fmt: skip
+            steps.append(
+                {
+                    "from": vintages[i - 1],
+                    "to": vintages[i],
+                    "first": float(values[i - 1]),
+                    "revised": float(values[i]),
+                    "size": float(values[i] - values[i - 1]),
+                }
+            )
         c = float(confirmed[year]) if year in confirmed.index else None
         p = float(police[year]) if year in police.index else None
-        rows.append({
-            "year": year, "confirmed": c, "revisions": steps,
-            "first_published": float(values[0]) if values else c,
-            "suspected": p,
-            "suspected_minus_confirmed": p - c if p is not None and c is not None else None,
-        })  # fmt: skip
+        rows.append(
+            {
+                "year": year,
+                "confirmed": c,
+                "revisions": steps,
+                "first_published": float(values[0]) if values else c,
+                "suspected": p,
+                "suspected_minus_confirmed": p - c if p is not None and c is not None else None,
+            }
+        )
     return rows
 
 
@@ -64,8 +76,12 @@ def drugs_implicated(drugs: pd.DataFrame) -> list[dict[str, Any]]:
     more than 100%), with deaths and the percentage of all drug deaths where published, and
     the share of deaths with more than one drug present."""
     rows: dict[tuple[str, str], dict[str, Any]] = {}
-    columns = (drugs["measure"].astype(str), drugs["period"].astype(str),
-               drugs["value"].astype(float), drugs["vintage"].astype(str))  # fmt: skip
+    columns = (
+        drugs["measure"].astype(str),
+        drugs["period"].astype(str),
+        drugs["value"].astype(float),
+        drugs["vintage"].astype(str),
+    )
     for measure, period, value, vintage in zip(*columns, strict=True):
         if measure.startswith("more_than_one_drug"):
             drug, field = "More than one drug present (polydrug)", "percent"
@@ -73,9 +89,10 @@ def drugs_implicated(drugs: pd.DataFrame) -> list[dict[str, Any]]:
             name = measure.removeprefix("drugs_implicated_")
             field = "percent" if name.endswith("_pct") else "deaths"
             drug = name.removesuffix("_pct").replace("_", " / ").capitalize()
-        row = rows.setdefault((drug, period),
-                              {"drug": drug, "year": period, "deaths": None,
-                               "percent": None, "sources": []})  # fmt: skip
+        row = rows.setdefault(
+            (drug, period),
+            {"drug": drug, "year": period, "deaths": None, "percent": None, "sources": []},
+        )
         row[field] = value
         row["sources"].append(vintage)
     return sorted(rows.values(), key=lambda x: (x["year"], x["drug"]), reverse=True)
@@ -97,6 +114,5 @@ def trend_around_launch(
     if not after:
         raise MethodInputError(f"no {indicator} figures from {launch} on")
     first_after = after[0]
-    fit = segmented_regression(deaths["value"].to_numpy(float), first_after,
-                               family)  # type: ignore[arg-type]  # fmt: skip
+    fit = segmented_regression(deaths["value"].to_numpy(float), first_after, family)  # type: ignore[arg-type]
     return years, fit

@@ -31,8 +31,17 @@ from missionmonitor.methods.aberration import Detection, FarringtonSettings, ear
 from missionmonitor.refdata.geography import Geography
 from missionmonitor.store.connection import Store
 
-ALERT_COLUMNS = ["series_id", "area_code", "period", "method", "observed", "expected",
-                 "threshold", "score", "synthetic"]  # fmt: skip
+ALERT_COLUMNS = [
+    "series_id",
+    "area_code",
+    "period",
+    "method",
+    "observed",
+    "expected",
+    "threshold",
+    "score",
+    "synthetic",
+]
 
 
 class FarringtonChoice(BaseModel):
@@ -107,8 +116,19 @@ def scan(counts: pd.DataFrame, series: Series, since: str | None = None) -> pd.D
             for i in np.flatnonzero(d.alarm):
                 if since is not None and periods[i] < since:
                     continue
-                rows.append((series.id, area, periods[i], d.method, values[i], d.expected[i],
-                             d.upper[i], d.score[i], synthetic))  # fmt: skip
+                rows.append(
+                    (
+                        series.id,
+                        area,
+                        periods[i],
+                        d.method,
+                        values[i],
+                        d.expected[i],
+                        d.upper[i],
+                        d.score[i],
+                        synthetic,
+                    )
+                )
     return pd.DataFrame(rows, columns=ALERT_COLUMNS)
 
 
@@ -121,9 +141,13 @@ class SyntheticOverdoses:
     outbreaks: pd.DataFrame  # area_code, start (period), weeks, extra
 
 
-def synthetic_overdoses(seed: int = 1, years: int = 7, start: dt.date = dt.date(2018, 1, 1),
-                        weekly_scotland: float = 95.0, outbreak_years: int = 2
-                        ) -> SyntheticOverdoses:  # fmt: skip
+def synthetic_overdoses(
+    seed: int = 1,
+    years: int = 7,
+    start: dt.date = dt.date(2018, 1, 1),
+    weekly_scotland: float = 95.0,
+    outbreak_years: int = 2,
+) -> SyntheticOverdoses:
     """SYNTHETIC weekly non-fatal overdoses per NHS board: seasonal, over-dispersed, with
     outbreaks (2 to 4 weeks, 3 to 6 times the usual spread) injected in the last
     ``outbreak_years`` years at random weeks; ``outbreaks`` is the truth."""
@@ -184,19 +208,29 @@ def evaluate(alerts: pd.DataFrame, data: SyntheticOverdoses, since: str) -> pd.D
         false = sum(
             (a, p) not in busy for a, p in zip(grp["area_code"], grp["period"], strict=True)
         )
-        rows.append({"method": method, "outbreaks": len(data.outbreaks), "detected": hit,
-                     "sensitivity": hit / len(data.outbreaks),
-                     "false_alarms_per_area_year": false / area_years,
-                     "median_delay_weeks": float(np.median(delays)) if delays else None,
-                     })  # fmt: skip
+        rows.append(
+            {
+                "method": method,
+                "outbreaks": len(data.outbreaks),
+                "detected": hit,
+                "sensitivity": hit / len(data.outbreaks),
+                "false_alarms_per_area_year": false / area_years,
+                "median_delay_weeks": float(np.median(delays)) if delays else None,
+            }
+        )
     return pd.DataFrame(rows)
 
 
 # ---- storage -----------------------------------------------------------------------------
 
 
-def store_scan(store: Store, series: Series, counts: pd.DataFrame, alerts: pd.DataFrame,
-               now: dt.datetime | None = None) -> int:  # fmt: skip
+def store_scan(
+    store: Store,
+    series: Series,
+    counts: pd.DataFrame,
+    alerts: pd.DataFrame,
+    now: dt.datetime | None = None,
+) -> int:
     """Keep the series scanned and its alerts in the store, as a new scan (never replacing
     an earlier one). Returns the scan id."""
     stamp = now or dt.datetime.now(dt.UTC)
@@ -208,9 +242,18 @@ def store_scan(store: Store, series: Series, counts: pd.DataFrame, alerts: pd.Da
         ).fetchall()
         scan_id = int(last) + 1
         synthetic = bool(counts.get("synthetic", pd.Series([False])).astype(bool).any())
-        store.con.execute("INSERT INTO surveillance_scans VALUES (?, ?, ?, ?, ?, ?, ?)",
-                          [scan_id, series.id, stamp, counts["area_code"].nunique(),
-                           counts["period"].nunique(), len(alerts), synthetic])  # fmt: skip
+        store.con.execute(
+            "INSERT INTO surveillance_scans VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                scan_id,
+                series.id,
+                stamp,
+                counts["area_code"].nunique(),
+                counts["period"].nunique(),
+                len(alerts),
+                synthetic,
+            ],
+        )
         frame = counts[["area_code", "period", "count"]].assign(
             scan_id=scan_id, series_id=series.id, synthetic=synthetic
         )

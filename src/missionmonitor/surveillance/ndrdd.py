@@ -40,15 +40,31 @@ from missionmonitor.errors import Problem
 
 #: The substance codes a case may name (implicated or prescribed).
 SUBSTANCES = {
-    "heroin_morphine": "opioid", "methadone": "opioid", "buprenorphine": "opioid",
-    "other_opioid": "opioid", "nitazene": "opioid", "benzodiazepine_prescribable": "benzodiazepine",
-    "benzodiazepine_street": "benzodiazepine", "cocaine": "cocaine", "gabapentinoid": "other",
-    "alcohol": "other", "amphetamine": "other", "antidepressant": "other", "other": "other",
-}  # fmt: skip
+    "heroin_morphine": "opioid",
+    "methadone": "opioid",
+    "buprenorphine": "opioid",
+    "other_opioid": "opioid",
+    "nitazene": "opioid",
+    "benzodiazepine_prescribable": "benzodiazepine",
+    "benzodiazepine_street": "benzodiazepine",
+    "cocaine": "cocaine",
+    "gabapentinoid": "other",
+    "alcohol": "other",
+    "amphetamine": "other",
+    "antidepressant": "other",
+    "other": "other",
+}
 #: The questions about the six months before death (and at death) that become shares.
-ITEMS = ("contact_drug_treatment_6m", "contact_hospital_6m", "released_prison_6m",
-         "contact_justice_6m", "contact_gp_6m", "on_ost_at_death", "naloxone_supplied",
-         "prior_nonfatal_overdose")  # fmt: skip
+ITEMS = (
+    "contact_drug_treatment_6m",
+    "contact_hospital_6m",
+    "released_prison_6m",
+    "contact_justice_6m",
+    "contact_gp_6m",
+    "on_ost_at_death",
+    "naloxone_supplied",
+    "prior_nonfatal_overdose",
+)
 #: Substance groups whose involvement is counted (of reviewed cases with toxicology).
 GROUPS = ("opioid", "benzodiazepine", "cocaine")
 #: Source keys of the measures (the register marks the second as generated).
@@ -64,17 +80,35 @@ def read_cases(path: Path, area_codes: Mapping[str, str]) -> pd.DataFrame:
     def case_rule(row_no: int, row: dict[str, Value]) -> list[Problem]:
         problems = []
         if area_codes.get(str(row["council_code"])) != "council":
-            problems.append(Problem("council", f"{row['council_code']} is not a council area",
-                                    row=row_no, column="council_code"))  # fmt: skip
+            problems.append(
+                Problem(
+                    "council",
+                    f"{row['council_code']} is not a council area",
+                    row=row_no,
+                    column="council_code",
+                )
+            )
         for col in ("substances_implicated", "substances_prescribed"):
             unknown = [s for s in _codes(row.get(col)) if s not in SUBSTANCES]
             if unknown:
                 known = ", ".join(SUBSTANCES)
-                problems.append(Problem("substance", f"unknown substance {unknown[0]!r}; "
-                                        f"known: {known}", row=row_no, column=col))  # fmt: skip
+                problems.append(
+                    Problem(
+                        "substance",
+                        f"unknown substance {unknown[0]!r}; known: {known}",
+                        row=row_no,
+                        column=col,
+                    )
+                )
         if row["reviewed"] == "no" and _codes(row.get("substances_implicated")):
-            problems.append(Problem("unreviewed", "a case not reviewed has no findings",
-                                    row=row_no, column="substances_implicated"))  # fmt: skip
+            problems.append(
+                Problem(
+                    "unreviewed",
+                    "a case not reviewed has no findings",
+                    row=row_no,
+                    column="substances_implicated",
+                )
+            )
         return problems
 
     table = read_file(get_table_schema("ndrdd_cases"), path, area_codes, case_rule)
@@ -86,8 +120,9 @@ def _codes(text: Value | None) -> list[str]:
     return [s for s in str(text or "").split(";") if s]
 
 
-def measures(cases: pd.DataFrame, members: pd.DataFrame, source: str,
-             national: str | None = None) -> pd.DataFrame:  # fmt: skip
+def measures(
+    cases: pd.DataFrame, members: pd.DataFrame, source: str, national: str | None = None
+) -> pd.DataFrame:
     """Counts per year × area for the ``ndrdd_measures`` dataset: council rows, and each
     parent area (``members``: council, parent, parent_type rows) as the sum of its
     councils (every case lies in one council, so the sums are exact). With ``national``,
@@ -96,8 +131,10 @@ def measures(cases: pd.DataFrame, members: pd.DataFrame, source: str,
     c = cases.assign(reviewed_=cases["reviewed"] == "yes")
     implicated = c["substances_implicated"].map(_codes)
     toxicology = c["reviewed_"] & (implicated.map(len) > 0)
-    flags: dict[str, pd.Series] = {"ndrdd_cases": pd.Series(True, index=c.index),
-                                   "ndrdd_reviewed": c["reviewed_"]}  # fmt: skip
+    flags: dict[str, pd.Series] = {
+        "ndrdd_cases": pd.Series(True, index=c.index),
+        "ndrdd_reviewed": c["reviewed_"],
+    }
     for item in ITEMS:
         known = c["reviewed_"] & c[item].isin(["yes", "no"])
         flags[f"ndrdd_{item}_known"] = known
@@ -108,8 +145,11 @@ def measures(cases: pd.DataFrame, members: pd.DataFrame, source: str,
         flags[f"ndrdd_{group}"] = toxicology & implicated.map(
             lambda found, g=group: any(SUBSTANCES.get(s) == g for s in found)
         )
-    counted = pd.DataFrame(flags).astype(int).assign(year=c["year"].astype(int),
-                                                     council=c["council_code"])  # fmt: skip
+    counted = (
+        pd.DataFrame(flags)
+        .astype(int)
+        .assign(year=c["year"].astype(int), council=c["council_code"])
+    )
     by_council = counted.groupby(["year", "council"]).sum().reset_index()
     above = by_council.merge(members[["council", "parent", "parent_type"]], on="council").rename(
         columns={"parent": "area_code", "parent_type": "area_type"}
@@ -123,10 +163,16 @@ def measures(cases: pd.DataFrame, members: pd.DataFrame, source: str,
     if national is not None and len(cases):
         pairs = combinations(cases, suppress=False)
         pairs = pairs[pairs["period"] != "all years"]
-        paired = pd.DataFrame({
-            "area_type": "scotland", "area_code": national, "measure": "ndrdd_pair",
-            "value": pairs["cases"].astype(int), "period": pairs["period"],
-            "breakdown": pairs["substance"] + " + " + pairs["with"]})  # fmt: skip
+        paired = pd.DataFrame(
+            {
+                "area_type": "scotland",
+                "area_code": national,
+                "measure": "ndrdd_pair",
+                "value": pairs["cases"].astype(int),
+                "period": pairs["period"],
+                "breakdown": pairs["substance"] + " + " + pairs["with"],
+            }
+        )
         long = pd.concat([long, paired], ignore_index=True)
     long["source"] = source
     keep = ["area_type", "area_code", "measure", "period", "breakdown", "value", "source"]
@@ -140,15 +186,17 @@ def combinations(cases: pd.DataFrame, suppress: bool = True) -> pd.DataFrame:
     ``suppress`` is False (for the store, which publishes only through its own control)."""
     reviewed = cases[cases["reviewed"] == "yes"]
     counts: Counter[tuple[str, str, str]] = Counter()
-    for year, found in zip(reviewed["year"].astype(str), reviewed["substances_implicated"],
-                           strict=True):  # fmt: skip
+    for year, found in zip(
+        reviewed["year"].astype(str), reviewed["substances_implicated"], strict=True
+    ):
         for a, b in pairs_of(sorted(set(_codes(found))), 2):
             counts[(year, a, b)] += 1
             counts[("all years", a, b)] += 1
     rows = [{"period": y, "substance": a, "with": b, "cases": n} for (y, a, b), n in counts.items()]
     out = pd.DataFrame(rows, columns=["period", "substance", "with", "cases"])
-    out = out.sort_values(["period", "cases", "substance", "with"], ascending=[True, False, True,
-                                                                              True])  # fmt: skip
+    out = out.sort_values(
+        ["period", "cases", "substance", "with"], ascending=[True, False, True, True]
+    )
     if suppress:
         small = (out["cases"] > 0) & (out["cases"] <= THRESHOLD)
         out["cases"] = out["cases"].astype(object).where(~small, None)
@@ -169,12 +217,22 @@ class Calibration:
     age_bands: dict[tuple[int, int], float]  # share of deaths by age range (NRS: 35 to 54)
     implicated: dict[str, float]  # share of deaths with each group implicated (NRS)
     contact_drug_treatment_6m: float  # NDRDD, as the treatment target letter quotes it
-    assumed: dict[str, float] = field(default_factory=lambda: {
-        "reviewed": 0.9, "unknown_answer": 0.05, "contact_hospital_6m": 0.35,
-        "released_prison_6m": 0.05, "contact_justice_6m": 0.3, "contact_gp_6m": 0.6,
-        "on_ost_at_death_if_in_treatment": 0.6, "naloxone_supplied": 0.35,
-        "prior_nonfatal_overdose": 0.4, "alone": 0.55, "gabapentinoid": 0.3, "alcohol": 0.2,
-    })  # fmt: skip
+    assumed: dict[str, float] = field(
+        default_factory=lambda: {
+            "reviewed": 0.9,
+            "unknown_answer": 0.05,
+            "contact_hospital_6m": 0.35,
+            "released_prison_6m": 0.05,
+            "contact_justice_6m": 0.3,
+            "contact_gp_6m": 0.6,
+            "on_ost_at_death_if_in_treatment": 0.6,
+            "naloxone_supplied": 0.35,
+            "prior_nonfatal_overdose": 0.4,
+            "alone": 0.55,
+            "gabapentinoid": 0.3,
+            "alcohol": 0.2,
+        }
+    )
 
 
 def synthetic_cases(cal: Calibration, seed: int = 1) -> pd.DataFrame:
@@ -191,21 +249,39 @@ def synthetic_cases(cal: Calibration, seed: int = 1) -> pd.DataFrame:
             reviewed = rng.random() < a["reviewed"]
             lo, hi = bands[rng.choice(len(bands), p=band_w / band_w.sum())]
             row: dict[str, object] = {
-                "case_id": f"SYN-{year}-{i + 1:05d}", "year": year,
+                "case_id": f"SYN-{year}-{i + 1:05d}",
+                "year": year,
                 "council_code": councils[rng.choice(len(councils), p=weights / weights.sum())],
                 "sex": "male" if rng.random() < cal.male_share else "female",
                 "age": int(rng.integers(lo, hi + 1)),
                 "simd_quintile": int(rng.choice(5, p=[0.45, 0.24, 0.15, 0.1, 0.06]) + 1),
                 "reviewed": "yes" if reviewed else "no",
-            }  # fmt: skip
+            }
             row.update(_findings(rng, cal) if reviewed else {k: "" for k in _FINDINGS})
             rows.append(row)
-    return pd.DataFrame(rows, columns=["case_id", "year", "council_code", "sex", "age",
-                                       "simd_quintile", "reviewed", *_FINDINGS])  # fmt: skip
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "case_id",
+            "year",
+            "council_code",
+            "sex",
+            "age",
+            "simd_quintile",
+            "reviewed",
+            *_FINDINGS,
+        ],
+    )
 
 
-_FINDINGS = ("place_of_death", "alone", "witnessed", "substances_implicated",
-             "substances_prescribed", *ITEMS)  # fmt: skip
+_FINDINGS = (
+    "place_of_death",
+    "alone",
+    "witnessed",
+    "substances_implicated",
+    "substances_prescribed",
+    *ITEMS,
+)
 
 
 def _findings(rng: np.random.Generator, cal: Calibration) -> dict[str, str]:
@@ -218,11 +294,20 @@ def _findings(rng: np.random.Generator, cal: Calibration) -> dict[str, str]:
 
     found = []
     if rng.random() < cal.implicated["opioid"]:
-        found.append(str(rng.choice(["heroin_morphine", "methadone", "other_opioid", "nitazene"],
-                                    p=[0.45, 0.4, 0.1, 0.05])))  # fmt: skip
+        found.append(
+            str(
+                rng.choice(
+                    ["heroin_morphine", "methadone", "other_opioid", "nitazene"],
+                    p=[0.45, 0.4, 0.1, 0.05],
+                )
+            )
+        )
     if rng.random() < cal.implicated["benzodiazepine"]:
-        found.append(str(rng.choice(["benzodiazepine_street", "benzodiazepine_prescribable"],
-                                    p=[0.85, 0.15])))  # fmt: skip
+        found.append(
+            str(
+                rng.choice(["benzodiazepine_street", "benzodiazepine_prescribable"], p=[0.85, 0.15])
+            )
+        )
     if rng.random() < cal.implicated["cocaine"]:
         found.append("cocaine")
     for extra in ("gabapentinoid", "alcohol"):
@@ -234,15 +319,22 @@ def _findings(rng: np.random.Generator, cal: Calibration) -> dict[str, str]:
     alone = answer(a["alone"])
     prescribed = "methadone" if on_ost == "yes" else ""
     return {
-        "place_of_death": str(rng.choice(["home", "other_private", "public_place", "hospital",
-                                          "other"], p=[0.7, 0.1, 0.1, 0.07, 0.03])),
-        "alone": alone, "witnessed": "no" if alone == "yes" else answer(0.5),
-        "substances_implicated": ";".join(sorted(found)), "substances_prescribed": prescribed,
+        "place_of_death": str(
+            rng.choice(
+                ["home", "other_private", "public_place", "hospital", "other"],
+                p=[0.7, 0.1, 0.1, 0.07, 0.03],
+            )
+        ),
+        "alone": alone,
+        "witnessed": "no" if alone == "yes" else answer(0.5),
+        "substances_implicated": ";".join(sorted(found)),
+        "substances_prescribed": prescribed,
         "contact_drug_treatment_6m": in_treatment,
         "contact_hospital_6m": answer(a["contact_hospital_6m"]),
         "released_prison_6m": answer(a["released_prison_6m"]),
         "contact_justice_6m": answer(a["contact_justice_6m"]),
-        "contact_gp_6m": answer(a["contact_gp_6m"]), "on_ost_at_death": on_ost,
+        "contact_gp_6m": answer(a["contact_gp_6m"]),
+        "on_ost_at_death": on_ost,
         "naloxone_supplied": answer(a["naloxone_supplied"]),
         "prior_nonfatal_overdose": answer(a["prior_nonfatal_overdose"]),
-    }  # fmt: skip
+    }

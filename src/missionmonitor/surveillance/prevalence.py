@@ -53,8 +53,9 @@ def read_histories(path: Path) -> HistoryTable:
         if not any(key):
             return [Problem("observable", "the all-zero history cannot be observed", i)]
         if key in seen:
-            return [Problem("duplicate-key", f"this history is also on row {seen[key]}", i,
-                            sources[-1])]  # fmt: skip
+            return [
+                Problem("duplicate-key", f"this history is also on row {seen[key]}", i, sources[-1])
+            ]
         seen[key] = i
         return []
 

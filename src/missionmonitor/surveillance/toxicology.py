@@ -54,13 +54,20 @@ def read_results(path: Path, area_codes: Mapping[str, str]) -> pd.DataFrame:
     def sample_rule(row_no: int, row: dict[str, Value]) -> list[Problem]:
         problems = []
         if area_codes.get(str(row["board_code"])) != "health_board":
-            problems.append(Problem("health-board", f"{row['board_code']} is not an NHS board",
-                                    row=row_no, column="board_code"))  # fmt: skip
+            problems.append(
+                Problem(
+                    "health-board",
+                    f"{row['board_code']} is not an NHS board",
+                    row=row_no,
+                    column="board_code",
+                )
+            )
         try:
             dt.date.fromisoformat(str(row["date"]))
         except ValueError:
-            problems.append(Problem("date", f"{row['date']} is not a date", row=row_no,
-                                    column="date"))  # fmt: skip
+            problems.append(
+                Problem("date", f"{row['date']} is not a date", row=row_no, column="date")
+            )
         return problems
 
     table = read_file(get_table_schema("toxicology_results"), path, area_codes, sample_rule)
@@ -73,8 +80,13 @@ def _month(date: str) -> str:
     return month_label(dt.date(int(date[:4]), int(date[5:7]), 1))
 
 
-def signals(samples: pd.DataFrame, national: str, baseline: int = 12, alpha: float = 0.001,
-            min_count: int = 3) -> pd.DataFrame:  # fmt: skip
+def signals(
+    samples: pd.DataFrame,
+    national: str,
+    baseline: int = 12,
+    alpha: float = 0.001,
+    min_count: int = 3,
+) -> pd.DataFrame:
     """Every signal, oldest first, as alert rows (area_code, period, method, observed,
     expected, threshold, score): observed is the month's samples with the substance (or
     pair), expected the baseline share × the month's samples, threshold the fewest samples
@@ -116,8 +128,17 @@ def signals(samples: pd.DataFrame, national: str, baseline: int = 12, alpha: flo
                 p = float(binom.sf(x - 1, n, p0))
                 if p < alpha:
                     need = int(binom.isf(alpha, n, p0)) + 1
-                    out.append(_row(area, m, f"rising share: {sub}", x, n * p0, float(need),
-                                    -np.log10(max(p, 1e-300))))  # fmt: skip
+                    out.append(
+                        _row(
+                            area,
+                            m,
+                            f"rising share: {sub}",
+                            x,
+                            n * p0,
+                            float(need),
+                            -np.log10(max(p, 1e-300)),
+                        )
+                    )
             for sub in counts:
                 seen.setdefault(sub, i)
             for sub in set(history) | set(counts):
@@ -134,11 +155,24 @@ def signals(samples: pd.DataFrame, national: str, baseline: int = 12, alpha: flo
                     if pair not in pairs_seen:
                         new[pair] = new.get(pair, 0) + 1
             if order[m] - first_month >= baseline:
-                out += [_row(area, m, f"new combination: {a} + {b}", x, 0.0, 1.0, float(x))
-                        for (a, b), x in sorted(new.items())]  # fmt: skip
+                out += [
+                    _row(area, m, f"new combination: {a} + {b}", x, 0.0, 1.0, float(x))
+                    for (a, b), x in sorted(new.items())
+                ]
             pairs_seen |= set(new)
-    frame = pd.DataFrame(out, columns=["area_code", "period", "method", "observed", "expected",
-                                       "threshold", "score", "month"])  # fmt: skip
+    frame = pd.DataFrame(
+        out,
+        columns=[
+            "area_code",
+            "period",
+            "method",
+            "observed",
+            "expected",
+            "threshold",
+            "score",
+            "month",
+        ],
+    )
     return (
         frame.sort_values(["month", "area_code", "method"])
         .drop(columns="month")
@@ -146,11 +180,25 @@ def signals(samples: pd.DataFrame, national: str, baseline: int = 12, alpha: flo
     )
 
 
-def _row(area: str, month: str, method: str, observed: int, expected: float,
-         threshold: float, score: float) -> dict[str, object]:  # fmt: skip
-    return {"area_code": area, "period": _month(month + "-01"), "method": method,
-            "observed": float(observed), "expected": float(expected),
-            "threshold": threshold, "score": float(score), "month": month}  # fmt: skip
+def _row(
+    area: str,
+    month: str,
+    method: str,
+    observed: int,
+    expected: float,
+    threshold: float,
+    score: float,
+) -> dict[str, object]:
+    return {
+        "area_code": area,
+        "period": _month(month + "-01"),
+        "method": method,
+        "observed": float(observed),
+        "expected": float(expected),
+        "threshold": threshold,
+        "score": float(score),
+        "month": month,
+    }
 
 
 def sample_counts(samples: pd.DataFrame) -> pd.DataFrame:
@@ -169,9 +217,16 @@ def sample_counts(samples: pd.DataFrame) -> pd.DataFrame:
 # ---- SYNTHETIC samples --------------------------------------------------------------------
 
 #: Substances present from the start, with the share of samples holding each.
-BASE_SHARES = {"heroin_morphine": 0.3, "methadone": 0.3, "benzodiazepine_street": 0.35,
-               "cocaine": 0.35, "gabapentinoid": 0.2, "alcohol": 0.25, "buprenorphine": 0.08,
-               "amphetamine": 0.05}  # fmt: skip
+BASE_SHARES = {
+    "heroin_morphine": 0.3,
+    "methadone": 0.3,
+    "benzodiazepine_street": 0.35,
+    "cocaine": 0.35,
+    "gabapentinoid": 0.2,
+    "alcohol": 0.25,
+    "buprenorphine": 0.08,
+    "amphetamine": 0.05,
+}
 
 
 @dataclass(frozen=True)
@@ -193,10 +248,13 @@ class SyntheticToxicology:
     months: list[str]
 
 
-def synthetic_results(boards: Mapping[str, float], seed: int = 1, years: int = 4,
-                      start: dt.date = dt.date(2021, 1, 1),
-                      emergences: list[Emergence] | None = None,
-                      ) -> SyntheticToxicology:  # fmt: skip
+def synthetic_results(
+    boards: Mapping[str, float],
+    seed: int = 1,
+    years: int = 4,
+    start: dt.date = dt.date(2021, 1, 1),
+    emergences: list[Emergence] | None = None,
+) -> SyntheticToxicology:
     """SYNTHETIC samples: each board's monthly number of samples is Poisson around its weight
     (samples a month), each sample holds the base substances at their shares, and each
     emergence adds its substance from its month. Marked synthetic in every row."""
@@ -205,10 +263,15 @@ def synthetic_results(boards: Mapping[str, float], seed: int = 1, years: int = 4
     if emergences is None:
         # Three new substances, and a known one (cocaine) whose share rises by a quarter.
         late = 12 + rng.integers(6, 12 * years - 18, size=4)
-        emergences = [Emergence(names[int(rng.integers(len(names)))], sub, int(m), share)
-                      for sub, m, share in zip(("nitazene", "bromazolam", "xylazine", "cocaine"),
-                                               late, (0.15, 0.15, 0.15, 0.25),
-                                               strict=True)]  # fmt: skip
+        emergences = [
+            Emergence(names[int(rng.integers(len(names)))], sub, int(m), share)
+            for sub, m, share in zip(
+                ("nitazene", "bromazolam", "xylazine", "cocaine"),
+                late,
+                (0.15, 0.15, 0.15, 0.25),
+                strict=True,
+            )
+        ]
     months = []
     rows = []
     for k in range(12 * years):
@@ -223,12 +286,16 @@ def synthetic_results(boards: Mapping[str, float], seed: int = 1, years: int = 4
                         if rng.random() < share:
                             found.append(e.substance)
                 day = int(rng.integers(1, 29))
-                rows.append({"sample_id": f"SYN-{board}-{year}{month:02d}-{j:04d}",
-                             "date": f"{year}-{month:02d}-{day:02d}", "board_code": board,
-                             "source": ("post_mortem" if rng.random() < 0.2
-                                        else "emergency_department"),
-                             "substances": ";".join(sorted(set(found))),
-                             "synthetic": "yes"})  # fmt: skip
+                rows.append(
+                    {
+                        "sample_id": f"SYN-{board}-{year}{month:02d}-{j:04d}",
+                        "date": f"{year}-{month:02d}-{day:02d}",
+                        "board_code": board,
+                        "source": ("post_mortem" if rng.random() < 0.2 else "emergency_department"),
+                        "substances": ";".join(sorted(set(found))),
+                        "synthetic": "yes",
+                    }
+                )
     return SyntheticToxicology(pd.DataFrame(rows), emergences, months)
 
 
@@ -242,27 +309,32 @@ def evaluate(found: pd.DataFrame, made: SyntheticToxicology, window: int = 6) ->
     at_board = found[found["area_code"] != "S92000003"] if len(found) else found
     delays, true_rows, caught = [], set(), {True: 0, False: 0}
     for e in made.emergences:
-        hits = at_board[(at_board["area_code"] == e.board)
-                        & at_board["method"].str.endswith(f": {e.substance}")]  # fmt: skip
+        hits = at_board[
+            (at_board["area_code"] == e.board) & at_board["method"].str.endswith(f": {e.substance}")
+        ]
         when = sorted(month_index[p] for p in hits["period"] if month_index[p] >= e.month)
         if when and when[0] - e.month <= window:
             delays.append(when[0] - e.month)
             caught[e.substance in BASE_SHARES] += 1
         true_rows |= set(hits.index)
-    false = at_board[~at_board.index.isin(true_rows)
-                     & ~at_board["method"].str.startswith("new combination")]  # fmt: skip
+    false = at_board[
+        ~at_board.index.isin(true_rows) & ~at_board["method"].str.startswith("new combination")
+    ]
     board_years = max(len(boards), 1) * len(made.months) / 12
     known = sum(e.substance in BASE_SHARES for e in made.emergences)
     new = len(made.emergences) - known
-    return {"sensitivity": len(delays) / len(made.emergences),
-            "sensitivity_new_substance": caught[False] / new if new else float("nan"),
-            "sensitivity_rising_share": caught[True] / known if known else float("nan"),
-            "median_delay_months": float(np.median(delays)) if delays else float("nan"),
-            "false_signals_per_board_year": len(false) / board_years}  # fmt: skip
+    return {
+        "sensitivity": len(delays) / len(made.emergences),
+        "sensitivity_new_substance": caught[False] / new if new else float("nan"),
+        "sensitivity_rising_share": caught[True] / known if known else float("nan"),
+        "median_delay_months": float(np.median(delays)) if delays else float("nan"),
+        "false_signals_per_board_year": len(false) / board_years,
+    }
 
 
-def store_signals(store: Store, samples: pd.DataFrame, national: str, baseline: int = 12,
-                  alpha: float = 0.001) -> tuple[int, pd.DataFrame, bool]:  # fmt: skip
+def store_signals(
+    store: Store, samples: pd.DataFrame, national: str, baseline: int = 12, alpha: float = 0.001
+) -> tuple[int, pd.DataFrame, bool]:
     """Compute the signals and keep them as a new scan of the ``toxicology_signals`` series
     (samples per board and month beside them); refused for SYNTHETIC samples unless the
     store is a demonstration. Returns (scan id, signals, whether synthetic)."""

@@ -74,7 +74,8 @@ def load_targets() -> tuple[Target, ...]:
     known = load_catalogue()
     for t in targets:
         unknown = [b.indicator for b in t.balancing if b.indicator not in known] + (
-            [] if t.indicator in known else [t.indicator])  # fmt: skip
+            [] if t.indicator in known else [t.indicator]
+        )
         if unknown:
             raise DefinitionError(f"targets.yaml: {t.id} names unknown indicators: {unknown}")
         if t.apportionment and not t.baseline and t.apportionment.rule == "proportional_uplift":

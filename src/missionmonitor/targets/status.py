@@ -43,17 +43,27 @@ def balancing_values(target: Target, results: pd.DataFrame, area: str) -> list[d
     for b in target.balancing:
         ind = catalogue[b.indicator]
         rows = _published(results, b.indicator, area)
-        item: dict[str, Any] = {"aspect": b.aspect, "indicator": b.indicator,
-                                "title": ind.title, "unit": ind.unit, "latest": None}  # fmt: skip
+        item: dict[str, Any] = {
+            "aspect": b.aspect,
+            "indicator": b.indicator,
+            "title": ind.title,
+            "unit": ind.unit,
+            "latest": None,
+        }
         if not rows.empty:
             r = rows.iloc[-1]
             interval = ""
             if pd.notna(r["lci"]):
-                interval = (f" (95% CI {display_value(r['lci'], ind.decimals)} to "
-                            f"{display_value(r['uci'], ind.decimals)})")  # fmt: skip
-            item["latest"] = {"period": r["period"], "value": float(r["value"]),
-                              "status": r["status"], "display": display_value(
-                                  r["value"], ind.decimals) + interval}  # fmt: skip
+                interval = (
+                    f" (95% CI {display_value(r['lci'], ind.decimals)} to "
+                    f"{display_value(r['uci'], ind.decimals)})"
+                )
+            item["latest"] = {
+                "period": r["period"],
+                "value": float(r["value"]),
+                "status": r["status"],
+                "display": display_value(r["value"], ind.decimals) + interval,
+            }
         out.append(item)
     return out
 
@@ -79,29 +89,45 @@ def target_summary(target: Target, results: pd.DataFrame) -> dict[str, Any]:
     rows = _published(results, target.indicator, national_code())
     balancing = balancing_values(target, results, national_code())
     out: dict[str, Any] = {
-        "id": target.id, "version": target.version, "title": target.title,
-        "statement": target.statement, "scope": target.scope, "value": target.value,
-        "target_date": target.target_date.isoformat(), "source": target.source,
-        "indicator": target.indicator, "baseline": target.baseline.model_dump()
-        if target.baseline else None, "latest": None, "progress": None,
-        "balancing": balancing, "balancing_note": balancing_note(balancing),
+        "id": target.id,
+        "version": target.version,
+        "title": target.title,
+        "statement": target.statement,
+        "scope": target.scope,
+        "value": target.value,
+        "target_date": target.target_date.isoformat(),
+        "source": target.source,
+        "indicator": target.indicator,
+        "baseline": target.baseline.model_dump() if target.baseline else None,
+        "latest": None,
+        "progress": None,
+        "balancing": balancing,
+        "balancing_note": balancing_note(balancing),
         "apportionment": target.apportionment.model_dump() if target.apportionment else None,
         "areas": list(area_targets(target, results).values()),
-    }  # fmt: skip
+    }
     if rows.empty:
         return out
     last = rows.iloc[-1]
     on = parse_period(str(last["period"])).end
     p = progress(target, float(last["value"]), on)
-    out["latest"] = {"period": last["period"], "value": float(last["value"]),
-                     "share_of_target": float(last["value"]) / target.value * 100}  # fmt: skip
-    out["progress"] = {"status": p.status, "expected": p.expected, "rule": p.rule,
-                       "on": on.isoformat()}  # fmt: skip
+    out["latest"] = {
+        "period": last["period"],
+        "value": float(last["value"]),
+        "share_of_target": float(last["value"]) / target.value * 100,
+    }
+    out["progress"] = {
+        "status": p.status,
+        "expected": p.expected,
+        "rule": p.rule,
+        "on": on.isoformat(),
+    }
     return out
 
 
-def area_targets(target: Target, results: pd.DataFrame,
-                 area_type: str | None = None) -> dict[str, dict[str, Any]]:  # fmt: skip
+def area_targets(
+    target: Target, results: pd.DataFrame, area_type: str | None = None
+) -> dict[str, dict[str, Any]]:
     """Each area's baseline, apportioned target, latest value and progress, keyed by code.
 
     Baselines are the apportionment's ``local_indicator`` in its earliest period held;
@@ -113,8 +139,7 @@ def area_targets(target: Target, results: pd.DataFrame,
     if a is None or a.local_indicator is None:
         return {}
     kind = area_type or a.area_type
-    rows = results[(results["indicator_id"] == a.local_indicator)
-                   & (results["area_type"] == kind)]  # fmt: skip
+    rows = results[(results["indicator_id"] == a.local_indicator) & (results["area_type"] == kind)]
     if rows.empty:
         return {}
     first = rows.sort_values("period_start")["period"].iloc[0]
@@ -125,15 +150,24 @@ def area_targets(target: Target, results: pd.DataFrame,
     shares = apportion(target.value, baselines, a.rule, national)
     out = {}
     for code, local_target in shares.items():
-        local = target.model_copy(update={
-            "value": float(local_target),
-            "baseline": Baseline(value=baselines[code], period=first,
-                                 note=f"{a.local_indicator} in {first}")})  # fmt: skip
+        local = target.model_copy(
+            update={
+                "value": float(local_target),
+                "baseline": Baseline(
+                    value=baselines[code], period=first, note=f"{a.local_indicator} in {first}"
+                ),
+            }
+        )
         latest = _published(results, a.local_indicator, code)
-        item: dict[str, Any] = {"area_code": code, "baseline": baselines[code],
-                                "baseline_period": first, "target": local_target,
-                                "latest": None, "progress": None,
-                                "status": statuses[code]}  # fmt: skip
+        item: dict[str, Any] = {
+            "area_code": code,
+            "baseline": baselines[code],
+            "baseline_period": first,
+            "target": local_target,
+            "latest": None,
+            "progress": None,
+            "status": statuses[code],
+        }
         if not latest.empty:
             last = latest.iloc[-1]
             on = parse_period(str(last["period"])).end
@@ -144,8 +178,9 @@ def area_targets(target: Target, results: pd.DataFrame,
     return out
 
 
-def area_panel(target: Target, results: pd.DataFrame, code: str,
-               area_type: str) -> dict[str, Any] | None:  # fmt: skip
+def area_panel(
+    target: Target, results: pd.DataFrame, code: str, area_type: str
+) -> dict[str, Any] | None:
     """The target panel for one area's profile: its local target and balancing indicators.
     None if the target is not apportioned to areas of this type (or its parents')."""
     a = target.apportionment
@@ -153,12 +188,21 @@ def area_panel(target: Target, results: pd.DataFrame, code: str,
         return None
     balancing = balancing_values(target, results, code)
     local = area_targets(target, results, area_type).get(code)
-    return {"id": target.id, "title": target.title, "statement": target.statement,
-            "rule": a.note.strip(), "local": local, "balancing": balancing,
-            "balancing_note": balancing_note(balancing),
-            "local_note": None if local else (
-                "This area's baseline and target are not yet available: they come from "
-                "record-level prescribing data (missionmonitor ost compute --load).")}  # fmt: skip
+    return {
+        "id": target.id,
+        "title": target.title,
+        "statement": target.statement,
+        "rule": a.note.strip(),
+        "local": local,
+        "balancing": balancing,
+        "balancing_note": balancing_note(balancing),
+        "local_note": None
+        if local
+        else (
+            "This area's baseline and target are not yet available: they come from "
+            "record-level prescribing data (missionmonitor ost compute --load)."
+        ),
+    }
 
 
 def all_targets(results: pd.DataFrame) -> list[dict[str, Any]]:

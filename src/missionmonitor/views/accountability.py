@@ -17,12 +17,27 @@ from missionmonitor.views.common import page_model, pick_period, result_row, res
 
 FUNDING = ("funding_spend_per_head", "funding_allocation_spent_pct")
 #: Outcome indicators set beside spend, in order of preference (those with ADP figures).
-CONTEXT = ("drd_rate_per_1000_5yr", "ost_retention_12w", "ost_access_3w",
-           "ndrdd_contact_drug_treatment_6m", "mat1_same_day_pct")  # fmt: skip
+CONTEXT = (
+    "drd_rate_per_1000_5yr",
+    "ost_retention_12w",
+    "ost_access_3w",
+    "ndrdd_contact_drug_treatment_6m",
+    "mat1_same_day_pct",
+)
 #: Beds (all, then by provider sector), placements, then what happens after placements.
-REHAB = ("rr_beds", "rr_beds_nhs", "rr_beds_third_sector", "rr_beds_private", "rr_placements",
-         "rr_completed_pct", "rr_left_early_pct", "rr_followup_3m_pct", "rr_followup_12m_pct",
-         "rr_recovery_3m_pct", "rr_recovery_12m_pct")  # fmt: skip
+REHAB = (
+    "rr_beds",
+    "rr_beds_nhs",
+    "rr_beds_third_sector",
+    "rr_beds_private",
+    "rr_placements",
+    "rr_completed_pct",
+    "rr_left_early_pct",
+    "rr_followup_3m_pct",
+    "rr_followup_12m_pct",
+    "rr_recovery_3m_pct",
+    "rr_recovery_12m_pct",
+)
 #: Where the outcomes after placements start in REHAB.
 AFTER = REHAB.index("rr_completed_pct")
 #: The Mission's commitment on residential rehabilitation beds, as its annual reports describe
@@ -36,8 +51,13 @@ NOT_ATTRIBUTION = (
 )
 
 
-def latest_result(data: SiteData, ind: Indicator, area: str, end: dt.date | None = None,
-                  rows: pd.DataFrame | None = None) -> dict[str, Any] | None:  # fmt: skip
+def latest_result(
+    data: SiteData,
+    ind: Indicator,
+    area: str,
+    end: dt.date | None = None,
+    rows: pd.DataFrame | None = None,
+) -> dict[str, Any] | None:
     """The area's latest result (of a period ending by ``end``, if given), as pages show
     it; ``rows``: the indicator's results already picked out (many areas at once)."""
     df = results_of(data, ind.id) if rows is None else rows
@@ -55,8 +75,12 @@ def _cell(row: dict[str, Any] | None) -> dict[str, Any]:
     if row is None:
         return {"display": "", "period": "", "suppressed": False, "status": ""}
     shown = "suppressed" if row["suppressed"] else row["display"]
-    return {"display": shown, "period": row["period"], "suppressed": row["suppressed"],
-            "status": row["status"]}  # fmt: skip
+    return {
+        "display": shown,
+        "period": row["period"],
+        "suppressed": row["suppressed"],
+        "status": row["status"],
+    }
 
 
 def _has_adp_figures(data: SiteData, indicator_id: str) -> bool:
@@ -99,8 +123,10 @@ def rehabilitation(data: SiteData) -> dict[str, Any]:
     """Beds against the commitment, placements, and outcomes after placements (Scotland)."""
     cat = data.catalogue
     latest = {i: latest_result(data, cat[i], national_code()) for i in REHAB if i in cat}
-    items = [{"id": i, "title": cat[i].title, "unit": cat[i].unit, **_cell(row)}
-             for i, row in latest.items()]  # fmt: skip
+    items = [
+        {"id": i, "title": cat[i].title, "unit": cat[i].unit, **_cell(row)}
+        for i, row in latest.items()
+    ]
     beds = latest.get("rr_beds")
     gap = None
     if beds is not None and beds["value"] is not None:

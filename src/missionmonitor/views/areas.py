@@ -46,24 +46,35 @@ def area(data: SiteData, code: str) -> dict[str, Any]:
     spine_rows = pd.DataFrame(spine)
     return page_model(
         a.name,
-        area={"code": a.code, "name": a.name, "type": a.type,
-              "type_label": geo.types[a.type].label,
-              "previous_codes": sorted(c for c, x in geo.areas.items() if x.successor == a.code),
-              "councils": [{"code": c, "name": geo.area(c).name} for c in geo.councils_in(a.code)],
-              "population": _population(data, a.code)},
-        parents=[{"code": p.code, "name": p.name, "type_label": geo.types[p.type].label}
-                 for p in geo.parents(current)],
+        area={
+            "code": a.code,
+            "name": a.name,
+            "type": a.type,
+            "type_label": geo.types[a.type].label,
+            "previous_codes": sorted(c for c, x in geo.areas.items() if x.successor == a.code),
+            "councils": [{"code": c, "name": geo.area(c).name} for c in geo.councils_in(a.code)],
+            "population": _population(data, a.code),
+        },
+        parents=[
+            {"code": p.code, "name": p.name, "type_label": geo.types[p.type].label}
+            for p in geo.parents(current)
+        ],
         children=children,
-        spine={"id": "spine", "title": f"{a.name} compared with {national_name()}",
-               "caption": "Each indicator's latest value for this area against the range across "
-                          f"{geo.types[a.type].plural} (worst on the left) and {national_name()}",
-               "summary": _spine_sentence(spine, a.name),
-               "spec": charts.spine_chart(spine_rows) if len(spine_rows) else None,
-               "rows": spine} if a.type != national_type() else None,
+        spine={
+            "id": "spine",
+            "title": f"{a.name} compared with {national_name()}",
+            "caption": "Each indicator's latest value for this area against the range across "
+            f"{geo.types[a.type].plural} (worst on the left) and {national_name()}",
+            "summary": _spine_sentence(spine, a.name),
+            "spec": charts.spine_chart(spine_rows) if len(spine_rows) else None,
+            "rows": spine,
+        }
+        if a.type != national_type()
+        else None,
         indicators=table,
         similar=_similar(data, a.code, a.type),
         targets=_target_panels(data, a.code, a.type),
-    )  # fmt: skip
+    )
 
 
 def _target_panels(data: SiteData, code: str, area_type: str) -> list[dict[str, Any]]:
@@ -91,14 +102,27 @@ def _indicator_rows(data: SiteData, code: str, area_type: str) -> tuple[list[Any
         mine = mine.sort_values("period_start")
         last = mine.iloc[-1]
         recent = [result_row(ind, r, data) for _, r in mine.tail(5).iterrows()]
-        table.append({"id": ind.id, "title": ind.title, "unit": ind.unit,
-                      "latest": recent[-1], "recent": recent})  # fmt: skip
+        table.append(
+            {
+                "id": ind.id,
+                "title": ind.title,
+                "unit": ind.unit,
+                "latest": recent[-1],
+                "recent": recent,
+            }
+        )
         if area_type == national_type():
             continue
-        peers = res[(res["indicator_id"] == ind.id) & (res["area_type"] == area_type)
-                    & (res["period"] == last["period"])]["value"].dropna()  # fmt: skip
-        scot = res[(res["indicator_id"] == ind.id) & (res["area_code"] == national_code())
-                   & (res["period"] == last["period"])]["value"]  # fmt: skip
+        peers = res[
+            (res["indicator_id"] == ind.id)
+            & (res["area_type"] == area_type)
+            & (res["period"] == last["period"])
+        ]["value"].dropna()
+        scot = res[
+            (res["indicator_id"] == ind.id)
+            & (res["area_code"] == national_code())
+            & (res["period"] == last["period"])
+        ]["value"]
         value, lo, hi = as_number(last["value"]), peers.min(), peers.max()
         if value is None or scot.empty or len(peers) < 2 or hi == lo:
             continue
@@ -108,26 +132,37 @@ def _indicator_rows(data: SiteData, code: str, area_type: str) -> tuple[list[Any
             p = (v - lo) / (hi - lo)
             return p if flip else 1 - p
 
-        spine.append({
-            "id": ind.id, "title": ind.title, "period": last["period"],
-            "value": value, "display": display_value(value, ind.decimals),
-            "scotland": as_number(scot.iloc[0]),
-            "display_scotland": display_value(as_number(scot.iloc[0]), ind.decimals),
-            "worst": hi if not flip else lo, "best": lo if not flip else hi,
-            "display_worst": display_value(hi if not flip else lo, ind.decimals),
-            "display_best": display_value(lo if not flip else hi, ind.decimals),
-            "worst_pos": 0.0, "best_pos": 1.0, "area_pos": pos(value),
-            "scotland_pos": min(max(pos(float(scot.iloc[0])), 0.0), 1.0),
-            "significance": result_row(ind, last, data)["significance"],
-        })  # fmt: skip
+        spine.append(
+            {
+                "id": ind.id,
+                "title": ind.title,
+                "period": last["period"],
+                "value": value,
+                "display": display_value(value, ind.decimals),
+                "scotland": as_number(scot.iloc[0]),
+                "display_scotland": display_value(as_number(scot.iloc[0]), ind.decimals),
+                "worst": hi if not flip else lo,
+                "best": lo if not flip else hi,
+                "display_worst": display_value(hi if not flip else lo, ind.decimals),
+                "display_best": display_value(lo if not flip else hi, ind.decimals),
+                "worst_pos": 0.0,
+                "best_pos": 1.0,
+                "area_pos": pos(value),
+                "scotland_pos": min(max(pos(float(scot.iloc[0])), 0.0), 1.0),
+                "significance": result_row(ind, last, data)["significance"],
+            }
+        )
     return spine, table
 
 
 def _spine_sentence(rows: list[dict[str, Any]], name: str) -> str:
     if not rows:
         return f"No indicator can be compared across areas for {name}."
-    worse = [r["title"] for r in rows if r["significance"] != "No significant difference"
-             and r["significance"] != "Not compared"]  # fmt: skip
+    worse = [
+        r["title"]
+        for r in rows
+        if r["significance"] != "No significant difference" and r["significance"] != "Not compared"
+    ]
     return (
         f"{name} is compared on {len(rows)} indicator(s); it differs significantly from "
         f"{national_name()} on {len(worse)}."
@@ -137,8 +172,9 @@ def _spine_sentence(rows: list[dict[str, Any]], name: str) -> str:
 def _similar(data: SiteData, code: str, area_type: str) -> list[dict[str, Any]]:
     """Areas of the same type with the nearest population (latest year)."""
     of_type = data.population[data.population["area_type"] == area_type]
-    sizes = dict(zip(of_type["area_code"].astype(str), of_type["population"].astype(float),
-                     strict=True))  # fmt: skip
+    sizes = dict(
+        zip(of_type["area_code"].astype(str), of_type["population"].astype(float), strict=True)
+    )
     if code not in sizes or area_type == national_type():
         return []
     mine = sizes.pop(code)
@@ -169,10 +205,10 @@ def methodology(data: SiteData) -> dict[str, Any]:
             "withheld too. Suppressed values are shown as c.",
         ],
         vintages="Every figure keeps the edition it came from. Pages show the latest edition; "
-                 "revised figures are listed on each indicator page.",
+        "revised figures are listed on each indicator page.",
         indicators=[definition_view(i, data) for i in data.catalogue.values()],
         capture_recapture=capture_recapture_example(),
-    )  # fmt: skip
+    )
 
 
 #: The annual reports offered: the latest years with figures.
@@ -204,10 +240,12 @@ def reports(data: SiteData) -> dict[str, Any]:
     return page_model(
         "Reports",
         annual=[{"period": p, **links(f"/reports/annual/{p.replace('/', '-')}")} for p in annual],
-        adp=[{"code": a.code, "name": a.name, **links(f"/reports/adp/{a.code}")}
-             for a in data.geo.of_type(reporting_type())],
+        adp=[
+            {"code": a.code, "name": a.name, **links(f"/reports/adp/{a.code}")}
+            for a in data.geo.of_type(reporting_type())
+        ],
         mat=[{"year": y, **links(f"/reports/mat/{y}")} for y in mat_years],
-    )  # fmt: skip
+    )
 
 
 def targets(data: SiteData) -> dict[str, Any]:
@@ -220,7 +258,10 @@ def targets(data: SiteData) -> dict[str, Any]:
             a["area_name"] = data.geo.area(a["area_code"]).name
         if t["apportionment"]:
             t["apportionment_note"] = t["apportionment"]["note"].strip() + (
-                "" if t["areas"] else " Local baselines and targets are not yet available: "
-                "they come from record-level prescribing data, which is not held.")  # fmt: skip
+                ""
+                if t["areas"]
+                else " Local baselines and targets are not yet available: "
+                "they come from record-level prescribing data, which is not held."
+            )
         t["synthetic_areas"] = any(a["status"] == "SYNTHETIC" for a in t["areas"])
     return page_model("Targets", targets=items)

@@ -21,16 +21,23 @@ BLUE, DARK, GREY = "#0065bd", "#002d54", "#5e5e5e"
 def significance_colours() -> dict[str, str]:
     """The colour of each comparison with the national value, by its words."""
     nation = national_name()
-    return {f"Higher than {nation}": "#b3282d", f"Lower than {nation}": "#0065bd",
-            "No significant difference": "#b3b3b3", "Not compared": "#ebebeb"}  # fmt: skip
+    return {
+        f"Higher than {nation}": "#b3282d",
+        f"Lower than {nation}": "#0065bd",
+        "No significant difference": "#b3b3b3",
+        "Not compared": "#ebebeb",
+    }
 
 
 def _spec(chart: alt.TopLevelMixin, description: str) -> dict[str, Any]:
     # Schema validation costs most of a page's build time; the test suite validates every
     # kind of chart against the Vega-Lite schema instead (tests/services/test_charts.py).
     spec: dict[str, Any] = chart.properties(description=description).to_dict(validate=False)
-    spec["config"] = {"font": "Roboto, Helvetica, Arial, sans-serif",
-                      "view": {"stroke": None}, "axis": {"labelFontSize": 12}}  # fmt: skip
+    spec["config"] = {
+        "font": "Roboto, Helvetica, Arial, sans-serif",
+        "view": {"stroke": None},
+        "axis": {"labelFontSize": 12},
+    }
     return spec
 
 
@@ -50,24 +57,32 @@ def trend_chart(
     layers: list[alt.Chart] = []
     base = alt.Chart(data)
     if data["lci"].notna().any():
-        layers.append(base.mark_area(opacity=0.25, color=BLUE).encode(
-            x=x, y=alt.Y("lci:Q", title=y_title), y2="uci:Q"))  # fmt: skip
+        layers.append(
+            base.mark_area(opacity=0.25, color=BLUE).encode(
+                x=x, y=alt.Y("lci:Q", title=y_title), y2="uci:Q"
+            )
+        )
     layers.append(
         base.mark_line(point=True, color=DARK).encode(
-            x=x, y=alt.Y("value:Q", title=y_title),
+            x=x,
+            y=alt.Y("value:Q", title=y_title),
             tooltip=["period", alt.Tooltip("value:Q", format=",.2f")],
         )
-    )  # fmt: skip
+    )
     if comparison is not None and not comparison.empty:
         comp = comparison[comparison["period"].isin(order)][["period", "value"]]
-        layers.append(alt.Chart(comp).mark_line(strokeDash=[2, 2], color=GREY).encode(
-            x=x, y="value:Q"))  # fmt: skip
+        layers.append(
+            alt.Chart(comp).mark_line(strokeDash=[2, 2], color=GREY).encode(x=x, y="value:Q")
+        )
     visible_breaks = [b for b in breaks if b in order]
     if visible_breaks:
         marks = pd.DataFrame({"period": visible_breaks, "label": "series break"})
         rule = alt.Chart(marks).mark_rule(strokeDash=[6, 4], color="#b3282d").encode(x=x)
-        text = alt.Chart(marks).mark_text(align="left", dx=4, dy=-60, color="#b3282d").encode(
-            x=x, text="label:N")  # fmt: skip
+        text = (
+            alt.Chart(marks)
+            .mark_text(align="left", dx=4, dy=-60, color="#b3282d")
+            .encode(x=x, text="label:N")
+        )
         layers += [rule, text]
     chart = alt.layer(*layers).properties(width="container", height=280)
     return _spec(chart, f"Trend in {title} by period, with a shaded 95% interval where one exists.")
@@ -85,16 +100,25 @@ def comparison_chart(rows: pd.DataFrame, unit: str, scotland: float | None) -> d
         ),
         legend=alt.Legend(title=f"Compared with {national_name()}", orient="bottom"),
     )
-    bars = alt.Chart(data).mark_bar().encode(
-        x=alt.X("value:Q", title=unit[:40]), y=y, color=colour,
-        tooltip=["area_name", alt.Tooltip("value:Q", format=",.2f"), "significance"],
-    )  # fmt: skip
+    bars = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X("value:Q", title=unit[:40]),
+            y=y,
+            color=colour,
+            tooltip=["area_name", alt.Tooltip("value:Q", format=",.2f"), "significance"],
+        )
+    )
     layers: list[alt.Chart] = [bars]
     if data["lci"].notna().any():
         layers.append(alt.Chart(data).mark_rule(color="#333333").encode(x="lci:Q", x2="uci:Q", y=y))
     if scotland is not None:
-        layers.append(alt.Chart(pd.DataFrame({"scotland": [scotland]})).mark_rule(
-            color="#000000", strokeDash=[4, 2]).encode(x="scotland:Q"))  # fmt: skip
+        layers.append(
+            alt.Chart(pd.DataFrame({"scotland": [scotland]}))
+            .mark_rule(color="#000000", strokeDash=[4, 2])
+            .encode(x="scotland:Q")
+        )
     height = max(120, 18 * len(data))
     chart = alt.layer(*layers).properties(width="container", height=height)
     return _spec(
@@ -104,18 +128,34 @@ def comparison_chart(rows: pd.DataFrame, unit: str, scotland: float | None) -> d
 
 def funnel_chart(points: pd.DataFrame, limits: pd.DataFrame, unit: str) -> dict[str, Any]:
     """Funnel plot: each area's rate against its population, with 95% and 99.8% limits."""
-    pts = alt.Chart(points).mark_point(filled=True, size=60).encode(
-        x=alt.X("denominator:Q", title="Population (person-years)", scale=alt.Scale(type="log")),
-        y=alt.Y("value:Q", title=unit[:40]),
-        color=alt.Color("significance:N", scale=alt.Scale(
-            domain=list(significance_colours()), range=list(significance_colours().values())),
-            legend=alt.Legend(title=f"Compared with {national_name()}", orient="bottom")),
-        tooltip=["area_name", alt.Tooltip("value:Q", format=",.3f")],
-    )  # fmt: skip
-    lines = alt.Chart(limits).mark_line(color=GREY).encode(
-        x="denominator:Q", y="limit:Q", detail="limit_name:N",
-        strokeDash=alt.StrokeDash("level:N", legend=alt.Legend(title="Control limit")),
-    )  # fmt: skip
+    pts = (
+        alt.Chart(points)
+        .mark_point(filled=True, size=60)
+        .encode(
+            x=alt.X(
+                "denominator:Q", title="Population (person-years)", scale=alt.Scale(type="log")
+            ),
+            y=alt.Y("value:Q", title=unit[:40]),
+            color=alt.Color(
+                "significance:N",
+                scale=alt.Scale(
+                    domain=list(significance_colours()), range=list(significance_colours().values())
+                ),
+                legend=alt.Legend(title=f"Compared with {national_name()}", orient="bottom"),
+            ),
+            tooltip=["area_name", alt.Tooltip("value:Q", format=",.3f")],
+        )
+    )
+    lines = (
+        alt.Chart(limits)
+        .mark_line(color=GREY)
+        .encode(
+            x="denominator:Q",
+            y="limit:Q",
+            detail="limit_name:N",
+            strokeDash=alt.StrokeDash("level:N", legend=alt.Legend(title="Control limit")),
+        )
+    )
     chart = alt.layer(lines, pts).properties(width="container", height=320)
     return _spec(chart, "Funnel plot of area rates against population with control limits.")
 
@@ -124,19 +164,36 @@ def spine_chart(rows: pd.DataFrame) -> dict[str, Any]:
     """Each indicator on one line: the range across areas (worst on the left), the nation in the
     middle, and this area as a dot labelled by significance."""
     chart = alt.layer(
-        alt.Chart(rows).mark_rule(strokeWidth=8, color="#d9d9d9").encode(
-            x=alt.X("worst_pos:Q", title="Worst ← range of areas → best",
-                    scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(labels=False, ticks=False)),
-            x2="best_pos:Q", y=alt.Y("title:N", title=None, sort=list(rows["title"]))),
-        alt.Chart(rows).mark_tick(color="#000000", thickness=2, size=18).encode(
-            x="scotland_pos:Q", y=alt.Y("title:N", sort=list(rows["title"]))),
-        alt.Chart(rows).mark_point(filled=True, size=90).encode(
-            x="area_pos:Q", y=alt.Y("title:N", sort=list(rows["title"])),
-            color=alt.Color("significance:N", scale=alt.Scale(
-                domain=list(significance_colours()), range=list(significance_colours().values())),
-                legend=alt.Legend(title=f"Compared with {national_name()}", orient="bottom")),
-            tooltip=["title", "display", "significance"]),
-    ).properties(width="container", height=max(80, 40 * len(rows)))  # fmt: skip
+        alt.Chart(rows)
+        .mark_rule(strokeWidth=8, color="#d9d9d9")
+        .encode(
+            x=alt.X(
+                "worst_pos:Q",
+                title="Worst ← range of areas → best",
+                scale=alt.Scale(domain=[0, 1]),
+                axis=alt.Axis(labels=False, ticks=False),
+            ),
+            x2="best_pos:Q",
+            y=alt.Y("title:N", title=None, sort=list(rows["title"])),
+        ),
+        alt.Chart(rows)
+        .mark_tick(color="#000000", thickness=2, size=18)
+        .encode(x="scotland_pos:Q", y=alt.Y("title:N", sort=list(rows["title"]))),
+        alt.Chart(rows)
+        .mark_point(filled=True, size=90)
+        .encode(
+            x="area_pos:Q",
+            y=alt.Y("title:N", sort=list(rows["title"])),
+            color=alt.Color(
+                "significance:N",
+                scale=alt.Scale(
+                    domain=list(significance_colours()), range=list(significance_colours().values())
+                ),
+                legend=alt.Legend(title=f"Compared with {national_name()}", orient="bottom"),
+            ),
+            tooltip=["title", "display", "significance"],
+        ),
+    ).properties(width="container", height=max(80, 40 * len(rows)))
     return _spec(
         chart,
         "Spine chart: this area's value for each indicator against the range of areas of its "
@@ -150,18 +207,38 @@ def segmented_chart(frame: pd.DataFrame, launch: str) -> dict[str, Any]:
     order = list(frame["period"])
     x = alt.X("period:O", sort=order, title=None, axis=alt.Axis(labelAngle=-45))
     long = frame.melt("period", ["fitted", "without_change"], var_name="line", value_name="v")
-    long["line"] = long["line"].map({"fitted": "Model fit",
-                                     "without_change": "Earlier trend carried on"})  # fmt: skip
-    points = alt.Chart(frame).mark_point(filled=True, color=DARK).encode(
-        x=x, y=alt.Y("observed:Q", title="deaths"),
-        tooltip=["period", alt.Tooltip("observed:Q", format=",.0f")])  # fmt: skip
-    lines = alt.Chart(long).mark_line().encode(
-        x=x, y="v:Q",
-        color=alt.Color("line:N", scale=alt.Scale(range=[BLUE, GREY]),
-                        legend=alt.Legend(title=None, orient="bottom")),
-        strokeDash=alt.StrokeDash("line:N", scale=alt.Scale(range=[[1, 0], [6, 4]]),
-                                  legend=None))  # fmt: skip
-    rule = alt.Chart(pd.DataFrame({"period": [launch]})).mark_rule(
-        strokeDash=[6, 4], color="#b3282d").encode(x=x)  # fmt: skip
+    long["line"] = long["line"].map(
+        {"fitted": "Model fit", "without_change": "Earlier trend carried on"}
+    )
+    points = (
+        alt.Chart(frame)
+        .mark_point(filled=True, color=DARK)
+        .encode(
+            x=x,
+            y=alt.Y("observed:Q", title="deaths"),
+            tooltip=["period", alt.Tooltip("observed:Q", format=",.0f")],
+        )
+    )
+    lines = (
+        alt.Chart(long)
+        .mark_line()
+        .encode(
+            x=x,
+            y="v:Q",
+            color=alt.Color(
+                "line:N",
+                scale=alt.Scale(range=[BLUE, GREY]),
+                legend=alt.Legend(title=None, orient="bottom"),
+            ),
+            strokeDash=alt.StrokeDash(
+                "line:N", scale=alt.Scale(range=[[1, 0], [6, 4]]), legend=None
+            ),
+        )
+    )
+    rule = (
+        alt.Chart(pd.DataFrame({"period": [launch]}))
+        .mark_rule(strokeDash=[6, 4], color="#b3282d")
+        .encode(x=x)
+    )
     chart = alt.layer(points, lines, rule).properties(width="container", height=280)
     return _spec(chart, f"Deaths by year with the segmented model around {launch}.")

@@ -23,8 +23,11 @@ SIGNIFICANCE = ("higher", "lower", "no_difference")
 def significance_labels() -> dict[str, str]:
     """The words for each comparison with the national value."""
     nation = national_name()
-    return {"higher": f"Higher than {nation}", "lower": f"Lower than {nation}",
-            "no_difference": "No significant difference"}  # fmt: skip
+    return {
+        "higher": f"Higher than {nation}",
+        "lower": f"Lower than {nation}",
+        "no_difference": "No significant difference",
+    }
 
 
 def as_number(v: Any) -> float | None:
@@ -71,22 +74,33 @@ def result_row(ind: Indicator, r: pd.Series, data: SiteData) -> dict[str, Any]:
         change_text = "series break"
     return {
         "indicator_id": ind.id,
-        "area_code": r["area_code"], "area_name": area.name if area else r["area_code"],
-        "area_type": r["area_type"], "period": r["period"], "value": value,
-        "lci": lci, "uci": uci, "numerator": as_number(r["numerator"]),
-        "denominator": as_number(r["denominator"]), "suppressed": bool(r["suppressed"]),
-        "status": r["status"], "vintage": r["vintage"],
+        "area_code": r["area_code"],
+        "area_name": area.name if area else r["area_code"],
+        "area_type": r["area_type"],
+        "period": r["period"],
+        "value": value,
+        "lci": lci,
+        "uci": uci,
+        "numerator": as_number(r["numerator"]),
+        "denominator": as_number(r["denominator"]),
+        "suppressed": bool(r["suppressed"]),
+        "status": r["status"],
+        "vintage": r["vintage"],
         "definition_version": int(r["definition_version"]),
         "comparable_with_previous": _tristate(r["comparable_with_previous"]),
-        "vs_scotland": r["vs_scotland"], "significance": _significance(r["vs_scotland"]),
-        "change_vs_previous": change, "change_pct_vs_previous": pct,
+        "vs_scotland": r["vs_scotland"],
+        "significance": _significance(r["vs_scotland"]),
+        "change_vs_previous": change,
+        "change_pct_vs_previous": pct,
         "change_unit": r["change_unit"],
         "change_significant": _tristate(r["change_significant"]),
         "display": display_value(value, ind.decimals),
         "display_lci": "" if lci is None else display_value(lci, ind.decimals),
         "display_uci": "" if uci is None else display_value(uci, ind.decimals),
-        "display_change": change_text, "direction": _direction(ind, r), "note": r["note"],
-    }  # fmt: skip
+        "display_change": change_text,
+        "direction": _direction(ind, r),
+        "note": r["note"],
+    }
 
 
 def pick_period(rows: pd.DataFrame, end: dt.date) -> pd.Series | None:
@@ -111,14 +125,20 @@ def indicator_summary(ind: Indicator, data: SiteData) -> dict[str, Any]:
     scot = df[df["area_code"] == national_code()]
     latest = (scot if not scot.empty else df).iloc[-1] if not df.empty else None
     return {
-        "id": ind.id, "title": ind.title, "outcome": ind.outcome, "unit": ind.unit,
-        "polarity": ind.polarity, "status": ind.status, "geography": list(ind.geography),
-        "sources": list(ind.sources), "period_type": ind.period_type,
+        "id": ind.id,
+        "title": ind.title,
+        "outcome": ind.outcome,
+        "unit": ind.unit,
+        "polarity": ind.polarity,
+        "status": ind.status,
+        "geography": list(ind.geography),
+        "sources": list(ind.sources),
+        "period_type": ind.period_type,
         "latest": result_row(ind, latest, data) if latest is not None else None,
-        "comparability": "series break in the trend" if any(
-            not v.comparable_with_previous for v in ind.definition_versions)
+        "comparability": "series break in the trend"
+        if any(not v.comparable_with_previous for v in ind.definition_versions)
         else "comparable throughout",
-    }  # fmt: skip
+    }
 
 
 def page_model(title: str, **content: Any) -> dict[str, Any]:
@@ -130,25 +150,47 @@ def page_model(title: str, **content: Any) -> dict[str, Any]:
 
 def definition_view(ind: Indicator, data: SiteData) -> dict[str, Any]:
     return {
-        "id": ind.id, "title": ind.title, "outcome": {"id": ind.outcome,
-        "title": data.outcomes[ind.outcome].title}, "definition": ind.definition.strip(),
-        "rationale": ind.rationale.strip(), "numerator": ind.numerator,
-        "denominator": ind.denominator, "method": ind.method.kind,
-        "interval": (ind.ci_method or "").strip(), "unit": ind.unit, "polarity": ind.polarity,
-        "geography": list(ind.geography), "period_type": ind.period_type, "status": ind.status,
+        "id": ind.id,
+        "title": ind.title,
+        "outcome": {"id": ind.outcome, "title": data.outcomes[ind.outcome].title},
+        "definition": ind.definition.strip(),
+        "rationale": ind.rationale.strip(),
+        "numerator": ind.numerator,
+        "denominator": ind.denominator,
+        "method": ind.method.kind,
+        "interval": (ind.ci_method or "").strip(),
+        "unit": ind.unit,
+        "polarity": ind.polarity,
+        "geography": list(ind.geography),
+        "period_type": ind.period_type,
+        "status": ind.status,
         "decimals": ind.decimals,
-        "disclosure": (f"Counts from 1 to {ind.disclosure.threshold} are suppressed, with "
-                       "secondary suppression so they cannot be worked out from totals."
-                       if ind.disclosure.threshold else "No small counts are involved."),
-        "sources": [{"name": d, "title": data.datasets[d].title,
-                     "publisher": data.datasets[d].publisher,
-                     "licence": data.datasets[d].licence,
-                     "frequency": data.datasets[d].frequency,
-                     "releases": [r.model_dump() for r in data.datasets[d].releases]}
-                    for d in ind.sources],
-        "versions": [{"version": v.version, "label": v.label, "from": v.effective_from,
-                      "comparable_with_previous": v.comparable_with_previous,
-                      "break_reason": (v.break_reason or "").strip()}
-                     for v in ind.definition_versions],
+        "disclosure": (
+            f"Counts from 1 to {ind.disclosure.threshold} are suppressed, with "
+            "secondary suppression so they cannot be worked out from totals."
+            if ind.disclosure.threshold
+            else "No small counts are involved."
+        ),
+        "sources": [
+            {
+                "name": d,
+                "title": data.datasets[d].title,
+                "publisher": data.datasets[d].publisher,
+                "licence": data.datasets[d].licence,
+                "frequency": data.datasets[d].frequency,
+                "releases": [r.model_dump() for r in data.datasets[d].releases],
+            }
+            for d in ind.sources
+        ],
+        "versions": [
+            {
+                "version": v.version,
+                "label": v.label,
+                "from": v.effective_from,
+                "comparable_with_previous": v.comparable_with_previous,
+                "break_reason": (v.break_reason or "").strip(),
+            }
+            for v in ind.definition_versions
+        ],
         "caveats": [c.strip() for c in ind.caveats],
-    }  # fmt: skip
+    }

@@ -23,8 +23,12 @@ FEEDBACK_FORM = "lived_experience_feedback"
 def _link(ref: str) -> dict[str, str]:
     """A reference as a link to its page."""
     kind, _, rest = ref.partition(":")
-    url = {"indicator": f"/indicators/{rest}", "target": "/targets",
-           "alert": "/surveillance", "standard": "/standards"}.get(kind, "/")  # fmt: skip
+    url = {
+        "indicator": f"/indicators/{rest}",
+        "target": "/targets",
+        "alert": "/surveillance",
+        "standard": "/standards",
+    }.get(kind, "/")
     return {"ref": ref, "url": url}
 
 
@@ -35,12 +39,17 @@ def log(db: Session, user: User, geo: Geography) -> dict[str, Any]:
     meetings = []
     for m in governance.meetings_for(db, user, geo):
         actions = governance.actions_of(db, m.id)
-        meetings.append({
-            "id": m.id, "group": groups[m.group_id].name if m.group_id in groups else m.group_id,
-            "held_on": m.held_on.isoformat(), "title": m.title, "published": m.published,
-            "open_actions": sum(a.status in ("open", "in progress") for a in actions),
-            "overdue": len(governance.overdue(actions, today)),
-        })  # fmt: skip
+        meetings.append(
+            {
+                "id": m.id,
+                "group": groups[m.group_id].name if m.group_id in groups else m.group_id,
+                "held_on": m.held_on.isoformat(),
+                "title": m.title,
+                "published": m.published,
+                "open_actions": sum(a.status in ("open", "in progress") for a in actions),
+                "overdue": len(governance.overdue(actions, today)),
+            }
+        )
     return page_model(
         "Oversight: meetings, decisions and actions",
         meetings=meetings,
@@ -56,15 +65,27 @@ def meeting(db: Session, user: User, meeting_id: int, geo: Geography) -> dict[st
     group = load_groups(geo).get(m.group_id)
     today = dt.date.today()
     may_record = can(user, "record_governance", m.area_code, geo)
-    decisions = [{"id": d.id, "text": d.text, "links": [_link(r) for r in json.loads(d.links)]}
-                 for d in governance.decisions_of(db, m.id)]  # fmt: skip
-    actions = [{"id": a.id, "title": a.title, "owner": a.owner, "due": a.due.isoformat(),
-                "status": a.status, "version": a.version, "note": a.progress_note or "",
-                "decision_id": a.decision_id, "overdue": a in governance.overdue([a], today),
-                "links": [_link(r) for r in json.loads(a.links)],
-                "may_update": can(user, "update_governance_actions", a.area_code, geo)
-                and a.status in ("open", "in progress")}
-               for a in governance.actions_of(db, m.id)]  # fmt: skip
+    decisions = [
+        {"id": d.id, "text": d.text, "links": [_link(r) for r in json.loads(d.links)]}
+        for d in governance.decisions_of(db, m.id)
+    ]
+    actions = [
+        {
+            "id": a.id,
+            "title": a.title,
+            "owner": a.owner,
+            "due": a.due.isoformat(),
+            "status": a.status,
+            "version": a.version,
+            "note": a.progress_note or "",
+            "decision_id": a.decision_id,
+            "overdue": a in governance.overdue([a], today),
+            "links": [_link(r) for r in json.loads(a.links)],
+            "may_update": can(user, "update_governance_actions", a.area_code, geo)
+            and a.status in ("open", "in progress"),
+        }
+        for a in governance.actions_of(db, m.id)
+    ]
     return page_model(
         f"{m.title}, {m.held_on.strftime('%d %B %Y')}",
         meeting={
@@ -110,21 +131,30 @@ def feedback_form(geo: Geography) -> dict[str, Any]:
     return {"form": form, "adps": [{"code": a.code, "name": a.name} for a in adps]}
 
 
-def feedback_inbox(db: Session, user: User, adp: str, geo: Geography,
-                   status: str | None) -> dict[str, Any]:  # fmt: skip
+def feedback_inbox(
+    db: Session, user: User, adp: str, geo: Geography, status: str | None
+) -> dict[str, Any]:
     form = get_form(FEEDBACK_FORM)
     labels = {q.id: q.label for q in form.questions}
     codes = {q.id: form.code_lists.get(q.codes or "", {}) for q in form.questions}
     rows = []
     for r in feedback.responses_for(db, user, adp, geo, status):
         answers = json.loads(r.answers)
-        rows.append({
-            "id": r.id, "period": r.period, "status": r.status, "version": r.version,
-            "received": r.received_at.strftime("%d %B %Y"), "reason": r.reason or "",
-            "synthetic": r.synthetic,
-            "answers": [(labels.get(k, k), codes.get(k, {}).get(str(v), str(v)))
-                        for k, v in answers.items()],
-        })  # fmt: skip
+        rows.append(
+            {
+                "id": r.id,
+                "period": r.period,
+                "status": r.status,
+                "version": r.version,
+                "received": r.received_at.strftime("%d %B %Y"),
+                "reason": r.reason or "",
+                "synthetic": r.synthetic,
+                "answers": [
+                    (labels.get(k, k), codes.get(k, {}).get(str(v), str(v)))
+                    for k, v in answers.items()
+                ],
+            }
+        )
     return page_model(
         f"Feedback about {geo.area(adp).name}",
         adp={"code": adp, "name": geo.area(adp).name},

@@ -38,10 +38,12 @@ def home(data: SiteData) -> dict[str, Any]:
     headline = None
     if drd and drd["change_vs_previous"] is not None:
         word = "fewer" if drd["change_vs_previous"] < 0 else "more"
-        headline = (f"{drd['display']} drug misuse deaths were registered in {drd['period']}, "
-                    f"{display_value(abs(drd['change_vs_previous']), 0)} "
-                    f"({display_percent(abs(drd['change_pct_vs_previous']))}) {word} than in "
-                    f"{int(drd['period']) - 1}.")  # fmt: skip
+        headline = (
+            f"{drd['display']} drug misuse deaths were registered in {drd['period']}, "
+            f"{display_value(abs(drd['change_vs_previous']), 0)} "
+            f"({display_percent(abs(drd['change_pct_vs_previous']))}) {word} than in "
+            f"{int(drd['period']) - 1}."
+        )
     ost_text = rehab_text = mat_text = None
     if ost and ost_goal and ost_goal["latest"]:
         ost_text = (
@@ -60,16 +62,23 @@ def home(data: SiteData) -> dict[str, Any]:
             f"{mat['display']}% of assessments of standards 1-5 fully implemented "
             f"({mat['period']})."
         )
-    texts = {"drd_deaths": headline, "ost_people": ost_text, "rr_placements": rehab_text,
-             "mat_standards_implemented_pct": mat_text}  # fmt: skip
+    texts = {
+        "drd_deaths": headline,
+        "ost_people": ost_text,
+        "rr_placements": rehab_text,
+        "mat_standards_implemented_pct": mat_text,
+    }
     cards = []
     for card in home_spec.cards:
         if card.indicator not in cat:
             continue
         goal = targets.get(card.indicator)
-        item: dict[str, Any] = {"indicator": card.indicator, "title": card.title,
-                                "latest": latest(card.indicator),
-                                "text": texts.get(card.indicator)}  # fmt: skip
+        item: dict[str, Any] = {
+            "indicator": card.indicator,
+            "title": card.title,
+            "latest": latest(card.indicator),
+            "text": texts.get(card.indicator),
+        }
         if card.target:
             item["target"] = goal["value"] if goal else None
         if card.balancing:
@@ -84,13 +93,17 @@ def home(data: SiteData) -> dict[str, Any]:
     return page_model(
         home_spec.title,
         cards=cards,
-        trend={"id": "trend-deaths", "title": home_spec.trend.title,
-               "caption": home_spec.trend.caption,
-               "summary": summary, "fitted_trend": fitted, "spec": charts.trend_chart(
-                   trend_rows, trend_ind.title.lower(), trend_ind.unit, []),
-               "rows": rows},
+        trend={
+            "id": "trend-deaths",
+            "title": home_spec.trend.title,
+            "caption": home_spec.trend.caption,
+            "summary": summary,
+            "fitted_trend": fitted,
+            "spec": charts.trend_chart(trend_rows, trend_ind.title.lower(), trend_ind.unit, []),
+            "rows": rows,
+        },
         outcomes=[{"id": o.id, "title": o.title} for o in data.outcomes.values()],
-    )  # fmt: skip
+    )
 
 
 def outcomes(data: SiteData) -> dict[str, Any]:
@@ -98,8 +111,15 @@ def outcomes(data: SiteData) -> dict[str, Any]:
     for o in data.outcomes.values():
         mine = [i for i in data.catalogue.values() if i.informs(o.id)]
         inds = [indicator_summary(i, data) for i in mine]
-        items.append({"id": o.id, "title": o.title, "indicators": inds, "gap": o.gap,
-                      "scorecard": scorecard(data, mine)})  # fmt: skip
+        items.append(
+            {
+                "id": o.id,
+                "title": o.title,
+                "indicators": inds,
+                "gap": o.gap,
+                "scorecard": scorecard(data, mine),
+            }
+        )
     return page_model("Outcomes", outcomes=items)
 
 
@@ -109,10 +129,14 @@ def outcome(data: SiteData, outcome_id: str) -> dict[str, Any]:
     o = data.outcomes[outcome_id]
     mine = [i for i in data.catalogue.values() if i.informs(o.id)]
     inds = [indicator_summary(i, data) for i in mine]
-    return page_model(f"Outcome {o.id}: {o.title}" if o.id.isdigit() else o.title,
-                      outcome={"id": o.id, "title": o.title}, indicators=inds, gap=o.gap,
-                      scorecard=scorecard(data, mine),
-                      collected_by=_return_questions(o.id))  # fmt: skip
+    return page_model(
+        f"Outcome {o.id}: {o.title}" if o.id.isdigit() else o.title,
+        outcome={"id": o.id, "title": o.title},
+        indicators=inds,
+        gap=o.gap,
+        scorecard=scorecard(data, mine),
+        collected_by=_return_questions(o.id),
+    )
 
 
 def _return_questions(outcome_id: str) -> list[dict[str, str]]:
@@ -122,8 +146,12 @@ def _return_questions(outcome_id: str) -> list[dict[str, str]]:
     out = []
     for form_id in sorted({fid for fid, _ in load_forms()}):
         form = get_form(form_id)
-        out += [{"form": form.title, "form_id": form.id, "question": q.label, "id": q.id}
-                for s in form.sections if s.outcome == outcome_id for q in s.questions]  # fmt: skip
+        out += [
+            {"form": form.title, "form_id": form.id, "question": q.label, "id": q.id}
+            for s in form.sections
+            if s.outcome == outcome_id
+            for q in s.questions
+        ]
     return out
 
 

@@ -36,9 +36,11 @@ def indicators(
     data: SiteData, q: str = "", outcome: str = "", source: str = "", geography: str = ""
 ) -> dict[str, Any]:
     q_low = q.strip().lower()
-    for name, value, known in (("outcome", outcome, data.outcomes),
-                               ("source", source, data.datasets),
-                               ("geography", geography, area_types())):  # fmt: skip
+    for name, value, known in (
+        ("outcome", outcome, data.outcomes),
+        ("source", source, data.datasets),
+        ("geography", geography, area_types()),
+    ):
         if value and value not in known:
             raise NotFoundError(f"there is no {name} {value!r} to filter by")
     found = []
@@ -54,14 +56,15 @@ def indicators(
             continue
         found.append(indicator_summary(ind, data))
     return page_model(
-        "Indicators", indicators=found,
+        "Indicators",
+        indicators=found,
         filters={"q": q, "outcome": outcome, "source": source, "geography": geography},
         options={
             "outcome": [{"value": o.id, "label": o.title} for o in data.outcomes.values()],
             "source": [{"value": d.name, "label": d.title} for d in data.datasets.values()],
             "geography": [{"value": t, "label": data.geo.types[t].label} for t in area_types()],
         },
-    )  # fmt: skip
+    )
 
 
 def indicator(
@@ -79,8 +82,9 @@ def indicator(
         return _no_figures_yet(ind, data)
     nation_code, nation = national_code(), national_name()
     has_nation = bool((df["area_code"] == nation_code).any())
-    area_code = data.geo.resolve(area) if area else (
-        nation_code if has_nation else df["area_code"].iloc[0])  # fmt: skip
+    area_code = (
+        data.geo.resolve(area) if area else (nation_code if has_nation else df["area_code"].iloc[0])
+    )
     trend = df[df["area_code"] == area_code]
     if trend.empty:
         raise NotFoundError(f"{ind.id} has no results for area {area}")
@@ -97,16 +101,27 @@ def indicator(
         ind.title,
         indicator=definition_view(ind, data),
         area={"code": area_code, "name": area_name},
-        trend={"id": "trend", "title": f"{ind.title}: {area_name}",
-               "caption": f"{ind.title}, {area_name}, by period"
-                          + (f" (dashed: {nation})" if area_code != nation_code else ""),
-               "summary": _trend_sentence(ind, trend_rows, area_name, fitted),
-               "fitted_trend": fitted,
-               "spec": charts.trend_chart(trend[["period", "value", "lci", "uci"]], ind.title,
-                                          ind.unit, breaks,
-                                          None if area_code == national_code() else scot),
-               "rows": trend_rows},
-        comparison=None, funnel=None, map=None, area_types=types, area_type=chosen_type,
+        trend={
+            "id": "trend",
+            "title": f"{ind.title}: {area_name}",
+            "caption": f"{ind.title}, {area_name}, by period"
+            + (f" (dashed: {nation})" if area_code != nation_code else ""),
+            "summary": _trend_sentence(ind, trend_rows, area_name, fitted),
+            "fitted_trend": fitted,
+            "spec": charts.trend_chart(
+                trend[["period", "value", "lci", "uci"]],
+                ind.title,
+                ind.unit,
+                breaks,
+                None if area_code == national_code() else scot,
+            ),
+            "rows": trend_rows,
+        },
+        comparison=None,
+        funnel=None,
+        map=None,
+        area_types=types,
+        area_type=chosen_type,
         revisions=_revisions(ind, data, area_code, trend),
         editions=editions(trend_rows),
         area_options=sorted(
@@ -114,11 +129,13 @@ def indicator(
             key=lambda o: (o["value"] != national_code(), o["label"]),
         ),
         area_type_options=[{"value": t, "label": data.geo.types[t].plural} for t in types],
-    )  # fmt: skip
+    )
     if chosen_type:
         page.update(_comparison(ind, data, df, chosen_type, period))
-    page["downloads"] = {fmt: _download_url(ind.id, area_code, chosen_type, page.get("period"), fmt)
-                         for fmt in ("csv", "xlsx", "json")}  # fmt: skip
+    page["downloads"] = {
+        fmt: _download_url(ind.id, area_code, chosen_type, page.get("period"), fmt)
+        for fmt in ("csv", "xlsx", "json")
+    }
     return page
 
 
@@ -131,33 +148,54 @@ NO_FIGURES_YET = (
 
 def _no_figures_yet(ind: Indicator, data: SiteData) -> dict[str, Any]:
     """The indicator page before any figure is held: its definition, and why it is empty."""
-    titles = " and ".join(data.datasets[s].title.lower() if s in data.datasets else s
-                          for s in ind.sources)  # fmt: skip
+    titles = " and ".join(
+        data.datasets[s].title.lower() if s in data.datasets else s for s in ind.sources
+    )
     page = page_model(
-        ind.title, indicator=definition_view(ind, data),
+        ind.title,
+        indicator=definition_view(ind, data),
         area={"code": national_code(), "name": national_name()},
-        trend={"id": "trend", "title": ind.title, "caption": ind.title, "rows": [],
-               "summary": "", "spec": None},
-        comparison=None, funnel=None, map=None, area_types=[], area_type=None, revisions=[],
-        area_options=[], area_type_options=[],
+        trend={
+            "id": "trend",
+            "title": ind.title,
+            "caption": ind.title,
+            "rows": [],
+            "summary": "",
+            "spec": None,
+        },
+        comparison=None,
+        funnel=None,
+        map=None,
+        area_types=[],
+        area_type=None,
+        revisions=[],
+        area_options=[],
+        area_type_options=[],
         no_figures=NO_FIGURES_YET.format(datasets=titles),
-    )  # fmt: skip
-    page["downloads"] = {fmt: _download_url(ind.id, national_code(), None, None, fmt)
-                         for fmt in ("csv", "xlsx", "json")}  # fmt: skip
+    )
+    page["downloads"] = {
+        fmt: _download_url(ind.id, national_code(), None, None, fmt)
+        for fmt in ("csv", "xlsx", "json")
+    }
     return page
 
 
-def _download_url(ind_id: str, area: str, area_type: str | None, period: str | None,
-                  fmt: str) -> str:  # fmt: skip
+def _download_url(
+    ind_id: str, area: str, area_type: str | None, period: str | None, fmt: str
+) -> str:
     from urllib.parse import urlencode
 
-    params = {"area": area, **({"area_type": area_type} if area_type else {}),
-              **({"period": period} if period else {})}  # fmt: skip
+    params = {
+        "area": area,
+        **({"area_type": area_type} if area_type else {}),
+        **({"period": period} if period else {}),
+    }
     return f"/indicators/{ind_id}/data.{fmt}?{urlencode(params)}"
 
 
-def _trend_sentence(ind: Indicator, rows: list[dict[str, Any]], area_name: str,
-                    fitted: dict[str, Any] | None) -> str:  # fmt: skip
+def _trend_sentence(
+    ind: Indicator, rows: list[dict[str, Any]], area_name: str, fitted: dict[str, Any] | None
+) -> str:
     shown = [r for r in rows if r["value"] is not None]
     if not shown:
         return f"All values for {area_name} are suppressed to protect confidentiality."
@@ -169,8 +207,9 @@ def _trend_sentence(ind: Indicator, rows: list[dict[str, Any]], area_name: str,
     return text + "." + (f" {fitted['sentence']}" if fitted else "")
 
 
-def _comparison(ind: Indicator, data: SiteData, df: pd.DataFrame, area_type: str,
-                period: str | None) -> dict[str, Any]:  # fmt: skip
+def _comparison(
+    ind: Indicator, data: SiteData, df: pd.DataFrame, area_type: str, period: str | None
+) -> dict[str, Any]:
     of_type = df[df["area_type"] == area_type]
     periods = list(dict.fromkeys(of_type.sort_values("period_start")["period"]))
     if period is not None and period not in periods:
@@ -184,14 +223,16 @@ def _comparison(ind: Indicator, data: SiteData, df: pd.DataFrame, area_type: str
     scot_value = as_number(scot["value"].iloc[0]) if not scot.empty else None
     label = data.geo.types[area_type].plural
     comparison = {
-        "id": "comparison", "period": chosen,
+        "id": "comparison",
+        "period": chosen,
         "period_options": [{"value": p, "label": p} for p in reversed(periods)],
         "title": f"{ind.title}: {label}, {chosen}",
         "caption": f"{ind.title}: {label}, {chosen}, ranked, with 95% intervals",
         "summary": _comparison_sentence(shown, label, scot_value, ind),
         "spec": charts.comparison_chart(visible, ind.unit, scot_value) if len(visible) else None,
-        "rows": shown, "scotland": scot_value,
-    }  # fmt: skip
+        "rows": shown,
+        "scotland": scot_value,
+    }
     funnel = None
     if ind.method.kind == "rate_from_averages" and len(visible) and scot_value:
         funnel = _funnel(ind, visible, scot_value, chosen)
@@ -209,13 +250,16 @@ def _comparison(ind: Indicator, data: SiteData, df: pd.DataFrame, area_type: str
     return {"comparison": comparison, "funnel": funnel, "map": drawn, "period": chosen}
 
 
-def _comparison_sentence(rows: list[dict[str, Any]], label: str, scot: float | None,
-                         ind: Indicator) -> str:  # fmt: skip
+def _comparison_sentence(
+    rows: list[dict[str, Any]], label: str, scot: float | None, ind: Indicator
+) -> str:
     counts = {k: sum(r["vs_scotland"] == k for r in rows) for k in SIGNIFICANCE}
     hidden = sum(r["value"] is None for r in rows)
-    text = (f"Of {len(rows)} {label}, {counts['higher']} are significantly higher than "
-            f"{national_name()}, {counts['lower']} significantly lower and "
-            f"{counts['no_difference']} not significantly different")  # fmt: skip
+    text = (
+        f"Of {len(rows)} {label}, {counts['higher']} are significantly higher than "
+        f"{national_name()}, {counts['lower']} significantly lower and "
+        f"{counts['no_difference']} not significantly different"
+    )
     if scot is not None:
         text += f" ({national_name()}: {display_value(scot, ind.decimals)})"
     if hidden:
@@ -228,8 +272,9 @@ def _funnel(ind: Indicator, visible: pd.DataFrame, scot: float, period: str) -> 
     average = scot / ind.method.multiplier
     # Exact Poisson limits (methods.funnels, as PHEindicatormethods) traced through a few
     # dozen counts spaced on a log axis; more points only swell the page's JSON.
-    counts = np.unique(np.round(np.geomspace(max(low_n * average, 1), high_n * average * 1.5,
-                                             FUNNEL_POINTS)))  # fmt: skip
+    counts = np.unique(
+        np.round(np.geomspace(max(low_n * average, 1), high_n * average * 1.5, FUNNEL_POINTS))
+    )
     points = poisson_funnel(np.concatenate([[0.0], counts])).rate_limits(
         scot, multiplier=ind.method.multiplier
     )
@@ -239,17 +284,24 @@ def _funnel(ind: Indicator, visible: pd.DataFrame, scot: float, period: str) -> 
             sizes, values = points[f"{name}_{tag}_population_1_year"], points[f"{name}_{tag}_limit"]
             keep = np.isfinite(values) & (sizes >= low_n) & (sizes <= high_n)
             limits += [
-                {"denominator": float(f"{n:.6g}"), "limit": float(f"{v:.6g}"), "level": level,
-                 "limit_name": f"{level} {name}"}
+                {
+                    "denominator": float(f"{n:.6g}"),
+                    "limit": float(f"{v:.6g}"),
+                    "level": level,
+                    "limit_name": f"{level} {name}",
+                }
                 for n, v in sorted(zip(sizes[keep], values[keep], strict=True))
-            ]  # fmt: skip
-    return {"id": "funnel", "title": f"Funnel plot, {period}",
-            "caption": f"{ind.title}: each area's rate against its population, {period}; lines are "
-                       f"95% and 99.8% limits around the {national_name()} rate",
-            "summary": f"Areas outside the limits differ from {national_name()} by more than "
-                       "chance would explain; the ranked chart and table give each area's "
-                       "interval.",
-            "spec": charts.funnel_chart(visible, pd.DataFrame(limits), ind.unit)}  # fmt: skip
+            ]
+    return {
+        "id": "funnel",
+        "title": f"Funnel plot, {period}",
+        "caption": f"{ind.title}: each area's rate against its population, {period}; lines are "
+        f"95% and 99.8% limits around the {national_name()} rate",
+        "summary": f"Areas outside the limits differ from {national_name()} by more than "
+        "chance would explain; the ranked chart and table give each area's "
+        "interval.",
+        "spec": charts.funnel_chart(visible, pd.DataFrame(limits), ind.unit),
+    }
 
 
 def _revisions(
@@ -259,8 +311,12 @@ def _revisions(
     rev = data.revisions
     m = ind.method
     published = set(trend.loc[~trend["suppressed"].astype(bool), "period"])
-    sub = rev[(rev["dataset"] == m.dataset) & (rev["measure"] == m.measure)
-              & (rev["area_code"] == area_code) & rev["period"].isin(published)]  # fmt: skip
+    sub = rev[
+        (rev["dataset"] == m.dataset)
+        & (rev["measure"] == m.measure)
+        & (rev["area_code"] == area_code)
+        & rev["period"].isin(published)
+    ]
     sub = filter_observations(ind, sub)
     # Earlier editions go through the same primary suppression as the published figures.
     threshold = ind.disclosure.threshold if m.value_is_count else 0
@@ -287,25 +343,50 @@ def editions(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     out = []
     for key, shown in periods.items():
         src = registry.get(key)
-        out.append({"key": key, "source": src.source if src else "not in the source register",
-                    "published": src.published if src else None,
-                    "status": "generated (SYNTHETIC)" if src and src.synthetic
-                    else (src.status if src else "unknown"),
-                    "periods": shown[0] if len(shown) == 1
-                    else f"{shown[0]} to {shown[-1]} ({len(shown)} periods)"})  # fmt: skip
+        out.append(
+            {
+                "key": key,
+                "source": src.source if src else "not in the source register",
+                "published": src.published if src else None,
+                "status": "generated (SYNTHETIC)"
+                if src and src.synthetic
+                else (src.status if src else "unknown"),
+                "periods": shown[0]
+                if len(shown) == 1
+                else f"{shown[0]} to {shown[-1]} ({len(shown)} periods)",
+            }
+        )
     return out
 
 
 def download_rows(page: dict[str, Any]) -> pd.DataFrame:
     """Exactly the figures an indicator page shows: its trend and its comparison table."""
-    cols = ["area_code", "area_name", "area_type", "period", "value", "lci", "uci", "numerator",
-            "denominator", "suppressed", "status", "vintage", "definition_version",
-            "comparable_with_previous", "vs_scotland", "change_vs_previous",
-            "change_pct_vs_previous", "change_unit", "change_significant"]  # fmt: skip
+    cols = [
+        "area_code",
+        "area_name",
+        "area_type",
+        "period",
+        "value",
+        "lci",
+        "uci",
+        "numerator",
+        "denominator",
+        "suppressed",
+        "status",
+        "vintage",
+        "definition_version",
+        "comparable_with_previous",
+        "vs_scotland",
+        "change_vs_previous",
+        "change_pct_vs_previous",
+        "change_unit",
+        "change_significant",
+    ]
     frames = [pd.DataFrame(page["trend"]["rows"], columns=cols).assign(view="trend")]
     if page.get("comparison"):
-        frames.append(pd.DataFrame(page["comparison"]["rows"], columns=cols)
-                      .assign(view="comparison"))  # fmt: skip
+        frames.append(
+            pd.DataFrame(page["comparison"]["rows"], columns=cols).assign(view="comparison")
+        )
     out = pd.concat(frames, ignore_index=True)
     out.insert(0, "indicator_id", page["indicator"]["id"])
     # Each row's provenance: the editions it comes from, their status and publication date.
@@ -313,8 +394,9 @@ def download_rows(page: dict[str, Any]) -> pd.DataFrame:
 
     def about(vintage: Any, field: str) -> str:
         found = [registry.get(k.strip()) for k in str(vintage or "").split(";") if k.strip()]
-        return "; ".join(str(getattr(f, field) or "") if f else "not in the source register"
-                         for f in found)  # fmt: skip
+        return "; ".join(
+            str(getattr(f, field) or "") if f else "not in the source register" for f in found
+        )
 
     out["source_status"] = [about(v, "status") for v in out["vintage"]]
     out["published"] = [about(v, "published") for v in out["vintage"]]

@@ -80,27 +80,57 @@ def choropleth(
         href = None
         if link is not None:
             href = "?" + urlencode({"area": code, **link})
-        areas.append({"area_code": code, "area_name": names.get(code, code),
-                      "value": value, "display": r["display"] if r else "",
-                      "state": state, "band": band, "href": href})  # fmt: skip
+        areas.append(
+            {
+                "area_code": code,
+                "area_name": names.get(code, code),
+                "value": value,
+                "display": r["display"] if r else "",
+                "state": state,
+                "band": band,
+                "href": href,
+            }
+        )
     areas.sort(key=lambda a: (a["value"] is None, -float(a["value"] or 0), a["area_name"]))
     return {
-        "id": map_id, "area_type": area_type, "period": period, "as_of": as_of, "unit": unit,
+        "id": map_id,
+        "area_type": area_type,
+        "period": period,
+        "as_of": as_of,
+        "unit": unit,
         "caption": f"Map: {title}, {plural}, {period}",
-        "summary": _summary(areas, bands, plural), "bands": bands, "areas": areas,
+        "summary": _summary(areas, bands, plural),
+        "bands": bands,
+        "areas": areas,
         "boundaries": outlines.source,
-    }  # fmt: skip
+    }
 
 
-def indicator_map(map_id: str, data: SiteData, ind: Indicator, rows: list[dict[str, Any]],
-                  area_type: str, period: str,
-                  link: dict[str, str] | None = None) -> dict[str, Any]:  # fmt: skip
+def indicator_map(
+    map_id: str,
+    data: SiteData,
+    ind: Indicator,
+    rows: list[dict[str, Any]],
+    area_type: str,
+    period: str,
+    link: dict[str, str] | None = None,
+) -> dict[str, Any]:
     """``choropleth`` of an indicator's result rows for one area type and period, named and
     dissolved as the geography has them at the period's end."""
     names = {a.code: a.name for a in data.geo.of_type(area_type)}
-    return choropleth(map_id, ind.title, ind.unit, ind.decimals, rows, area_type,
-                      data.geo.types[area_type].plural, period,
-                      parse_period(period).end.isoformat(), names, link)  # fmt: skip
+    return choropleth(
+        map_id,
+        ind.title,
+        ind.unit,
+        ind.decimals,
+        rows,
+        area_type,
+        data.geo.types[area_type].plural,
+        period,
+        parse_period(period).end.isoformat(),
+        names,
+        link,
+    )
 
 
 def _bands(values: list[float], decimals: int) -> list[dict[str, Any]]:
@@ -114,11 +144,20 @@ def _bands(values: list[float], decimals: int) -> list[dict[str, Any]]:
     for v in values:
         groups[int(np.searchsorted(cuts, v, side="left"))].append(v)
     groups = [g for g in groups if g]
-    colours = [PALETTE[round(i * (len(PALETTE) - 1) / max(len(groups) - 1, 1))]
-               for i in range(len(groups))]  # fmt: skip
-    return [{"band": i + 1, "low": g[0], "high": g[-1], "count": len(g), "colour": colours[i],
-             "label": f"{display_value(g[0], decimals)} to {display_value(g[-1], decimals)}"}
-            for i, g in enumerate(groups)]  # fmt: skip
+    colours = [
+        PALETTE[round(i * (len(PALETTE) - 1) / max(len(groups) - 1, 1))] for i in range(len(groups))
+    ]
+    return [
+        {
+            "band": i + 1,
+            "low": g[0],
+            "high": g[-1],
+            "count": len(g),
+            "colour": colours[i],
+            "label": f"{display_value(g[0], decimals)} to {display_value(g[-1], decimals)}",
+        }
+        for i, g in enumerate(groups)
+    ]
 
 
 def _band_of(value: float, bands: list[dict[str, Any]]) -> int:
@@ -132,9 +171,11 @@ def _summary(areas: list[dict[str, Any]], bands: list[dict[str, Any]], plural: s
     shown = [a for a in areas if a["state"] == "value"]
     if not shown:
         return f"Every figure for these {plural} is suppressed or not held, so no area is shaded."
-    text = (f"Darker shading means a higher value, in {len(bands)} bands of about equal size. "
-            f"Highest: {shown[0]['area_name']} ({shown[0]['display']}); lowest: "
-            f"{shown[-1]['area_name']} ({shown[-1]['display']}).")  # fmt: skip
+    text = (
+        f"Darker shading means a higher value, in {len(bands)} bands of about equal size. "
+        f"Highest: {shown[0]['area_name']} ({shown[0]['display']}); lowest: "
+        f"{shown[-1]['area_name']} ({shown[-1]['display']})."
+    )
     hidden = sum(a["state"] == "suppressed" for a in areas)
     missing = sum(a["state"] == "none" for a in areas)
     if hidden:
@@ -163,22 +204,30 @@ def map_svg(figure: dict[str, Any], *, interactive: bool = True) -> Markup:
         fill = {"suppressed": f"url(#{fid}-hatch)", "none": f"url(#{fid}-dots)"}.get(
             a["state"], colours.get(a["band"], NO_FIGURE_FILL)
         )
-        path = (f'<path d="{outlines.paths[a["area_code"]]}" fill="{fill}" stroke="{EDGE}" '
-                f'stroke-width="0.6" stroke-linejoin="round"/>')  # fmt: skip
+        path = (
+            f'<path d="{outlines.paths[a["area_code"]]}" fill="{fill}" stroke="{EDGE}" '
+            f'stroke-width="0.6" stroke-linejoin="round"/>'
+        )
         label = escape(_area_label(a, band_count, figure["unit"]))
         if interactive and a["href"]:
-            parts.append(f'<a href="{escape(a["href"])}" aria-label="{label}" '
-                         f'class="mm-map__area"><title>{label}</title>{path}</a>')  # fmt: skip
+            parts.append(
+                f'<a href="{escape(a["href"])}" aria-label="{label}" '
+                f'class="mm-map__area"><title>{label}</title>{path}</a>'
+            )
         else:
             parts.append(f"<g><title>{label}</title>{path}</g>")
     parts.append(_legend(figure, fid))
     box = outlines.view_box
     if interactive:
-        head = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{box}" class="mm-map__svg" '
-                f'role="group" aria-labelledby="{fid}-caption">')  # fmt: skip
+        head = (
+            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{box}" class="mm-map__svg" '
+            f'role="group" aria-labelledby="{fid}-caption">'
+        )
     else:
-        head = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{box}" class="mm-map__svg" '
-                f'role="img" aria-labelledby="{fid}-caption {fid}-summary">')  # fmt: skip
+        head = (
+            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{box}" class="mm-map__svg" '
+            f'role="img" aria-labelledby="{fid}-caption {fid}-summary">'
+        )
     return Markup(head + "".join(parts) + "</svg>")
 
 
@@ -194,8 +243,11 @@ def _legend(figure: dict[str, Any], fid: str) -> str:
     """The key in the sea west of the Highlands: each band light to dark, then the states."""
     rows = [(b["colour"], f"Band {b['band']}: {b['label']}") for b in figure["bands"]]
     states = {a["state"] for a in figure["areas"]}
-    rows += [(f"url(#{fid}-hatch)" if s == "suppressed" else f"url(#{fid}-dots)", text)
-             for s, text in STATES.items() if s in states]  # fmt: skip
+    rows += [
+        (f"url(#{fid}-hatch)" if s == "suppressed" else f"url(#{fid}-dots)", text)
+        for s, text in STATES.items()
+        if s in states
+    ]
     out = [
         f'<g class="mm-map__legend" font-size="11" fill="#1a1a1a">'
         f'<text x="6" y="14" font-weight="bold">{escape(figure["unit"][:40])}</text>'

@@ -22,17 +22,22 @@ def alert_rows(data: SiteData, user: User) -> list[dict[str, Any]]:
             area = data.geo.areas.get(a["area_code"])
             may_act = can(user, "manage_actions", a["area_code"], data.geo)
             name = area.name if area else a["area_code"]
-            rows.append({**{str(k): v for k, v in a.items()}, "area_name": name,
-                         "may_act": may_act})  # fmt: skip
+            rows.append(
+                {**{str(k): v for k, v in a.items()}, "area_name": name, "may_act": may_act}
+            )
     return rows
 
 
 def find_alert(data: SiteData, key: dict[str, str]) -> dict[str, Any]:
     """One alert of the latest scan by (scan_id, series_id, area_code, period, method)."""
     a = data.alerts
-    hit = a[(a["scan_id"].astype(str) == key["scan_id"]) & (a["series_id"] == key["series_id"])
-            & (a["area_code"] == key["area_code"]) & (a["period"] == key["period"])
-            & (a["method"] == key["method"])]  # fmt: skip
+    hit = a[
+        (a["scan_id"].astype(str) == key["scan_id"])
+        & (a["series_id"] == key["series_id"])
+        & (a["area_code"] == key["area_code"])
+        & (a["period"] == key["period"])
+        & (a["method"] == key["method"])
+    ]
     if hit.empty:
         raise NotFoundError("that alert is not in the latest scan")
     return dict(hit.iloc[0])
@@ -42,12 +47,15 @@ def action_page(data: SiteData, db: Session, user: User, action_id: int) -> dict
     """A tracked action with its notes, and whether ``user`` may still change it."""
     action = action_service.get_action(db, user, action_id, data.geo)
     area = data.geo.areas.get(action.area_code)
-    return {"title": f"Action {action.id}: {action.title}", "action": action,
-            "notes": action_service.notes(db, action.id),
-            "area_name": area.name if area else action.area_code,
-            "may_edit": can(user, "manage_actions", action.area_code, data.geo)
-            and action.status != "closed",
-            "statuses": action_service.STATUSES[:2]}  # fmt: skip
+    return {
+        "title": f"Action {action.id}: {action.title}",
+        "action": action,
+        "notes": action_service.notes(db, action.id),
+        "area_name": area.name if area else action.area_code,
+        "may_edit": can(user, "manage_actions", action.area_code, data.geo)
+        and action.status != "closed",
+        "statuses": action_service.STATUSES[:2],
+    }
 
 
 def area_actions(

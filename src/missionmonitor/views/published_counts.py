@@ -43,8 +43,10 @@ def public_documents(data: SiteData) -> Iterator[tuple[str, dict[str, Any]]]:
         first = indicator_views.indicator(data, ind.id)
         yield f"/indicators/{ind.id}.json", first
         for option in first.get("area_type_options") or []:
-            yield (f"/indicators/{ind.id}.json?area_type={option['value']}",
-                   indicator_views.indicator(data, ind.id, area_type=option["value"]))  # fmt: skip
+            yield (
+                f"/indicators/{ind.id}.json?area_type={option['value']}",
+                indicator_views.indicator(data, ind.id, area_type=option["value"]),
+            )
     yield "/areas.json", area_views.areas(data)
     for code, area in data.geo.areas.items():
         if area.current:

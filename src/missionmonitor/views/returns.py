@@ -42,12 +42,17 @@ def return_page(
             answers, prefilled = prefill_answers(store_path, form, adp, period)
     return {
         "title": f"{form.title}: {geo.area(adp).name}, {period}",
-        "form": form, "adp": adp, "period": period, "answers": answers,
+        "form": form,
+        "adp": adp,
+        "period": period,
+        "answers": answers,
         "errors": errors or [],
         "field_errors": {e["question"]: e["message"] for e in errors or [] if e["question"]},
-        "latest": latest, "versions": versions,
+        "latest": latest,
+        "versions": versions,
         "editable": workflow.may_edit(user, latest, adp, geo),
         "may_decide": workflow.may_decide(user, latest, adp, geo),
-        "due": due_date(form, period).isoformat(), "prefilled": prefilled,
+        "due": due_date(form, period).isoformat(),
+        "prefilled": prefilled,
         "files": workflow.attachments(db, latest.id) if latest is not None else [],
-    }  # fmt: skip
+    }

@@ -26,12 +26,16 @@ from missionmonitor.targets.definitions import Target, load_targets
 from missionmonitor.views.common import pick_period, result_row, results_of
 
 VERDICTS = ("on track", "off track", "no target", "not enough data")
-_BETTER = {"higher_is_better": "higher is better", "lower_is_better": "lower is better",
-           "neutral": "neither direction is better in itself"}  # fmt: skip
+_BETTER = {
+    "higher_is_better": "higher is better",
+    "lower_is_better": "lower is better",
+    "neutral": "neither direction is better in itself",
+}
 
 
-def scorecard(data: SiteData, indicators: list[Indicator],
-              as_of: dt.date | None = None) -> list[dict[str, Any]]:  # fmt: skip
+def scorecard(
+    data: SiteData, indicators: list[Indicator], as_of: dt.date | None = None
+) -> list[dict[str, Any]]:
     """One row per indicator: its verdict and the rule behind it, judged on the latest
     national figure, or the latest for a period ending by ``as_of`` (a report's year end;
     a point-in-time figure dated in the following month counts, as the reports take it)."""
@@ -42,32 +46,46 @@ def scorecard(data: SiteData, indicators: list[Indicator],
 def _latest(data: SiteData, ind: Indicator, as_of: dt.date | None) -> dict[str, Any] | None:
     rows = results_of(data, ind.id)
     national = rows[rows["area_code"] == national_code()]
-    picked = (pick_period(national, as_of) if as_of is not None
-              else None if national.empty else national.iloc[-1])  # fmt: skip
+    picked = (
+        pick_period(national, as_of)
+        if as_of is not None
+        else None
+        if national.empty
+        else national.iloc[-1]
+    )
     return None if picked is None else result_row(ind, picked, data)
 
 
 def _row(ind: Indicator, latest: dict[str, Any] | None, target: Target | None) -> dict[str, Any]:
-    row = {"indicator": ind.id, "title": ind.title,
-           "latest": None if latest is None else latest["display"],
-           "period": None if latest is None else latest["period"]}  # fmt: skip
+    row = {
+        "indicator": ind.id,
+        "title": ind.title,
+        "latest": None if latest is None else latest["display"],
+        "period": None if latest is None else latest["period"],
+    }
     if latest is None or latest["value"] is None:
         return {**row, "verdict": "not enough data", "rule": "No figure is held yet."}
     if target is not None:
         p = progress(target, latest["value"], parse_period(latest["period"]).end)
         verdict = "on track" if p.status in ("met", "on track") else "off track"
-        return {**row, "verdict": verdict,
-                "rule": f"{target.statement} {latest['display']} in {latest['period']}: "
-                        f"{p.status} ({p.rule})"}  # fmt: skip
+        return {
+            **row,
+            "verdict": verdict,
+            "rule": f"{target.statement} {latest['display']} in {latest['period']}: "
+            f"{p.status} ({p.rule})",
+        }
     if ind.success is not None:
         s, value = ind.success, latest["value"]
         pct = "%" if ind.in_percent else ""
         met = value >= s.value if s.direction == "at_least" else value <= s.value
         word = "at least" if s.direction == "at_least" else "at most"
-        return {**row, "verdict": "on track" if met else "off track",
-                "rule": f"{s.statement} The latest value, {latest['display']}{pct} "
-                        f"({latest['period']}), {'meets' if met else 'does not meet'} {word} "
-                        f"{display_value(s.value, 0)}{pct} ({s.source})."}  # fmt: skip
+        return {
+            **row,
+            "verdict": "on track" if met else "off track",
+            "rule": f"{s.statement} The latest value, {latest['display']}{pct} "
+            f"({latest['period']}), {'meets' if met else 'does not meet'} {word} "
+            f"{display_value(s.value, 0)}{pct} ({s.source}).",
+        }
     return {
         **row,
         "verdict": "no target",

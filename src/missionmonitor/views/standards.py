@@ -240,8 +240,9 @@ def adp_standard(
     )
 
 
-def accountability_panels(data: SiteData, db: Session, user: User | None, adp: str,
-                          number: int) -> dict[str, Any]:  # fmt: skip
+def accountability_panels(
+    data: SiteData, db: Session, user: User | None, adp: str, number: int
+) -> dict[str, Any]:
     """Beside a standard's grades: lived and living experience feedback on it over the last
     four quarters, this one included (shares with small counts hidden, for everyone), and
     for those who may see the ADP's returns the quarterly trajectory between benchmarkings."""
@@ -255,8 +256,9 @@ def accountability_panels(data: SiteData, db: Session, user: User | None, adp: s
     shares = feedback.experiential(db, form, adp, quarters, generated=data.demonstration)
     trajectory = None
     if can(user, "view_returns", adp, data.geo):
-        trajectory = mat_progress.trajectory(db, user, adp, number, data.geo,
-                                             generated=data.demonstration)  # fmt: skip
+        trajectory = mat_progress.trajectory(
+            db, user, adp, number, data.geo, generated=data.demonstration
+        )
     return {
         "experience": next(r for r in shares if r["standard"] == number),
         "experience_quarters": quarters,

@@ -26,49 +26,83 @@ def _n(v: float | None) -> str:
 
 
 def _ratio(r: Ratio) -> dict[str, Any]:
-    return {"estimate": r.estimate, "lower": r.lower, "upper": r.upper,
-            "display": f"×{r.estimate:.3f} (95% CI {r.lower:.3f} to {r.upper:.3f})"}  # fmt: skip
+    return {
+        "estimate": r.estimate,
+        "lower": r.lower,
+        "upper": r.upper,
+        "display": f"×{r.estimate:.3f} (95% CI {r.lower:.3f} to {r.upper:.3f})",
+    }
 
 
 def _deaths(data: SiteData) -> list[dict[str, Any]]:
     rows = deaths.reconciliation(data.results, data.revisions)
     for r in rows:
-        r["display_revisions"] = "; ".join(
-            f"{s['first']:,.0f} ({s['from']}) → {s['revised']:,.0f} ({s['to']}): "
-            f"{s['size']:+,.0f}" for s in r["revisions"]) or "—"  # fmt: skip
+        r["display_revisions"] = (
+            "; ".join(
+                f"{s['first']:,.0f} ({s['from']}) → {s['revised']:,.0f} ({s['to']}): "
+                f"{s['size']:+,.0f}"
+                for s in r["revisions"]
+            )
+            or "—"
+        )
         diff = r["suspected_minus_confirmed"]
-        r["display"] = {"confirmed": _n(r["confirmed"]), "first": _n(r["first_published"]),
-                        "suspected": _n(r["suspected"]),
-                        "difference": "—" if diff is None else f"{diff:+,.0f}"}  # fmt: skip
+        r["display"] = {
+            "confirmed": _n(r["confirmed"]),
+            "first": _n(r["first_published"]),
+            "suspected": _n(r["suspected"]),
+            "difference": "—" if diff is None else f"{diff:+,.0f}",
+        }
     return rows
 
 
 def _trend(data: SiteData) -> dict[str, Any]:
     years, fit = deaths.trend_around_launch(data.results)
-    observed = data.results[(data.results["indicator_id"] == "drd_deaths")
-                            & (data.results["area_code"] == national_code())
-                            & ~data.results["suppressed"].astype(bool)]  # fmt: skip
+    observed = data.results[
+        (data.results["indicator_id"] == "drd_deaths")
+        & (data.results["area_code"] == national_code())
+        & ~data.results["suppressed"].astype(bool)
+    ]
     values = observed.sort_values("period_start")["value"].to_numpy(float)
-    frame = pd.DataFrame({"period": years, "observed": values, "fitted": fit.fitted,
-                          "without_change": fit.counterfactual})  # fmt: skip
+    frame = pd.DataFrame(
+        {
+            "period": years,
+            "observed": values,
+            "fitted": fit.fitted,
+            "without_change": fit.counterfactual,
+        }
+    )
     series = zip(years, values, fit.fitted, fit.counterfactual, strict=True)
-    rows = [{"period": y, "observed": o, "fitted": f, "without_change": c,
-             "display": [y, _n(o), display_value(f, 0), display_value(c, 0)]}
-            for y, o, f, c in series]  # fmt: skip
+    rows = [
+        {
+            "period": y,
+            "observed": o,
+            "fitted": f,
+            "without_change": c,
+            "display": [y, _n(o), display_value(f, 0), display_value(c, 0)],
+        }
+        for y, o, f, c in series
+    ]
     launch = years[fit.periods_before]
     return {
-        "id": "its", "title": "Drug deaths around the Mission's launch",
+        "id": "its",
+        "title": "Drug deaths around the Mission's launch",
         "caption": f"Drug deaths in Scotland by year, with the segmented model's fit and the "
-                   f"pre-{launch} trend carried on",
-        "summary": (f"Before {launch} deaths rose by a factor of {fit.pre_trend.estimate:.3f} a "
-                    f"year; the yearly trend changed by a factor of "
-                    f"{fit.slope_change.estimate:.3f} from {launch}."),
+        f"pre-{launch} trend carried on",
+        "summary": (
+            f"Before {launch} deaths rose by a factor of {fit.pre_trend.estimate:.3f} a "
+            f"year; the yearly trend changed by a factor of "
+            f"{fit.slope_change.estimate:.3f} from {launch}."
+        ),
         "spec": charts.segmented_chart(frame, launch),
-        "rows": rows, "family": fit.family, "launch": launch,
-        "pre_trend": _ratio(fit.pre_trend), "level_change": _ratio(fit.level_change),
-        "slope_change": _ratio(fit.slope_change), "dispersion": fit.dispersion,
+        "rows": rows,
+        "family": fit.family,
+        "launch": launch,
+        "pre_trend": _ratio(fit.pre_trend),
+        "level_change": _ratio(fit.level_change),
+        "slope_change": _ratio(fit.slope_change),
+        "dispersion": fit.dispersion,
         "caveat": fit.caveat,
-    }  # fmt: skip
+    }
 
 
 def _alerts(data: SiteData) -> list[dict[str, Any]]:
@@ -81,25 +115,48 @@ def _alerts(data: SiteData) -> list[dict[str, Any]]:
         hidden = primary_mask(mine["observed"].to_numpy(), DEFAULT_THRESHOLD)
         for a, small in zip(mine.to_dict("records"), hidden, strict=True):
             area = data.geo.areas.get(a["area_code"])
-            rows.append({
-                "area_code": a["area_code"], "area_name": area.name if area else a["area_code"],
-                "period": a["period"], "method": a["method"],
-                # An alert means observed > threshold, and the score ties observed to the
-                # expected count: with a hidden count, all three would narrow it down.
-                "observed": None if small else a["observed"],
-                "expected": None if small else round(float(a["expected"]), 1),
-                "threshold": None if small else round(float(a["threshold"]), 1),
-                "score": None if small else round(float(a["score"]), 2),
-                "display": [a["period"], area.name if area else a["area_code"], a["method"],
-                            *([SUPPRESSION_MARKER] * 4 if small else [
-                                _n(a["observed"]), f"{a['expected']:.1f}",
-                                f"{a['threshold']:.1f}", f"{a['score']:.2f}"])],
-            })  # fmt: skip
+            rows.append(
+                {
+                    "area_code": a["area_code"],
+                    "area_name": area.name if area else a["area_code"],
+                    "period": a["period"],
+                    "method": a["method"],
+                    # An alert means observed > threshold, and the score ties observed to the
+                    # expected count: with a hidden count, all three would narrow it down.
+                    "observed": None if small else a["observed"],
+                    "expected": None if small else round(float(a["expected"]), 1),
+                    "threshold": None if small else round(float(a["threshold"]), 1),
+                    "score": None if small else round(float(a["score"]), 2),
+                    "display": [
+                        a["period"],
+                        area.name if area else a["area_code"],
+                        a["method"],
+                        *(
+                            [SUPPRESSION_MARKER] * 4
+                            if small
+                            else [
+                                _n(a["observed"]),
+                                f"{a['expected']:.1f}",
+                                f"{a['threshold']:.1f}",
+                                f"{a['score']:.2f}",
+                            ]
+                        ),
+                    ],
+                }
+            )
         s = series.get(scan["series_id"])
-        out.append({"series_id": scan["series_id"], "title": s.title if s else scan["series_id"],
-                    "scan_id": int(scan["scan_id"]), "scanned_at": str(scan["scanned_at"]),
-                    "alerts": int(scan["alerts"]), "shown": len(rows),
-                    "synthetic": bool(scan["synthetic"]), "rows": rows})  # fmt: skip
+        out.append(
+            {
+                "series_id": scan["series_id"],
+                "title": s.title if s else scan["series_id"],
+                "scan_id": int(scan["scan_id"]),
+                "scanned_at": str(scan["scanned_at"]),
+                "alerts": int(scan["alerts"]),
+                "shown": len(rows),
+                "synthetic": bool(scan["synthetic"]),
+                "rows": rows,
+            }
+        )
     return out
 
 
@@ -120,32 +177,53 @@ def _prevalence(data: SiteData) -> dict[str, Any]:
         for _, r in rows[rows["area_code"] == nation].iloc[::-1].iterrows():
             row = result_row(ind, r, data)
             label = ind.version_for(row["period"]).label
-            interval = (f"{row['display_lci']} to {row['display_uci']}" if row["display_lci"]
-                        else "not published")  # fmt: skip
-            estimates.append({**row, "series": ind.title, "method": label,
-                              "display_row": [row["period"], ind.title, label, row["display"],
-                                              interval]})  # fmt: skip
+            interval = (
+                f"{row['display_lci']} to {row['display_uci']}"
+                if row["display_lci"]
+                else "not published"
+            )
+            estimates.append(
+                {
+                    **row,
+                    "series": ind.title,
+                    "method": label,
+                    "display_row": [row["period"], ind.title, label, row["display"], interval],
+                }
+            )
     cover = coverage.ost_coverage(data.results, nation)
     for c in cover:
-        c["display"] = [c["period"], _n(c["people_in_ost"]),
-                        f"{_n(c['estimate'])} ({_n(c['estimate_lower'])} to "
-                        f"{_n(c['estimate_upper'])})",
-                        f"{display_value(c['value'], 1)}% ({display_value(c['lower'], 1)}% to "
-                        f"{display_value(c['upper'], 1)}%)"]  # fmt: skip
+        c["display"] = [
+            c["period"],
+            _n(c["people_in_ost"]),
+            f"{_n(c['estimate'])} ({_n(c['estimate_lower'])} to {_n(c['estimate_upper'])})",
+            f"{display_value(c['value'], 1)}% ({display_value(c['lower'], 1)}% to "
+            f"{display_value(c['upper'], 1)}%)",
+        ]
     published = []
     if "oat_coverage" in data.catalogue:
         oat = results_of(data, "oat_coverage")
-        published = [{"period": r["period"], "value": float(r["value"])}
-                     for _, r in oat[oat["area_code"] == nation].iterrows()]  # fmt: skip
+        published = [
+            {"period": r["period"], "value": float(r["value"])}
+            for _, r in oat[oat["area_code"] == nation].iterrows()
+        ]
     return {"estimates": estimates, "coverage": cover, "published_oat_coverage": published}
 
 
 #: The case-review (NDRDD) indicators shown on the page, completeness first.
-CASE_REVIEW = ("ndrdd_reviewed", "ndrdd_contact_drug_treatment_6m", "ndrdd_contact_hospital_6m",
-               "ndrdd_contact_gp_6m", "ndrdd_contact_justice_6m", "ndrdd_on_ost_at_death",
-               "ndrdd_released_prison_6m", "ndrdd_prior_nonfatal_overdose",
-               "ndrdd_naloxone_supplied", "ndrdd_polydrug", "ndrdd_benzodiazepine",
-               "ndrdd_cocaine")  # fmt: skip
+CASE_REVIEW = (
+    "ndrdd_reviewed",
+    "ndrdd_contact_drug_treatment_6m",
+    "ndrdd_contact_hospital_6m",
+    "ndrdd_contact_gp_6m",
+    "ndrdd_contact_justice_6m",
+    "ndrdd_on_ost_at_death",
+    "ndrdd_released_prison_6m",
+    "ndrdd_prior_nonfatal_overdose",
+    "ndrdd_naloxone_supplied",
+    "ndrdd_polydrug",
+    "ndrdd_benzodiazepine",
+    "ndrdd_cocaine",
+)
 
 
 def _case_review(data: SiteData) -> dict[str, Any]:
@@ -159,9 +237,20 @@ def _case_review(data: SiteData) -> dict[str, Any]:
             continue
         r = result_row(ind, held.iloc[-1], data)
         interval = f"{r['display_lci']} to {r['display_uci']}" if r["display_lci"] else "—"
-        rows.append({**r, "title": ind.title, "href": f"/indicators/{ind_id}", "display_row": [
-            ind.title, r["period"], f"{r['display']}%" if r["value"] is not None else "c",
-            interval, r["status"]]})  # fmt: skip
+        rows.append(
+            {
+                **r,
+                "title": ind.title,
+                "href": f"/indicators/{ind_id}",
+                "display_row": [
+                    ind.title,
+                    r["period"],
+                    f"{r['display']}%" if r["value"] is not None else "c",
+                    interval,
+                    r["status"],
+                ],
+            }
+        )
     return {
         "rows": rows,
         "synthetic": any(r["status"] == "SYNTHETIC" for r in rows),
@@ -186,10 +275,14 @@ def _pairs(data: SiteData) -> dict[str, Any] | None:
         .head(TOP_PAIRS)
     )
     hidden = primary_mask(top["value"].to_numpy(), DEFAULT_THRESHOLD)
-    rows = [{"pair": b.replace("_", " "), "cases": None if small else float(v),
-             "display": [b.replace("_", " "), SUPPRESSION_MARKER if small else _n(v)]}
-            for b, v, small in zip(top["breakdown"], top["value"], hidden,
-                                   strict=True)]  # fmt: skip
+    rows = [
+        {
+            "pair": b.replace("_", " "),
+            "cases": None if small else float(v),
+            "display": [b.replace("_", " "), SUPPRESSION_MARKER if small else _n(v)],
+        }
+        for b, v, small in zip(top["breakdown"], top["value"], hidden, strict=True)
+    ]
     return {"period": latest, "rows": rows}
 
 
@@ -199,25 +292,49 @@ def capture_recapture_example() -> dict[str, Any]:
     table = prevalence.example()
     fits = prevalence.estimate(table, intervals=3)[:5]
     return {
-        "title": table.title, "captured": table.captured,
-        "models": [{"name": f.name, "abundance": f.abundance, "std_err": f.std_err,
-                    "lower": f.lower, "upper": f.upper, "deviance": f.deviance, "df": f.df,
-                    "aic": f.aic, "bic": f.bic,
-                    "display": [f.name, _n(f.abundance), _n(f.std_err),
-                                f"{f.lower:,.0f} to {f.upper:,.0f}" if f.lower else "—",
-                                f"{f.deviance:.3f}", str(f.df), f"{f.aic:.3f}", f"{f.bic:.3f}"]}
-                   for f in fits],
-    }  # fmt: skip
+        "title": table.title,
+        "captured": table.captured,
+        "models": [
+            {
+                "name": f.name,
+                "abundance": f.abundance,
+                "std_err": f.std_err,
+                "lower": f.lower,
+                "upper": f.upper,
+                "deviance": f.deviance,
+                "df": f.df,
+                "aic": f.aic,
+                "bic": f.bic,
+                "display": [
+                    f.name,
+                    _n(f.abundance),
+                    _n(f.std_err),
+                    f"{f.lower:,.0f} to {f.upper:,.0f}" if f.lower else "—",
+                    f"{f.deviance:.3f}",
+                    str(f.df),
+                    f"{f.aic:.3f}",
+                    f"{f.bic:.3f}",
+                ],
+            }
+            for f in fits
+        ],
+    }
 
 
 def _drugs(data: SiteData) -> dict[str, Any]:
     rows = deaths.drugs_implicated(data.drugs)
     for r in rows:
-        r["display"] = [r["year"], r["drug"], _n(r["deaths"]),
-                        "—" if r["percent"] is None else f"{r['percent']:.0f}%",
-                        ", ".join(sorted(set(r["sources"])))]  # fmt: skip
-    ratio = data.results[(data.results["indicator_id"] == "drd_deprivation_ratio")
-                         & ~data.results["suppressed"].astype(bool)]  # fmt: skip
+        r["display"] = [
+            r["year"],
+            r["drug"],
+            _n(r["deaths"]),
+            "—" if r["percent"] is None else f"{r['percent']:.0f}%",
+            ", ".join(sorted(set(r["sources"]))),
+        ]
+    ratio = data.results[
+        (data.results["indicator_id"] == "drd_deprivation_ratio")
+        & ~data.results["suppressed"].astype(bool)
+    ]
     latest = None
     if not ratio.empty:
         last = ratio.sort_values("period_start").iloc[-1]
@@ -226,6 +343,12 @@ def _drugs(data: SiteData) -> dict[str, Any]:
 
 
 def surveillance(data: SiteData) -> dict[str, Any]:
-    return page_model("Surveillance", deaths=_deaths(data), drugs=_drugs(data),
-                      trend=_trend(data), alerts=_alerts(data),
-                      prevalence=_prevalence(data), case_review=_case_review(data))  # fmt: skip
+    return page_model(
+        "Surveillance",
+        deaths=_deaths(data),
+        drugs=_drugs(data),
+        trend=_trend(data),
+        alerts=_alerts(data),
+        prevalence=_prevalence(data),
+        case_review=_case_review(data),
+    )

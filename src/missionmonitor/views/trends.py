@@ -24,8 +24,12 @@ from missionmonitor.methods.trend import MIN_PERIODS, log_linear_trend
 #: enough to describe the present.
 MAX_PERIODS = 10
 
-_UNITS = {"calendar_year": ("years", "a year"), "financial_year": ("years", "a year"),
-          "quarter": ("quarters", "a quarter"), "month": ("months", "a month")}  # fmt: skip
+_UNITS = {
+    "calendar_year": ("years", "a year"),
+    "financial_year": ("years", "a year"),
+    "quarter": ("quarters", "a quarter"),
+    "month": ("months", "a month"),
+}
 
 
 def fitted_run(rows: list[dict[str, Any]], population: bool) -> list[dict[str, Any]]:
@@ -33,8 +37,11 @@ def fitted_run(rows: list[dict[str, Any]], population: bool) -> list[dict[str, A
     a series break, each published with its count (and population)."""
     run: list[dict[str, Any]] = []
     for r in reversed(rows):
-        usable = (not r["suppressed"] and r["numerator"] is not None
-                  and (not population or (r["denominator"] or 0) > 0))  # fmt: skip
+        usable = (
+            not r["suppressed"]
+            and r["numerator"] is not None
+            and (not population or (r["denominator"] or 0) > 0)
+        )
         if not usable or len(run) == MAX_PERIODS:
             break
         run.append(r)
@@ -43,8 +50,9 @@ def fitted_run(rows: list[dict[str, Any]], population: bool) -> list[dict[str, A
     return run[::-1]
 
 
-def trend_statement(ind: Indicator, rows: list[dict[str, Any]], area_name: str
-                    ) -> dict[str, Any] | None:  # fmt: skip
+def trend_statement(
+    ind: Indicator, rows: list[dict[str, Any]], area_name: str
+) -> dict[str, Any] | None:
     """The fitted trend of one area's rows (oldest first) with a sentence, or None where
     no trend is fitted (rolling windows, percentages, too few periods)."""
     if ind.period_type not in _UNITS or ind.in_percent:
@@ -53,8 +61,9 @@ def trend_statement(ind: Indicator, rows: list[dict[str, Any]], area_name: str
     run = fitted_run(rows, population)
     if len(run) < MIN_PERIODS or not any(r["numerator"] for r in run):
         return None
-    fit = log_linear_trend([r["numerator"] for r in run],
-                           [r["denominator"] for r in run] if population else None)  # fmt: skip
+    fit = log_linear_trend(
+        [r["numerator"] for r in run], [r["denominator"] for r in run] if population else None
+    )
     first, last = run[0]["period"], run[-1]["period"]
     change = fit.per_period
     basis = "rate" if population else "count"
@@ -67,9 +76,11 @@ def trend_statement(ind: Indicator, rows: list[dict[str, Any]], area_name: str
             ("upper", change.upper),
         )
     }
-    span = (f"Over the {fit.periods} {periods} from {first} to {last}, the {basis} for {area_name} "
-            f"changed by an average of {shown['estimate']} {per} (95% interval "
-            f"{shown['lower']} to {shown['upper']})")  # fmt: skip
+    span = (
+        f"Over the {fit.periods} {periods} from {first} to {last}, the {basis} for {area_name} "
+        f"changed by an average of {shown['estimate']} {per} (95% interval "
+        f"{shown['lower']} to {shown['upper']})"
+    )
     if not fit.significant:
         verdict = "not a significant trend"
     else:
@@ -78,11 +89,19 @@ def trend_statement(ind: Indicator, rows: list[dict[str, Any]], area_name: str
             better = (change.estimate > 1) == (ind.polarity == "higher_is_better")
             word += ", improving" if better else ", worsening"
         verdict = word
-    return {"from": first, "to": last, "periods": fit.periods, "basis": basis,
-            "change_per_period": change.estimate, "lower": change.lower,
-            "upper": change.upper, "significant": fit.significant,
-            "dispersion": fit.dispersion, "shown": shown,
-            "sentence": f"{span}: {verdict}."}  # fmt: skip
+    return {
+        "from": first,
+        "to": last,
+        "periods": fit.periods,
+        "basis": basis,
+        "change_per_period": change.estimate,
+        "lower": change.lower,
+        "upper": change.upper,
+        "significant": fit.significant,
+        "dispersion": fit.dispersion,
+        "shown": shown,
+        "sentence": f"{span}: {verdict}.",
+    }
 
 
 def _signed(ratio: float) -> str:

@@ -35,8 +35,9 @@ from missionmonitor.web.sessions import (
 router = APIRouter(include_in_schema=False)
 
 
-def _page(request: Request, template: str, title: str, status: int = 200,
-          **content: Any) -> HTMLResponse:  # fmt: skip
+def _page(
+    request: Request, template: str, title: str, status: int = 200, **content: Any
+) -> HTMLResponse:
     return personal_page(request, template, {"title": title, **content}, status=status)
 
 
@@ -51,14 +52,21 @@ def _denied(request: Request, message: str) -> HTMLResponse:
 def login_form(request: Request) -> HTMLResponse:
     token = secrets.token_urlsafe(24)
     response = _page(request, "login.html", "Sign in", csrf=token, error="")
-    response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict",
-                        secure=request.app.state.settings.secure_cookies, max_age=3600)  # fmt: skip
+    response.set_cookie(
+        LOGIN_CSRF_COOKIE,
+        token,
+        httponly=True,
+        samesite="strict",
+        secure=request.app.state.settings.secure_cookies,
+        max_age=3600,
+    )
     return response
 
 
 @router.post("/login", response_model=None)
-def login(request: Request, username: str = Form(""), password: str = Form(""),
-          csrf_token: str = Form("")) -> Response:  # fmt: skip
+def login(
+    request: Request, username: str = Form(""), password: str = Form(""), csrf_token: str = Form("")
+) -> Response:
     cookie = request.cookies.get(LOGIN_CSRF_COOKIE, "")
     if not cookie or not secrets.compare_digest(cookie, csrf_token):
         return _denied(request, "The sign-in form has expired: open it again.")
@@ -72,15 +80,27 @@ def login(request: Request, username: str = Form(""), password: str = Form(""),
         with unit(request) as db:
             accounts.record_failure(db, username.strip(), ip, exc)
         fresh = secrets.token_urlsafe(24)
-        response = _page(request, "login.html", "Sign in", 400, csrf=fresh, error=str(exc),
-                         username=username)  # fmt: skip
-        response.set_cookie(LOGIN_CSRF_COOKIE, fresh, httponly=True, samesite="strict",
-                            secure=settings.secure_cookies, max_age=3600)  # fmt: skip
+        response = _page(
+            request, "login.html", "Sign in", 400, csrf=fresh, error=str(exc), username=username
+        )
+        response.set_cookie(
+            LOGIN_CSRF_COOKIE,
+            fresh,
+            httponly=True,
+            samesite="strict",
+            secure=settings.secure_cookies,
+            max_age=3600,
+        )
         return response
     redirect = RedirectResponse("/portal", status_code=303)
-    redirect.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax",
-                        secure=settings.secure_cookies,
-                        max_age=settings.session_hours * 3600)  # fmt: skip
+    redirect.set_cookie(
+        SESSION_COOKIE,
+        token,
+        httponly=True,
+        samesite="lax",
+        secure=settings.secure_cookies,
+        max_age=settings.session_hours * 3600,
+    )
     redirect.delete_cookie(LOGIN_CSRF_COOKIE)
     return redirect
 
@@ -111,36 +131,63 @@ def portal(request: Request) -> HTMLResponse:
         if not can(user, "view_alerts", None, data.geo):
             return _denied(request, "Your role does not include early-warning alerts.")
         mine = action_service.actions_for_area(db, user, national_code(), data.geo)
-        return _page(request, "portal.html", "Alerts and actions", user=user,
-                     role=matrix().roles[user.role].label, csrf=session.csrf_token,
-                     alerts=alert_rows(data, user)[:200], actions=mine,
-                     listed=action_service.LISTED,
-                     scans=data.scans.to_dict("records"))  # fmt: skip
+        return _page(
+            request,
+            "portal.html",
+            "Alerts and actions",
+            user=user,
+            role=matrix().roles[user.role].label,
+            csrf=session.csrf_token,
+            alerts=alert_rows(data, user)[:200],
+            actions=mine,
+            listed=action_service.LISTED,
+            scans=data.scans.to_dict("records"),
+        )
 
 
 @router.post("/portal/actions", response_model=None)
-def create_action(request: Request, scan_id: str = Form(""), series_id: str = Form(""),
-                  area_code: str = Form(""), period: str = Form(""), method: str = Form(""),
-                  title: str = Form(""), owner: str = Form(""),
-                  csrf_token: str = Form("")) -> Response:  # fmt: skip
+def create_action(
+    request: Request,
+    scan_id: str = Form(""),
+    series_id: str = Form(""),
+    area_code: str = Form(""),
+    period: str = Form(""),
+    method: str = Form(""),
+    title: str = Form(""),
+    owner: str = Form(""),
+    csrf_token: str = Form(""),
+) -> Response:
     data: SiteData = request.app.state.data.get()
     with unit(request) as db:
         user, session = signed_in(request, db)
         check_csrf(session, csrf_token)
-        key = {"scan_id": scan_id, "series_id": series_id, "area_code": area_code,
-               "period": period, "method": method}  # fmt: skip
+        key = {
+            "scan_id": scan_id,
+            "series_id": series_id,
+            "area_code": area_code,
+            "period": period,
+            "method": method,
+        }
         alert = find_alert(data, key)
         action = action_service.create_action(db, user, alert, title, owner, data.geo)
         action_id = action.id
     return RedirectResponse(f"/portal/actions/{action_id}", status_code=303)
 
 
-def _action_page(request: Request, db: Session, user: User, session: SessionRecord,
-                 action_id: int, error: str = "", status: int = 200) -> HTMLResponse:  # fmt: skip
+def _action_page(
+    request: Request,
+    db: Session,
+    user: User,
+    session: SessionRecord,
+    action_id: int,
+    error: str = "",
+    status: int = 200,
+) -> HTMLResponse:
     page = action_page(request.app.state.data.get(), db, user, action_id)
     page = {**page, "csrf": session.csrf_token, "error": error}
-    return personal_page(request, "action.html", page, status=status,
-                         trail=(("Alerts and actions", "/portal"),))  # fmt: skip
+    return personal_page(
+        request, "action.html", page, status=status, trail=(("Alerts and actions", "/portal"),)
+    )
 
 
 @router.get("/portal/actions/{action_id}", response_class=HTMLResponse)
@@ -153,26 +200,47 @@ def show_action(request: Request, action_id: int) -> HTMLResponse:
 def _edit(request: Request, action_id: int, csrf_token: str, change: Any) -> Response:
     data: SiteData = request.app.state.data.get()
     return signed_change(
-        request, csrf_token, lambda db, user: change(db, user, data),
+        request,
+        csrf_token,
+        lambda db, user: change(db, user, data),
         lambda db, user, session, error, status: _action_page(
-            request, db, user, session, action_id, error, status),
-        f"/portal/actions/{action_id}")  # fmt: skip
+            request, db, user, session, action_id, error, status
+        ),
+        f"/portal/actions/{action_id}",
+    )
 
 
 @router.post("/portal/actions/{action_id}", response_model=None)
-def update_action(request: Request, action_id: int, version: int = Form(0),
-                  status: str = Form(""), owner: str = Form(""), note: str = Form(""),
-                  csrf_token: str = Form("")) -> Response:  # fmt: skip
+def update_action(
+    request: Request,
+    action_id: int,
+    version: int = Form(0),
+    status: str = Form(""),
+    owner: str = Form(""),
+    note: str = Form(""),
+    csrf_token: str = Form(""),
+) -> Response:
     def change(db: Session, user: User, data: SiteData) -> None:
-        action_service.update_action(db, user, action_id, version, data.geo, status or None,
-                                     owner or None, note or None)  # fmt: skip
+        action_service.update_action(
+            db, user, action_id, version, data.geo, status or None, owner or None, note or None
+        )
 
     return _edit(request, action_id, csrf_token, change)
 
 
 @router.post("/portal/actions/{action_id}/close", response_model=None)
-def close_action(request: Request, action_id: int, version: int = Form(0),
-                 closure_note: str = Form(""), csrf_token: str = Form("")) -> Response:  # fmt: skip
-    return _edit(request, action_id, csrf_token, lambda db, user, data:
-                 action_service.close_action(db, user, action_id, version, closure_note,
-                                             data.geo))  # fmt: skip
+def close_action(
+    request: Request,
+    action_id: int,
+    version: int = Form(0),
+    closure_note: str = Form(""),
+    csrf_token: str = Form(""),
+) -> Response:
+    return _edit(
+        request,
+        action_id,
+        csrf_token,
+        lambda db, user, data: action_service.close_action(
+            db, user, action_id, version, closure_note, data.geo
+        ),
+    )

@@ -53,16 +53,23 @@ def _data(request: Request) -> SiteData:
 
 
 #: What a download or a report answers with, for OpenAPI.
-DOWNLOAD: dict[int | str, dict[str, Any]] = {200: {
-    "description": "The figures as CSV, XLSX or JSON",
-    "content": {"text/csv": {}, XLSX_TYPE: {}, "application/json": {}}}}  # fmt: skip
-REPORT: dict[int | str, dict[str, Any]] = {200: {
-    "description": "The report as PDF or HTML",
-    "content": {"application/pdf": {}, "text/html": {}}}}  # fmt: skip
+DOWNLOAD: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The figures as CSV, XLSX or JSON",
+        "content": {"text/csv": {}, XLSX_TYPE: {}, "application/json": {}},
+    }
+}
+REPORT: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The report as PDF or HTML",
+        "content": {"application/pdf": {}, "text/html": {}},
+    }
+}
 
 
-def _cached(request: Request, key: tuple[Any, ...],
-            build: Callable[[SiteData], dict[str, Any]]) -> dict[str, Any]:  # fmt: skip
+def _cached(
+    request: Request, key: tuple[Any, ...], build: Callable[[SiteData], dict[str, Any]]
+) -> dict[str, Any]:
     def model(d: SiteData) -> dict[str, Any]:
         page = json_safe(build(d))
         return {**page, "demonstration": DEMONSTRATION} if d.demonstration else page
@@ -71,19 +78,27 @@ def _cached(request: Request, key: tuple[Any, ...],
     return page
 
 
-def _json(request: Request, key: tuple[Any, ...],
-          build: Callable[[SiteData], dict[str, Any]]) -> Response:  # fmt: skip
+def _json(
+    request: Request, key: tuple[Any, ...], build: Callable[[SiteData], dict[str, Any]]
+) -> Response:
     body = memo(request, ("json", *key), lambda _d: twin_body(_cached(request, key, build)))
     return Response(body, media_type="application/json")
 
 
-def _html(request: Request, key: tuple[Any, ...], build: Callable[[SiteData], dict[str, Any]],
-          template: str, json_url: str, section: str, crumbs: Callable[[dict[str, Any]], Crumbs]
-          ) -> HTMLResponse:  # fmt: skip
+def _html(
+    request: Request,
+    key: tuple[Any, ...],
+    build: Callable[[SiteData], dict[str, Any]],
+    template: str,
+    json_url: str,
+    section: str,
+    crumbs: Callable[[dict[str, Any]], Crumbs],
+) -> HTMLResponse:
     def render(_d: SiteData) -> bytes:
         page = _cached(request, key, build)
-        return render_page(request.app.state.templates, template, page, json_url, section,
-                           crumbs(page))  # fmt: skip
+        return render_page(
+            request.app.state.templates, template, page, json_url, section, crumbs(page)
+        )
 
     return HTMLResponse(memo(request, ("html", *key, json_url), render))
 
@@ -114,8 +129,15 @@ def outcomes_json(request: Request) -> Response:
 
 @router.get("/outcomes", response_class=HTMLResponse, include_in_schema=False)
 def outcomes(request: Request) -> HTMLResponse:
-    return _html(request, ("outcomes",), home_views.outcomes, "outcomes.html", "/outcomes.json",
-                 "/outcomes", _crumbs())  # fmt: skip
+    return _html(
+        request,
+        ("outcomes",),
+        home_views.outcomes,
+        "outcomes.html",
+        "/outcomes.json",
+        "/outcomes",
+        _crumbs(),
+    )
 
 
 @_twin("/outcomes/{outcome_id}.json", summary="One outcome")
@@ -125,9 +147,15 @@ def outcome_json(request: Request, outcome_id: str) -> Response:
 
 @router.get("/outcomes/{outcome_id}", response_class=HTMLResponse, include_in_schema=False)
 def outcome(request: Request, outcome_id: str) -> HTMLResponse:
-    return _html(request, ("outcome", outcome_id), lambda d: home_views.outcome(d, outcome_id),
-                 "outcome.html", f"/outcomes/{outcome_id}.json", "/outcomes",
-                 _crumbs(("Outcomes", "/outcomes")))  # fmt: skip
+    return _html(
+        request,
+        ("outcome", outcome_id),
+        lambda d: home_views.outcome(d, outcome_id),
+        "outcome.html",
+        f"/outcomes/{outcome_id}.json",
+        "/outcomes",
+        _crumbs(("Outcomes", "/outcomes")),
+    )
 
 
 # ---- indicators ------------------------------------------------------------------------
@@ -145,24 +173,35 @@ def _indicators_view(
 
 
 @_twin("/indicators.json", summary="Search and filter indicators")
-def indicators_json(request: Request, q: Filter = "", outcome: Filter = "", source: Filter = "",
-                    geography: Filter = "") -> Response:  # fmt: skip
+def indicators_json(
+    request: Request,
+    q: Filter = "",
+    outcome: Filter = "",
+    source: Filter = "",
+    geography: Filter = "",
+) -> Response:
     key, build = _indicators_view(q, outcome, source, geography)
     return _json(request, key, build)
 
 
 @router.get("/indicators", response_class=HTMLResponse, include_in_schema=False)
-def indicators(request: Request, q: Filter = "", outcome: Filter = "", source: Filter = "",
-               geography: Filter = "") -> HTMLResponse:  # fmt: skip
+def indicators(
+    request: Request,
+    q: Filter = "",
+    outcome: Filter = "",
+    source: Filter = "",
+    geography: Filter = "",
+) -> HTMLResponse:
     key, build = _indicators_view(q, outcome, source, geography)
     query = f"?{request.url.query}" if request.url.query else ""
-    return _html(request, key, build, "indicators.html", f"/indicators.json{query}",
-                 "/indicators", _crumbs())  # fmt: skip
+    return _html(
+        request, key, build, "indicators.html", f"/indicators.json{query}", "/indicators", _crumbs()
+    )
 
 
-def _indicator_view(request: Request, indicator_id: str, area: str | None,
-                    area_type: str | None, period: str | None
-                    ) -> tuple[tuple[Any, ...], Builder]:  # fmt: skip
+def _indicator_view(
+    request: Request, indicator_id: str, area: str | None, area_type: str | None, period: str | None
+) -> tuple[tuple[Any, ...], Builder]:
     data = _data(request)
     if indicator_id not in data.catalogue:
         raise NotFoundError(f"no indicator {indicator_id!r}")
@@ -171,15 +210,28 @@ def _indicator_view(request: Request, indicator_id: str, area: str | None,
     return key, lambda d: indicator_views.indicator(d, indicator_id, area, area_type, period)
 
 
-@router.get("/indicators/{indicator_id}/data.{fmt}", tags=["downloads"], responses=DOWNLOAD,
-            summary="Download exactly the figures an indicator page shows")  # fmt: skip
-def indicator_download(request: Request, indicator_id: str, fmt: Literal["csv", "xlsx", "json"],
-                       area: Opt = None, area_type: Opt = None,
-                       period: Opt = None) -> Response:  # fmt: skip
+@router.get(
+    "/indicators/{indicator_id}/data.{fmt}",
+    tags=["downloads"],
+    responses=DOWNLOAD,
+    summary="Download exactly the figures an indicator page shows",
+)
+def indicator_download(
+    request: Request,
+    indicator_id: str,
+    fmt: Literal["csv", "xlsx", "json"],
+    area: Opt = None,
+    area_type: Opt = None,
+    period: Opt = None,
+) -> Response:
     key, build = _indicator_view(request, indicator_id, area, area_type, period)
     page = _cached(request, key, build)
-    parts = [indicator_id, page["area"]["code"], page.get("area_type") or "",
-             page.get("period") or ""]  # fmt: skip
+    parts = [
+        indicator_id,
+        page["area"]["code"],
+        page.get("area_type") or "",
+        page.get("period") or "",
+    ]
     demo = page.get("demonstration")
     if demo:
         parts.insert(0, "demonstration")
@@ -206,8 +258,12 @@ def _download_body(table: pd.DataFrame, page: dict[str, Any], fmt: str) -> bytes
         buf = io.BytesIO()
         with pd.ExcelWriter(buf, engine="openpyxl") as writer:
             table.to_excel(writer, sheet_name="data", index=False)
-            notes = [page["indicator"]["title"], page["indicator"]["definition"],
-                     "Suppressed values are empty.", page["licence"]]  # fmt: skip
+            notes = [
+                page["indicator"]["title"],
+                page["indicator"]["definition"],
+                "Suppressed values are empty.",
+                page["licence"],
+            ]
             if page.get("demonstration"):
                 notes.insert(0, page["demonstration"])
             pd.DataFrame({"note": notes}).to_excel(writer, sheet_name="notes", index=False)
@@ -220,19 +276,28 @@ def _download_body(table: pd.DataFrame, page: dict[str, Any], fmt: str) -> bytes
 
 
 @_twin("/indicators/{indicator_id}.json", summary="One indicator")
-def indicator_json(request: Request, indicator_id: str, area: Opt = None, area_type: Opt = None,
-                   period: Opt = None) -> Response:  # fmt: skip
+def indicator_json(
+    request: Request, indicator_id: str, area: Opt = None, area_type: Opt = None, period: Opt = None
+) -> Response:
     key, build = _indicator_view(request, indicator_id, area, area_type, period)
     return _json(request, key, build)
 
 
 @router.get("/indicators/{indicator_id}", response_class=HTMLResponse, include_in_schema=False)
-def indicator(request: Request, indicator_id: str, area: Opt = None, area_type: Opt = None,
-              period: Opt = None) -> HTMLResponse:  # fmt: skip
+def indicator(
+    request: Request, indicator_id: str, area: Opt = None, area_type: Opt = None, period: Opt = None
+) -> HTMLResponse:
     key, build = _indicator_view(request, indicator_id, area, area_type, period)
     query = f"?{request.url.query}" if request.url.query else ""
-    return _html(request, key, build, "indicator.html", f"/indicators/{indicator_id}.json{query}",
-                 "/indicators", _crumbs(("Indicators", "/indicators")))  # fmt: skip
+    return _html(
+        request,
+        key,
+        build,
+        "indicator.html",
+        f"/indicators/{indicator_id}.json{query}",
+        "/indicators",
+        _crumbs(("Indicators", "/indicators")),
+    )
 
 
 # ---- areas and methodology -------------------------------------------------------------
@@ -245,8 +310,9 @@ def areas_json(request: Request) -> Response:
 
 @router.get("/areas", response_class=HTMLResponse, include_in_schema=False)
 def areas(request: Request) -> HTMLResponse:
-    return _html(request, ("areas",), area_views.areas, "areas.html", "/areas.json", "/areas",
-                 _crumbs())  # fmt: skip
+    return _html(
+        request, ("areas",), area_views.areas, "areas.html", "/areas.json", "/areas", _crumbs()
+    )
 
 
 @_twin("/areas/{code}.json", summary="An area profile")
@@ -267,11 +333,19 @@ def area(request: Request, code: str) -> HTMLResponse:
     if tracked is not None or mat is not None:
         # Parts that live in the portal's database (actions, MAT grades) change without the
         # store changing: this page is built each time, never cached.
-        page = {**_cached(request, ("area", code), lambda d: area_views.area(d, code)),
-                **({"tracked_actions": tracked} if tracked is not None else {}),
-                **({"mat": mat} if mat is not None else {})}  # fmt: skip
-        return personal_page(request, "area.html", page, json_url=f"/areas/{code}.json",
-                             section="/areas", trail=(("Areas", "/areas"),))  # fmt: skip
+        page = {
+            **_cached(request, ("area", code), lambda d: area_views.area(d, code)),
+            **({"tracked_actions": tracked} if tracked is not None else {}),
+            **({"mat": mat} if mat is not None else {}),
+        }
+        return personal_page(
+            request,
+            "area.html",
+            page,
+            json_url=f"/areas/{code}.json",
+            section="/areas",
+            trail=(("Areas", "/areas"),),
+        )
     return _html(
         request,
         ("area", code),
@@ -290,8 +364,15 @@ def methodology_json(request: Request) -> Response:
 
 @router.get("/methodology", response_class=HTMLResponse, include_in_schema=False)
 def methodology(request: Request) -> HTMLResponse:
-    return _html(request, ("methodology",), area_views.methodology, "methodology.html",
-                 "/methodology.json", "/methodology", _crumbs())  # fmt: skip
+    return _html(
+        request,
+        ("methodology",),
+        area_views.methodology,
+        "methodology.html",
+        "/methodology.json",
+        "/methodology",
+        _crumbs(),
+    )
 
 
 @_twin("/surveillance.json", "Deaths across sources, trend, early-warning alerts, prevalence")
@@ -301,8 +382,15 @@ def surveillance_json(request: Request) -> Response:
 
 @router.get("/surveillance", response_class=HTMLResponse, include_in_schema=False)
 def surveillance(request: Request) -> HTMLResponse:
-    return _html(request, ("surveillance",), surveillance_views.surveillance,
-                 "surveillance.html", "/surveillance.json", "/surveillance", _crumbs())  # fmt: skip
+    return _html(
+        request,
+        ("surveillance",),
+        surveillance_views.surveillance,
+        "surveillance.html",
+        "/surveillance.json",
+        "/surveillance",
+        _crumbs(),
+    )
 
 
 @_twin("/targets.json", summary="National targets and progress")
@@ -312,8 +400,15 @@ def targets_json(request: Request) -> Response:
 
 @router.get("/targets", response_class=HTMLResponse, include_in_schema=False)
 def targets(request: Request) -> HTMLResponse:
-    return _html(request, ("targets",), area_views.targets, "targets.html", "/targets.json",
-                 "/targets", _crumbs())  # fmt: skip
+    return _html(
+        request,
+        ("targets",),
+        area_views.targets,
+        "targets.html",
+        "/targets.json",
+        "/targets",
+        _crumbs(),
+    )
 
 
 @_twin("/accountability.json", summary="ADP funding beside outcomes; rehabilitation capacity")
@@ -323,9 +418,15 @@ def accountability_json(request: Request) -> Response:
 
 @router.get("/accountability", response_class=HTMLResponse, include_in_schema=False)
 def accountability(request: Request) -> HTMLResponse:
-    return _html(request, ("accountability",), accountability_views.accountability,
-                 "accountability.html", "/accountability.json", "/accountability",
-                 _crumbs())  # fmt: skip
+    return _html(
+        request,
+        ("accountability",),
+        accountability_views.accountability,
+        "accountability.html",
+        "/accountability.json",
+        "/accountability",
+        _crumbs(),
+    )
 
 
 # ---- reports ---------------------------------------------------------------------------
@@ -340,12 +441,20 @@ def reports_json(request: Request) -> Response:
 
 @router.get("/reports", response_class=HTMLResponse, include_in_schema=False)
 def reports(request: Request) -> HTMLResponse:
-    return _html(request, ("reports",), area_views.reports, "reports.html", "/reports.json",
-                 "/reports", _crumbs())  # fmt: skip
+    return _html(
+        request,
+        ("reports",),
+        area_views.reports,
+        "reports.html",
+        "/reports.json",
+        "/reports",
+        _crumbs(),
+    )
 
 
-def _report(request: Request, key: tuple[Any, ...], make: Builder, fmt: ReportFmt,
-            name: str) -> Response:  # fmt: skip
+def _report(
+    request: Request, key: tuple[Any, ...], make: Builder, fmt: ReportFmt, name: str
+) -> Response:
     """A generated report, rendered once per store version."""
     body: bytes = memo(request, ("report", *key, fmt), lambda d: render(make(d), fmt))
     media = "application/pdf" if fmt == "pdf" else "text/html; charset=utf-8"
@@ -360,8 +469,13 @@ def annual_report(request: Request, period: str, fmt: ReportFmt) -> Response:
     fy = period.replace("-", "/")
     if fy not in area_views.report_periods(_data(request)):
         raise NotFoundError(f"there is no annual report for {period!r}: see /reports")
-    return _report(request, ("annual", fy), lambda d: annual.annual(d, fy), fmt,
-                   f"annual-monitoring-report-{period}")  # fmt: skip
+    return _report(
+        request,
+        ("annual", fy),
+        lambda d: annual.annual(d, fy),
+        fmt,
+        f"annual-monitoring-report-{period}",
+    )
 
 
 @router.get(
@@ -370,8 +484,9 @@ def annual_report(request: Request, period: str, fmt: ReportFmt) -> Response:
 def adp_report(request: Request, code: str, fmt: ReportFmt) -> Response:
     if _data(request).geo.codes().get(code) != reporting_type():
         raise NotFoundError(f"there is no ADP profile for {code!r}: see /reports")
-    return _report(request, ("adp", code), lambda d: adp_profile.adp(d, code), fmt,
-                   f"adp-profile-{code}")  # fmt: skip
+    return _report(
+        request, ("adp", code), lambda d: adp_profile.adp(d, code), fmt, f"adp-profile-{code}"
+    )
 
 
 @router.get(
@@ -383,8 +498,9 @@ def adp_report(request: Request, code: str, fmt: ReportFmt) -> Response:
 def mat_report(request: Request, year: int, fmt: ReportFmt) -> Response:
     if year not in area_views.mat_report_years(_data(request)):
         raise NotFoundError(f"there is no MAT benchmarking report for {year}: see /reports")
-    return _report(request, ("mat", year), lambda d: mat.mat(d, year), fmt,
-                   f"mat-benchmarking-report-{year}")  # fmt: skip
+    return _report(
+        request, ("mat", year), lambda d: mat.mat(d, year), fmt, f"mat-benchmarking-report-{year}"
+    )
 
 
 @router.get("/api/docs", response_class=HTMLResponse, include_in_schema=False)

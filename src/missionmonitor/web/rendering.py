@@ -51,13 +51,19 @@ class ApiError(BaseModel):
 
 #: The errors any public address may answer with, for ``APIRouter(responses=ERRORS)``.
 ERRORS: dict[int | str, dict[str, Any]] = {
-    404: {"model": ApiError, "content": {"text/html": {}},
-          "description": "No such page, area, indicator or period (JSON for JSON addresses, "
-                         "an HTML page for the others)"},
+    404: {
+        "model": ApiError,
+        "content": {"text/html": {}},
+        "description": "No such page, area, indicator or period (JSON for JSON addresses, "
+        "an HTML page for the others)",
+    },
     413: {"content": {"text/plain": {}}, "description": "The request is larger than the limit"},
-    503: {"model": ApiError, "content": {"text/html": {}},
-          "description": "The store is not built yet"},
-}  # fmt: skip
+    503: {
+        "model": ApiError,
+        "content": {"text/html": {}},
+        "description": "The store is not built yet",
+    },
+}
 
 #: OpenAPI description of a JSON twin, for ``router.get(..., responses=TWIN)``.
 TWIN: dict[int | str, dict[str, Any]] = {
@@ -153,6 +159,12 @@ def personal_page(
 ) -> HTMLResponse:
     """A page that depends on who is signed in: rendered each time and never cached."""
     page = marked(request, page)
-    body = render_page(request.app.state.templates, template, page, json_url, section,
-                       crumbs(page["title"], *trail))  # fmt: skip
+    body = render_page(
+        request.app.state.templates,
+        template,
+        page,
+        json_url,
+        section,
+        crumbs(page["title"], *trail),
+    )
     return HTMLResponse(body, status_code=status, headers=NO_STORE)

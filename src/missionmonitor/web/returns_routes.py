@@ -51,11 +51,11 @@ def _uploaded(count: int) -> str:
     return f"uploaded {count:,} draft{'s' if count != 1 else ''}" if count > 0 else ""
 
 
-def _page(request: Request, template: str, title: str, status: int = 200,
-          **content: Any) -> HTMLResponse:  # fmt: skip
+def _page(
+    request: Request, template: str, title: str, status: int = 200, **content: Any
+) -> HTMLResponse:
     trail = (("Returns", "/portal/returns"),) if template != "returns.html" else ()
-    return personal_page(request, template, {"title": title, **content}, status=status,
-                         trail=trail)  # fmt: skip
+    return personal_page(request, template, {"title": title, **content}, status=status, trail=trail)
 
 
 def _refused(
@@ -116,16 +116,30 @@ def _latest(db: Session, form: ReturnForm, adp: str, period: str) -> Any:
     return versions[-1] if versions else None
 
 
-def _form_page(request: Request, db: Session, user: User, session: SessionRecord,
-               form: ReturnForm, adp: str, period: str, answers: dict[str, Any] | None = None,
-               errors: list[dict[str, str]] | None = None, status: int = 200,
-               message: str = "") -> HTMLResponse:  # fmt: skip
+def _form_page(
+    request: Request,
+    db: Session,
+    user: User,
+    session: SessionRecord,
+    form: ReturnForm,
+    adp: str,
+    period: str,
+    answers: dict[str, Any] | None = None,
+    errors: list[dict[str, str]] | None = None,
+    status: int = 200,
+    message: str = "",
+) -> HTMLResponse:
     store = request.app.state.settings.store_path
     page = return_views.return_page(db, user, form, adp, period, store, answers, errors)
-    page = {**page, "csrf": session.csrf_token, "url": _url(form.id, adp, period),
-            "message": message}  # fmt: skip
-    return personal_page(request, "return_form.html", page, status=status,
-                         trail=(("Returns", "/portal/returns"),))  # fmt: skip
+    page = {
+        **page,
+        "csrf": session.csrf_token,
+        "url": _url(form.id, adp, period),
+        "message": message,
+    }
+    return personal_page(
+        request, "return_form.html", page, status=status, trail=(("Returns", "/portal/returns"),)
+    )
 
 
 @router.get("/portal/returns", response_class=HTMLResponse)
@@ -149,19 +163,27 @@ def returns_home(
             for r in rows:
                 r["url"] = _url(fid, r["adp_code"], chosen)
             tables.append({"form": definition, "period": chosen, "rows": rows, "options": options})
-        return _page(request, "returns.html", "Returns", tables=tables, csrf=session.csrf_token,
-                     may_edit=can(user, "edit_returns", None, geo),
-                     message=_uploaded(uploaded))  # fmt: skip
+        return _page(
+            request,
+            "returns.html",
+            "Returns",
+            tables=tables,
+            csrf=session.csrf_token,
+            may_edit=can(user, "edit_returns", None, geo),
+            message=_uploaded(uploaded),
+        )
 
 
 @router.get("/portal/returns/{form_id}/{adp}/{period}", response_class=HTMLResponse)
-def show_return(request: Request, form_id: str, adp: str, period: str,
-                notice: str = "") -> HTMLResponse:  # fmt: skip
+def show_return(
+    request: Request, form_id: str, adp: str, period: str, notice: str = ""
+) -> HTMLResponse:
     form = adp_form(form_id)
     with unit(request) as db:
         user, session = signed_in(request, db)
-        return _form_page(request, db, user, session, form, adp, _period(period),
-                          message=NOTICES.get(notice, ""))  # fmt: skip
+        return _form_page(
+            request, db, user, session, form, adp, _period(period), message=NOTICES.get(notice, "")
+        )
 
 
 @router.post("/portal/returns/{form_id}/{adp}/{period}", response_model=None)
@@ -173,8 +195,9 @@ async def save_return(request: Request, form_id: str, adp: str, period: str) -> 
     return await run_in_threadpool(_save_return, request, form, adp, period, fields)
 
 
-def _save_return(request: Request, form: ReturnForm, adp: str, period: str,
-                 fields: dict[str, list[Any]]) -> Response:  # fmt: skip
+def _save_return(
+    request: Request, form: ReturnForm, adp: str, period: str, fields: dict[str, list[Any]]
+) -> Response:
     period = _period(period)
     answers = _answers_from(form, fields)
     seen = str((fields.get("version") or [""])[0])
@@ -184,17 +207,20 @@ def _save_return(request: Request, form: ReturnForm, adp: str, period: str,
         check_csrf(session, str((fields.get("csrf_token") or [""])[0]))
         try:
             # Comments on warnings and file answers are kept by the domain.
-            workflow.save_draft(db, user, form, adp, period, answers, None,
-                                _version(seen) if seen else None)  # fmt: skip
+            workflow.save_draft(
+                db, user, form, adp, period, answers, None, _version(seen) if seen else None
+            )
         except (MethodInputError, StaleEditError) as exc:
             db.rollback()
             status = 409 if isinstance(exc, StaleEditError) else 400
             errors = [{"question": "", "rule": "save", "message": str(exc), "importance": "error"}]
-            return _form_page(request, db, user, session, form, adp, period, answers, errors,
-                              status)  # fmt: skip
+            return _form_page(
+                request, db, user, session, form, adp, period, answers, errors, status
+            )
     url = _url(form.id, adp, period)
-    return RedirectResponse(url + "/check" if action == "check" else url + "?notice=saved",
-                            status_code=303)  # fmt: skip
+    return RedirectResponse(
+        url + "/check" if action == "check" else url + "?notice=saved", status_code=303
+    )
 
 
 def _check_page(
@@ -220,12 +246,24 @@ def _check_page(
         for q in form.questions
         if q.type != "file"
     ]
-    return _page(request, "return_check.html", f"Check your answers: {form.title}", status,
-                 form=form, adp=adp, adp_name=geo.area(adp).name, period=period, latest=latest,
-                 summary=summary, comments=json.loads(latest.comments),
-                 errors=[f for f in findings if f.importance == "error"],
-                 warnings=[f for f in findings if f.importance == "warning"], labels=labels,
-                 csrf=session.csrf_token, url=_url(form.id, adp, period))  # fmt: skip
+    return _page(
+        request,
+        "return_check.html",
+        f"Check your answers: {form.title}",
+        status,
+        form=form,
+        adp=adp,
+        adp_name=geo.area(adp).name,
+        period=period,
+        latest=latest,
+        summary=summary,
+        comments=json.loads(latest.comments),
+        errors=[f for f in findings if f.importance == "error"],
+        warnings=[f for f in findings if f.importance == "warning"],
+        labels=labels,
+        csrf=session.csrf_token,
+        url=_url(form.id, adp, period),
+    )
 
 
 @router.get("/portal/returns/{form_id}/{adp}/{period}/check", response_class=HTMLResponse)
@@ -244,10 +282,14 @@ async def submit_return(request: Request, form_id: str, adp: str, period: str) -
     return await run_in_threadpool(_submit_return, request, form, adp, _period(period), posted)
 
 
-def _submit_return(request: Request, form: ReturnForm, adp: str, period: str,
-                   posted: FormData) -> Response:  # fmt: skip
-    comments = {str(k).removeprefix("comment_"): str(v).strip() for k, v in posted.items()
-                if str(k).startswith("comment_") and str(v).strip()}  # fmt: skip
+def _submit_return(
+    request: Request, form: ReturnForm, adp: str, period: str, posted: FormData
+) -> Response:
+    comments = {
+        str(k).removeprefix("comment_"): str(v).strip()
+        for k, v in posted.items()
+        if str(k).startswith("comment_") and str(v).strip()
+    }
     with unit(request) as db:
         user, session = signed_in(request, db)
         check_csrf(session, str(posted.get("csrf_token") or ""))
@@ -255,8 +297,16 @@ def _submit_return(request: Request, form: ReturnForm, adp: str, period: str,
         if latest is None:
             raise NotFoundError("there is no draft to submit")
         try:
-            draft = workflow.save_draft(db, user, form, adp, period, json.loads(latest.answers),
-                                        comments, _version(posted.get("version")))  # fmt: skip
+            draft = workflow.save_draft(
+                db,
+                user,
+                form,
+                adp,
+                period,
+                json.loads(latest.answers),
+                comments,
+                _version(posted.get("version")),
+            )
             workflow.submit(db, user, draft.id, draft.version)
         except (NotReadyToSubmit, MethodInputError, StaleEditError):
             db.rollback()
@@ -265,9 +315,16 @@ def _submit_return(request: Request, form: ReturnForm, adp: str, period: str,
 
 
 @router.post("/portal/returns/{form_id}/{adp}/{period}/decide", response_model=None)
-def decide_return(request: Request, form_id: str, adp: str, period: str,
-                  decision: str = Form(""), comment: str = Form(""), version: int = Form(0),
-                  csrf_token: str = Form("")) -> Response:  # fmt: skip
+def decide_return(
+    request: Request,
+    form_id: str,
+    adp: str,
+    period: str,
+    decision: str = Form(""),
+    comment: str = Form(""),
+    version: int = Form(0),
+    csrf_token: str = Form(""),
+) -> Response:
     form = adp_form(form_id)
     period = _period(period)
     with unit(request) as db:
@@ -280,8 +337,9 @@ def decide_return(request: Request, form_id: str, adp: str, period: str,
             workflow.decide(db, user, latest.id, version, decision == "approve", comment)
         except (MethodInputError, StaleEditError) as exc:
             db.rollback()
-            errors = [{"question": "", "rule": "decide", "message": str(exc),
-                       "importance": "error"}]  # fmt: skip
+            errors = [
+                {"question": "", "rule": "decide", "message": str(exc), "importance": "error"}
+            ]
             return _form_page(request, db, user, session, form, adp, period, None, errors, 400)
     return RedirectResponse(_url(form.id, adp, period), status_code=303)
 
@@ -305,8 +363,9 @@ async def upload_return(request: Request, form_id: str) -> Response:
     return await run_in_threadpool(_upload_return, request, form, name, data, token)
 
 
-def _upload_return(request: Request, form: ReturnForm, filename: str, data: bytes,
-                   csrf_token: str) -> Response:  # fmt: skip
+def _upload_return(
+    request: Request, form: ReturnForm, filename: str, data: bytes, csrf_token: str
+) -> Response:
     geo = Geography.shipped()
     with unit(request) as db:
         user, session = signed_in(request, db)
@@ -324,22 +383,31 @@ def _upload_return(request: Request, form: ReturnForm, filename: str, data: byte
         except (ValidationError, MethodInputError, StaleEditError) as exc:
             db.rollback()
             return _refused(request, exc, filename, form)
-    return RedirectResponse(f"/portal/returns?uploaded={len(rows)}",
-                            status_code=303)  # fmt: skip
+    return RedirectResponse(f"/portal/returns?uploaded={len(rows)}", status_code=303)
 
 
 @router.post("/portal/returns/{form_id}/{adp}/{period}/attach/{question}", response_model=None)
-async def attach_file(request: Request, form_id: str, adp: str, period: str,
-                      question: str) -> Response:  # fmt: skip
+async def attach_file(
+    request: Request, form_id: str, adp: str, period: str, question: str
+) -> Response:
     """Attach an evidence file to a file question of the return's draft."""
     form = adp_form(form_id)
     name, data, token = await _posted_file(request, MAX_EVIDENCE_BYTES)
-    return await run_in_threadpool(_attach_file, request, form, adp, _period(period), question,
-                                   name, data, token)  # fmt: skip
+    return await run_in_threadpool(
+        _attach_file, request, form, adp, _period(period), question, name, data, token
+    )
 
 
-def _attach_file(request: Request, form: ReturnForm, adp: str, period: str, question: str,
-                 filename: str, data: bytes, csrf_token: str) -> Response:  # fmt: skip
+def _attach_file(
+    request: Request,
+    form: ReturnForm,
+    adp: str,
+    period: str,
+    question: str,
+    filename: str,
+    data: bytes,
+    csrf_token: str,
+) -> Response:
     with unit(request) as db:
         user, session = signed_in(request, db)
         check_csrf(session, csrf_token)
@@ -348,8 +416,7 @@ def _attach_file(request: Request, form: ReturnForm, adp: str, period: str, ques
         except (ValidationError, MethodInputError, StaleEditError) as exc:
             db.rollback()
             return _refused(request, exc, filename, form)
-    return RedirectResponse(_url(form.id, adp, period) + "?notice=attached",
-                            status_code=303)  # fmt: skip
+    return RedirectResponse(_url(form.id, adp, period) + "?notice=attached", status_code=303)
 
 
 @router.get("/portal/attachments/{attachment_id}")
@@ -364,6 +431,12 @@ def download_attachment(request: Request, attachment_id: int) -> Response:
             raise NotFoundError(f"no attachment {attachment_id}")
         require(user, "view_returns", owner.adp_code, Geography.shipped())
         safe = "".join(c for c in item.filename if c.isalnum() or c in "._- ") or "attachment"
-        return Response(item.content, media_type=item.content_type, headers={
-            "Content-Disposition": f'attachment; filename="{safe}"',
-            "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"})  # fmt: skip
+        return Response(
+            item.content,
+            media_type=item.content_type,
+            headers={
+                "Content-Disposition": f'attachment; filename="{safe}"',
+                "Cache-Control": "no-store",
+                "X-Content-Type-Options": "nosniff",
+            },
+        )

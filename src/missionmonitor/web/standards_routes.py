@@ -31,8 +31,9 @@ def _respond(
 ) -> Response:
     if as_json:
         return twin_response(marked(request, page), cache=False)
-    return personal_page(request, template, {**page, "csrf": csrf}, json_url=json_url,
-                         section="/standards")  # fmt: skip
+    return personal_page(
+        request, template, {**page, "csrf": csrf}, json_url=json_url, section="/standards"
+    )
 
 
 @router.get("/standards", include_in_schema=False)
@@ -163,8 +164,9 @@ def moderate_grade(
         except (MethodInputError, StaleEditError) as exc:
             db.rollback()
             page = {"title": "Not saved", "message": str(exc)}
-            return personal_page(request, "portal_message.html", page, section="/standards",
-                                 status=400)  # fmt: skip
+            return personal_page(
+                request, "portal_message.html", page, section="/standards", status=400
+            )
     return RedirectResponse(where, status_code=303)
 
 

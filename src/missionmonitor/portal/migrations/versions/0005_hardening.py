@@ -27,13 +27,16 @@ def upgrade() -> None:
             "uq_submission_number", ["form_id", "adp_code", "period", "number"]
         )
     with op.batch_alter_table("login_attempts") as batch:
-        batch.add_column(sa.Column("refused", sa.Boolean, nullable=False,
-                                   server_default=sa.false()))  # fmt: skip
+        batch.add_column(
+            sa.Column("refused", sa.Boolean, nullable=False, server_default=sa.false())
+        )
         batch.create_index("ix_login_attempts_ip", ["ip"])
         batch.create_index("ix_login_attempts_at", ["at"])
     # Versions made before: their author is the one contributor known.
-    op.execute("UPDATE submissions SET contributors = '[' || created_by || ']', "
-               "last_edited_by = created_by")  # fmt: skip
+    op.execute(
+        "UPDATE submissions SET contributors = '[' || created_by || ']', "
+        "last_edited_by = created_by"
+    )
 
 
 def downgrade() -> None:
