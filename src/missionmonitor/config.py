@@ -8,7 +8,8 @@ forms and due dates (``returns/``) and surveillance series (``surveillance/``). 
 National Mission on Drugs ships as the default (``configurations/scotland``).
 
 The CLI and the app factory choose the folder from the ``config_dir`` setting with
-``activate``; every definition loader reads through ``path`` and caches with ``cached``, so
+``activate``; every definition loader reads through ``path``, validates with
+``read_definition`` (or ``read_definitions`` for a folder) and caches with ``cached``, so
 activating another folder clears what was read from the last one.
 
 >>> path("indicators").name
@@ -19,15 +20,16 @@ activating another folder clears what was read from the last one.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
-from missionmonitor.errors import DefinitionError
+from missionmonitor.errors import DefinitionError, MissionMonitorError
 
 #: libyaml's parser where it is installed: the same safe subset, several times faster.
 SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -36,6 +38,122 @@ SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 def load_yaml(text: str) -> Any:
     """Parse YAML safely (``yaml.safe_load``, with libyaml's parser where installed)."""
     return yaml.load(text, Loader=SAFE_LOADER)
+
+
+M = TypeVar("M")
+K = TypeVar("K", bound=Hashable)
+
+
+def read_definition(
+    file: Path,
+    model: type[M],
+    what: str,
+    *,
+    key: str | None = None,
+    add: Mapping[str, Any] | None = None,
+    parse: Callable[[str], Any] = load_yaml,
+) -> M:
+    """Read ``file`` (YAML unless ``parse`` says otherwise), take its ``key`` section if
+    given, add ``add`` to its mapping, and validate the whole as ``model``. Whatever goes
+    wrong (unreadable, malformed, wrong shape, a field breaking a rule) is one
+    DefinitionError naming the file, the ``what`` and, where one is to blame, the field.
+
+    >>> file = path("targets.yaml")
+    >>> [t["id"] for t in read_definition(file, list[dict[str, Any]], "targets", key="targets")]
+    ['ost_32000', 'rehab_1000']
+    >>> try:
+    ...     read_definition(file, list[int], "targets", key="targets")
+    ... except DefinitionError as exc:
+    ...     print(exc)  # doctest: +ELLIPSIS
+    targets.yaml: invalid targets: targets[0]: Input should be a valid integer; targets[1]: ...
+    """
+    shown = _shown(file)
+    try:
+        raw = parse(file.read_text(encoding="utf-8"))
+    except OSError as exc:
+        problem = f"cannot read it ({exc.strerror or exc})"
+        raise DefinitionError(f"{shown}: invalid {what}: {problem}") from exc
+    except (yaml.YAMLError, ValueError) as exc:
+        raise DefinitionError(f"{shown}: invalid {what}: {_malformed(exc)}") from exc
+    loc: tuple[str | int, ...] = ()
+    if key is not None or add:
+        if not isinstance(raw, dict) or (key is not None and key not in raw):
+            wanted = f"a mapping with a {key!r} section" if key else "a mapping"
+            raise DefinitionError(f"{shown}: invalid {what}: expected {wanted}")
+        raw = raw[key] if key is not None else raw
+        loc = (key,) if key is not None else ()
+    try:
+        return TypeAdapter(model).validate_python({**raw, **add} if add else raw)
+    except ValidationError as exc:
+        errors = "; ".join(_error(loc, e["loc"], e["msg"]) for e in exc.errors())
+        raise DefinitionError(f"{shown}: invalid {what}: {errors}") from exc
+    except DefinitionError:
+        raise
+    except MissionMonitorError as exc:  # a check the model calls, e.g. reading a period label
+        raise DefinitionError(f"{shown}: invalid {what}: {exc}") from exc
+
+
+def read_definitions(
+    folder: Path, model: type[M], what: str, ident: Callable[[Path, M], K]
+) -> dict[K, M]:
+    """Every ``*.yaml`` in ``folder``, in name order, read by ``read_definition`` and keyed
+    by ``ident(file, definition)`` (which may refuse a definition, e.g. one not named after
+    its file). A missing folder, or two files with one id, is a DefinitionError.
+
+    >>> forms = read_definitions(path("returns", "forms"), dict[str, Any], "return form",
+    ...                          lambda file, form: (form["id"], form["version"]))
+    >>> ("rehab_quarterly", 2) in forms
+    True
+    """
+    if not folder.is_dir():
+        raise DefinitionError(f"{_shown(folder)}: no such folder of {what}s")
+    out: dict[K, M] = {}
+    files: dict[K, Path] = {}
+    for file in sorted(folder.glob("*.yaml")):
+        item = read_definition(file, model, what)
+        ident_ = ident(file, item)
+        if ident_ in files:
+            raise DefinitionError(
+                f"{_shown(file)}: {what} {ident_!r} is already defined in {files[ident_].name}"
+            )
+        out[ident_], files[ident_] = item, file
+    return out
+
+
+def unique(items: Iterable[M], ident: Callable[[M], K], file: Path, what: str) -> dict[K, M]:
+    """``items`` by id; two with one id are a DefinitionError naming ``file``."""
+    out: dict[K, M] = {}
+    for item in items:
+        if (found := ident(item)) in out:
+            raise DefinitionError(f"{_shown(file)}: the {what} id {found!r} is used twice")
+        out[found] = item
+    return out
+
+
+def _shown(file: Path) -> str:
+    """A file as messages name it: its path in the configuration folder, or its name."""
+    try:
+        return file.relative_to(folder()).as_posix()
+    except ValueError:
+        return file.name
+
+
+def _malformed(exc: Exception) -> str:
+    mark = getattr(exc, "problem_mark", None)
+    if isinstance(exc, yaml.MarkedYAMLError) and mark is not None:
+        return f"not valid YAML at line {mark.line + 1}, column {mark.column + 1}: {exc.problem}"
+    if isinstance(exc, json.JSONDecodeError):
+        return f"not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
+    if isinstance(exc, UnicodeDecodeError):
+        return f"not UTF-8 text (byte {exc.start + 1})"
+    return " ".join(str(exc).split())
+
+
+def _error(prefix: tuple[str | int, ...], loc: tuple[str | int, ...], msg: str) -> str:
+    """One pydantic error as ``field.path[2].name: message``."""
+    field = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in (*prefix, *loc))
+    msg = msg.removeprefix("Value error, ")
+    return f"{field.lstrip('.')}: {msg}" if field else msg
 
 
 #: The configuration Mission Monitor ships with.
@@ -122,11 +240,7 @@ def activate(config_dir: Path | None) -> Configuration:
 def describe() -> Configuration:
     """The active configuration's name, title, description and data attribution."""
     file = path("configuration.yaml")
-    try:
-        raw = load_yaml(file.read_text(encoding="utf-8"))
-        return Configuration.model_validate({**raw, "folder": folder()})
-    except (OSError, yaml.YAMLError, TypeError, ValidationError) as exc:
-        raise DefinitionError(f"{file}: invalid configuration: {exc}") from exc
+    return read_definition(file, Configuration, "configuration", add={"folder": folder()})
 
 
 def attribution() -> str:

@@ -9,8 +9,7 @@ For example::
 
 from __future__ import annotations
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from missionmonitor import config
 from missionmonitor.errors import DefinitionError, NotFoundError
@@ -47,10 +46,7 @@ def _groups_file() -> GroupsFile:
     path = config.path("governance", "groups.yaml")
     if not path.exists():  # a configuration without oversight groups
         return GroupsFile()
-    try:
-        return GroupsFile.model_validate(config.load_yaml(path.read_text(encoding="utf-8")))
-    except (yaml.YAMLError, ValidationError, OSError) as exc:
-        raise DefinitionError(f"groups.yaml: invalid oversight groups: {exc}") from exc
+    return config.read_definition(path, GroupsFile, "oversight groups")
 
 
 def load_groups(geo: Geography) -> dict[str, Group]:

@@ -7,10 +7,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
+from pydantic import BaseModel, ConfigDict, Field
 
 from missionmonitor import config
-from missionmonitor.errors import DefinitionError
 
 
 def shipped_dir() -> Path:
@@ -36,30 +35,39 @@ class Source:
     series: str = ""
 
 
+class Entry(BaseModel):
+    """One edition in ``sources.yaml``, as written there."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
+    key: str = Field(min_length=1)
+    status: str
+    source: str
+    taken: str
+    published: str | None = None
+    synthetic: bool = False
+    series: str | None = None
+
+
 @config.cached
 def load_sources() -> dict[str, Source]:
     """The source register, each source ranked so later publications rank higher."""
     path = config.path("sources.yaml")
-    try:
-        entries = config.load_yaml(path.read_text(encoding="utf-8"))["sources"]
-        keyed = [
-            (str(e.get("published") or ""), i, e) for i, e in enumerate(entries) if e.get("key")
-        ]
-    except (yaml.YAMLError, KeyError, TypeError) as exc:
-        raise DefinitionError(f"sources.yaml: invalid source register: {exc}") from exc
-    ranked = sorted(keyed, key=lambda t: (t[0], t[1]))
+    entries = config.read_definition(path, tuple[Entry, ...], "source register", key="sources")
+    config.unique(entries, lambda e: e.key, path, "source")
+    # Sorting is stable: a source listed later counts as later among those of one date.
+    ranked = sorted(entries, key=lambda e: e.published or "")
     return {
-        e["key"]: Source(
-            e["key"],
-            e["status"],
-            e["source"],
-            e["taken"],
-            e.get("published"),
+        e.key: Source(
+            e.key,
+            e.status,
+            e.source,
+            e.taken,
+            e.published,
             rank,
-            bool(e.get("synthetic", False)),
-            str(e.get("series") or series_of(e["key"])),
+            e.synthetic,
+            e.series or series_of(e.key),
         )
-        for rank, (_, _, e) in enumerate(ranked)
+        for rank, e in enumerate(ranked)
     }
 
 

@@ -14,8 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, model_validator
 
 from missionmonitor import config
 from missionmonitor.datasets.table_schema import Strict, TableSchema
@@ -117,25 +116,16 @@ def _declarations_dir() -> Path:
     return config.path("datasets")
 
 
-def parse_declaration(path: Path) -> Declaration:
-    """Read and validate one declaration file; raise DefinitionError naming the file."""
-    try:
-        raw = config.load_yaml(path.read_text(encoding="utf-8"))
-        return Declaration.model_validate(raw)
-    except (yaml.YAMLError, ValidationError, OSError) as exc:
-        raise DefinitionError(f"{path.name}: invalid dataset declaration: {exc}") from exc
+def _named(path: Path, decl: Declaration) -> str:
+    if decl.name != path.stem:
+        raise DefinitionError(f"{path.name}: declares dataset {decl.name!r}; names must match")
+    return decl.name
 
 
 @config.cached
 def load_declarations() -> dict[str, Declaration]:
     """Every shipped declaration by name (each file must be named after its dataset)."""
-    out: dict[str, Declaration] = {}
-    for path in sorted(_declarations_dir().glob("*.yaml")):
-        decl = parse_declaration(path)
-        if decl.name != path.stem:
-            raise DefinitionError(f"{path.name}: declares dataset {decl.name!r}; names must match")
-        out[decl.name] = decl
-    return out
+    return config.read_definitions(_declarations_dir(), Declaration, "dataset declaration", _named)
 
 
 def get_declaration(name: str) -> Declaration:

@@ -25,11 +25,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, model_validator
 
-from missionmonitor.config import load_yaml
-from missionmonitor.errors import DefinitionError, NotFoundError
+from missionmonitor.config import read_definitions
+from missionmonitor.errors import NotFoundError
 
 ColumnType = Literal["integer", "decimal", "text", "area_code", "source_keys", "enum", "period"]
 
@@ -91,13 +90,7 @@ def _tables_dir() -> Path:
 @cache
 def load_table_schemas() -> dict[str, TableSchema]:
     """The schemas of the files that are not datasets, by name (the file's stem)."""
-    out: dict[str, TableSchema] = {}
-    for path in sorted(_tables_dir().glob("*.yaml")):
-        try:
-            out[path.stem] = TableSchema.model_validate(load_yaml(path.read_text("utf-8")))
-        except (yaml.YAMLError, ValidationError) as exc:
-            raise DefinitionError(f"{path.name}: invalid table schema: {exc}") from exc
-    return out
+    return read_definitions(_tables_dir(), TableSchema, "table schema", lambda path, _: path.stem)
 
 
 def get_table_schema(name: str) -> TableSchema:

@@ -10,8 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from missionmonitor import config
 from missionmonitor.errors import DefinitionError, NotFoundError
@@ -171,29 +170,34 @@ class Indicator(_Strict):
 
 
 class Outcome(_Strict):
+    model_config = ConfigDict(coerce_numbers_to_str=True)
     id: str
     title: str
     #: Said on the outcome's page where no published statistic measures it yet.
     gap: str | None = None
 
 
+class Outcomes(_Strict):
+    aim: str = ""
+    outcomes: tuple[Outcome, ...]
+    cross_cutting: tuple[Outcome, ...] = ()
+
+
 @config.cached
 def load_outcomes() -> dict[str, Outcome]:
     """The six outcomes and the cross-cutting priorities, by id."""
-    raw = config.load_yaml(config.path("outcomes.yaml").read_text(encoding="utf-8"))
-    items = list(raw["outcomes"]) + list(raw["cross_cutting"])
-    return {
-        str(o["id"]): Outcome(id=str(o["id"]), title=o["title"], gap=o.get("gap")) for o in items
-    }
+    path = config.path("outcomes.yaml")
+    found = config.read_definition(path, Outcomes, "outcomes")
+    return config.unique((*found.outcomes, *found.cross_cutting), lambda o: o.id, path, "outcome")
 
 
 def parse_indicator(path: Path, datasets: set[str] | None = None) -> Indicator:
     """Read and validate one indicator file; raise DefinitionError naming the file."""
-    try:
-        raw = config.load_yaml(path.read_text(encoding="utf-8"))
-        ind = Indicator.model_validate(raw)
-    except (yaml.YAMLError, ValidationError, OSError) as exc:
-        raise DefinitionError(f"{path.name}: invalid indicator definition: {exc}") from exc
+    return _checked(path, config.read_definition(path, Indicator, "indicator definition"), datasets)
+
+
+def _checked(path: Path, ind: Indicator, datasets: set[str] | None) -> Indicator:
+    """``ind`` if it names known outcomes, priorities and datasets, and its own file."""
     if ind.outcome not in load_outcomes():
         raise DefinitionError(f"{path.name}: unknown outcome {ind.outcome!r}")
     unknown = [p for p in ind.priorities if p not in load_outcomes()]
@@ -213,8 +217,12 @@ def load_catalogue() -> dict[str, Indicator]:
     from missionmonitor.datasets.declaration import load_declarations
 
     datasets = set(load_declarations())
-    folder = config.path("indicators")
-    return {p.stem: parse_indicator(p, datasets) for p in sorted(folder.glob("*.yaml"))}
+    return config.read_definitions(
+        config.path("indicators"),
+        Indicator,
+        "indicator definition",
+        lambda path, ind: _checked(path, ind, datasets).id,
+    )
 
 
 def get_indicator(indicator_id: str) -> Indicator:

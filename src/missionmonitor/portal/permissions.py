@@ -12,10 +12,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal, Protocol
 
-import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
-from missionmonitor.config import load_yaml
+from missionmonitor.config import read_definition
 from missionmonitor.errors import DefinitionError, PermissionDenied
 from missionmonitor.refdata.geography import Geography
 
@@ -45,10 +44,7 @@ class Actor(Protocol):
 @cache
 def matrix() -> Matrix:
     path = Path(str(resources.files("missionmonitor.portal") / "permissions.yaml"))
-    try:
-        m = Matrix.model_validate(load_yaml(path.read_text(encoding="utf-8")))
-    except (yaml.YAMLError, ValidationError) as exc:
-        raise DefinitionError(f"permissions.yaml: {exc}") from exc
+    m = read_definition(path, Matrix, "permission matrix")
     for action, scopes in m.actions.items():
         if set(scopes) != set(m.roles):
             raise DefinitionError(f"permissions.yaml: {action} must give every role a scope")

@@ -25,6 +25,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import BaseModel
+
 from missionmonitor import config
 from missionmonitor.errors import DefinitionError
 from missionmonitor.refdata.geography import BASE, Geography, boundaries, first_version_start
@@ -34,6 +36,17 @@ WIDTH = 400
 #: Simplification tolerance and the smallest island kept, in SVG units at that width.
 TOLERANCE = 0.8
 SMALLEST_PART = 2.0
+
+
+class _Feature(BaseModel):
+    properties: dict[str, Any]
+    geometry: dict[str, Any]
+
+
+class _FeatureCollection(BaseModel):
+    """The part of a GeoJSON file that maps are drawn from (other members are ignored)."""
+
+    features: tuple[_Feature, ...]
 
 
 @dataclass(frozen=True)
@@ -91,13 +104,14 @@ def _base_shapes() -> tuple[dict[str, Any], str]:
     if not cfg:
         raise DefinitionError("geography.yaml: no boundaries are configured, so no map is drawn")
     path = config.path("data", cfg["file"])
-    prop = cfg.get("code_property", "code")
+    prop = cfg["code_property"]
+    found = config.read_definition(path, _FeatureCollection, "boundary file", parse=json.loads)
     try:
-        features = json.loads(path.read_text(encoding="utf-8"))["features"]
-        raw = {str(f["properties"][prop]): shape(f["geometry"]) for f in features}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raw = {str(f.properties[prop]): shape(f.geometry) for f in found.features}
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise DefinitionError(
-            f"{path.name}: not a boundary file with {prop!r} codes: {exc}"
+            f"{path.name}: invalid boundary file: every feature needs a {prop!r} code and a "
+            f"shape ({exc!r})"
         ) from exc
     known = {a.code for a in Geography.shipped().of_type(BASE)}
     if unknown := sorted(set(raw) - known):

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from missionmonitor import config
 from missionmonitor.errors import DefinitionError, NotFoundError
@@ -54,71 +54,110 @@ class Membership:
         return self.valid_from <= day and (self.valid_to is None or day < self.valid_to)
 
 
-@dataclass(frozen=True)
-class AreaType:
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
+
+
+class AreaType(_Strict):
     id: str
     label: str
     plural: str
     prefix: str
 
 
+class _Version(_Strict):
+    id: str
+    title: str = ""
+    dataset_file: str
+    valid_from: dt.date
+    valid_to: dt.date | None = None
+
+
+class _National(_Strict):
+    code: str
+    name: str
+    type: str
+
+
+class _Columns(_Strict):
+    """Where the geography dataset holds one area type's code, name and previous code."""
+
+    code: str
+    name: str
+    previous: str | None = None
+    name_prefix: str = ""
+
+
+class _Boundaries(_Strict):
+    file: str = Field(min_length=1)
+    code_property: str = "code"
+    source: str = ""
+
+
+class _GeographyFile(_Strict):
+    versions: tuple[_Version, ...] = Field(min_length=1)
+    replaced: dict[str, dt.date] | None = None
+    boundaries: _Boundaries | None = None
+    national: _National
+    reporting: str
+    columns: dict[str, _Columns]
+    area_types: tuple[AreaType, ...]
+
+    @model_validator(mode="after")
+    def _known_types(self) -> _GeographyFile:
+        types = [t.id for t in self.area_types]
+        if BASE not in types:
+            raise ValueError(f"no {BASE!r} area type")
+        if self.national.type not in types:
+            raise ValueError("the national area's type is not an area type")
+        if self.reporting not in types:
+            raise ValueError("the reporting area type is not an area type")
+        if unknown := sorted(set(self.columns) - set(types)):
+            raise ValueError(f"columns of unknown area types {unknown}")
+        return self
+
+
 @config.cached
-def _config() -> dict[str, Any]:
+def _config() -> _GeographyFile:
     path = config.path("geography.yaml")
-    try:
-        cfg = config.load_yaml(path.read_text(encoding="utf-8"))
-        assert isinstance(cfg, dict) and cfg.get("versions"), "no versions"
-        types = [t["id"] for t in cfg["area_types"]]
-        assert BASE in types, f"no {BASE!r} area type"
-        assert cfg["national"]["type"] in types, "the national area's type is not an area type"
-        assert cfg["reporting"] in types, "the reporting area type is not an area type"
-        for t, cols in cfg["columns"].items():
-            assert t in types, f"columns of unknown area type {t!r}"
-            assert {"code", "name"} <= set(cols), f"{t}: columns need code and name"
-        if (bounds := cfg.get("boundaries")) is not None:
-            assert isinstance(bounds, dict) and bounds.get("file"), "boundaries need a file"
-            unknown = set(bounds) - {"file", "code_property", "source"}
-            assert not unknown, f"unknown boundaries keys {sorted(unknown)}"
-        return cfg
-    except (yaml.YAMLError, AssertionError, KeyError, TypeError) as exc:
-        raise DefinitionError(f"geography.yaml: invalid geography configuration: {exc}") from exc
+    return config.read_definition(path, _GeographyFile, "geography configuration")
 
 
 def national_code() -> str:
     """The code of the whole country or programme area (Scotland: S92000003)."""
-    return str(_config()["national"]["code"])
+    return _config().national.code
 
 
 def national_name() -> str:
     """The name of the national area (Scotland)."""
-    return str(_config()["national"]["name"])
+    return _config().national.name
 
 
 def national_type() -> str:
     """The area type of the national area (Scotland: ``scotland``)."""
-    return str(_config()["national"]["type"])
+    return _config().national.type
 
 
 def reporting_type() -> str:
     """The area type that submits returns and is graded against standards (Scotland: ADPs)."""
-    return str(_config()["reporting"])
+    return _config().reporting
 
 
 def boundaries() -> dict[str, str] | None:
     """The base areas' boundary file for maps (``file`` in ``data/``, ``code_property``,
     ``source``) as ``geography.yaml`` names it; None when the configuration has no maps."""
-    found = _config().get("boundaries")
-    return {str(k): str(v) for k, v in found.items()} if found else None
+    found = _config().boundaries
+    return found.model_dump() if found else None
 
 
 def first_version_start() -> dt.date:
     """The day the earliest geography version starts."""
-    return min(dt.date.fromisoformat(str(v["valid_from"])) for v in _config()["versions"])
+    return min(v.valid_from for v in _config().versions)
 
 
 def area_types() -> tuple[str, ...]:
     """Area type ids, smallest first, as the configuration lists them."""
-    return tuple(str(t["id"]) for t in _config()["area_types"])
+    return tuple(t.id for t in _config().area_types)
 
 
 class Geography:
@@ -131,7 +170,7 @@ class Geography:
             for code in (m.council, m.parent):
                 if code not in self.areas:
                     raise DefinitionError(f"membership refers to unknown area {code}")
-        self.types = {t["id"]: AreaType(**t) for t in _config()["area_types"]}
+        self.types = {t.id: t for t in _config().area_types}
         self._codes = {c: a.type for c, a in self.areas.items()}
 
     # ---- construction ----------------------------------------------------------------
@@ -148,30 +187,27 @@ class Geography:
         """Build from the geography dataset's rows (one per base area) for one version, as the
         configuration's ``columns`` say where each area type's code and name are."""
         cfg = _config()
-        nat = cfg["national"]
-        columns: dict[str, dict[str, str]] = cfg["columns"]
-        areas: dict[str, Area] = {nat["code"]: Area(nat["code"], nat["name"], nat["type"])}
+        nat = cfg.national
+        columns = cfg.columns
+        areas: dict[str, Area] = {nat.code: Area(nat.code, nat.name, nat.type)}
         members: list[Membership] = []
         for row in rows:
             base = columns[BASE]
-            council = row[base["code"]]
-            areas[council] = Area(council, row[base["name"]], BASE, valid_from, valid_to)
+            council = row[base.code]
+            areas[council] = Area(council, row[base.name], BASE, valid_from, valid_to)
             for ptype, cols in columns.items():
                 if ptype == BASE:
                     continue
-                code, name = row[cols["code"]], row[cols["name"]]
-                prefix = cols.get("name_prefix", "")
-                if not name.startswith(prefix):
-                    name = f"{prefix}{name}"
+                code, name = row[cols.code], row[cols.name]
+                if not name.startswith(cols.name_prefix):
+                    name = f"{cols.name_prefix}{name}"
                 areas.setdefault(code, Area(code, name, ptype, valid_from, valid_to))
                 members.append(Membership(council, code, ptype, version, valid_from, valid_to))
-            members.append(
-                Membership(council, nat["code"], nat["type"], version, valid_from, valid_to)
-            )
+            members.append(Membership(council, nat.code, nat.type, version, valid_from, valid_to))
             for atype, cols in columns.items():
-                old = row.get(cols["previous"]) if cols.get("previous") else None
+                old = row.get(cols.previous) if cols.previous else None
                 if old and old not in areas:
-                    new = row[cols["code"]]
+                    new = row[cols.code]
                     ended = replaced.get(new)
                     name = areas[new].name
                     areas[old] = Area(old, name, atype, None, ended, successor=new)
@@ -266,16 +302,13 @@ def _shipped_geography() -> Geography:
     from missionmonitor.datasets.reader import read_and_validate
 
     cfg = _config()
-    replaced = {k: v for k, v in (cfg.get("replaced") or {}).items()}
+    replaced = cfg.replaced or {}
     decl = get_declaration("geography")
-    versions = cfg["versions"]
     areas: dict[str, Area] = {}
     members: list[Membership] = []
-    for v in versions:
-        parsed = read_and_validate(decl, shipped_file(v["dataset_file"]), {})
-        geo = Geography.from_rows(
-            parsed.rows, str(v["id"]), v["valid_from"], v.get("valid_to"), replaced
-        )
+    for v in cfg.versions:
+        parsed = read_and_validate(decl, shipped_file(v.dataset_file), {})
+        geo = Geography.from_rows(parsed.rows, v.id, v.valid_from, v.valid_to, replaced)
         areas.update(geo.areas)
         members.extend(geo.memberships)
     return Geography(areas.values(), members)

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from missionmonitor import config
 from missionmonitor.errors import DefinitionError
@@ -35,10 +34,8 @@ def load_deadlines() -> Deadlines:
     from missionmonitor.returns.forms import load_forms
 
     path = config.path("returns", "deadlines.yaml")
-    try:
-        table = Deadlines.model_validate(config.load_yaml(path.read_text(encoding="utf-8")))
-    except (yaml.YAMLError, ValidationError) as exc:
-        raise DefinitionError(f"deadlines.yaml: {exc}") from exc
+    table = config.read_definition(path, Deadlines, "deadlines")
+    config.unique(table.deadlines, lambda d: (d.form, d.period), path, "deadline")
     forms = {fid: f.period_type for (fid, _), f in load_forms().items()}
     for d in table.deadlines:
         if d.form not in forms:

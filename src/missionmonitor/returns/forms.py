@@ -16,8 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from missionmonitor import config
 from missionmonitor.errors import DefinitionError, NotFoundError
@@ -114,13 +113,7 @@ class Form(_Strict):
 def load_forms() -> dict[tuple[str, int], Form]:
     """Every version of every form, keyed by (id, version)."""
     folder = config.path("returns", "forms")
-    out: dict[tuple[str, int], Form] = {}
-    for path in sorted(folder.glob("*.yaml")):
-        try:
-            form = Form.model_validate(config.load_yaml(path.read_text(encoding="utf-8")))
-        except (yaml.YAMLError, ValidationError) as exc:
-            raise DefinitionError(f"{path.name}: invalid return form: {exc}") from exc
-        out[(form.id, form.version)] = form
+    out = config.read_definitions(folder, Form, "return form", lambda _, f: (f.id, f.version))
     for (fid, version), form in out.items():
         m = form.mapping
         if m is not None:

@@ -14,8 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, model_validator
 
 from missionmonitor import config
 from missionmonitor.errors import (
@@ -135,25 +134,18 @@ class RuleSets(_Strict):
     rule_sets: tuple[RuleSet, ...]
 
 
-def _load(name: str) -> object:
-    path = config.path("standards", name)
-    return config.load_yaml(path.read_text(encoding="utf-8"))
-
-
 @config.cached
 def load_standards() -> Standards:
-    try:
-        return Standards.model_validate(_load("standards.yaml"))
-    except (yaml.YAMLError, ValidationError) as exc:
-        raise DefinitionError(f"standards.yaml: {exc}") from exc
+    return config.read_definition(
+        config.path("standards", "standards.yaml"), Standards, "standards"
+    )
 
 
 @config.cached
 def load_rule_sets() -> RuleSets:
-    try:
-        sets = RuleSets.model_validate(_load("rule_sets.yaml"))
-    except (yaml.YAMLError, ValidationError) as exc:
-        raise DefinitionError(f"rule_sets.yaml: {exc}") from exc
+    path = config.path("standards", "rule_sets.yaml")
+    sets = config.read_definition(path, RuleSets, "rule sets")
+    config.unique(sets.rule_sets, lambda rs: rs.id, path, "rule set")
     for rs in sets.rule_sets:
         for rule in rs.rules:
             unknown = expressions.names(expressions.parse(rule.check)) - RULE_NAMES

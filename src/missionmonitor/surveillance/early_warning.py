@@ -20,13 +20,12 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from missionmonitor import config
 from missionmonitor.datasets.reader import read_file
 from missionmonitor.datasets.table_schema import get_table_schema
-from missionmonitor.errors import DefinitionError, MethodInputError, NotFoundError
+from missionmonitor.errors import MethodInputError, NotFoundError
 from missionmonitor.methods.aberration import Detection, FarringtonSettings, ears, farrington
 from missionmonitor.refdata.geography import Geography
 from missionmonitor.store.connection import Store
@@ -76,11 +75,8 @@ class Series(BaseModel):
 @config.cached
 def load_series() -> dict[str, Series]:
     path = config.path("surveillance", "series.yaml")
-    try:
-        raw = config.load_yaml(path.read_text(encoding="utf-8"))["series"]
-        return {s.id: s for s in (Series.model_validate(r) for r in raw)}
-    except (yaml.YAMLError, KeyError, TypeError, ValidationError) as exc:
-        raise DefinitionError(f"series.yaml: invalid series: {exc}") from exc
+    series = config.read_definition(path, tuple[Series, ...], "series", key="series")
+    return config.unique(series, lambda s: s.id, path, "series")
 
 
 def get_series(series_id: str) -> Series:

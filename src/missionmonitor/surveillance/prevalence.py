@@ -16,11 +16,21 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from missionmonitor.config import load_yaml
+from pydantic import BaseModel, ConfigDict
+
+from missionmonitor.config import read_definition
 from missionmonitor.datasets.reader import Value, read_file
 from missionmonitor.datasets.table_schema import get_table_schema
 from missionmonitor.errors import Problem
 from missionmonitor.methods.capture_recapture import History, ModelFit, chapman, fit_models
+
+
+class _Example(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    title: str
+    sources: list[str]
+    #: People seen by each history of 0s and 1s, one digit per source.
+    histories: dict[str, float]
 
 
 @dataclass(frozen=True)
@@ -37,9 +47,9 @@ class HistoryTable:
 def example() -> HistoryTable:
     """The worked example shipped with the package (see prevalence_example.yaml)."""
     path = Path(str(resources.files("missionmonitor.surveillance") / "prevalence_example.yaml"))
-    raw = load_yaml(path.read_text(encoding="utf-8"))
-    counts = {tuple(int(c) for c in k): float(v) for k, v in raw["histories"].items()}
-    return HistoryTable(raw["title"], list(raw["sources"]), counts)
+    raw = read_definition(path, _Example, "capture-recapture example")
+    counts = {tuple(int(c) for c in k): v for k, v in raw.histories.items()}
+    return HistoryTable(raw.title, raw.sources, counts)
 
 
 def read_histories(path: Path) -> HistoryTable:

@@ -9,8 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from missionmonitor import config
 from missionmonitor.errors import DefinitionError, NotFoundError
@@ -64,11 +63,8 @@ class Target(_Strict):
 @config.cached
 def load_targets() -> tuple[Target, ...]:
     path = config.path("targets.yaml")
-    try:
-        raw = config.load_yaml(path.read_text(encoding="utf-8"))["targets"]
-        targets = tuple(Target.model_validate(t) for t in raw)
-    except (yaml.YAMLError, KeyError, TypeError, ValidationError) as exc:
-        raise DefinitionError(f"targets.yaml: invalid target: {exc}") from exc
+    targets = config.read_definition(path, tuple[Target, ...], "target", key="targets")
+    config.unique(targets, lambda t: t.id, path, "target")
     from missionmonitor.indicators.catalogue import load_catalogue
 
     known = load_catalogue()
