@@ -28,6 +28,7 @@ from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
+from pydantic_core import ErrorDetails
 
 from missionmonitor.errors import DefinitionError, MissionMonitorError
 
@@ -85,7 +86,7 @@ def read_definition(
     try:
         return TypeAdapter(model).validate_python({**raw, **add} if add else raw)
     except ValidationError as exc:
-        errors = "; ".join(_error(loc, e["loc"], e["msg"]) for e in exc.errors())
+        errors = "; ".join(_error(loc, e) for e in exc.errors())
         raise DefinitionError(f"{shown}: invalid {what}: {errors}") from exc
     except DefinitionError:
         raise
@@ -149,11 +150,14 @@ def _malformed(exc: Exception) -> str:
     return " ".join(str(exc).split())
 
 
-def _error(prefix: tuple[str | int, ...], loc: tuple[str | int, ...], msg: str) -> str:
+def _error(prefix: tuple[str | int, ...], error: ErrorDetails) -> str:
     """One pydantic error as ``field.path[2].name: message``."""
-    field = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in (*prefix, *loc))
-    msg = msg.removeprefix("Value error, ")
-    return f"{field.lstrip('.')}: {msg}" if field else msg
+    loc = (*prefix, *error["loc"])
+    field = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
+    msg = error["msg"].removeprefix("Value error, ")
+    if error["type"] in ("model_type", "dict_type"):  # pydantic would name a class here
+        msg = "expected a mapping" + (", found nothing" if error["input"] is None else "")
+    return f"{field}: {msg}" if field else msg
 
 
 #: The configuration Mission Monitor ships with.
