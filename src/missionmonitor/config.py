@@ -112,12 +112,12 @@ def read_definitions(
     files: dict[K, Path] = {}
     for file in sorted(folder.glob("*.yaml")):
         item = read_definition(file, model, what)
-        ident_ = ident(file, item)
-        if ident_ in files:
+        found = ident(file, item)
+        if found in files:
             raise DefinitionError(
-                f"{_shown(file)}: {what} {ident_!r} is already defined in {files[ident_].name}"
+                f"{_shown(file)}: {what} {found!r} is already defined in {files[found].name}"
             )
-        out[ident_], files[ident_] = item, file
+        out[found], files[found] = item, file
     return out
 
 

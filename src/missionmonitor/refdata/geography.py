@@ -114,6 +114,8 @@ class _GeographyFile(_Strict):
             raise ValueError("the reporting area type is not an area type")
         if unknown := sorted(set(self.columns) - set(types)):
             raise ValueError(f"columns of unknown area types {unknown}")
+        if BASE not in self.columns:
+            raise ValueError(f"no columns for the {BASE!r} area type")
         return self
 
 
