@@ -84,7 +84,7 @@ def test_greater_glasgow_rate_per_1000_2015_2019(results):
     assert round_half_up(r.value, 2) == 0.27
     assert r.numerator == 1556 and r.denominator == 1167694 * 5
     assert r.lci < r.value < r.uci
-    assert r.vs_scotland == "higher"
+    assert r.vs_national == "higher"
 
 
 def test_scotpho_easr_as_published(results):
@@ -171,12 +171,12 @@ def test_small_quarterly_division_counts_are_suppressed(results):
     assert sdd.suppressed.sum() > 8  # more than the 8 suppressed at source
 
 
-def test_vs_scotland_uses_intervals(results):
+def test_vs_national_uses_intervals(results):
     sub = results[(results.indicator_id == "drd_easr_5yr") & (results.area_type != "scotland")]
     sub = sub[~sub.suppressed.astype(bool)]
-    assert set(sub.vs_scotland) == {"higher", "lower", "no_difference"}
+    assert set(sub.vs_national) == {"higher", "lower", "no_difference"}
     scot = results[(results.indicator_id == "drd_easr_5yr") & (results.area_type == "scotland")]
-    assert set(scot.vs_scotland) == {"not_applicable"}
+    assert set(scot.vs_national) == {"not_applicable"}
 
 
 def test_mat_results_across_the_2024_method_change_are_not_compared(store):

@@ -47,7 +47,7 @@ RESULT_COLUMNS = (
     "vintage",
     "definition_version",
     "comparable_with_previous",
-    "vs_scotland",
+    "vs_national",
     "change_vs_previous",
     "change_pct_vs_previous",
     "change_unit",
@@ -91,7 +91,7 @@ def compute_indicator(
             [k in hidden for k in keys], dtype=bool
         )
     df = _apply_disclosure(df, ind, geo)
-    df["vs_scotland"] = _vs_scotland(df)
+    df["vs_national"] = _vs_national(df)
     df = _change(df, ind)
     df["_type_order"] = df["area_type"].map(area_types().index)
     df = df.sort_values(["_type_order", "area_code", "period_start"]).drop(columns="_type_order")
@@ -296,7 +296,7 @@ def _protect_counts(
 # ---- comparisons -----------------------------------------------------------------------
 
 
-def _vs_scotland(df: pd.DataFrame) -> pd.Series:
+def _vs_national(df: pd.DataFrame) -> pd.Series:
     """Each area's 95% interval against Scotland's value for the same period."""
     scot = df[df["area_code"] == national_code()].set_index("period")["value"]
     s = df["period"].map(scot).to_numpy(dtype=float)

@@ -16,6 +16,7 @@ from missionmonitor.reports.sections import (
     report_frame,
 )
 from missionmonitor.services.site_data import SiteData
+from missionmonitor.views.common import latest_shown
 from missionmonitor.views.scorecard import scorecard, tally
 
 #: Indicators whose sentences open the annual report.
@@ -163,7 +164,7 @@ def _accountability_section(data: SiteData, end: dt.date, facts: Facts) -> dict[
     def latest(indicator_id: str) -> dict[str, Any] | None:
         if indicator_id not in cat:
             return None
-        return acc.latest_result(data, cat[indicator_id], nation, end)
+        return latest_shown(data, cat[indicator_id], nation, end)
 
     said = []
     for i in (*acc.FUNDING, *[i for i in cat if i.startswith("funding_priority_")]):

@@ -8,12 +8,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import pandas as pd
-
-from missionmonitor.indicators.catalogue import Indicator
 from missionmonitor.refdata.geography import national_code, reporting_type
 from missionmonitor.services.site_data import SiteData
-from missionmonitor.views.common import page_model, pick_period, result_row, results_of
+from missionmonitor.views.common import latest_shown, page_model, results_of
 
 FUNDING = ("funding_spend_per_head", "funding_allocation_spent_pct")
 #: Outcome indicators set beside spend, in order of preference (those with ADP figures).
@@ -51,26 +48,6 @@ NOT_ATTRIBUTION = (
 )
 
 
-def latest_result(
-    data: SiteData,
-    ind: Indicator,
-    area: str,
-    end: dt.date | None = None,
-    rows: pd.DataFrame | None = None,
-) -> dict[str, Any] | None:
-    """The area's latest result (of a period ending by ``end``, if given), as pages show
-    it; ``rows``: the indicator's results already picked out (many areas at once)."""
-    df = results_of(data, ind.id) if rows is None else rows
-    df = df[df["area_code"] == area]
-    if end is not None:
-        return _shown(ind, pick_period(df, end), data)
-    return _shown(ind, df.iloc[-1] if not df.empty else None, data)
-
-
-def _shown(ind: Indicator, picked: pd.Series | None, data: SiteData) -> dict[str, Any] | None:
-    return None if picked is None else {**result_row(ind, picked, data), "indicator_id": ind.id}
-
-
 def _cell(row: dict[str, Any] | None) -> dict[str, Any]:
     if row is None:
         return {"display": "", "period": "", "suppressed": False, "status": ""}
@@ -98,7 +75,7 @@ def funding_table(data: SiteData, end: dt.date | None = None) -> dict[str, Any]:
     held = False
     results = {i: results_of(data, i) for i in columns}
     for area in sorted(data.geo.of_type(reporting_type()), key=lambda a: a.name):
-        cells = [_cell(latest_result(data, cat[i], area.code, end, results[i])) for i in columns]
+        cells = [_cell(latest_shown(data, cat[i], area.code, end, results[i])) for i in columns]
         held = held or any(c["display"] for c in cells[: len(FUNDING)])
         rows.append({"code": area.code, "name": area.name, "cells": cells})
     return {
@@ -114,7 +91,7 @@ def priorities(data: SiteData) -> list[dict[str, Any]]:
     out = []
     for ind in data.catalogue.values():
         if ind.id.startswith("funding_priority_"):
-            row = latest_result(data, ind, national_code())
+            row = latest_shown(data, ind, national_code())
             out.append({"id": ind.id, "title": ind.title, **_cell(row)})
     return out
 
@@ -122,7 +99,7 @@ def priorities(data: SiteData) -> list[dict[str, Any]]:
 def rehabilitation(data: SiteData) -> dict[str, Any]:
     """Beds against the commitment, placements, and outcomes after placements (Scotland)."""
     cat = data.catalogue
-    latest = {i: latest_result(data, cat[i], national_code()) for i in REHAB if i in cat}
+    latest = {i: latest_shown(data, cat[i], national_code()) for i in REHAB if i in cat}
     items = [
         {"id": i, "title": cat[i].title, "unit": cat[i].unit, **_cell(row)}
         for i, row in latest.items()

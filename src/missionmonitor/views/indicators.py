@@ -253,7 +253,7 @@ def _comparison(
 def _comparison_sentence(
     rows: list[dict[str, Any]], label: str, scot: float | None, ind: Indicator
 ) -> str:
-    counts = {k: sum(r["vs_scotland"] == k for r in rows) for k in SIGNIFICANCE}
+    counts = {k: sum(r["vs_national"] == k for r in rows) for k in SIGNIFICANCE}
     hidden = sum(r["value"] is None for r in rows)
     text = (
         f"Of {len(rows)} {label}, {counts['higher']} are significantly higher than "
@@ -376,7 +376,7 @@ def download_rows(page: dict[str, Any]) -> pd.DataFrame:
         "vintage",
         "definition_version",
         "comparable_with_previous",
-        "vs_scotland",
+        "vs_national",
         "change_vs_previous",
         "change_pct_vs_previous",
         "change_unit",
