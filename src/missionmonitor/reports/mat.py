@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from missionmonitor.config import describe
 from missionmonitor.errors import NotFoundError
 from missionmonitor.periods import parse_period
 from missionmonitor.refdata.geography import national_code
@@ -15,7 +16,10 @@ from missionmonitor.services.site_data import SiteData
 def mat(data: SiteData, year: int) -> dict[str, Any]:
     """The MAT standards benchmarking report for the assessment of April ``year``."""
     period = f"April {year}"
-    ind = data.catalogue["mat_standards_implemented_pct"]
+    spec = describe().mat_report
+    if spec is None or spec.indicator not in data.catalogue:
+        raise NotFoundError("this configuration has no standards report (no mat_report section)")
+    ind = data.catalogue[spec.indicator]
     rows = results_for(data, ind.id, national_code())
     if period not in set(rows["period"]):
         held = ", ".join(rows["period"])
