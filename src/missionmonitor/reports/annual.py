@@ -8,7 +8,7 @@ from typing import Any
 from missionmonitor.config import describe
 from missionmonitor.errors import NotFoundError
 from missionmonitor.periods import parse_period
-from missionmonitor.refdata.geography import national_code
+from missionmonitor.refdata.geography import national_code, national_name
 from missionmonitor.reports.facts import Facts
 from missionmonitor.reports.sections import (
     balancing_paragraphs,
@@ -75,7 +75,7 @@ def annual(data: SiteData, period: str) -> dict[str, Any]:
     sections.append(_targets_section(data, by_id, facts))
     return report_frame(
         f"National Mission on Drugs: annual monitoring report {period}",
-        f"Scotland, financial year {period} (1 April {p.start.year} to 31 March "
+        f"{national_name()}, financial year {period} (1 April {p.start.year} to 31 March "
         f"{p.end.year}). Generated from the data held.",
         sections,
         blocks,
@@ -181,7 +181,7 @@ def _accountability_section(data: SiteData, end: dt.date, facts: Facts) -> dict[
             said.append(f"{cat[i].title}, {row['period']}: {value} {cat[i].unit}{mark}.")
     paragraphs += said or [
         "No financial year by the end of this one has an approved funding "
-        "return from every ADP, so Scotland's spend is not shown."
+        f"return from every ADP, so {national_name()}'s spend is not shown."
     ]
     beds = latest(spec.beds) if spec.beds else None
     target = acc.beds_commitment()

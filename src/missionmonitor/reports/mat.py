@@ -7,7 +7,7 @@ from typing import Any
 from missionmonitor.config import describe
 from missionmonitor.errors import NotFoundError
 from missionmonitor.periods import parse_period
-from missionmonitor.refdata.geography import national_code
+from missionmonitor.refdata.geography import national_code, national_name
 from missionmonitor.reports.facts import Facts
 from missionmonitor.reports.sections import NOT_YET, indicator_block, report_frame, results_for
 from missionmonitor.services.site_data import SiteData
@@ -53,7 +53,7 @@ def mat(data: SiteData, year: int) -> dict[str, Any]:
     ]
     return report_frame(
         f"MAT standards benchmarking report {year}",
-        f"Implementation of the Medication Assisted Treatment standards in Scotland, "
+        f"Implementation of the Medication Assisted Treatment standards in {national_name()}, "
         f"as assessed in {period}. Generated from the data held.",
         sections,
         [block],

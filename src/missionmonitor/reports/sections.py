@@ -27,7 +27,7 @@ NOT_YET = {
     "balancing": BALANCING_NOT_YET,
     "ost_areas": "People in opioid substitution therapy by Integration Authority or ADP, and "
     "the apportioned local targets, are not yet available.",
-    "mat_adp": "This report uses the Scotland-level MAT standards results held as published; "
+    "mat_adp": "This report uses the national MAT standards results held as published; "
     "each ADP's moderated grades are on the MAT standards pages of the website.",
     "surveillance": "No early-warning scan is held yet, so no alerts can be reported.",
     "returns": "ADP returns are not yet held: no approved return has been loaded from the portal.",

@@ -9,10 +9,11 @@ from typing import Any
 import pandas as pd
 
 from missionmonitor.config import surveillance as section
+from missionmonitor.errors import MethodInputError
 from missionmonitor.formatting import display_value
 from missionmonitor.methods.disclosure import DEFAULT_THRESHOLD, SUPPRESSION_MARKER, primary_mask
 from missionmonitor.methods.segmented import Ratio
-from missionmonitor.refdata.geography import national_code
+from missionmonitor.refdata.geography import national_code, national_name
 from missionmonitor.services.site_data import SiteData
 from missionmonitor.surveillance import coverage, deaths, prevalence
 from missionmonitor.surveillance.early_warning import load_series
@@ -60,7 +61,10 @@ def _trend(data: SiteData) -> dict[str, Any] | None:
     spec = section()
     if spec.deaths is None or spec.deaths not in data.catalogue:
         return None
-    years, fit = deaths.trend_around_launch(data.results)
+    try:
+        years, fit = deaths.trend_around_launch(data.results)
+    except MethodInputError:  # too few years either side of the launch to fit a trend
+        return None
     observed = data.results[
         (data.results["indicator_id"] == spec.deaths)
         & (data.results["area_code"] == national_code())
@@ -90,8 +94,8 @@ def _trend(data: SiteData) -> dict[str, Any] | None:
     return {
         "id": "its",
         "title": "Drug deaths around the Mission's launch",
-        "caption": f"Drug deaths in Scotland by year, with the segmented model's fit and the "
-        f"pre-{launch} trend carried on",
+        "caption": f"Drug deaths in {national_name()} by year, with the segmented model's fit "
+        f"and the pre-{launch} trend carried on",
         "summary": (
             f"Before {launch} deaths rose by a factor of {fit.pre_trend.estimate:.3f} a "
             f"year; the yearly trend changed by a factor of "
