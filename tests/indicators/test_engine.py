@@ -8,10 +8,10 @@ import pytest
 
 from missionmonitor.errors import SeriesBreakError
 from missionmonitor.indicators.catalogue import get_indicator
+from missionmonitor.indicators.comparisons import compare_periods
 from missionmonitor.indicators.engine import (
     RESULT_COLUMNS,
     area_nodes,
-    compare_periods,
     compute_indicator,
     series_mixes,
 )
@@ -122,9 +122,9 @@ def test_break_with_previous_period_blanks_the_change(store, geo):
     ind = get_indicator("ost_people")
     df = compute_indicator(store, ind, geo)
     df = pd.concat([df, df.iloc[[0]].assign(period="2021/22", value=29000.0)], ignore_index=True)
-    from missionmonitor.indicators.engine import _change
+    from missionmonitor.indicators.comparisons import changes
 
-    changed = _change(df, ind)
+    changed = changes(df, ind)
     r = changed[changed.period == "2022/23"].iloc[0]
     assert r.comparable_with_previous is False
     assert np.isnan(r.change_vs_previous)
