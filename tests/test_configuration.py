@@ -3,6 +3,7 @@ one return form) is built and served with no code change, only its folder."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +15,8 @@ from missionmonitor import config
 from missionmonitor.cli.app import app as cli
 from missionmonitor.errors import DefinitionError, StoreVersionError
 from missionmonitor.indicators.catalogue import load_catalogue
+from missionmonitor.portal import accounts
+from missionmonitor.portal.db import connect, session_scope
 from missionmonitor.refdata.geography import Geography, national_code
 from missionmonitor.services.build import build_store
 from missionmonitor.web.app import create_app
@@ -46,7 +49,7 @@ def test_definitions_load_from_the_configuration_folder(small):
     geo = Geography.shipped()
     assert national_code() == "X92000001"
     assert sorted(geo.areas) == ["X12000001", "X12000002", "X92000001"]
-    assert sorted(load_catalogue()) == ["death_rate", "deaths"]
+    assert sorted(load_catalogue()) == ["death_rate", "deaths", "standards_met_pct"]
     config.activate(None)
     assert national_code() == "S92000003" and len(load_catalogue()) > 2
 
@@ -105,3 +108,73 @@ def test_a_store_serves_only_the_configuration_it_was_built_for(small, tmp_path)
     config.activate(None)
     with pytest.raises(StoreVersionError, match="'example' configuration"):
         build_store(store)
+
+
+def test_the_second_configuration_serves_every_public_page_type(small_site):
+    for path in ("/surveillance", "/accountability", "/governance", "/reports"):
+        page = small_site.get(path)
+        assert page.status_code == 200, path
+        assert "Invented figures for testing" in page.text, path
+    feedback = small_site.get("/feedback")
+    assert feedback.status_code == 200 and "I was offered naloxone" in feedback.text
+    for path in ("/governance", "/feedback", "/reports"):
+        assert "Scotland" not in small_site.get(path).text, path
+    # A section the configuration lacks is said to be absent, not shown empty or failed.
+    accountability = small_site.get("/accountability").text
+    assert "No commitment on residential rehabilitation beds is declared" in accountability
+    assert small_site.get("/accountability.json").json()["rehabilitation"]["items"] == []
+    # Too few years either side of the launch for a trend: the page says so.
+    assert "No trend is shown" in small_site.get("/surveillance").text
+    assert "Drug deaths in Example Land" in small_site.get("/surveillance").text
+    surveillance = small_site.get("/surveillance.json").json()
+    assert surveillance["trend"] is None and surveillance["case_review"]["rows"] == []
+    assert small_site.get("/standards/X12000001/1").status_code == 200
+
+
+def test_the_second_configuration_builds_every_report(small_site):
+    listed = small_site.get("/reports.json").json()
+    assert [r["period"] for r in listed["annual"]] == ["2023/24", "2022/23", "2021/22"]
+    assert [r["code"] for r in listed["adp"]] == ["X12000001", "X12000002"]
+    links = re.findall(r'href="(/reports/[^"]+\.html)"', small_site.get("/reports").text)
+    kinds = {link.split("/")[2] for link in links}
+    assert kinds == {"annual", "adp", "mat"}
+    for link in links:
+        report = small_site.get(link)
+        assert report.status_code == 200, link
+        assert "Invented figures for testing" in report.text, link
+        assert "Scotland" not in report.text, link
+    annual = small_site.get("/reports/annual/2023-24.html").text
+    # The summary sentences are the configured indicators'.
+    assert "Drug deaths" in annual and "Service standards met" in annual
+    assert "60" in small_site.get("/reports/mat/2024.html").text
+
+
+PASSWORD = "correct horse battery"
+
+
+def test_the_second_configuration_serves_the_signed_in_portal(small, small_site, tmp_path):
+    url = f"sqlite:///{tmp_path}/portal.sqlite3"
+    engine = connect(url)
+    with session_scope(engine) as db:
+        accounts.add_user(db, "ana", "Ana", "phs_analyst", password=PASSWORD)
+    engine.dispose()
+    store = tmp_path / "example.duckdb"
+    settings = site_settings(store, url).model_copy(update={"config_dir": small})
+    site = TestClient(create_app(settings))
+    token = re.search(r'name="csrf_token" value="([^"]+)"', site.get("/login").text)
+    assert token is not None
+    signed = site.post(
+        "/login",
+        data={"username": "ana", "password": PASSWORD, "csrf_token": token.group(1)},
+        follow_redirects=False,
+    )
+    assert signed.status_code == 303
+    returns = site.get("/portal/returns")
+    forms = re.findall(r'href="(/portal/returns/deaths_review/[^"]+)"', returns.text)
+    assert len(forms) == 2
+    for path in ("/portal", "/portal/returns", forms[0], "/portal/governance"):
+        page = site.get(path)
+        assert page.status_code == 200, path
+        assert "Scotland" not in page.text, path
+    # Feedback inboxes are for the reporting areas' own officers: refused to an analyst.
+    assert site.get("/portal/feedback/X12000001").status_code == 403

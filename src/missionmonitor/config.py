@@ -31,6 +31,7 @@ from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
 from missionmonitor.errors import DefinitionError, MissionMonitorError
+from missionmonitor.sections import Accountability, AnnualReport, MatReport, Surveillance
 
 #: libyaml's parser where it is installed: the same safe subset, several times faster.
 SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -181,6 +182,11 @@ class HomeCard(_Strict):
     target: bool = False
     balancing: bool = False
     suffix: str = ""
+    #: The sentence under the figure, with fields from the latest result and its target
+    #: (``{display}``, ``{period}``, ``{previous}``, ``{change}``, ``{change_pct}``,
+    #: ``{direction}``, ``{target}``, ``{target_share}``, ``{target_status}``,
+    #: ``{target_statement}``, ``{target_source}``); left out when a field has no value.
+    text: str | None = None
 
 
 class HomeTrend(_Strict):
@@ -208,6 +214,11 @@ class Configuration(_Strict):
     attribution: str
     home: Home
     folder: Path
+    #: What the other pages and reports show (missionmonitor.sections); absent: not shown.
+    accountability: Accountability | None = None
+    surveillance: Surveillance | None = None
+    annual_report: AnnualReport | None = None
+    mat_report: MatReport | None = None
 
 
 def folder() -> Path:
@@ -250,3 +261,8 @@ def describe() -> Configuration:
 def attribution() -> str:
     """The licence statement that every public output of this configuration carries."""
     return describe().attribution
+
+
+def surveillance() -> Surveillance:
+    """The active configuration's surveillance section (empty when it has none)."""
+    return describe().surveillance or Surveillance()

@@ -8,10 +8,10 @@ import pytest
 
 from missionmonitor.errors import SeriesBreakError
 from missionmonitor.indicators.catalogue import get_indicator
+from missionmonitor.indicators.comparisons import compare_periods
 from missionmonitor.indicators.engine import (
     RESULT_COLUMNS,
     area_nodes,
-    compare_periods,
     compute_indicator,
     series_mixes,
 )
@@ -84,7 +84,7 @@ def test_greater_glasgow_rate_per_1000_2015_2019(results):
     assert round_half_up(r.value, 2) == 0.27
     assert r.numerator == 1556 and r.denominator == 1167694 * 5
     assert r.lci < r.value < r.uci
-    assert r.vs_scotland == "higher"
+    assert r.vs_national == "higher"
 
 
 def test_scotpho_easr_as_published(results):
@@ -122,9 +122,9 @@ def test_break_with_previous_period_blanks_the_change(store, geo):
     ind = get_indicator("ost_people")
     df = compute_indicator(store, ind, geo)
     df = pd.concat([df, df.iloc[[0]].assign(period="2021/22", value=29000.0)], ignore_index=True)
-    from missionmonitor.indicators.engine import _change
+    from missionmonitor.indicators.comparisons import changes
 
-    changed = _change(df, ind)
+    changed = changes(df, ind)
     r = changed[changed.period == "2022/23"].iloc[0]
     assert r.comparable_with_previous is False
     assert np.isnan(r.change_vs_previous)
@@ -171,12 +171,12 @@ def test_small_quarterly_division_counts_are_suppressed(results):
     assert sdd.suppressed.sum() > 8  # more than the 8 suppressed at source
 
 
-def test_vs_scotland_uses_intervals(results):
+def test_vs_national_uses_intervals(results):
     sub = results[(results.indicator_id == "drd_easr_5yr") & (results.area_type != "scotland")]
     sub = sub[~sub.suppressed.astype(bool)]
-    assert set(sub.vs_scotland) == {"higher", "lower", "no_difference"}
+    assert set(sub.vs_national) == {"higher", "lower", "no_difference"}
     scot = results[(results.indicator_id == "drd_easr_5yr") & (results.area_type == "scotland")]
-    assert set(scot.vs_scotland) == {"not_applicable"}
+    assert set(scot.vs_national) == {"not_applicable"}
 
 
 def test_mat_results_across_the_2024_method_change_are_not_compared(store):

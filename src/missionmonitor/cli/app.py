@@ -188,8 +188,8 @@ def compute(
 @app.command()
 def export(
     ctx: typer.Context,
-    indicator: Annotated[str, typer.Option(help="Indicator id, e.g. drd_deaths.")],
-    area: Annotated[str | None, typer.Option(help="Only this area code, e.g. S08000031.")] = None,
+    indicator: Annotated[str, typer.Option(help="Indicator id (see indicators list).")],
+    area: Annotated[str | None, typer.Option(help="Only this area code (see areas list).")] = None,
     fmt: Annotated[ExportFormat, typer.Option("--format", help="csv, json or parquet.")] = "csv",
     vintage: Annotated[
         str, typer.Option(help="latest, first_published or as_at:KEY (e.g. as_at:NRS_2019_PDF).")

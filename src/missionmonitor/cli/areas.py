@@ -37,7 +37,7 @@ def list_areas(
 
 
 @app.command("show")
-def show(code: Annotated[str, typer.Argument(help="Area code, e.g. S11000051.")]) -> None:
+def show(code: Annotated[str, typer.Argument(help="Area code (see areas list).")]) -> None:
     """Show an area and its place in the hierarchy.
 
     Example: [bold]missionmonitor areas show S11000051[/]

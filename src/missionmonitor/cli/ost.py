@@ -100,6 +100,7 @@ def compute(
     Example: [bold]missionmonitor ost compute --input synthetic/ --out ost-results/ --load[/]
     """
     from missionmonitor.ost.service import compute_folder
+    from missionmonitor.refdata.geography import national_name, national_type
 
     if load and out_dir is None:
         err.print("--load needs --out: the measures file is kept as the record of what was loaded")
@@ -113,7 +114,9 @@ def compute(
             memory_limit=memory_limit,
             spark_master=spark_master,
         )
-    title = "People in community OST, Scotland" + (" (SYNTHETIC data)" if result.synthetic else "")
+    title = f"People in community OST, {national_name()}" + (
+        " (SYNTHETIC data)" if result.synthetic else ""
+    )
     table = Table(title=title)
     for col in (
         "Period",
@@ -126,8 +129,9 @@ def compute(
     ):
         table.add_column(col, justify="left" if col == "Period" else "right")
     o = result.outputs
+    national = national_type()
     scot = {
-        t: f[f["area_type"] == "scotland"].set_index("period")
+        t: f[f["area_type"] == national].set_index("period")
         for t, f in (
             ("people", o.people),
             ("items", o.items),
@@ -137,7 +141,7 @@ def compute(
     }
     access = None
     if result.access is not None:
-        access = result.access[result.access["area_type"] == "scotland"].set_index("period")
+        access = result.access[result.access["area_type"] == national].set_index("period")
     years = scot["people"][scot["people"]["period_type"] == "financial_year"].index
     for period in years:
         items = scot["items"].loc[period]

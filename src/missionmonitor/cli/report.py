@@ -56,7 +56,7 @@ def annual(
 @app.command("adp")
 def adp(
     ctx: typer.Context,
-    code: Annotated[str, typer.Argument(help="ADP code, e.g. S11000051.")],
+    code: Annotated[str, typer.Argument(help="ADP code (see areas list --type adp).")],
     period: Annotated[
         str | None, typer.Option(help="Latest period to include, e.g. 2023/24.")
     ] = None,

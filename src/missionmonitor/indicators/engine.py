@@ -3,8 +3,8 @@
 For each indicator the method kind produces values; the engine then, for every indicator
 alike: keeps the declared geographies, stamps the definition version in force for each
 period, applies disclosure control (primary, then secondary across every area total the
-results publish), compares each area with Scotland, and works out change on the previous
-period — refusing it across a series break, with the reason.
+results publish), compares each area with the national value, and works out change on the
+previous period — refusing it across a series break, with the reason (``comparisons``).
 
 For example::
 
@@ -20,14 +20,12 @@ import numpy as np
 import pandas as pd
 
 from missionmonitor.data import load_sources
-from missionmonitor.errors import SeriesBreakError
 from missionmonitor.indicators.catalogue import Indicator, load_catalogue
+from missionmonitor.indicators.comparisons import changes, vs_national
 from missionmonitor.indicators.kinds import KINDS
 from missionmonitor.methods.disclosure import Group, suppress_groups
-from missionmonitor.methods.poisson import count_change_p_value
-from missionmonitor.methods.rolling import percentage_change
 from missionmonitor.periods import parse_period
-from missionmonitor.refdata.geography import Geography, area_types, national_code
+from missionmonitor.refdata.geography import Geography, area_types
 from missionmonitor.store.connection import Store
 from missionmonitor.store.vintages import select_observations
 
@@ -47,7 +45,7 @@ RESULT_COLUMNS = (
     "vintage",
     "definition_version",
     "comparable_with_previous",
-    "vs_scotland",
+    "vs_national",
     "change_vs_previous",
     "change_pct_vs_previous",
     "change_unit",
@@ -91,8 +89,8 @@ def compute_indicator(
             [k in hidden for k in keys], dtype=bool
         )
     df = _apply_disclosure(df, ind, geo)
-    df["vs_scotland"] = _vs_scotland(df)
-    df = _change(df, ind)
+    df["vs_national"] = vs_national(df)
+    df = changes(df, ind)
     df["_type_order"] = df["area_type"].map(area_types().index)
     df = df.sort_values(["_type_order", "area_code", "period_start"]).drop(columns="_type_order")
     return df[list(RESULT_COLUMNS + EXTRA_COLUMNS)].reset_index(drop=True)
@@ -291,111 +289,3 @@ def _protect_counts(
             mask |= found & (known | hidden)
         if (mask == before).all():
             return np.asarray(mask[node_of], dtype=bool)
-
-
-# ---- comparisons -----------------------------------------------------------------------
-
-
-def _vs_scotland(df: pd.DataFrame) -> pd.Series:
-    """Each area's 95% interval against Scotland's value for the same period."""
-    scot = df[df["area_code"] == national_code()].set_index("period")["value"]
-    s = df["period"].map(scot).to_numpy(dtype=float)
-    lci, uci = df["lci"].to_numpy(dtype=float), df["uci"].to_numpy(dtype=float)
-    usable = (df["area_code"] != national_code()).to_numpy() & ~np.isnan(s) & ~np.isnan(lci)
-    usable &= ~np.isnan(uci)
-    out = np.select(
-        [usable & (lci > s), usable & (uci < s), usable],
-        ["higher", "lower", "no_difference"],
-        default="not_applicable",
-    )
-    return pd.Series(out, index=df.index, dtype=object)
-
-
-def break_between(ind: Indicator, earlier: str, later: str) -> str | None:
-    """The reason values for ``earlier`` and ``later`` are not comparable, or None."""
-    a, b = ind.version_for(earlier).version, ind.version_for(later).version
-    lo, hi = sorted((a, b))
-    for v in ind.definition_versions:
-        if lo < v.version <= hi and not v.comparable_with_previous:
-            return (
-                f"series break: {ind.id} changed definition at {v.effective_from} "
-                f"(version {v.version}: {v.label}). {v.break_reason}"
-            ).strip()
-    return None
-
-
-def _change(df: pd.DataFrame, ind: Indicator) -> pd.DataFrame:
-    df = df.copy()
-    lookup = {(a, p): i for i, (a, p) in enumerate(zip(df["area_code"], df["period"], strict=True))}
-    comparable: list[object] = []
-    significant: list[object] = [None] * len(df)
-    delta = np.full(len(df), np.nan)
-    pct = np.full(len(df), np.nan)
-    notes = list(df["note"])
-    values = df["value"].to_numpy(dtype=float)
-    lci, uci = df["lci"].to_numpy(dtype=float), df["uci"].to_numpy(dtype=float)
-    for i, (area, period) in enumerate(zip(df["area_code"], df["period"], strict=True)):
-        prev = parse_period(period).previous()
-        j = lookup.get((area, prev))
-        if j is None:
-            comparable.append(None)
-            continue
-        reason = break_between(ind, prev, period)
-        if reason:
-            comparable.append(False)
-            notes[i] = reason
-            continue
-        comparable.append(True)
-        delta[i] = values[i] - values[j]
-        # A percentage changes by percentage points: a relative change of it misleads.
-        if not ind.in_percent:
-            pct[i] = percentage_change(values[i], values[j])[0]
-        significant[i] = change_is_significant(
-            ind, values[i], values[j], (lci[i], uci[i]), (lci[j], uci[j])
-        )
-    df["comparable_with_previous"] = pd.Series(comparable, index=df.index, dtype=object)
-    df["change_vs_previous"] = delta
-    df["change_pct_vs_previous"] = pct
-    df["change_unit"] = "percentage points" if ind.in_percent else ind.unit
-    df["change_significant"] = pd.Series(significant, index=df.index, dtype=object)
-    df["note"] = notes
-    return df
-
-
-def change_is_significant(
-    ind: Indicator,
-    new: float,
-    old: float,
-    new_interval: tuple[float, float],
-    old_interval: tuple[float, float],
-) -> bool | None:
-    """Whether a change is statistically significant by the indicator's stated test: for a
-    count, the exact conditional test for two Poisson counts (p < 0.05); otherwise whether
-    the 95% intervals fail to overlap. None where no test applies: no interval, or rolling
-    windows (consecutive windows share years).
-
-    >>> from missionmonitor.indicators.catalogue import get_indicator
-    >>> nan = float("nan")
-    >>> change_is_significant(get_indicator("drd_deaths"), 1172, 1051, (nan, nan), (nan, nan))
-    True
-    """
-    if np.isnan(new) or np.isnan(old) or ind.period_type == "rolling_years":
-        return None  # consecutive windows share years: their change is not tested
-    if ind.method.value_is_count and float(new).is_integer() and float(old).is_integer():
-        return count_change_p_value(int(new), int(old)) < 0.05
-    if any(np.isnan(x) for x in (*new_interval, *old_interval)):
-        return None
-    return bool(new_interval[0] > old_interval[1] or new_interval[1] < old_interval[0])
-
-
-def compare_periods(
-    results: pd.DataFrame, ind: Indicator, area_code: str, earlier: str, later: str
-) -> tuple[float, float]:
-    """(change, % change) between two periods of one area; SeriesBreakError across a break."""
-    reason = break_between(ind, earlier, later)
-    if reason:
-        raise SeriesBreakError(f"cannot compare {earlier} with {later}: {reason}")
-    rows = results[(results["indicator_id"] == ind.id) & (results["area_code"] == area_code)]
-    by_period = rows.set_index("period")["value"]
-    a, b = float(by_period.get(earlier, np.nan)), float(by_period.get(later, np.nan))
-    return b - a, float(percentage_change(b, a)[0])

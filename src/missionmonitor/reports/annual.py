@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from missionmonitor.config import describe
 from missionmonitor.errors import NotFoundError
 from missionmonitor.periods import parse_period
-from missionmonitor.refdata.geography import national_code
+from missionmonitor.refdata.geography import national_code, national_name
 from missionmonitor.reports.facts import Facts
 from missionmonitor.reports.sections import (
     balancing_paragraphs,
@@ -16,10 +17,15 @@ from missionmonitor.reports.sections import (
     report_frame,
 )
 from missionmonitor.services.site_data import SiteData
+from missionmonitor.views.common import latest_shown
 from missionmonitor.views.scorecard import scorecard, tally
 
-#: Indicators whose sentences open the annual report.
-SUMMARY = ("drd_deaths", "ost_people", "rr_placements", "mat_standards_implemented_pct")
+
+def summary_ids() -> tuple[str, ...]:
+    """The indicators whose sentences open the annual report (configuration.yaml's
+    ``annual_report`` section; none when it has none)."""
+    spec = describe().annual_report
+    return spec.summary if spec else ()
 
 
 def annual(data: SiteData, period: str) -> dict[str, Any]:
@@ -60,7 +66,7 @@ def annual(data: SiteData, period: str) -> dict[str, Any]:
             "id": "summary",
             "title": "Summary",
             "blocks": [],
-            "paragraphs": [by_id[k]["sentence"] for k in SUMMARY if k in by_id],
+            "paragraphs": [by_id[k]["sentence"] for k in summary_ids() if k in by_id],
         },
     )
     sections.append(_success_section(data, p.end))
@@ -69,7 +75,7 @@ def annual(data: SiteData, period: str) -> dict[str, Any]:
     sections.append(_targets_section(data, by_id, facts))
     return report_frame(
         f"National Mission on Drugs: annual monitoring report {period}",
-        f"Scotland, financial year {period} (1 April {p.start.year} to 31 March "
+        f"{national_name()}, financial year {period} (1 April {p.start.year} to 31 March "
         f"{p.end.year}). Generated from the data held.",
         sections,
         blocks,
@@ -106,16 +112,17 @@ def _success_section(data: SiteData, end: dt.date) -> dict[str, Any]:
 def _surveillance_section(data: SiteData, end: dt.date, facts: Facts) -> dict[str, Any]:
     """Treatment coverage from the latest prevalence estimate by the year end (its two
     published inputs recorded as facts), and what the latest early-warning scans found."""
+    from missionmonitor.config import surveillance
     from missionmonitor.formatting import display_value
-    from missionmonitor.surveillance.coverage import DENOMINATOR, NUMERATOR, ost_coverage
+    from missionmonitor.surveillance.coverage import ost_coverage
 
-    nation = national_code()
+    nation, spec = national_code(), surveillance()
     paragraphs = []
     held = [c for c in ost_coverage(data.results, nation) if parse_period(c["period"]).end <= end]
     if held:
         c = held[-1]
         people = facts.note(
-            NUMERATOR,
+            spec.treated or "",
             nation,
             c["period"],
             "value",
@@ -123,7 +130,7 @@ def _surveillance_section(data: SiteData, end: dt.date, facts: Facts) -> dict[st
             display_value(c["people_in_ost"], 0),
         )
         estimate = facts.note(
-            DENOMINATOR,
+            spec.coverage_of or "",
             nation,
             c["period"],
             "value",
@@ -152,21 +159,21 @@ def _surveillance_section(data: SiteData, end: dt.date, facts: Facts) -> dict[st
 
 def _accountability_section(data: SiteData, end: dt.date, facts: Facts) -> dict[str, Any]:
     """Funding and spend (as context, not attribution), with each ADP's figures beside an
-    outcome indicator; residential rehabilitation beds against 650 and what happens after
-    placements. Figures are the latest for periods ending by the year end."""
+    outcome indicator; residential rehabilitation beds against the declared commitment and
+    what happens after placements. Figures are the latest for periods ending by the year end."""
     from missionmonitor.views import accountability as acc
 
     nation = national_code()
     paragraphs = [acc.NOT_ATTRIBUTION]
-    cat = data.catalogue
+    cat, spec = data.catalogue, acc.section()
 
     def latest(indicator_id: str) -> dict[str, Any] | None:
         if indicator_id not in cat:
             return None
-        return acc.latest_result(data, cat[indicator_id], nation, end)
+        return latest_shown(data, cat[indicator_id], nation, end)
 
     said = []
-    for i in (*acc.FUNDING, *[i for i in cat if i.startswith("funding_priority_")]):
+    for i in (*spec.funding, *spec.priorities):
         row = latest(i)
         if row is not None and not row["suppressed"] and row["value"] is not None:
             mark = " (SYNTHETIC)" if row["status"] == "SYNTHETIC" else ""
@@ -174,12 +181,16 @@ def _accountability_section(data: SiteData, end: dt.date, facts: Facts) -> dict[
             said.append(f"{cat[i].title}, {row['period']}: {value} {cat[i].unit}{mark}.")
     paragraphs += said or [
         "No financial year by the end of this one has an approved funding "
-        "return from every ADP, so Scotland's spend is not shown."
+        f"return from every ADP, so {national_name()}'s spend is not shown."
     ]
-    beds = latest("rr_beds")
-    if beds is not None and beds["value"] is not None:
+    beds = latest(spec.beds) if spec.beds else None
+    target = acc.beds_commitment()
+    # A commitment, not a figure of the data: shown as declared.
+    commitment = f"{target.value:,.0f}" if target else None
+    if commitment is None:
+        paragraphs.append("No commitment on residential rehabilitation beds is configured.")
+    elif beds is not None and beds["value"] is not None:
         shown = facts.show(beds, "value", 0)
-        commitment = f"{acc.BEDS_COMMITMENT:,}"  # a commitment, not a figure of the data
         mark = " (SYNTHETIC)" if beds["status"] == "SYNTHETIC" else ""
         paragraphs.append(
             f"Residential rehabilitation beds, {beds['period']}: {shown}, "
@@ -188,9 +199,9 @@ def _accountability_section(data: SiteData, end: dt.date, facts: Facts) -> dict[
     else:
         paragraphs.append(
             "No complete census of residential rehabilitation beds is held, so "
-            "beds are not set against the commitment of 650."
+            f"beds are not set against the commitment of {commitment}."
         )
-    for i in acc.REHAB[acc.AFTER :]:
+    for i in spec.after_placements:
         row = latest(i)
         if row is not None and not row["suppressed"] and row["value"] is not None:
             paragraphs.append(

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from missionmonitor.config import describe
 from missionmonitor.errors import NotFoundError
 from missionmonitor.periods import parse_period
-from missionmonitor.refdata.geography import national_code
+from missionmonitor.refdata.geography import national_code, national_name
 from missionmonitor.reports.facts import Facts
 from missionmonitor.reports.sections import NOT_YET, indicator_block, report_frame, results_for
 from missionmonitor.services.site_data import SiteData
@@ -15,7 +16,10 @@ from missionmonitor.services.site_data import SiteData
 def mat(data: SiteData, year: int) -> dict[str, Any]:
     """The MAT standards benchmarking report for the assessment of April ``year``."""
     period = f"April {year}"
-    ind = data.catalogue["mat_standards_implemented_pct"]
+    spec = describe().mat_report
+    if spec is None or spec.indicator not in data.catalogue:
+        raise NotFoundError("this configuration has no standards report (no mat_report section)")
+    ind = data.catalogue[spec.indicator]
     rows = results_for(data, ind.id, national_code())
     if period not in set(rows["period"]):
         held = ", ".join(rows["period"])
@@ -49,7 +53,7 @@ def mat(data: SiteData, year: int) -> dict[str, Any]:
     ]
     return report_frame(
         f"MAT standards benchmarking report {year}",
-        f"Implementation of the Medication Assisted Treatment standards in Scotland, "
+        f"Implementation of the Medication Assisted Treatment standards in {national_name()}, "
         f"as assessed in {period}. Generated from the data held.",
         sections,
         [block],

@@ -15,10 +15,11 @@ from missionmonitor.methods.poisson import count_change_p_value
 from missionmonitor.periods import parse_period
 from missionmonitor.refdata.geography import national_code
 from missionmonitor.reports.facts import Facts
+from missionmonitor.services.results import latest_result, records
 from missionmonitor.services.site_data import SiteData
 from missionmonitor.targets.status import BALANCING_NOT_YET, all_targets
 from missionmonitor.views import charts, maps
-from missionmonitor.views.common import pick_period, result_row
+from missionmonitor.views.common import result_row
 from missionmonitor.views.trends import trend_statement
 
 #: What the platform cannot yet report, said plainly in every report that would show it.
@@ -26,7 +27,7 @@ NOT_YET = {
     "balancing": BALANCING_NOT_YET,
     "ost_areas": "People in opioid substitution therapy by Integration Authority or ADP, and "
     "the apportioned local targets, are not yet available.",
-    "mat_adp": "This report uses the Scotland-level MAT standards results held as published; "
+    "mat_adp": "This report uses the national MAT standards results held as published; "
     "each ADP's moderated grades are on the MAT standards pages of the website.",
     "surveillance": "No early-warning scan is held yet, so no alerts can be reported.",
     "returns": "ADP returns are not yet held: no approved return has been loaded from the portal.",
@@ -139,10 +140,10 @@ def indicator_block(
     data: SiteData, ind: Indicator, area: str, end: dt.date, label: str, facts: Facts
 ) -> dict[str, Any] | None:
     rows = results_for(data, ind.id, area)
-    picked = pick_period(rows, end)
+    picked = latest_result(records(rows), area, end)
     if picked is None:
         return None
-    row = {**result_row(ind, picked, data), "indicator_id": ind.id}
+    row = result_row(ind, picked, data)
     prev_label = parse_period(row["period"]).previous()
     prev_rows = rows[rows["period"] == prev_label]
     prev = prev_rows.iloc[0] if not prev_rows.empty else None
@@ -223,7 +224,8 @@ def area_map(data: SiteData, ind: Indicator, end: dt.date) -> dict[str, Any] | N
     df = data.results[data.results["indicator_id"] == ind.id]
     for area_type in (t for t in MAP_TYPES if t in ind.geography):
         of_type = df[df["area_type"] == area_type].sort_values("period_start")
-        picked = pick_period(of_type.drop_duplicates("period", keep="last"), end)
+        periods = records(of_type.drop_duplicates("period", keep="last"))
+        picked = latest_result(periods, end=end)
         if picked is None:
             continue
         rows = [

@@ -21,7 +21,7 @@ from missionmonitor.indicators.catalogue import load_catalogue
 from missionmonitor.indicators.engine import compute_all
 from missionmonitor.refdata.geography import Geography, national_code, national_type
 from missionmonitor.store.connection import Store
-from missionmonitor.store.schema import SCHEMA_VERSION
+from missionmonitor.store.migrations import upgradable
 
 #: Step names reported to a progress callback, in order.
 Progress = Callable[[str], None]
@@ -87,11 +87,11 @@ def build_store(
     """Create (or bring up to date) the store at ``path`` from the shipped data.
 
     Safe to run again: files already loaded are recognised by their hash and skipped. With
-    ``rebuild``, or when the existing store has another schema version, it is first moved
-    aside (``report.kept_aside``), never deleted.
+    ``rebuild``, or when the existing store has a schema version that cannot be upgraded in
+    place, it is first moved aside (``report.kept_aside``), never deleted.
     """
     report = BuildReport()
-    if path.exists() and (rebuild or Store.version_of(path) != SCHEMA_VERSION):
+    if path.exists() and (rebuild or not upgradable(Store.version_of(path))):
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
         report.kept_aside = path.with_name(f"{path.name}.{stamp}.old")
         path.rename(report.kept_aside)

@@ -24,6 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from missionmonitor.accountability import feedback, governance
+from missionmonitor.config import describe
 from missionmonitor.periods import recent_periods
 from missionmonitor.portal import accounts
 from missionmonitor.portal.models import User
@@ -247,7 +248,7 @@ def _meeting(db: Session, geo: Geography, today: dt.date, secretariat: User) -> 
         secretariat,
         m.id,
         "SYNTHETIC: ask every ADP for a plan to raise same-day starts",
-        ["indicator:mat1_same_day_pct", "standard:1"],
+        [f"indicator:{i}" for i in _standards_indicator()] + ["standard:1"],
         geo,
     )
     governance.add_action(
@@ -269,3 +270,9 @@ def _meeting(db: Session, geo: Geography, today: dt.date, secretariat: User) -> 
         "SYNTHETIC summary: the group reviewed MAT progress and beds.",
         geo,
     )
+
+
+def _standards_indicator() -> list[str]:
+    """The configuration's standards indicator, which a decision on a standard links to."""
+    spec = describe().mat_report
+    return [spec.indicator] if spec else []

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from missionmonitor.config import surveillance
 from missionmonitor.errors import NotFoundError
 from missionmonitor.ost.service import memberships
 from missionmonitor.refdata.geography import BASE, Geography, national_code
@@ -24,12 +25,6 @@ from missionmonitor.surveillance import ndrdd
 #: Ages of SYNTHETIC cases: the published share aged 35 to 54 (NRS), and of the rest, an
 #: assumed 57% younger (15 to 34) and 43% older (55 to 74).
 MIDDLE, YOUNGER, OLDER, YOUNGER_SHARE = (35, 54), (15, 34), (55, 74), 0.57
-#: The drugs-implicated indicators each substance group is calibrated to.
-IMPLICATED = {
-    "opioid": "drugs_implicated_opioids_pct",
-    "benzodiazepine": "drugs_implicated_benzodiazepines_pct",
-    "cocaine": "drugs_implicated_cocaine_pct",
-}
 
 
 def calibration(store_path: Path, years: list[int]) -> ndrdd.Calibration:
@@ -38,11 +33,16 @@ def calibration(store_path: Path, years: list[int]) -> ndrdd.Calibration:
     share in contact with drug treatment in the six months before death. What is not
     published is assumed, and named as such (``Calibration.assumed``, ``YOUNGER_SHARE``)."""
     nation = national_code()
+    # The deaths, and the drugs-implicated indicator each substance group is calibrated to,
+    # named in the configuration's surveillance section.
+    spec = surveillance()
+    implicated = spec.drugs_implicated
+    wanted = [spec.deaths or "", *implicated.values()]
     with Store.open(store_path, read_only=True) as store:
         results = store.con.execute(
             "SELECT indicator_id, period, value FROM indicator_results WHERE area_code = ? "
-            "AND NOT suppressed AND indicator_id IN ('drd_deaths', ?, ?, ?)",
-            [nation, *IMPLICATED.values()],
+            f"AND NOT suppressed AND indicator_id IN ({', '.join('?' * len(wanted))})",
+            [nation, *wanted],
         ).df()
         areas = select_figures(
             store,
@@ -65,7 +65,7 @@ def calibration(store_path: Path, years: list[int]) -> ndrdd.Calibration:
             "dataset = 'other' AND measure = 'drd_in_contact_with_treatment_6m_pct'",
             columns="value",
         )
-    deaths = results[results["indicator_id"] == "drd_deaths"].set_index("period")["value"]
+    deaths = results[results["indicator_id"] == spec.deaths].set_index("period")["value"]
     missing = [y for y in years if str(y) not in deaths.index]
     if missing or contact.empty or middle.empty:
         raise NotFoundError(
@@ -81,7 +81,7 @@ def calibration(store_path: Path, years: list[int]) -> ndrdd.Calibration:
     sexes = sexes[sexes["period"] == sexes["period"].max()].set_index("sex")["value"]
     share = float(middle["value"].iloc[-1]) / 100
     shares = {}
-    for group, ind in IMPLICATED.items():
+    for group, ind in implicated.items():
         held = results[results["indicator_id"] == ind].sort_values("period")
         shares[group] = float(held["value"].iloc[-1]) / 100
     return ndrdd.Calibration(

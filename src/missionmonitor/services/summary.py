@@ -10,6 +10,7 @@ from typing import Any
 
 from missionmonitor.indicators.catalogue import load_catalogue
 from missionmonitor.refdata.geography import national_code
+from missionmonitor.services.results import latest_result
 from missionmonitor.store.connection import Store
 
 
@@ -17,17 +18,19 @@ def national_summary(store: Store) -> list[dict[str, Any]]:
     """The latest national figure of every indicator with its change on the previous period,
     in catalogue order: ``[{"indicator": Indicator, "row": {column: value}}, ...]``."""
     store.require_table("indicator_results")
+    nation = national_code()
     cursor = store.con.execute(
-        """
-        SELECT * FROM indicator_results WHERE area_code = ? QUALIFY row_number() OVER (
-            PARTITION BY indicator_id ORDER BY period_start DESC) = 1
-        """,
-        [national_code()],
+        "SELECT * FROM indicator_results WHERE area_code = ? ORDER BY indicator_id, period_start",
+        [nation],
     )
     names = [d[0] for d in cursor.description]
-    catalogue = load_catalogue()
-    order = {ind_id: i for i, ind_id in enumerate(catalogue)}
-    rows = [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
-    rows = [r for r in rows if r["indicator_id"] in catalogue]
-    rows.sort(key=lambda r: order[r["indicator_id"]])
-    return [{"indicator": catalogue[r["indicator_id"]], "row": r} for r in rows]
+    by_indicator: dict[str, list[dict[str, Any]]] = {}
+    for values in cursor.fetchall():
+        row = dict(zip(names, values, strict=True))
+        by_indicator.setdefault(row["indicator_id"], []).append(row)
+    summary = []
+    for ind_id, ind in load_catalogue().items():
+        latest = latest_result(by_indicator.get(ind_id, ()), nation)
+        if latest is not None:
+            summary.append({"indicator": ind, "row": latest})
+    return summary

@@ -5,12 +5,13 @@ Open it with ``Store.open(path)`` (a context manager). A writable store is a cop
 replaces the store file only when the block succeeds (``store.writing``): readers never
 wait for a writer, and a failure or crash at any point leaves the store as it was. Writes
 within the block go through ``store.transaction()``. The tables are declared in
-``missionmonitor.store.schema``; a store of another schema version is refused.
+``missionmonitor.store.schema``; a writable store of an earlier schema version is upgraded
+(``missionmonitor.store.migrations``), any other version is refused.
 
 >>> import tempfile, pathlib
 >>> with Store.open(pathlib.Path(tempfile.mkdtemp()) / "s.duckdb") as store:
 ...     store.schema_version()
-3
+4
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import duckdb
 
 from missionmonitor import config
 from missionmonitor.errors import DemonstrationDataError, StoreNotReadyError, StoreVersionError
+from missionmonitor.store.migrations import upgradable, upgrade
 from missionmonitor.store.schema import SCHEMA_VERSION, columns, ddl
 from missionmonitor.store.writing import writable_copy
 
@@ -86,11 +88,16 @@ class Store:
                     ],
                 )
             return
+        if found != SCHEMA_VERSION and creating and found is not None and upgradable(found):
+            with self.transaction():
+                upgrade(self.con, found)
+            found = SCHEMA_VERSION
         if found != SCHEMA_VERSION:
+            then = "upgrade it" if upgradable(found) else "keep it aside and build a new one"
             raise StoreVersionError(
                 f"the store at {self.path} has schema version {found or 'unknown'}, but this "
                 f"Mission Monitor reads version {SCHEMA_VERSION}; run `missionmonitor init` to "
-                "keep it aside and build a new one from the shipped data"
+                f"{then} from the shipped data"
             )
         held = self.query("SELECT value FROM store_meta WHERE key = 'configuration'")
         active = config.describe().name

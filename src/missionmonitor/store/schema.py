@@ -1,8 +1,10 @@
 """The analytical store's schema: every table, in one place, with its version.
 
 ``SCHEMA_VERSION`` is stamped in the store's ``store_meta`` table when the store is created;
-a store stamped with another version is refused (``StoreVersionError``) until ``missionmonitor
-init`` keeps it aside and builds a new one. Raise the version whenever a table here changes.
+a store of an earlier version is upgraded in place when the steps in
+``missionmonitor.store.migrations`` reach it, and is otherwise refused (``StoreVersionError``)
+until ``missionmonitor init`` keeps it aside and builds a new one. Raise the version, with a
+step that upgrades an existing store, whenever a table here changes.
 
 >>> OBSERVATION_COLUMNS[:3]
 ('dataset', 'measure', 'area_code')
@@ -16,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 Columns = tuple[tuple[str, str], ...]
 
@@ -96,7 +98,7 @@ TABLES: dict[str, Columns] = {
         ("vintage", "VARCHAR"),
         ("definition_version", "INTEGER"),
         ("comparable_with_previous", "BOOLEAN"),
-        ("vs_scotland", "VARCHAR"),
+        ("vs_national", "VARCHAR"),
         ("change_vs_previous", "DOUBLE"),
         ("change_pct_vs_previous", "DOUBLE"),
         ("change_unit", "VARCHAR"),

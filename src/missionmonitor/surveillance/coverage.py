@@ -19,10 +19,8 @@ from typing import Any
 
 import pandas as pd
 
+from missionmonitor.config import surveillance
 from missionmonitor.errors import MethodInputError
-
-#: The indicators paired: people prescribed OST (PHS) and people with opioid dependence.
-NUMERATOR, DENOMINATOR = "ost_people", "opioid_dependence"
 
 
 @dataclass(frozen=True)
@@ -48,8 +46,11 @@ def ost_coverage(results: pd.DataFrame, area_code: str) -> list[dict[str, Any]]:
     """Every financial year in which both the OST count and the prevalence estimate (with
     its interval) are published for ``area_code``, oldest first."""
     shown = results[(results["area_code"] == area_code) & ~results["suppressed"].astype(bool)]
-    num = shown[shown["indicator_id"] == NUMERATOR].set_index("period")
-    den = shown[shown["indicator_id"] == DENOMINATOR].set_index("period")
+    # The indicators paired (the configuration's surveillance section): people treated and
+    # the estimated population they are a share of.
+    spec = surveillance()
+    num = shown[shown["indicator_id"] == spec.treated].set_index("period")
+    den = shown[shown["indicator_id"] == spec.coverage_of].set_index("period")
     out = []
     for period in [p for p in den.index if p in num.index]:
         d = den.loc[period]

@@ -13,7 +13,9 @@ from typing import Any
 
 import pandas as pd
 
+from missionmonitor.config import surveillance
 from missionmonitor.errors import MethodInputError
+from missionmonitor.indicators.catalogue import get_indicator
 from missionmonitor.methods.segmented import SegmentedFit, segmented_regression
 from missionmonitor.refdata.geography import national_code
 
@@ -30,14 +32,19 @@ def reconciliation(results: pd.DataFrame, revisions: pd.DataFrame) -> list[dict[
     """One row per registration year: confirmed deaths (latest edition), every revision
     between editions with its size, and the suspected deaths recorded by Police Scotland
     for the calendar year (when all four quarters are published), with the difference."""
-    confirmed = _scotland(results, "drd_deaths").set_index("period")["value"]
-    suspected = _scotland(results, "suspected_drug_deaths")
+    spec = surveillance()
+    if spec.deaths is None:
+        return []
+    confirmed = _scotland(results, spec.deaths).set_index("period")["value"]
+    suspected = _scotland(results, spec.suspected_deaths or "")
     quarters = suspected.assign(year=suspected["period"].str[:4])
     whole = quarters.groupby("year").filter(lambda g: len(g) == 4)
     police = whole.groupby("year")["value"].sum()
+    # The editions of the figures the confirmed deaths are read from.
+    source = get_indicator(spec.deaths).method
     held = revisions[
-        (revisions["dataset"] == "drd_scotland_annual")
-        & (revisions["measure"] == "drd_deaths")
+        (revisions["dataset"] == source.dataset)
+        & (revisions["measure"] == source.measure)
         & (revisions["area_code"] == national_code())
     ]
     rows = []
@@ -107,7 +114,8 @@ def trend_around_launch(
     """Segmented regression around ``launch`` (a year) of annual NRS drug deaths, or with
     ``quarterly`` of Police Scotland's quarterly suspected drug deaths (from its first
     quarter)."""
-    indicator = "suspected_drug_deaths" if quarterly else "drd_deaths"
+    spec = surveillance()
+    indicator = (spec.suspected_deaths if quarterly else spec.deaths) or ""
     deaths = _scotland(results, indicator).sort_values("period_start")
     years = [str(p) for p in deaths["period"]]
     after = [i for i, y in enumerate(years) if int(y[:4]) >= launch]

@@ -163,9 +163,10 @@ def measures(
     if national is not None and len(cases):
         pairs = combinations(cases, suppress=False)
         pairs = pairs[pairs["period"] != "all years"]
+        of_type = members.loc[members["parent"] == national, "parent_type"]
         paired = pd.DataFrame(
             {
-                "area_type": "scotland",
+                "area_type": of_type.iloc[0] if len(of_type) else "",
                 "area_code": national,
                 "measure": "ndrdd_pair",
                 "value": pairs["cases"].astype(int),

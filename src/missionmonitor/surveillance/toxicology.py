@@ -306,7 +306,7 @@ def evaluate(found: pd.DataFrame, made: SyntheticToxicology, window: int = 6) ->
     month_index = {_month(m): i for i, m in enumerate(made.months)}
     # Every board with samples, whether or not it signalled (never the whole country).
     boards = set(made.samples["board_code"])
-    at_board = found[found["area_code"] != "S92000003"] if len(found) else found
+    at_board = found[found["area_code"].isin(boards)] if len(found) else found
     delays, true_rows, caught = [], set(), {True: 0, False: 0}
     for e in made.emergences:
         hits = at_board[

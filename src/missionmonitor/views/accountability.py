@@ -1,6 +1,7 @@
 """The accountability page: ADP funding and spend set beside each area's outcome indicators
-(as context, not attribution), residential rehabilitation capacity against the commitment of
-650 beds and what happens after placements. Every figure is an indicator result, so it has
+(as context, not attribution), residential rehabilitation capacity against the declared commitment
+on beds and what happens after placements (the indicators and target are listed in the
+configuration's ``accountability`` section). Every figure is an indicator result, so it has
 been through disclosure control with the rest."""
 
 from __future__ import annotations
@@ -8,67 +9,27 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import pandas as pd
-
-from missionmonitor.indicators.catalogue import Indicator
+from missionmonitor.config import describe
 from missionmonitor.refdata.geography import national_code, reporting_type
+from missionmonitor.sections import Accountability
 from missionmonitor.services.site_data import SiteData
-from missionmonitor.views.common import page_model, pick_period, result_row, results_of
+from missionmonitor.targets.definitions import Target, load_targets
+from missionmonitor.views.common import latest_shown, page_model, results_of
 
-FUNDING = ("funding_spend_per_head", "funding_allocation_spent_pct")
-#: Outcome indicators set beside spend, in order of preference (those with ADP figures).
-CONTEXT = (
-    "drd_rate_per_1000_5yr",
-    "ost_retention_12w",
-    "ost_access_3w",
-    "ndrdd_contact_drug_treatment_6m",
-    "mat1_same_day_pct",
-)
-#: Beds (all, then by provider sector), placements, then what happens after placements.
-REHAB = (
-    "rr_beds",
-    "rr_beds_nhs",
-    "rr_beds_third_sector",
-    "rr_beds_private",
-    "rr_placements",
-    "rr_completed_pct",
-    "rr_left_early_pct",
-    "rr_followup_3m_pct",
-    "rr_followup_12m_pct",
-    "rr_recovery_3m_pct",
-    "rr_recovery_12m_pct",
-)
-#: Where the outcomes after placements start in REHAB.
-AFTER = REHAB.index("rr_completed_pct")
-#: The Mission's commitment on residential rehabilitation beds, as its annual reports describe
-#: the rehabilitation commitments (beside 1,000 publicly funded placements a year).
-BEDS_COMMITMENT = 650
+EMPTY = Accountability()
+
+
+def section() -> Accountability:
+    """The indicators this configuration lists for the page (none: an empty section)."""
+    return describe().accountability or EMPTY
+
+
 NOT_ATTRIBUTION = (
     "Spend is shown beside outcomes as context, not as their cause. Outcomes move for many "
     "reasons (the drug supply, deprivation, the size and age of the population); money spent "
     "in one year may show in outcomes years later, or never; and areas with worse outcomes "
     "may rightly spend more. Do not read a difference between areas as the effect of spending."
 )
-
-
-def latest_result(
-    data: SiteData,
-    ind: Indicator,
-    area: str,
-    end: dt.date | None = None,
-    rows: pd.DataFrame | None = None,
-) -> dict[str, Any] | None:
-    """The area's latest result (of a period ending by ``end``, if given), as pages show
-    it; ``rows``: the indicator's results already picked out (many areas at once)."""
-    df = results_of(data, ind.id) if rows is None else rows
-    df = df[df["area_code"] == area]
-    if end is not None:
-        return _shown(ind, pick_period(df, end), data)
-    return _shown(ind, df.iloc[-1] if not df.empty else None, data)
-
-
-def _shown(ind: Indicator, picked: pd.Series | None, data: SiteData) -> dict[str, Any] | None:
-    return None if picked is None else {**result_row(ind, picked, data), "indicator_id": ind.id}
 
 
 def _cell(row: dict[str, Any] | None) -> dict[str, Any]:
@@ -91,47 +52,58 @@ def _has_adp_figures(data: SiteData, indicator_id: str) -> bool:
 def funding_table(data: SiteData, end: dt.date | None = None) -> dict[str, Any]:
     """One row per ADP: its latest funding figures and the latest of each context indicator
     (of periods ending by ``end``, if given: an annual report's year end)."""
-    cat = data.catalogue
-    context = [i for i in CONTEXT if i in cat and _has_adp_figures(data, i)][:3]
-    columns = [*FUNDING, *context]
+    cat, spec = data.catalogue, section()
+    funding = [i for i in spec.funding if i in cat]
+    context = [i for i in spec.context if i in cat and _has_adp_figures(data, i)][:3]
+    columns = [*funding, *context]
     rows: list[dict[str, Any]] = []
     held = False
     results = {i: results_of(data, i) for i in columns}
     for area in sorted(data.geo.of_type(reporting_type()), key=lambda a: a.name):
-        cells = [_cell(latest_result(data, cat[i], area.code, end, results[i])) for i in columns]
-        held = held or any(c["display"] for c in cells[: len(FUNDING)])
+        cells = [_cell(latest_shown(data, cat[i], area.code, end, results[i])) for i in columns]
+        held = held or any(c["display"] for c in cells[: len(funding)])
         rows.append({"code": area.code, "name": area.name, "cells": cells})
     return {
         "columns": [{"id": i, "title": cat[i].title, "unit": cat[i].unit} for i in columns],
-        "funding_columns": len(FUNDING),
+        "funding_columns": len(funding),
         "rows": rows,
         "held": held,
     }
 
 
 def priorities(data: SiteData) -> list[dict[str, Any]]:
-    """Scotland's latest share of spend by Mission priority (sums of ADP returns)."""
+    """The latest national share of spend by priority (sums of ADP returns)."""
     out = []
-    for ind in data.catalogue.values():
-        if ind.id.startswith("funding_priority_"):
-            row = latest_result(data, ind, national_code())
-            out.append({"id": ind.id, "title": ind.title, **_cell(row)})
+    for ind in (data.catalogue[i] for i in section().priorities if i in data.catalogue):
+        row = latest_shown(data, ind, national_code())
+        out.append({"id": ind.id, "title": ind.title, **_cell(row)})
     return out
 
 
+def beds_commitment() -> Target | None:
+    """The declared target the beds held are set against (None: not configured)."""
+    wanted = section().beds_target
+    return next((t for t in load_targets() if t.id == wanted), None)
+
+
 def rehabilitation(data: SiteData) -> dict[str, Any]:
-    """Beds against the commitment, placements, and outcomes after placements (Scotland)."""
-    cat = data.catalogue
-    latest = {i: latest_result(data, cat[i], national_code()) for i in REHAB if i in cat}
+    """Beds against the commitment, placements, and outcomes after placements, nationally."""
+    cat, spec = data.catalogue, section()
+    shown = (*spec.capacity, *spec.after_placements)
+    latest = {i: latest_shown(data, cat[i], national_code()) for i in shown if i in cat}
     items = [
         {"id": i, "title": cat[i].title, "unit": cat[i].unit, **_cell(row)}
         for i, row in latest.items()
     ]
-    beds = latest.get("rr_beds")
+    beds = None
+    if spec.beds is not None and spec.beds in cat:
+        beds = latest.get(spec.beds) or latest_shown(data, cat[spec.beds], national_code())
+    target = beds_commitment()
+    commitment = int(target.value) if target else None
     gap = None
-    if beds is not None and beds["value"] is not None:
-        gap = BEDS_COMMITMENT - beds["value"]
-    return {"items": items, "commitment": BEDS_COMMITMENT, "beds": _cell(beds), "gap": gap}
+    if beds is not None and beds["value"] is not None and commitment is not None:
+        gap = commitment - beds["value"]
+    return {"items": items, "commitment": commitment, "beds": _cell(beds), "gap": gap}
 
 
 def accountability(data: SiteData) -> dict[str, Any]:

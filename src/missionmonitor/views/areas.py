@@ -6,6 +6,7 @@ from typing import Any
 
 import pandas as pd
 
+from missionmonitor.config import describe
 from missionmonitor.formatting import display_value
 from missionmonitor.refdata.geography import (
     area_types,
@@ -217,8 +218,9 @@ ANNUAL_REPORTS = 5
 
 def report_periods(data: SiteData) -> list[str]:
     """The financial years an annual report is made for, newest first."""
-    deaths = data.results[(data.results["indicator_id"] == "drd_deaths")]
-    years = sorted({int(p) for p in deaths["period"]})[-ANNUAL_REPORTS:]
+    spec = describe().annual_report
+    held = data.results[data.results["indicator_id"] == (spec.years_from if spec else None)]
+    years = sorted({int(p) for p in held["period"]})[-ANNUAL_REPORTS:]
     return [f"{y}/{(y + 1) % 100:02d}" for y in reversed(years)]
 
 
@@ -226,7 +228,8 @@ def mat_report_years(data: SiteData) -> list[int]:
     """The years a MAT benchmarking report is made for, newest first."""
     from missionmonitor.periods import parse_period
 
-    mat = data.results[data.results["indicator_id"] == "mat_standards_implemented_pct"]
+    spec = describe().mat_report
+    mat = data.results[data.results["indicator_id"] == (spec.indicator if spec else None)]
     return sorted({parse_period(p).start.year for p in mat["period"]}, reverse=True)
 
 

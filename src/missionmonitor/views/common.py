@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
@@ -12,11 +13,11 @@ import pandas as pd
 from missionmonitor.config import attribution
 from missionmonitor.formatting import display_change, display_value
 from missionmonitor.indicators.catalogue import Indicator
-from missionmonitor.periods import parse_period
 from missionmonitor.refdata.geography import national_code, national_name
+from missionmonitor.services.results import latest_result, records
 from missionmonitor.services.site_data import SiteData
 
-#: How an area compares with the national value (the keys of ``vs_scotland``).
+#: How an area compares with the national value (the keys of ``vs_national``).
 SIGNIFICANCE = ("higher", "lower", "no_difference")
 
 
@@ -45,7 +46,7 @@ def _significance(vs: str) -> str:
     return significance_labels().get(vs, "Not compared")
 
 
-def _direction(ind: Indicator, r: pd.Series) -> str:
+def _direction(ind: Indicator, r: pd.Series | Mapping[str, Any]) -> str:
     if _tristate(r["comparable_with_previous"]) is False:
         return "not comparable (series break)"
     change = as_number(r["change_vs_previous"])
@@ -62,7 +63,7 @@ def _direction(ind: Indicator, r: pd.Series) -> str:
     return "improving" if better else "worsening"
 
 
-def result_row(ind: Indicator, r: pd.Series, data: SiteData) -> dict[str, Any]:
+def result_row(ind: Indicator, r: pd.Series | Mapping[str, Any], data: SiteData) -> dict[str, Any]:
     """One result as the site shows it."""
     area = data.geo.areas.get(r["area_code"])
     value, lci, uci = as_number(r["value"]), as_number(r["lci"]), as_number(r["uci"])
@@ -88,8 +89,8 @@ def result_row(ind: Indicator, r: pd.Series, data: SiteData) -> dict[str, Any]:
         "vintage": r["vintage"],
         "definition_version": int(r["definition_version"]),
         "comparable_with_previous": _tristate(r["comparable_with_previous"]),
-        "vs_scotland": r["vs_scotland"],
-        "significance": _significance(r["vs_scotland"]),
+        "vs_national": r["vs_national"],
+        "significance": _significance(r["vs_national"]),
         "change_vs_previous": change,
         "change_pct_vs_previous": pct,
         "change_unit": r["change_unit"],
@@ -103,15 +104,21 @@ def result_row(ind: Indicator, r: pd.Series, data: SiteData) -> dict[str, Any]:
     }
 
 
-def pick_period(rows: pd.DataFrame, end: dt.date) -> pd.Series | None:
-    """The latest row whose period ends by ``end`` (point-in-time: dated within a month)."""
-    ok = []
-    for _, r in rows.iterrows():
-        p = parse_period(r["period"])
-        limit = end + dt.timedelta(days=31) if p.type == "month" else end
-        if p.end <= limit:
-            ok.append(r)
-    return ok[-1] if ok else None
+def latest_shown(
+    data: SiteData,
+    ind: Indicator,
+    area: str | None = None,
+    end: dt.date | None = None,
+    rows: pd.DataFrame | None = None,
+) -> dict[str, Any] | None:
+    """The area's latest result as pages show it (``latest_result``: of a period ending by
+    ``end``, if given; None: of any area); ``rows``: the indicator's results already picked
+    out (many areas at once)."""
+    df = results_of(data, ind.id) if rows is None else rows
+    if area is not None:
+        df = df[df["area_code"] == area]
+    picked = latest_result(records(df), area, end)
+    return None if picked is None else result_row(ind, picked, data)
 
 
 def results_of(data: SiteData, indicator_id: str) -> pd.DataFrame:
@@ -122,8 +129,7 @@ def results_of(data: SiteData, indicator_id: str) -> pd.DataFrame:
 def indicator_summary(ind: Indicator, data: SiteData) -> dict[str, Any]:
     """An indicator's headline: its latest national value (or latest of any area)."""
     df = results_of(data, ind.id)
-    scot = df[df["area_code"] == national_code()]
-    latest = (scot if not scot.empty else df).iloc[-1] if not df.empty else None
+    latest = latest_shown(data, ind, national_code(), rows=df) or latest_shown(data, ind, rows=df)
     return {
         "id": ind.id,
         "title": ind.title,
@@ -134,7 +140,7 @@ def indicator_summary(ind: Indicator, data: SiteData) -> dict[str, Any]:
         "geography": list(ind.geography),
         "sources": list(ind.sources),
         "period_type": ind.period_type,
-        "latest": result_row(ind, latest, data) if latest is not None else None,
+        "latest": latest,
         "comparability": "series break in the trend"
         if any(not v.comparable_with_previous for v in ind.definition_versions)
         else "comparable throughout",

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from string import Formatter
 from typing import Any
 
 from missionmonitor.config import describe
 from missionmonitor.errors import NotFoundError
 from missionmonitor.formatting import display_percent, display_value
+from missionmonitor.periods import parse_period
 from missionmonitor.refdata.geography import national_code, national_name
 from missionmonitor.services.site_data import SiteData
 from missionmonitor.targets.status import all_targets
@@ -21,6 +23,43 @@ from missionmonitor.views.scorecard import scorecard
 from missionmonitor.views.trends import trend_statement
 
 
+def _fields(latest: dict[str, Any] | None, goal: dict[str, Any] | None) -> dict[str, Any]:
+    """The values a home card's sentence may use (None where there is none)."""
+    if latest is None:
+        return {}
+    change, pct = latest["change_vs_previous"], latest["change_pct_vs_previous"]
+    shares = goal["latest"] if goal else None
+    return {
+        "display": latest["display"],
+        "period": latest["period"],
+        "previous": parse_period(latest["period"]).previous(),
+        "change": None if change is None else display_value(abs(change), 0),
+        "change_pct": None if pct is None else display_percent(abs(pct)),
+        "direction": None if change is None else "fewer" if change < 0 else "more",
+        "target": display_value(goal["value"], 0) if goal else None,
+        "target_share": display_value(shares["share_of_target"], 0) if shares else None,
+        "target_status": goal["progress"]["status"] if goal else None,
+        "target_statement": goal["statement"] if goal else None,
+        "target_source": goal["source"] if goal else None,
+    }
+
+
+def card_text(template: str | None, fields: dict[str, Any]) -> str | None:
+    """The card's sentence, or None when a field it uses has no value.
+
+    >>> card_text("{display} in {period}.", {"display": "3", "period": "2024"})
+    '3 in 2024.'
+    >>> card_text("{display} against {target}.", {"display": "3", "target": None}) is None
+    True
+    """
+    if template is None:
+        return None
+    used = [name for _, name, _, _ in Formatter().parse(template) if name]
+    if any(fields.get(name) is None for name in used):
+        return None
+    return template.format(**fields)
+
+
 def home(data: SiteData) -> dict[str, Any]:
     cat = data.catalogue
 
@@ -28,56 +67,25 @@ def home(data: SiteData) -> dict[str, Any]:
         return indicator_summary(cat[ind_id], data)["latest"] if ind_id in cat else None
 
     targets = {t["indicator"]: t for t in all_targets(data.results)}
-    ost_goal, rehab_goal = targets.get("ost_people"), targets.get("rr_placements")
     home_spec = describe().home
     trend_ind = cat[home_spec.trend.indicator]
     deaths = results_of(data, trend_ind.id)
     deaths = deaths[deaths["area_code"] == national_code()]
-    drd, ost = latest("drd_deaths"), latest("ost_people")
-    rehab, mat = latest("rr_placements"), latest("mat_standards_implemented_pct")
     headline = None
-    if drd and drd["change_vs_previous"] is not None:
-        word = "fewer" if drd["change_vs_previous"] < 0 else "more"
-        headline = (
-            f"{drd['display']} drug misuse deaths were registered in {drd['period']}, "
-            f"{display_value(abs(drd['change_vs_previous']), 0)} "
-            f"({display_percent(abs(drd['change_pct_vs_previous']))}) {word} than in "
-            f"{int(drd['period']) - 1}."
-        )
-    ost_text = rehab_text = mat_text = None
-    if ost and ost_goal and ost_goal["latest"]:
-        ost_text = (
-            f"{ost['display']} people ({ost['period']}, minimum estimate) against a "
-            f"target of at least {display_value(ost_goal['value'], 0)} by 1 April 2024 "
-            f"({display_value(ost_goal['latest']['share_of_target'], 0)}% of the target; "
-            f"{ost_goal['progress']['status']})."
-        )
-    if rehab and rehab_goal:
-        rehab_text = (
-            f"{rehab['display']} placements approved in {rehab['period']}; the "
-            f"commitment: {rehab_goal['statement']} ({rehab_goal['source']})"
-        )
-    if mat:
-        mat_text = (
-            f"{mat['display']}% of assessments of standards 1-5 fully implemented "
-            f"({mat['period']})."
-        )
-    texts = {
-        "drd_deaths": headline,
-        "ost_people": ost_text,
-        "rr_placements": rehab_text,
-        "mat_standards_implemented_pct": mat_text,
-    }
     cards = []
     for card in home_spec.cards:
         if card.indicator not in cat:
             continue
         goal = targets.get(card.indicator)
+        shown = latest(card.indicator)
+        text = card_text(card.text, _fields(shown, goal))
+        if card.indicator == trend_ind.id:
+            headline = text
         item: dict[str, Any] = {
             "indicator": card.indicator,
             "title": card.title,
-            "latest": latest(card.indicator),
-            "text": texts.get(card.indicator),
+            "latest": shown,
+            "text": text,
         }
         if card.target:
             item["target"] = goal["value"] if goal else None

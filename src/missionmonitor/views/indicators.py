@@ -12,6 +12,7 @@ from missionmonitor.data import load_sources
 from missionmonitor.errors import NotFoundError
 from missionmonitor.formatting import display_value
 from missionmonitor.indicators.catalogue import Indicator
+from missionmonitor.indicators.engine import RESULT_COLUMNS
 from missionmonitor.indicators.kinds import filter_observations
 from missionmonitor.methods.funnels import poisson_funnel
 from missionmonitor.refdata.geography import area_types, national_code, national_name, national_type
@@ -253,7 +254,7 @@ def _comparison(
 def _comparison_sentence(
     rows: list[dict[str, Any]], label: str, scot: float | None, ind: Indicator
 ) -> str:
-    counts = {k: sum(r["vs_scotland"] == k for r in rows) for k in SIGNIFICANCE}
+    counts = {k: sum(r["vs_national"] == k for r in rows) for k in SIGNIFICANCE}
     hidden = sum(r["value"] is None for r in rows)
     text = (
         f"Of {len(rows)} {label}, {counts['higher']} are significantly higher than "
@@ -359,29 +360,14 @@ def editions(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
+#: The columns of a figure in an indicator page's download, in order: the published
+#: result's, with the area's name beside its code.
+DOWNLOAD_COLUMNS = ("area_code", "area_name", *RESULT_COLUMNS[2:])
+
+
 def download_rows(page: dict[str, Any]) -> pd.DataFrame:
     """Exactly the figures an indicator page shows: its trend and its comparison table."""
-    cols = [
-        "area_code",
-        "area_name",
-        "area_type",
-        "period",
-        "value",
-        "lci",
-        "uci",
-        "numerator",
-        "denominator",
-        "suppressed",
-        "status",
-        "vintage",
-        "definition_version",
-        "comparable_with_previous",
-        "vs_scotland",
-        "change_vs_previous",
-        "change_pct_vs_previous",
-        "change_unit",
-        "change_significant",
-    ]
+    cols = list(DOWNLOAD_COLUMNS)
     frames = [pd.DataFrame(page["trend"]["rows"], columns=cols).assign(view="trend")]
     if page.get("comparison"):
         frames.append(

@@ -23,7 +23,7 @@ from missionmonitor.refdata.geography import national_code
 from missionmonitor.services.site_data import SiteData
 from missionmonitor.targets.arithmetic import progress
 from missionmonitor.targets.definitions import Target, load_targets
-from missionmonitor.views.common import pick_period, result_row, results_of
+from missionmonitor.views.common import latest_shown
 
 VERDICTS = ("on track", "off track", "no target", "not enough data")
 _BETTER = {
@@ -40,20 +40,10 @@ def scorecard(
     national figure, or the latest for a period ending by ``as_of`` (a report's year end;
     a point-in-time figure dated in the following month counts, as the reports take it)."""
     targets = {t.indicator: t for t in load_targets()}
-    return [_row(ind, _latest(data, ind, as_of), targets.get(ind.id)) for ind in indicators]
-
-
-def _latest(data: SiteData, ind: Indicator, as_of: dt.date | None) -> dict[str, Any] | None:
-    rows = results_of(data, ind.id)
-    national = rows[rows["area_code"] == national_code()]
-    picked = (
-        pick_period(national, as_of)
-        if as_of is not None
-        else None
-        if national.empty
-        else national.iloc[-1]
-    )
-    return None if picked is None else result_row(ind, picked, data)
+    return [
+        _row(ind, latest_shown(data, ind, national_code(), as_of), targets.get(ind.id))
+        for ind in indicators
+    ]
 
 
 def _row(ind: Indicator, latest: dict[str, Any] | None, target: Target | None) -> dict[str, Any]:

@@ -8,10 +8,12 @@ from typing import Any
 
 import pandas as pd
 
+from missionmonitor.config import surveillance as section
+from missionmonitor.errors import MethodInputError
 from missionmonitor.formatting import display_value
 from missionmonitor.methods.disclosure import DEFAULT_THRESHOLD, SUPPRESSION_MARKER, primary_mask
 from missionmonitor.methods.segmented import Ratio
-from missionmonitor.refdata.geography import national_code
+from missionmonitor.refdata.geography import national_code, national_name
 from missionmonitor.services.site_data import SiteData
 from missionmonitor.surveillance import coverage, deaths, prevalence
 from missionmonitor.surveillance.early_warning import load_series
@@ -55,10 +57,16 @@ def _deaths(data: SiteData) -> list[dict[str, Any]]:
     return rows
 
 
-def _trend(data: SiteData) -> dict[str, Any]:
-    years, fit = deaths.trend_around_launch(data.results)
+def _trend(data: SiteData) -> dict[str, Any] | None:
+    spec = section()
+    if spec.deaths is None or spec.deaths not in data.catalogue:
+        return None
+    try:
+        years, fit = deaths.trend_around_launch(data.results)
+    except MethodInputError:  # too few years either side of the launch to fit a trend
+        return None
     observed = data.results[
-        (data.results["indicator_id"] == "drd_deaths")
+        (data.results["indicator_id"] == spec.deaths)
         & (data.results["area_code"] == national_code())
         & ~data.results["suppressed"].astype(bool)
     ]
@@ -86,8 +94,8 @@ def _trend(data: SiteData) -> dict[str, Any]:
     return {
         "id": "its",
         "title": "Drug deaths around the Mission's launch",
-        "caption": f"Drug deaths in Scotland by year, with the segmented model's fit and the "
-        f"pre-{launch} trend carried on",
+        "caption": f"Drug deaths in {national_name()} by year, with the segmented model's fit "
+        f"and the pre-{launch} trend carried on",
         "summary": (
             f"Before {launch} deaths rose by a factor of {fit.pre_trend.estimate:.3f} a "
             f"year; the yearly trend changed by a factor of "
@@ -160,16 +168,13 @@ def _alerts(data: SiteData) -> list[dict[str, Any]]:
     return out
 
 
-#: The published prevalence series, each its own method (never joined into one series).
-PREVALENCE_SERIES = ("opioid_dependence", "problem_drug_use")
-
-
 def _prevalence(data: SiteData) -> dict[str, Any]:
     """The published prevalence estimates with their intervals, and OST coverage computed
     from them beside the publisher's own OAT coverage."""
     nation = national_code()
     estimates = []
-    for ind_id in PREVALENCE_SERIES:
+    spec = section()
+    for ind_id in spec.prevalence:
         if ind_id not in data.catalogue:
             continue
         ind = data.catalogue[ind_id]
@@ -200,8 +205,8 @@ def _prevalence(data: SiteData) -> dict[str, Any]:
             f"{display_value(c['upper'], 1)}%)",
         ]
     published = []
-    if "oat_coverage" in data.catalogue:
-        oat = results_of(data, "oat_coverage")
+    if spec.published_coverage in data.catalogue:
+        oat = results_of(data, spec.published_coverage)
         published = [
             {"period": r["period"], "value": float(r["value"])}
             for _, r in oat[oat["area_code"] == nation].iterrows()
@@ -209,27 +214,10 @@ def _prevalence(data: SiteData) -> dict[str, Any]:
     return {"estimates": estimates, "coverage": cover, "published_oat_coverage": published}
 
 
-#: The case-review (NDRDD) indicators shown on the page, completeness first.
-CASE_REVIEW = (
-    "ndrdd_reviewed",
-    "ndrdd_contact_drug_treatment_6m",
-    "ndrdd_contact_hospital_6m",
-    "ndrdd_contact_gp_6m",
-    "ndrdd_contact_justice_6m",
-    "ndrdd_on_ost_at_death",
-    "ndrdd_released_prison_6m",
-    "ndrdd_prior_nonfatal_overdose",
-    "ndrdd_naloxone_supplied",
-    "ndrdd_polydrug",
-    "ndrdd_benzodiazepine",
-    "ndrdd_cocaine",
-)
-
-
 def _case_review(data: SiteData) -> dict[str, Any]:
     """The latest national figure of each case-review indicator, with its interval."""
     rows = []
-    for ind_id in (i for i in CASE_REVIEW if i in data.catalogue):
+    for ind_id in (i for i in section().case_review if i in data.catalogue):
         ind = data.catalogue[ind_id]
         held = results_of(data, ind_id)
         held = held[held["area_code"] == national_code()]
@@ -332,7 +320,7 @@ def _drugs(data: SiteData) -> dict[str, Any]:
             ", ".join(sorted(set(r["sources"]))),
         ]
     ratio = data.results[
-        (data.results["indicator_id"] == "drd_deprivation_ratio")
+        (data.results["indicator_id"] == section().deprivation_ratio)
         & ~data.results["suppressed"].astype(bool)
     ]
     latest = None

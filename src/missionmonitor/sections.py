@@ -1,0 +1,72 @@
+"""What each page and report section shows, as listed in ``configuration.yaml``.
+
+A page names no indicator in code: the configuration lists, for each section, the ids of
+the indicators it shows (validated on load with the rest of ``configuration.yaml``, see
+``missionmonitor.config``). A configuration without a section still serves the page, which
+says that the section is not configured.
+
+>>> Surveillance().case_review
+()
+>>> Accountability(beds="beds").beds
+'beds'
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Accountability(_Strict):
+    """The accountability page and the annual report's funding section."""
+
+    #: ADP funding and spend, one column each.
+    funding: tuple[str, ...] = ()
+    #: Shares of spend by priority, nationally.
+    priorities: tuple[str, ...] = ()
+    #: Outcome indicators set beside spend, in order of preference (the first three with
+    #: figures for the reporting areas are shown).
+    context: tuple[str, ...] = ()
+    #: Capacity and placements, then what happens after placements.
+    capacity: tuple[str, ...] = ()
+    after_placements: tuple[str, ...] = ()
+    #: The indicator of beds held, and the declared target (targets.yaml) it is set against.
+    beds: str | None = None
+    beds_target: str | None = None
+
+
+class Surveillance(_Strict):
+    """The surveillance page and the case-review summary."""
+
+    #: Confirmed deaths by year of registration, and the provisional (suspected) deaths.
+    deaths: str | None = None
+    suspected_deaths: str | None = None
+    #: Deaths in the most deprived areas over those in the least deprived.
+    deprivation_ratio: str | None = None
+    #: Published prevalence series, each its own method (never joined into one series).
+    prevalence: tuple[str, ...] = ()
+    #: Coverage: people treated over a prevalence estimate, and the publisher's own coverage.
+    treated: str | None = None
+    coverage_of: str | None = None
+    published_coverage: str | None = None
+    #: Case-review indicators, completeness first.
+    case_review: tuple[str, ...] = ()
+    #: The share of deaths each drug group was implicated in, by the case review's group name.
+    drugs_implicated: dict[str, str] = {}
+
+
+class AnnualReport(_Strict):
+    """The annual report: the indicators whose sentences open it, and the indicator whose
+    years with figures are the years a report is offered for."""
+
+    summary: tuple[str, ...] = ()
+    years_from: str | None = None
+
+
+class MatReport(_Strict):
+    """The standards benchmarking report: the indicator of standards implemented."""
+
+    indicator: str
