@@ -59,8 +59,8 @@ def apportion(
 
 def trajectory(target: Target, on: dt.date) -> float | None:
     """The value a straight line from the baseline (when the target was set) to the target
-    reaches on ``on``; None without a baseline."""
-    if target.baseline is None:
+    reaches on ``on``; None without a baseline or a date it was set."""
+    if target.baseline is None or target.set_on is None:
         return None
     if on >= target.target_date:
         return target.value

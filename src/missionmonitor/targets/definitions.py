@@ -1,7 +1,7 @@
 """Target definitions (``targets.yaml``), validated on load.
 
 >>> [t.id for t in load_targets()]
-['ost_32000', 'rehab_1000']
+['ost_32000', 'rehab_1000', 'rehab_beds_650']
 """
 
 from __future__ import annotations
@@ -53,7 +53,8 @@ class Target(_Strict):
     direction: Literal["at_least", "at_most"] = "at_least"
     value: float = Field(gt=0)
     target_date: dt.date
-    set_on: dt.date
+    #: When the target was set; None where the held source does not say.
+    set_on: dt.date | None = None
     source: str
     baseline: Baseline | None = None
     apportionment: Apportionment | None = None
@@ -76,7 +77,7 @@ def load_targets() -> tuple[Target, ...]:
             raise DefinitionError(f"targets.yaml: {t.id} names unknown indicators: {unknown}")
         if t.apportionment and not t.baseline and t.apportionment.rule == "proportional_uplift":
             raise DefinitionError(f"targets.yaml: {t.id} apportions by uplift but has no baseline")
-        if t.target_date <= t.set_on:
+        if t.set_on is not None and t.target_date <= t.set_on:
             raise DefinitionError(f"targets.yaml: {t.id} is due before it was set")
     return targets
 
