@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from missionmonitor.indicators.catalogue import Indicator
+from missionmonitor.methods.disclosure import primary_mask
 from missionmonitor.methods.poisson import crude_rate
 from missionmonitor.methods.proportions import wilson
 from missionmonitor.methods.rolling import likely_range, trailing_mean
@@ -296,7 +297,7 @@ def ratio(ind: Indicator, read: Reader, geo: Geography) -> pd.DataFrame:
         value, lower, upper = c.value, c.lower, c.upper
     # The complement (denominator − numerator) is a count too: hide a small one at source.
     gap = d - n
-    small = (gap > 0) & (gap <= ind.disclosure.threshold)
+    small = primary_mask(gap, ind.disclosure.threshold)
     out = both[[*keys, "vintage"]].assign(
         value=value,
         lci=lower,

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from missionmonitor import config
 from missionmonitor.errors import DefinitionError, NotFoundError
+from missionmonitor.methods.disclosure import Disclosure
 from missionmonitor.rules import expressions
 
 QuestionType = Literal[
@@ -83,6 +84,9 @@ class Form(_Strict):
     #: Who answers: an ADP's staff (one return per ADP and period, through the workflow), or
     #: the public (anonymous responses, as many as people give; see accountability.feedback).
     answered_by: Literal["adp", "public"] = "adp"
+    #: The disclosure rule for counts of answers published straight from responses (the
+    #: shares of feedback beside a standard); indicators made from them declare their own.
+    disclosure: Disclosure = Disclosure()
     code_lists: dict[str, dict[str, str]] = Field(default_factory=dict)
     sections: tuple[Section, ...]
     rules: tuple[Rule, ...] = ()

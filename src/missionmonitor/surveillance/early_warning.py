@@ -28,6 +28,7 @@ from missionmonitor.datasets.reader import read_file
 from missionmonitor.datasets.table_schema import get_table_schema
 from missionmonitor.errors import DefinitionError, MethodInputError, NotFoundError
 from missionmonitor.methods.aberration import Detection, FarringtonSettings, ears, farrington
+from missionmonitor.methods.disclosure import Disclosure
 from missionmonitor.refdata.geography import Geography
 from missionmonitor.store.connection import Store
 
@@ -61,6 +62,8 @@ class Series(BaseModel):
     area_type: str
     farrington: FarringtonChoice | None = None
     ears: tuple[Literal["C1", "C2", "C3"], ...] = ()
+    #: The rule for the observed counts its alerts publish (with what would narrow them down).
+    disclosure: Disclosure = Disclosure()
 
     def farrington_settings(self) -> FarringtonSettings | None:
         f = self.farrington
