@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from missionmonitor.errors import MethodInputError, NotReadyToSubmit
 from missionmonitor.methods.disclosure import share_hidden
+from missionmonitor.periods import quarter_of
 from missionmonitor.portal.audit import record
 from missionmonitor.portal.models import FeedbackResponse, User, now
 from missionmonitor.portal.permissions import can, require
@@ -34,10 +35,6 @@ from missionmonitor.returns.forms import Form, check_answers
 COUNTED = ("agree", "neutral", "disagree")
 #: The most responses listed at once for moderation.
 LISTED = 200
-
-
-def quarter_of(day: dt.date) -> str:
-    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
 
 
 def statements(form: Form) -> list[str]:
@@ -69,7 +66,7 @@ def receive(
         form_id=form.id,
         form_version=form.version,
         adp_code=adp,
-        period=quarter_of(today or dt.date.today()),
+        period=quarter_of(today or dt.date.today()).label,
         answers=json.dumps(kept),
         status="received",
         synthetic=synthetic,

@@ -17,7 +17,7 @@ from missionmonitor.methods.disclosure import primary_mask
 from missionmonitor.methods.poisson import crude_rate
 from missionmonitor.methods.proportions import wilson
 from missionmonitor.methods.rolling import likely_range, trailing_mean
-from missionmonitor.periods import parse_period, period_type_of
+from missionmonitor.periods import parse_period, period_type_of, rolling_years_label
 from missionmonitor.refdata.geography import Geography
 
 BASE_COLUMNS = (
@@ -143,7 +143,7 @@ def rolling_average(ind: Indicator, read: Reader, geo: Geography) -> pd.DataFram
             frames.append(
                 {
                     "area_code": area,
-                    "period": f"{years[i - m.window + 1]}-{years[i]}",
+                    "period": rolling_years_label(int(years[i - m.window + 1]), int(years[i])),
                     "value": mean[i],
                     "lci": low[i],
                     "uci": high[i],

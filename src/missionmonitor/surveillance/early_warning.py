@@ -29,6 +29,7 @@ from missionmonitor.datasets.table_schema import get_table_schema
 from missionmonitor.errors import DefinitionError, MethodInputError, NotFoundError
 from missionmonitor.methods.aberration import Detection, FarringtonSettings, ears, farrington
 from missionmonitor.methods.disclosure import Disclosure
+from missionmonitor.periods import week_label
 from missionmonitor.refdata.geography import Geography
 from missionmonitor.store.connection import Store
 
@@ -165,7 +166,7 @@ def synthetic_overdoses(
     weeks = 52 * years
     t = np.arange(weeks)
     starts = [start + dt.timedelta(weeks=int(i)) for i in t]
-    labels = np.array([d.isoformat() for d in starts])
+    labels = np.array([week_label(d) for d in starts])
     frames, truth = [], []
     for code, s in zip(boards, share, strict=True):
         mean = (

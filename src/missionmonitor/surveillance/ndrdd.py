@@ -40,6 +40,7 @@ from missionmonitor.datasets.reader import Value, read_file
 from missionmonitor.datasets.table_schema import get_table_schema
 from missionmonitor.errors import Problem
 from missionmonitor.methods.disclosure import Disclosure, Group, suppress_groups
+from missionmonitor.periods import calendar_year_label
 
 #: The substance codes a case may name (implicated or prescribed).
 SUBSTANCES = {
@@ -166,7 +167,7 @@ def measures(
     every = pd.concat([own, above], ignore_index=True).drop(columns="council")
     summed = every.groupby(["area_type", "area_code", "year"]).sum().reset_index()
     long = summed.melt(["area_type", "area_code", "year"], var_name="measure", value_name="value")
-    long["period"] = long.pop("year").astype(str)
+    long["period"] = long.pop("year").astype(int).map(calendar_year_label)
     long["breakdown"] = ""
     if national is not None and len(cases):
         pairs = combinations(cases, None)

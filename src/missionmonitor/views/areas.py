@@ -7,6 +7,7 @@ from typing import Any
 import pandas as pd
 
 from missionmonitor.formatting import display_value
+from missionmonitor.periods import financial_year_label
 from missionmonitor.refdata.geography import (
     area_types,
     national_code,
@@ -219,7 +220,7 @@ def report_periods(data: SiteData) -> list[str]:
     """The financial years an annual report is made for, newest first."""
     deaths = data.results[(data.results["indicator_id"] == "drd_deaths")]
     years = sorted({int(p) for p in deaths["period"]})[-ANNUAL_REPORTS:]
-    return [f"{y}/{(y + 1) % 100:02d}" for y in reversed(years)]
+    return [financial_year_label(y) for y in reversed(years)]
 
 
 def mat_report_years(data: SiteData) -> list[int]:
