@@ -163,6 +163,17 @@ class DisclosureFindings(MissionMonitorError):
     exit_code = 18
 
 
+class NumberFormatError(MissionMonitorError, ValueError):
+    """A value written in a file or a form is not a number by the one number rule
+    (``datasets.numbers``); ``rule`` names the part of the rule it breaks."""
+
+    exit_code = 20
+
+    def __init__(self, rule: str, message: str) -> None:
+        self.rule = rule
+        super().__init__(f"{message} [number rule: {rule}]")
+
+
 class DownloadError(MissionMonitorError):
     """A dataset release could not be downloaded or is not what it should be; nothing changed."""
 

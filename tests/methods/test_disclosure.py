@@ -1,6 +1,7 @@
 """Disclosure control: sdcshinyapp vectors and the no-recovery invariant (methods.md §8)."""
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -83,3 +84,26 @@ def test_no_suppressed_value_is_recoverable_from_published_margins(cells, with_c
     # Every primary cell is suppressed; zeros never are.
     assert t.cell_suppressed[(arr > 0) & (arr <= 5)].all()
     assert not t.cell_suppressed[arr == 0].any()
+
+
+def test_hide_small_keeps_zeros_and_missing_values_and_hides_small_counts():
+    from missionmonitor.methods.disclosure import hide_small
+
+    assert hide_small([0, 1, 9, 10, None], 9) == [0, None, None, 10, None]
+    assert hide_small([0, 1, 9, 10], 0) == [0, 1, 9, 10]
+
+
+@pytest.mark.parametrize(
+    ("part", "whole", "expected"),
+    [
+        (20, 40, (False, False)),  # both sides large: shown
+        (3, 40, (False, True)),  # a small part: the share goes
+        (37, 40, (False, True)),  # a small complement (3 disagree): the share goes too
+        (5, 8, (True, True)),  # a small whole: everything goes
+        (0, 0, (False, True)),  # no answers: no share to show
+    ],
+)
+def test_a_share_never_gives_away_a_small_count_on_either_side(part, whole, expected):
+    from missionmonitor.methods.disclosure import share_hidden
+
+    assert share_hidden(part, whole, threshold=9) == expected

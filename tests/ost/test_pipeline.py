@@ -203,13 +203,13 @@ def test_quarters_rolling_windows_and_medicines(ost_engine):
 
 
 def test_ddd_per_1000_population_per_day():
-    from missionmonitor.ost.periods import Period
     from missionmonitor.ost.service import ddd_rates
+    from missionmonitor.periods import parse_period
     from missionmonitor.refdata.geography import Geography
     from missionmonitor.refdata.population import latest_population
 
     items = pd.DataFrame({"period": ["2023/24"], "area_code": ["X"], "ddd": [3660.0]})
-    fy = [Period("2023/24", D(2023, 4, 1), D(2024, 3, 31))]  # 366 days
+    fy = [parse_period("2023/24")]  # 366 days
     assert ddd_rates(items, fy, {"X": 10_000})[0] == pytest.approx(3660 / (10_000 * 366) * 1000)
     year, population = latest_population(Geography.shipped())
     assert year == 2019

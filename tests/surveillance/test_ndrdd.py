@@ -11,10 +11,18 @@ from typer.testing import CliRunner
 
 from missionmonitor.cli.app import app
 from missionmonitor.errors import ValidationError
+from missionmonitor.methods.disclosure import Disclosure
 from missionmonitor.refdata.geography import Geography
 from missionmonitor.services import ndrdd as review
 from missionmonitor.services.disclosure_audit import audit
-from missionmonitor.surveillance.ndrdd import ITEMS, combinations, measures, read_cases
+from missionmonitor.surveillance import ndrdd
+from missionmonitor.surveillance.ndrdd import (
+    ITEMS,
+    combinations,
+    measures,
+    pair_disclosure,
+    read_cases,
+)
 
 GLASGOW, RENFREW, BOARD = "S12000049", "S12000038", "S08000031"  # both in NHS GG&C
 PARENTS = pd.DataFrame(
@@ -78,10 +86,40 @@ def test_combinations_suppress_small_counts():
         [_case(GLASGOW, substances="cocaine;methadone")] * 12
         + [_case(GLASGOW, substances="alcohol;methadone")] * 3
     )
-    table = combinations(cases).set_index(["period", "substance", "with"])["cases"]
-    assert table[("2023", "cocaine", "methadone")] == 12
-    assert table[("2023", "alcohol", "methadone")] is None  # 3: suppressed
-    assert table[("all years", "cocaine", "methadone")] == 12
+    table = combinations(cases, pair_disclosure()).set_index(["period", "substance", "with"])
+    assert table["cases"][("2023", "cocaine", "methadone")] == 12
+    assert table["cases"][("2023", "alcohol", "methadone")] is None  # 3: suppressed
+    assert table["cases"][("all years", "cocaine", "methadone")] == 12
+    # The configured rule decides: with a threshold of 2, three cases are shown.
+    lower = combinations(cases, Disclosure(threshold=2)).set_index(["period", "substance", "with"])
+    assert lower["cases"][("2023", "alcohol", "methadone")] == 3
+
+
+def test_pairs_follow_the_threshold_their_dataset_declares(tmp_path, monkeypatch):
+    """The case review's combinations file hides what the ``ndrdd_measures`` declaration
+    says; changing the declared threshold changes what is hidden."""
+    declared = ndrdd.get_declaration("ndrdd_measures")
+    assert pair_disclosure() == declared.disclosure["ndrdd_pair"]
+    rows = [_case(GLASGOW, substances="alcohol;methadone")] * 4
+    path = _write(tmp_path, rows)
+    assert review.compute(path).combinations["cases"].tolist() == [None, None]
+    changed = declared.model_copy(
+        update={"disclosure": {"ndrdd_pair": Disclosure(threshold=3, additive=False)}}
+    )
+    monkeypatch.setattr(ndrdd, "get_declaration", lambda name: changed)
+    assert review.compute(path).combinations["cases"].tolist() == [4, 4]
+
+
+def test_pairs_cannot_be_worked_out_from_their_total_over_all_years():
+    """A small year hidden beside a published total over all years takes another year with
+    it, so that the total minus the years shown gives nothing away."""
+    cases = pd.DataFrame(
+        [{**_case(GLASGOW, substances="cocaine;methadone"), "year": 2022}] * 12
+        + [_case(GLASGOW, substances="cocaine;methadone")] * 3
+    )
+    table = combinations(cases, pair_disclosure()).set_index("period")["cases"]
+    assert table["all years"] == 15
+    assert table["2023"] is None and table["2022"] is None
 
 
 def _write(tmp_path, rows: list[dict]) -> object:

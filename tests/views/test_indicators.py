@@ -117,11 +117,13 @@ def test_the_audit_finds_an_alert_threshold_beside_a_hidden_count():
         "threshold": 8.0,
         "score": None,
     }
-    assert [w for *_, w in alert_findings(hidden)] == [
+    assert [w for *_, w in alert_findings(hidden, 9)] == [
         "expected published beside a hidden observed count",
         "threshold published beside a hidden observed count",
     ]
-    assert [w for *_, w in alert_findings({**hidden, "observed": 7})] == ["observed 7"]
+    assert [w for *_, w in alert_findings({**hidden, "observed": 7}, 9)] == ["observed 7"]
+    # The series' own threshold decides what is small.
+    assert not list(alert_findings({**hidden, "observed": 7, "expected": None}, 5))
     assert not list(
-        alert_findings({**hidden, "observed": None, "expected": None, "threshold": None})
+        alert_findings({**hidden, "observed": None, "expected": None, "threshold": None}, 9)
     )

@@ -22,6 +22,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from missionmonitor.errors import MethodInputError, NotReadyToSubmit
+from missionmonitor.methods.disclosure import share_hidden
+from missionmonitor.periods import quarter_of
 from missionmonitor.portal.audit import record
 from missionmonitor.portal.models import FeedbackResponse, User, now
 from missionmonitor.portal.permissions import can, require
@@ -31,14 +33,8 @@ from missionmonitor.returns.forms import Form, check_answers
 
 #: Answers of a statement that count towards the share (``not_applicable`` does not).
 COUNTED = ("agree", "neutral", "disagree")
-#: Counts from 1 to this are hidden wherever feedback is published.
-THRESHOLD = 9
 #: The most responses listed at once for moderation.
 LISTED = 200
-
-
-def quarter_of(day: dt.date) -> str:
-    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
 
 
 def statements(form: Form) -> list[str]:
@@ -70,7 +66,7 @@ def receive(
         form_id=form.id,
         form_version=form.version,
         adp_code=adp,
-        period=quarter_of(today or dt.date.today()),
+        period=quarter_of(today or dt.date.today()).label,
         answers=json.dumps(kept),
         status="received",
         synthetic=synthetic,
@@ -210,11 +206,12 @@ def export_rows(db: Session, form: Form, synthetic: bool = False) -> list[dict[s
     return rows
 
 
-def _shown(agree: int, answered: int) -> dict[str, Any]:
-    """A share with disclosure control: no count from 1 to THRESHOLD, of either the answers
-    that agree or those that do not, is shown or can be worked out."""
-    small = [n for n in (answered, agree, answered - agree) if 0 < n <= THRESHOLD]
-    if answered == 0 or small:
+def _shown(agree: int, answered: int, threshold: int) -> dict[str, Any]:
+    """A share with the form's disclosure control: no count from 1 to its threshold, of
+    either the answers that agree or those that do not, is shown or can be worked out (a
+    share that is hidden takes its number of answers with it)."""
+    _, hidden = share_hidden(agree, answered, threshold)
+    if hidden:
         return {
             "answered": None,
             "agree_pct": None,
@@ -228,18 +225,21 @@ def experiential(
 ) -> list[dict[str, Any]]:
     """For each MAT standard: accepted answers about ``adp`` over ``periods`` and the share
     that agree, for showing beside the standard's experiential evidence stream."""
-    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    totals: dict[str, tuple[int, int]] = defaultdict(lambda: (0, 0))
     for counts in tallies(db, form, generated=generated, adp=adp, periods=periods).values():
         for q in statements(form):
             stem = q.removesuffix("_experience")
-            totals[stem][0] += counts.get(f"{stem}_agree", 0)
-            totals[stem][1] += counts.get(f"{stem}_answered", 0)
+            agree, answered = totals[stem]
+            totals[stem] = (
+                agree + counts.get(f"{stem}_agree", 0),
+                answered + counts.get(f"{stem}_answered", 0),
+            )
     labels = {q.id: q.label for q in form.questions}
     return [
         {
             "standard": int(q.removesuffix("_experience")[1:]),
             "statement": labels[q],
-            **_shown(*totals[q.removesuffix("_experience")]),
+            **_shown(*totals[q.removesuffix("_experience")], form.disclosure.threshold),
         }
         for q in statements(form)
     ]

@@ -11,13 +11,12 @@ For example::
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from missionmonitor.periods import parse_period
+from missionmonitor.periods import benchmarking_label, parse_period
 from missionmonitor.portal.models import Submission, User
 from missionmonitor.refdata.geography import Geography
 from missionmonitor.returns.forms import get_form
@@ -79,8 +78,8 @@ def trajectory(
             continue
         points.append(
             {
-                "period": f"{g.year} benchmarking",
-                "start": dt.date(g.year, 4, 1),
+                "period": benchmarking_label(g.year),
+                "start": parse_period(benchmarking_label(g.year)).start,
                 "kind": "annual",
                 "label": label(g.grade, g.provisional),
                 "rag": g.grade,

@@ -19,6 +19,7 @@ from pydantic import Field, model_validator
 from missionmonitor import config
 from missionmonitor.datasets.table_schema import Strict, TableSchema
 from missionmonitor.errors import DefinitionError, NotFoundError
+from missionmonitor.methods.disclosure import Disclosure
 
 BlankRule = Literal["skip", "suppressed"]
 
@@ -80,6 +81,19 @@ class Declaration(TableSchema):
     #: Where the publishers release new editions (read by people; ``release`` is the file).
     releases: tuple[Publication, ...] = ()
     observations: tuple[ObservationMap, ...] = ()
+    #: The disclosure rule of each measure published straight from the dataset's rows (not
+    #: through an indicator, which declares its own), by measure.
+    disclosure: dict[str, Disclosure] = Field(default_factory=dict)
+
+    def disclosure_of(self, measure: str) -> Disclosure:
+        """The declared rule of a measure published straight from this dataset."""
+        try:
+            return self.disclosure[measure]
+        except KeyError:
+            raise DefinitionError(
+                f"dataset {self.name}: measure {measure} is published without a declared "
+                "disclosure rule (add it under disclosure:)"
+            ) from None
 
     @model_validator(mode="after")
     def _references_exist(self) -> Declaration:

@@ -23,7 +23,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import math
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -31,14 +30,14 @@ from pathlib import Path
 from typing import Any
 
 from missionmonitor.datasets.declaration import Declaration
+from missionmonitor.datasets.numbers import parse_number, parse_whole_number
 from missionmonitor.datasets.table_schema import Column, TableSchema
-from missionmonitor.errors import Problem, ValidationError
+from missionmonitor.errors import NumberFormatError, Problem, ValidationError
 
 #: Stop collecting after this many problems: the message is for a person to read.
 MAX_PROBLEMS = 200
 
 _SOURCE_KEY = re.compile(r"^[A-Z][A-Z0-9_]*$")
-_INTEGER = re.compile(r"^[+-]?\d+$")
 
 Value = int | float | str | None
 #: A check of one whole row beyond its columns' rules: (row number, typed row) → problems.
@@ -162,21 +161,12 @@ def _convert(
         problems.append(Problem(rule, message, row=row_no, column=name))
 
     value: Value = text
-    if col.type == "integer":
-        if not _INTEGER.match(text):
-            fail("type", f"'{text}' is not a whole number")
-            return None
-        value = int(text)
-    elif col.type == "decimal":
+    if col.type in ("integer", "decimal"):
         try:
-            number = float(text)
-        except ValueError:
-            fail("type", f"'{text}' is not a number")
+            value = parse_whole_number(text) if col.type == "integer" else parse_number(text)
+        except NumberFormatError as exc:
+            fail("type", str(exc))
             return None
-        if not math.isfinite(number):
-            fail("type", f"'{text}' is not a finite number")
-            return None
-        value = number
     elif col.type == "area_code" and text not in area_codes:
         fail("unknown-area-code", f"'{text}' is not a known area code")
         return None

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from missionmonitor import config
 from missionmonitor.errors import DefinitionError, NotFoundError
+from missionmonitor.methods.disclosure import Disclosure
 from missionmonitor.periods import PeriodType, parse_period
 from missionmonitor.refdata.geography import area_types
 
@@ -42,13 +43,6 @@ class DefinitionVersion(_Strict):
         if not self.comparable_with_previous and not self.break_reason:
             raise ValueError(f"version {self.version}: a series break needs a break_reason")
         return self
-
-
-class Disclosure(_Strict):
-    #: Numerators from 1 to this value are suppressed (0 switches primary suppression off).
-    threshold: int = Field(default=9, ge=0)
-    #: Numerators add up across the area hierarchy, so protect totals against differencing.
-    additive: bool = True
 
 
 class Method(_Strict):

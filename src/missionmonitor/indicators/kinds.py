@@ -13,10 +13,11 @@ import numpy as np
 import pandas as pd
 
 from missionmonitor.indicators.catalogue import Indicator
+from missionmonitor.methods.disclosure import primary_mask
 from missionmonitor.methods.poisson import crude_rate
 from missionmonitor.methods.proportions import wilson
 from missionmonitor.methods.rolling import likely_range, trailing_mean
-from missionmonitor.periods import parse_period, period_type_of
+from missionmonitor.periods import parse_period, period_type_of, rolling_years_label
 from missionmonitor.refdata.geography import Geography
 
 BASE_COLUMNS = (
@@ -142,7 +143,7 @@ def rolling_average(ind: Indicator, read: Reader, geo: Geography) -> pd.DataFram
             frames.append(
                 {
                     "area_code": area,
-                    "period": f"{years[i - m.window + 1]}-{years[i]}",
+                    "period": rolling_years_label(int(years[i - m.window + 1]), int(years[i])),
                     "value": mean[i],
                     "lci": low[i],
                     "uci": high[i],
@@ -296,7 +297,7 @@ def ratio(ind: Indicator, read: Reader, geo: Geography) -> pd.DataFrame:
         value, lower, upper = c.value, c.lower, c.upper
     # The complement (denominator − numerator) is a count too: hide a small one at source.
     gap = d - n
-    small = (gap > 0) & (gap <= ind.disclosure.threshold)
+    small = primary_mask(gap, ind.disclosure.threshold)
     out = both[[*keys, "vintage"]].assign(
         value=value,
         lci=lower,

@@ -1,6 +1,12 @@
 """Statistical disclosure control, following the PHS reference tool (``sdcshinyapp``).
 
-* ``primary_mask`` — cells with 1..threshold (zeros kept by default) are suppressed.
+* ``Disclosure`` — the rule a measure declares in its configuration (an indicator's
+  ``disclosure:``, a return form's, a surveillance series', a dataset's measures); every
+  published count goes through the functions below with that rule's threshold.
+* ``primary_mask`` — cells with 1..threshold (zeros kept by default) are suppressed;
+  ``hide_small`` applies it to a list of counts (a hidden count becomes None).
+* ``share_hidden`` — a share and the whole behind it, protected as a total with its two
+  parts (those that agree and those that do not), so neither part can be worked out.
 * ``suppress_groups`` — what the engine runs: primary plus secondary suppression of values
   related by published totals (an area and the areas that make it up); ``suppress_table``
   applies it to a table with published row (and optionally column) totals, as the
@@ -14,14 +20,20 @@ suppression (the reference can pick a 0 in a column with no other suppression).
 
 >>> primary_mask([0, 1, 2, 3, 4], threshold=3).tolist()
 [False, True, True, True, False]
+>>> hide_small([0, 4, 12, None], Disclosure(threshold=9).threshold)
+[0, None, 12, None]
+>>> share_hidden(part=3, whole=40, threshold=9), share_hidden(part=20, whole=40, threshold=9)
+((False, True), (False, False))
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+from pydantic import BaseModel, ConfigDict, Field
 
 from missionmonitor.errors import MethodInputError
 from missionmonitor.methods._common import FloatArray, as_float_array
@@ -35,12 +47,42 @@ DEFAULT_THRESHOLD = 9
 BoolArray = NDArray[np.bool_]
 
 
+class Disclosure(BaseModel):
+    """A measure's disclosure rule, as its configuration declares it (``disclosure:``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    #: Counts from 1 to this value are suppressed (0 switches primary suppression off).
+    threshold: int = Field(default=DEFAULT_THRESHOLD, ge=0)
+    #: Counts add up across the area hierarchy, so protect totals against differencing.
+    additive: bool = True
+
+
 def primary_mask(values: ArrayLike, threshold: int, *, suppress_zero: bool = False) -> BoolArray:
     """True where a value must be suppressed: 0 < x <= threshold (or x <= threshold)."""
     x = np.asarray(values, dtype=np.float64)
     with np.errstate(invalid="ignore"):
         mask = (x <= threshold) if suppress_zero else ((x > 0) & (x <= threshold))
     return np.asarray(mask & ~np.isnan(x), dtype=np.bool_)
+
+
+def hide_small(values: Sequence[float | None], threshold: int) -> list[float | None]:
+    """``values`` with each count from 1 to ``threshold`` replaced by None (a value that is
+    already None stays None)."""
+    hidden = primary_mask([np.nan if v is None else v for v in values], threshold)
+    return [None if small else v for v, small in zip(values, hidden, strict=True)]
+
+
+def share_hidden(part: float, whole: float, threshold: int) -> tuple[bool, bool]:
+    """(whole hidden, share hidden) for a share ``part / whole`` published with its whole.
+
+    The whole is the total of two counts, ``part`` and ``whole - part``; both go through
+    primary and secondary suppression as a total with its parts, so that a small count on
+    either side is neither shown nor worked out from the share and the whole. A share of
+    nothing (``whole == 0``) is hidden too: there is no share to show.
+    """
+    sup = suppress_groups([whole, part, whole - part], [(0, (1, 2))], threshold=threshold)
+    return bool(sup[0]), bool(whole == 0 or sup[1] or sup[2])
 
 
 Group = tuple[int, tuple[int, ...]]

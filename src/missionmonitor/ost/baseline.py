@@ -9,9 +9,10 @@ from __future__ import annotations
 import pandas as pd
 
 from missionmonitor.ost import DEFAULT_MAX_GAP
-from missionmonitor.ost.periods import Period, reporting_periods, with_period_type
+from missionmonitor.ost.periods import reporting_periods, with_period_type
 from missionmonitor.ost.pipeline import RETENTION_DAYS, Outputs
 from missionmonitor.ost.synthetic import OST_DRUGS
+from missionmonitor.periods import Period
 
 EPOCH = pd.Timestamp("1970-01-01")
 

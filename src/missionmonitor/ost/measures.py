@@ -60,7 +60,7 @@ def measures_frame(result: FolderResult) -> pd.DataFrame:
     full = {
         p.label
         for p in o.periods
-        if p.kind == "financial_year" and o.first <= p.start + slack and o.last >= p.end - slack
+        if p.type == "financial_year" and o.first <= p.start + slack and o.last >= p.end - slack
     }
     tables = {
         "people": o.people,

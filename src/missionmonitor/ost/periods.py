@@ -1,5 +1,6 @@
 """The reporting periods of the OST pipeline: financial years, calendar quarters and rolling
-12-month windows, each a run of whole calendar months.
+12-month windows, each a run of whole calendar months (each a ``periods.Period``, labelled
+by the one period grammar), and the month bitmasks its counts match them with.
 
 >>> import datetime as dt
 >>> [p.label for p in reporting_periods(dt.date(2023, 4, 1), dt.date(2024, 6, 30))][:3]
@@ -9,33 +10,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 import pandas as pd
 
-
-@dataclass(frozen=True)
-class Period:
-    label: str
-    start: dt.date
-    end: dt.date
-    kind: str = "financial_year"
+from missionmonitor.periods import Period, financial_year_of, quarter_of, rolling_12_months_to
 
 
 def financial_years(first: dt.date, last: dt.date) -> list[Period]:
     """Every financial year touching [first, last]."""
-    year = first.year if first.month >= 4 else first.year - 1
-    out = []
-    while dt.date(year, 4, 1) <= last:
-        out.append(
-            Period(f"{year}/{(year + 1) % 100:02d}", dt.date(year, 4, 1), dt.date(year + 1, 3, 31))
-        )
-        year += 1
+    out = [financial_year_of(first)]
+    while out[-1].end < last:
+        out.append(financial_year_of(out[-1].end + dt.timedelta(days=1)))
     return out
-
-
-def _quarter_end(year: int, q: int) -> dt.date:
-    return dt.date(year + (q == 4), (3 * q) % 12 + 1, 1) - dt.timedelta(days=1)
 
 
 def reporting_periods(first: dt.date, last: dt.date) -> list[Period]:
@@ -43,16 +29,13 @@ def reporting_periods(first: dt.date, last: dt.date) -> list[Period]:
     12-month windows ending at each quarter end that lie wholly within it. Every period is
     a run of whole calendar months (the monthly summary relies on it)."""
     out = financial_years(first, last)
-    year, q = first.year, (first.month - 1) // 3 + 1
-    while dt.date(year, 3 * q - 2, 1) <= last:
-        start, end = dt.date(year, 3 * q - 2, 1), _quarter_end(year, q)
-        out.append(Period(f"{year}-Q{q}", start, end, "quarter"))
-        window_start = dt.date(end.year - 1, end.month, end.day) + dt.timedelta(days=1)
-        if window_start >= first and end <= last:
-            out.append(
-                Period(f"12 months to {end.isoformat()}", window_start, end, "rolling_12_months")
-            )
-        year, q = (year + 1, 1) if q == 4 else (year, q + 1)
+    quarter = quarter_of(first)
+    while quarter.start <= last:
+        out.append(quarter)
+        window = rolling_12_months_to(quarter.end)
+        if window.start >= first and window.end <= last:
+            out.append(window)
+        quarter = quarter_of(quarter.end + dt.timedelta(days=1))
     return out
 
 
@@ -94,6 +77,6 @@ def period_frame(
 
 def with_period_type(frame: pd.DataFrame, periods: list[Period]) -> pd.DataFrame:
     """Add each row's period type (financial_year, quarter, rolling_12_months)."""
-    kinds = {p.label: p.kind for p in periods}
+    kinds = {p.label: p.type for p in periods}
     out = frame.assign(period_type=frame["period"].map(kinds))
     return out[["period", "period_type", *[c for c in frame.columns if c != "period"]]]

@@ -37,13 +37,13 @@ from missionmonitor.ost import DEFAULT_MAX_GAP
 from missionmonitor.ost.counts import items_by_area_sql, people_sql
 from missionmonitor.ost.dialect import DUCKDB, Dialect
 from missionmonitor.ost.periods import (
-    Period,
     mask_words,
     period_frame,
     reporting_periods,
     with_period_type,
 )
 from missionmonitor.ost.synthetic import OST_DRUGS
+from missionmonitor.periods import Period
 
 T = TypeVar("T")
 RETENTION_DAYS = {"12w": 84, "26w": 182}

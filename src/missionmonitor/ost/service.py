@@ -21,9 +21,10 @@ from missionmonitor.methods.proportions import wilson
 from missionmonitor.methods.survival import kaplan_meier_by_group
 from missionmonitor.ost import DEFAULT_MAX_GAP, pipeline
 from missionmonitor.ost.measures import FolderResult, measures_frame
-from missionmonitor.ost.periods import Period, with_period_type
+from missionmonitor.ost.periods import with_period_type
 from missionmonitor.ost.pipeline import RETENTION_DAYS
 from missionmonitor.ost.referrals import access_sql
+from missionmonitor.periods import Period
 from missionmonitor.refdata.geography import Geography
 from missionmonitor.refdata.population import latest_population
 

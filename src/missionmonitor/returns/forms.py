@@ -11,15 +11,15 @@ For example::
 from __future__ import annotations
 
 import datetime as dt
-import math
-import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from missionmonitor import config
-from missionmonitor.errors import DefinitionError, NotFoundError
+from missionmonitor.datasets.numbers import parse_number, parse_whole_number
+from missionmonitor.errors import DefinitionError, NotFoundError, NumberFormatError
+from missionmonitor.methods.disclosure import Disclosure
 from missionmonitor.rules import expressions
 
 QuestionType = Literal[
@@ -82,6 +82,9 @@ class Form(_Strict):
     #: Who answers: an ADP's staff (one return per ADP and period, through the workflow), or
     #: the public (anonymous responses, as many as people give; see accountability.feedback).
     answered_by: Literal["adp", "public"] = "adp"
+    #: The disclosure rule for counts of answers published straight from responses (the
+    #: shares of feedback beside a standard); indicators made from them declare their own.
+    disclosure: Disclosure = Disclosure()
     code_lists: dict[str, dict[str, str]] = Field(default_factory=dict)
     sections: tuple[Section, ...]
     rules: tuple[Rule, ...] = ()
@@ -162,37 +165,23 @@ class Finding:
     message: str
 
 
-# ASCII digits only: \d would take other scripts' digits, which float() then reads.
-_NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
-_THOUSANDS = re.compile(r"[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?")
-
-
-def _number(value: Any) -> tuple[float | None, str | None]:
-    """A finite number from an answer, or why it is not one: plain digits with an optional
-    sign, decimal point and exponent; no thousands separators, infinity, not-a-number or
-    negative zero."""
-    text = "" if isinstance(value, bool) else str(value).strip()
-    if _THOUSANDS.fullmatch(text):
-        return None, "write the number without thousands separators (1000, not 1,000)"
-    if not _NUMBER.fullmatch(text):
-        return None, "must be a number written in digits"
-    number = float(text)
-    if not math.isfinite(number):
-        return None, "is too large to be a number the form can hold"
-    if number == 0 and math.copysign(1, number) < 0:
-        return None, "write 0 without a sign"
-    return number, None
+def _number(value: Any, whole: bool) -> tuple[float | None, str | None]:
+    """A number from an answer by the one number rule (``datasets.numbers``), or why it
+    is not one. A number the form already holds (an int or float kept in a draft) is
+    written out and read by the same rule."""
+    text = "" if isinstance(value, bool) else str(value)
+    if isinstance(value, float) and value.is_integer() and whole:
+        text = str(int(value))  # 12.0 kept for a count is the count 12
+    try:
+        return (parse_whole_number(text) if whole else parse_number(text)), None
+    except NumberFormatError as exc:
+        return None, str(exc)
 
 
 def _typed(q: Question, value: Any, codes: dict[str, str]) -> tuple[Any, str | None]:
     """The answer as its type, or a message saying why it is not one."""
     if q.type in ("integer", "decimal", "percentage"):
-        number, problem = _number(value)
-        if number is None:
-            return None, problem
-        if q.type != "integer":
-            return number, None
-        return (int(number), None) if number == int(number) else (None, "must be a whole number")
+        return _number(value, q.type == "integer")
     try:
         if q.type == "date":
             return dt.date.fromisoformat(str(value)), None

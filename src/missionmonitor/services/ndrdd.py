@@ -125,7 +125,7 @@ def compute(cases_path: Path, out: Path | None = None) -> Review:
     )
     source = ndrdd.SOURCE_SYNTHETIC if synthetic else ndrdd.SOURCE_REAL
     made = ndrdd.measures(cases, memberships(geo), source, national_code())
-    pairs = ndrdd.combinations(cases)
+    pairs = ndrdd.combinations(cases, ndrdd.pair_disclosure())
     files = []
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)

@@ -27,6 +27,8 @@ from missionmonitor.datasets.reader import read_file
 from missionmonitor.datasets.table_schema import get_table_schema
 from missionmonitor.errors import MethodInputError, NotFoundError
 from missionmonitor.methods.aberration import Detection, FarringtonSettings, ears, farrington
+from missionmonitor.methods.disclosure import Disclosure
+from missionmonitor.periods import week_label
 from missionmonitor.refdata.geography import Geography
 from missionmonitor.store.connection import Store
 
@@ -60,6 +62,8 @@ class Series(BaseModel):
     area_type: str
     farrington: FarringtonChoice | None = None
     ears: tuple[Literal["C1", "C2", "C3"], ...] = ()
+    #: The rule for the observed counts its alerts publish (with what would narrow them down).
+    disclosure: Disclosure = Disclosure()
 
     def farrington_settings(self) -> FarringtonSettings | None:
         f = self.farrington
@@ -158,7 +162,7 @@ def synthetic_overdoses(
     weeks = 52 * years
     t = np.arange(weeks)
     starts = [start + dt.timedelta(weeks=int(i)) for i in t]
-    labels = np.array([d.isoformat() for d in starts])
+    labels = np.array([week_label(d) for d in starts])
     frames, truth = [], []
     for code, s in zip(boards, share, strict=True):
         mean = (

@@ -6,7 +6,8 @@ as SYNTHETIC cases calibrated to published figures (``synthetic_cases``). ``meas
 turns them into counts per year and area (every area type, summed from councils) in the
 ``ndrdd_measures`` dataset's format: the indicators then give each share with a Wilson
 interval and disclosure control, as any other. ``combinations`` tabulates the substances
-implicated together, with counts from 1 to 9 suppressed.
+implicated together, with small counts suppressed by the rule the ``ndrdd_measures``
+dataset declares for ``ndrdd_pair`` (``pair_disclosure``).
 
 A share's denominator is the reviewed cases whose answer is known; unreviewed cases count
 only towards completeness (reviewed / all cases).
@@ -34,9 +35,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from missionmonitor.datasets.declaration import get_declaration
 from missionmonitor.datasets.reader import Value, read_file
 from missionmonitor.datasets.table_schema import get_table_schema
 from missionmonitor.errors import Problem
+from missionmonitor.methods.disclosure import Disclosure, Group, suppress_groups
+from missionmonitor.periods import calendar_year_label
 
 #: The substance codes a case may name (implicated or prescribed).
 SUBSTANCES = {
@@ -69,8 +73,13 @@ ITEMS = (
 GROUPS = ("opioid", "benzodiazepine", "cocaine")
 #: Source keys of the measures (the register marks the second as generated).
 SOURCE_REAL, SOURCE_SYNTHETIC = "MM_NDRDD_RECORDS", "MM_NDRDD_SYNTHETIC"
-#: Counts from 1 to this are suppressed in the combinations table.
-THRESHOLD = 9
+#: The measure of substances implicated together (published without an indicator).
+PAIR_MEASURE = "ndrdd_pair"
+
+
+def pair_disclosure() -> Disclosure:
+    """The disclosure rule of the substance pairs, as their dataset declares it."""
+    return get_declaration("ndrdd_measures").disclosure_of(PAIR_MEASURE)
 
 
 def read_cases(path: Path, area_codes: Mapping[str, str]) -> pd.DataFrame:
@@ -158,17 +167,17 @@ def measures(
     every = pd.concat([own, above], ignore_index=True).drop(columns="council")
     summed = every.groupby(["area_type", "area_code", "year"]).sum().reset_index()
     long = summed.melt(["area_type", "area_code", "year"], var_name="measure", value_name="value")
-    long["period"] = long.pop("year").astype(str)
+    long["period"] = long.pop("year").astype(int).map(calendar_year_label)
     long["breakdown"] = ""
     if national is not None and len(cases):
-        pairs = combinations(cases, suppress=False)
+        pairs = combinations(cases, None)
         pairs = pairs[pairs["period"] != "all years"]
         of_type = members.loc[members["parent"] == national, "parent_type"]
         paired = pd.DataFrame(
             {
                 "area_type": of_type.iloc[0] if len(of_type) else "",
                 "area_code": national,
-                "measure": "ndrdd_pair",
+                "measure": PAIR_MEASURE,
                 "value": pairs["cases"].astype(int),
                 "period": pairs["period"],
                 "breakdown": pairs["substance"] + " + " + pairs["with"],
@@ -181,10 +190,12 @@ def measures(
     return long[keep].sort_values(order).reset_index(drop=True)
 
 
-def combinations(cases: pd.DataFrame, suppress: bool = True) -> pd.DataFrame:
+def combinations(cases: pd.DataFrame, rule: Disclosure | None) -> pd.DataFrame:
     """Pairs of substances implicated together in reviewed cases, by year and over all
-    years, most frequent first; counts from 1 to ``THRESHOLD`` are suppressed (None) unless
-    ``suppress`` is False (for the store, which publishes only through its own control)."""
+    years, most frequent first; counts from 1 to the ``rule``'s threshold are suppressed
+    (None), and so are enough others that none can be worked out from a pair's total over
+    all years. ``rule`` None keeps every count (for the store, which publishes only through
+    its own control)."""
     reviewed = cases[cases["reviewed"] == "yes"]
     counts: Counter[tuple[str, str, str]] = Counter()
     for year, found in zip(
@@ -198,10 +209,17 @@ def combinations(cases: pd.DataFrame, suppress: bool = True) -> pd.DataFrame:
     out = out.sort_values(
         ["period", "cases", "substance", "with"], ascending=[True, False, True, True]
     )
-    if suppress:
-        small = (out["cases"] > 0) & (out["cases"] <= THRESHOLD)
-        out["cases"] = out["cases"].astype(object).where(~small, None)
-    return out.reset_index(drop=True)
+    out = out.reset_index(drop=True)
+    if rule is not None:
+        # Each pair's count over all years is the total of its yearly counts.
+        groups: list[Group] = []
+        for _, same in out.groupby(["substance", "with"]):
+            total = same.index[same["period"] == "all years"]
+            parts = tuple(int(i) for i in same.index[same["period"] != "all years"])
+            groups.append((int(total[0]), parts))
+        hidden = suppress_groups(out["cases"].to_numpy(float), groups, threshold=rule.threshold)
+        out["cases"] = out["cases"].astype(object).where(~hidden, None)
+    return out
 
 
 # ---- SYNTHETIC cases ------------------------------------------------------------------

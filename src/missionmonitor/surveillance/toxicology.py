@@ -40,7 +40,7 @@ import pandas as pd
 from missionmonitor.datasets.reader import Value, read_file
 from missionmonitor.datasets.table_schema import get_table_schema
 from missionmonitor.errors import Problem
-from missionmonitor.periods import month_label
+from missionmonitor.periods import calendar_month_label, month_label, parse_period
 from missionmonitor.store.connection import Store
 from missionmonitor.surveillance.early_warning import ALERT_COLUMNS, get_series, store_scan
 
@@ -77,7 +77,7 @@ def read_results(path: Path, area_codes: Mapping[str, str]) -> pd.DataFrame:
 
 def _month(date: str) -> str:
     """``2024-03-10`` (or ``2024-03``) → ``March 2024``."""
-    return month_label(dt.date(int(date[:4]), int(date[5:7]), 1))
+    return month_label(parse_period(date[:7]).start)
 
 
 def signals(
@@ -276,7 +276,7 @@ def synthetic_results(
     rows = []
     for k in range(12 * years):
         year, month = start.year + (start.month - 1 + k) // 12, (start.month - 1 + k) % 12 + 1
-        months.append(f"{year}-{month:02d}")
+        months.append(calendar_month_label(dt.date(year, month, 1)))
         for board, weight in boards.items():
             for j in range(int(rng.poisson(weight))):
                 found = [sub for sub, p in BASE_SHARES.items() if rng.random() < p]

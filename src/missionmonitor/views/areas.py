@@ -8,6 +8,7 @@ import pandas as pd
 
 from missionmonitor.config import describe
 from missionmonitor.formatting import display_value
+from missionmonitor.periods import financial_year_label
 from missionmonitor.refdata.geography import (
     area_types,
     national_code,
@@ -221,7 +222,7 @@ def report_periods(data: SiteData) -> list[str]:
     spec = describe().annual_report
     held = data.results[data.results["indicator_id"] == (spec.years_from if spec else None)]
     years = sorted({int(p) for p in held["period"]})[-ANNUAL_REPORTS:]
-    return [f"{y}/{(y + 1) % 100:02d}" for y in reversed(years)]
+    return [financial_year_label(y) for y in reversed(years)]
 
 
 def mat_report_years(data: SiteData) -> list[int]:

@@ -14,6 +14,7 @@ from missionmonitor.formatting import display_value
 from missionmonitor.indicators.catalogue import Indicator
 from missionmonitor.indicators.engine import RESULT_COLUMNS
 from missionmonitor.indicators.kinds import filter_observations
+from missionmonitor.methods.disclosure import hide_small
 from missionmonitor.methods.funnels import poisson_funnel
 from missionmonitor.refdata.geography import area_types, national_code, national_name, national_type
 from missionmonitor.services.site_data import SiteData
@@ -323,8 +324,7 @@ def _revisions(
     threshold = ind.disclosure.threshold if m.value_is_count else 0
     out = []
     for period, grp in sub.groupby("period", sort=False):
-        values = [as_number(x) for x in grp["value"]]
-        shown = [None if v is not None and 0 < v <= threshold else v for v in values]
+        shown = hide_small([as_number(x) for x in grp["value"]], threshold)
         held = [{"vintage": v, "value": x} for v, x in zip(grp["vintage"], shown, strict=True)]
         first, last = shown[0], shown[-1]
         change = None if first is None or last is None else as_number(last - first)

@@ -6,8 +6,9 @@ indicator list, every indicator page (each area type's comparison included), eve
 profile, targets, surveillance, methodology and reports. Wherever a result row appears
 (it names its ``indicator_id``), its numerator, and its denominator where that counts
 people, must not be a count from 1 to the indicator's threshold. Wherever an alert row
-appears, a published observed count must not be small, and a hidden one must not come
-with the threshold, expected count or score that would narrow it down.
+appears, a published observed count must not be small (by its series' rule), and a
+hidden one must not come with the threshold, expected count or score that would narrow it
+down.
 
 For example::
 
@@ -19,8 +20,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from missionmonitor.methods.disclosure import DEFAULT_THRESHOLD
+from missionmonitor.methods.disclosure import Disclosure
 from missionmonitor.services.site_data import SiteData
+from missionmonitor.surveillance.early_warning import load_series
 from missionmonitor.views import areas as area_views
 from missionmonitor.views import home as home_views
 from missionmonitor.views import indicators as indicator_views
@@ -61,15 +63,18 @@ def small_counts_on_pages(data: SiteData) -> list[Finding]:
     """Each small or recoverable count that a public page, its JSON twin or an indicator
     download shows (the download holds exactly the rows of its page)."""
     found: set[Finding] = set()
+    rules = {s.id: s.disclosure.threshold for s in load_series().values()}
+    # Alerts outside any series' block are held to the strictest series' rule.
+    strictest = max(rules.values(), default=Disclosure().threshold)
     for _address, document in public_documents(data):
-        found |= set(_walk(data, document))
+        found |= set(_walk(data, document, rules, strictest))
     return sorted(found)
 
 
-def _walk(data: SiteData, node: Any) -> Iterator[Finding]:
+def _walk(data: SiteData, node: Any, rules: dict[str, int], alerts: int) -> Iterator[Finding]:
     if isinstance(node, list):
         for item in node:
-            yield from _walk(data, item)
+            yield from _walk(data, item, rules, alerts)
         return
     if not isinstance(node, dict):
         return
@@ -80,18 +85,19 @@ def _walk(data: SiteData, node: Any) -> Iterator[Finding]:
             v = node.get(col)
             if v is not None and v == v and 1 <= v <= ind.disclosure.threshold:
                 yield ind.id, str(node["area_code"]), str(node["period"]), f"{col} {v:g}"
+    alerts = rules.get(str(node.get("series_id")), alerts)
     if "observed" in node and "threshold" in node:
-        yield from alert_findings(node)
+        yield from alert_findings(node, alerts)
     for value in node.values():
-        yield from _walk(data, value)
+        yield from _walk(data, value, rules, alerts)
 
 
-def alert_findings(row: dict[str, Any]) -> Iterator[Finding]:
-    """What an alert row gives away: a small observed count, or a hidden one narrowed down
-    by what is published beside it."""
+def alert_findings(row: dict[str, Any], threshold: int) -> Iterator[Finding]:
+    """What an alert row gives away: an observed count from 1 to its series' ``threshold``,
+    or a hidden one narrowed down by what is published beside it."""
     where = (str(row.get("method", "alert")), str(row.get("area_code")), str(row.get("period")))
     observed = row["observed"]
-    if observed is not None and 1 <= observed <= DEFAULT_THRESHOLD:
+    if observed is not None and 1 <= observed <= threshold:
         yield *where, f"observed {observed:g}"
     if observed is None:
         for key in _ALERT_COMPANIONS:

@@ -247,12 +247,12 @@ def accountability_panels(
     four quarters, this one included (shares with small counts hidden, for everyone), and
     for those who may see the ADP's returns the quarterly trajectory between benchmarkings."""
     from missionmonitor.accountability import feedback, mat_progress
-    from missionmonitor.periods import recent_periods
+    from missionmonitor.periods import quarter_of, recent_periods
     from missionmonitor.returns.forms import get_form
 
     form = get_form("lived_experience_feedback")
     today = dt.date.today()
-    quarters = [feedback.quarter_of(today), *recent_periods("quarter", today, 3)]
+    quarters = [quarter_of(today).label, *recent_periods("quarter", today, 3)]
     shares = feedback.experiential(db, form, adp, quarters, generated=data.demonstration)
     trajectory = None
     if can(user, "view_returns", adp, data.geo):

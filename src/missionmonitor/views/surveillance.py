@@ -11,11 +11,11 @@ import pandas as pd
 from missionmonitor.config import surveillance as section
 from missionmonitor.errors import MethodInputError
 from missionmonitor.formatting import display_value
-from missionmonitor.methods.disclosure import DEFAULT_THRESHOLD, SUPPRESSION_MARKER, primary_mask
+from missionmonitor.methods.disclosure import SUPPRESSION_MARKER, Disclosure, primary_mask
 from missionmonitor.methods.segmented import Ratio
 from missionmonitor.refdata.geography import national_code, national_name
 from missionmonitor.services.site_data import SiteData
-from missionmonitor.surveillance import coverage, deaths, prevalence
+from missionmonitor.surveillance import coverage, deaths, ndrdd, prevalence
 from missionmonitor.surveillance.early_warning import load_series
 from missionmonitor.views import charts
 from missionmonitor.views.common import page_model, result_row, results_of
@@ -120,7 +120,8 @@ def _alerts(data: SiteData) -> list[dict[str, Any]]:
     for scan in data.scans.to_dict("records"):
         mine = data.alerts[data.alerts["scan_id"] == scan["scan_id"]].head(LATEST_ALERTS)
         rows = []
-        hidden = primary_mask(mine["observed"].to_numpy(), DEFAULT_THRESHOLD)
+        rule = series[scan["series_id"]].disclosure if scan["series_id"] in series else Disclosure()
+        hidden = primary_mask(mine["observed"].to_numpy(), rule.threshold)
         for a, small in zip(mine.to_dict("records"), hidden, strict=True):
             area = data.geo.areas.get(a["area_code"])
             rows.append(
@@ -251,8 +252,9 @@ TOP_PAIRS = 10
 
 
 def _pairs(data: SiteData) -> dict[str, Any] | None:
-    """The substances most often implicated together in the latest year reviewed; counts
-    from 1 to 9 shown as c (no total or share is published beside them)."""
+    """The substances most often implicated together in the latest year reviewed; small
+    counts (by the rule their dataset declares) shown as c (no total or share is published
+    beside them)."""
     pairs = data.substance_pairs
     if pairs.empty:
         return None
@@ -262,7 +264,7 @@ def _pairs(data: SiteData) -> dict[str, Any] | None:
         .sort_values(["value", "breakdown"], ascending=[False, True])
         .head(TOP_PAIRS)
     )
-    hidden = primary_mask(top["value"].to_numpy(), DEFAULT_THRESHOLD)
+    hidden = primary_mask(top["value"].to_numpy(), ndrdd.pair_disclosure().threshold)
     rows = [
         {
             "pair": b.replace("_", " "),
