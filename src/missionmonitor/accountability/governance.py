@@ -165,6 +165,14 @@ def add_action(
     return action
 
 
+def meeting_of_action(db: Session, user: User, action_id: int, geo: Geography) -> int:
+    """The meeting that agreed an action the user may see (NotFoundError, PermissionDenied)."""
+    action = fetch(
+        db, GovernanceAction, action_id, "action", user, "view_governance", geo, area="area_code"
+    )
+    return action.meeting_id
+
+
 def update_action(
     db: Session,
     user: User,

@@ -193,7 +193,8 @@ def history(
 
 def add_action(
     db: Session, user: User, grade_id: int, title: str, owner: str, due: dt.date, geo: Geography
-) -> ImprovementAction:
+) -> StandardGrade:
+    """Add an improvement action to a grade; the grade it improves on is returned."""
     g = fetch(db, StandardGrade, grade_id, "grade", user, "manage_improvement_actions", geo)
     if not title.strip() or not owner.strip():
         raise MethodInputError("an improvement action needs a title and an owner")
@@ -217,7 +218,7 @@ def add_action(
         None,
         {"grade": g.id, "title": a.title, "owner": a.owner, "due": due},
     )
-    return a
+    return g
 
 
 def set_action_status(

@@ -178,9 +178,11 @@ def _published_counts(data: SiteData) -> dict[str, Any] | None:
 def adp_standard(
     data: SiteData, db: Session, user: User | None, adp: str, number: int
 ) -> dict[str, Any]:
+    standard = next((s for s in load_standards().standards if s.number == number), None)
+    if standard is None:
+        raise NotFoundError(f"there is no standard {number}")
     geo = data.geo
     area = geo.area(geo.resolve(adp))
-    standard = next(s for s in load_standards().standards if s.number == number)
     rows = workflow.history(db, user, area.code, number, geo, generated=data.demonstration)
     history = []
     for g in rows:

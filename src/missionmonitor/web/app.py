@@ -52,6 +52,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         accountability_routes,
         portal_routes,
         public_routes,
+        report_routes,
         returns_routes,
         standards_routes,
     )
@@ -143,6 +144,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(SecurityHeaders, error_page=server_error)
 
     app.include_router(public_routes.router)
+    app.include_router(report_routes.router)
     app.include_router(portal_routes.router)
     app.include_router(returns_routes.router)
     app.include_router(standards_routes.router)
