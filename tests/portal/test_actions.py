@@ -59,7 +59,7 @@ def test_lifecycle_open_update_note_close(engine, users):
         assert a.version == 2
     with session_scope(engine) as db:
         a = close_action(db, users["ana"], action_id, 2, "Cluster traced to one batch", GEO)
-        assert a.status == "closed" and a.closed_at is not None
+        assert a.status == "done" and a.closed_at is not None
         assert [n.text for n in notes(db, action_id)] == ["Called the team"]
         log = list(
             db.scalars(
@@ -68,8 +68,8 @@ def test_lifecycle_open_update_note_close(engine, users):
         )
     assert [e.action for e in log] == ["create", "update", "close"]
     assert json.loads(log[2].before)["status"] == "in progress"
-    assert json.loads(log[2].after)["status"] == "closed"
-    with pytest.raises(MethodInputError, match="closed"), session_scope(engine) as db:
+    assert json.loads(log[2].after)["status"] == "done"
+    with pytest.raises(MethodInputError, match="done"), session_scope(engine) as db:
         update_action(db, users["ana"], action_id, 3, GEO, note="late")
 
 

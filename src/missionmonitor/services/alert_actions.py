@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from missionmonitor.errors import NotFoundError
 from missionmonitor.portal import actions as action_service
-from missionmonitor.portal.models import TrackedAction, User
+from missionmonitor.portal.models import Action, User
 from missionmonitor.services.site_data import SiteData
 
 
@@ -35,7 +35,7 @@ def find_alert(data: SiteData, key: dict[str, str]) -> dict[str, Any]:
 
 def act_on_alert(
     data: SiteData, db: Session, user: User, key: dict[str, str], title: str, owner: str
-) -> TrackedAction:
+) -> Action:
     """Open an action on the alert named by ``key`` (NotFoundError if it is not in the latest
     scan; PermissionDenied if ``user`` may not manage actions in its area)."""
     return action_service.create_action(db, user, find_alert(data, key), title, owner, data.geo)

@@ -51,8 +51,8 @@ def action_page(data: SiteData, db: Session, user: User, action_id: int) -> dict
         "notes": action_service.notes(db, action.id),
         "area_name": area.name if area else action.area_code,
         "may_edit": can(user, "manage_actions", action.area_code, data.geo)
-        and action.status != "closed",
-        "statuses": action_service.STATUSES[:2],
+        and action.status not in action_service.FINISHED,
+        "statuses": action_service.UNFINISHED,
     }
 
 

@@ -248,9 +248,11 @@ def accountability_panels(
     """Beside a standard's grades: lived and living experience feedback on it over the last
     four quarters, this one included (shares with small counts hidden, for everyone), and
     for those who may see the ADP's returns the quarterly trajectory between benchmarkings."""
-    from missionmonitor.accountability import feedback, mat_progress
+    from missionmonitor.accountability import feedback
     from missionmonitor.periods import recent_periods
+    from missionmonitor.returns import mat_quarterly
     from missionmonitor.returns.forms import get_form
+    from missionmonitor.standards import mat_progress
 
     form = get_form("lived_experience_feedback")
     today = dt.date.today()
@@ -259,7 +261,13 @@ def accountability_panels(
     trajectory = None
     if can(user, "view_returns", adp, data.geo):
         trajectory = mat_progress.trajectory(
-            db, user, adp, number, data.geo, generated=data.demonstration
+            db,
+            user,
+            adp,
+            number,
+            data.geo,
+            mat_quarterly.quarter_points(db, adp, number),
+            generated=data.demonstration,
         )
     return {
         "experience": next(r for r in shares if r["standard"] == number),

@@ -155,8 +155,8 @@ def add_improvement_action(
     due: Annotated[str, Form()],
 ) -> Response:
     when = parse_date(due, "the due date")
-    g = workflow.add_action(visitor.db, visitor.user, grade_id, title, owner, when, data.geo)
-    return RedirectResponse(f"/standards/{g.adp_code}/{g.standard}", status_code=303)
+    a = workflow.add_action(visitor.db, visitor.user, grade_id, title, owner, when, data.geo)
+    return RedirectResponse(f"/standards/{a.adp_code}/{a.grade.standard}", status_code=303)
 
 
 @router.get(
