@@ -13,12 +13,21 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from missionmonitor.accountability import feedback, governance
-from missionmonitor.errors import MethodInputError, NotReadyToSubmit
+from missionmonitor.errors import NotReadyToSubmit
 from missionmonitor.services.site_data import SiteData
 from missionmonitor.views import governance as governance_views
-from missionmonitor.web.dependencies import Checked, Data, SignedIn, Visitor, on_refusal
+from missionmonitor.web.dependencies import (
+    Checked,
+    Data,
+    Database,
+    SignedIn,
+    Visitor,
+    on_refusal,
+    refuse_with,
+)
 from missionmonitor.web.forms import parse_date
 from missionmonitor.web.rendering import TWIN, marked, personal_page, twin_response
 from missionmonitor.web.sessions import MAX_FIELDS, unit
@@ -36,18 +45,12 @@ def _data(request: Request) -> SiteData:
 # ---- public --------------------------------------------------------------------------------
 
 
-def _governance(request: Request) -> dict[str, Any]:
-    data = _data(request)
-    with unit(request) as db:
-        return governance_views.public(db, data.geo, data.demonstration)
-
-
 @router.get("/governance", response_class=HTMLResponse, include_in_schema=False)
-def governance_page(request: Request) -> HTMLResponse:
+def governance_page(request: Request, db: Database, data: Data) -> HTMLResponse:
     return personal_page(
         request,
         "governance.html",
-        _governance(request),
+        governance_views.public(db, data.geo, data.demonstration),
         json_url="/governance.json",
         section="/accountability",
         trail=(("Accountability", "/accountability"),),
@@ -60,8 +63,9 @@ def governance_page(request: Request) -> HTMLResponse:
     tags=["pages"],
     summary="Published summaries of oversight groups' meetings",
 )
-def governance_json(request: Request) -> Response:
-    return twin_response(marked(request, _governance(request)), cache=False)
+def governance_json(request: Request, db: Database, data: Data) -> Response:
+    page = governance_views.public(db, data.geo, data.demonstration)
+    return twin_response(marked(request, page), cache=False)
 
 
 def _feedback_page(request: Request, status: int = 200, **content: Any) -> HTMLResponse:
@@ -112,19 +116,23 @@ async def send_feedback(request: Request) -> Response:
     adp = str(fields.get("adp", ""))
     if str(fields.get("website", "")):  # the field people never see: a form filler
         return RedirectResponse("/feedback?sent=1", status_code=303)
-    try:
-        with unit(request) as db:
-            feedback.receive(db, form, adp, answers, _data(request).geo)
-    except NotReadyToSubmit as exc:
+
+    def refused(exc: Exception, status: int) -> Response:
+        findings = exc.findings if isinstance(exc, NotReadyToSubmit) else [exc]
         errors = [
-            {"question": getattr(f, "question", None), "message": f.message} for f in exc.findings
+            {"question": getattr(f, "question", None), "message": getattr(f, "message", str(f))}
+            for f in findings
         ]
-        return _feedback_page(request, 400, answers=answers, adp=adp, errors=errors)
-    except MethodInputError as exc:
-        return _feedback_page(
-            request, 400, answers=answers, adp=adp, errors=[{"question": None, "message": str(exc)}]
-        )
+        return _feedback_page(request, status, answers=answers, adp=adp, errors=errors)
+
+    refuse_with(request, refused)
+    await run_in_threadpool(_receive, request, form, adp, answers)
     return RedirectResponse("/feedback?sent=1", status_code=303)
+
+
+def _receive(request: Request, form: Any, adp: str, answers: dict[str, str]) -> None:
+    with unit(request) as db:
+        feedback.receive(db, form, adp, answers, _data(request).geo)
 
 
 # ---- the governance log --------------------------------------------------------------------
