@@ -17,7 +17,7 @@ from missionmonitor.portal.actions import (
     update_action,
 )
 from missionmonitor.portal.db import session_scope
-from missionmonitor.portal.models import AuditEntry, TrackedAction
+from missionmonitor.portal.models import Action, AuditEntry
 from missionmonitor.refdata.geography import Geography
 
 GEO = Geography.shipped()
@@ -59,7 +59,7 @@ def test_lifecycle_open_update_note_close(engine, users):
         assert a.version == 2
     with session_scope(engine) as db:
         a = close_action(db, users["ana"], action_id, 2, "Cluster traced to one batch", GEO)
-        assert a.status == "closed" and a.closed_at is not None
+        assert a.status == "done" and a.closed_at is not None
         assert [n.text for n in notes(db, action_id)] == ["Called the team"]
         log = list(
             db.scalars(
@@ -68,8 +68,8 @@ def test_lifecycle_open_update_note_close(engine, users):
         )
     assert [e.action for e in log] == ["create", "update", "close"]
     assert json.loads(log[2].before)["status"] == "in progress"
-    assert json.loads(log[2].after)["status"] == "closed"
-    with pytest.raises(MethodInputError, match="closed"), session_scope(engine) as db:
+    assert json.loads(log[2].after)["status"] == "done"
+    with pytest.raises(MethodInputError, match="done"), session_scope(engine) as db:
         update_action(db, users["ana"], action_id, 3, GEO, note="late")
 
 
@@ -82,7 +82,7 @@ def test_two_editors_cannot_silently_overwrite_each_other(engine, users):
     with pytest.raises(StaleEditError, match="reload"), session_scope(engine) as db:
         update_action(db, users["ana"], action_id, 1, GEO, owner="Second editor")
     with session_scope(engine) as db:
-        assert db.get(TrackedAction, action_id).owner == "First editor"
+        assert db.get(Action, action_id).owner == "First editor"
 
 
 def test_the_database_enforces_the_version_too(engine, users):
@@ -94,9 +94,9 @@ def test_the_database_enforces_the_version_too(engine, users):
         action_id = create_action(db, users["ana"], ALERT, "Check", "Lead", GEO).id
     conflict = pytest.raises(StaleEditError, match="same moment")
     with conflict as raised, session_scope(engine) as first:
-        mine = first.get(TrackedAction, action_id)
+        mine = first.get(Action, action_id)
         with session_scope(engine) as second:
-            second.get(TrackedAction, action_id).owner = "Other"
+            second.get(Action, action_id).owner = "Other"
         mine.owner = "Mine"
         first.flush()
     assert isinstance(raised.value.__cause__, StaleDataError)
@@ -125,7 +125,7 @@ def test_interrupted_write_leaves_nothing(engine, users):
         create_action(db, users["ana"], ALERT, "Half done", "Lead", GEO)
         raise RuntimeError("connection lost")
     with session_scope(engine) as db:
-        assert db.scalars(select(TrackedAction)).all() == []
+        assert db.scalars(select(Action)).all() == []
         assert db.scalars(select(AuditEntry).where(AuditEntry.entity == "action")).all() == []
 
 

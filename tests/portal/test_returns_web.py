@@ -248,7 +248,7 @@ def test_answers_are_prefilled_from_national_data(store_copy, app_db_url, tmp_pa
 def test_recent_periods_and_the_period_picker(site):
     import datetime as dt
 
-    from missionmonitor.web.returns_routes import recent_periods
+    from missionmonitor.periods import recent_periods
 
     assert recent_periods("quarter", dt.date(2024, 2, 10), 3) == ["2023-Q4", "2023-Q3", "2023-Q2"]
     assert recent_periods("financial_year", dt.date(2024, 2, 10), 2) == ["2022/23", "2021/22"]

@@ -107,14 +107,14 @@ def test_alert_becomes_an_action_that_is_noted_and_closed(browser, portal_server
     submit(browser, "Close this action")
     WebDriverWait(browser, 10).until(lambda b: "One batch withdrawn" in b.page_source)
     status = browser.find_element(By.XPATH, "//dt[.='Status']/following-sibling::dd").text
-    assert status == "closed"
+    assert status == "done"
     assert "One batch withdrawn" in browser.page_source
     assert browser.find_elements(By.ID, "closure_note") == []  # no more editing
     browser.save_screenshot(str(SHOTS / "portal-action-closed.png"))
 
     visit(browser, f"{portal_server}/areas/{GLASGOW_BOARD}")
     row = browser.find_element(By.ID, "tracked-actions-table").text
-    assert "Check for a contaminated batch" in row and "closed" in row
+    assert "Check for a contaminated batch" in row and "done" in row
 
 
 def test_return_form_check_and_submit_are_accessible(browser, portal_server):  # noqa: F811

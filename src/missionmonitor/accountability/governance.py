@@ -24,14 +24,20 @@ from sqlalchemy.orm import Session
 
 from missionmonitor.accountability.groups import Group, get_group, load_groups
 from missionmonitor.errors import MethodInputError
-from missionmonitor.portal.actions import required_text
+from missionmonitor.portal.actions import (
+    FINISHED,
+    GOVERNANCE,
+    STATUSES,
+    UNFINISHED,
+    fetch_action,
+    required_text,
+)
 from missionmonitor.portal.audit import record
-from missionmonitor.portal.models import Decision, GovernanceAction, Meeting, User
+from missionmonitor.portal.models import Action, Decision, Meeting, User
 from missionmonitor.portal.permissions import can, overlaps, require
 from missionmonitor.portal.records import fetch, fetch_current
 from missionmonitor.refdata.geography import Geography
 
-STATUSES = ("open", "in progress", "done", "cancelled")
 #: The most meetings listed at once (the most recent first).
 LISTED = 100
 _ALERT = re.compile(r"^alert:[0-9]+/[a-z0-9_]+/S[0-9]{8}/[0-9A-Za-z/-]+$")
@@ -68,7 +74,7 @@ def parse_links(text: str | Iterable[str]) -> list[str]:
     return sorted(set(links), key=links.index)
 
 
-def snapshot(item: Meeting | Decision | GovernanceAction) -> dict[str, Any]:
+def snapshot(item: Meeting | Decision | Action) -> dict[str, Any]:
     cols = [c.name for c in item.__table__.columns]
     out = {c: getattr(item, c) for c in cols}
     return {k: v.isoformat() if isinstance(v, dt.date | dt.datetime) else v for k, v in out.items()}
@@ -139,7 +145,7 @@ def add_action(
     links: str | Iterable[str],
     geo: Geography,
     decision_id: int | None = None,
-) -> GovernanceAction:
+) -> Action:
     """An action agreed at the meeting (optionally under one of its decisions)."""
     meeting = _recordable(db, user, meeting_id, geo)
     if decision_id is not None:
@@ -148,7 +154,8 @@ def add_action(
             raise MethodInputError(f"decision {decision_id} was not taken at this meeting")
     if due < meeting.held_on:
         raise MethodInputError("an action cannot be due before the meeting that agreed it")
-    action = GovernanceAction(
+    action = Action(
+        kind=GOVERNANCE,
         meeting_id=meeting.id,
         decision_id=decision_id,
         area_code=meeting.area_code,
@@ -165,6 +172,13 @@ def add_action(
     return action
 
 
+def meeting_of_action(db: Session, user: User, action_id: int, geo: Geography) -> int:
+    """The meeting that agreed an action the user may see (NotFoundError, PermissionDenied)."""
+    action = fetch_action(db, user, action_id, GOVERNANCE, "view_governance", geo)
+    assert action.meeting_id is not None  # every governance action has its meeting
+    return action.meeting_id
+
+
 def update_action(
     db: Session,
     user: User,
@@ -173,20 +187,12 @@ def update_action(
     geo: Geography,
     status: str | None = None,
     note: str | None = None,
-) -> GovernanceAction:
+) -> Action:
     """Move an action's status on and/or record progress (at the version the user saw)."""
-    action = fetch_current(
-        db,
-        GovernanceAction,
-        action_id,
-        "action",
-        user,
-        "update_governance_actions",
-        seen_version,
-        geo,
-        area="area_code",
+    action = fetch_action(
+        db, user, action_id, GOVERNANCE, "update_governance_actions", geo, seen_version
     )
-    if action.status in ("done", "cancelled"):
+    if action.status in FINISHED:
         raise MethodInputError(f"action {action_id} is {action.status}")
     before = snapshot(action)
     if status is not None:
@@ -259,18 +265,18 @@ def decisions_of(db: Session, meeting_id: int) -> list[Decision]:
     )
 
 
-def actions_of(db: Session, meeting_id: int) -> list[GovernanceAction]:
+def actions_of(db: Session, meeting_id: int) -> list[Action]:
     return list(
         db.scalars(
-            select(GovernanceAction)
-            .where(GovernanceAction.meeting_id == meeting_id)
-            .order_by(GovernanceAction.due, GovernanceAction.id)
+            select(Action)
+            .where(Action.kind == GOVERNANCE, Action.meeting_id == meeting_id)
+            .order_by(Action.due, Action.id)
         )
     )
 
 
-def overdue(actions: Iterable[GovernanceAction], today: dt.date) -> list[GovernanceAction]:
-    return [a for a in actions if a.status in ("open", "in progress") and a.due < today]
+def overdue(actions: Iterable[Action], today: dt.date) -> list[Action]:
+    return [a for a in actions if a.status in UNFINISHED and a.due is not None and a.due < today]
 
 
 def public_meetings(db: Session, geo: Geography, limit: int = LISTED) -> list[dict[str, Any]]:
@@ -305,7 +311,7 @@ def public_meetings(db: Session, geo: Geography, limit: int = LISTED) -> list[di
                     {
                         "title": a.title,
                         "owner": a.owner,
-                        "due": a.due.isoformat(),
+                        "due": a.due.isoformat() if a.due else "",
                         "status": a.status,
                         "links": json.loads(a.links),
                     }

@@ -1,4 +1,7 @@
-"""Tracked actions on early-warning alerts: created from an alert, owned, noted, closed.
+"""Actions: what someone agreed to do, about an early-warning alert or at an oversight meeting
+(``accountability.governance``). One model and one status set for both: open, in progress,
+done, cancelled; a done or cancelled action is finished and no longer changes. An action on
+an alert is created from the alert, owned, noted and closed (done, with what was done).
 
 Every change is audited; edits carry the version the editor saw, so two people editing one
 action cannot silently overwrite each other (StaleEditError).
@@ -18,19 +21,22 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
-from missionmonitor.errors import (
-    MethodInputError,
-)
+from missionmonitor.errors import MethodInputError, NotFoundError
 from missionmonitor.portal.audit import record
-from missionmonitor.portal.models import ActionNote, TrackedAction, User, now
+from missionmonitor.portal.models import Action, ActionNote, User, now
 from missionmonitor.portal.permissions import require
 from missionmonitor.portal.records import fetch, fetch_current
 from missionmonitor.refdata.geography import Geography
 
-STATUSES = ("open", "in progress", "closed")
+#: Every action's status, in order; the last two finish it.
+STATUSES = ("open", "in progress", "done", "cancelled")
+FINISHED = ("done", "cancelled")
+#: The statuses of an action still being worked on.
+UNFINISHED = ("open", "in progress")
+ALERT, GOVERNANCE = "alert", "governance"
 
 
-def snapshot(a: TrackedAction) -> dict[str, Any]:
+def snapshot(a: Action) -> dict[str, Any]:
     return {
         "id": a.id,
         "series_id": a.series_id,
@@ -59,10 +65,11 @@ def required_text(value: str, name: str, limit: int = 200) -> str:
 
 def create_action(
     db: Session, user: User, alert: Mapping[str, Any], title: str, owner: str, geo: Geography
-) -> TrackedAction:
+) -> Action:
     """Open an action on ``alert`` (a row of the store's alerts table)."""
     require(user, "manage_actions", str(alert["area_code"]), geo)
-    action = TrackedAction(
+    action = Action(
+        kind=ALERT,
         series_id=str(alert["series_id"]),
         area_code=str(alert["area_code"]),
         period=str(alert["period"]),
@@ -79,26 +86,36 @@ def create_action(
     return action
 
 
-def get_action(db: Session, user: User, action_id: int, geo: Geography) -> TrackedAction:
-    return fetch(db, TrackedAction, action_id, "action", user, "view_alerts", geo, area="area_code")
-
-
-def _editable(
-    db: Session, user: User, action_id: int, seen_version: int, geo: Geography
-) -> TrackedAction:
-    action = fetch_current(
-        db,
-        TrackedAction,
-        action_id,
-        "action",
-        user,
-        "manage_actions",
-        seen_version,
-        geo,
-        area="area_code",
+def fetch_action(
+    db: Session,
+    user: User,
+    action_id: int,
+    kind: str,
+    permission: str,
+    geo: Geography,
+    seen_version: int | None = None,
+) -> Action:
+    """An action of ``kind`` that ``user`` may do ``permission`` on (at ``seen_version``, if
+    given). An address for one kind of action never reaches the other kind (NotFoundError)."""
+    found = db.get(Action, action_id)
+    if found is None or found.kind != kind:
+        raise NotFoundError(f"no action {action_id}")
+    if seen_version is None:
+        return fetch(db, Action, action_id, "action", user, permission, geo, area="area_code")
+    return fetch_current(
+        db, Action, action_id, "action", user, permission, seen_version, geo, area="area_code"
     )
-    if action.status == "closed":
-        raise MethodInputError(f"action {action_id} is closed")
+
+
+def get_action(db: Session, user: User, action_id: int, geo: Geography) -> Action:
+    """An action on an alert that ``user`` may see."""
+    return fetch_action(db, user, action_id, ALERT, "view_alerts", geo)
+
+
+def _editable(db: Session, user: User, action_id: int, seen_version: int, geo: Geography) -> Action:
+    action = fetch_action(db, user, action_id, ALERT, "manage_actions", geo, seen_version)
+    if action.status in FINISHED:
+        raise MethodInputError(f"action {action_id} is {action.status}")
     return action
 
 
@@ -111,13 +128,13 @@ def update_action(
     status: str | None = None,
     owner: str | None = None,
     note: str | None = None,
-) -> TrackedAction:
-    """Change the status or owner and/or add a note (closing goes through close_action)."""
+) -> Action:
+    """Change the status or owner and/or add a note (finishing goes through close_action)."""
     action = _editable(db, user, action_id, seen_version, geo)
     before = snapshot(action)
     if status is not None:
-        if status not in STATUSES[:2]:
-            raise MethodInputError(f"status must be one of: {', '.join(STATUSES[:2])}")
+        if status not in UNFINISHED:
+            raise MethodInputError(f"status must be one of: {', '.join(UNFINISHED)}")
         action.status = status
     if owner is not None:
         action.owner = required_text(owner, "an owner")
@@ -137,10 +154,11 @@ def update_action(
 
 def close_action(
     db: Session, user: User, action_id: int, seen_version: int, closure_note: str, geo: Geography
-) -> TrackedAction:
+) -> Action:
+    """Finish an action on an alert: done, with a note of what was done."""
     action = _editable(db, user, action_id, seen_version, geo)
     before = snapshot(action)
-    action.status = "closed"
+    action.status = "done"
     action.closure_note = required_text(closure_note, "a closing note", 4000)
     action.closed_at = now()
     db.flush()
@@ -154,7 +172,7 @@ LISTED = 200
 
 def actions_for_area(
     db: Session, user: User, area: str, geo: Geography, limit: int = LISTED
-) -> list[TrackedAction]:
+) -> list[Action]:
     """The ``limit`` most recent actions on alerts in areas that overlap ``area`` and that
     the user may see, newest first (selected in the database, however many there are)."""
     from missionmonitor.portal.permissions import can, overlaps
@@ -168,9 +186,9 @@ def actions_for_area(
         return []
     return list(
         db.scalars(
-            select(TrackedAction)
-            .where(TrackedAction.area_code.in_(codes))
-            .order_by(TrackedAction.created_at.desc(), TrackedAction.id.desc())
+            select(Action)
+            .where(Action.kind == ALERT, Action.area_code.in_(codes))
+            .order_by(Action.created_at.desc(), Action.id.desc())
             .limit(limit)
         )
     )

@@ -15,7 +15,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
 def now() -> dt.datetime:
@@ -72,19 +72,32 @@ class AuditEntry(Base):
     after: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON
 
 
-class TrackedAction(Base):
-    """Something someone will do about an early-warning alert."""
+class Action(Base):
+    """Something someone agreed to do: about an early-warning alert (kind ``alert``: the
+    alert's scan, series, area, period and method) or at an oversight meeting (kind
+    ``governance``: the meeting, optionally one of its decisions, a due date and links).
+    One status set for both: open, in progress, done, cancelled."""
 
     __tablename__ = "actions"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    series_id: Mapped[str] = mapped_column(String(60))
+    kind: Mapped[str] = mapped_column(String(20), index=True)
     area_code: Mapped[str] = mapped_column(String(9), index=True)
-    period: Mapped[str] = mapped_column(String(20))
-    method: Mapped[str] = mapped_column(String(60))
-    scan_id: Mapped[int] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(String(200))
     owner: Mapped[str] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(20), default="open")
+    due: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    links: Mapped[str] = mapped_column(Text, default="[]")  # JSON list, as a decision's
+    progress_note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # An alert's action: the alert it answers.
+    series_id: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    period: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    method: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    scan_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # A governance action: the meeting that agreed it, and the decision it carries out.
+    meeting_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meetings.id"), nullable=True, index=True
+    )
+    decision_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"), nullable=True)
     created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now)
     closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
@@ -186,6 +199,7 @@ class ImprovementAction(Base):
     __tablename__ = "improvement_actions"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     grade_id: Mapped[int] = mapped_column(ForeignKey("standard_grades.id"), index=True)
+    grade: Mapped[StandardGrade] = relationship()
     adp_code: Mapped[str] = mapped_column(String(9), index=True)
     title: Mapped[str] = mapped_column(String(200))
     owner: Mapped[str] = mapped_column(String(200))
@@ -227,26 +241,6 @@ class Decision(Base):
     links: Mapped[str] = mapped_column(Text, default="[]")
     created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now)
-
-
-class GovernanceAction(Base):
-    """An action agreed at a meeting: owner, due date and status, linked like a decision."""
-
-    __tablename__ = "governance_actions"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
-    decision_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"), nullable=True)
-    area_code: Mapped[str] = mapped_column(String(9), index=True)
-    title: Mapped[str] = mapped_column(String(200))
-    owner: Mapped[str] = mapped_column(String(200))
-    due: Mapped[dt.date] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(20), default="open")
-    links: Mapped[str] = mapped_column(Text, default="[]")
-    progress_note: Mapped[str | None] = mapped_column(Text, nullable=True)
-    created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now)
-    version: Mapped[int] = mapped_column(Integer, default=1)
-    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
 
 class FeedbackResponse(Base):

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from missionmonitor.errors import MethodInputError
+from missionmonitor.portal.actions import FINISHED, STATUSES
 from missionmonitor.portal.audit import record
 from missionmonitor.portal.models import ImprovementAction, StandardGrade, User, now
 from missionmonitor.portal.permissions import can, require
@@ -194,6 +195,7 @@ def history(
 def add_action(
     db: Session, user: User, grade_id: int, title: str, owner: str, due: dt.date, geo: Geography
 ) -> ImprovementAction:
+    """Add an improvement action to a grade (its ``grade`` is the grade it improves on)."""
     g = fetch(db, StandardGrade, grade_id, "grade", user, "manage_improvement_actions", geo)
     if not title.strip() or not owner.strip():
         raise MethodInputError("an improvement action needs a title and an owner")
@@ -233,8 +235,8 @@ def set_action_status(
         seen_version,
         geo,
     )
-    if status not in ("open", "in progress", "done"):
-        raise MethodInputError("status is open, in progress or done")
+    if status not in STATUSES:
+        raise MethodInputError(f"status must be one of: {', '.join(STATUSES)}")
     before = {"status": a.status}
     a.status = status
     db.flush()
@@ -259,7 +261,7 @@ def actions_for(db: Session, adp: str, today: dt.date | None = None) -> list[dic
             "due": a.due.isoformat(),
             "status": a.status,
             "version": a.version,
-            "overdue": a.status != "done" and a.due < today,
+            "overdue": a.status not in FINISHED and a.due < today,
         }
         for a in rows
     ]

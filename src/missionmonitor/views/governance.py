@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from missionmonitor.accountability import feedback, governance
 from missionmonitor.accountability.groups import load_groups
+from missionmonitor.portal.actions import STATUSES, UNFINISHED
 from missionmonitor.portal.models import User
 from missionmonitor.portal.permissions import can
 from missionmonitor.refdata.geography import Geography, national_code, reporting_type
@@ -46,7 +47,7 @@ def log(db: Session, user: User, geo: Geography) -> dict[str, Any]:
                 "held_on": m.held_on.isoformat(),
                 "title": m.title,
                 "published": m.published,
-                "open_actions": sum(a.status in ("open", "in progress") for a in actions),
+                "open_actions": sum(a.status in UNFINISHED for a in actions),
                 "overdue": len(governance.overdue(actions, today)),
             }
         )
@@ -74,7 +75,7 @@ def meeting(db: Session, user: User, meeting_id: int, geo: Geography) -> dict[st
             "id": a.id,
             "title": a.title,
             "owner": a.owner,
-            "due": a.due.isoformat(),
+            "due": a.due.isoformat() if a.due else "",
             "status": a.status,
             "version": a.version,
             "note": a.progress_note or "",
@@ -82,7 +83,7 @@ def meeting(db: Session, user: User, meeting_id: int, geo: Geography) -> dict[st
             "overdue": a in governance.overdue([a], today),
             "links": [_link(r) for r in json.loads(a.links)],
             "may_update": can(user, "update_governance_actions", a.area_code, geo)
-            and a.status in ("open", "in progress"),
+            and a.status in UNFINISHED,
         }
         for a in governance.actions_of(db, m.id)
     ]
@@ -102,7 +103,7 @@ def meeting(db: Session, user: User, meeting_id: int, geo: Geography) -> dict[st
         area_name=geo.area(m.area_code).name,
         decisions=decisions,
         actions=actions,
-        statuses=list(governance.STATUSES),
+        statuses=list(STATUSES),
         may_record=may_record,
     )
 

@@ -7,10 +7,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from missionmonitor.errors import NotFoundError
 from missionmonitor.portal import actions as action_service
 from missionmonitor.portal.models import User
-from missionmonitor.portal.permissions import can
+from missionmonitor.portal.permissions import can, matrix
+from missionmonitor.refdata.geography import national_code
 from missionmonitor.services.site_data import SiteData
 
 
@@ -28,19 +28,17 @@ def alert_rows(data: SiteData, user: User) -> list[dict[str, Any]]:
     return rows
 
 
-def find_alert(data: SiteData, key: dict[str, str]) -> dict[str, Any]:
-    """One alert of the latest scan by (scan_id, series_id, area_code, period, method)."""
-    a = data.alerts
-    hit = a[
-        (a["scan_id"].astype(str) == key["scan_id"])
-        & (a["series_id"] == key["series_id"])
-        & (a["area_code"] == key["area_code"])
-        & (a["period"] == key["period"])
-        & (a["method"] == key["method"])
-    ]
-    if hit.empty:
-        raise NotFoundError("that alert is not in the latest scan")
-    return dict(hit.iloc[0])
+def portal_page(data: SiteData, db: Session, user: User) -> dict[str, Any]:
+    """The portal's home: the alerts ``user`` may see and the actions on them."""
+    return {
+        "title": "Alerts and actions",
+        "user": user,
+        "role": matrix().roles[user.role].label,
+        "alerts": alert_rows(data, user)[:200],
+        "actions": action_service.actions_for_area(db, user, national_code(), data.geo),
+        "listed": action_service.LISTED,
+        "scans": data.scans.to_dict("records"),
+    }
 
 
 def action_page(data: SiteData, db: Session, user: User, action_id: int) -> dict[str, Any]:
@@ -53,8 +51,8 @@ def action_page(data: SiteData, db: Session, user: User, action_id: int) -> dict
         "notes": action_service.notes(db, action.id),
         "area_name": area.name if area else action.area_code,
         "may_edit": can(user, "manage_actions", action.area_code, data.geo)
-        and action.status != "closed",
-        "statuses": action_service.STATUSES[:2],
+        and action.status not in action_service.FINISHED,
+        "statuses": action_service.UNFINISHED,
     }
 
 

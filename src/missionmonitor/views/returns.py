@@ -9,12 +9,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from missionmonitor.errors import NotFoundError
 from missionmonitor.portal.models import User
 from missionmonitor.portal.permissions import require
 from missionmonitor.refdata.geography import Geography
 from missionmonitor.returns import workflow
 from missionmonitor.returns.coordination import due_date
-from missionmonitor.returns.forms import Form
+from missionmonitor.returns.forms import Form, check_answers
 from missionmonitor.services.prefill import prefill_answers
 
 
@@ -55,4 +56,35 @@ def return_page(
         "due": due_date(form, period).isoformat(),
         "prefilled": prefilled,
         "files": workflow.attachments(db, latest.id) if latest is not None else [],
+    }
+
+
+def check_page(
+    db: Session, user: User, form: Form, adp: str, period: str, geo: Geography
+) -> dict[str, Any]:
+    """The check-your-answers page of a return's latest draft: its answers, the errors and
+    warnings found, and the comments kept on warnings."""
+    require(user, "view_returns", adp, geo)
+    versions = workflow.history(db, form.id, adp, period)
+    if not versions:
+        raise NotFoundError("there is no draft to check: save the form first")
+    latest = versions[-1]
+    answers = json.loads(latest.answers)
+    findings = check_answers(form, answers)
+    return {
+        "title": f"Check your answers: {form.title}",
+        "form": form,
+        "adp": adp,
+        "adp_name": geo.area(adp).name,
+        "period": period,
+        "latest": latest,
+        "summary": [
+            {"id": q.id, "label": q.label, "value": answers.get(q.id, "—"), "unit": q.unit}
+            for q in form.questions
+            if q.type != "file"
+        ],
+        "comments": json.loads(latest.comments),
+        "errors": [f for f in findings if f.importance == "error"],
+        "warnings": [f for f in findings if f.importance == "warning"],
+        "labels": {q.id: q.label for q in form.questions},
     }

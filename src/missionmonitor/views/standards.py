@@ -178,9 +178,11 @@ def _published_counts(data: SiteData) -> dict[str, Any] | None:
 def adp_standard(
     data: SiteData, db: Session, user: User | None, adp: str, number: int
 ) -> dict[str, Any]:
+    standard = next((s for s in load_standards().standards if s.number == number), None)
+    if standard is None:
+        raise NotFoundError(f"there is no standard {number}")
     geo = data.geo
     area = geo.area(geo.resolve(adp))
-    standard = next(s for s in load_standards().standards if s.number == number)
     rows = workflow.history(db, user, area.code, number, geo, generated=data.demonstration)
     history = []
     for g in rows:
@@ -246,9 +248,11 @@ def accountability_panels(
     """Beside a standard's grades: lived and living experience feedback on it over the last
     four quarters, this one included (shares with small counts hidden, for everyone), and
     for those who may see the ADP's returns the quarterly trajectory between benchmarkings."""
-    from missionmonitor.accountability import feedback, mat_progress
+    from missionmonitor.accountability import feedback
     from missionmonitor.periods import quarter_of, recent_periods
+    from missionmonitor.returns import mat_quarterly
     from missionmonitor.returns.forms import get_form
+    from missionmonitor.standards import mat_progress
 
     form = get_form("lived_experience_feedback")
     today = dt.date.today()
@@ -257,7 +261,13 @@ def accountability_panels(
     trajectory = None
     if can(user, "view_returns", adp, data.geo):
         trajectory = mat_progress.trajectory(
-            db, user, adp, number, data.geo, generated=data.demonstration
+            db,
+            user,
+            adp,
+            number,
+            data.geo,
+            mat_quarterly.quarter_points(db, adp, number),
+            generated=data.demonstration,
         )
     return {
         "experience": next(r for r in shares if r["standard"] == number),

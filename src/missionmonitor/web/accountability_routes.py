@@ -8,22 +8,29 @@ who is signed in are never cached.
 
 from __future__ import annotations
 
-import datetime as dt
 import secrets
-from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from missionmonitor.accountability import feedback, governance
-from missionmonitor.errors import MethodInputError, NotReadyToSubmit
-from missionmonitor.portal.models import User
+from missionmonitor.errors import NotReadyToSubmit
 from missionmonitor.services.site_data import SiteData
 from missionmonitor.views import governance as governance_views
+from missionmonitor.web.dependencies import (
+    Checked,
+    Data,
+    Database,
+    SignedIn,
+    Visitor,
+    on_refusal,
+    refuse_with,
+)
+from missionmonitor.web.forms import parse_date
 from missionmonitor.web.rendering import TWIN, marked, personal_page, twin_response
-from missionmonitor.web.sessions import MAX_FIELDS, check_csrf, signed_change, signed_in, unit
+from missionmonitor.web.sessions import MAX_FIELDS, unit
 
 router = APIRouter()
 FEEDBACK_COOKIE = "mm_feedback_csrf"
@@ -38,18 +45,12 @@ def _data(request: Request) -> SiteData:
 # ---- public --------------------------------------------------------------------------------
 
 
-def _governance(request: Request) -> dict[str, Any]:
-    data = _data(request)
-    with unit(request) as db:
-        return governance_views.public(db, data.geo, data.demonstration)
-
-
 @router.get("/governance", response_class=HTMLResponse, include_in_schema=False)
-def governance_page(request: Request) -> HTMLResponse:
+def governance_page(request: Request, db: Database, data: Data) -> HTMLResponse:
     return personal_page(
         request,
         "governance.html",
-        _governance(request),
+        governance_views.public(db, data.geo, data.demonstration),
         json_url="/governance.json",
         section="/accountability",
         trail=(("Accountability", "/accountability"),),
@@ -62,8 +63,9 @@ def governance_page(request: Request) -> HTMLResponse:
     tags=["pages"],
     summary="Published summaries of oversight groups' meetings",
 )
-def governance_json(request: Request) -> Response:
-    return twin_response(marked(request, _governance(request)), cache=False)
+def governance_json(request: Request, db: Database, data: Data) -> Response:
+    page = governance_views.public(db, data.geo, data.demonstration)
+    return twin_response(marked(request, page), cache=False)
 
 
 def _feedback_page(request: Request, status: int = 200, **content: Any) -> HTMLResponse:
@@ -82,7 +84,6 @@ def _feedback_page(request: Request, status: int = 200, **content: Any) -> HTMLR
         "feedback.html",
         page,
         status=status,
-        json_url="/index.json",
         section="/accountability",
     )
     response.set_cookie(
@@ -115,96 +116,67 @@ async def send_feedback(request: Request) -> Response:
     adp = str(fields.get("adp", ""))
     if str(fields.get("website", "")):  # the field people never see: a form filler
         return RedirectResponse("/feedback?sent=1", status_code=303)
-    try:
-        with unit(request) as db:
-            feedback.receive(db, form, adp, answers, _data(request).geo)
-    except NotReadyToSubmit as exc:
+
+    def refused(exc: Exception, status: int) -> Response:
+        findings = exc.findings if isinstance(exc, NotReadyToSubmit) else [exc]
         errors = [
-            {"question": getattr(f, "question", None), "message": f.message} for f in exc.findings
+            {"question": getattr(f, "question", None), "message": getattr(f, "message", str(f))}
+            for f in findings
         ]
-        return _feedback_page(request, 400, answers=answers, adp=adp, errors=errors)
-    except MethodInputError as exc:
-        return _feedback_page(
-            request, 400, answers=answers, adp=adp, errors=[{"question": None, "message": str(exc)}]
-        )
+        return _feedback_page(request, status, answers=answers, adp=adp, errors=errors)
+
+    refuse_with(request, refused)
+    await run_in_threadpool(_receive, request, form, adp, answers)
     return RedirectResponse("/feedback?sent=1", status_code=303)
+
+
+def _receive(request: Request, form: Any, adp: str, answers: dict[str, str]) -> None:
+    with unit(request) as db:
+        feedback.receive(db, form, adp, answers, _data(request).geo)
 
 
 # ---- the governance log --------------------------------------------------------------------
 
 
 def _meeting_page(
-    request: Request,
-    db: Session,
-    user: User,
-    csrf: str,
-    meeting_id: int,
-    error: str = "",
-    status: int = 200,
+    request: Request, visitor: SignedIn, meeting_id: int, error: str = "", status: int = 200
 ) -> HTMLResponse:
-    page = governance_views.meeting(db, user, meeting_id, _data(request).geo)
-    return personal_page(
-        request, "meeting.html", {**page, "csrf": csrf, "error": error}, status=status, trail=LOG
+    page = governance_views.meeting(visitor.db, visitor.user, meeting_id, _data(request).geo)
+    page = {**page, "csrf": visitor.csrf, "error": error}
+    return personal_page(request, "meeting.html", page, status=status, trail=LOG)
+
+
+def _reshow_meeting(request: Request, meeting_id: int) -> None:
+    on_refusal(
+        request,
+        lambda visitor, exc, status: _meeting_page(request, visitor, meeting_id, str(exc), status),
     )
 
 
 @router.get("/portal/governance", response_class=HTMLResponse, include_in_schema=False)
-def governance_log(request: Request) -> HTMLResponse:
-    with unit(request) as db:
-        user, session = signed_in(request, db)
-        page = governance_views.log(db, user, _data(request).geo)
-        return personal_page(request, "governance_log.html", {**page, "csrf": session.csrf_token})
+def governance_log(request: Request, visitor: Visitor, data: Data) -> HTMLResponse:
+    page = governance_views.log(visitor.db, visitor.user, data.geo)
+    return personal_page(request, "governance_log.html", {**page, "csrf": visitor.csrf})
 
 
 @router.get(
     "/portal/governance/meetings/{meeting_id}", response_class=HTMLResponse, include_in_schema=False
 )
-def show_meeting(request: Request, meeting_id: int) -> HTMLResponse:
-    with unit(request) as db:
-        user, session = signed_in(request, db)
-        return _meeting_page(request, db, user, session.csrf_token, meeting_id)
-
-
-def _date(value: str, name: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError as exc:
-        raise MethodInputError(f"{name} must be a date (YYYY-MM-DD)") from exc
+def show_meeting(request: Request, meeting_id: int, visitor: Visitor) -> HTMLResponse:
+    return _meeting_page(request, visitor, meeting_id)
 
 
 @router.post("/portal/governance/meetings", response_model=None, include_in_schema=False)
 def create_meeting(
-    request: Request,
-    group_id: str = Form(""),
-    held_on: str = Form(""),
-    title: str = Form(""),
-    csrf_token: str = Form(""),
+    visitor: Checked,
+    data: Data,
+    group_id: Annotated[str, Form()] = "",
+    held_on: Annotated[str, Form()] = "",
+    title: Annotated[str, Form()] = "",
 ) -> Response:
-    with unit(request) as db:
-        user, session = signed_in(request, db)
-        check_csrf(session, csrf_token)
-        meeting = governance.create_meeting(
-            db, user, group_id, _date(held_on, "the date"), title, _data(request).geo
-        )
-        meeting_id = meeting.id
-    return RedirectResponse(f"/portal/governance/meetings/{meeting_id}", status_code=303)
-
-
-Change = Callable[[Session, User, SiteData], Any]
-
-
-def _change(request: Request, meeting_id: int, csrf_token: str, change: Change) -> Response:
-    """Make a change to a meeting's record; a refusal re-shows the meeting with why."""
-    data = _data(request)
-    return signed_change(
-        request,
-        csrf_token,
-        lambda db, user: change(db, user, data),
-        lambda db, user, session, error, status: _meeting_page(
-            request, db, user, session.csrf_token, meeting_id, error, status
-        ),
-        f"/portal/governance/meetings/{meeting_id}",
-    )
+    when = parse_date(held_on, "the date")
+    meeting = governance.create_meeting(visitor.db, visitor.user, group_id, when, title, data.geo)
+    return RedirectResponse(f"/portal/governance/meetings/{meeting.id}", status_code=303)
 
 
 @router.post(
@@ -215,16 +187,14 @@ def _change(request: Request, meeting_id: int, csrf_token: str, change: Change) 
 def add_decision(
     request: Request,
     meeting_id: int,
-    text: str = Form(""),
-    links: str = Form(""),
-    csrf_token: str = Form(""),
+    visitor: Checked,
+    data: Data,
+    text: Annotated[str, Form()] = "",
+    links: Annotated[str, Form()] = "",
 ) -> Response:
-    return _change(
-        request,
-        meeting_id,
-        csrf_token,
-        lambda db, user, data: governance.add_decision(db, user, meeting_id, text, links, data.geo),
-    )
+    _reshow_meeting(request, meeting_id)
+    governance.add_decision(visitor.db, visitor.user, meeting_id, text, links, data.geo)
+    return RedirectResponse(f"/portal/governance/meetings/{meeting_id}", status_code=303)
 
 
 @router.post(
@@ -233,28 +203,27 @@ def add_decision(
 def add_action(
     request: Request,
     meeting_id: int,
-    title: str = Form(""),
-    owner: str = Form(""),
-    due: str = Form(""),
-    links: str = Form(""),
-    decision_id: str = Form(""),
-    csrf_token: str = Form(""),
+    visitor: Checked,
+    data: Data,
+    title: Annotated[str, Form()] = "",
+    owner: Annotated[str, Form()] = "",
+    due: Annotated[str, Form()] = "",
+    links: Annotated[str, Form()] = "",
+    decision_id: Annotated[str, Form()] = "",
 ) -> Response:
-    def change(db: Session, user: User, data: SiteData) -> None:
-        decision = int(decision_id) if decision_id.isdigit() else None
-        governance.add_action(
-            db,
-            user,
-            meeting_id,
-            title,
-            owner,
-            _date(due, "the due date"),
-            links,
-            data.geo,
-            decision,
-        )
-
-    return _change(request, meeting_id, csrf_token, change)
+    _reshow_meeting(request, meeting_id)
+    governance.add_action(
+        visitor.db,
+        visitor.user,
+        meeting_id,
+        title,
+        owner,
+        parse_date(due, "the due date"),
+        links,
+        data.geo,
+        int(decision_id) if decision_id.isdigit() else None,
+    )
+    return RedirectResponse(f"/portal/governance/meetings/{meeting_id}", status_code=303)
 
 
 @router.post(
@@ -263,81 +232,60 @@ def add_action(
 def publish_meeting(
     request: Request,
     meeting_id: int,
-    version: int = Form(0),
-    summary: str = Form(""),
-    csrf_token: str = Form(""),
+    visitor: Checked,
+    data: Data,
+    version: Annotated[int, Form()] = 0,
+    summary: Annotated[str, Form()] = "",
 ) -> Response:
-    return _change(
-        request,
-        meeting_id,
-        csrf_token,
-        lambda db, user, data: governance.publish_meeting(
-            db, user, meeting_id, version, summary, data.geo
-        ),
-    )
+    _reshow_meeting(request, meeting_id)
+    governance.publish_meeting(visitor.db, visitor.user, meeting_id, version, summary, data.geo)
+    return RedirectResponse(f"/portal/governance/meetings/{meeting_id}", status_code=303)
 
 
 @router.post("/portal/governance/actions/{action_id}", response_model=None, include_in_schema=False)
 def update_action(
     request: Request,
     action_id: int,
-    version: int = Form(0),
-    status: str = Form(""),
-    note: str = Form(""),
-    csrf_token: str = Form(""),
+    visitor: Checked,
+    data: Data,
+    version: Annotated[int, Form()] = 0,
+    status: Annotated[str, Form()] = "",
+    note: Annotated[str, Form()] = "",
 ) -> Response:
-    from missionmonitor.portal.models import GovernanceAction
-
-    with unit(request) as db:
-        found = db.get(GovernanceAction, action_id)
-        meeting_id = found.meeting_id if found else 0
-    if not meeting_id:
-        return personal_page(
-            request,
-            "portal_message.html",
-            {"title": "Not found", "message": f"no action {action_id}"},
-            status=404,
-        )
-    return _change(
-        request,
-        meeting_id,
-        csrf_token,
-        lambda db, user, data: governance.update_action(
-            db, user, action_id, version, data.geo, status or None, note or None
-        ),
+    # The meeting is read with the user's permission (404 and 403 as for any record).
+    meeting_id = governance.meeting_of_action(visitor.db, visitor.user, action_id, data.geo)
+    _reshow_meeting(request, meeting_id)
+    governance.update_action(
+        visitor.db, visitor.user, action_id, version, data.geo, status or None, note or None
     )
+    return RedirectResponse(f"/portal/governance/meetings/{meeting_id}", status_code=303)
 
 
 # ---- feedback an ADP reads and moderates ---------------------------------------------------
 
 
 @router.get("/portal/feedback/{adp}", response_class=HTMLResponse, include_in_schema=False)
-def feedback_inbox(request: Request, adp: str, status: str = "") -> HTMLResponse:
+def feedback_inbox(
+    request: Request, adp: str, visitor: Visitor, data: Data, status: str = ""
+) -> HTMLResponse:
     if status not in ("", "received", "accepted", "rejected"):
         status = ""
-    with unit(request) as db:
-        user, session = signed_in(request, db)
-        page = governance_views.feedback_inbox(db, user, adp, _data(request).geo, status or None)
-        return personal_page(request, "feedback_inbox.html", {**page, "csrf": session.csrf_token})
+    page = governance_views.feedback_inbox(visitor.db, visitor.user, adp, data.geo, status or None)
+    return personal_page(request, "feedback_inbox.html", {**page, "csrf": visitor.csrf})
 
 
 @router.post(
     "/portal/feedback/responses/{response_id}", response_model=None, include_in_schema=False
 )
 def moderate_feedback(
-    request: Request,
     response_id: int,
-    version: int = Form(0),
-    decision: str = Form(""),
-    reason: str = Form(""),
-    csrf_token: str = Form(""),
+    visitor: Checked,
+    data: Data,
+    version: Annotated[int, Form()] = 0,
+    decision: Annotated[str, Form()] = "",
+    reason: Annotated[str, Form()] = "",
 ) -> Response:
-    data = _data(request)
-    with unit(request) as db:
-        user, session = signed_in(request, db)
-        check_csrf(session, csrf_token)
-        response = feedback.moderate(
-            db, user, response_id, version, decision == "accept", data.geo, reason
-        )
-        adp = response.adp_code
-    return RedirectResponse(f"/portal/feedback/{adp}", status_code=303)
+    response = feedback.moderate(
+        visitor.db, visitor.user, response_id, version, decision == "accept", data.geo, reason
+    )
+    return RedirectResponse(f"/portal/feedback/{response.adp_code}", status_code=303)

@@ -16,6 +16,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from missionmonitor import config
@@ -23,9 +24,11 @@ from missionmonitor.config import attribution
 from missionmonitor.errors import (
     MethodInputError,
     NotFoundError,
+    NotReadyToSubmit,
     PermissionDenied,
     StaleEditError,
     StoreNotReadyError,
+    ValidationError,
 )
 from missionmonitor.services.site_data import SiteDataSource
 from missionmonitor.settings import Settings
@@ -49,6 +52,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         accountability_routes,
         portal_routes,
         public_routes,
+        report_routes,
         returns_routes,
         standards_routes,
     )
@@ -80,7 +84,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return page_templates.TemplateResponse(
             request,
             "error.html",
-            {"page": page, "json_url": "/index.json", "section": ""},
+            {"page": page, "json_url": None, "section": ""},
             status_code=status,
         )
 
@@ -106,14 +110,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             return RedirectResponse("/login", status_code=303)
         return error(request, 403, "Not allowed", message[0].upper() + message[1:] + ".")
 
-    @app.exception_handler(MethodInputError)
-    async def bad_input(request: Request, exc: MethodInputError) -> Response:
-        return error(request, 400, "There is a problem", str(exc))
-
-    @app.exception_handler(StaleEditError)
-    async def conflict(request: Request, exc: StaleEditError) -> Response:
+    async def refused(request: Request, exc: Exception) -> Response:
+        """A refused input or change: 409 when someone else changed the record first, else
+        400; shown on the page the route named (``dependencies.on_refusal``), if any."""
+        status = 409 if isinstance(exc, StaleEditError) else 400
+        show = getattr(request.state, "refusal", None)
+        if show is not None:
+            response: Response = await run_in_threadpool(show, exc, status)
+            return response
         message = str(exc)
-        return error(request, 409, "Changed by someone else", message[0].upper() + message[1:])
+        if status == 409:
+            return error(request, 409, "Changed by someone else", message[:1].upper() + message[1:])
+        return error(request, 400, "There is a problem", message)
+
+    for refusal in (MethodInputError, StaleEditError, ValidationError, NotReadyToSubmit):
+        app.add_exception_handler(refusal, refused)
 
     @app.exception_handler(StoreNotReadyError)
     async def not_ready(request: Request, exc: StoreNotReadyError) -> Response:
@@ -133,6 +144,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(SecurityHeaders, error_page=server_error)
 
     app.include_router(public_routes.router)
+    app.include_router(report_routes.router)
     app.include_router(portal_routes.router)
     app.include_router(returns_routes.router)
     app.include_router(standards_routes.router)

@@ -15,8 +15,10 @@ from collections.abc import Callable
 from typing import Any
 
 from fastapi import Request
+from fastapi.responses import HTMLResponse, Response
 
 from missionmonitor.services.site_data import SiteData
+from missionmonitor.web.rendering import DEMONSTRATION, Crumbs, json_safe, render_page, twin_body
 
 _MISSING = object()
 #: The most pages, documents and downloads kept at once (least recently used go first).
@@ -52,3 +54,39 @@ def memo(request: Request, key: tuple[Any, ...], make: Callable[[SiteData], Any]
                     del kept[oldest]
                     state.memo_locks.pop(oldest, None)
         return hit
+
+
+def cached_model(
+    request: Request, key: tuple[Any, ...], build: Callable[[SiteData], dict[str, Any]]
+) -> dict[str, Any]:
+    def model(d: SiteData) -> dict[str, Any]:
+        page = json_safe(build(d))
+        return {**page, "demonstration": DEMONSTRATION} if d.demonstration else page
+
+    page: dict[str, Any] = memo(request, ("model", *key), model)
+    return page
+
+
+def json_page(
+    request: Request, key: tuple[Any, ...], build: Callable[[SiteData], dict[str, Any]]
+) -> Response:
+    body = memo(request, ("json", *key), lambda _d: twin_body(cached_model(request, key, build)))
+    return Response(body, media_type="application/json")
+
+
+def html_page(
+    request: Request,
+    key: tuple[Any, ...],
+    build: Callable[[SiteData], dict[str, Any]],
+    template: str,
+    json_url: str,
+    section: str,
+    trail: Callable[[dict[str, Any]], Crumbs],
+) -> HTMLResponse:
+    def render(_d: SiteData) -> bytes:
+        page = cached_model(request, key, build)
+        return render_page(
+            request.app.state.templates, template, page, json_url, section, trail(page)
+        )
+
+    return HTMLResponse(memo(request, ("html", *key, json_url), render))

@@ -7,30 +7,20 @@ session's, or before sign-in a double-submit cookie); pages are never cached.
 from __future__ import annotations
 
 import secrets
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy.orm import Session
 
 from missionmonitor.errors import SignInRefused
 from missionmonitor.portal import accounts
 from missionmonitor.portal import actions as action_service
-from missionmonitor.portal.models import SessionRecord, User
-from missionmonitor.portal.permissions import can, matrix
-from missionmonitor.refdata.geography import national_code
-from missionmonitor.services.site_data import SiteData
-from missionmonitor.views.portal import action_page, alert_rows, find_alert
+from missionmonitor.portal.permissions import can
+from missionmonitor.services.alert_actions import act_on_alert
+from missionmonitor.views import portal as portal_views
+from missionmonitor.web.dependencies import Checked, Data, SignedIn, Visitor, on_refusal
 from missionmonitor.web.rendering import personal_page
-from missionmonitor.web.sessions import (
-    LOGIN_CSRF_COOKIE,
-    SESSION_COOKIE,
-    check_csrf,
-    current,
-    signed_change,
-    signed_in,
-    unit,
-)
+from missionmonitor.web.sessions import LOGIN_CSRF_COOKIE, SESSION_COOKIE, check_csrf, current, unit
 
 router = APIRouter(include_in_schema=False)
 
@@ -121,92 +111,57 @@ def logout(request: Request, csrf_token: str = Form("")) -> Response:
 
 
 @router.get("/portal", response_class=HTMLResponse)
-def portal(request: Request) -> HTMLResponse:
-    data: SiteData = request.app.state.data.get()
-    with unit(request) as db:
-        found = current(request, db)
-        if found is None:
-            return RedirectResponse("/login", status_code=303)  # type: ignore[return-value]
-        user, session = found
-        if not can(user, "view_alerts", None, data.geo):
-            return _denied(request, "Your role does not include early-warning alerts.")
-        mine = action_service.actions_for_area(db, user, national_code(), data.geo)
-        return _page(
-            request,
-            "portal.html",
-            "Alerts and actions",
-            user=user,
-            role=matrix().roles[user.role].label,
-            csrf=session.csrf_token,
-            alerts=alert_rows(data, user)[:200],
-            actions=mine,
-            listed=action_service.LISTED,
-            scans=data.scans.to_dict("records"),
-        )
+def portal(request: Request, visitor: Visitor, data: Data) -> HTMLResponse:
+    if not can(visitor.user, "view_alerts", None, data.geo):
+        return _denied(request, "Your role does not include early-warning alerts.")
+    page = portal_views.portal_page(data, visitor.db, visitor.user)
+    return _page(request, "portal.html", page.pop("title"), csrf=visitor.csrf, **page)
 
 
 @router.post("/portal/actions", response_model=None)
 def create_action(
-    request: Request,
-    scan_id: str = Form(""),
-    series_id: str = Form(""),
-    area_code: str = Form(""),
-    period: str = Form(""),
-    method: str = Form(""),
-    title: str = Form(""),
-    owner: str = Form(""),
-    csrf_token: str = Form(""),
+    visitor: Checked,
+    data: Data,
+    scan_id: Annotated[str, Form()] = "",
+    series_id: Annotated[str, Form()] = "",
+    area_code: Annotated[str, Form()] = "",
+    period: Annotated[str, Form()] = "",
+    method: Annotated[str, Form()] = "",
+    title: Annotated[str, Form()] = "",
+    owner: Annotated[str, Form()] = "",
 ) -> Response:
-    data: SiteData = request.app.state.data.get()
-    with unit(request) as db:
-        user, session = signed_in(request, db)
-        check_csrf(session, csrf_token)
-        key = {
-            "scan_id": scan_id,
-            "series_id": series_id,
-            "area_code": area_code,
-            "period": period,
-            "method": method,
-        }
-        alert = find_alert(data, key)
-        action = action_service.create_action(db, user, alert, title, owner, data.geo)
-        action_id = action.id
-    return RedirectResponse(f"/portal/actions/{action_id}", status_code=303)
+    key = {
+        "scan_id": scan_id,
+        "series_id": series_id,
+        "area_code": area_code,
+        "period": period,
+        "method": method,
+    }
+    action = act_on_alert(data, visitor.db, visitor.user, key, title, owner)
+    return RedirectResponse(f"/portal/actions/{action.id}", status_code=303)
 
 
 def _action_page(
-    request: Request,
-    db: Session,
-    user: User,
-    session: SessionRecord,
-    action_id: int,
-    error: str = "",
-    status: int = 200,
+    request: Request, visitor: SignedIn, action_id: int, error: str = "", status: int = 200
 ) -> HTMLResponse:
-    page = action_page(request.app.state.data.get(), db, user, action_id)
-    page = {**page, "csrf": session.csrf_token, "error": error}
+    page = portal_views.action_page(
+        request.app.state.data.get(), visitor.db, visitor.user, action_id
+    )
+    page = {**page, "csrf": visitor.csrf, "error": error}
     return personal_page(
         request, "action.html", page, status=status, trail=(("Alerts and actions", "/portal"),)
     )
 
 
 @router.get("/portal/actions/{action_id}", response_class=HTMLResponse)
-def show_action(request: Request, action_id: int) -> HTMLResponse:
-    with unit(request) as db:
-        user, session = signed_in(request, db)
-        return _action_page(request, db, user, session, action_id)
+def show_action(request: Request, action_id: int, visitor: Visitor) -> HTMLResponse:
+    return _action_page(request, visitor, action_id)
 
 
-def _edit(request: Request, action_id: int, csrf_token: str, change: Any) -> Response:
-    data: SiteData = request.app.state.data.get()
-    return signed_change(
+def _reshow_action(request: Request, action_id: int) -> None:
+    on_refusal(
         request,
-        csrf_token,
-        lambda db, user: change(db, user, data),
-        lambda db, user, session, error, status: _action_page(
-            request, db, user, session, action_id, error, status
-        ),
-        f"/portal/actions/{action_id}",
+        lambda visitor, exc, status: _action_page(request, visitor, action_id, str(exc), status),
     )
 
 
@@ -214,33 +169,38 @@ def _edit(request: Request, action_id: int, csrf_token: str, change: Any) -> Res
 def update_action(
     request: Request,
     action_id: int,
-    version: int = Form(0),
-    status: str = Form(""),
-    owner: str = Form(""),
-    note: str = Form(""),
-    csrf_token: str = Form(""),
+    visitor: Checked,
+    data: Data,
+    version: Annotated[int, Form()] = 0,
+    status: Annotated[str, Form()] = "",
+    owner: Annotated[str, Form()] = "",
+    note: Annotated[str, Form()] = "",
 ) -> Response:
-    def change(db: Session, user: User, data: SiteData) -> None:
-        action_service.update_action(
-            db, user, action_id, version, data.geo, status or None, owner or None, note or None
-        )
-
-    return _edit(request, action_id, csrf_token, change)
+    _reshow_action(request, action_id)
+    action_service.update_action(
+        visitor.db,
+        visitor.user,
+        action_id,
+        version,
+        data.geo,
+        status or None,
+        owner or None,
+        note or None,
+    )
+    return RedirectResponse(f"/portal/actions/{action_id}", status_code=303)
 
 
 @router.post("/portal/actions/{action_id}/close", response_model=None)
 def close_action(
     request: Request,
     action_id: int,
-    version: int = Form(0),
-    closure_note: str = Form(""),
-    csrf_token: str = Form(""),
+    visitor: Checked,
+    data: Data,
+    version: Annotated[int, Form()] = 0,
+    closure_note: Annotated[str, Form()] = "",
 ) -> Response:
-    return _edit(
-        request,
-        action_id,
-        csrf_token,
-        lambda db, user, data: action_service.close_action(
-            db, user, action_id, version, closure_note, data.geo
-        ),
+    _reshow_action(request, action_id)
+    action_service.close_action(
+        visitor.db, visitor.user, action_id, version, closure_note, data.geo
     )
+    return RedirectResponse(f"/portal/actions/{action_id}", status_code=303)

@@ -138,11 +138,12 @@ def render_page(
     templates_: Jinja2Templates,
     template: str,
     page: dict[str, Any],
-    json_url: str,
+    json_url: str | None,
     section: str,
     breadcrumbs: Crumbs | None = None,
 ) -> bytes:
-    """A page as UTF-8 HTML; pages depend only on their view model, so callers may cache it."""
+    """A page as UTF-8 HTML; pages depend only on their view model, so callers may cache it.
+    ``json_url`` is the page's own JSON twin (None: the page has none, and links to none)."""
     ctx = {"page": page, "json_url": json_url, "section": section, "breadcrumbs": breadcrumbs}
     return templates_.get_template(template).render(ctx).encode("utf-8")
 
@@ -152,12 +153,13 @@ def personal_page(
     template: str,
     page: dict[str, Any],
     *,
-    json_url: str = "/index.json",
+    json_url: str | None = None,
     section: str = "/portal",
     status: int = 200,
     trail: tuple[tuple[str, str], ...] = (),
 ) -> HTMLResponse:
-    """A page that depends on who is signed in: rendered each time and never cached."""
+    """A page that depends on who is signed in: rendered each time and never cached. Only
+    a page with a JSON twin of its own names it in ``json_url``."""
     page = marked(request, page)
     body = render_page(
         request.app.state.templates,

@@ -7,17 +7,15 @@ from __future__ import annotations
 
 import secrets
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 from fastapi import Request
-from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
-from missionmonitor.errors import MethodInputError, PermissionDenied, StaleEditError
+from missionmonitor.errors import PermissionDenied
 from missionmonitor.portal import accounts
 from missionmonitor.portal.db import connect, session_scope
 from missionmonitor.portal.models import SessionRecord, User
@@ -64,43 +62,14 @@ def signed_in(request: Request, db: Session) -> tuple[User, SessionRecord]:
     return found
 
 
-def signed_change(
-    request: Request,
-    csrf_token: str,
-    change: Callable[[Session, User], object],
-    refused: Callable[[Session, User, SessionRecord, str, int], Response],
-    done: str,
-) -> Response:
-    """Make a signed-in user's change in one transaction (CSRF checked), then go to
-    ``done``; a refusal (bad input 400, or a stale edit 409) is shown by ``refused`` with
-    its message, in a fresh transaction (the refused one was rolled back)."""
-    try:
-        with unit(request) as db:
-            user, session = signed_in(request, db)
-            check_csrf(session, csrf_token)
-            change(db, user)
-    except (MethodInputError, StaleEditError) as exc:
-        status = 409 if isinstance(exc, StaleEditError) else 400
-        with unit(request) as db:
-            user, session = signed_in(request, db)
-            return refused(db, user, session, str(exc), status)
-    return RedirectResponse(done, status_code=303)
-
-
 def check_csrf(session: SessionRecord, token: str) -> None:
     """Refuse a form whose token is not this session's."""
     if not secrets.compare_digest(session.csrf_token, token or ""):
         raise PermissionDenied("the form has expired or did not come from this site: try again")
 
 
-def _require_session(request: Request) -> None:
-    with unit(request) as db:
-        signed_in(request, db)
-
-
 async def posted_form(request: Request, files: int = 0) -> FormData:
-    """The posted form of a signed-in user, read only after the sign-in is checked (off the
-    event loop): an anonymous sender's body is never read. At most ``files`` files and
-    ``MAX_FIELDS`` fields; the request-size limit bounds the whole body."""
-    await run_in_threadpool(_require_session, request)
+    """The posted form of a route whose sign-in dependency has already run, so an anonymous
+    sender's body is never read. At most ``files`` files and ``MAX_FIELDS`` fields; the
+    request-size limit bounds the whole body."""
     return await request.form(max_files=files, max_fields=MAX_FIELDS)
