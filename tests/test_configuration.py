@@ -17,7 +17,7 @@ from missionmonitor.indicators.catalogue import load_catalogue
 from missionmonitor.refdata.geography import Geography, national_code
 from missionmonitor.services.build import build_store
 from missionmonitor.web.app import create_app
-from tests.conftest import site_settings
+from tests.helpers import site_settings
 
 SMALL = Path(__file__).parent / "configurations" / "small"
 

@@ -8,10 +8,12 @@ import duckdb
 import pandas as pd
 import pytest
 
-from missionmonitor.ost import baseline, pipeline
+from missionmonitor.ost import pipeline
 from missionmonitor.ost.service import memberships
 from missionmonitor.ost.synthetic import SyntheticSpec, write_prescribing
 from missionmonitor.refdata.geography import Geography
+from tests.ost import baseline
+from tests.ost.spark_cluster import standalone_cluster
 
 MEMBERS = memberships(Geography.shipped())
 Engine = Callable[..., pipeline.Outputs]
@@ -24,14 +26,21 @@ def synthetic_small(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
 
 
-@pytest.fixture(scope="module")
-def spark_session() -> Iterator[Any]:
-    """One local Spark session for a module's tests on Spark, stopped after them (an idle
-    JVM would slow every later test)."""
+@pytest.fixture(scope="session")
+def spark_master(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A standalone Spark cluster on this machine, a master and two workers, for the run."""
     pytest.importorskip("pyspark", reason="the spark extra is installed by make test")
+    with standalone_cluster(workers=2, work_dir=tmp_path_factory.mktemp("spark-work")) as master:
+        yield master
+
+
+@pytest.fixture(scope="session")
+def spark_session(spark_master: str) -> Iterator[Any]:
+    """The one Spark session of the run, on the standalone cluster: every test on Spark
+    shares it (tests that use it are kept on one test process, see tests/conftest.py)."""
     from missionmonitor.ost.spark_runner import spark_session as open_session
 
-    with open_session("local[1]", partitions=2) as spark:
+    with open_session(spark_master, memory="1g", partitions=2) as spark:
         yield spark
 
 

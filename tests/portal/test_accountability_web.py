@@ -18,7 +18,7 @@ from missionmonitor.portal.db import connect, session_scope
 from missionmonitor.portal.models import FeedbackResponse, GovernanceAction, Meeting
 from missionmonitor.refdata.geography import Geography
 from missionmonitor.web.app import create_app
-from tests.conftest import site_settings
+from tests.helpers import CHEAP, site_settings
 
 PASSWORD = "correct horse battery"
 ADP, IA, BOARD, HIGHLAND = "S11000015", "S37000034", "S08000031", "S08000022"
@@ -78,7 +78,7 @@ def site(demo_store_copy, app_db_url):
     made = {}
     with session_scope(engine) as db:
         users = {
-            name: accounts.add_user(db, name, name, role, area, password=PASSWORD)[0]
+            name: accounts.add_user(db, name, name, role, area, password=PASSWORD, hashing=CHEAP)[0]
             for name, (role, area) in ROLES.items()
         }
         for kind, gid in GROUPS.items():
@@ -354,7 +354,13 @@ def test_area_roles_need_an_area_of_their_type(engine):
             ("adp_approver", BOARD),
         ):
             with pytest.raises(MethodInputError, match="needs --area"):
-                accounts.add_user(db, f"u-{role}", "U", role, wrong, password=PASSWORD)
+                accounts.add_user(
+                    db, f"u-{role}", "U", role, wrong, password=PASSWORD, hashing=CHEAP
+                )
         with pytest.raises(MethodInputError, match="not scoped"):
-            accounts.add_user(db, "u-sec", "U", "oversight_secretariat", IA, password=PASSWORD)
-        assert accounts.add_user(db, "u-ia", "U", "ia_officer", IA, password=PASSWORD)[0].id
+            accounts.add_user(
+                db, "u-sec", "U", "oversight_secretariat", IA, password=PASSWORD, hashing=CHEAP
+            )
+        assert accounts.add_user(
+            db, "u-ia", "U", "ia_officer", IA, password=PASSWORD, hashing=CHEAP
+        )[0].id

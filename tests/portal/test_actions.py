@@ -19,6 +19,7 @@ from missionmonitor.portal.actions import (
 from missionmonitor.portal.db import session_scope
 from missionmonitor.portal.models import AuditEntry, TrackedAction
 from missionmonitor.refdata.geography import Geography
+from tests.helpers import CHEAP
 
 GEO = Geography.shipped()
 # An alert in NHS Greater Glasgow and Clyde (S08000031).
@@ -42,7 +43,9 @@ def users(engine):
             ("eve", "adp_submitter", "S11000001"),
             ("gov", "government_viewer", None),
         ):
-            out[name], _ = accounts.add_user(db, name, name, role, area, password=PASSWORD)
+            out[name], _ = accounts.add_user(
+                db, name, name, role, area, password=PASSWORD, hashing=CHEAP
+            )
     return out
 
 

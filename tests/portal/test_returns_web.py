@@ -14,7 +14,7 @@ from missionmonitor.portal import accounts
 from missionmonitor.portal.db import connect, session_scope
 from missionmonitor.portal.models import Submission
 from missionmonitor.web.app import create_app
-from tests.conftest import site_settings
+from tests.helpers import CHEAP, site_settings
 from tests.returns.test_upload import GOOD, csv_bytes
 
 PASSWORD = "correct horse battery"
@@ -45,7 +45,7 @@ def site(built_store_path, app_db_url):
     engine = connect(app_db_url)
     with session_scope(engine) as db:
         for name, (role, area) in ROLES.items():
-            accounts.add_user(db, name, name, role, area, password=PASSWORD)
+            accounts.add_user(db, name, name, role, area, password=PASSWORD, hashing=CHEAP)
     engine.dispose()
     client = TestClient(create_app(site_settings(built_store_path, app_db_url)))
     client.app_db_url = app_db_url  # type: ignore[attr-defined]
@@ -232,7 +232,7 @@ def test_answers_are_prefilled_from_national_data(store_copy, app_db_url, tmp_pa
     ingest(store_copy, "adp_returns", national)
     engine = connect(app_db_url)
     with session_scope(engine) as db:
-        accounts.add_user(db, "sub", "sub", "adp_submitter", ADP, password=PASSWORD)
+        accounts.add_user(db, "sub", "sub", "adp_submitter", ADP, password=PASSWORD, hashing=CHEAP)
     engine.dispose()
     client = TestClient(create_app(site_settings(store_copy, app_db_url)))
     sign_in(client, "sub")

@@ -15,7 +15,7 @@ from missionmonitor.portal.db import connect, session_scope
 from missionmonitor.refdata.geography import Geography
 from missionmonitor.standards.workflow import demo_year, propose
 from missionmonitor.web.app import create_app
-from tests.conftest import site_settings
+from tests.helpers import CHEAP, site_settings
 
 PASSWORD = "correct horse battery"
 ADP, OTHER = "S11000015", "S11000001"
@@ -36,7 +36,7 @@ def site(demo_store_path, app_db_url):
     engine = connect(app_db_url)
     with session_scope(engine) as db:
         users = {
-            n: accounts.add_user(db, n, n, r, a, password=PASSWORD)[0]
+            n: accounts.add_user(db, n, n, r, a, password=PASSWORD, hashing=CHEAP)[0]
             for n, (r, a) in ROLES.items()
         }
         demo_year(db, 2023)  # moderated, SYNTHETIC, criteria version 1

@@ -15,7 +15,7 @@ from missionmonitor.portal.db import connect, session_scope
 from missionmonitor.store.connection import Store
 from missionmonitor.surveillance.early_warning import ALERT_COLUMNS, get_series, store_scan
 from missionmonitor.web.app import create_app
-from tests.conftest import site_settings
+from tests.helpers import CHEAP, site_settings
 
 PASSWORD = "correct horse battery"
 GLASGOW_BOARD, HIGHLAND_BOARD = "S08000031", "S08000022"
@@ -65,7 +65,7 @@ def site(demo_store_copy, app_db_url):
     engine = connect(app_db_url)
     with session_scope(engine) as db:
         for name, (role, area) in ROLES.items():
-            accounts.add_user(db, name, name, role, area, password=PASSWORD)
+            accounts.add_user(db, name, name, role, area, password=PASSWORD, hashing=CHEAP)
     engine.dispose()
     return TestClient(create_app(site_settings(demo_store_copy, app_db_url)))
 

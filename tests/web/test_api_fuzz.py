@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from missionmonitor.portal import accounts
 from missionmonitor.portal.db import connect, session_scope
 from missionmonitor.web.app import create_app
-from tests.conftest import site_settings
+from tests.helpers import CHEAP, site_settings
 
 PASSWORD = "correct horse battery"
 ROLES = {
@@ -37,7 +37,7 @@ def fuzzed_app(built_store_path, tmp_path_factory):
     with session_scope(engine) as db:
         for role, area in ROLES.items():
             if role != "anonymous":
-                accounts.add_user(db, role, role, role, area, password=PASSWORD)
+                accounts.add_user(db, role, role, role, area, password=PASSWORD, hashing=CHEAP)
     engine.dispose()
     return create_app(site_settings(built_store_path, url))
 

@@ -13,7 +13,7 @@ from missionmonitor.portal.db import connect, session_scope
 from missionmonitor.web import page_cache
 from missionmonitor.web.app import create_app
 from missionmonitor.web.security import SECURITY_HEADERS
-from tests.conftest import site_settings
+from tests.helpers import CHEAP, site_settings
 
 PASSWORD = "correct horse battery"
 
@@ -23,7 +23,9 @@ def site(built_store_path, tmp_path_factory):
     url = f"sqlite:///{tmp_path_factory.mktemp('portal')}/portal.sqlite3"
     engine = connect(url)
     with session_scope(engine) as db:
-        accounts.add_user(db, "sub", "Sub", "adp_submitter", "S11000015", password=PASSWORD)
+        accounts.add_user(
+            db, "sub", "Sub", "adp_submitter", "S11000015", password=PASSWORD, hashing=CHEAP
+        )
     engine.dispose()
     settings = site_settings(built_store_path, url).model_copy(update={"max_request_bytes": 4096})
     app = create_app(settings)
