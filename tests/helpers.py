@@ -18,6 +18,7 @@ import signal
 import tempfile
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -113,3 +114,12 @@ def kill_at_random(
         os.kill(process.pid, signal.SIGKILL)
     process.join()
     return finished and process.exitcode == 0
+
+
+@dataclass
+class Actor:
+    """Someone the permission service is asked about, without an account."""
+
+    role: str
+    area_code: str | None
+    active: bool = True

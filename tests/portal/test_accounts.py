@@ -15,9 +15,8 @@ from missionmonitor.portal import accounts
 from missionmonitor.portal.db import session_scope
 from missionmonitor.portal.models import AuditEntry, SessionRecord, User
 from missionmonitor.settings import PasswordHashing, Settings
-from tests.helpers import CHEAP
+from tests.helpers import CHEAP, PASSWORD
 
-PASSWORD = "correct horse battery"
 
 
 def make(engine, username="ana", role="phs_analyst", area=None):

@@ -19,7 +19,7 @@ from missionmonitor.portal.actions import (
 from missionmonitor.portal.db import session_scope
 from missionmonitor.portal.models import AuditEntry, TrackedAction
 from missionmonitor.refdata.geography import Geography
-from tests.helpers import CHEAP
+from tests.helpers import CHEAP, PASSWORD
 
 GEO = Geography.shipped()
 # An alert in NHS Greater Glasgow and Clyde (S08000031).
@@ -30,7 +30,6 @@ ALERT = {
     "period": "2024-03-04",
     "method": "EARS C1",
 }
-PASSWORD = "correct horse battery"
 
 
 @pytest.fixture

@@ -22,9 +22,8 @@ from missionmonitor.returns.evidence import MAX_EVIDENCE_BYTES, check_evidence
 from missionmonitor.returns.forms import get_form
 from missionmonitor.returns.workflow import attach
 from missionmonitor.web.app import create_app
-from tests.helpers import CHEAP, site_settings
+from tests.helpers import CHEAP, PASSWORD, site_settings
 
-PASSWORD = "correct horse battery"
 ADP, OTHER = "S11000015", "S11000001"
 MAT = get_form("mat_evidence")
 PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

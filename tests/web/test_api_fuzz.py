@@ -4,8 +4,6 @@ that breaks the documented schema."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 import schemathesis
 from fastapi.testclient import TestClient
@@ -14,9 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from missionmonitor.portal import accounts
 from missionmonitor.portal.db import connect, session_scope
 from missionmonitor.web.app import create_app
-from tests.helpers import CHEAP, site_settings
+from tests.helpers import CHEAP, PASSWORD, sign_in, site_settings
 
-PASSWORD = "correct horse battery"
 ROLES = {
     "anonymous": None,
     "adp_submitter": "S11000015",
@@ -50,12 +47,7 @@ def cookies(fuzzed_app):
         if role == "anonymous":
             continue
         client = TestClient(fuzzed_app)
-        token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text)[1]
-        client.post(
-            "/login",
-            data={"username": role, "password": PASSWORD, "csrf_token": token},
-            follow_redirects=False,
-        )
+        sign_in(client, role)
         out[role] = {"Cookie": f"mm_session={client.cookies['mm_session']}"}
     return out
 

@@ -22,8 +22,8 @@ from missionmonitor.portal.db import connect, session_scope
 from missionmonitor.store.connection import Store
 from missionmonitor.surveillance.early_warning import get_series, store_scan
 from missionmonitor.web.app import create_app
-from tests.helpers import CHEAP, site_settings
-from tests.portal.test_web import ALERTS, GLASGOW_BOARD, PASSWORD
+from tests.helpers import CHEAP, PASSWORD, site_settings
+from tests.portal.test_web import ALERTS, GLASGOW_BOARD
 from tests.web.test_browser import (  # noqa: F401 (browser is a fixture)
     SHOTS,
     browser,
