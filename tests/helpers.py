@@ -79,15 +79,20 @@ def csrf_on(client: TestClient, path: str) -> str:
     return found.group(1)
 
 
-def sign_in(client: TestClient, name: str, password: str = PASSWORD, page: str = "/portal") -> str:
-    """Sign ``client`` in as ``name`` through the sign-in form; returns the session's form
-    token, as read from ``page``."""
+def log_in(client: TestClient, name: str, password: str = PASSWORD) -> None:
+    """Sign ``client`` in as ``name`` through the sign-in form."""
     r = client.post(
         "/login",
         data={"username": name, "password": password, "csrf_token": csrf_on(client, "/login")},
         follow_redirects=False,
     )
     assert r.status_code == 303, r.text
+
+
+def sign_in(client: TestClient, name: str, password: str = PASSWORD, page: str = "/portal") -> str:
+    """Sign ``client`` in as ``name``; returns the session's form token, as read from
+    ``page``."""
+    log_in(client, name, password)
     return csrf_on(client, page)
 
 

@@ -15,7 +15,8 @@ from missionmonitor.ost.service import compute_folder
 from missionmonitor.ost.synthetic import SyntheticSpec, write_prescribing
 
 pytest.importorskip("pyspark", reason="the spark extra is installed by make test")
-pytestmark = pytest.mark.slow
+# Every test here runs on the one Spark test process (see tests/conftest.py).
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("spark")]
 
 NAMES = (
     "people",

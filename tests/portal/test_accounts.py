@@ -18,7 +18,6 @@ from missionmonitor.settings import PasswordHashing, Settings
 from tests.helpers import CHEAP, PASSWORD
 
 
-
 def make(engine, username="ana", role="phs_analyst", area=None):
     with session_scope(engine) as db:
         user, _ = accounts.add_user(

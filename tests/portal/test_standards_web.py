@@ -17,7 +17,7 @@ from missionmonitor.portal.permissions import can
 from missionmonitor.refdata.geography import Geography
 from missionmonitor.standards.workflow import demo_year, propose
 from missionmonitor.web.app import create_app
-from tests.helpers import CHEAP, PASSWORD, Actor, sign_in, site_settings
+from tests.helpers import CHEAP, PASSWORD, Actor, log_in, site_settings
 
 ADP, OTHER = "S11000015", "S11000001"
 GEO = Geography.shipped()
@@ -72,7 +72,7 @@ def site(demo_store_path, app_db_url):
 
 def signed_in(site, name):
     client = TestClient(site.app)
-    sign_in(client, name)
+    log_in(client, name)
     return client
 
 

@@ -14,6 +14,7 @@ from missionmonitor.portal.db import connect, session_scope
 from missionmonitor.web.app import create_app
 from tests.helpers import CHEAP, PASSWORD, sign_in, site_settings
 
+pytestmark = pytest.mark.slow  # over a thousand fuzzed requests
 ROLES = {
     "anonymous": None,
     "adp_submitter": "S11000015",

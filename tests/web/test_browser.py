@@ -25,6 +25,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 from missionmonitor.web.app import create_app
 from tests.helpers import CHEAP, ROOT, site_settings
 
+pytestmark = pytest.mark.slow  # a real browser over every page type
 AXE = ROOT / "node_modules/axe-core/axe.min.js"
 SHOTS = ROOT / "docs/screenshots"
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
