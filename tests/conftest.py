@@ -21,30 +21,15 @@ from missionmonitor.web.app import create_app
 from tests.helpers import site_settings
 
 
-def _module_scoped(item: pytest.Item) -> bool:
-    info = getattr(item, "_fixtureinfo", None)
-    defs = info.name2fixturedefs.values() if info is not None else ()
-    return any(d[-1].scope in ("module", "class") for d in defs if d)
-
-
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Under pytest-xdist (``--dist loadgroup``) tests are shared out one by one, except that
-    every test on Spark runs on one test process (so the run starts one Spark cluster and
-    session; they count as slow), and a module with a module-scoped fixture runs whole on
-    one process (so the fixture is made once, and its tests keep their order)."""
-    shared = {item.nodeid.split("::")[0] for item in items if _module_scoped(item)}
+    """Tests on Spark count as slow (``make test`` runs them after the others)."""
     for item in items:
-        module = item.nodeid.split("::")[0]
         params = getattr(item, "callspec", None)
-        on_spark = "spark_session" in getattr(item, "fixturenames", ()) or (
+        if "spark_session" in getattr(item, "fixturenames", ()) or (
             params is not None and params.params.get("ost_engine") == "spark"
-        )
-        if on_spark:
-            item.add_marker(pytest.mark.xdist_group("spark"))
+        ):
             item.add_marker(pytest.mark.slow)
-        elif not item.get_closest_marker("xdist_group") and module in shared:
-            item.add_marker(pytest.mark.xdist_group(module))
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,6 @@ from missionmonitor.ost.service import memberships
 from missionmonitor.ost.synthetic import SyntheticSpec, write_prescribing
 from missionmonitor.refdata.geography import Geography
 from tests.ost import baseline
-from tests.ost.spark_cluster import standalone_cluster
 
 MEMBERS = memberships(Geography.shipped())
 Engine = Callable[..., pipeline.Outputs]
@@ -26,22 +26,43 @@ def synthetic_small(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
 
 
+class SparkSessions:
+    """Spark allows one session per process: the run keeps its local session open for every
+    test on Spark and only gives it up while a test needs a session on a cluster."""
+
+    def __init__(self) -> None:
+        self.stack: ExitStack | None = None
+        self.master: str | None = None
+        self.spark: Any = None
+
+    def on(self, master: str) -> Any:
+        if self.master != master:
+            from missionmonitor.ost.spark_runner import spark_session
+
+            self.close()
+            self.stack = ExitStack()
+            self.spark = self.stack.enter_context(spark_session(master, memory="1g", partitions=2))
+            self.master = master
+        return self.spark
+
+    def close(self) -> None:
+        if self.stack is not None:
+            self.stack.close()
+        self.stack, self.master, self.spark = None, None, None
+
+
 @pytest.fixture(scope="session")
-def spark_master(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A standalone Spark cluster on this machine, a master and two workers, for the run."""
+def spark_sessions() -> Iterator[SparkSessions]:
     pytest.importorskip("pyspark", reason="the spark extra is installed by make test")
-    with standalone_cluster(workers=2, work_dir=tmp_path_factory.mktemp("spark-work")) as master:
-        yield master
+    sessions = SparkSessions()
+    yield sessions
+    sessions.close()
 
 
-@pytest.fixture(scope="session")
-def spark_session(spark_master: str) -> Iterator[Any]:
-    """The one Spark session of the run, on the standalone cluster: every test on Spark
-    shares it (tests that use it are kept on one test process, see tests/conftest.py)."""
-    from missionmonitor.ost.spark_runner import spark_session as open_session
-
-    with open_session(spark_master, memory="1g", partitions=2) as spark:
-        yield spark
+@pytest.fixture
+def spark_session(spark_sessions: SparkSessions) -> Any:
+    """The run's local Spark session (opened once, kept open for the run)."""
+    return spark_sessions.on("local[2]")
 
 
 @pytest.fixture(params=["duckdb", "pandas", "spark"])

@@ -1,9 +1,10 @@
-"""The same pipeline on Apache Spark (a real session on a standalone cluster of two workers)
-gives DuckDB's outputs exactly."""
+"""The same pipeline on Apache Spark (a real local session, and a standalone cluster of two
+workers) gives DuckDB's outputs exactly."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -13,10 +14,10 @@ from missionmonitor.errors import MethodInputError
 from missionmonitor.ost.referrals import ReferralSpec, write_referrals
 from missionmonitor.ost.service import compute_folder
 from missionmonitor.ost.synthetic import SyntheticSpec, write_prescribing
+from tests.ost.spark_cluster import standalone_cluster
 
 pytest.importorskip("pyspark", reason="the spark extra is installed by make test")
-# Every test here runs on the one Spark test process (see tests/conftest.py).
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("spark")]
+pytestmark = pytest.mark.slow
 
 NAMES = (
     "people",
@@ -56,13 +57,31 @@ def test_the_spark_engine_needs_a_session_passed_in(folder):
         compute_folder(folder, engine="spark")
 
 
-def test_the_session_runs_on_a_standalone_cluster_of_two_workers(spark_master, spark_session):
+@pytest.fixture(scope="module")
+def spark_master(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A standalone cluster on this machine (a master and two workers) for this module."""
+    with standalone_cluster(workers=2, work_dir=tmp_path_factory.mktemp("work")) as master:
+        yield master
+
+
+@pytest.fixture
+def on_cluster(spark_sessions, spark_master):
+    """A session on the cluster, in place of the run's local one while the test runs."""
+    yield spark_sessions.on(spark_master)
+    spark_sessions.close()
+
+
+def test_a_standalone_cluster_of_two_workers_gives_duckdbs_outputs(
+    folder, spark_master, on_cluster
+):
     assert spark_master.startswith("spark://127.0.0.1:")
-    assert spark_session.sparkContext.master == spark_master
+    assert on_cluster.sparkContext.master == spark_master
+    spark = compute_folder(folder, engine="spark", keep_episodes=True, spark=on_cluster)
+    _assert_same(compute_folder(folder, engine="duckdb", keep_episodes=True), spark)
 
 
-def test_the_cluster_runs_the_work_on_its_workers(spark_session):
-    tasks = spark_session.sparkContext.parallelize(range(400), 8)
+def test_the_cluster_runs_the_work_on_its_workers(on_cluster):
+    tasks = on_cluster.sparkContext.parallelize(range(400), 8)
     processes = set(tasks.map(lambda _: os.getpid()).distinct().collect())
     # Each worker runs its own executor process, apart from this driver.
     assert len(processes) >= 2 and os.getpid() not in processes
