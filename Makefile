@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 BUNDLE := build/web/charts.js
 
-.PHONY: run test setup system lint typecheck unit bench browser java clean
+.PHONY: run test quick setup system lint typecheck unit fast slow bench browser java clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -61,10 +61,20 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy src
 
-unit: setup browser java
-	$(BIN)/pytest
+# Every test, on every core (pytest-xdist): first the fast ones, then those marked slow
+# (Spark on a standalone cluster, the browsers, the API fuzzing, the full-size generator).
+fast: setup browser
+	$(BIN)/pytest -m "not slow"
+
+slow: setup browser java
+	$(BIN)/pytest -m slow
+
+unit: fast slow
 
 test: lint typecheck unit
+
+# The fast tests alone, for a quick check while working (make test still runs everything).
+quick: lint typecheck fast
 
 bench: setup
 	$(BIN)/python benchmarks/compute.py

@@ -31,6 +31,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(0, str(Path(__file__).parent.parent))  # tests/: the pandas twin, the cluster
 from compute import ROOT, machine, markdown_section, replace_section
 
 #: Records generated per person with the default behaviour over three years (measured).
@@ -115,7 +116,9 @@ print(json.dumps({"floor_s": floor_s, "pipeline_s": pipeline_s, "same": same,
 PANDAS_OR_DUCKDB = """
 import sys
 import duckdb, pandas as pd
-from missionmonitor.ost import baseline, pipeline
+sys.path.insert(0, sys.argv[4])  # the checkout: the pandas twin lives with the tests
+from missionmonitor.ost import pipeline
+from tests.ost import baseline
 from missionmonitor.ost.service import memberships
 from missionmonitor.refdata.geography import Geography
 members = memberships(Geography.shipped())
@@ -142,7 +145,7 @@ def _records(folder: Path, size: int) -> tuple[Path, int, float]:
 
 def _timed(*args: str) -> tuple[float, float]:
     started = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-c", PANDAS_OR_DUCKDB, *args])
+    proc = subprocess.Popen([sys.executable, "-c", PANDAS_OR_DUCKDB, *args, str(ROOT)])
     _, status, usage = os.wait4(proc.pid, 0)
     if status != 0:
         raise SystemExit(f"pipeline run failed ({args[1]})")
@@ -181,15 +184,19 @@ def on_cluster(path: Path, folder: Path, workers: int, memory: str) -> str:
     """The pipeline on a standalone Spark cluster started here (a master and ``workers``
     workers of one core each), timed, and its outputs compared with DuckDB's."""
     import pandas as pd
+    from tests.ost.spark_cluster import standalone_cluster
 
     from missionmonitor.ost.service import compute_folder
-    from missionmonitor.ost.spark_cluster import standalone_cluster
+    from missionmonitor.ost.spark_runner import spark_session
 
     started = time.perf_counter()
-    with standalone_cluster(workers=workers, memory=memory, work_dir=folder / "work") as master:
+    with (
+        standalone_cluster(workers=workers, memory=memory, work_dir=folder / "work") as master,
+        spark_session(master) as session,
+    ):
         up = time.perf_counter() - started
         started = time.perf_counter()
-        spark = compute_folder(path, engine="spark", spark_master=master)
+        spark = compute_folder(path, engine="spark", spark=session)
         spark_s = time.perf_counter() - started
     duck = compute_folder(path)
     for name in ("people", "people_by_drug", "items", "starts_and_retention", "time_on_treatment"):

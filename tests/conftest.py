@@ -1,9 +1,9 @@
-"""Shared fixtures: a store built once from the shipped data, copied for tests that write."""
+"""Shared fixtures: a store built once from the shipped data, copied for tests that write;
+portal databases cloned from one migrated per test process."""
 
 from __future__ import annotations
 
 import shutil
-import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,25 +16,20 @@ from sqlalchemy import Engine
 from missionmonitor.portal.db import connect
 from missionmonitor.refdata.geography import Geography
 from missionmonitor.services.build import build_store
-from missionmonitor.settings import Settings
 from missionmonitor.store.connection import Store
 from missionmonitor.web.app import create_app
+from tests.helpers import site_settings
 
-ROOT = Path(__file__).parents[1]
 
-
-def site_settings(store: Path, app_db: str | None = None) -> Settings:
-    """Settings for a site over ``store`` using this checkout's installed front-end assets,
-    with a portal database of its own (a new SQLite file unless ``app_db`` is given) and
-    cookies allowed over the tests' plain HTTP."""
-    url = app_db or f"sqlite:///{tempfile.mkdtemp(prefix='mm-portal-')}/portal.sqlite3"
-    return Settings(
-        store_path=store,
-        node_modules=ROOT / "node_modules",
-        assets_build=ROOT / "build/web",
-        app_database_url=url,
-        secure_cookies=False,
-    )
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests on Spark count as slow (``make test`` runs them after the others)."""
+    for item in items:
+        params = getattr(item, "callspec", None)
+        if "spark_session" in getattr(item, "fixturenames", ()) or (
+            params is not None and params.params.get("ost_engine") == "spark"
+        ):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")
@@ -85,27 +80,52 @@ def client(built_store_path: Path) -> TestClient:
 
 
 # The application database: every portal and workflow test runs on SQLite and on the
-# PostgreSQL server (127.0.0.1:5432).
+# PostgreSQL server (127.0.0.1:5432). Each test process migrates one database of each kind
+# and every test gets a copy of it (a file copy; CREATE DATABASE … TEMPLATE), dropped after.
 PG = "postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+PG_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
+
+
+def _pg_admin(sql: str) -> None:
+    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+        admin.execute(sql)
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("portal-template") / "portal.sqlite3"
+    connect(f"sqlite:///{path}").dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_template() -> Iterator[str]:
+    """A migrated PostgreSQL database of this test process's own (so that no other process
+    is connected to it while it is cloned), dropped at the end of the run."""
+    name = f"mm_template_{uuid.uuid4().hex[:12]}"
+    _pg_admin(f'CREATE DATABASE "{name}"')
+    try:
+        connect(PG.format(name=name)).dispose()
+        yield name
+    finally:
+        _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def app_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A migrated portal database of this test's own, on SQLite and on PostgreSQL."""
     if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path}/portal.sqlite3"
+        path = tmp_path / "portal.sqlite3"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        yield f"sqlite:///{path}"
         return
+    template = request.getfixturevalue("pg_template")
     name = f"mm_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(
-        "host=127.0.0.1 port=5432 user=postgres dbname=postgres", autocommit=True
-    ) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
+    _pg_admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
     try:
         yield PG.format(name=name)
     finally:
-        with psycopg.connect(
-            "host=127.0.0.1 port=5432 user=postgres dbname=postgres", autocommit=True
-        ) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture

@@ -17,12 +17,13 @@ from missionmonitor import errors
 ROOT = Path(__file__).parents[1]
 PACKAGE = ROOT / "src" / "missionmonitor"
 MODULES = sorted(p for p in PACKAGE.rglob("*.py") if "migrations" not in p.parts)
+TEST_MODULES = sorted((ROOT / "tests").rglob("*.py"))
 
 
-def _module_name(path: Path) -> str:
-    if not path.is_relative_to(PACKAGE.parent):
+def _module_name(path: Path, base: Path = PACKAGE.parent) -> str:
+    if not path.is_relative_to(base):
         return path.stem
-    return ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    return ".".join(path.relative_to(base).with_suffix("").parts)
 
 
 def _private(name: str) -> bool:
@@ -34,19 +35,19 @@ def test_no_module_is_over_400_lines(path):
     assert len(path.read_text().splitlines()) <= 400
 
 
-def _private_uses(path: Path) -> list[str]:
-    """Private names this module takes from another of the package's modules."""
+def _private_uses(path: Path, package: str = "missionmonitor") -> list[str]:
+    """Private names this module takes from another of ``package``'s modules."""
     tree = ast.parse(path.read_text())
-    me = _module_name(path)
+    me = _module_name(path, PACKAGE.parent if package == "missionmonitor" else ROOT)
     found, modules = [], set()
     for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("missionmonitor"):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == package:
             for alias in node.names:
                 if _private(alias.name) and node.module != me:
                     found.append(f"{node.module}.{alias.name}")
                 modules.add(alias.asname or alias.name)
         elif isinstance(node, ast.Import):
-            modules |= {a.asname or a.name for a in node.names if a.name.startswith("missionm")}
+            modules |= {a.asname or a.name for a in node.names if a.name.split(".")[0] == package}
     for node in ast.walk(tree):
         if (
             isinstance(node, ast.Attribute)
@@ -67,6 +68,20 @@ def test_the_private_name_check_finds_a_private_import(tmp_path):
     probe = tmp_path / "probe.py"
     probe.write_text("from missionmonitor.web import sessions\nsessions._engine_lock\n")
     assert _private_uses(probe) == ["sessions._engine_lock"]
+
+
+def test_no_test_module_uses_another_test_modules_private_names():
+    """What tests share lives in tests/helpers.py (or another module's public names)."""
+    uses = {str(p.relative_to(ROOT)): _private_uses(p, "tests") for p in TEST_MODULES}
+    assert {k: v for k, v in uses.items() if v} == {}
+
+
+def test_the_test_check_finds_a_private_test_import(tmp_path):
+    probe = tmp_path / "probe.py"
+    probe.write_text(
+        "from tests.store.test_writing import _state\nfrom tests import helpers\nhelpers._x\n"
+    )
+    assert _private_uses(probe, "tests") == ["tests.store.test_writing._state", "helpers._x"]
 
 
 def test_route_modules_import_no_other_route_module():

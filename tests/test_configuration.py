@@ -20,7 +20,7 @@ from missionmonitor.portal.db import connect, session_scope
 from missionmonitor.refdata.geography import Geography, national_code
 from missionmonitor.services.build import build_store
 from missionmonitor.web.app import create_app
-from tests.conftest import site_settings
+from tests.helpers import CHEAP, site_settings
 
 SMALL = Path(__file__).parent / "configurations" / "small"
 
@@ -156,7 +156,7 @@ def test_the_second_configuration_serves_the_signed_in_portal(small, small_site,
     url = f"sqlite:///{tmp_path}/portal.sqlite3"
     engine = connect(url)
     with session_scope(engine) as db:
-        accounts.add_user(db, "ana", "Ana", "phs_analyst", password=PASSWORD)
+        accounts.add_user(db, "ana", "Ana", "phs_analyst", password=PASSWORD, hashing=CHEAP)
     engine.dispose()
     store = tmp_path / "example.duckdb"
     settings = site_settings(store, url).model_copy(update={"config_dir": small})

@@ -8,7 +8,24 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pydantic import BaseModel, ConfigDict, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class PasswordHashing(BaseModel):
+    """The cost of the Argon2id password hashes. The defaults are the argon2-cffi
+    library's recommended profile (RFC 9106, low memory): about 64 MiB and a few tens of
+    milliseconds a hash. Lower them only where no real password is kept (the tests).
+
+    For example::
+
+        PasswordHashing(time_cost=1, memory_kib=8, parallelism=1)  # cheap: tests only
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    time_cost: int = Field(3, ge=1)
+    memory_kib: int = Field(65536, ge=8)
+    parallelism: int = Field(4, ge=1)
 
 
 class Settings(BaseSettings):
@@ -34,6 +51,9 @@ class Settings(BaseSettings):
     #: a 10 MB evidence file and its form.
     max_request_bytes: int = 12 * 1024 * 1024
     session_hours: int = 8
+    #: The cost of new password hashes; a hash made at another cost still verifies, and is
+    #: made again at this one when its user next signs in.
+    password_hashing: PasswordHashing = PasswordHashing()
     #: Mail for alert notifications; without a host, messages are logged instead.
     smtp_host: str | None = None
     smtp_port: int = 25

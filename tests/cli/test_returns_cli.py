@@ -11,6 +11,7 @@ from missionmonitor.refdata.geography import Geography
 from missionmonitor.returns.forms import get_form
 from missionmonitor.returns.workflow import decide, save_draft, submit
 from missionmonitor.store.connection import Store
+from tests.helpers import CHEAP
 from tests.returns.test_workflow import ANSWERS, PASSWORD
 
 runner = CliRunner()
@@ -21,10 +22,10 @@ def test_approved_return_is_exported_and_loaded(store_copy, tmp_path):
     geo, form = Geography.shipped(), get_form("rehab_quarterly")
     with session_scope(connect(url)) as db:
         sub, _ = accounts.add_user(
-            db, "sub", "Sub", "adp_submitter", "S11000015", password=PASSWORD
+            db, "sub", "Sub", "adp_submitter", "S11000015", password=PASSWORD, hashing=CHEAP
         )
         app_user, _ = accounts.add_user(
-            db, "app", "App", "adp_approver", "S11000015", password=PASSWORD
+            db, "app", "App", "adp_approver", "S11000015", password=PASSWORD, hashing=CHEAP
         )
         d = save_draft(db, sub, form, "S11000015", "2024-Q2", ANSWERS, geo=geo)
         s = submit(db, sub, d.id, d.version, geo)
@@ -74,7 +75,7 @@ def test_accepted_feedback_is_exported_as_counts_and_loaded(store_copy, tmp_path
     day = dt.date(2025, 5, 1)
     with session_scope(connect(url)) as db:
         approver, _ = accounts.add_user(
-            db, "app", "App", "adp_approver", "S11000015", password=PASSWORD
+            db, "app", "App", "adp_approver", "S11000015", password=PASSWORD, hashing=CHEAP
         )
         for i, answer in enumerate(["agree"] * 10 + ["disagree"] * 2 + ["agree"]):
             r = feedback.receive(

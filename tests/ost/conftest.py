@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -8,10 +9,11 @@ import duckdb
 import pandas as pd
 import pytest
 
-from missionmonitor.ost import baseline, pipeline
+from missionmonitor.ost import pipeline
 from missionmonitor.ost.service import memberships
 from missionmonitor.ost.synthetic import SyntheticSpec, write_prescribing
 from missionmonitor.refdata.geography import Geography
+from tests.ost import baseline
 
 MEMBERS = memberships(Geography.shipped())
 Engine = Callable[..., pipeline.Outputs]
@@ -24,15 +26,43 @@ def synthetic_small(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
 
 
-@pytest.fixture(scope="module")
-def spark_session() -> Iterator[Any]:
-    """One local Spark session for a module's tests on Spark, stopped after them (an idle
-    JVM would slow every later test)."""
-    pytest.importorskip("pyspark", reason="the spark extra is installed by make test")
-    from missionmonitor.ost.spark_runner import spark_session as open_session
+class SparkSessions:
+    """Spark allows one session per process: the run keeps its local session open for every
+    test on Spark and only gives it up while a test needs a session on a cluster."""
 
-    with open_session("local[1]", partitions=2) as spark:
-        yield spark
+    def __init__(self) -> None:
+        self.stack: ExitStack | None = None
+        self.master: str | None = None
+        self.spark: Any = None
+
+    def on(self, master: str) -> Any:
+        if self.master != master:
+            from missionmonitor.ost.spark_runner import spark_session
+
+            self.close()
+            self.stack = ExitStack()
+            self.spark = self.stack.enter_context(spark_session(master, memory="1g", partitions=2))
+            self.master = master
+        return self.spark
+
+    def close(self) -> None:
+        if self.stack is not None:
+            self.stack.close()
+        self.stack, self.master, self.spark = None, None, None
+
+
+@pytest.fixture(scope="session")
+def spark_sessions() -> Iterator[SparkSessions]:
+    pytest.importorskip("pyspark", reason="the spark extra is installed by make test")
+    sessions = SparkSessions()
+    yield sessions
+    sessions.close()
+
+
+@pytest.fixture
+def spark_session(spark_sessions: SparkSessions) -> Any:
+    """The run's local Spark session (opened once, kept open for the run)."""
+    return spark_sessions.on("local[2]")
 
 
 @pytest.fixture(params=["duckdb", "pandas", "spark"])

@@ -23,7 +23,7 @@ from missionmonitor.ost.synthetic import SyntheticSpec, write_prescribing
 from missionmonitor.services.ingest import ingest
 from missionmonitor.targets.definitions import get_target
 from missionmonitor.web.app import create_app
-from tests.conftest import site_settings
+from tests.helpers import site_settings
 
 OST_INDICATORS = [i for i, ind in load_catalogue().items() if "ost_records" in ind.sources]
 OST = get_target("ost_32000")

@@ -9,7 +9,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from missionmonitor.ost import baseline, pipeline
+from missionmonitor.ost import pipeline
+from tests.ost import baseline
 from tests.ost.conftest import MEMBERS
 
 D = dt.date

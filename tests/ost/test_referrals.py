@@ -8,11 +8,11 @@ import duckdb
 import pandas as pd
 import pyarrow.parquet as pq
 
-from missionmonitor.ost import baseline
 from missionmonitor.ost.periods import period_frame, reporting_periods, with_period_type
 from missionmonitor.ost.referrals import ReferralSpec, access_sql, write_referrals
 from missionmonitor.ost.service import memberships, with_access_intervals
 from missionmonitor.refdata.geography import Geography
+from tests.ost import baseline
 
 D = dt.date
 MEMBERS = memberships(Geography.shipped())

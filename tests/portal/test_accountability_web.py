@@ -1,12 +1,14 @@
 """Accountability in the web app, on SQLite and PostgreSQL: the permission matrix over every
-new route for every role (the new area roles included, and a user of another board), the
-governance log from meeting to published summary, the anonymous feedback form and its
-moderation, and what the public sees."""
+new route (every role, the area roles and a user of another board included, against the
+permission service; over HTTP, one role of each scope), the governance log from meeting to
+published summary, the anonymous feedback form and its moderation, and what the public
+sees."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import partial
 
 import pytest
 from fastapi.testclient import TestClient
@@ -16,11 +18,12 @@ from missionmonitor.errors import MethodInputError
 from missionmonitor.portal import accounts
 from missionmonitor.portal.db import connect, session_scope
 from missionmonitor.portal.models import Action, FeedbackResponse, Meeting
+from missionmonitor.portal.permissions import can
 from missionmonitor.refdata.geography import Geography
 from missionmonitor.web.app import create_app
-from tests.conftest import site_settings
+from tests.helpers import CHEAP, PASSWORD, Actor, site_settings
+from tests.helpers import sign_in as sign_in_at
 
-PASSWORD = "correct horse battery"
 ADP, IA, BOARD, HIGHLAND = "S11000015", "S37000034", "S08000031", "S08000022"
 # name → (role, area): Glasgow City's ADP and Integration Authority, its board (Greater
 # Glasgow and Clyde), and a user of another board (Highland).
@@ -45,6 +48,12 @@ GROUPS = {
     "adp": f"adp_{ADP.lower()}",
     "highland": f"board_{HIGHLAND.lower()}",
 }
+# Each group's area.
+AREAS = {"national": "S92000003", "board": BOARD, "ijb": IA, "adp": ADP, "highland": HIGHLAND}
+# Over HTTP, a role of each scope: an ADP's, an Integration Authority's, a board's (another
+# board: Highland), national.
+ONE_OF_EACH_SCOPE = ["app", "ijb", "hbh", "sec"]
+GEO = Geography.shipped()
 MAKER = {"national": "sec", "board": "hb", "ijb": "ijb", "adp": "app", "highland": "hbh"}
 ALL, NONE = set(GROUPS), set()
 # Which groups' meetings each role may record (record_governance: within its area).
@@ -78,7 +87,7 @@ def site(demo_store_copy, app_db_url):
     made = {}
     with session_scope(engine) as db:
         users = {
-            name: accounts.add_user(db, name, name, role, area, password=PASSWORD)[0]
+            name: accounts.add_user(db, name, name, role, area, password=PASSWORD, hashing=CHEAP)[0]
             for name, (role, area) in ROLES.items()
         }
         for kind, gid in GROUPS.items():
@@ -103,21 +112,24 @@ def site(demo_store_copy, app_db_url):
     return client
 
 
-def sign_in(client: TestClient, name: str) -> str:
-    form = client.get("/login").text
-    token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
-    r = client.post(
-        "/login",
-        data={"username": name, "password": PASSWORD, "csrf_token": token},
-        follow_redirects=False,
-    )
-    assert r.status_code == 303, r.text
-    return re.search(
-        r'name="csrf_token" value="([^"]+)"', client.get("/portal/governance").text
-    ).group(1)
+sign_in = partial(sign_in_at, page="/portal/governance")
 
 
 @pytest.mark.parametrize("name", list(ROLES))
+def test_the_permissions_behind_the_accountability_routes_for_every_role(name):
+    user = Actor(*ROLES[name])
+    for kind, area in AREAS.items():
+        assert can(user, "view_governance", area, GEO) == (kind in VIEW[name]), (name, kind)
+        assert can(user, "record_governance", area, GEO) == (kind in RECORD[name]), (name, kind)
+        may_update = can(user, "update_governance_actions", area, GEO)
+        assert may_update == (kind in UPDATE[name]), (name, kind)
+    assert can(user, "read_feedback", ADP, GEO) == (name in ("sub", "app"))
+    assert can(user, "moderate_feedback", ADP, GEO) == (name == "app")
+    # The quarterly trajectory is shown to whoever may see the ADP's returns.
+    assert can(user, "view_returns", ADP, GEO) == (name != "hbh")
+
+
+@pytest.mark.parametrize("name", ONE_OF_EACH_SCOPE)
 def test_permission_matrix_over_the_governance_routes(site, name):
     csrf = sign_in(site, name)
     log = site.get("/portal/governance")
@@ -152,7 +164,7 @@ def test_permission_matrix_over_the_governance_routes(site, name):
         assert update.status_code == (303 if kind in UPDATE[name] else 403), (name, kind)
 
 
-@pytest.mark.parametrize("name", list(ROLES))
+@pytest.mark.parametrize("name", ONE_OF_EACH_SCOPE)
 def test_permission_matrix_over_feedback_and_trajectory_routes(site, name):
     csrf = sign_in(site, name)
     engine = connect(site.db_url)
@@ -356,7 +368,13 @@ def test_area_roles_need_an_area_of_their_type(engine):
             ("adp_approver", BOARD),
         ):
             with pytest.raises(MethodInputError, match="needs --area"):
-                accounts.add_user(db, f"u-{role}", "U", role, wrong, password=PASSWORD)
+                accounts.add_user(
+                    db, f"u-{role}", "U", role, wrong, password=PASSWORD, hashing=CHEAP
+                )
         with pytest.raises(MethodInputError, match="not scoped"):
-            accounts.add_user(db, "u-sec", "U", "oversight_secretariat", IA, password=PASSWORD)
-        assert accounts.add_user(db, "u-ia", "U", "ia_officer", IA, password=PASSWORD)[0].id
+            accounts.add_user(
+                db, "u-sec", "U", "oversight_secretariat", IA, password=PASSWORD, hashing=CHEAP
+            )
+        assert accounts.add_user(
+            db, "u-ia", "U", "ia_officer", IA, password=PASSWORD, hashing=CHEAP
+        )[0].id

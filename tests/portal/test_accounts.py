@@ -6,19 +6,23 @@ import datetime as dt
 import json
 
 import pytest
+from argon2 import PasswordHasher
+from argon2.profiles import RFC_9106_LOW_MEMORY
 from sqlalchemy import select, update
 
 from missionmonitor.errors import MethodInputError, SignInRefused
 from missionmonitor.portal import accounts
 from missionmonitor.portal.db import session_scope
 from missionmonitor.portal.models import AuditEntry, SessionRecord, User
-
-PASSWORD = "correct horse battery"
+from missionmonitor.settings import PasswordHashing, Settings
+from tests.helpers import CHEAP, PASSWORD
 
 
 def make(engine, username="ana", role="phs_analyst", area=None):
     with session_scope(engine) as db:
-        user, _ = accounts.add_user(db, username, username.title(), role, area, password=PASSWORD)
+        user, _ = accounts.add_user(
+            db, username, username.title(), role, area, password=PASSWORD, hashing=CHEAP
+        )
         return user.id
 
 
@@ -26,7 +30,7 @@ def test_passwords_are_argon2id_and_sign_in_opens_a_session(engine):
     make(engine)
     with session_scope(engine) as db:
         assert db.scalar(select(User.password_hash)).startswith("$argon2id$")
-        token, session = accounts.sign_in(db, "ana", PASSWORD, "10.0.0.1")
+        token, session = accounts.sign_in(db, "ana", PASSWORD, "10.0.0.1", hashing=CHEAP)
     with session_scope(engine) as db:
         user, found = accounts.session_user(db, token)
         assert user.username == "ana" and found.csrf_token == session.csrf_token
@@ -38,21 +42,21 @@ def test_wrong_password_unknown_user_and_disabled_account_are_refused(engine):
     make(engine)
     for name, password in (("ana", "wrong password!!"), ("nobody", PASSWORD)):
         with pytest.raises(SignInRefused), session_scope(engine) as db:
-            accounts.sign_in(db, name, password, "10.0.0.1")
+            accounts.sign_in(db, name, password, "10.0.0.1", hashing=CHEAP)
     with session_scope(engine) as db:
-        token, _ = accounts.sign_in(db, "ana", PASSWORD, "10.0.0.1")
+        token, _ = accounts.sign_in(db, "ana", PASSWORD, "10.0.0.1", hashing=CHEAP)
         accounts.disable_user(db, "ana")
     with session_scope(engine) as db:
         assert accounts.session_user(db, token) is None  # disabling ends sessions
     with pytest.raises(SignInRefused), session_scope(engine) as db:
-        accounts.sign_in(db, "ana", PASSWORD, "10.0.0.1")
+        accounts.sign_in(db, "ana", PASSWORD, "10.0.0.1", hashing=CHEAP)
 
 
 def _fail(engine, username, ip, password="not the password"):
     """A failed sign-in recorded as the sign-in page records it."""
     try:
         with session_scope(engine) as db:
-            accounts.sign_in(db, username, password, ip)
+            accounts.sign_in(db, username, password, ip, hashing=CHEAP)
     except SignInRefused as exc:
         with session_scope(engine) as db:
             accounts.record_failure(db, username, ip, exc)
@@ -68,7 +72,7 @@ def test_sign_in_is_throttled_per_account_and_address_with_back_off(engine):
     assert refusal.throttled and "wait 1 minute" in str(refusal)
     # Someone elsewhere cannot keep the account locked: its owner signs in from their desk.
     with session_scope(engine) as db:
-        accounts.sign_in(db, "ana", PASSWORD, "10.0.0.1")
+        accounts.sign_in(db, "ana", PASSWORD, "10.0.0.1", hashing=CHEAP)
     # Waiting doubles with each further failure, and refusals while waiting do not count.
     from missionmonitor.portal.models import LoginAttempt
 
@@ -90,27 +94,23 @@ def test_unknown_accounts_cost_a_password_check_as_known_ones_do(engine, monkeyp
     does not reveal which accounts exist."""
     make(engine)
     checked = []
-    real = accounts._hasher
+    real = PasswordHasher.verify
 
-    class Spy:
-        def __getattr__(self, name):
-            return getattr(real, name)
+    def spy(self, hashed, password):
+        checked.append(hashed)
+        return real(self, hashed, password)
 
-        def verify(self, hashed, password):
-            checked.append(hashed)
-            return real.verify(hashed, password)
-
-    monkeypatch.setattr(accounts, "_hasher", Spy())
+    monkeypatch.setattr(PasswordHasher, "verify", spy)
     for name in ("ana", "nobody-at-all"):
         with pytest.raises(SignInRefused, match="not right"), session_scope(engine) as db:
-            accounts.sign_in(db, name, "wrong password!", "10.1.0.1")
+            accounts.sign_in(db, name, "wrong password!", "10.1.0.1", hashing=CHEAP)
     assert len(checked) == 2 and all(h.startswith("$argon2id$") for h in checked)
 
 
 def test_expired_sessions_and_password_resets_end_access(engine):
     make(engine)
     with session_scope(engine) as db:
-        token, _ = accounts.sign_in(db, "ana", PASSWORD, "10.0.0.1")
+        token, _ = accounts.sign_in(db, "ana", PASSWORD, "10.0.0.1", hashing=CHEAP)
         db.execute(
             update(SessionRecord).values(
                 expires_at=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)
@@ -118,28 +118,32 @@ def test_expired_sessions_and_password_resets_end_access(engine):
         )
     with session_scope(engine) as db:
         assert accounts.session_user(db, token) is None
-        token2, _ = accounts.sign_in(db, "ana", PASSWORD, "10.0.0.1")
-        new = accounts.reset_password(db, "ana")
+        token2, _ = accounts.sign_in(db, "ana", PASSWORD, "10.0.0.1", hashing=CHEAP)
+        new = accounts.reset_password(db, "ana", hashing=CHEAP)
     with session_scope(engine) as db:
         assert accounts.session_user(db, token2) is None
-        accounts.sign_in(db, "ana", new, "10.0.0.1")
+        accounts.sign_in(db, "ana", new, "10.0.0.1", hashing=CHEAP)
 
 
 def test_roles_and_areas_are_checked(engine):
     with pytest.raises(MethodInputError, match="unknown role"), session_scope(engine) as db:
-        accounts.add_user(db, "x", "X", "superuser", password=PASSWORD)
+        accounts.add_user(db, "x", "X", "superuser", password=PASSWORD, hashing=CHEAP)
     with (
         pytest.raises(MethodInputError, match=r"type Alcohol and Drug Partnership \(S11"),
         session_scope(engine) as db,
     ):
-        accounts.add_user(db, "x", "X", "adp_submitter", "S08000031", password=PASSWORD)
+        accounts.add_user(
+            db, "x", "X", "adp_submitter", "S08000031", password=PASSWORD, hashing=CHEAP
+        )
     with pytest.raises(MethodInputError, match="not scoped"), session_scope(engine) as db:
-        accounts.add_user(db, "x", "X", "phs_analyst", "S11000015", password=PASSWORD)
+        accounts.add_user(
+            db, "x", "X", "phs_analyst", "S11000015", password=PASSWORD, hashing=CHEAP
+        )
     with pytest.raises(MethodInputError, match="12"), session_scope(engine) as db:
-        accounts.add_user(db, "x", "X", "phs_analyst", password="short")
+        accounts.add_user(db, "x", "X", "phs_analyst", password="short", hashing=CHEAP)
     make(engine)
     with pytest.raises(MethodInputError, match="taken"), session_scope(engine) as db:
-        accounts.add_user(db, "ana", "Ana", "phs_analyst", password=PASSWORD)
+        accounts.add_user(db, "ana", "Ana", "phs_analyst", password=PASSWORD, hashing=CHEAP)
 
 
 def test_every_account_change_is_audited(engine):
@@ -150,3 +154,34 @@ def test_every_account_change_is_audited(engine):
     assert [(e.action, e.entity) for e in entries] == [("create", "user"), ("disable", "user")]
     assert json.loads(entries[1].before)["active"] is True
     assert json.loads(entries[1].after)["active"] is False
+
+
+def test_the_production_hash_cost_is_the_librarys_recommended_one(engine):
+    """Without a profile, and with the settings' default one, hashes are made at the
+    argon2 library's recommended parameters (RFC 9106, low memory)."""
+    recommended = PasswordHasher().hash("x").split("$")[3]
+    assert recommended == (
+        f"m={RFC_9106_LOW_MEMORY.memory_cost},t={RFC_9106_LOW_MEMORY.time_cost},"
+        f"p={RFC_9106_LOW_MEMORY.parallelism}"
+    )
+    assert Settings().password_hashing == PasswordHashing()
+    with session_scope(engine) as db:
+        accounts.add_user(db, "dee", "Dee", "phs_analyst", password=PASSWORD)
+        accounts.add_user(
+            db, "eve", "Eve", "phs_analyst", password=PASSWORD, hashing=PasswordHashing()
+        )
+        hashes = list(db.scalars(select(User.password_hash)))
+    assert [h.split("$")[3] for h in hashes] == [recommended, recommended]
+
+
+def test_a_hash_made_at_one_cost_verifies_at_another_and_is_remade_at_it(engine):
+    make(engine)  # hashed cheaply
+    with session_scope(engine) as db:
+        cheap = db.scalar(select(User.password_hash))
+        accounts.sign_in(db, "ana", PASSWORD, "10.0.0.1", hashing=PasswordHashing())
+    with session_scope(engine) as db:
+        production = db.scalar(select(User.password_hash))
+        assert "m=8,t=1,p=1" in cheap and "m=65536,t=3,p=4" in production
+        # and back: a production hash still lets its user in under the cheap profile
+        accounts.sign_in(db, "ana", PASSWORD, "10.0.0.1", hashing=CHEAP)
+        assert "m=8,t=1,p=1" in db.scalar(select(User.password_hash))

@@ -19,6 +19,7 @@ from missionmonitor.portal.actions import (
 from missionmonitor.portal.db import session_scope
 from missionmonitor.portal.models import Action, AuditEntry
 from missionmonitor.refdata.geography import Geography
+from tests.helpers import CHEAP, PASSWORD
 
 GEO = Geography.shipped()
 # An alert in NHS Greater Glasgow and Clyde (S08000031).
@@ -29,7 +30,6 @@ ALERT = {
     "period": "2024-03-04",
     "method": "EARS C1",
 }
-PASSWORD = "correct horse battery"
 
 
 @pytest.fixture
@@ -42,7 +42,9 @@ def users(engine):
             ("eve", "adp_submitter", "S11000001"),
             ("gov", "government_viewer", None),
         ):
-            out[name], _ = accounts.add_user(db, name, name, role, area, password=PASSWORD)
+            out[name], _ = accounts.add_user(
+                db, name, name, role, area, password=PASSWORD, hashing=CHEAP
+            )
     return out
 
 

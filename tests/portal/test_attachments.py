@@ -22,9 +22,8 @@ from missionmonitor.returns.evidence import MAX_EVIDENCE_BYTES, check_evidence
 from missionmonitor.returns.forms import get_form
 from missionmonitor.returns.workflow import attach
 from missionmonitor.web.app import create_app
-from tests.conftest import site_settings
+from tests.helpers import CHEAP, PASSWORD, site_settings
 
-PASSWORD = "correct horse battery"
 ADP, OTHER = "S11000015", "S11000001"
 MAT = get_form("mat_evidence")
 PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -79,8 +78,12 @@ def test_good_evidence_types():
 @pytest.fixture
 def people(engine):
     with session_scope(engine) as db:
-        sub, _ = accounts.add_user(db, "sub", "sub", "adp_submitter", ADP, password=PASSWORD)
-        other, _ = accounts.add_user(db, "other", "o", "adp_submitter", OTHER, password=PASSWORD)
+        sub, _ = accounts.add_user(
+            db, "sub", "sub", "adp_submitter", ADP, password=PASSWORD, hashing=CHEAP
+        )
+        other, _ = accounts.add_user(
+            db, "other", "o", "adp_submitter", OTHER, password=PASSWORD, hashing=CHEAP
+        )
     return sub, other
 
 
@@ -162,7 +165,7 @@ def test_attachment_routes_for_every_role(built_store_path, app_db_url, people, 
     with session_scope(connect(app_db_url)) as db:
         for user, (role, area) in ROLE_USERS.items():
             if user != "sub":
-                accounts.add_user(db, user, user, role, area, password=PASSWORD)
+                accounts.add_user(db, user, user, role, area, password=PASSWORD, hashing=CHEAP)
         item = attach(
             db, people[0], MAT, ADP, "2024/25", "s2_process", "p.pdf", PDF, Geography.shipped()
         )

@@ -15,6 +15,7 @@ from missionmonitor.portal import accounts
 from missionmonitor.portal.db import connect, session_scope
 from missionmonitor.refdata.geography import Geography
 from missionmonitor.returns.forms import Form, get_form
+from tests.helpers import CHEAP
 
 ADP = "S11000015"
 PASSWORD = "a long enough password for tests"
@@ -26,7 +27,9 @@ def db_url(tmp_path: Path) -> str:
     url = f"sqlite:///{tmp_path}/portal.sqlite3"
     geo, form = Geography.shipped(), get_form("lived_experience_feedback")
     with session_scope(connect(url)) as db:
-        approver, _ = accounts.add_user(db, "app", "App", "adp_approver", ADP, password=PASSWORD)
+        approver, _ = accounts.add_user(
+            db, "app", "App", "adp_approver", ADP, password=PASSWORD, hashing=CHEAP
+        )
         for answer in ["agree"] * 12 + ["disagree"] * 3:
             answers = {"respondent": "person", "s1_experience": answer}
             r = feedback.receive(db, form, ADP, answers, geo, dt.date(2025, 5, 1))

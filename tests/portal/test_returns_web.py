@@ -1,10 +1,12 @@
 """Returns in the web portal (SQLite and PostgreSQL): the form built from its definition,
 check your answers, submit, approve or return, uploads, and the permission matrix over
-every returns route for every role, including an ADP user trying another ADP's return."""
+every returns route (every role, an ADP user of another ADP included, against the
+permission service; over HTTP, one role of each scope)."""
 
 from __future__ import annotations
 
 import re
+from functools import partial
 
 import pytest
 from fastapi.testclient import TestClient
@@ -13,11 +15,13 @@ from sqlalchemy import func, select
 from missionmonitor.portal import accounts
 from missionmonitor.portal.db import connect, session_scope
 from missionmonitor.portal.models import Submission
+from missionmonitor.portal.permissions import can
+from missionmonitor.refdata.geography import Geography
 from missionmonitor.web.app import create_app
-from tests.conftest import site_settings
+from tests.helpers import CHEAP, PASSWORD, Actor, add_users, site_settings
+from tests.helpers import sign_in as sign_in_at
 from tests.returns.test_upload import GOOD, csv_bytes
 
-PASSWORD = "correct horse battery"
 ADP, OTHER = "S11000015", "S11000001"
 ROLES = {
     "sub": ("adp_submitter", ADP),
@@ -34,6 +38,10 @@ ROLES = {
     "sec": ("oversight_secretariat", None),
     "mod": ("mat_moderator", None),
 }
+# Over HTTP, a role of each scope: an ADP's, an Integration Authority's, a board's (another
+# board: Highland), national.
+ONE_OF_EACH_SCOPE = ["app", "ia", "hbh", "ana"]
+GEO = Geography.shipped()
 URL = f"/portal/returns/rehab_quarterly/{ADP}/2024-Q2"
 FIELDS = {
     k: v for k, v in GOOD.items() if k not in ("form_id", "form_version", "adp_code", "period")
@@ -42,21 +50,13 @@ FIELDS = {
 
 @pytest.fixture
 def site(built_store_path, app_db_url):
-    engine = connect(app_db_url)
-    with session_scope(engine) as db:
-        for name, (role, area) in ROLES.items():
-            accounts.add_user(db, name, name, role, area, password=PASSWORD)
-    engine.dispose()
+    add_users(app_db_url, ROLES)
     client = TestClient(create_app(site_settings(built_store_path, app_db_url)))
     client.app_db_url = app_db_url  # type: ignore[attr-defined]
     return client
 
 
-def sign_in(client: TestClient, name: str) -> str:
-    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text).group(1)
-    client.post("/login", data={"username": name, "password": PASSWORD, "csrf_token": token})
-    page = client.get("/portal/governance").text
-    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+sign_in = partial(sign_in_at, page="/portal/governance")
 
 
 def rows_held(client) -> int:
@@ -162,6 +162,18 @@ EXPECT = {
 
 
 @pytest.mark.parametrize("name", list(ROLES))
+def test_the_permissions_behind_the_returns_routes_for_every_role(name):
+    user = Actor(*ROLES[name])
+    see, save, decide = EXPECT[name]
+    assert can(user, "view_returns", ADP, GEO) == (see == 200)
+    assert can(user, "edit_returns", ADP, GEO) == (save == 303)
+    assert can(user, "approve_returns", ADP, GEO) == (decide is None)
+    # Uploading is for whoever may edit some ADP's returns (each row is then checked).
+    assert can(user, "edit_returns", None, GEO) == (UPLOAD[name] != 403)
+    assert can(user, "edit_returns", OTHER, GEO) == (name == "other")
+
+
+@pytest.mark.parametrize("name", ONE_OF_EACH_SCOPE)
 def test_permission_matrix_over_every_returns_route(site, name):
     author = TestClient(site.app)
     csrf = sign_in(author, "sub")
@@ -232,7 +244,7 @@ def test_answers_are_prefilled_from_national_data(store_copy, app_db_url, tmp_pa
     ingest(store_copy, "adp_returns", national)
     engine = connect(app_db_url)
     with session_scope(engine) as db:
-        accounts.add_user(db, "sub", "sub", "adp_submitter", ADP, password=PASSWORD)
+        accounts.add_user(db, "sub", "sub", "adp_submitter", ADP, password=PASSWORD, hashing=CHEAP)
     engine.dispose()
     client = TestClient(create_app(site_settings(store_copy, app_db_url)))
     sign_in(client, "sub")

@@ -1,7 +1,8 @@
 """MAT standards pages (SQLite and PostgreSQL): the public sees only moderated grades; an
 ADP cannot see another ADP's evidence or draft grades; a SYNTHETIC demo year fills the
 matrix; comparisons across criteria versions are refused with their reason; the assessor
-proposes and the moderator confirms through the site."""
+proposes and the moderator confirms through the site; who may use the grading routes (every
+role against the permission service; over HTTP, one role of each scope)."""
 
 from __future__ import annotations
 
@@ -12,12 +13,12 @@ from fastapi.testclient import TestClient
 
 from missionmonitor.portal import accounts
 from missionmonitor.portal.db import connect, session_scope
+from missionmonitor.portal.permissions import can
 from missionmonitor.refdata.geography import Geography
 from missionmonitor.standards.workflow import demo_year, propose
 from missionmonitor.web.app import create_app
-from tests.conftest import site_settings
+from tests.helpers import CHEAP, PASSWORD, Actor, log_in, site_settings
 
-PASSWORD = "correct horse battery"
 ADP, OTHER = "S11000015", "S11000001"
 GEO = Geography.shipped()
 ROLES = {
@@ -29,6 +30,8 @@ ROLES = {
     "hb": ("health_board_officer", "S08000031"),
     "sec": ("oversight_secretariat", None),
 }
+# Over HTTP, a role of each scope: an ADP's, an Integration Authority's, a board's, national.
+ONE_OF_EACH_SCOPE = ["adp", "ia", "hb", "assessor"]
 
 
 @pytest.fixture
@@ -36,7 +39,7 @@ def site(demo_store_path, app_db_url):
     engine = connect(app_db_url)
     with session_scope(engine) as db:
         users = {
-            n: accounts.add_user(db, n, n, r, a, password=PASSWORD)[0]
+            n: accounts.add_user(db, n, n, r, a, password=PASSWORD, hashing=CHEAP)[0]
             for n, (r, a) in ROLES.items()
         }
         demo_year(db, 2023)  # moderated, SYNTHETIC, criteria version 1
@@ -69,8 +72,7 @@ def site(demo_store_path, app_db_url):
 
 def signed_in(site, name):
     client = TestClient(site.app)
-    tok = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text)[1]
-    client.post("/login", data={"username": name, "password": PASSWORD, "csrf_token": tok})
+    log_in(client, name)
     return client
 
 
@@ -163,6 +165,15 @@ def test_assessor_proposes_and_moderator_confirms_through_the_site(site):
 
 
 @pytest.mark.parametrize("name", list(ROLES))
+def test_the_permissions_behind_the_grading_routes_for_every_role(name):
+    user = Actor(*ROLES[name])
+    assert can(user, "propose_grades", ADP, GEO) == (name == "assessor")
+    assert can(user, "moderate_grades", ADP, GEO) == (name == "moderator")
+    # Improvement actions: the ADP's own users and assessors.
+    assert can(user, "manage_improvement_actions", ADP, GEO) == (name in ("adp", "assessor"))
+
+
+@pytest.mark.parametrize("name", ONE_OF_EACH_SCOPE)
 def test_grading_routes_for_every_role(site, app_db_url, name):
     from sqlalchemy import select
 

@@ -1,6 +1,6 @@
 """The portal in the web app: sign-in, CSRF on every form, the permission matrix over every
-portal route for every role (and an ADP user trying another ADP's area), actions on the
-area profile. On SQLite and PostgreSQL."""
+portal route (every role against the permission service; over HTTP, one role of each
+scope), actions on the area profile. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -10,14 +10,13 @@ import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
 
-from missionmonitor.portal import accounts
-from missionmonitor.portal.db import connect, session_scope
+from missionmonitor.portal.permissions import can
+from missionmonitor.refdata.geography import Geography
 from missionmonitor.store.connection import Store
 from missionmonitor.surveillance.early_warning import ALERT_COLUMNS, get_series, store_scan
 from missionmonitor.web.app import create_app
-from tests.conftest import site_settings
+from tests.helpers import PASSWORD, Actor, add_users, csrf_on, sign_in, site_settings
 
-PASSWORD = "correct horse battery"
 GLASGOW_BOARD, HIGHLAND_BOARD = "S08000031", "S08000022"
 ALERTS = pd.DataFrame(
     [
@@ -48,6 +47,9 @@ ROLES = {
     "hb": ("health_board_officer", GLASGOW_BOARD),
     "sec": ("oversight_secretariat", None),
 }
+# Over HTTP, a role of each scope: an ADP's, an Integration Authority's, a board's, national.
+ONE_OF_EACH_SCOPE = ["sub", "ia", "hb", "ana"]
+GEO = Geography.shipped()
 
 
 @pytest.fixture
@@ -62,26 +64,8 @@ def site(demo_store_copy, app_db_url):
     )
     with Store.open(demo_store_copy) as store:
         store_scan(store, get_series("nonfatal_overdoses"), counts, ALERTS)
-    engine = connect(app_db_url)
-    with session_scope(engine) as db:
-        for name, (role, area) in ROLES.items():
-            accounts.add_user(db, name, name, role, area, password=PASSWORD)
-    engine.dispose()
+    add_users(app_db_url, ROLES)
     return TestClient(create_app(site_settings(demo_store_copy, app_db_url)))
-
-
-def sign_in(client: TestClient, name: str) -> str:
-    form = client.get("/login").text
-    token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
-    r = client.post(
-        "/login",
-        data={"username": name, "password": PASSWORD, "csrf_token": token},
-        follow_redirects=False,
-    )
-    assert r.status_code == 303, r.text
-    assert "httponly" in r.headers["set-cookie"].lower()
-    assert "samesite=lax" in r.headers["set-cookie"].lower()
-    return re.search(r'name="csrf_token" value="([^"]+)"', client.get("/portal").text).group(1)
 
 
 def create(client, csrf, area=GLASGOW_BOARD):
@@ -108,6 +92,17 @@ def test_sign_in_needs_the_form_token_and_the_right_password(site):
     token = re.search(r'value="([^"]+)"', site.get("/login").text).group(1)
     r = site.post("/login", data={"username": "ana", "password": "nope", "csrf_token": token})
     assert r.status_code == 400 and "not right" in r.text and "There is a problem" in r.text
+
+
+def test_the_session_cookie_is_http_only_and_same_site(site):
+    r = site.post(
+        "/login",
+        data={"username": "ana", "password": PASSWORD, "csrf_token": csrf_on(site, "/login")},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303, r.text
+    assert "httponly" in r.headers["set-cookie"].lower()
+    assert "samesite=lax" in r.headers["set-cookie"].lower()
 
 
 def test_every_form_checks_the_csrf_token(site):
@@ -156,6 +151,20 @@ MATRIX = {
 
 
 @pytest.mark.parametrize("name", list(ROLES))
+def test_the_permissions_behind_the_portal_routes_for_every_role(name):
+    role, area = ROLES[name]
+    user = Actor(role, area)
+    own, other = MATRIX["create_action"][name]
+    assert can(user, "manage_actions", GLASGOW_BOARD, GEO) == (own == 303)
+    assert can(user, "manage_actions", HIGHLAND_BOARD, GEO) == (other == 303)
+    # Scoped users see only alerts in areas overlapping their ADP.
+    assert can(user, "view_alerts", HIGHLAND_BOARD, GEO) == (area is None)
+    # An action on a Highland alert: seen by national roles, changed by analysts and admins.
+    may_edit = role in ("phs_analyst", "administrator")
+    assert can(user, "manage_actions", HIGHLAND_BOARD, GEO) == may_edit
+
+
+@pytest.mark.parametrize("name", ONE_OF_EACH_SCOPE)
 def test_permission_matrix_over_every_portal_route(site, name):
     csrf = sign_in(site, name)
     assert site.get("/portal").status_code == MATRIX["view_portal"][name]
@@ -167,7 +176,7 @@ def test_permission_matrix_over_every_portal_route(site, name):
     assert create(site, csrf, HIGHLAND_BOARD).status_code == other
 
 
-@pytest.mark.parametrize("name", list(ROLES))
+@pytest.mark.parametrize("name", ONE_OF_EACH_SCOPE)
 def test_action_routes_for_every_role(site, name):
     analyst = TestClient(site.app)
     made = create(analyst, sign_in(analyst, "ana"), HIGHLAND_BOARD)  # outside Glasgow's ADP

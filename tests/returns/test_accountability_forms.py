@@ -17,6 +17,7 @@ from missionmonitor.portal.db import session_scope
 from missionmonitor.returns import workflow
 from missionmonitor.returns.forms import check_answers, get_form
 from missionmonitor.returns.upload import columns, read_upload
+from tests.helpers import CHEAP
 
 ADP, OTHER = "S11000015", "S11000001"
 
@@ -331,7 +332,7 @@ def test_spend_above_allocation_needs_a_comment_before_it_is_submitted(engine, g
     assert findings == {"spend_within_allocation": "warning", "spend_within_mission": "warning"}
     with session_scope(engine) as db:
         user, _ = accounts.add_user(
-            db, "sub", "Sub", "adp_submitter", ADP, password="correct horse battery"
+            db, "sub", "Sub", "adp_submitter", ADP, password="correct horse battery", hashing=CHEAP
         )
         draft = workflow.save_draft(db, user, form, ADP, "2024/25", over, geo=geo)
         with pytest.raises(NotReadyToSubmit) as info:
@@ -347,7 +348,7 @@ def test_spend_above_allocation_needs_a_comment_before_it_is_submitted(engine, g
 def test_the_public_form_has_no_returns(engine, geo):
     with session_scope(engine) as db:
         user, _ = accounts.add_user(
-            db, "sub", "Sub", "adp_submitter", ADP, password="correct horse battery"
+            db, "sub", "Sub", "adp_submitter", ADP, password="correct horse battery", hashing=CHEAP
         )
         with pytest.raises(MethodInputError, match="answered by the public"):
             workflow.save_draft(

@@ -15,7 +15,8 @@ from missionmonitor.portal.models import AuditEntry, Submission, User
 from missionmonitor.refdata.geography import Geography
 from missionmonitor.returns.forms import get_form
 from missionmonitor.returns.workflow import save_draft, submit
-from tests.store.test_writing import RUNS, _kill_at_random
+from tests.helpers import CHEAP, kill_at_random
+from tests.store.test_writing import RUNS
 
 FORM = get_form("rehab_quarterly")
 ADP = "S11000015"
@@ -40,16 +41,16 @@ def _save_and_submit(url: str, period: str) -> None:
 
 def test_a_submission_killed_at_random_points_is_all_or_nothing(engine, app_db_url):
     with session_scope(engine) as db:
-        accounts.add_user(db, "sub", "Sub", "adp_submitter", ADP, password="p" * 12)
+        accounts.add_user(db, "sub", "Sub", "adp_submitter", ADP, password="p" * 12, hashing=CHEAP)
     rng = random.Random(7)
     # Kill within the time one whole submission takes here, so most runs die part-way.
     started = time.monotonic()
-    _kill_at_random(_save_and_submit, (app_db_url, "1999-Q1"), 60, rng)
+    kill_at_random(_save_and_submit, (app_db_url, "1999-Q1"), 60, rng)
     took = time.monotonic() - started
     periods = ["1999-Q1"] + [f"{2000 + i // 4}-Q{i % 4 + 1}" for i in range(RUNS)]
     killed = 0
     for period in periods[1:]:
-        killed += not _kill_at_random(_save_and_submit, (app_db_url, period), took * 1.2, rng)
+        killed += not kill_at_random(_save_and_submit, (app_db_url, period), took * 1.2, rng)
     assert killed, "every run finished before it was killed: nothing was tested"
     with session_scope(engine) as db:
         rows = list(db.scalars(select(Submission)))

@@ -22,6 +22,7 @@ from missionmonitor.refdata.geography import Geography
 from missionmonitor.returns.coordination import approved_rows, completeness, due_date, remind_late
 from missionmonitor.returns.forms import get_form
 from missionmonitor.returns.workflow import decide, history, save_draft, submit
+from tests.helpers import CHEAP
 
 GEO = Geography.shipped()
 FORM = get_form("rehab_quarterly")
@@ -47,7 +48,9 @@ def people(engine):
             ("other", "adp_submitter", OTHER),
             ("ana", "phs_analyst", None),
         ):
-            out[name], _ = accounts.add_user(db, name, name, role, area, password=PASSWORD)
+            out[name], _ = accounts.add_user(
+                db, name, name, role, area, password=PASSWORD, hashing=CHEAP
+            )
     return out
 
 

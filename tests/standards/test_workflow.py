@@ -24,6 +24,7 @@ from missionmonitor.standards.workflow import (
     set_action_status,
     visible,
 )
+from tests.helpers import CHEAP
 
 GEO = Geography.shipped()
 ADP, OTHER = "S11000015", "S11000001"
@@ -42,7 +43,9 @@ def people(engine):
             ("other", "adp_submitter", OTHER),
             ("gov", "government_viewer", None),
         ):
-            out[name], _ = accounts.add_user(db, name, name, role, area, password=PASSWORD)
+            out[name], _ = accounts.add_user(
+                db, name, name, role, area, password=PASSWORD, hashing=CHEAP
+            )
     return out
 
 

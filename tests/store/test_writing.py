@@ -3,31 +3,19 @@ readers are never locked out, and the next writer completes."""
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 import random
-import signal
 import time
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from missionmonitor.data import shipped_file
-from missionmonitor.datasets.declaration import get_declaration
 from missionmonitor.services.ingest import ingest
 from missionmonitor.services.site_data import SiteData, SiteDataSource
 from missionmonitor.store.connection import Store
+from tests.helpers import kill_at_random, revised_edition
 
 RUNS = 20
-
-
-def _edition(tmp_path: Path) -> Path:
-    """A new edition of the drug-deaths file: 1996 revised from 244 to 245."""
-    source = shipped_file(get_declaration("drd_scotland_annual").file)
-    path = tmp_path / "drd-revised.csv"
-    path.write_bytes(source.read_bytes().replace(b"1996,244,", b"1996,245,"))
-    return path
 
 
 def _state(store: Path) -> tuple[bool, float | None]:
@@ -75,23 +63,8 @@ def test_the_site_keeps_its_last_good_snapshot_when_the_store_cannot_be_read(sto
     assert source.get() is good
 
 
-def _kill_at_random(target, args: tuple, seconds: float, rng: random.Random) -> bool:
-    """Run ``target`` in a forked process and SIGKILL it after a random delay; True if it
-    had finished by then."""
-    process = multiprocessing.get_context("fork").Process(target=target, args=args)
-    process.start()
-    deadline = time.monotonic() + rng.uniform(0, seconds)
-    while time.monotonic() < deadline and process.is_alive():
-        time.sleep(0.005)
-    finished = not process.is_alive()
-    if not finished:
-        os.kill(process.pid, signal.SIGKILL)
-    process.join()
-    return finished and process.exitcode == 0
-
-
 def test_a_load_and_its_recompute_killed_at_random_points_change_nothing(store_copy, tmp_path):
-    edition, rng = _edition(tmp_path), random.Random(20261202)
+    edition, rng = revised_edition(tmp_path), random.Random(20261202)
     original = store_copy.read_bytes()
     assert _state(store_copy) == (False, 244)
     started = time.monotonic()
@@ -100,7 +73,7 @@ def test_a_load_and_its_recompute_killed_at_random_points_change_nothing(store_c
     store_copy.write_bytes(original)
     outcomes = []
     for _ in range(RUNS):
-        finished = _kill_at_random(
+        finished = kill_at_random(
             ingest, (store_copy, "drd_scotland_annual", edition, "FAULT-TEST"), took * 1.2, rng
         )
         state = _state(store_copy)
@@ -140,7 +113,7 @@ def test_a_recompute_killed_at_random_points_leaves_every_result(store_copy):
 
     finished = []
     for _ in range(RUNS):
-        finished.append(_kill_at_random(_recompute, (store_copy,), took * 1.2, rng))
+        finished.append(kill_at_random(_recompute, (store_copy,), took * 1.2, rng))
         # Never a store with some results gone: the same results whether or not it finished.
         assert ordered(SiteData.read(store_copy).results).equals(ordered(expected))
     assert not all(finished), "every run finished before it was killed: nothing was tested"

@@ -213,7 +213,7 @@ def test_loaded_case_review_shares_are_published_through_disclosure_control(
 
     from missionmonitor.services.ingest import ingest
     from missionmonitor.web.app import create_app
-    from tests.conftest import site_settings
+    from tests.helpers import site_settings
 
     cases = review.write_synthetic(built_store_path, tmp_path / "cases.csv", [2022, 2023])
     made = review.compute(cases, tmp_path / "out")

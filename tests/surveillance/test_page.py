@@ -13,7 +13,7 @@ from missionmonitor.surveillance.early_warning import (
     synthetic_overdoses,
 )
 from missionmonitor.web.app import create_app
-from tests.conftest import site_settings
+from tests.helpers import site_settings
 
 
 @pytest.fixture

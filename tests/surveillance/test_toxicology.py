@@ -15,6 +15,7 @@ from missionmonitor.errors import DemonstrationDataError, ValidationError
 from missionmonitor.refdata.geography import Geography
 from missionmonitor.store.connection import Store
 from missionmonitor.surveillance import toxicology as tox
+from tests.helpers import CHEAP
 
 BOARD, NATION = "S08000031", "S92000003"
 
@@ -98,7 +99,7 @@ def test_signals_are_kept_as_a_scan_and_their_small_counts_stay_hidden(
     from fastapi.testclient import TestClient
 
     from missionmonitor.web.app import create_app
-    from tests.conftest import site_settings
+    from tests.helpers import site_settings
 
     boards = {a.code: 40.0 for a in Geography.shipped().of_type("health_board")}
     samples = tox.synthetic_results(boards, seed=2, years=3).samples
@@ -139,7 +140,7 @@ def test_a_signal_becomes_a_tracked_action(demo_store_copy, engine):
     geo = Geography.shipped()
     with session_scope(engine) as db:
         analyst, _ = accounts.add_user(
-            db, "ana", "Ana", "phs_analyst", None, password="correct horse battery"
+            db, "ana", "Ana", "phs_analyst", None, password="correct horse battery", hashing=CHEAP
         )
         action = create_action(
             db,

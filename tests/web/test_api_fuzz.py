@@ -4,8 +4,6 @@ that breaks the documented schema."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 import schemathesis
 from fastapi.testclient import TestClient
@@ -14,9 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from missionmonitor.portal import accounts
 from missionmonitor.portal.db import connect, session_scope
 from missionmonitor.web.app import create_app
-from tests.conftest import site_settings
+from tests.helpers import CHEAP, PASSWORD, sign_in, site_settings
 
-PASSWORD = "correct horse battery"
+pytestmark = pytest.mark.slow  # over a thousand fuzzed requests
 ROLES = {
     "anonymous": None,
     "adp_submitter": "S11000015",
@@ -37,7 +35,7 @@ def fuzzed_app(built_store_path, tmp_path_factory):
     with session_scope(engine) as db:
         for role, area in ROLES.items():
             if role != "anonymous":
-                accounts.add_user(db, role, role, role, area, password=PASSWORD)
+                accounts.add_user(db, role, role, role, area, password=PASSWORD, hashing=CHEAP)
     engine.dispose()
     return create_app(site_settings(built_store_path, url))
 
@@ -50,12 +48,7 @@ def cookies(fuzzed_app):
         if role == "anonymous":
             continue
         client = TestClient(fuzzed_app)
-        token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text)[1]
-        client.post(
-            "/login",
-            data={"username": role, "password": PASSWORD, "csrf_token": token},
-            follow_redirects=False,
-        )
+        sign_in(client, role)
         out[role] = {"Cookie": f"mm_session={client.cookies['mm_session']}"}
     return out
 

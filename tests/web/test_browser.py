@@ -23,8 +23,9 @@ from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import WebDriverWait
 
 from missionmonitor.web.app import create_app
-from tests.conftest import ROOT, site_settings
+from tests.helpers import CHEAP, ROOT, site_settings
 
+pytestmark = pytest.mark.slow  # a real browser over every page type
 AXE = ROOT / "node_modules/axe-core/axe.min.js"
 SHOTS = ROOT / "docs/screenshots"
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -317,6 +318,7 @@ def test_accountability_with_returns_feedback_and_oversight_is_accessible(
             "health_board_officer",
             "S08000031",
             password="correct horse battery",
+            hashing=CHEAP,
         )
     engine.dispose()
     pd.DataFrame(rows).to_csv(tmp_path / "returns.csv", index=False)

@@ -14,7 +14,7 @@ from missionmonitor.services.disclosure_audit import audit
 from missionmonitor.store.connection import Store
 from missionmonitor.web.app import create_app
 from missionmonitor.web.rendering import DEMONSTRATION
-from tests.conftest import site_settings
+from tests.helpers import site_settings
 
 PAGES = [
     "/",

@@ -3,8 +3,6 @@ headers, no attacker text on pages, bounded caches and report addresses that exi
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from fastapi.testclient import TestClient
 
@@ -13,9 +11,7 @@ from missionmonitor.portal.db import connect, session_scope
 from missionmonitor.web import page_cache
 from missionmonitor.web.app import create_app
 from missionmonitor.web.security import SECURITY_HEADERS
-from tests.conftest import site_settings
-
-PASSWORD = "correct horse battery"
+from tests.helpers import CHEAP, PASSWORD, sign_in, site_settings
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +19,9 @@ def site(built_store_path, tmp_path_factory):
     url = f"sqlite:///{tmp_path_factory.mktemp('portal')}/portal.sqlite3"
     engine = connect(url)
     with session_scope(engine) as db:
-        accounts.add_user(db, "sub", "Sub", "adp_submitter", "S11000015", password=PASSWORD)
+        accounts.add_user(
+            db, "sub", "Sub", "adp_submitter", "S11000015", password=PASSWORD, hashing=CHEAP
+        )
     engine.dispose()
     settings = site_settings(built_store_path, url).model_copy(update={"max_request_bytes": 4096})
     app = create_app(settings)
@@ -36,9 +34,7 @@ def site(built_store_path, tmp_path_factory):
 
 
 def _sign_in(client: TestClient) -> str:
-    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text).group(1)
-    client.post("/login", data={"username": "sub", "password": PASSWORD, "csrf_token": token})
-    return re.search(r'name="csrf_token" value="([^"]+)"', client.get("/portal").text).group(1)
+    return sign_in(client, "sub")
 
 
 def test_a_declared_large_body_is_refused_before_it_is_read(site):

@@ -14,8 +14,7 @@ from missionmonitor.refdata.geography import Geography
 from missionmonitor.services.ingest import ingest
 from missionmonitor.store.connection import Store
 from missionmonitor.web.app import create_app
-from tests.conftest import site_settings
-from tests.store.test_writing import _edition
+from tests.helpers import revised_edition, site_settings
 
 PATHS = [
     "/",
@@ -31,7 +30,7 @@ PATHS = [
 
 def test_pages_answer_while_a_load_and_recomputes_run(store_copy, tmp_path):
     client = TestClient(create_app(site_settings(store_copy)), raise_server_exceptions=False)
-    edition = _edition(tmp_path)
+    edition = revised_edition(tmp_path)
     writing = threading.Event()
     failures: list[tuple[str, int]] = []
     served = []

@@ -205,7 +205,7 @@ def test_server_error_page_hides_details(built_store_path, monkeypatch):
 
     from missionmonitor.views import home as home_views
     from missionmonitor.web.app import create_app
-    from tests.conftest import site_settings
+    from tests.helpers import site_settings
 
     def boom(data):
         raise RuntimeError("secret internals")

@@ -22,8 +22,8 @@ from missionmonitor.portal.db import connect, session_scope
 from missionmonitor.store.connection import Store
 from missionmonitor.surveillance.early_warning import get_series, store_scan
 from missionmonitor.web.app import create_app
-from tests.conftest import site_settings
-from tests.portal.test_web import ALERTS, GLASGOW_BOARD, PASSWORD
+from tests.helpers import CHEAP, PASSWORD, site_settings
+from tests.portal.test_web import ALERTS, GLASGOW_BOARD
 from tests.web.test_browser import (  # noqa: F401 (browser is a fixture)
     SHOTS,
     browser,
@@ -53,8 +53,10 @@ def portal_server(demo_store_path: Path) -> Iterator[str]:
     url = f"sqlite:///{folder}/portal.sqlite3"
     engine = connect(url)
     with session_scope(engine) as db:
-        accounts.add_user(db, "ana", "Ana Analyst", "phs_analyst", password=PASSWORD)
-        accounts.add_user(db, "gail", "Gail", "adp_submitter", "S11000015", password=PASSWORD)
+        accounts.add_user(db, "ana", "Ana Analyst", "phs_analyst", password=PASSWORD, hashing=CHEAP)
+        accounts.add_user(
+            db, "gail", "Gail", "adp_submitter", "S11000015", password=PASSWORD, hashing=CHEAP
+        )
     engine.dispose()
     with serving(create_app(site_settings(store, url))) as base:
         yield base

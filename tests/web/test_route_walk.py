@@ -26,7 +26,7 @@ from missionmonitor.returns import workflow as return_workflow
 from missionmonitor.returns.forms import get_form
 from missionmonitor.standards.workflow import propose
 from missionmonitor.web.app import create_app
-from tests.conftest import site_settings
+from tests.helpers import CHEAP, site_settings
 
 PASSWORD = "correct horse battery"
 ADP, BOARD = "S11000015", "S08000031"
@@ -60,7 +60,7 @@ def site(demo_store_path, tmp_path_factory):
     engine = connect(url)
     with session_scope(engine) as db:
         users = {
-            n: accounts.add_user(db, n, n, r, a, password=PASSWORD)[0]
+            n: accounts.add_user(db, n, n, r, a, password=PASSWORD, hashing=CHEAP)[0]
             for n, (r, a) in USERS.items()
         }
         alert = {

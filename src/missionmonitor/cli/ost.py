@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import Progress
@@ -11,6 +12,9 @@ from rich.table import Table
 
 from missionmonitor.cli.common import err, load_written, out, reported
 from missionmonitor.ost import DEFAULT_MAX_GAP
+
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
 
 synth = typer.Typer(help="Generate SYNTHETIC record-level data.", no_args_is_help=True)
 ost = typer.Typer(
@@ -105,14 +109,14 @@ def compute(
     if load and out_dir is None:
         err.print("--load needs --out: the measures file is kept as the record of what was loaded")
         raise typer.Exit(2)
-    with reported(), err.status(f"Running the OST pipeline on {engine}"):
+    with reported(), err.status(f"Running the OST pipeline on {engine}"), ExitStack() as stack:
+        spark: SparkSession | None = None
+        if engine == "spark":
+            from missionmonitor.ost.spark_runner import spark_session
+
+            spark = stack.enter_context(spark_session(spark_master or "local[*]"))
         result = compute_folder(
-            input_path,
-            out_dir,
-            max_gap,
-            engine,
-            memory_limit=memory_limit,
-            spark_master=spark_master,
+            input_path, out_dir, max_gap, engine, memory_limit=memory_limit, spark=spark
         )
     title = f"People in community OST, {national_name()}" + (
         " (SYNTHETIC data)" if result.synthetic else ""

@@ -41,9 +41,12 @@ def add(
     from missionmonitor.portal.permissions import matrix
 
     with reported():
-        engine = connect(settings(ctx).app_database_url)
+        site = settings(ctx)
+        engine = connect(site.app_database_url)
         with session_scope(engine) as db:
-            user, password = accounts.add_user(db, username, name or username, role, area, email)
+            user, password = accounts.add_user(
+                db, username, name or username, role, area, email, hashing=site.password_hashing
+            )
     out.print(f"Created {user.username} ({matrix().roles[role].label}). Password: {password}")
 
 
@@ -93,6 +96,7 @@ def reset_password(ctx: typer.Context, username: str) -> None:
     from missionmonitor.portal import accounts
     from missionmonitor.portal.db import connect, session_scope
 
-    with reported(), session_scope(connect(settings(ctx).app_database_url)) as db:
-        password = accounts.reset_password(db, username)
+    site = settings(ctx)
+    with reported(), session_scope(connect(site.app_database_url)) as db:
+        password = accounts.reset_password(db, username, hashing=site.password_hashing)
     out.print(f"New password for {username}: {password}")

@@ -3,6 +3,8 @@
 For example::
 
     outputs = compute_folder(Path("synthetic/"), Path("ost-results/"))
+    with spark_runner.spark_session() as spark:  # the caller opens Spark and stops it
+        outputs = compute_folder(Path("synthetic/"), engine="spark", spark=spark)
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 import numpy as np
@@ -27,6 +30,9 @@ from missionmonitor.ost.referrals import access_sql
 from missionmonitor.periods import Period
 from missionmonitor.refdata.geography import Geography
 from missionmonitor.refdata.population import latest_population
+
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
 
 
 def memberships(geo: Geography) -> pd.DataFrame:
@@ -78,17 +84,21 @@ Reader = Callable[[str, list[Path]], str]
 def _engine(
     name: str,
     memory_limit: str | None = None,
-    spark_master: str | None = None,
+    spark: SparkSession | None = None,
 ) -> Iterator[tuple[pipeline.Engine, Reader]]:
     """An engine and a function exposing Parquet files to it as a named relation."""
     if name == "spark":
         from missionmonitor.ost import spark_runner
 
-        with spark_runner.spark_session(spark_master or "local[*]") as spark:
-            yield (
-                spark_runner.SparkEngine(spark),
-                lambda view, files: spark_runner.read_parquet(spark, view, files),
+        if spark is None:
+            raise MethodInputError(
+                "the spark engine runs on a Spark session its caller opens "
+                "(spark_runner.spark_session) and passes in"
             )
+        yield (
+            spark_runner.SparkEngine(spark),
+            lambda view, files: spark_runner.read_parquet(spark, view, files),
+        )
         return
     if name != "duckdb":
         raise MethodInputError(f"unknown engine {name!r}: choose one of {', '.join(ENGINES)}")
@@ -152,13 +162,13 @@ def compute_folder(
     engine: str = "duckdb",
     keep_episodes: bool = False,
     memory_limit: str | None = None,
-    spark_master: str | None = None,
+    spark: SparkSession | None = None,
 ) -> FolderResult:
     """Run the pipeline over ``source`` (a Parquet file or a folder of them) on ``engine``
     (``duckdb``, or ``spark`` with the optional extra installed). ``memory_limit`` (such as
-    ``"6GB"``) caps DuckDB's memory: beyond it work spills to a temporary folder.
-    ``spark_master`` (``spark://host:7077``) runs the Spark engine on that cluster instead of
-    every core of this machine."""
+    ``"6GB"``) caps DuckDB's memory: beyond it work spills to a temporary folder. The
+    Spark engine runs on ``spark``, a session the caller opened (on this machine or a
+    cluster) and stops."""
     referrals = source / "referrals.parquet" if source.is_dir() else None
     files = (
         sorted(f for f in source.glob("*.parquet") if f != referrals)
@@ -170,7 +180,7 @@ def compute_folder(
     synthetic = any((pq.read_schema(f).metadata or {}).get(b"synthetic") == b"true" for f in files)
     members = memberships(Geography.shipped())
     access = None
-    with _engine(engine, memory_limit, spark_master) as (runner, read):
+    with _engine(engine, memory_limit, spark) as (runner, read):
         outputs = pipeline.run_on(
             runner, read("prescribing", files), members, max_gap, keep_episodes
         )

@@ -7,6 +7,9 @@ For example::
 
     user = add_user(db, "ana", "Ana Analyst", "phs_analyst", password="…")
     token, session = sign_in(db, "ana", "…", ip="127.0.0.1", hours=8)
+
+Hashes cost what ``hashing`` says (``Settings.password_hashing``; by default the argon2
+library's recommended profile).
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from missionmonitor.portal.audit import record
 from missionmonitor.portal.models import LoginAttempt, SessionRecord, User, now
 from missionmonitor.portal.permissions import matrix
 from missionmonitor.refdata.geography import Geography
+from missionmonitor.settings import PasswordHashing
 
 #: Failed sign-ins allowed before the throttle makes a client wait: for one account from
 #: one address, from one address across all accounts (password spraying), and for one
@@ -46,7 +50,15 @@ LONGEST_WAIT = dt.timedelta(hours=1)
 #: Sign-in attempts are kept this long (for the throttle and the audit), then deleted.
 KEEP_ATTEMPTS = dt.timedelta(days=1)
 MIN_PASSWORD = 12
-_hasher = PasswordHasher()  # Argon2id with the library's current recommended parameters
+
+
+@cache
+def _hasher(hashing: PasswordHashing | None) -> PasswordHasher:
+    """Argon2id at ``hashing``'s cost (None: the library's recommended parameters)."""
+    h = hashing or PasswordHashing()
+    return PasswordHasher(
+        time_cost=h.time_cost, memory_cost=h.memory_kib, parallelism=h.parallelism
+    )
 
 
 def _public(user: User) -> dict[str, Any]:
@@ -74,6 +86,7 @@ def add_user(
     email: str = "",
     password: str | None = None,
     by: int | None = None,
+    hashing: PasswordHashing | None = None,
 ) -> tuple[User, str]:
     """Create an account; returns it with its password (generated when not given)."""
     roles = matrix().roles
@@ -103,7 +116,7 @@ def add_user(
         role=role,
         area_code=area_code,
         email=email,
-        password_hash=_hasher.hash(password),
+        password_hash=_hasher(hashing).hash(password),
         active=True,
     )
     db.add(user)
@@ -129,12 +142,16 @@ def disable_user(db: Session, username: str, by: int | None = None) -> User:
 
 
 def reset_password(
-    db: Session, username: str, password: str | None = None, by: int | None = None
+    db: Session,
+    username: str,
+    password: str | None = None,
+    by: int | None = None,
+    hashing: PasswordHashing | None = None,
 ) -> str:
     user = get_user(db, username)
     password = password or secrets.token_urlsafe(15)
     _check_password(password)
-    user.password_hash = _hasher.hash(password)
+    user.password_hash = _hasher(hashing).hash(password)
     db.execute(delete(SessionRecord).where(SessionRecord.user_id == user.id))
     record(db, by, "reset_password", "user", user.id, None, {"username": username})
     return password
@@ -180,9 +197,9 @@ def _forget_old(db: Session) -> None:
 
 
 @cache
-def _decoy_hash() -> str:
+def _decoy_hash(hashing: PasswordHashing | None) -> str:
     """A hash to check unknown usernames against, so they take as long as known ones."""
-    return _hasher.hash(secrets.token_urlsafe(16))
+    return _hasher(hashing).hash(secrets.token_urlsafe(16))
 
 
 def _hash_token(token: str) -> str:
@@ -190,7 +207,12 @@ def _hash_token(token: str) -> str:
 
 
 def sign_in(
-    db: Session, username: str, password: str, ip: str, hours: int = 8
+    db: Session,
+    username: str,
+    password: str,
+    ip: str,
+    hours: int = 8,
+    hashing: PasswordHashing | None = None,
 ) -> tuple[str, SessionRecord]:
     """Check the password (after the throttle) and open a session; returns its token. An
     unknown or disabled account takes as long to refuse as a wrong password."""
@@ -205,17 +227,18 @@ def sign_in(
         )
     user = db.scalar(select(User).where(User.username == username))
     known = user is not None and user.active
-    hashed = user.password_hash if user is not None and known else _decoy_hash()
+    hashed = user.password_hash if user is not None and known else _decoy_hash(hashing)
+    hasher = _hasher(hashing)
     ok: bool = False
     try:
-        ok = bool(_hasher.verify(hashed, password)) and known
+        ok = bool(hasher.verify(hashed, password)) and known
     except (VerificationError, InvalidHashError):
         ok = False
     if not ok or user is None:
         raise SignInRefused("the username or password is not right")
     db.add(LoginAttempt(username=username, ip=ip[:64], succeeded=True))
-    if _hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = _hasher.hash(password)
+    if hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hasher.hash(password)
     token = secrets.token_urlsafe(32)
     session = SessionRecord(
         token_hash=_hash_token(token),

@@ -64,7 +64,14 @@ def login(
     ip = request.client.host if request.client else "unknown"
     try:
         with unit(request) as db:
-            token, _ = accounts.sign_in(db, username.strip(), password, ip, settings.session_hours)
+            token, _ = accounts.sign_in(
+                db,
+                username.strip(),
+                password,
+                ip,
+                settings.session_hours,
+                hashing=settings.password_hashing,
+            )
     except SignInRefused as exc:
         # sign_in's transaction rolled back with the refusal: record the attempt here.
         with unit(request) as db:

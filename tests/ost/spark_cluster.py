@@ -4,8 +4,8 @@ process, for testing and measuring the distributed path of the OST pipeline.
 An existing cluster needs none of this: pass its master URL (``spark://host:7077``) to
 ``ost compute --engine spark --spark-master …``. Here, for example::
 
-    with standalone_cluster(workers=2) as master:
-        result = compute_folder(Path("synthetic/"), engine="spark", spark_master=master)
+    with standalone_cluster(workers=2) as master, spark_session(master) as spark:
+        result = compute_folder(Path("synthetic/"), engine="spark", spark=spark)
 """
 
 from __future__ import annotations

@@ -1,7 +1,12 @@
 """A straightforward pandas implementation of the OST pipeline's outputs.
 
-It exists to check the SQL pipeline (identical outputs, tested) and as the baseline the
-benchmark compares it with. It reads everything into memory: use it for small data only.
+It exists to check the SQL pipeline (identical outputs, tested) and as the baseline
+benchmarks/ost_pipeline.py compares it with. It reads everything into memory: use it for
+small data only.
+
+For example::
+
+    outputs = run(pd.read_parquet("synthetic/prescribing.parquet"), members)
 """
 
 from __future__ import annotations
