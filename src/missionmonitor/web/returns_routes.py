@@ -15,7 +15,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.datastructures import UploadFile as StarletteUpload
 
-from missionmonitor.errors import MethodInputError
+from missionmonitor.datasets.numbers import parse_whole_number
+from missionmonitor.errors import MethodInputError, NumberFormatError
 from missionmonitor.portal.permissions import can
 from missionmonitor.refdata.geography import Geography
 from missionmonitor.returns import workflow
@@ -80,8 +81,11 @@ def _answers_from(form: ReturnForm, fields: dict[str, Any]) -> dict[str, Any]:
 
 def _version(value: Any) -> int:
     """The version a form was made from (0 if missing or not a number: then stale)."""
-    text = str(value or "")
-    return int(text) if text.isdigit() and len(text) < 10 else 0
+    try:
+        version = parse_whole_number(str(value or ""))
+    except NumberFormatError:
+        return 0
+    return version if 0 < version < 10**9 else 0
 
 
 def _form_page(
