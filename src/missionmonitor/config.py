@@ -62,7 +62,7 @@ def read_definition(
 
     >>> file = path("targets.yaml")
     >>> [t["id"] for t in read_definition(file, list[dict[str, Any]], "targets", key="targets")]
-    ['ost_32000', 'rehab_1000']
+    ['ost_32000', 'rehab_1000', 'rehab_beds_650']
     >>> try:
     ...     read_definition(file, list[int], "targets", key="targets")
     ... except DefinitionError as exc:

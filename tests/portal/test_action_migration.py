@@ -147,8 +147,8 @@ def _alembic(engine: sa.Engine, step: str, revision: str) -> None:
         getattr(command, step)(config, revision)
 
 
-def test_old_actions_are_carried_into_the_one_model_and_back(app_db_url):
-    engine = connect(app_db_url, migrate=False)
+def test_old_actions_are_carried_into_the_one_model_and_back(empty_db_url):
+    engine = connect(empty_db_url, migrate=False)
     upgrade(engine, "0006")
     _old_rows(engine)
     upgrade(engine)
