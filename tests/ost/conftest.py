@@ -8,12 +8,13 @@ import duckdb
 import pandas as pd
 import pytest
 
+from missionmonitor import config
 from missionmonitor.ost import baseline, pipeline
 from missionmonitor.ost.service import memberships
 from missionmonitor.ost.synthetic import SyntheticSpec, write_prescribing
 from missionmonitor.refdata.geography import Geography
 
-MEMBERS = memberships(Geography.shipped())
+MEMBERS = memberships(Geography.of(config.load(None)))
 Engine = Callable[..., pipeline.Outputs]
 
 

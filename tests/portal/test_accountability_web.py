@@ -11,6 +11,7 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
+from missionmonitor import config
 from missionmonitor.accountability import governance
 from missionmonitor.errors import MethodInputError
 from missionmonitor.portal import accounts
@@ -74,7 +75,7 @@ UPDATE = {**RECORD, "sub": {"adp", "ijb"}}
 @pytest.fixture
 def site(demo_store_copy, app_db_url):
     engine = connect(app_db_url)
-    geo = Geography.shipped()
+    geo = Geography.of(config.load(None))
     made = {}
     with session_scope(engine) as db:
         users = {
@@ -165,7 +166,7 @@ def test_permission_matrix_over_feedback_and_trajectory_routes(site, name):
             get_form("lived_experience_feedback"),
             ADP,
             {"respondent": "person", "s1_experience": "agree"},
-            Geography.shipped(),
+            Geography.of(config.load(None)),
         )
         response_id = r.id
     engine.dispose()

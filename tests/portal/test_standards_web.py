@@ -10,6 +10,7 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
+from missionmonitor import config
 from missionmonitor.portal import accounts
 from missionmonitor.portal.db import connect, session_scope
 from missionmonitor.refdata.geography import Geography
@@ -19,7 +20,7 @@ from tests.conftest import site_settings
 
 PASSWORD = "correct horse battery"
 ADP, OTHER = "S11000015", "S11000001"
-GEO = Geography.shipped()
+GEO = Geography.of(config.load(None))
 ROLES = {
     "assessor": ("phs_analyst", None),
     "moderator": ("mat_moderator", None),

@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from missionmonitor import config
 from missionmonitor.data import shipped_file
 from missionmonitor.datasets.declaration import get_declaration
 from missionmonitor.services.ingest import ingest
@@ -122,7 +123,7 @@ def _recompute(store: Path) -> None:
 
     with Store.open(store) as opened:
         opened.con.execute("DELETE FROM indicator_results")  # as a recompute starts afresh
-        compute_all(opened, Geography.shipped())
+        compute_all(opened, Geography.of(config.load(None)))
 
 
 def test_a_recompute_killed_at_random_points_leaves_every_result(store_copy):

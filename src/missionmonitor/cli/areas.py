@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from missionmonitor import config
 from missionmonitor.cli.common import out, reported
 
 app = typer.Typer(help="Areas and the hierarchy they sit in.", no_args_is_help=True)
@@ -23,7 +24,7 @@ def list_areas(
     from missionmonitor.refdata.geography import Geography, area_types
 
     with reported():
-        geo = Geography.shipped()
+        geo = Geography.of(config.current())
         types = [area_type] if area_type else list(area_types())
         table = Table(title="Areas")
         for col in ("Code", "Name", "Type", "Councils"):
@@ -45,7 +46,7 @@ def show(code: Annotated[str, typer.Argument(help="Area code (see areas list).")
     from missionmonitor.refdata.geography import Geography, area_types
 
     with reported():
-        geo = Geography.shipped()
+        geo = Geography.of(config.current())
         area = geo.area(code)
         if area.successor:
             out.print(

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from missionmonitor import config
 from missionmonitor.cli.common import out, reported, settings
 
 app = typer.Typer(help="ADP returns: completeness and approved data.", no_args_is_help=True)
@@ -29,7 +30,7 @@ def completeness_command(ctx: typer.Context, form_id: str, period: str) -> None:
     with reported():
         form = adp_form(form_id)
         with session_scope(connect(settings(ctx).app_database_url)) as db:
-            rows = completeness(db, form, period, Geography.shipped())
+            rows = completeness(db, form, period, Geography.of(config.current()))
     table = Table(title=f"{form.title}, {period} (due {rows[0]['due'] if rows else '—'})")
     for col in ("ADP", "State", "Versions", "Late"):
         table.add_column(col)
@@ -53,16 +54,16 @@ def remind(ctx: typer.Context, form_id: str, period: str) -> None:
     from missionmonitor.returns.coordination import remind_late
     from missionmonitor.returns.forms import adp_form
 
-    config = settings(ctx)
+    chosen = settings(ctx)
     with reported():
         form = adp_form(form_id)
-        with session_scope(connect(config.app_database_url)) as db:
+        with session_scope(connect(chosen.app_database_url)) as db:
             told = remind_late(
                 db,
                 form,
                 period,
-                Geography.shipped(),
-                lambda to, subject, body: send(config, to, subject, body),
+                Geography.of(config.current()),
+                lambda to, subject, body: send(chosen, to, subject, body),
             )
     for t in told:
         how = (

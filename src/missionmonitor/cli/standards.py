@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from missionmonitor import config
 from missionmonitor.cli.common import out, reported, settings
 
 app = typer.Typer(help="MAT standards: grading rules, demo data, summaries.", no_args_is_help=True)
@@ -69,7 +70,7 @@ def summary(
     from missionmonitor.standards.workflow import assessments, visible
 
     with reported(), session_scope(connect(settings(ctx).app_database_url)) as db:
-        rows = visible(db, None, year, Geography.shipped())
+        rows = visible(db, None, year, Geography.of(config.current()))
         items = assessments(rows)
     table = Table(title=f"MAT standards {year}: moderated assessments")
     for col in ("Standards", "Assessments", "Fully", "Provisional green", "Partial", "Not"):

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from missionmonitor import config
 from missionmonitor.cli.common import err, load_written, out, reported, settings, store_path
 
 app = typer.Typer(
@@ -299,7 +300,7 @@ def synth_toxicology(
     from missionmonitor.surveillance import toxicology
 
     with reported():
-        boards = {a.code: 60.0 for a in Geography.shipped().of_type("health_board")}
+        boards = {a.code: 60.0 for a in Geography.of(config.current()).of_type("health_board")}
         made = toxicology.synthetic_results(boards, seed=seed, years=years)
     made.samples.to_csv(out_file, index=False)
     truth = out_file.with_suffix(".emergences.csv")
@@ -327,7 +328,7 @@ def toxicology_command(
     from missionmonitor.surveillance import toxicology
 
     with reported():
-        samples = toxicology.read_results(input_file, Geography.shipped().codes())
+        samples = toxicology.read_results(input_file, Geography.of(config.current()).codes())
         with Store.open(store_path(ctx)) as store:
             scan_id, found, synthetic = toxicology.store_signals(
                 store, samples, national_code(), baseline, alpha
