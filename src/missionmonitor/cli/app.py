@@ -9,7 +9,7 @@ import typer
 from rich.progress import Progress
 from rich.table import Table
 
-from missionmonitor import __version__, config
+from missionmonitor import __version__
 from missionmonitor.cli import (
     areas,
     catalogue,
@@ -169,6 +169,7 @@ def compute(
     ] = None,
 ) -> None:
     """Recompute indicators into the results table. Example: [bold]missionmonitor compute[/]"""
+    from missionmonitor import config
     from missionmonitor.indicators.catalogue import get_indicator, load_catalogue
     from missionmonitor.indicators.engine import compute_all
     from missionmonitor.refdata.geography import Geography

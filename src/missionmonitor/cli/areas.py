@@ -7,7 +7,6 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from missionmonitor import config
 from missionmonitor.cli.common import out, reported
 
 app = typer.Typer(help="Areas and the hierarchy they sit in.", no_args_is_help=True)
@@ -21,6 +20,7 @@ def list_areas(
     ] = None,
 ) -> None:
     """List current areas. Example: [bold]missionmonitor areas list --type adp[/]"""
+    from missionmonitor import config
     from missionmonitor.refdata.geography import Geography, area_types
 
     with reported():
@@ -43,6 +43,7 @@ def show(code: Annotated[str, typer.Argument(help="Area code (see areas list).")
 
     Example: [bold]missionmonitor areas show S11000051[/]
     """
+    from missionmonitor import config
     from missionmonitor.refdata.geography import Geography, area_types
 
     with reported():

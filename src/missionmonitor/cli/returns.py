@@ -9,7 +9,6 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from missionmonitor import config
 from missionmonitor.cli.common import out, reported, settings
 
 app = typer.Typer(help="ADP returns: completeness and approved data.", no_args_is_help=True)
@@ -22,6 +21,7 @@ def completeness_command(ctx: typer.Context, form_id: str, period: str) -> None:
 
     Example: [bold]missionmonitor returns completeness rehab_quarterly 2024-Q2[/]
     """
+    from missionmonitor import config
     from missionmonitor.portal.db import connect, session_scope
     from missionmonitor.refdata.geography import Geography
     from missionmonitor.returns.coordination import completeness
@@ -48,6 +48,7 @@ def remind(ctx: typer.Context, form_id: str, period: str) -> None:
 
     Example: [bold]missionmonitor returns remind rehab_quarterly 2024-Q2[/]
     """
+    from missionmonitor import config
     from missionmonitor.portal.db import connect, session_scope
     from missionmonitor.portal.notify import send
     from missionmonitor.refdata.geography import Geography

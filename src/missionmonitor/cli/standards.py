@@ -7,7 +7,6 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from missionmonitor import config
 from missionmonitor.cli.common import out, reported, settings
 
 app = typer.Typer(help="MAT standards: grading rules, demo data, summaries.", no_args_is_help=True)
@@ -64,6 +63,7 @@ def summary(
 
     Example: [bold]missionmonitor standards summary --year 2024[/]
     """
+    from missionmonitor import config
     from missionmonitor.portal.db import connect, session_scope
     from missionmonitor.refdata.geography import Geography
     from missionmonitor.standards.grading import national_summary

@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from missionmonitor import config
 from missionmonitor.cli.common import err, load_written, out, reported, settings, store_path
 
 app = typer.Typer(
@@ -296,6 +295,7 @@ def synth_toxicology(
     """
     import pandas as pd
 
+    from missionmonitor import config
     from missionmonitor.refdata.geography import Geography
     from missionmonitor.surveillance import toxicology
 
@@ -323,6 +323,7 @@ def toxicology_command(
 
     Example: [bold]missionmonitor surveillance toxicology --input samples.csv[/]
     """
+    from missionmonitor import config
     from missionmonitor.refdata.geography import Geography, national_code
     from missionmonitor.store.connection import Store
     from missionmonitor.surveillance import toxicology

@@ -9,7 +9,6 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from missionmonitor import config
 from missionmonitor.errors import NotFoundError
 from missionmonitor.portal.models import User
 from missionmonitor.portal.permissions import require
@@ -27,13 +26,13 @@ def return_page(
     adp: str,
     period: str,
     store_path: Path,
+    geo: Geography,
     answers: dict[str, Any] | None = None,
     errors: list[dict[str, str]] | None = None,
 ) -> dict[str, Any]:
     """A return as its page shows it. Without ``answers`` (a form being re-shown with its
     errors), the latest version's answers, or for a new return answers pre-filled from
     national data in the store."""
-    geo = Geography.of(config.current())
     require(user, "view_returns", adp, geo)
     versions = workflow.history(db, form.id, adp, period)
     latest = versions[-1] if versions else None

@@ -103,7 +103,7 @@ def _form_page(
 ) -> HTMLResponse:
     store = request.app.state.settings.store_path
     page = return_views.return_page(
-        visitor.db, visitor.user, form, adp, period, store, answers, errors
+        visitor.db, visitor.user, form, adp, period, store, geography(request), answers, errors
     )
     page = {
         **page,
