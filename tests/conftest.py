@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import psycopg
@@ -13,6 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+from missionmonitor import config
 from missionmonitor.portal.db import connect
 from missionmonitor.refdata.geography import Geography
 from missionmonitor.services.build import build_store
@@ -71,7 +73,7 @@ def store(built_store_path: Path) -> Iterator[Store]:
 
 @pytest.fixture(scope="session")
 def geo() -> Geography:
-    return Geography.shipped()
+    return Geography.of(config.load(None))
 
 
 @pytest.fixture(scope="session")
@@ -147,3 +149,10 @@ def engine(app_db_url: str) -> Iterator[Engine]:
     e = connect(app_db_url)
     yield e
     e.dispose()
+
+
+@pytest.fixture
+def serve() -> Iterator[Callable[[Path | None], config.Configuration]]:
+    """Serve a configuration folder (None: Scotland's), read afresh, for the rest of one test."""
+    with ExitStack() as stack:
+        yield lambda folder: stack.enter_context(config.using(config.read(folder)))

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from missionmonitor import errors
+from missionmonitor import config, errors
 
 ROOT = Path(__file__).parents[1]
 PACKAGE = ROOT / "src" / "missionmonitor"
@@ -129,3 +129,30 @@ def test_readme_layout_names_every_folder():
     listed = set(re.findall(r"^  (\w+)/", layout, flags=re.M))
     folders = {p.name for p in PACKAGE.iterdir() if p.is_dir() and p.name != "__pycache__"}
     assert listed == folders
+
+
+#: Ways the code once reached a configuration chosen for the whole process.
+PROCESS_WIDE = re.compile(r"Geography\.shipped\b|\bconfig\.activate\b|\bconfig\._active\b")
+
+
+def test_no_module_reaches_a_process_wide_configuration():
+    """The configuration and its geography are built by the app factory or the CLI and
+    handed down (``config.using``, ``Geography.of``), never chosen for the whole process."""
+    found = [
+        f"{path.relative_to(PACKAGE)}:{number}"
+        for path in MODULES
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if PROCESS_WIDE.search(line)
+    ]
+    assert found == []
+    assert not hasattr(config, "activate") and not hasattr(config, "_active")
+    assert PROCESS_WIDE.search("geo = Geography.shipped()")
+
+
+def test_the_configuration_module_keeps_no_mutable_state():
+    mutable = [
+        name
+        for name, value in vars(config).items()
+        if not name.startswith("__") and isinstance(value, (list, dict, set, bytearray))
+    ]
+    assert mutable == []

@@ -4,7 +4,6 @@ one return form) is built and served with no code change, only its folder."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -26,13 +25,10 @@ SMALL = Path(__file__).parent / "configurations" / "small"
 
 
 @pytest.fixture
-def small() -> Iterator[Path]:
-    """The small configuration, active for one test; Scotland again afterwards."""
-    config.activate(SMALL)
-    try:
-        yield SMALL
-    finally:
-        config.activate(None)
+def small(serve) -> Path:
+    """The small configuration, served for one test."""
+    serve(SMALL)
+    return SMALL
 
 
 @pytest.fixture
@@ -45,12 +41,12 @@ def small_site(small: Path, tmp_path: Path) -> TestClient:
     return TestClient(create_app(settings))
 
 
-def test_definitions_load_from_the_configuration_folder(small):
-    geo = Geography.shipped()
+def test_definitions_load_from_the_configuration_folder(small, serve):
+    geo = Geography.of(config.current())
     assert national_code() == "X92000001"
     assert sorted(geo.areas) == ["X12000001", "X12000002", "X92000001"]
     assert sorted(load_catalogue()) == ["death_rate", "deaths", "standards_met_pct"]
-    config.activate(None)
+    serve(None)
     assert national_code() == "S92000003" and len(load_catalogue()) > 2
 
 
@@ -96,16 +92,16 @@ def test_the_second_configuration_has_its_one_return_form(small, tmp_path):
     assert template.read_text().splitlines()[0].endswith("period,deaths_reviewed")
 
 
-def test_a_folder_that_is_not_a_configuration_is_refused(tmp_path):
+def test_a_folder_that_is_not_a_configuration_is_refused(tmp_path, serve):
     with pytest.raises(DefinitionError, match="not a configuration folder"):
-        config.activate(tmp_path)
+        serve(tmp_path)
     assert config.folder() == config.SCOTLAND
 
 
-def test_a_store_serves_only_the_configuration_it_was_built_for(small, tmp_path):
+def test_a_store_serves_only_the_configuration_it_was_built_for(small, tmp_path, serve):
     store = tmp_path / "example.duckdb"
     build_store(store, demonstration=True)
-    config.activate(None)
+    serve(None)
     with pytest.raises(StoreVersionError, match="'example' configuration"):
         build_store(store)
 

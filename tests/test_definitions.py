@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -52,7 +52,11 @@ KINDS = [
     Kind("sources.yaml", load_sources, section="sources"),
     Kind("outcomes.yaml", load_outcomes, section="outcomes"),
     TARGETS,
-    Kind("governance/groups.yaml", lambda: load_groups(Geography.shipped()), optional=True),
+    Kind(
+        "governance/groups.yaml",
+        lambda: load_groups(Geography.of(config.load(None))),
+        optional=True,
+    ),
     DEADLINES,
     Kind("standards/standards.yaml", load_standards),
     Kind("standards/rule_sets.yaml", load_rule_sets),
@@ -117,34 +121,31 @@ FAULTS = [_missing, _unreadable, _not_utf8, _malformed, _empty, _wrong_shape, _s
 
 
 @pytest.fixture
-def copy(tmp_path: Path) -> Iterator[Path]:
-    """A copy of Scotland's configuration to break; Scotland is active again afterwards."""
+def copy(tmp_path: Path) -> Path:
+    """A copy of Scotland's configuration to break."""
     folder = tmp_path / "scotland"
     shutil.copytree(config.SCOTLAND, folder)
-    try:
-        yield folder
-    finally:
-        config.activate(None)
+    return folder
 
 
-def test_the_copy_loads_whole(copy):
+def test_the_copy_loads_whole(copy, serve):
     """Each fault below is what breaks the copy: unbroken, every kind loads."""
-    config.activate(copy)
+    serve(copy)
     for kind in KINDS:
         assert kind.load(), kind.file
 
 
 @pytest.mark.parametrize("fault", FAULTS, ids=lambda f: f.__name__.strip("_"))
 @pytest.mark.parametrize("kind", KINDS, ids=lambda k: k.file)
-def test_a_broken_definition_file_is_refused_naming_it(copy, kind, fault):
+def test_a_broken_definition_file_is_refused_naming_it(copy, kind, fault, serve):
     if kind.optional and fault is _missing:
         (copy / kind.file).unlink()
-        config.activate(copy)
+        serve(copy)
         assert kind.load() == {}
         return
     expected = fault(kind, copy / kind.file)
     with pytest.raises(DefinitionError) as info:
-        config.activate(copy)
+        serve(copy)
         kind.load()
     assert expected in str(info.value)
 
@@ -161,9 +162,9 @@ def test_a_broken_definition_file_is_refused_naming_it(copy, kind, fault):
         (_schema_violation, "targets.yaml: invalid target: targets[0].surprise: Extra inputs are "),
     ],
 )
-def test_the_message_says_what_is_wrong(copy, fault, message):
+def test_the_message_says_what_is_wrong(copy, fault, message, serve):
     fault(TARGETS, copy / TARGETS.file)
-    config.activate(copy)
+    serve(copy)
     with pytest.raises(DefinitionError) as info:
         load_targets()
     assert str(info.value).startswith(message)
@@ -173,20 +174,20 @@ def test_the_message_says_what_is_wrong(copy, fault, message):
     ("fault", "message"),
     [(_empty, "expected a mapping, found nothing"), (_wrong_shape, "expected a mapping")],
 )
-def test_a_file_that_is_not_a_mapping_is_told_so(copy, fault, message):
+def test_a_file_that_is_not_a_mapping_is_told_so(copy, fault, message, serve):
     fault(DEADLINES, copy / DEADLINES.file)
-    config.activate(copy)
+    serve(copy)
     with pytest.raises(DefinitionError) as info:
         load_deadlines()
     assert str(info.value) == f"returns/deadlines.yaml: invalid deadlines: {message}"
 
 
-def test_a_field_is_named_down_to_its_place(copy):
+def test_a_field_is_named_down_to_its_place(copy, serve):
     file = copy / "returns" / "forms" / "rehab_quarterly_v1.yaml"
     form = yaml.safe_load(file.read_text(encoding="utf-8"))
     form["sections"][0]["questions"][1]["type"] = "colour"
     file.write_text(yaml.safe_dump(form), encoding="utf-8")
-    config.activate(copy)
+    serve(copy)
     with pytest.raises(DefinitionError) as info:
         load_forms()
     assert str(info.value).startswith(
@@ -195,20 +196,20 @@ def test_a_field_is_named_down_to_its_place(copy):
     )
 
 
-def test_a_period_label_no_grammar_reads_is_a_definition_error(copy):
+def test_a_period_label_no_grammar_reads_is_a_definition_error(copy, serve):
     file = copy / "indicators" / "drd_deaths.yaml"
     indicator = yaml.safe_load(file.read_text(encoding="utf-8"))
     indicator["definition_versions"][0]["effective_from"] = "sometime"
     file.write_text(yaml.safe_dump(indicator), encoding="utf-8")
-    config.activate(copy)
+    serve(copy)
     with pytest.raises(DefinitionError, match=r"^indicators/drd_deaths\.yaml: .*'sometime'"):
         load_catalogue()
 
 
-def test_two_files_of_one_folder_cannot_define_one_form(copy):
+def test_two_files_of_one_folder_cannot_define_one_form(copy, serve):
     forms = copy / "returns" / "forms"
     shutil.copy(forms / "rehab_quarterly_v1.yaml", forms / "rehab_quarterly_v1_again.yaml")
-    config.activate(copy)
+    serve(copy)
     with pytest.raises(
         DefinitionError,
         match=r"rehab_quarterly_v1_again\.yaml: return form \('rehab_quarterly', 1\) is already "
@@ -228,11 +229,11 @@ def test_two_files_of_one_folder_cannot_define_one_form(copy):
         ("returns/deadlines.yaml", "deadlines", load_deadlines),
     ],
 )
-def test_a_definition_listed_twice_is_refused(copy, file, section, load):
+def test_a_definition_listed_twice_is_refused(copy, file, section, load, serve):
     data = yaml.safe_load((copy / file).read_text(encoding="utf-8"))
     data[section].append(data[section][0])
     (copy / file).write_text(yaml.safe_dump(data), encoding="utf-8")
-    config.activate(copy)
+    serve(copy)
     with pytest.raises(DefinitionError, match=rf"^{re.escape(file)}: the .* is used twice"):
         load()
 

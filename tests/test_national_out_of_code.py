@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 import missionmonitor
+from missionmonitor import config
 from missionmonitor.datasets.declaration import load_declarations
 from missionmonitor.indicators.catalogue import load_catalogue
 from missionmonitor.refdata.geography import Geography, national_code
@@ -32,7 +33,7 @@ def _scottish_names() -> set[str]:
         if name == "measure"
         for value in column.allowed or ()
     }
-    codes = set(Geography.shipped().codes()) | {national_code()}
+    codes = set(Geography.of(config.load(None)).codes()) | {national_code()}
     return codes | (set(load_catalogue()) - measures)
 
 

@@ -7,27 +7,34 @@ Everything specific to a programme lives in its configuration folder: areas
 forms and due dates (``returns/``) and surveillance series (``surveillance/``). Scotland's
 National Mission on Drugs ships as the default (``configurations/scotland``).
 
-The CLI and the app factory choose the folder from the ``config_dir`` setting with
-``activate``; every definition loader reads through ``path``, validates with
-``read_definition`` (or ``read_definitions`` for a folder) and caches with ``cached``, so
-activating another folder clears what was read from the last one.
+The app factory and the CLI build a ``Configuration`` once from the ``config_dir`` setting
+with ``load`` and run under it with ``using`` (the app for each request, the CLI for each
+invocation). Every definition loader reads through ``path``, validates with
+``read_definition`` (or ``read_definitions`` for a folder) and caches with ``cached``, once
+per configuration, so two configurations can be served side by side in one process. Outside
+``using``, the loaders read Scotland's.
 
 >>> path("indicators").name
 'indicators'
 >>> describe().name
 'scotland'
+>>> load(SCOTLAND / "missing")  # doctest: +ELLIPSIS
+Traceback (most recent call last):
+missionmonitor.errors.DefinitionError: .../missing: not a configuration folder (no ...)
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Hashable, Iterable, Mapping
-from functools import cache
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import cache, wraps
 from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
-from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, PrivateAttr, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
 from missionmonitor.errors import DefinitionError, MissionMonitorError
@@ -134,8 +141,9 @@ def unique(items: Iterable[M], ident: Callable[[M], K], file: Path, what: str) -
 
 def _shown(file: Path) -> str:
     """A file as messages name it: its path in the configuration folder, or its name."""
+    serving = _serving.get()
     try:
-        return file.relative_to(folder()).as_posix()
+        return file.relative_to(serving.folder if serving else SCOTLAND).as_posix()
     except ValueError:
         return file.name
 
@@ -164,8 +172,6 @@ def _error(prefix: tuple[str | int, ...], error: ErrorDetails) -> str:
 #: The configuration Mission Monitor ships with.
 SCOTLAND = Path(__file__).parent / "configurations" / "scotland"
 
-_active: list[Path] = [SCOTLAND]
-_caches: list[Callable[[], None]] = []
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -219,43 +225,83 @@ class Configuration(_Strict):
     surveillance: Surveillance | None = None
     annual_report: AnnualReport | None = None
     mat_report: MatReport | None = None
+    #: What the loaders read from this configuration (``cached``), kept with it.
+    _memo: dict[Hashable, Any] = PrivateAttr(default_factory=dict)
+
+
+def read(config_dir: Path | None) -> Configuration:
+    """The configuration in ``config_dir`` (None: Scotland's), read afresh: its loaders
+    will read its definitions again."""
+    chosen = Path(config_dir) if config_dir is not None else SCOTLAND
+    file = chosen / "configuration.yaml"
+    if not file.is_file():
+        raise DefinitionError(f"{chosen}: not a configuration folder (no configuration.yaml)")
+    return read_definition(file, Configuration, "configuration", add={"folder": chosen})
+
+
+@cache
+def _loaded(chosen: Path) -> Configuration:
+    return read(chosen)
+
+
+def load(config_dir: Path | None) -> Configuration:
+    """The configuration in ``config_dir`` (None: Scotland's), read once per folder, so
+    what its loaders read is read once per process.
+
+    >>> load(None).name
+    'scotland'
+    >>> load(None) is load(SCOTLAND)
+    True
+    """
+    return _loaded(Path(config_dir) if config_dir is not None else SCOTLAND)
+
+
+#: The configuration the code running now serves (set by ``using``; unset: Scotland's).
+_serving: ContextVar[Configuration | None] = ContextVar("configuration", default=None)
+
+
+@contextmanager
+def using(configuration: Configuration) -> Iterator[Configuration]:
+    """Run the body under ``configuration``: every loader called in it reads that one."""
+    token = _serving.set(configuration)
+    try:
+        yield configuration
+    finally:
+        _serving.reset(token)
+
+
+def current() -> Configuration:
+    """The configuration the running code serves (see ``using``)."""
+    return _serving.get() or load(None)
 
 
 def folder() -> Path:
-    """The active configuration folder."""
-    return _active[0]
+    """The folder of the configuration being served."""
+    return current().folder
 
 
 def path(*parts: str) -> Path:
-    """A file or folder of the active configuration."""
+    """A file or folder of the configuration being served."""
     return folder().joinpath(*parts)
 
 
 def cached(fn: F) -> F:
-    """``functools.cache`` for a loader of definitions, cleared when another configuration
-    is activated."""
-    wrapped = cache(fn)
-    _caches.append(wrapped.cache_clear)
-    return wrapped  # type: ignore[return-value]
+    """Cache a loader of definitions once per configuration (and per its arguments)."""
+
+    @wraps(fn)
+    def once(*args: Hashable) -> Any:
+        memo = current()._memo
+        key = (fn.__module__, fn.__qualname__, *args)
+        if key not in memo:
+            memo[key] = fn(*args)
+        return memo[key]
+
+    return once  # type: ignore[return-value]
 
 
-def activate(config_dir: Path | None) -> Configuration:
-    """Make ``config_dir`` (None: Scotland) the configuration every loader reads."""
-    chosen = Path(config_dir) if config_dir is not None else SCOTLAND
-    if not (chosen / "configuration.yaml").is_file():
-        raise DefinitionError(f"{chosen}: not a configuration folder (no configuration.yaml)")
-    if chosen.resolve() != folder().resolve():
-        _active[0] = chosen
-        for clear in _caches:
-            clear()
-    return describe()
-
-
-@cached
 def describe() -> Configuration:
-    """The active configuration's name, title, description and data attribution."""
-    file = path("configuration.yaml")
-    return read_definition(file, Configuration, "configuration", add={"folder": folder()})
+    """The served configuration's name, title, description and data attribution."""
+    return current()
 
 
 def attribution() -> str:
@@ -264,5 +310,5 @@ def attribution() -> str:
 
 
 def surveillance() -> Surveillance:
-    """The active configuration's surveillance section (empty when it has none)."""
+    """The served configuration's surveillance section (empty when it has none)."""
     return describe().surveillance or Surveillance()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typer.testing import CliRunner
 
+from missionmonitor import config
 from missionmonitor.cli.app import app
 from missionmonitor.portal import accounts
 from missionmonitor.portal.db import connect, session_scope
@@ -19,7 +20,7 @@ runner = CliRunner()
 
 def test_approved_return_is_exported_and_loaded(store_copy, tmp_path):
     url = f"sqlite:///{tmp_path}/portal.sqlite3"
-    geo, form = Geography.shipped(), get_form("rehab_quarterly")
+    geo, form = Geography.of(config.load(None)), get_form("rehab_quarterly")
     with session_scope(connect(url)) as db:
         sub, _ = accounts.add_user(
             db, "sub", "Sub", "adp_submitter", "S11000015", password=PASSWORD, hashing=CHEAP
@@ -71,7 +72,7 @@ def test_accepted_feedback_is_exported_as_counts_and_loaded(store_copy, tmp_path
     from missionmonitor.accountability import feedback
 
     url = f"sqlite:///{tmp_path}/portal.sqlite3"
-    geo, form = Geography.shipped(), get_form("lived_experience_feedback")
+    geo, form = Geography.of(config.load(None)), get_form("lived_experience_feedback")
     day = dt.date(2025, 5, 1)
     with session_scope(connect(url)) as db:
         approver, _ = accounts.add_user(

@@ -9,13 +9,14 @@ import duckdb
 import pandas as pd
 import pytest
 
+from missionmonitor import config
 from missionmonitor.ost import pipeline
 from missionmonitor.ost.service import memberships
 from missionmonitor.ost.synthetic import SyntheticSpec, write_prescribing
 from missionmonitor.refdata.geography import Geography
 from tests.ost import baseline
 
-MEMBERS = memberships(Geography.shipped())
+MEMBERS = memberships(Geography.of(config.load(None)))
 Engine = Callable[..., pipeline.Outputs]
 
 

@@ -9,6 +9,7 @@ import duckdb
 import pandas as pd
 import pytest
 
+from missionmonitor import config
 from missionmonitor.ost import pipeline
 from tests.ost import baseline
 from tests.ost.conftest import MEMBERS
@@ -212,7 +213,7 @@ def test_ddd_per_1000_population_per_day():
     items = pd.DataFrame({"period": ["2023/24"], "area_code": ["X"], "ddd": [3660.0]})
     fy = [parse_period("2023/24")]  # 366 days
     assert ddd_rates(items, fy, {"X": 10_000})[0] == pytest.approx(3660 / (10_000 * 366) * 1000)
-    year, population = latest_population(Geography.shipped())
+    year, population = latest_population(Geography.of(config.load(None)))
     assert year == 2019
     councils = [c for c in population if c.startswith("S12")]
     assert population["S92000003"] == sum(population[c] for c in councils)

@@ -8,6 +8,7 @@ import duckdb
 import pandas as pd
 import pyarrow.parquet as pq
 
+from missionmonitor import config
 from missionmonitor.ost.periods import period_frame, reporting_periods, with_period_type
 from missionmonitor.ost.referrals import ReferralSpec, access_sql, write_referrals
 from missionmonitor.ost.service import memberships, with_access_intervals
@@ -15,7 +16,7 @@ from missionmonitor.refdata.geography import Geography
 from tests.ost import baseline
 
 D = dt.date
-MEMBERS = memberships(Geography.shipped())
+MEMBERS = memberships(Geography.of(config.load(None)))
 GLASGOW = "S12000049"
 
 

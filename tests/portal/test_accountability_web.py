@@ -13,6 +13,7 @@ from functools import partial
 import pytest
 from fastapi.testclient import TestClient
 
+from missionmonitor import config
 from missionmonitor.accountability import governance
 from missionmonitor.errors import MethodInputError
 from missionmonitor.portal import accounts
@@ -83,7 +84,7 @@ UPDATE = {**RECORD, "sub": {"adp", "ijb"}}
 @pytest.fixture
 def site(demo_store_copy, app_db_url):
     engine = connect(app_db_url)
-    geo = Geography.shipped()
+    geo = Geography.of(config.load(None))
     made = {}
     with session_scope(engine) as db:
         users = {
@@ -177,7 +178,7 @@ def test_permission_matrix_over_feedback_and_trajectory_routes(site, name):
             get_form("lived_experience_feedback"),
             ADP,
             {"respondent": "person", "s1_experience": "agree"},
-            Geography.shipped(),
+            Geography.of(config.load(None)),
         )
         response_id = r.id
     engine.dispose()

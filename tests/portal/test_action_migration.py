@@ -13,13 +13,14 @@ import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 
+from missionmonitor import config
 from missionmonitor.accountability import governance
 from missionmonitor.portal import actions as action_service
 from missionmonitor.portal.db import connect, session_scope, upgrade
 from missionmonitor.portal.models import Action, AuditEntry
 from missionmonitor.refdata.geography import Geography
 
-GEO = Geography.shipped()
+GEO = Geography.of(config.load(None))
 BOARD = "S08000031"
 NOW = dt.datetime(2025, 3, 4, 10, 0, tzinfo=dt.UTC)
 

@@ -7,6 +7,7 @@ import json
 import pytest
 from sqlalchemy import select
 
+from missionmonitor import config
 from missionmonitor.errors import MethodInputError, PermissionDenied, StaleEditError
 from missionmonitor.portal import accounts
 from missionmonitor.portal.actions import (
@@ -21,7 +22,7 @@ from missionmonitor.portal.models import Action, AuditEntry
 from missionmonitor.refdata.geography import Geography
 from tests.helpers import CHEAP, PASSWORD
 
-GEO = Geography.shipped()
+GEO = Geography.of(config.load(None))
 # An alert in NHS Greater Glasgow and Clyde (S08000031).
 ALERT = {
     "scan_id": 1,

@@ -13,6 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from missionmonitor import config
 from missionmonitor.errors import MethodInputError, ValidationError
 from missionmonitor.portal import accounts
 from missionmonitor.portal.db import connect, session_scope
@@ -89,7 +90,7 @@ def people(engine):
 
 def test_attachment_is_kept_with_its_hash_and_answers_the_question(engine, people):
     sub, other = people
-    geo = Geography.shipped()
+    geo = Geography.of(config.load(None))
     with session_scope(engine) as db:
         item = attach(db, sub, MAT, ADP, "2024/25", "s1_process", "policy.pdf", PDF, geo)
         assert item.sha256 == hashlib.sha256(PDF).hexdigest() and item.size == len(PDF)
@@ -167,7 +168,15 @@ def test_attachment_routes_for_every_role(built_store_path, app_db_url, people, 
             if user != "sub":
                 accounts.add_user(db, user, user, role, area, password=PASSWORD, hashing=CHEAP)
         item = attach(
-            db, people[0], MAT, ADP, "2024/25", "s2_process", "p.pdf", PDF, Geography.shipped()
+            db,
+            people[0],
+            MAT,
+            ADP,
+            "2024/25",
+            "s2_process",
+            "p.pdf",
+            PDF,
+            Geography.of(config.load(None)),
         )
         link = f"/portal/attachments/{item.id}"
     client = TestClient(create_app(site_settings(built_store_path, app_db_url)))

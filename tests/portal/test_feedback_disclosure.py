@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from missionmonitor import config
 from missionmonitor.accountability import feedback
 from missionmonitor.methods.disclosure import Disclosure
 from missionmonitor.portal import accounts
@@ -25,7 +26,7 @@ PASSWORD = "a long enough password for tests"
 def db_url(tmp_path: Path) -> str:
     """Twelve answers about standard 1 that agree and three that do not, all accepted."""
     url = f"sqlite:///{tmp_path}/portal.sqlite3"
-    geo, form = Geography.shipped(), get_form("lived_experience_feedback")
+    geo, form = Geography.of(config.load(None)), get_form("lived_experience_feedback")
     with session_scope(connect(url)) as db:
         approver, _ = accounts.add_user(
             db, "app", "App", "adp_approver", ADP, password=PASSWORD, hashing=CHEAP

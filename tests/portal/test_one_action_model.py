@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 
+from missionmonitor import config
 from missionmonitor.accountability import governance
 from missionmonitor.errors import MethodInputError, NotFoundError
 from missionmonitor.portal import accounts
@@ -14,7 +15,7 @@ from missionmonitor.portal import actions as action_service
 from missionmonitor.portal.db import session_scope
 from missionmonitor.refdata.geography import Geography
 
-GEO = Geography.shipped()
+GEO = Geography.of(config.load(None))
 ALERT = {
     "scan_id": 1,
     "series_id": "nonfatal_overdoses",

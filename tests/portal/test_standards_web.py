@@ -11,6 +11,7 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
+from missionmonitor import config
 from missionmonitor.portal import accounts
 from missionmonitor.portal.db import connect, session_scope
 from missionmonitor.portal.permissions import can
@@ -20,7 +21,7 @@ from missionmonitor.web.app import create_app
 from tests.helpers import CHEAP, PASSWORD, Actor, log_in, site_settings
 
 ADP, OTHER = "S11000015", "S11000001"
-GEO = Geography.shipped()
+GEO = Geography.of(config.load(None))
 ROLES = {
     "assessor": ("phs_analyst", None),
     "moderator": ("mat_moderator", None),

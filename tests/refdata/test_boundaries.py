@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -45,7 +44,7 @@ def _square(code: str, west: float, south: float, east: float, north: float) -> 
 
 
 @pytest.fixture
-def two_regions(tmp_path: Path) -> Iterator[Path]:
+def two_regions(tmp_path: Path, serve) -> Path:
     """The small configuration with a boundary file of two squares, one above the other."""
     folder = tmp_path / "small"
     shutil.copytree(SMALL, folder)
@@ -53,11 +52,8 @@ def two_regions(tmp_path: Path) -> Iterator[Path]:
     (folder / "data" / "regions.geojson").write_text(json.dumps({"features": features}))
     with (folder / "geography.yaml").open("a") as f:
         f.write("boundaries: {file: regions.geojson, code_property: code, source: Made up}\n")
-    config.activate(folder)
-    try:
-        yield folder
-    finally:
-        config.activate(None)
+    serve(folder)
+    return folder
 
 
 def test_base_areas_are_projected_onto_a_common_drawing(two_regions):
@@ -76,51 +72,48 @@ def test_a_higher_area_is_dissolved_from_its_members(two_regions):
     assert sorted(_rings(whole)[0]) == [(0.0, 0.0), (0.0, 400.1), (400.0, 0.0), (400.0, 400.1)]
 
 
-def test_a_boundary_file_with_an_unknown_or_missing_area_is_refused(two_regions):
+def test_a_boundary_file_with_an_unknown_or_missing_area_is_refused(two_regions, serve):
     regions = two_regions / "data" / "regions.geojson"
     features = [_square("X12000001", 0, 1, 2, 2), _square("X12000009", 0, 0, 2, 1)]
     regions.write_text(json.dumps({"features": features}))
-    config.activate(None)
-    config.activate(two_regions)
+    serve(None)
+    serve(two_regions)
     with pytest.raises(DefinitionError, match=r"regions.geojson: unknown council code.*X12000009"):
         area_outlines("council")
     regions.write_text(json.dumps({"features": features[:1]}))
-    config.activate(None)
-    config.activate(two_regions)
+    serve(None)
+    serve(two_regions)
     with pytest.raises(DefinitionError, match=r"no outline for council.*X12000002.*South Region"):
         area_outlines("council")
     regions.write_text("{not json")
-    config.activate(None)
-    config.activate(two_regions)
+    serve(None)
+    serve(two_regions)
     with pytest.raises(
         DefinitionError, match=r"regions\.geojson: invalid boundary file: not valid"
     ):
         area_outlines("council")
 
 
-def test_boundaries_need_a_file(two_regions):
+def test_boundaries_need_a_file(two_regions, serve):
     text = (two_regions / "geography.yaml").read_text()
     (two_regions / "geography.yaml").write_text(text.replace("file: regions.geojson, ", ""))
-    config.activate(None)
-    config.activate(two_regions)
+    serve(None)
+    serve(two_regions)
     with pytest.raises(
         DefinitionError, match=r"geography\.yaml: .*boundaries\.file: Field required"
     ):
         has_boundaries()
 
 
-def test_a_configuration_without_boundaries_draws_no_map():
-    config.activate(SMALL)
-    try:
-        assert not has_boundaries()
-        with pytest.raises(DefinitionError, match="no boundaries are configured"):
-            area_outlines("council")
-    finally:
-        config.activate(None)
+def test_a_configuration_without_boundaries_draws_no_map(serve):
+    serve(SMALL)
+    assert not has_boundaries()
+    with pytest.raises(DefinitionError, match="no boundaries are configured"):
+        area_outlines("council")
 
 
 def test_every_scottish_area_of_every_type_has_an_outline():
-    geo = Geography.shipped()
+    geo = Geography.of(config.load(None))
     for area_type in area_types():
         current = {a.code for a in geo.of_type(area_type)}
         assert set(area_outlines(area_type).paths) == current, area_type

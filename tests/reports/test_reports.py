@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from missionmonitor import config
 from missionmonitor.cli.app import app
 from missionmonitor.errors import NotFoundError
 from missionmonitor.formatting import display_percent, display_value
@@ -298,7 +299,7 @@ def test_the_annual_report_sets_spend_beside_outcomes_as_context(demo_store_copy
 
     engine = connect(f"sqlite:///{tmp_path}/portal.sqlite3")
     with session_scope(engine) as db:
-        rows = demo_accountability(db, Geography.shipped(), dt.date(2025, 6, 1))
+        rows = demo_accountability(db, Geography.of(config.load(None)), dt.date(2025, 6, 1))
     engine.dispose()
     pd.DataFrame(rows).to_csv(tmp_path / "returns.csv", index=False)
     ingest(demo_store_copy, "adp_returns", tmp_path / "returns.csv")

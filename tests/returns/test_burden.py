@@ -54,7 +54,7 @@ def test_items_nothing_uses_are_flagged():
     assert "rr_placements" in rr["used_by"]
 
 
-def test_an_unused_item_in_a_new_form_is_flagged(tmp_path, monkeypatch):
+def test_an_unused_item_in_a_new_form_is_flagged(tmp_path, monkeypatch, serve):
     """A copy of the configuration whose funding form gains a question nothing uses."""
     import shutil
 
@@ -68,14 +68,10 @@ def test_an_unused_item_in_a_new_form_is_flagged(tmp_path, monkeypatch):
         {"id": "allocation_note", "type": "text", "label": "Anything else", "required": False}
     )
     path.write_text(yaml.safe_dump(form), encoding="utf-8")
-    previous = config.folder()
-    config.activate(copy)
-    try:
-        rows = {r["form"]: r for r in burden()}
-        assert rows["adp_funding"]["unused"] == ["allocation_note"]
-        assert ("adp_funding", 1) in load_forms()
-    finally:
-        config.activate(previous)
+    serve(copy)
+    rows = {r["form"]: r for r in burden()}
+    assert rows["adp_funding"]["unused"] == ["allocation_note"]
+    assert ("adp_funding", 1) in load_forms()
 
 
 def test_uses_name_real_indicators_or_outputs():

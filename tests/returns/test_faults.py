@@ -9,6 +9,7 @@ import time
 
 from sqlalchemy import select
 
+from missionmonitor import config
 from missionmonitor.portal import accounts
 from missionmonitor.portal.db import connect, session_scope
 from missionmonitor.portal.models import AuditEntry, Submission, User
@@ -32,7 +33,7 @@ ANSWERS = {
 
 def _save_and_submit(url: str, period: str) -> None:
     engine = connect(url, migrate=False)  # the child's own connections
-    geo = Geography.shipped()
+    geo = Geography.of(config.load(None))
     with session_scope(engine) as db:
         user = db.scalar(select(User).where(User.username == "sub"))
         draft = save_draft(db, user, FORM, ADP, period, ANSWERS, geo=geo)

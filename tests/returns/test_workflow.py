@@ -9,6 +9,7 @@ import json
 import pytest
 from sqlalchemy import select
 
+from missionmonitor import config
 from missionmonitor.errors import (
     MethodInputError,
     NotReadyToSubmit,
@@ -24,7 +25,7 @@ from missionmonitor.returns.forms import get_form
 from missionmonitor.returns.workflow import decide, history, save_draft, submit
 from tests.helpers import CHEAP
 
-GEO = Geography.shipped()
+GEO = Geography.of(config.load(None))
 FORM = get_form("rehab_quarterly")
 ADP, OTHER = "S11000015", "S11000001"
 ANSWERS = {

@@ -6,13 +6,14 @@ from __future__ import annotations
 import pandas as pd
 from typer.testing import CliRunner
 
+from missionmonitor import config
 from missionmonitor.cli.app import app
 from missionmonitor.indicators.catalogue import load_catalogue
 from missionmonitor.refdata.geography import Geography
 from missionmonitor.services.disclosure_audit import audit_results
 
 CATALOGUE = load_catalogue()
-GEO = Geography.shipped()
+GEO = Geography.of(config.load(None))
 
 
 def rows(indicator: str, *cells: tuple[str, str, float | None]) -> list[dict]:

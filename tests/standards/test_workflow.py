@@ -10,6 +10,7 @@ import json
 import pytest
 from sqlalchemy import select
 
+from missionmonitor import config
 from missionmonitor.errors import MethodInputError, PermissionDenied, StaleEditError
 from missionmonitor.portal import accounts
 from missionmonitor.portal.db import session_scope
@@ -26,7 +27,7 @@ from missionmonitor.standards.workflow import (
 )
 from tests.helpers import CHEAP
 
-GEO = Geography.shipped()
+GEO = Geography.of(config.load(None))
 ADP, OTHER = "S11000015", "S11000001"
 PASSWORD = "correct horse battery"
 PARTLY = {"process": "full", "numerical": "full", "experiential": "partial"}

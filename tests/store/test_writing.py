@@ -10,6 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from missionmonitor import config
 from missionmonitor.services.ingest import ingest
 from missionmonitor.services.site_data import SiteData, SiteDataSource
 from missionmonitor.store.connection import Store
@@ -95,7 +96,7 @@ def _recompute(store: Path) -> None:
 
     with Store.open(store) as opened:
         opened.con.execute("DELETE FROM indicator_results")  # as a recompute starts afresh
-        compute_all(opened, Geography.shipped())
+        compute_all(opened, Geography.of(config.load(None)))
 
 
 def test_a_recompute_killed_at_random_points_leaves_every_result(store_copy):

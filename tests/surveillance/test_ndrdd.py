@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from missionmonitor import config
 from missionmonitor.cli.app import app
 from missionmonitor.errors import ValidationError
 from missionmonitor.methods.disclosure import Disclosure
@@ -152,7 +153,7 @@ def test_a_bad_case_is_refused_naming_row_column_and_rule(tmp_path, geo, change,
 
 def test_synthetic_cases_match_the_published_deaths_and_are_marked(built_store_path, tmp_path):
     path = review.write_synthetic(built_store_path, tmp_path / "cases.csv", [2022, 2023], seed=3)
-    cases = read_cases(path, Geography.shipped().codes())
+    cases = read_cases(path, Geography.of(config.load(None)).codes())
     assert cases.groupby("year").size().to_dict() == {2022: 1051, 2023: 1172}  # NRS
     assert set(cases["synthetic"]) == {"yes"}
     known = cases[cases["contact_drug_treatment_6m"].isin(["yes", "no"])]

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from scipy.stats import binom
 
+from missionmonitor import config
 from missionmonitor.errors import DemonstrationDataError, ValidationError
 from missionmonitor.refdata.geography import Geography
 from missionmonitor.store.connection import Store
@@ -59,7 +60,7 @@ def test_first_seen_waits_for_a_baseline():
 
 
 def test_the_injected_new_substances_are_found_in_their_boards():
-    boards = {a.code: 40.0 for a in Geography.shipped().of_type("health_board")}
+    boards = {a.code: 40.0 for a in Geography.of(config.load(None)).of_type("health_board")}
     made = tox.synthetic_results(boards, seed=5, years=3)
     scores = tox.evaluate(tox.signals(made.samples, NATION), made)
     assert scores["sensitivity_new_substance"] == 1.0
@@ -101,7 +102,7 @@ def test_signals_are_kept_as_a_scan_and_their_small_counts_stay_hidden(
     from missionmonitor.web.app import create_app
     from tests.helpers import site_settings
 
-    boards = {a.code: 40.0 for a in Geography.shipped().of_type("health_board")}
+    boards = {a.code: 40.0 for a in Geography.of(config.load(None)).of_type("health_board")}
     samples = tox.synthetic_results(boards, seed=2, years=3).samples
     with Store.open(store_copy) as store, pytest.raises(DemonstrationDataError):
         tox.store_signals(store, samples, NATION)
@@ -123,7 +124,7 @@ def test_a_signal_becomes_a_tracked_action(demo_store_copy, engine):
     from missionmonitor.portal.actions import actions_for_area, create_action
     from missionmonitor.portal.db import session_scope
 
-    boards = {a.code: 40.0 for a in Geography.shipped().of_type("health_board")}
+    boards = {a.code: 40.0 for a in Geography.of(config.load(None)).of_type("health_board")}
     made = tox.synthetic_results(boards, seed=4, years=3)
     with Store.open(demo_store_copy) as store:
         scan_id, _, _ = tox.store_signals(store, made.samples, NATION)
@@ -137,7 +138,7 @@ def test_a_signal_becomes_a_tracked_action(demo_store_copy, engine):
             .iloc[0]
             .to_dict()
         )
-    geo = Geography.shipped()
+    geo = Geography.of(config.load(None))
     with session_scope(engine) as db:
         analyst, _ = accounts.add_user(
             db, "ana", "Ana", "phs_analyst", None, password="correct horse battery", hashing=CHEAP

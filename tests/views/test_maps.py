@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from missionmonitor import config
 from missionmonitor.refdata.geography import Geography
 from missionmonitor.services.site_data import SiteData
 from missionmonitor.views.indicators import indicator
@@ -15,7 +16,7 @@ from missionmonitor.views.maps import PALETTE, choropleth, map_svg
 
 @pytest.fixture(scope="module")
 def boards() -> dict[str, str]:
-    return {a.code: a.name for a in Geography.shipped().of_type("health_board")}
+    return {a.code: a.name for a in Geography.of(config.load(None)).of_type("health_board")}
 
 
 def _rows(values: dict[str, float | None], names: dict[str, str]) -> list[dict]:

@@ -22,6 +22,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import WebDriverWait
 
+from missionmonitor import config
 from missionmonitor.web.app import create_app
 from tests.helpers import CHEAP, ROOT, site_settings
 
@@ -274,7 +275,7 @@ def test_surveillance_with_a_case_review_and_toxicology_signals_is_accessible(
 
     cases = ndrdd.write_synthetic(built_store_path, tmp_path / "cases.csv", [2023])
     ingest(demo_store_copy, "ndrdd_measures", ndrdd.compute(cases, tmp_path / "out").files[0])
-    boards = {a.code: 40.0 for a in Geography.shipped().of_type("health_board")}
+    boards = {a.code: 40.0 for a in Geography.of(config.load(None)).of_type("health_board")}
     samples = toxicology.synthetic_results(boards, seed=1, years=3).samples
     with Store.open(demo_store_copy) as store:
         toxicology.store_signals(store, samples, national_code())
@@ -310,7 +311,7 @@ def test_accountability_with_returns_feedback_and_oversight_is_accessible(
     db_url = f"sqlite:///{tmp_path}/portal.sqlite3"
     engine = connect(db_url)
     with session_scope(engine) as db:
-        rows = demo_accountability(db, Geography.shipped(), dt.date.today())
+        rows = demo_accountability(db, Geography.of(config.load(None)), dt.date.today())
         accounts.add_user(
             db,
             "hb",

@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from fastapi.testclient import TestClient
 
+from missionmonitor import config
 from missionmonitor.indicators.engine import compute_all
 from missionmonitor.refdata.geography import Geography
 from missionmonitor.services.ingest import ingest
@@ -40,7 +41,7 @@ def test_pages_answer_while_a_load_and_recomputes_run(store_copy, tmp_path):
         ingest(store_copy, "drd_scotland_annual", edition, vintage="SOAK-TEST")
         for _ in range(2):
             with Store.open(store_copy) as store:
-                compute_all(store, Geography.shipped())
+                compute_all(store, Geography.of(config.load(None)))
 
     def reader(i: int) -> None:
         writing.wait()

@@ -15,6 +15,7 @@ import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
+from missionmonitor import config
 from missionmonitor.accountability import feedback, governance
 from missionmonitor.periods import recent_periods
 from missionmonitor.portal import accounts
@@ -56,7 +57,7 @@ def routes(app: Any) -> Iterator[APIRoute]:
 @pytest.fixture(scope="module")
 def site(demo_store_path, tmp_path_factory):
     url = f"sqlite:///{tmp_path_factory.mktemp('walk')}/portal.sqlite3"
-    geo = Geography.shipped()
+    geo = Geography.of(config.load(None))
     engine = connect(url)
     with session_scope(engine) as db:
         users = {

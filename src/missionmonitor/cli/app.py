@@ -88,7 +88,9 @@ def root(
     if config_dir is not None:
         settings = settings.model_copy(update={"config_dir": config_dir})
     with reported():
-        config.activate(settings.config_dir)
+        configuration = config.load(settings.config_dir)
+    # Every command of this invocation reads this configuration.
+    ctx.with_resource(config.using(configuration))
     ctx.obj = settings
 
 
@@ -167,6 +169,7 @@ def compute(
     ] = None,
 ) -> None:
     """Recompute indicators into the results table. Example: [bold]missionmonitor compute[/]"""
+    from missionmonitor import config
     from missionmonitor.indicators.catalogue import get_indicator, load_catalogue
     from missionmonitor.indicators.engine import compute_all
     from missionmonitor.refdata.geography import Geography
@@ -175,7 +178,7 @@ def compute(
     with reported():
         chosen = [get_indicator(i) for i in indicator] if indicator else None
         total = len(chosen) if chosen else len(load_catalogue())
-        geo = Geography.shipped()
+        geo = Geography.of(config.current())
         with Store.open(store_path(ctx)) as store, Progress(console=err, transient=True) as bar:
             store.require_table("observations")
             task = bar.add_task("Computing", total=total)

@@ -20,10 +20,11 @@ def list_areas(
     ] = None,
 ) -> None:
     """List current areas. Example: [bold]missionmonitor areas list --type adp[/]"""
+    from missionmonitor import config
     from missionmonitor.refdata.geography import Geography, area_types
 
     with reported():
-        geo = Geography.shipped()
+        geo = Geography.of(config.current())
         types = [area_type] if area_type else list(area_types())
         table = Table(title="Areas")
         for col in ("Code", "Name", "Type", "Councils"):
@@ -42,10 +43,11 @@ def show(code: Annotated[str, typer.Argument(help="Area code (see areas list).")
 
     Example: [bold]missionmonitor areas show S11000051[/]
     """
+    from missionmonitor import config
     from missionmonitor.refdata.geography import Geography, area_types
 
     with reported():
-        geo = Geography.shipped()
+        geo = Geography.of(config.current())
         area = geo.area(code)
         if area.successor:
             out.print(

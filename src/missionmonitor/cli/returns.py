@@ -21,6 +21,7 @@ def completeness_command(ctx: typer.Context, form_id: str, period: str) -> None:
 
     Example: [bold]missionmonitor returns completeness rehab_quarterly 2024-Q2[/]
     """
+    from missionmonitor import config
     from missionmonitor.portal.db import connect, session_scope
     from missionmonitor.refdata.geography import Geography
     from missionmonitor.returns.coordination import completeness
@@ -29,7 +30,7 @@ def completeness_command(ctx: typer.Context, form_id: str, period: str) -> None:
     with reported():
         form = adp_form(form_id)
         with session_scope(connect(settings(ctx).app_database_url)) as db:
-            rows = completeness(db, form, period, Geography.shipped())
+            rows = completeness(db, form, period, Geography.of(config.current()))
     table = Table(title=f"{form.title}, {period} (due {rows[0]['due'] if rows else '—'})")
     for col in ("ADP", "State", "Versions", "Late"):
         table.add_column(col)
@@ -47,22 +48,23 @@ def remind(ctx: typer.Context, form_id: str, period: str) -> None:
 
     Example: [bold]missionmonitor returns remind rehab_quarterly 2024-Q2[/]
     """
+    from missionmonitor import config
     from missionmonitor.portal.db import connect, session_scope
     from missionmonitor.portal.notify import send
     from missionmonitor.refdata.geography import Geography
     from missionmonitor.returns.coordination import remind_late
     from missionmonitor.returns.forms import adp_form
 
-    config = settings(ctx)
+    chosen = settings(ctx)
     with reported():
         form = adp_form(form_id)
-        with session_scope(connect(config.app_database_url)) as db:
+        with session_scope(connect(chosen.app_database_url)) as db:
             told = remind_late(
                 db,
                 form,
                 period,
-                Geography.shipped(),
-                lambda to, subject, body: send(config, to, subject, body),
+                Geography.of(config.current()),
+                lambda to, subject, body: send(chosen, to, subject, body),
             )
     for t in told:
         how = (

@@ -63,13 +63,14 @@ def summary(
 
     Example: [bold]missionmonitor standards summary --year 2024[/]
     """
+    from missionmonitor import config
     from missionmonitor.portal.db import connect, session_scope
     from missionmonitor.refdata.geography import Geography
     from missionmonitor.standards.grading import national_summary
     from missionmonitor.standards.workflow import assessments, visible
 
     with reported(), session_scope(connect(settings(ctx).app_database_url)) as db:
-        rows = visible(db, None, year, Geography.shipped())
+        rows = visible(db, None, year, Geography.of(config.current()))
         items = assessments(rows)
     table = Table(title=f"MAT standards {year}: moderated assessments")
     for col in ("Standards", "Assessments", "Fully", "Provisional green", "Partial", "Not"):

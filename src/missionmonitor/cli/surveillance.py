@@ -295,11 +295,12 @@ def synth_toxicology(
     """
     import pandas as pd
 
+    from missionmonitor import config
     from missionmonitor.refdata.geography import Geography
     from missionmonitor.surveillance import toxicology
 
     with reported():
-        boards = {a.code: 60.0 for a in Geography.shipped().of_type("health_board")}
+        boards = {a.code: 60.0 for a in Geography.of(config.current()).of_type("health_board")}
         made = toxicology.synthetic_results(boards, seed=seed, years=years)
     made.samples.to_csv(out_file, index=False)
     truth = out_file.with_suffix(".emergences.csv")
@@ -322,12 +323,13 @@ def toxicology_command(
 
     Example: [bold]missionmonitor surveillance toxicology --input samples.csv[/]
     """
+    from missionmonitor import config
     from missionmonitor.refdata.geography import Geography, national_code
     from missionmonitor.store.connection import Store
     from missionmonitor.surveillance import toxicology
 
     with reported():
-        samples = toxicology.read_results(input_file, Geography.shipped().codes())
+        samples = toxicology.read_results(input_file, Geography.of(config.current()).codes())
         with Store.open(store_path(ctx)) as store:
             scan_id, found, synthetic = toxicology.store_signals(
                 store, samples, national_code(), baseline, alpha

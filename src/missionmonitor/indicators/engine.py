@@ -9,7 +9,7 @@ previous period — refusing it across a series break, with the reason (``compar
 For example::
 
     with Store.open(path) as store:
-        results = compute_all(store, Geography.shipped())
+        results = compute_all(store, Geography.of(config.current()))
 """
 
 from __future__ import annotations

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
+from missionmonitor import config
 from missionmonitor.errors import MethodInputError, NotFoundError
 from missionmonitor.methods.proportions import wilson
 from missionmonitor.methods.survival import kaplan_meier_by_group
@@ -178,7 +179,7 @@ def compute_folder(
     if not files or not all(f.exists() for f in files):
         raise NotFoundError(f"no Parquet prescribing records at {source}")
     synthetic = any((pq.read_schema(f).metadata or {}).get(b"synthetic") == b"true" for f in files)
-    members = memberships(Geography.shipped())
+    members = memberships(Geography.of(config.current()))
     access = None
     with _engine(engine, memory_limit, spark) as (runner, read):
         outputs = pipeline.run_on(
@@ -189,7 +190,7 @@ def compute_folder(
             sql = access_sql(read("referrals", [referrals]), "periods", "members", runner.dialect)
             access = with_access_intervals(with_period_type(runner.query(sql), outputs.periods))
     retention = retention_with_intervals(outputs.starts_and_retention)
-    year, population = latest_population(Geography.shipped())
+    year, population = latest_population(Geography.of(config.current()))
     outputs.items["ddd_per_1000_per_day"] = ddd_rates(outputs.items, outputs.periods, population)
     outputs.items["services_per_100k"] = services_per_100k(outputs.items, population)
     survival = time_on_treatment(outputs.time_on_treatment)

@@ -34,6 +34,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from missionmonitor import config
 from missionmonitor.errors import MethodInputError
 
 #: Medicines written on these records; the last two are not OST (used in withdrawal).
@@ -119,7 +120,7 @@ def council_weights() -> tuple[list[str], np.ndarray]:
     from missionmonitor.datasets.reader import read_and_validate
     from missionmonitor.refdata.geography import Geography
 
-    geo = Geography.shipped()
+    geo = Geography.of(config.current())
     rows = read_and_validate(
         get_declaration("population"), shipped_file("population.csv"), geo.codes()
     ).rows

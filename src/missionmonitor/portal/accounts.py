@@ -26,6 +26,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from missionmonitor import config
 from missionmonitor.errors import (
     MethodInputError,
     NotFoundError,
@@ -93,7 +94,7 @@ def add_user(
     if role not in roles:
         raise MethodInputError(f"unknown role {role!r}; roles: {', '.join(roles)}")
     if roles[role].scoped:
-        geo, want = Geography.shipped(), str(roles[role].area_type)
+        geo, want = Geography.of(config.current()), str(roles[role].area_type)
         if want not in geo.types:
             raise MethodInputError(
                 f"role {role} is for an area type ({want}) this configuration does not have"

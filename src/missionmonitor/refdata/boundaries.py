@@ -76,7 +76,7 @@ def _outlines(area_type: str, day: dt.date) -> Outlines:
     from shapely.ops import unary_union
 
     base, projection = _base_shapes()
-    geo = Geography.shipped()
+    geo = Geography.of(config.current())
     paths = {}
     for area in geo.of_type(area_type):
         councils = geo.councils_in(area.code, day)
@@ -113,7 +113,7 @@ def _base_shapes() -> tuple[dict[str, Any], str]:
             f"{path.name}: invalid boundary file: every feature needs a {prop!r} code and a "
             f"shape ({exc!r})"
         ) from exc
-    known = {a.code for a in Geography.shipped().of_type(BASE)}
+    known = {a.code for a in Geography.of(config.current()).of_type(BASE)}
     if unknown := sorted(set(raw) - known):
         raise DefinitionError(f"{path.name}: unknown {BASE} code(s) {', '.join(unknown)}")
     west, south, east, north = _bounds(raw.values())

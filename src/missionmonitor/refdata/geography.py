@@ -4,7 +4,7 @@ Every higher area is a set of whole council areas, so memberships are stored as
 ``council → parent`` with validity dates and a version. ADPs may span councils (Mid & East
 Lothian, Lanarkshire), and an HSCP may too (Clackmannanshire & Stirling).
 
->>> geo = Geography.shipped()
+>>> geo = Geography.of(config.load(None))
 >>> [a.code for a in geo.children("S11000051", "council")]
 ['S12000010', 'S12000019']
 >>> geo.parent("S12000049", "health_board").name
@@ -216,9 +216,11 @@ class Geography:
         return cls(areas.values(), members)
 
     @classmethod
-    def shipped(cls) -> Geography:
-        """The geography shipped with the package (validated through its declaration)."""
-        return _shipped_geography()
+    def of(cls, configuration: config.Configuration) -> Geography:
+        """The geography of ``configuration`` (validated through its declaration), read once
+        per configuration."""
+        with config.using(configuration):
+            return _configured_geography()
 
     # ---- lookups ---------------------------------------------------------------------
 
@@ -298,7 +300,7 @@ class Geography:
 
 
 @config.cached
-def _shipped_geography() -> Geography:
+def _configured_geography() -> Geography:
     from missionmonitor.data import shipped_file
     from missionmonitor.datasets.declaration import get_declaration
     from missionmonitor.datasets.reader import read_and_validate

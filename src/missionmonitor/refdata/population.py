@@ -1,7 +1,8 @@
 """Populations from the shipped population file, aggregated to every level of the geography.
 
+>>> from missionmonitor import config
 >>> from missionmonitor.refdata.geography import Geography
->>> year, areas = latest_population(Geography.shipped())
+>>> year, areas = latest_population(Geography.of(config.load(None)))
 >>> areas["S92000003"] == sum(v for k, v in areas.items() if k.startswith("S12"))
 True
 """

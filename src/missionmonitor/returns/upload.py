@@ -24,6 +24,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from missionmonitor import config
 from missionmonitor.datasets.reader import check_rows, csv_cells
 from missionmonitor.datasets.table_schema import Column, TableSchema
 from missionmonitor.errors import MissionMonitorError, Problem, ValidationError
@@ -273,7 +274,7 @@ def read_upload(
                 problems.append(Problem("formula", message, i, str(col)))
     if problems:
         raise ValidationError(name, problems)
-    areas = Geography.shipped().codes()
+    areas = Geography.of(config.current()).codes()
 
     def template_rules(i: int, row: dict[str, Any]) -> list[Problem]:
         return _row_problems(form, i, row, areas, allowed)

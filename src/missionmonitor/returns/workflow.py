@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
+from missionmonitor import config
 from missionmonitor.errors import (
     MethodInputError,
     NotReadyToSubmit,
@@ -111,7 +112,7 @@ def save_draft(
 ) -> Submission:
     """Create or update the draft of a return (a new version if the last was returned).
     ``comments`` None keeps the comments on warnings already made; file answers are kept."""
-    geo = geo or Geography.shipped()
+    geo = geo or Geography.of(config.current())
     require(user, "edit_returns", adp, geo)
     if form.answered_by != "adp":
         raise MethodInputError(f"{form.id} is answered by the public, not returned by ADPs")
@@ -176,7 +177,7 @@ def _get(
 def submit(
     db: Session, user: User, submission_id: int, seen_version: int, geo: Geography | None = None
 ) -> Submission:
-    geo = geo or Geography.shipped()
+    geo = geo or Geography.of(config.current())
     s = _get(db, user, "edit_returns", submission_id, seen_version, geo)
     if s.status != "draft":
         raise MethodInputError(f"only a draft can be submitted; this one is {s.status}")
@@ -209,7 +210,7 @@ def decide(
     geo: Geography | None = None,
 ) -> Submission:
     """Approve (locks it) or return for changes (a comment is required)."""
-    geo = geo or Geography.shipped()
+    geo = geo or Geography.of(config.current())
     s = _get(db, user, "approve_returns", submission_id, seen_version, geo)
     refusal = decision_refusal(user, s)
     if refusal:
@@ -244,7 +245,7 @@ def attach(
     from missionmonitor.portal.models import Attachment
     from missionmonitor.returns.evidence import check_evidence
 
-    geo = geo or Geography.shipped()
+    geo = geo or Geography.of(config.current())
     require(user, "edit_returns", adp, geo)
     target = next((q for q in form.questions if q.id == question), None)
     if target is None or target.type != "file":

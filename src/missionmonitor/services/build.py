@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from missionmonitor import config
 from missionmonitor.data import shipped_file
 from missionmonitor.datasets.declaration import Declaration, load_declarations
 from missionmonitor.datasets.loader import LoadResult, load_file
@@ -96,7 +97,7 @@ def build_store(
         report.kept_aside = path.with_name(f"{path.name}.{stamp}.old")
         path.rename(report.kept_aside)
     tell = progress or (lambda _step: None)
-    geo = Geography.shipped()
+    geo = Geography.of(config.current())
     codes = geo.codes()
     with Store.open(path, demonstration=demonstration) as store:
         for decl in shipped_declarations():

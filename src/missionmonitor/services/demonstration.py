@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from missionmonitor import config
 from missionmonitor.errors import DemonstrationDataError
 from missionmonitor.ost.referrals import ReferralSpec, write_referrals
 from missionmonitor.ost.service import compute_folder
@@ -104,7 +105,7 @@ def build_demonstration(
             grades = demo_year(db, dt.date.today().year - 1, seed)
         tell(STEPS[7])
         with session_scope(engine) as db:
-            rows = demo_accountability(db, Geography.shipped(), dt.date.today(), seed)
+            rows = demo_accountability(db, Geography.of(config.current()), dt.date.today(), seed)
     finally:
         engine.dispose()
     returns = records / "adp-returns.csv"

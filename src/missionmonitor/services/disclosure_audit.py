@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from missionmonitor import config
 from missionmonitor.indicators.catalogue import Indicator, load_catalogue
 from missionmonitor.indicators.engine import area_nodes, shared_numerators
 from missionmonitor.methods.disclosure import recoverable_values
@@ -51,7 +52,7 @@ def audit(store_path: Path) -> list[Finding]:
     with Store.open(store_path, read_only=True) as store:
         store.require_table("indicator_results")
         results = store.con.execute("SELECT * FROM indicator_results").df()
-    return audit_results(results, load_catalogue(), Geography.shipped())
+    return audit_results(results, load_catalogue(), Geography.of(config.current()))
 
 
 def audit_results(

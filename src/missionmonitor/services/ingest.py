@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from missionmonitor import config
 from missionmonitor.datasets.declaration import get_declaration
 from missionmonitor.datasets.loader import LoadResult, load_parsed
 from missionmonitor.datasets.reader import read_and_validate
@@ -24,7 +25,7 @@ def ingest(store_path: Path, dataset: str, file: Path, vintage: str | None = Non
     the store file stays byte-for-byte as it was.
     """
     decl = get_declaration(dataset)
-    geo = Geography.shipped()
+    geo = Geography.of(config.current())
     parsed = read_and_validate(decl, file, geo.codes())
     with Store.open(store_path) as store:
         result = load_parsed(store, parsed, vintage=vintage)

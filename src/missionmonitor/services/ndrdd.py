@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from missionmonitor import config
 from missionmonitor.config import surveillance
 from missionmonitor.errors import NotFoundError
 from missionmonitor.ost.service import memberships
@@ -73,7 +74,7 @@ def calibration(store_path: Path, years: list[int]) -> ndrdd.Calibration:
             f"{', '.join(map(str, missing)) or 'the contact share'}: "
             "choose years it holds (build it with missionmonitor init)"
         )
-    geo = Geography.shipped()
+    geo = Geography.of(config.current())
     councils = {a.code for a in geo.of_type(BASE)}
     latest = areas[areas["area_code"].isin(councils) & areas["value"].notna()]
     latest = latest[latest["period"] == latest["period"].max()]
@@ -118,7 +119,7 @@ class Review:
 
 def compute(cases_path: Path, out: Path | None = None) -> Review:
     """Validate a cases file and make its measures and combinations (written to ``out``)."""
-    geo = Geography.shipped()
+    geo = Geography.of(config.current())
     cases = ndrdd.read_cases(cases_path, geo.codes())
     synthetic = (
         bool(len(cases)) and "synthetic" in cases and bool((cases["synthetic"] == "yes").any())

@@ -26,6 +26,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from missionmonitor import config
 from missionmonitor.config import attribution
 from missionmonitor.errors import NotFoundError
 from missionmonitor.indicators.catalogue import get_indicator
@@ -88,9 +89,9 @@ def indicator_results(
             [indicator_id],
         ).df()
     else:
-        df = compute_indicator(store, ind, geo or Geography.shipped(), vintage)
+        df = compute_indicator(store, ind, geo or Geography.of(config.current()), vintage)
     if area_code is not None:
-        code = (geo or Geography.shipped()).resolve(area_code)
+        code = (geo or Geography.of(config.current())).resolve(area_code)
         df = df[df["area_code"] == code]
         if df.empty:
             raise NotFoundError(f"{indicator_id} has no results for area {area_code}")

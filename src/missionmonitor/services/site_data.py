@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from missionmonitor import config
 from missionmonitor.datasets.declaration import Declaration, load_declarations
 from missionmonitor.indicators.catalogue import Indicator, Outcome, load_catalogue, load_outcomes
 from missionmonitor.refdata.geography import Geography, national_code
@@ -100,7 +101,7 @@ class SiteData:
             load_catalogue(),
             load_outcomes(),
             load_declarations(),
-            Geography.shipped(),
+            Geography.of(config.current()),
             version,
             alerts,
             scans,

@@ -18,6 +18,7 @@ from typing import Any, cast
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from missionmonitor import config
 from missionmonitor.errors import MethodInputError
 from missionmonitor.portal.actions import FINISHED, STATUSES
 from missionmonitor.portal.audit import record
@@ -276,7 +277,7 @@ def demo_year(db: Session, year: int, seed: int = 1, geo: Geography | None = Non
 
     from missionmonitor.portal import accounts
 
-    geo = geo or Geography.shipped()
+    geo = geo or Geography.of(config.current())
     rng = random.Random(f"{seed}-{year}")
     people = {}
     for name, role in (("demo-assessor", "phs_analyst"), ("demo-moderator", "mat_moderator")):

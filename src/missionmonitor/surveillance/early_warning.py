@@ -153,7 +153,7 @@ def synthetic_overdoses(
     ``outbreak_years`` years at random weeks; ``outbreaks`` is the truth."""
     from missionmonitor.refdata.population import latest_population
 
-    geo = Geography.shipped()
+    geo = Geography.of(config.current())
     _, population = latest_population(geo)
     boards = [a.code for a in geo.of_type("health_board")]
     share = np.array([population[b] for b in boards])
@@ -265,7 +265,9 @@ def store_scan(
 def read_counts(path: Path) -> pd.DataFrame:
     """A count series file (CSV: area_code, period, count[, synthetic]), checked against the
     ``surveillance_counts`` table schema by the one reader."""
-    table = read_file(get_table_schema("surveillance_counts"), path, Geography.shipped().codes())
+    table = read_file(
+        get_table_schema("surveillance_counts"), path, Geography.of(config.current()).codes()
+    )
     frame = pd.DataFrame(table.rows, columns=table.columns)
     if "synthetic" in frame.columns:
         frame["synthetic"] = frame["synthetic"].astype(str).str.lower().isin(("true", "1"))

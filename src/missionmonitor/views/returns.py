@@ -26,13 +26,13 @@ def return_page(
     adp: str,
     period: str,
     store_path: Path,
+    geo: Geography,
     answers: dict[str, Any] | None = None,
     errors: list[dict[str, str]] | None = None,
 ) -> dict[str, Any]:
     """A return as its page shows it. Without ``answers`` (a form being re-shown with its
     errors), the latest version's answers, or for a new return answers pre-filled from
     national data in the store."""
-    geo = Geography.shipped()
     require(user, "view_returns", adp, geo)
     versions = workflow.history(db, form.id, adp, period)
     latest = versions[-1] if versions else None

@@ -20,7 +20,6 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from missionmonitor import config
-from missionmonitor.config import attribution
 from missionmonitor.errors import (
     MethodInputError,
     NotFoundError,
@@ -30,11 +29,13 @@ from missionmonitor.errors import (
     StoreNotReadyError,
     ValidationError,
 )
+from missionmonitor.refdata.geography import Geography
 from missionmonitor.services.site_data import SiteDataSource
 from missionmonitor.settings import Settings
 from missionmonitor.web.limits import BodyLimit
 from missionmonitor.web.rendering import marked, templates
 from missionmonitor.web.security import SecurityHeaders
+from missionmonitor.web.served import Served
 
 log = logging.getLogger("missionmonitor.web")
 
@@ -58,7 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
 
     settings = settings or Settings()
-    configuration = config.activate(settings.config_dir)
+    configuration = config.load(settings.config_dir)
     app = FastAPI(
         title="Mission Monitor",
         description=f"{configuration.description} {configuration.attribution}",
@@ -68,6 +69,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url="/api/openapi.json",
     )
     app.state.settings = settings
+    app.state.configuration = configuration
+    app.state.geography = Geography.of(configuration)
     app.state.data = SiteDataSource(settings.store_path)
     app.state.templates = templates()
     app.state.memo_lock = threading.Lock()
@@ -79,7 +82,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def error(request: Request, status: int, title: str, message: str) -> Response:
         if wants_json(request):
             return JSONResponse({"error": title, "detail": message}, status_code=status)
-        page = marked(request, {"title": title, "message": message, "licence": attribution()})
+        page = marked(
+            request, {"title": title, "message": message, "licence": configuration.attribution}
+        )
         page_templates: Jinja2Templates = app.state.templates
         return page_templates.TemplateResponse(
             request,
@@ -139,9 +144,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "Try again later. The problem has been logged.",
         )
 
-    # Outermost first: the headers go on every answer, the size limit's 413 included.
+    # Outermost last: the headers go on every answer, the size limit's 413 included, and
+    # everything, error pages too, is answered under the app's configuration.
     app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
     app.add_middleware(SecurityHeaders, error_page=server_error)
+    app.add_middleware(Served, configuration=configuration)
 
     app.include_router(public_routes.router)
     app.include_router(report_routes.router)
@@ -164,6 +171,7 @@ def prepare_for_serving(app: FastAPI) -> None:
     ~100 ms under load (see BENCHMARKS.md)."""
     import gc
 
-    app.state.data.get()
+    with config.using(app.state.configuration):
+        app.state.data.get()
     gc.collect()
     gc.freeze()

@@ -24,7 +24,9 @@ from fastapi import Depends, Form, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
+from missionmonitor.config import Configuration
 from missionmonitor.portal.models import SessionRecord, User
+from missionmonitor.refdata.geography import Geography
 from missionmonitor.services.site_data import SiteData
 from missionmonitor.web.sessions import check_csrf, signed_in, unit, viewer
 
@@ -37,6 +39,22 @@ def database(request: Request) -> Iterator[Session]:
 
 
 Database = Annotated[Session, Depends(database, scope="function")]
+
+
+def configuration(request: Request) -> Configuration:
+    """The configuration the app was built for (once, by ``create_app``)."""
+    found: Configuration = request.app.state.configuration
+    return found
+
+
+def geography(request: Request) -> Geography:
+    """The app's configuration's geography (built once, by ``create_app``)."""
+    found: Geography = request.app.state.geography
+    return found
+
+
+Configured = Annotated[Configuration, Depends(configuration)]
+Areas = Annotated[Geography, Depends(geography)]
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,6 @@ from starlette.datastructures import UploadFile as StarletteUpload
 from missionmonitor.datasets.numbers import parse_whole_number
 from missionmonitor.errors import MethodInputError, NumberFormatError
 from missionmonitor.portal.permissions import can
-from missionmonitor.refdata.geography import Geography
 from missionmonitor.returns import workflow
 from missionmonitor.returns.evidence import MAX_EVIDENCE_BYTES
 from missionmonitor.returns.forms import Form as ReturnForm
@@ -27,7 +26,14 @@ from missionmonitor.returns.upload import MAX_BYTES as UPLOAD_BYTES
 from missionmonitor.services import adp_returns
 from missionmonitor.services.adp_returns import address
 from missionmonitor.views import returns as return_views
-from missionmonitor.web.dependencies import Checked, SignedIn, Visitor, on_refusal
+from missionmonitor.web.dependencies import (
+    Areas,
+    Checked,
+    SignedIn,
+    Visitor,
+    geography,
+    on_refusal,
+)
 from missionmonitor.web.rendering import personal_page
 from missionmonitor.web.sessions import check_csrf, posted_form
 
@@ -101,7 +107,7 @@ def _form_page(
 ) -> HTMLResponse:
     store = request.app.state.settings.store_path
     page = return_views.return_page(
-        visitor.db, visitor.user, form, adp, period, store, answers, errors
+        visitor.db, visitor.user, form, adp, period, store, geography(request), answers, errors
     )
     page = {
         **page,
@@ -124,11 +130,15 @@ def _reshow_form(
 
 @router.get("/portal/returns", response_class=HTMLResponse)
 def returns_home(
-    request: Request, visitor: Visitor, form: str = "", period: str = "", uploaded: int = 0
+    request: Request,
+    visitor: Visitor,
+    geo: Areas,
+    form: str = "",
+    period: str = "",
+    uploaded: int = 0,
 ) -> HTMLResponse:
     """Every form's returns for one period each: the period chosen for ``form``, or the
     latest period that has ended."""
-    geo = Geography.shipped()
     page = {
         "title": "Returns",
         "tables": adp_returns.overview(visitor.db, visitor.user, geo, form, period),
@@ -198,7 +208,7 @@ def _check_page(
     period: str,
     status: int = 200,
 ) -> HTMLResponse:
-    page = return_views.check_page(visitor.db, visitor.user, form, adp, period, Geography.shipped())
+    page = return_views.check_page(visitor.db, visitor.user, form, adp, period, geography(request))
     page = {**page, "csrf": visitor.csrf, "url": address(form.id, adp, period)}
     return personal_page(request, "return_check.html", page, status=status, trail=RETURNS)
 
@@ -286,7 +296,7 @@ def _upload_return(
     check_csrf(visitor.session, token)
     on_refusal(request, lambda _v, exc, status: _refused(request, exc, filename, form, status))
     count = adp_returns.upload_drafts(
-        visitor.db, visitor.user, form, filename, data, Geography.shipped()
+        visitor.db, visitor.user, form, filename, data, geography(request)
     )
     return RedirectResponse(f"/portal/returns?uploaded={count}", status_code=303)
 
@@ -321,8 +331,8 @@ def _attach_file(
 
 
 @router.get("/portal/attachments/{attachment_id}")
-def download_attachment(attachment_id: int, visitor: Visitor) -> Response:
-    item = adp_returns.attachment(visitor.db, visitor.user, attachment_id, Geography.shipped())
+def download_attachment(attachment_id: int, visitor: Visitor, geo: Areas) -> Response:
+    item = adp_returns.attachment(visitor.db, visitor.user, attachment_id, geo)
     safe = "".join(c for c in item.filename if c.isalnum() or c in "._- ") or "attachment"
     return Response(
         item.content,
