@@ -28,6 +28,7 @@ GOAL_SECONDS = 10.0
 INIT = """
 import sys
 from pathlib import Path
+from missionmonitor import config
 from missionmonitor.services.build import build_store
 build_store(Path(sys.argv[1]))
 """
@@ -42,7 +43,7 @@ from missionmonitor.indicators.engine import compute_all
 from missionmonitor.refdata.geography import Geography
 from missionmonitor.store.connection import Store
 with Store.open(Path(sys.argv[1])) as store:
-    compute_all(store, Geography.shipped())
+    compute_all(store, Geography.of(config.load(None)))
 """
 
 

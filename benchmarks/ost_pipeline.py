@@ -94,6 +94,7 @@ retention = {f"{fy}/{(fy + 1) % 100:02d}": rest
              for fy, *rest in con.execute("SELECT * FROM retention").fetchall()}
 con.close()
 
+from missionmonitor import config
 from missionmonitor.ost.service import compute_folder
 started = time.perf_counter()
 result = compute_folder(Path(source), out, memory_limit=memory_limit or None)
@@ -121,7 +122,7 @@ from missionmonitor.ost import pipeline
 from tests.ost import baseline
 from missionmonitor.ost.service import memberships
 from missionmonitor.refdata.geography import Geography
-members = memberships(Geography.shipped())
+members = memberships(Geography.of(config.load(None)))
 source, engine, out = sys.argv[1], sys.argv[2], sys.argv[3]
 if engine == "duckdb":
     result = pipeline.run(duckdb.connect(), f"read_parquet('{source}')", members,

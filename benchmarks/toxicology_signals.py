@@ -29,10 +29,11 @@ def main() -> None:
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
 
+    from missionmonitor import config
     from missionmonitor.refdata.geography import Geography, national_code
     from missionmonitor.surveillance import toxicology
 
-    boards = {a.code: 60.0 for a in Geography.shipped().of_type("health_board")}
+    boards = {a.code: 60.0 for a in Geography.of(config.load(None)).of_type("health_board")}
     scores, seconds, samples = [], [], 0
     for seed in range(1, args.runs + 1):
         made = toxicology.synthetic_results(boards, seed=seed, years=4)

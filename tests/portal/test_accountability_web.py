@@ -54,7 +54,7 @@ AREAS = {"national": "S92000003", "board": BOARD, "ijb": IA, "adp": ADP, "highla
 # Over HTTP, a role of each scope: an ADP's, an Integration Authority's, a board's (another
 # board: Highland), national.
 ONE_OF_EACH_SCOPE = ["app", "ijb", "hbh", "sec"]
-GEO = Geography.shipped()
+GEO = Geography.of(config.load(None))
 MAKER = {"national": "sec", "board": "hb", "ijb": "ijb", "adp": "app", "highland": "hbh"}
 ALL, NONE = set(GROUPS), set()
 # Which groups' meetings each role may record (record_governance: within its area).

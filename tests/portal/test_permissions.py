@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import pytest
 
+from missionmonitor import config
 from missionmonitor.errors import PermissionDenied
 from missionmonitor.portal.permissions import can, matrix, require, scope
 from missionmonitor.refdata.geography import Geography
 from tests.helpers import Actor
 
-GEO = Geography.shipped()
+GEO = Geography.of(config.load(None))
 ROLES = (
     "adp_submitter",
     "adp_approver",

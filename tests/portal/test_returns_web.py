@@ -12,6 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from missionmonitor import config
 from missionmonitor.portal import accounts
 from missionmonitor.portal.db import connect, session_scope
 from missionmonitor.portal.models import Submission
@@ -41,7 +42,7 @@ ROLES = {
 # Over HTTP, a role of each scope: an ADP's, an Integration Authority's, a board's (another
 # board: Highland), national.
 ONE_OF_EACH_SCOPE = ["app", "ia", "hbh", "ana"]
-GEO = Geography.shipped()
+GEO = Geography.of(config.load(None))
 URL = f"/portal/returns/rehab_quarterly/{ADP}/2024-Q2"
 FIELDS = {
     k: v for k, v in GOOD.items() if k not in ("form_id", "form_version", "adp_code", "period")

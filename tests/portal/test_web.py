@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
 
+from missionmonitor import config
 from missionmonitor.portal.permissions import can
 from missionmonitor.refdata.geography import Geography
 from missionmonitor.store.connection import Store
@@ -49,7 +50,7 @@ ROLES = {
 }
 # Over HTTP, a role of each scope: an ADP's, an Integration Authority's, a board's, national.
 ONE_OF_EACH_SCOPE = ["sub", "ia", "hb", "ana"]
-GEO = Geography.shipped()
+GEO = Geography.of(config.load(None))
 
 
 @pytest.fixture
