@@ -62,12 +62,14 @@ typecheck: setup
 	$(BIN)/mypy src
 
 # Every test, on every core (pytest-xdist): first the fast ones, then those marked slow
-# (Spark on a standalone cluster, the browsers, the API fuzzing, the full-size generator).
+# (the browsers, the API fuzzing, the full-size generator), then those on Spark in one test
+# process, so that one JVM and one Spark session serve them all.
 fast: setup browser
 	$(BIN)/pytest -m "not slow"
 
 slow: setup browser java
-	$(BIN)/pytest -m slow
+	$(BIN)/pytest -m "slow and not spark"
+	$(BIN)/pytest -m spark -n 0
 
 unit: fast slow
 

@@ -25,13 +25,15 @@ from tests.helpers import site_settings
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests on Spark count as slow (``make test`` runs them after the others)."""
+    """Tests on Spark count as slow and are marked ``spark``: ``make test`` runs them after
+    the others, in one test process, so that one JVM and one Spark session serve them all."""
     for item in items:
         params = getattr(item, "callspec", None)
         if "spark_session" in getattr(item, "fixturenames", ()) or (
             params is not None and params.params.get("ost_engine") == "spark"
         ):
             item.add_marker(pytest.mark.slow)
+            item.add_marker(pytest.mark.spark)
 
 
 @pytest.fixture(scope="session")

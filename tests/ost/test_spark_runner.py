@@ -17,7 +17,7 @@ from missionmonitor.ost.synthetic import SyntheticSpec, write_prescribing
 from tests.ost.spark_cluster import standalone_cluster
 
 pytest.importorskip("pyspark", reason="the spark extra is installed by make test")
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.spark]
 
 NAMES = (
     "people",
