@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
+from missionmonitor import config
 from missionmonitor.errors import DefinitionError, NotFoundError
-from missionmonitor.returns.forms import Form, check_answers, get_form, load_forms
+from missionmonitor.returns.forms import Form, check_answers, get_form, load_forms, public_form
 from missionmonitor.rules import expressions
 
 GOOD_REHAB = {
@@ -136,3 +139,28 @@ def test_definitions_are_validated_on_load():
 def test_expressions_refuse_anything_but_arithmetic_and_comparison(text):
     with pytest.raises(DefinitionError):
         expressions.parse(text)
+
+
+def test_the_public_form_is_the_one_answered_by_the_public():
+    form = public_form()
+    assert form.answered_by == "public" and form.id == "lived_experience_feedback"
+    assert all(f.answered_by == "adp" for (i, _), f in load_forms().items() if i != form.id)
+
+
+def test_a_configuration_with_two_public_forms_or_none_is_told(tmp_path, serve):
+    folder = tmp_path / "config"
+    shutil.copytree(config.SCOTLAND, folder)
+    forms = folder / "returns" / "forms"
+    public = forms / "lived_experience_feedback_v1.yaml"
+    text = public.read_text(encoding="utf-8")
+    (forms / "second_public_v1.yaml").write_text(
+        text.replace("id: lived_experience_feedback", "id: second_public", 1), encoding="utf-8"
+    )
+    serve(folder)
+    with pytest.raises(DefinitionError, match="only one form may be answered by the public"):
+        load_forms()
+    (forms / "second_public_v1.yaml").unlink()
+    public.write_text(text.replace("answered_by: public", "answered_by: adp"), encoding="utf-8")
+    serve(folder)
+    with pytest.raises(NotFoundError, match="no form the public answers"):
+        public_form()

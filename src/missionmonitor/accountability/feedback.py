@@ -7,7 +7,7 @@ and per-standard shares with small counts hidden.
 
 For example::
 
-    receive(db, get_form("lived_experience_feedback"), "S11000015", {"respondent": "person",
+    receive(db, public_form(), "S11000015", {"respondent": "person",
             "s1_experience": "agree"}, geo)
 """
 

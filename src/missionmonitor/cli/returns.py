@@ -135,10 +135,10 @@ def export_feedback(
     """
     from missionmonitor.accountability.feedback import export_rows
     from missionmonitor.portal.db import connect, session_scope
-    from missionmonitor.returns.forms import get_form
+    from missionmonitor.returns.forms import public_form
 
     with reported():
-        form = get_form("lived_experience_feedback")
+        form = public_form()
         with session_scope(connect(settings(ctx).app_database_url)) as db:
             rows = export_rows(db, form)
     _write(out_file, rows)

@@ -131,6 +131,9 @@ def load_forms() -> dict[tuple[str, int], Form]:
             ]
             if bad:
                 raise DefinitionError(f"{fid} v{version} mapping names unknown questions: {bad}")
+    public = sorted({fid for (fid, _), f in out.items() if f.answered_by == "public"})
+    if len(public) > 1:
+        raise DefinitionError(f"{folder}: only one form may be answered by the public: {public}")
     return out
 
 
@@ -145,6 +148,15 @@ def get_form(form_id: str, version: int | None = None) -> Form:
     if version not in versions:
         raise NotFoundError(f"{form_id} has no version {version} (has {sorted(versions)})")
     return versions[version]
+
+
+def public_form() -> Form:
+    """The latest version of the form the public answers (``answered_by: public``, at
+    ``/feedback``); NotFoundError when the configuration has none."""
+    public = sorted({i for (i, _), f in load_forms().items() if f.answered_by == "public"})
+    if not public:
+        raise NotFoundError("this configuration has no form the public answers")
+    return get_form(public[0])
 
 
 def adp_form(form_id: str, version: int | None = None) -> Form:

@@ -32,7 +32,7 @@ from missionmonitor.refdata.geography import Geography, national_code, reporting
 from missionmonitor.refdata.population import latest_population
 from missionmonitor.returns import workflow
 from missionmonitor.returns.coordination import approved_rows
-from missionmonitor.returns.forms import get_form
+from missionmonitor.returns.forms import get_form, public_form
 
 SOURCE = "MM_DEMO_RETURNS"
 MISSION_FUNDING = 50_000_000
@@ -199,7 +199,7 @@ def demo_accountability(
     rows = []
     for form_id in ("adp_funding", "mat_quarterly", "rehab_capacity", "rehab_outcomes"):
         rows += approved_rows(db, form_id, SOURCE)
-    rows += feedback.export_rows(db, get_form("lived_experience_feedback"), synthetic=True)
+    rows += feedback.export_rows(db, public_form(), synthetic=True)
     return rows
 
 
@@ -212,7 +212,7 @@ def _feedback(
     approver_id: int,
 ) -> None:
     """Feedback over this quarter so far and the three before it (as pages show it)."""
-    form = get_form("lived_experience_feedback")
+    form = public_form()
     days = [today]
     for q in recent_periods("quarter", today, 3):
         year, n = int(q[:4]), int(q[-1])

@@ -15,10 +15,8 @@ from missionmonitor.portal.actions import STATUSES, UNFINISHED
 from missionmonitor.portal.models import User
 from missionmonitor.portal.permissions import can
 from missionmonitor.refdata.geography import Geography, national_code, reporting_type
-from missionmonitor.returns.forms import get_form
+from missionmonitor.returns.forms import public_form
 from missionmonitor.views.common import page_model
-
-FEEDBACK_FORM = "lived_experience_feedback"
 
 
 def _link(ref: str) -> dict[str, str]:
@@ -127,7 +125,7 @@ def public(db: Session, geo: Geography, demonstration: bool) -> dict[str, Any]:
 
 
 def feedback_form(geo: Geography) -> dict[str, Any]:
-    form = get_form(FEEDBACK_FORM)
+    form = public_form()
     adps = sorted(geo.of_type(reporting_type()), key=lambda a: a.name)
     return {"form": form, "adps": [{"code": a.code, "name": a.name} for a in adps]}
 
@@ -135,7 +133,7 @@ def feedback_form(geo: Geography) -> dict[str, Any]:
 def feedback_inbox(
     db: Session, user: User, adp: str, geo: Geography, status: str | None
 ) -> dict[str, Any]:
-    form = get_form(FEEDBACK_FORM)
+    form = public_form()
     labels = {q.id: q.label for q in form.questions}
     codes = {q.id: form.code_lists.get(q.codes or "", {}) for q in form.questions}
     rows = []

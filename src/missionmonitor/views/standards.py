@@ -251,10 +251,10 @@ def accountability_panels(
     from missionmonitor.accountability import feedback
     from missionmonitor.periods import quarter_of, recent_periods
     from missionmonitor.returns import mat_quarterly
-    from missionmonitor.returns.forms import get_form
+    from missionmonitor.returns.forms import public_form
     from missionmonitor.standards import mat_progress
 
-    form = get_form("lived_experience_feedback")
+    form = public_form()
     today = dt.date.today()
     quarters = [quarter_of(today).label, *recent_periods("quarter", today, 3)]
     shares = feedback.experiential(db, form, adp, quarters, generated=data.demonstration)
