@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from missionmonitor.errors import PermissionDenied
 from missionmonitor.portal import actions as action_service
 from missionmonitor.portal.models import User
 from missionmonitor.portal.permissions import can, matrix
@@ -29,7 +30,10 @@ def alert_rows(data: SiteData, user: User) -> list[dict[str, Any]]:
 
 
 def portal_page(data: SiteData, db: Session, user: User) -> dict[str, Any]:
-    """The portal's home: the alerts ``user`` may see and the actions on them."""
+    """The portal's home: the alerts ``user`` may see and the actions on them;
+    PermissionDenied for a role without early-warning alerts."""
+    if not can(user, "view_alerts", None, data.geo):
+        raise PermissionDenied("your role does not include early-warning alerts")
     return {
         "title": "Alerts and actions",
         "user": user,

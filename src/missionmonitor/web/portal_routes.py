@@ -15,7 +15,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from missionmonitor.errors import SignInRefused
 from missionmonitor.portal import accounts
 from missionmonitor.portal import actions as action_service
-from missionmonitor.portal.permissions import can
 from missionmonitor.services.alert_actions import act_on_alert
 from missionmonitor.views import portal as portal_views
 from missionmonitor.web.dependencies import Checked, Data, SignedIn, Visitor, on_refusal
@@ -119,8 +118,6 @@ def logout(request: Request, csrf_token: str = Form("")) -> Response:
 
 @router.get("/portal", response_class=HTMLResponse)
 def portal(request: Request, visitor: Visitor, data: Data) -> HTMLResponse:
-    if not can(visitor.user, "view_alerts", None, data.geo):
-        return _denied(request, "Your role does not include early-warning alerts.")
     page = portal_views.portal_page(data, visitor.db, visitor.user)
     return _page(request, "portal.html", page.pop("title"), csrf=visitor.csrf, **page)
 
