@@ -51,6 +51,17 @@ def overview(
     return tables
 
 
+def returns_page(
+    db: Session, user: User, geo: Geography, form: str = "", period: str = ""
+) -> dict[str, Any]:
+    """The returns overview (``overview``) and whether ``user`` may fill in or upload
+    returns from it."""
+    return {
+        "tables": overview(db, user, geo, form, period),
+        "may_edit": can(user, "edit_returns", None, geo),
+    }
+
+
 def latest_version(db: Session, form: Form, adp: str, period: str) -> Submission | None:
     """The latest version of a return, or None before its first draft."""
     versions = workflow.history(db, form.id, adp, period)

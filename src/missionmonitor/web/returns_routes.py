@@ -17,7 +17,6 @@ from starlette.datastructures import UploadFile as StarletteUpload
 
 from missionmonitor.datasets.numbers import parse_whole_number
 from missionmonitor.errors import MethodInputError, NumberFormatError
-from missionmonitor.portal.permissions import can
 from missionmonitor.returns import workflow
 from missionmonitor.returns.evidence import MAX_EVIDENCE_BYTES
 from missionmonitor.returns.forms import Form as ReturnForm
@@ -141,9 +140,8 @@ def returns_home(
     latest period that has ended."""
     page = {
         "title": "Returns",
-        "tables": adp_returns.overview(visitor.db, visitor.user, geo, form, period),
+        **adp_returns.returns_page(visitor.db, visitor.user, geo, form, period),
         "csrf": visitor.csrf,
-        "may_edit": can(visitor.user, "edit_returns", None, geo),
         "message": _uploaded(uploaded),
     }
     return personal_page(request, "returns.html", page)
