@@ -141,8 +141,8 @@ def _indicator_rows(data: SiteData, code: str, area_type: str) -> tuple[list[Any
                 "period": last["period"],
                 "value": value,
                 "display": display_value(value, ind.decimals),
-                "scotland": as_number(scot.iloc[0]),
-                "display_scotland": display_value(as_number(scot.iloc[0]), ind.decimals),
+                "national": as_number(scot.iloc[0]),
+                "display_national": display_value(as_number(scot.iloc[0]), ind.decimals),
                 "worst": hi if not flip else lo,
                 "best": lo if not flip else hi,
                 "display_worst": display_value(hi if not flip else lo, ind.decimals),
@@ -150,7 +150,7 @@ def _indicator_rows(data: SiteData, code: str, area_type: str) -> tuple[list[Any
                 "worst_pos": 0.0,
                 "best_pos": 1.0,
                 "area_pos": pos(value),
-                "scotland_pos": min(max(pos(float(scot.iloc[0])), 0.0), 1.0),
+                "national_pos": min(max(pos(float(scot.iloc[0])), 0.0), 1.0),
                 "significance": result_row(ind, last, data)["significance"],
             }
         )

@@ -88,7 +88,7 @@ def trend_chart(
     return _spec(chart, f"Trend in {title} by period, with a shaded 95% interval where one exists.")
 
 
-def comparison_chart(rows: pd.DataFrame, unit: str, scotland: float | None) -> dict[str, Any]:
+def comparison_chart(rows: pd.DataFrame, unit: str, national: float | None) -> dict[str, Any]:
     """Ranked horizontal bars with interval whiskers, coloured and labelled by significance."""
     data = rows[["area_name", "value", "lci", "uci", "significance"]].copy()
     order = list(data.sort_values("value", ascending=False)["area_name"])
@@ -113,11 +113,11 @@ def comparison_chart(rows: pd.DataFrame, unit: str, scotland: float | None) -> d
     layers: list[alt.Chart] = [bars]
     if data["lci"].notna().any():
         layers.append(alt.Chart(data).mark_rule(color="#333333").encode(x="lci:Q", x2="uci:Q", y=y))
-    if scotland is not None:
+    if national is not None:
         layers.append(
-            alt.Chart(pd.DataFrame({"scotland": [scotland]}))
+            alt.Chart(pd.DataFrame({"national": [national]}))
             .mark_rule(color="#000000", strokeDash=[4, 2])
-            .encode(x="scotland:Q")
+            .encode(x="national:Q")
         )
     height = max(120, 18 * len(data))
     chart = alt.layer(*layers).properties(width="container", height=height)
@@ -178,7 +178,7 @@ def spine_chart(rows: pd.DataFrame) -> dict[str, Any]:
         ),
         alt.Chart(rows)
         .mark_tick(color="#000000", thickness=2, size=18)
-        .encode(x="scotland_pos:Q", y=alt.Y("title:N", sort=list(rows["title"]))),
+        .encode(x="national_pos:Q", y=alt.Y("title:N", sort=list(rows["title"]))),
         alt.Chart(rows)
         .mark_point(filled=True, size=90)
         .encode(

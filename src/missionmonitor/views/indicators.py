@@ -233,7 +233,7 @@ def _comparison(
         "summary": _comparison_sentence(shown, label, scot_value, ind),
         "spec": charts.comparison_chart(visible, ind.unit, scot_value) if len(visible) else None,
         "rows": shown,
-        "scotland": scot_value,
+        "national": scot_value,
     }
     funnel = None
     if ind.method.kind == "rate_from_averages" and len(visible) and scot_value:
