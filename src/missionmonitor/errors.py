@@ -178,3 +178,16 @@ class DownloadError(MissionMonitorError):
     """A dataset release could not be downloaded or is not what it should be; nothing changed."""
 
     exit_code = 19
+
+
+class LayoutError(MissionMonitorError):
+    """A publisher's file is not in the layout its dataset's ``source:`` block declares (a
+    sheet, header or column missing or renamed, a truncated file); nothing is loaded.
+    ``where`` names the file and, where known, its sheet, row and column."""
+
+    exit_code = 21
+
+    def __init__(self, where: str, rule: str) -> None:
+        self.where = where
+        self.rule = rule
+        super().__init__(f"{where}: {rule}; nothing loaded")

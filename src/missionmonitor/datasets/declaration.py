@@ -54,6 +54,47 @@ class Release(Strict):
     note: str = ""
 
 
+Platform = Literal["phs_ckan", "nrs_workbook", "sg_workbook", "sg_cube"]
+
+
+class Edition(Strict):
+    """One edition of a publisher's file: its label, its address and, where the file is
+    shipped, the file's name in the configuration's ``data`` folder."""
+
+    edition: str
+    url: str = Field(pattern=r"^https?://")
+    file: str | None = None
+    sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
+
+
+class Source(Strict):
+    """Where and how a publisher releases this dataset, read by the connector named by
+    ``platform`` (``missionmonitor.connectors``). The connector maps the publisher's own
+    layout to the dataset's columns; shipped files and updates go through the same mapping.
+
+    ``resource`` is a platform's stable id (a PHS Open Data resource id, a statistics.gov.scot
+    cube); ``editions`` lists editions by address (newest last). ``columns`` maps the
+    publisher's column (or header) to the dataset's; ``qualifiers`` maps a qualifier column's
+    codes (``:``, ``[c]``…) to a status (``suppressed``, ``provisional``, ``not_applicable``…).
+    ``options`` holds what only one platform needs (a sheet name, the text that finds a
+    header); each connector validates its own.
+    """
+
+    platform: Platform
+    cadence: Literal["weekly", "monthly", "quarterly", "annual", "ad hoc"]
+    resource: str | None = None
+    editions: tuple[Edition, ...] = ()
+    columns: dict[str, str] = Field(default_factory=dict)
+    qualifiers: dict[str, dict[str, str]] = Field(default_factory=dict)
+    options: dict[str, object] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _somewhere(self) -> Source:
+        if not self.resource and not self.editions:
+            raise ValueError("a source names its resource (an id) or its editions (addresses)")
+        return self
+
+
 class Publication(Strict):
     """Where a publisher releases new editions of (part of) a dataset, for people to read:
     the publication series page, or its latest edition where no series page is known."""
@@ -78,6 +119,8 @@ class Declaration(TableSchema):
     status: Literal["final", "provisional", "published_aggregate"] = "final"
     default_vintage: str | None = None
     release: Release | None = None
+    #: The publisher's own release, read by a connector (see ``Source``).
+    source: Source | None = None
     #: Where the publishers release new editions (read by people; ``release`` is the file).
     releases: tuple[Publication, ...] = ()
     observations: tuple[ObservationMap, ...] = ()
