@@ -185,3 +185,43 @@ def test_a_hash_made_at_one_cost_verifies_at_another_and_is_remade_at_it(engine)
         # and back: a production hash still lets its user in under the cheap profile
         accounts.sign_in(db, "ana", PASSWORD, "10.0.0.1", hashing=CHEAP)
         assert "m=8,t=1,p=1" in db.scalar(select(User.password_hash))
+
+
+def _cost(password_hash: str) -> str:
+    return password_hash.split("$")[3]
+
+
+def test_only_the_demonstrations_disabled_stand_ins_are_hashed_cheaply(engine):
+    """A stand-in's generated password is hashed at the lowest cost and the account is
+    disabled; an account made any other way is hashed at the production cost."""
+    with session_scope(engine) as db:
+        made = accounts.stand_in(db, "demo-assessor", "phs_analyst")
+        again = accounts.stand_in(db, "demo-assessor", "phs_analyst")
+        assert again.id == made.id  # found, not made twice
+        accounts.add_user(db, "ana", "Ana", "phs_analyst", password=PASSWORD)
+        accounts.add_user(
+            db, "bea", "Bea", "phs_analyst", password=PASSWORD, hashing=Settings().password_hashing
+        )
+        users = {u.username: u for u in db.scalars(select(User))}
+    production = _cost(PasswordHasher().hash("x"))
+    assert _cost(users["demo-assessor"].password_hash) == "m=8,t=1,p=1"
+    assert not users["demo-assessor"].active
+    assert [_cost(users[n].password_hash) for n in ("ana", "bea")] == [production, production]
+    with session_scope(engine) as db, pytest.raises(SignInRefused):
+        accounts.sign_in(db, "demo-assessor", "anything at all", "10.0.0.1")
+
+
+def test_the_demonstration_makes_only_stand_ins(engine):
+    """Every account the demonstration's generated grades and returns name is a disabled
+    stand-in (hashed cheaply), so building it does not spend production hashes."""
+    from missionmonitor import config
+    from missionmonitor.refdata.geography import Geography
+    from missionmonitor.services.demo_returns import demo_accountability
+    from missionmonitor.standards.workflow import demo_year
+
+    with session_scope(engine) as db:
+        demo_year(db, 2023)
+        demo_accountability(db, Geography.of(config.load(None)), dt.date(2025, 6, 1))
+        users = list(db.scalars(select(User)))
+    assert len(users) == 5
+    assert all(not u.active and _cost(u.password_hash) == "m=8,t=1,p=1" for u in users)

@@ -51,6 +51,11 @@ LONGEST_WAIT = dt.timedelta(hours=1)
 #: Sign-in attempts are kept this long (for the throttle and the audit), then deleted.
 KEEP_ATTEMPTS = dt.timedelta(days=1)
 MIN_PASSWORD = 12
+#: The cost of the demonstration's stand-in accounts' hashes only (``stand_in``), the
+#: lowest Argon2id allows. A hash's cost protects a password a person chose; a stand-in
+#: is disabled when made and its password is 120 random bits that nobody is told, which no
+#: cost would make safer. Every other account is hashed at the site's cost.
+STAND_IN_HASHING = PasswordHashing(time_cost=1, memory_kib=8, parallelism=1)
 
 
 @cache
@@ -140,6 +145,19 @@ def disable_user(db: Session, username: str, by: int | None = None) -> User:
     db.execute(delete(SessionRecord).where(SessionRecord.user_id == user.id))
     record(db, by, "disable", "user", user.id, before, _public(user))
     return user
+
+
+def stand_in(db: Session, username: str, role: str, area_code: str | None = None) -> User:
+    """The demonstration's account ``username`` that its SYNTHETIC records name: made on
+    first use, disabled at once (no one signs in as it), with a generated password hashed
+    at ``STAND_IN_HASHING``."""
+    found = db.scalar(select(User).where(User.username == username))
+    if found is None:
+        found, _ = add_user(
+            db, username, f"SYNTHETIC {role}", role, area_code, hashing=STAND_IN_HASHING
+        )
+        disable_user(db, username)
+    return found
 
 
 def reset_password(

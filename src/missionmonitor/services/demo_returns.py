@@ -20,7 +20,6 @@ import datetime as dt
 import random
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from missionmonitor.accountability import feedback, governance
@@ -47,14 +46,6 @@ PRIORITIES = (
     "prevention",
     "other",
 )
-
-
-def _account(db: Session, name: str, role: str, area: str | None = None) -> User:
-    found = db.scalar(select(User).where(User.username == name))
-    if found is None:
-        found, _ = accounts.add_user(db, name, f"SYNTHETIC {role}", role, area)
-        accounts.disable_user(db, name)
-    return found
 
 
 def _split(total: int, weights: list[float]) -> list[int]:
@@ -163,9 +154,9 @@ def demo_accountability(
     """Make the SYNTHETIC returns, feedback and oversight meeting; return the returns' and
     feedback's figures in the ``adp_returns`` shape (source ``MM_DEMO_RETURNS``)."""
     rng = random.Random(f"accountability-{seed}")
-    secretariat_id = _account(db, "demo-secretariat", "oversight_secretariat").id
-    sub_id = _account(db, "demo-submitter", "phs_analyst").id
-    app_id = _account(db, "demo-approver", "phs_analyst").id
+    secretariat_id = accounts.stand_in(db, "demo-secretariat", "oversight_secretariat").id
+    sub_id = accounts.stand_in(db, "demo-submitter", "phs_analyst").id
+    app_id = accounts.stand_in(db, "demo-approver", "phs_analyst").id
     _, pops = latest_population(geo)
     adps = geo.of_type(reporting_type())
     years = recent_periods("financial_year", today, 2)

@@ -281,11 +281,7 @@ def demo_year(db: Session, year: int, seed: int = 1, geo: Geography | None = Non
     rng = random.Random(f"{seed}-{year}")
     people = {}
     for name, role in (("demo-assessor", "phs_analyst"), ("demo-moderator", "mat_moderator")):
-        found = db.scalar(select(User).where(User.username == name))
-        if found is None:
-            found, _ = accounts.add_user(db, name, f"SYNTHETIC {role}", role)
-            accounts.disable_user(db, name)
-        people[name] = found
+        people[name] = accounts.stand_in(db, name, role)
     # Enabled stand-ins for the permission checks; the grades name the demo accounts.
     assessor = User(id=people["demo-assessor"].id, role="phs_analyst", active=True)
     moderator = User(id=people["demo-moderator"].id, role="mat_moderator", active=True)
