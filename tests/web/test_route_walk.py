@@ -242,20 +242,24 @@ def test_every_page_links_its_own_json_twin(site):
         url = fill(path, site.real)
         # Public pages as the public sees them, then signed-in pages as a suitable role.
         tried = [TestClient(site.app), *clients.values()]
-        page = next(
-            (r for c in tried if (r := c.get(url, follow_redirects=False)).status_code == 200),
+        opened = next(
+            ((c, r) for c in tried if (r := c.get(url, follow_redirects=False)).status_code == 200),
             None,
         )
-        assert page is not None, f"no one could open {url}"
+        assert opened is not None, f"no one could open {url}"
+        opener, page = opened
         link = _twin_link(page.text)
         if _own_twin(path) in twins:
             assert link == _own_twin(url), (path, link)
-            twin = tried[0].get(link) if not path.startswith("/portal") else None
-            if twin is not None and twin.status_code == 200:
-                title = re.search(r"<title>(.*?) – Mission Monitor</title>", page.text, re.S)
-                assert json.loads(twin.text)["title"] == html.unescape(title.group(1))
+            # The twin as whoever opened the page sees it: the same title.
+            twin = opener.get(link)
+            assert twin.status_code == 200, (link, twin.status_code)
+            title = re.search(r"<title>(.*?) – Mission Monitor</title>", page.text, re.S)
+            assert json.loads(twin.text)["title"] == html.unescape(title.group(1))
         else:
             assert link is None, (path, link)
+    signed_in_twins = {p for p in twins if p.startswith("/portal")}
+    assert {"/portal.json", "/portal/returns.json", "/portal/governance.json"} <= signed_in_twins
 
 
 def test_a_twin_keeps_the_page_s_query(site):

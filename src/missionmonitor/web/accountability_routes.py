@@ -143,7 +143,14 @@ def _meeting_page(
 ) -> HTMLResponse:
     page = governance_views.meeting(visitor.db, visitor.user, meeting_id, _data(request).geo)
     page = {**page, "csrf": visitor.csrf, "error": error}
-    return personal_page(request, "meeting.html", page, status=status, trail=LOG)
+    return personal_page(
+        request,
+        "meeting.html",
+        page,
+        json_url=f"/portal/governance/meetings/{meeting_id}.json",
+        status=status,
+        trail=LOG,
+    )
 
 
 def _reshow_meeting(request: Request, meeting_id: int) -> None:
@@ -156,7 +163,12 @@ def _reshow_meeting(request: Request, meeting_id: int) -> None:
 @router.get("/portal/governance", response_class=HTMLResponse, include_in_schema=False)
 def governance_log(request: Request, visitor: Visitor, data: Data) -> HTMLResponse:
     page = governance_views.log(visitor.db, visitor.user, data.geo)
-    return personal_page(request, "governance_log.html", {**page, "csrf": visitor.csrf})
+    return personal_page(
+        request,
+        "governance_log.html",
+        {**page, "csrf": visitor.csrf},
+        json_url="/portal/governance.json",
+    )
 
 
 @router.get(
@@ -271,7 +283,13 @@ def feedback_inbox(
     if status not in ("", "received", "accepted", "rejected"):
         status = ""
     page = governance_views.feedback_inbox(visitor.db, visitor.user, adp, data.geo, status or None)
-    return personal_page(request, "feedback_inbox.html", {**page, "csrf": visitor.csrf})
+    query = f"?status={status}" if status else ""
+    return personal_page(
+        request,
+        "feedback_inbox.html",
+        {**page, "csrf": visitor.csrf},
+        json_url=f"/portal/feedback/{adp}.json{query}",
+    )
 
 
 @router.post(

@@ -52,6 +52,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from missionmonitor.web import (
         accountability_routes,
         portal_routes,
+        portal_twins,
         public_routes,
         report_routes,
         returns_routes,
@@ -152,6 +153,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.include_router(public_routes.router)
     app.include_router(report_routes.router)
+    app.include_router(portal_twins.router)  # before the pages whose addresses they extend
     app.include_router(portal_routes.router)
     app.include_router(returns_routes.router)
     app.include_router(standards_routes.router)

@@ -119,7 +119,9 @@ def logout(request: Request, csrf_token: str = Form("")) -> Response:
 @router.get("/portal", response_class=HTMLResponse)
 def portal(request: Request, visitor: Visitor, data: Data) -> HTMLResponse:
     page = portal_views.portal_page(data, visitor.db, visitor.user)
-    return _page(request, "portal.html", page.pop("title"), csrf=visitor.csrf, **page)
+    return personal_page(
+        request, "portal.html", {**page, "csrf": visitor.csrf}, json_url="/portal.json"
+    )
 
 
 @router.post("/portal/actions", response_model=None)
@@ -153,7 +155,12 @@ def _action_page(
     )
     page = {**page, "csrf": visitor.csrf, "error": error}
     return personal_page(
-        request, "action.html", page, status=status, trail=(("Alerts and actions", "/portal"),)
+        request,
+        "action.html",
+        page,
+        json_url=f"/portal/actions/{action_id}.json",
+        status=status,
+        trail=(("Alerts and actions", "/portal"),),
     )
 
 

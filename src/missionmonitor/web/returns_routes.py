@@ -8,6 +8,7 @@ Periods appear in addresses with "-" for "/" (2024-25 for the financial year 202
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -62,7 +63,7 @@ def _refused(
     return personal_page(request, "upload_result.html", page, status=status, trail=RETURNS)
 
 
-def _period(slug: str) -> str:
+def period_of(slug: str) -> str:
     """2024-25 → 2024/25; quarters (2024-Q2) are unchanged."""
     return slug.replace("-", "/", 1) if "Q" not in slug else slug
 
@@ -114,7 +115,14 @@ def _form_page(
         "url": address(form.id, adp, period),
         "message": message,
     }
-    return personal_page(request, "return_form.html", page, status=status, trail=RETURNS)
+    return personal_page(
+        request,
+        "return_form.html",
+        page,
+        json_url=f"{page['url']}.json",
+        status=status,
+        trail=RETURNS,
+    )
 
 
 def _reshow_form(
@@ -144,7 +152,10 @@ def returns_home(
         "csrf": visitor.csrf,
         "message": _uploaded(uploaded),
     }
-    return personal_page(request, "returns.html", page)
+    # The twin keeps the choice of form and period, never other text from the address.
+    query = urlencode({k: v for k, v in (("form", form), ("period", period)) if v})
+    twin = "/portal/returns.json" + (f"?{query}" if query else "")
+    return personal_page(request, "returns.html", page, json_url=twin)
 
 
 @router.get("/portal/returns/{form_id}/{adp}/{period}", response_class=HTMLResponse)
@@ -153,7 +164,7 @@ def show_return(
 ) -> HTMLResponse:
     form = adp_form(form_id)
     message = NOTICES.get(notice, "")
-    return _form_page(request, visitor, form, adp, _period(period), message=message)
+    return _form_page(request, visitor, form, adp, period_of(period), message=message)
 
 
 @router.post("/portal/returns/{form_id}/{adp}/{period}", response_model=None)
@@ -175,7 +186,7 @@ def _save_return(
     period: str,
     fields: dict[str, list[Any]],
 ) -> Response:
-    period = _period(period)
+    period = period_of(period)
     answers = _answers_from(form, fields)
     seen = str((fields.get("version") or [""])[0])
     action = str((fields.get("action") or ["save"])[0])
@@ -208,14 +219,21 @@ def _check_page(
 ) -> HTMLResponse:
     page = return_views.check_page(visitor.db, visitor.user, form, adp, period, geography(request))
     page = {**page, "csrf": visitor.csrf, "url": address(form.id, adp, period)}
-    return personal_page(request, "return_check.html", page, status=status, trail=RETURNS)
+    return personal_page(
+        request,
+        "return_check.html",
+        page,
+        json_url=f"{page['url']}/check.json",
+        status=status,
+        trail=RETURNS,
+    )
 
 
 @router.get("/portal/returns/{form_id}/{adp}/{period}/check", response_class=HTMLResponse)
 def check_return(
     request: Request, form_id: str, adp: str, period: str, visitor: Visitor
 ) -> HTMLResponse:
-    return _check_page(request, visitor, adp_form(form_id), adp, _period(period))
+    return _check_page(request, visitor, adp_form(form_id), adp, period_of(period))
 
 
 @router.post("/portal/returns/{form_id}/{adp}/{period}/submit", response_model=None)
@@ -226,7 +244,7 @@ async def submit_return(
     form = adp_form(form_id)
     posted = await posted_form(request)
     return await run_in_threadpool(
-        _submit_return, request, visitor, form, adp, _period(period), posted
+        _submit_return, request, visitor, form, adp, period_of(period), posted
     )
 
 
@@ -261,7 +279,7 @@ def decide_return(
     version: Annotated[int, Form()] = 0,
 ) -> Response:
     form = adp_form(form_id)
-    period = _period(period)
+    period = period_of(period)
     _reshow_form(request, form, adp, period, "decide")
     adp_returns.decide_latest(
         visitor.db, visitor.user, form, adp, period, decision == "approve", comment, version
@@ -307,7 +325,7 @@ async def attach_file(
     form = adp_form(form_id)
     name, data, token = await _posted_file(request, MAX_EVIDENCE_BYTES)
     return await run_in_threadpool(
-        _attach_file, request, visitor, form, adp, _period(period), question, name, data, token
+        _attach_file, request, visitor, form, adp, period_of(period), question, name, data, token
     )
 
 
