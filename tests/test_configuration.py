@@ -127,6 +127,32 @@ def test_the_second_configuration_serves_every_public_page_type(small_site):
     assert small_site.get("/standards/X12000001/1").status_code == 200
 
 
+def test_the_second_configurations_pages_name_neither_scotland_nor_its_publishers(small_site):
+    """Pages whose wording is the configuration's say it generically when it has none."""
+    names = re.compile(r"\b(Scotland|Scottish|NRS|PHS|ScotPHO|National Records|NHS Scotland)\b")
+    for path in (
+        "/",
+        "/surveillance",
+        "/methodology",
+        "/methodology.json",
+        "/standards",
+        "/standards/X12000001/1",
+        "/targets",
+        "/accountability",
+        "/accountability.json",
+        "/login",
+    ):
+        page = small_site.get(path)
+        assert page.status_code == 200, path
+        assert names.search(page.text) is None, (path, names.search(page.text))
+    surveillance = small_site.get("/surveillance").text
+    assert "suspected drug deaths, which are recorded provisionally" in surveillance
+    assert "confirmed (latest edition)" in surveillance
+    assert "not data from Example Land" in small_site.get("/methodology").text
+    assert "Results for Example Land as published" in small_site.get("/standards").text
+    assert "oversee the programme&#39;s returns" in small_site.get("/login").text
+
+
 def test_the_second_configuration_builds_every_report(small_site):
     listed = small_site.get("/reports.json").json()
     assert [r["period"] for r in listed["annual"]] == ["2023/24", "2022/23", "2021/22"]

@@ -1,5 +1,7 @@
 """Scotland lives only in its configuration folder: no Scottish area code and no Scottish
-indicator id is written in the package's code, templates or scripts.
+indicator id is written in the package's code, templates or scripts, and no page's wording
+(templates, views and routes) names the country or its publishers: a page says that through
+the configuration (its sections' notes and ``wording``) or the national area's name.
 
 Docstrings are documentation: their examples run (as doctests) against the configuration
 that ships, so they may name its areas and indicators. A name that a dataset declares as one
@@ -19,7 +21,7 @@ import missionmonitor
 from missionmonitor import config
 from missionmonitor.datasets.declaration import load_declarations
 from missionmonitor.indicators.catalogue import load_catalogue
-from missionmonitor.refdata.geography import Geography, national_code
+from missionmonitor.refdata.geography import Geography, national_code, national_name
 
 PACKAGE = Path(missionmonitor.__file__).parent
 CONFIGURATIONS = PACKAGE / "configurations"
@@ -108,4 +110,62 @@ def test_the_scan_finds_a_written_name(tmp_path, name, text, found):
 def test_no_scottish_area_code_or_indicator_id_is_written_outside_the_configuration():
     pattern = _pattern(_scottish_names())
     written = [hit for path in _package_files() for hit in _written_names(path, pattern)]
+    assert written == []
+
+
+#: The publishers whose names only the configuration says (with the country's own name).
+PUBLISHERS = (
+    "National Records of Scotland",
+    "NRS",
+    "Police Scotland",
+    "Public Health Scotland",
+    "PHS",
+    "ScotPHO",
+    "NHS Scotland",
+    "Scottish Government",
+    "Scottish",
+)
+#: Names that are a library's, not a publisher's: the design system the site is built with.
+LIBRARIES = ("Scottish Government Design System",)
+
+
+def _wording_pattern() -> re.Pattern[str]:
+    names = sorted({*PUBLISHERS, national_name()}, key=len, reverse=True)
+    libraries = "|".join(re.escape(n) for n in LIBRARIES)
+    return re.compile(rf"\b(?!(?:{libraries}))(" + "|".join(map(re.escape, names)) + r")\b")
+
+
+def _page_wording_files() -> list[Path]:
+    """The templates, and the views and routes that write a page's sentences."""
+    return sorted(
+        [
+            *(PACKAGE / "web" / "templates").glob("*.html"),
+            *(PACKAGE / "views").glob("*.py"),
+            *(PACKAGE / "web").glob("*.py"),
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "found"),
+    [
+        ("a.html", "<p>Police Scotland record suspected deaths.</p>", True),
+        ("a.html", "{# Scottish Government Design System components #}", False),
+        ("a.html", "<p>Results for {{ nation() }}, as published.</p>", False),
+        ("a.py", 'x = "as PHS publications do"\n', True),
+        ("a.py", '"""Every Scotland-level result."""\n', False),
+        ("a.py", 'x = "node_modules/@scottish-government/design-system"\n', False),
+    ],
+)
+def test_the_wording_scan_finds_a_publisher_or_country(tmp_path, name, text, found):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    assert bool(_written_names(path, _wording_pattern())) is found
+
+
+def test_no_page_wording_names_the_country_or_its_publishers():
+    files = _page_wording_files()
+    assert {p.name for p in files} >= {"surveillance.html", "areas.py", "app.py"}
+    pattern = _wording_pattern()
+    written = [hit for path in files for hit in _written_names(path, pattern)]
     assert written == []

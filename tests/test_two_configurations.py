@@ -60,3 +60,24 @@ def test_two_apps_of_two_configurations_answer_side_by_side(built_store_path, tm
         assert surveillance.status_code == 200 and "Example Land" not in surveillance.text
         assert example.get("/surveillance.json").json()["trend"] is None
         assert scotland.get("/surveillance.json").json()["trend"] is not None
+        # Who publishes what is each configuration's to say: Scotland's says it.
+        assert "Police Scotland record suspected" in surveillance.text
+        assert "confirmed (NRS, latest edition)" in surveillance.text
+        assert "ScotPHO" in scotland.get("/methodology").text
+        assert "ScotPHO" not in example.get("/methodology").text
+        assert "For ADP coordinators" in scotland.get("/login").text
+        assert "For ADP coordinators" not in example.get("/login").text
+
+
+def test_the_standards_are_cited_as_their_configuration_cites_them(built_store_path, tmp_path):
+    example_store = tmp_path / "example.duckdb"
+    with config.using(config.load(SMALL)):
+        build_store(example_store, demonstration=True)
+    scotland = TestClient(create_app(site_settings(built_store_path)))
+    example = TestClient(
+        create_app(site_settings(example_store).model_copy(update={"config_dir": SMALL}))
+    )
+    cited = scotland.get("/standards/S11000015/1.json").json()["standard"]
+    assert cited["citation"].startswith("Scottish Government, Medication Assisted Treatment")
+    assert cited["citation"] in scotland.get("/standards/S11000015/1").text
+    assert example.get("/standards/X12000001/1.json").json()["standard"]["citation"] == ""

@@ -38,7 +38,7 @@ from pydantic import BaseModel, ConfigDict, PrivateAttr, TypeAdapter, Validation
 from pydantic_core import ErrorDetails
 
 from missionmonitor.errors import DefinitionError, MissionMonitorError
-from missionmonitor.sections import Accountability, AnnualReport, MatReport, Surveillance
+from missionmonitor.sections import Accountability, AnnualReport, MatReport, Surveillance, Wording
 
 #: libyaml's parser where it is installed: the same safe subset, several times faster.
 SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -225,6 +225,8 @@ class Configuration(_Strict):
     surveillance: Surveillance | None = None
     annual_report: AnnualReport | None = None
     mat_report: MatReport | None = None
+    #: Sentences about the configuration's publishers and people (missionmonitor.sections).
+    wording: Wording = Wording()
     #: What the loaders read from this configuration (``cached``), kept with it.
     _memo: dict[Hashable, Any] = PrivateAttr(default_factory=dict)
 

@@ -5,10 +5,16 @@ the indicators it shows (validated on load with the rest of ``configuration.yaml
 ``missionmonitor.config``). A configuration without a section still serves the page, which
 says that the section is not configured.
 
+Nor does a page name a country or a publisher: where a page describes who publishes what,
+the sentence is the configuration's (a section's notes, or ``wording``), and without one
+the page says it generically.
+
 >>> Surveillance().case_review
 ()
 >>> Accountability(beds="beds").beds
 'beds'
+>>> Wording().conventions
+()
 """
 
 from __future__ import annotations
@@ -36,6 +42,8 @@ class Accountability(_Strict):
     #: The indicator of beds held, and the declared target (targets.yaml) it is set against.
     beds: str | None = None
     beds_target: str | None = None
+    #: Where the page's figures come from, as a sentence (None: said generically).
+    sources: str | None = None
 
 
 class Surveillance(_Strict):
@@ -56,6 +64,14 @@ class Surveillance(_Strict):
     case_review: tuple[str, ...] = ()
     #: The share of deaths each drug group was implicated in, by the case review's group name.
     drugs_implicated: dict[str, str] = {}
+    #: Who publishes the confirmed and the suspected deaths (short names, for captions), and
+    #: how each counts them, as a paragraph (None: said generically).
+    confirmed_by: str | None = None
+    suspected_by: str | None = None
+    deaths_note: str | None = None
+    #: The published prevalence series and their methods, as a phrase for the methodology
+    #: page ("the publisher's multi-parameter estimates of ...").
+    prevalence_note: str | None = None
 
 
 class AnnualReport(_Strict):
@@ -70,3 +86,15 @@ class MatReport(_Strict):
     """The standards benchmarking report: the indicator of standards implemented."""
 
     indicator: str
+
+
+class Wording(_Strict):
+    """Sentences about the configuration's publishers and people for pages whose own
+    wording is generic: each is added to, or replaces, the package's general sentence."""
+
+    #: Who the sign-in page is for (None: the package's general sentence).
+    sign_in: str | None = None
+    #: Added to the methodology page's conventions and disclosure control: whose
+    #: conventions the general rules follow.
+    conventions: tuple[str, ...] = ()
+    disclosure: tuple[str, ...] = ()

@@ -74,6 +74,9 @@ class Standards(_Strict):
     criteria_versions: tuple[CriteriaVersion, ...]
     standards: tuple[Standard, ...]
     summary_groups: tuple[SummaryGroup, ...]
+    #: The publication the standards are taken from, as pages cite it (publisher, title,
+    #: date); each standard's ``source`` is its page in it.
+    citation: str = ""
 
     @model_validator(mode="after")
     def _complete(self) -> Standards:

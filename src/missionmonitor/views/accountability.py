@@ -117,9 +117,7 @@ def accountability(data: SiteData) -> dict[str, Any]:
         synthetic=bool((data.results["status"] == "SYNTHETIC").any())
         if not data.results.empty
         else False,
-        sources=(
-            "ADP funding, MAT progress, bed census and placement outcome returns approved in "
-            "the Mission Monitor portal; residential rehabilitation placements as published "
-            "by Public Health Scotland."
-        ),
+        sources=section().sources
+        or "Returns approved in the Mission Monitor portal; published figures as each "
+        "indicator's page names their source.",
     )

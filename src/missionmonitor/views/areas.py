@@ -16,6 +16,7 @@ from missionmonitor.refdata.geography import (
     national_type,
     reporting_type,
 )
+from missionmonitor.sections import Surveillance
 from missionmonitor.services.site_data import SiteData
 from missionmonitor.views import charts
 from missionmonitor.views.common import as_number, definition_view, page_model, result_row
@@ -185,27 +186,32 @@ def _similar(data: SiteData, code: str, area_type: str) -> list[dict[str, Any]]:
 
 
 def methodology(data: SiteData) -> dict[str, Any]:
+    """The methodology page: the general conventions, then the configuration's sentences
+    on whose conventions they follow (its ``wording``)."""
+    configured = describe()
     return page_model(
         "Methodology",
         conventions=[
             "Intervals use the exact normal quantile (z = 1.959964 for 95%) unless an "
-            "indicator states the ScotPHO convention (z = 1.96).",
-            "Values are stored unrounded and shown rounded half up (12.5 → 13), as PHS "
-            "publications do.",
+            "indicator states the fixed convention (z = 1.96).",
+            "Values are stored unrounded and shown rounded half up (12.5 → 13).",
             "Change is on the immediately preceding period of the same kind; no change is "
             "given across a series break.",
             f"An area is higher or lower than {national_name()} when its 95% interval lies "
             f"wholly above or below {national_name()}'s value.",
+            *configured.wording.conventions,
         ],
         disclosure=[
-            "Counts from 1 to 9 are suppressed (the NHS Scotland trigger; configurable per "
+            "Counts from 1 to 9 are suppressed (the default trigger; configurable per "
             "indicator); zeros are published.",
             "Secondary suppression: where an area's total is published, enough further areas "
             "are suppressed that no suppressed value can be worked out by subtraction, checked "
             "exactly across every published total.",
             "When a count is suppressed, every value derived from it (rate, interval) is "
             "withheld too. Suppressed values are shown as c.",
+            *configured.wording.disclosure,
         ],
+        prevalence=(configured.surveillance or Surveillance()).prevalence_note,
         vintages="Every figure keeps the edition it came from. Pages show the latest edition; "
         "revised figures are listed on each indicator page.",
         indicators=[definition_view(i, data) for i in data.catalogue.values()],

@@ -65,7 +65,7 @@ MEASURE_LABELS = {
 
 
 def _published(data: SiteData) -> list[dict[str, Any]]:
-    """Every Scotland-level MAT result held, as published, with its source."""
+    """Every national MAT result held, as published, with its source."""
     rows = data.mat_published
     columns = (rows["measure"], rows["period"], rows["value"], rows["unit"], rows["vintage"])
     return [
@@ -226,6 +226,7 @@ def adp_standard(
             "name": standard.name,
             "statement": standard.statement,
             "source": standard.source,
+            "citation": load_standards().citation,
             "criteria": [
                 {"stream": c.stream, "text": c.text, "source": c.source}
                 for c in standard.criteria_for(latest_version)
