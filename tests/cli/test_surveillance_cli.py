@@ -18,6 +18,8 @@ def test_deaths_and_trend(built_store_path):
     deaths = run(built_store_path, "deaths")
     assert deaths.exit_code == 0, deaths.output
     assert "+16" in deaths.output and "1,092" in deaths.output
+    # The publishers named are the configuration's (its surveillance section).
+    assert "confirmed (NRS) and suspected (Police Scotland)" in " ".join(deaths.output.split())
     trend = run(built_store_path, "trend", "--launch", "2021")
     assert trend.exit_code == 0 and "Change in the trend per year" in trend.output
     assert "does not establish" in trend.output

@@ -226,12 +226,13 @@ def summary(ctx: typer.Context) -> None:
     """
     from missionmonitor.config import attribution
     from missionmonitor.formatting import display_change, display_value
+    from missionmonitor.refdata.geography import national_name
     from missionmonitor.services.summary import national_summary
     from missionmonitor.store.connection import Store
 
     with reported(), Store.open(store_path(ctx), read_only=True) as store:
         rows = national_summary(store)
-    table = Table(title="Scotland: latest figures", caption=attribution())
+    table = Table(title=f"{national_name()}: latest figures", caption=attribution())
     for col in ("Indicator", "Period", "Value", "Change on previous", "Status"):
         table.add_column(col, justify="right" if col in ("Value", "Change on previous") else "left")
     for item in rows:

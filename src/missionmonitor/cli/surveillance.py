@@ -21,18 +21,26 @@ def _n(v: float | None) -> str:
 
 @app.command("deaths")
 def deaths_command(ctx: typer.Context) -> None:
-    """NRS confirmed drug deaths beside Police Scotland suspected drug deaths, year by
-    year, with every revision between NRS editions and its size.
+    """Confirmed drug deaths beside suspected drug deaths, year by year, with every
+    revision between editions of the confirmed deaths and its size.
 
     Example: [bold]missionmonitor surveillance deaths[/]
     """
+    from missionmonitor.config import surveillance
     from missionmonitor.services.site_data import SiteData
     from missionmonitor.surveillance import deaths
 
+    section = surveillance()
+    named = {
+        "confirmed": f" ({section.confirmed_by})" if section.confirmed_by else "",
+        "suspected": f" ({section.suspected_by})" if section.suspected_by else "",
+    }
     with reported():
         data = SiteData.read(store_path(ctx))
         rows = deaths.reconciliation(data.results, data.revisions)
-    table = Table(title="Drug deaths: confirmed (NRS) and suspected (Police Scotland)")
+    table = Table(
+        title=f"Drug deaths: confirmed{named['confirmed']} and suspected{named['suspected']}"
+    )
     for col in (
         "Year",
         "Confirmed",
@@ -238,7 +246,7 @@ def ndrdd_command(
 
     Example: [bold]missionmonitor surveillance ndrdd --input cases.csv --out review/ --load[/]
     """
-    from missionmonitor.refdata.geography import national_code
+    from missionmonitor.refdata.geography import national_code, national_name
     from missionmonitor.services.ndrdd import compute
 
     if load and out_dir is None:
@@ -249,7 +257,8 @@ def ndrdd_command(
     m = review.measures
     totals = m[(m["area_code"] == national_code()) & (m["breakdown"] == "")]
     scot = totals.pivot(index="period", columns="measure", values="value")
-    title = "Drug-death case review, Scotland" + (" (SYNTHETIC)" if review.synthetic else "")
+    synthetic = " (SYNTHETIC)" if review.synthetic else ""
+    title = f"Drug-death case review, {national_name()}{synthetic}"
     table = Table(title=title)
     shares = (
         ("Reviewed", "ndrdd_reviewed", "ndrdd_cases"),
