@@ -70,7 +70,7 @@ def trend_command(
     launch: Annotated[int, typer.Option(help="First year after the interruption.")] = 2021,
     family: Annotated[str, typer.Option(help="quasipoisson or negbin.")] = "quasipoisson",
     quarterly: Annotated[
-        bool, typer.Option("--quarterly", help="Police Scotland quarterly suspected deaths.")
+        bool, typer.Option("--quarterly", help="Quarterly suspected (provisional) deaths.")
     ] = False,
 ) -> None:
     """Segmented regression of annual drug deaths (or, with --quarterly, quarterly suspected
