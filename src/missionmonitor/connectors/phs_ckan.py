@@ -10,8 +10,9 @@ download``, the resource's CSV file. ``read`` turns either into the dataset's co
 * ``source.qualifiers`` maps each qualifier column's codes (``VALUEQF``: ``c``, ``:``, ``z``,
   ``d``…, several in a cell separated by spaces) to a status written in the dataset column
   that ``source.columns`` gives the qualifier column. A status in ``NO_FIGURE`` blanks the
-  value it qualifies, so a ``0`` published beside ``:`` is not a zero. A code not declared
-  is a ``LayoutError``;
+  value it qualifies (the column named without ``QF``, or as ``options.qualifies`` says:
+  ``{NumberQF: NumberAssessed}``), so a ``0`` published beside ``:`` is not a zero. A code
+  not declared is a ``LayoutError``;
 * ``options.areas`` names the geography columns, most specific first, each with the area
   type its names are of (``{ADPName: adp, HB: health_board}``). A row's area is the first of
   them that holds a code or name and is not marked ``d`` (an aggregate) in its qualifier
@@ -199,7 +200,9 @@ def _qualify(record: dict[str, str], row: dict[str, Any], source: Source, where:
             if codes[code] and codes[code] not in statuses:
                 statuses.append(codes[code])
         record[source.columns[qf]] = "; ".join(statuses)
-        qualified = source.columns.get(qf.removesuffix("QF"))
+        qualifies = source.options.get("qualifies", {})
+        named = qualifies.get(qf) if isinstance(qualifies, dict) else None
+        qualified = source.columns.get(str(named or qf.removesuffix("QF")))
         if qualified and NO_FIGURE.intersection(statuses):
             record[qualified] = ""
 
