@@ -43,7 +43,9 @@ class Resource:
         out = [{"id": "_id", "type": "int"}]
         for i, name in enumerate(self.header):
             cells = [r[i] for r in self.rows if r[i] != ""]
-            out.append({"id": name, "type": "numeric" if cells and all(map(_number, cells)) else "text"})
+            out.append(
+                {"id": name, "type": "numeric" if cells and all(map(_number, cells)) else "text"}
+            )
         return out
 
     def records(self, offset: int, limit: int) -> list[dict[str, Any]]:
