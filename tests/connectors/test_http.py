@@ -9,7 +9,7 @@ import pytest
 
 from missionmonitor.connectors.http import Http
 from missionmonitor.errors import DownloadError
-from tests.connectors.publisher_server import XLSX, PublisherSite, publisher_site  # noqa: F401
+from tests.connectors.publisher_server import XLSX, PublisherSite
 
 WORKBOOK = (
     Path(__file__).parents[1] / "fixtures/publisher/SuspectedDRDs_OctDec2023.xlsx"

@@ -14,7 +14,7 @@ from missionmonitor.connectors import phs_ckan, registry
 from missionmonitor.connectors.http import Http
 from missionmonitor.datasets.declaration import Source
 from missionmonitor.errors import DownloadError, LayoutError
-from tests.connectors.publisher_server import PublisherSite, publisher_site  # noqa: F401
+from tests.connectors.publisher_server import PublisherSite
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "publisher"
 WAITS = "abf54d64-88de-47d8-9c31-49a959abc164"

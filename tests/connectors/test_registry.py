@@ -13,7 +13,7 @@ from missionmonitor.connectors import phs_ckan, registry
 from missionmonitor.connectors.http import Http
 from missionmonitor.datasets.declaration import Edition, Source
 from missionmonitor.errors import DownloadError, NotFoundError
-from tests.connectors.publisher_server import XLSX, PublisherSite, publisher_site  # noqa: F401
+from tests.connectors.publisher_server import XLSX, PublisherSite
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "publisher"
 WORKBOOK = (FIXTURES / "SuspectedDRDs_OctDec2023.xlsx").read_bytes()

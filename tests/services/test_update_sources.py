@@ -18,7 +18,7 @@ from missionmonitor.errors import DownloadError, LayoutError
 from missionmonitor.services.update import update_sources
 from missionmonitor.store.connection import Store
 from missionmonitor.store.vintages import select_figures, vintages_of
-from tests.connectors.publisher_server import PublisherSite, publisher_site  # noqa: F401
+from tests.connectors.publisher_server import PublisherSite
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "publisher"
 WAITS = "abf54d64-88de-47d8-9c31-49a959abc164"
@@ -139,8 +139,16 @@ def test_the_command_reports_each_dataset_and_without_network_changes_nothing(
     before = store_copy.read_bytes()
     cut_off = CliRunner().invoke(
         app,
-        ["--store", str(store_copy), "--config-dir", str(offline), "update", "--all"]
-        + ["--retries", "0"],
+        [
+            "--store",
+            str(store_copy),
+            "--config-dir",
+            str(offline),
+            "update",
+            "--all",
+            "--retries",
+            "0",
+        ],
     )
     assert cut_off.exit_code == DownloadError.exit_code
     assert "no network? Nothing changed" in " ".join(cut_off.output.split())

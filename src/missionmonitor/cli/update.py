@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 
 from missionmonitor.cli.common import err, out, reported, store_path
 
@@ -71,7 +71,7 @@ def update(
             transient=True,
         ) as bar,
     ):
-        tasks: dict[str, int] = {}
+        tasks: dict[str, TaskID] = {}
 
         def progress(name: str, got: int, total: int | None) -> None:
             if name not in tasks:
@@ -115,8 +115,8 @@ def _say(report: UpdateReport) -> None:
         out.print(f"{name}: {why}, nothing loaded{edition}: {escape(str(report.refused))}")
         return
     if report.unchanged:
-        load = f" as load {report.load.load_id}" if report.load else ""
-        out.print(f"{name}: unchanged{edition}: the same figures are already held{load}.")
+        held = f" as load {report.load.load_id}" if report.load else ""
+        out.print(f"{name}: unchanged{edition}: the same figures are already held{held}.")
         return
     if report.load is None:
         out.print(f"{name}: would load a new edition{edition} from {escape(report.url)} (dry run).")

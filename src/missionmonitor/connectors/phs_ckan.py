@@ -73,7 +73,11 @@ def fetch(source: Source, http: Http, progress: Progress | None = None) -> Relea
     fields: list[dict[str, Any]] = []
     total: int | None = None
     while total is None or len(records) < total:
-        params = {"resource_id": source.resource, "limit": size, "offset": len(records)}
+        params: dict[str, str | int] = {
+            "resource_id": source.resource,
+            "limit": size,
+            "offset": len(records),
+        }
         page = _result(http.get(f"{api}/datastore_search", params).json(), api)
         fields = fields or list(page.get("fields", []))
         if total is not None and page.get("total") != total:
