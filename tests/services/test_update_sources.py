@@ -69,6 +69,7 @@ def test_new_editions_and_revisions_are_loaded_and_a_second_run_changes_nothing(
     assert june.refused is None and june.load is not None and june.load.rows == 18
     assert june.new_periods == ["2024-Q4", "2025-Q1"] and june.revised == []
     assert june.vintage == "PHS_DATWT_ONGOING_2025_06_24T00_00_00"
+    assert june.uncoded == ["North Lanarkshire ADP", "South Lanarkshire ADP"]
     held = figures(store_copy)
     glasgow = held[(held["area_code"] == "S11000015") & (held["measure"] == WITHIN)]
     assert dict(zip(glasgow["period"], glasgow["value"], strict=True)) == {

@@ -128,6 +128,9 @@ def _say(report: UpdateReport) -> None:
             f"{', '.join(load.vintages)}."
         )
     out.print(f"  New periods: {', '.join(report.new_periods) or 'none'}.")
+    if report.uncoded:
+        held = ", ".join(report.uncoded)
+        out.print(f"  Held as rows, not figures (no area code of their own): {escape(held)}.")
     out.print(f"  Revised figures: {len(report.revised):,}.")
     for measure, area, period, old, new in report.revised[:SHOWN]:
         out.print(

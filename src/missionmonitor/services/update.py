@@ -77,6 +77,8 @@ class UpdateReport:
     breaks: list[str] = field(default_factory=list)
     #: The same rows as a load already held.
     unchanged: bool = False
+    #: The publisher's areas with no code of their own: their rows are held, not figures.
+    uncoded: list[str] = field(default_factory=list)
     #: Why nothing was loaded (a changed layout, a truncated download…).
     refused: MissionMonitorError | None = None
     dry_run: bool = False
@@ -213,6 +215,7 @@ def _apply(
     """Compare the validated rows with the store's figures, then load them (not in a dry
     run). The same rows as a load already held are unchanged."""
     report.unchanged = _held(store_path, parsed)
+    report.uncoded = _uncoded(parsed)
     if not report.unchanged:
         # Each figure as the file itself has it latest (by the rows' own editions).
         incoming = pd.DataFrame(build_observations(parsed, 0))
@@ -223,6 +226,17 @@ def _apply(
         return
     report.load = load_checked(store_path, parsed, geo, vintage, recompute=recompute)
     report.unchanged = report.load.already_loaded
+
+
+def _uncoded(parsed: ParsedFile) -> list[str]:
+    """Names of the areas whose rows have no area code, where the dataset names its areas."""
+    refs = {o.area_code for o in parsed.declaration.observations if not o.area_code.startswith("=")}
+    found = {
+        str(row.get("area_name") or "")
+        for row in parsed.rows
+        if any(row.get(ref) is None for ref in refs)
+    }
+    return sorted(found - {""})
 
 
 def _held(store_path: Path, parsed: ParsedFile) -> bool:
