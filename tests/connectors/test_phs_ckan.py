@@ -28,15 +28,31 @@ def waits_source(site: str = "http://127.0.0.1:9", **options: Any) -> Source:
     return Source.model_validate(raw)
 
 
-def row(frame: pd.DataFrame, quarter: str, name: str) -> dict[str, Any]:
-    found = frame[(frame["published_quarter"] == quarter) & (frame["area_name"] == name)]
+def row(frame: pd.DataFrame, quarter: str, name: str, measure: str = "Number") -> dict[str, Any]:
+    found = frame[
+        (frame["published_quarter"] == quarter)
+        & (frame["area_name"] == name)
+        & (frame["measure"] == measure)
+    ]
     assert len(found) == 1, (quarter, name, found)
     return dict(found.iloc[0])
 
 
+def assert_same(left: pd.DataFrame, right: pd.DataFrame) -> None:
+    """Equal frames, a number written 0 or 0.0 alike (the API gives numbers, a file text)."""
+
+    def number(cell: str) -> object:
+        try:
+            return float(cell)
+        except ValueError:
+            return cell
+
+    pd.testing.assert_frame_equal(left.map(number), right.map(number))
+
+
 def test_ongoing_waits_are_read_into_the_datasets_columns(geo):
     frame = phs_ckan.read(JUNE, waits_source(), geo, "ongoing.csv")
-    glasgow = row(frame, "Q4 2024/2025", "Glasgow City")
+    glasgow = row(frame, "Q4 2024/2025", "City of Glasgow ADP")  # the name as published
     # Financial-year Q4 2024/2025 is January to March 2025.
     assert glasgow["period"] == "2025-Q1"
     assert (glasgow["area_code"], glasgow["area_type"]) == ("S11000015", "adp")
@@ -48,7 +64,8 @@ def test_ongoing_waits_are_read_into_the_datasets_columns(geo):
     # "All" substances carries d (derived): a status, not a missing figure.
     assert glasgow["substance_type"] == "All" and glasgow["substance_status"] == "derived"
     # PHS's Mid and East Lothian ADP is exactly the ADP with one code for both councils.
-    lothian = frame[frame["area_name"].str.contains("Lothian")]
+    lothian = frame[frame["area_name"] == "Mid and East Lothian ADP"]
+    assert len(lothian) == 4
     assert set(lothian["area_code"]) == {"S11000051"}
     # Board totals (ADPName marked d) are the board of treatment; Scotland has no HB code.
     board = row(frame, "Q4 2024/2025", "NHS Greater Glasgow and Clyde")
@@ -169,16 +186,16 @@ def test_the_rows_are_fetched_page_by_page_until_the_total(publisher_site: Publi
     assert len(offsets) >= 3 and all("limit=5" in r for r in offsets)
     paged = phs_ckan.read(release.content, source, geo, release.address)
     whole = phs_ckan.read(JUNE, source, geo, "ongoing.csv")
-    pd.testing.assert_frame_equal(paged, whole)
+    assert_same(paged, whole)
     # The resource's own CSV file reads the same.
     downloaded = registry.fetch(waits_source(publisher_site.base, via="download"), QUICK)
-    pd.testing.assert_frame_equal(phs_ckan.read(downloaded.content, source, geo, "x"), whole)
+    assert_same(phs_ckan.read(downloaded.content, source, geo, "x"), whole)
 
 
 def test_a_truncated_download_is_refused(publisher_site: PublisherSite):
     publisher_site.publish(WAITS, JUNE, "2025-06-24T00:00:00", "ongoingwaits.csv")
     publisher_site.claimed_total = 40  # the API says more rows exist than it gives
-    with pytest.raises(DownloadError, match="truncated: 18 of 40"):
+    with pytest.raises(DownloadError, match="truncated: 36 of 40"):
         registry.fetch(waits_source(publisher_site.base), QUICK)
     publisher_site.claimed_total = None
     file = f"/dataset/{publisher_site.resources[WAITS].meta['package_id']}/resource/{WAITS}"
@@ -190,3 +207,59 @@ def test_a_truncated_download_is_refused(publisher_site: PublisherSite):
 def test_no_network_says_so():
     with pytest.raises(DownloadError, match="no network"):
         registry.fetch(waits_source("http://127.0.0.1:9"), QUICK)
+
+
+def test_number_and_percentage_rows_fold_into_one_row_of_the_shipped_layout(geo):
+    raw = yaml.safe_load((FIXTURES / "phs_waiting_times_areas.source.yaml").read_text())
+    source = Source.model_validate(raw["source"])
+    frame = phs_ckan.read(JUNE, source, geo, "ongoing.csv")
+    assert set(frame.columns) == {
+        "area_type",
+        "area_code",
+        "area_match",
+        "area_name",
+        "ADPName",
+        "period",
+        "Quarter",
+        "ServiceType",
+        "SubstanceType",
+        "LDP_standard_waited_3_weeks_or_less",
+        "LDP_standard_waited_more_than_3_weeks",
+        "Median_length_of_wait_days",
+        "Percent_waited_more_than_3_weeks",
+        "notes",
+    }
+    assert len(frame) == 18  # one row for each Number row and its Percentage row
+    by = frame.set_index(["Quarter", "ADPName"])
+    glasgow = by.loc[("Q4 2024/2025", "City of Glasgow ADP")]
+    assert (glasgow["area_code"], glasgow["area_match"]) == ("S11000015", "code")
+    assert glasgow["LDP_standard_waited_more_than_3_weeks"] == "55"
+    assert glasgow["Percent_waited_more_than_3_weeks"] == "15.85"
+    scotland = by.loc[("Q4 2024/2025", "All NHS NHSScotland ADPs")]
+    assert scotland["Percent_waited_more_than_3_weeks"] == "14.631"
+    north = by.loc[("Q4 2024/2025", "North Lanarkshire ADP")]
+    assert (north["area_code"], north["area_match"]) == ("", "name not held")
+    assert "S11000052" in north["notes"]
+    prison = Source.model_validate(
+        {
+            **raw["source"],
+            "options": {
+                **raw["source"]["options"],
+                "rows": {"ServiceType": ["Prison-based service"]},
+            },
+        }
+    )
+    assert phs_ckan.read(JUNE, prison, geo, "ongoing.csv").empty
+
+
+def test_a_percentage_row_without_its_number_row_is_refused(geo):
+    raw = yaml.safe_load((FIXTURES / "phs_waiting_times_areas.source.yaml").read_text())
+    source = Source.model_validate(raw["source"])
+    lines = JUNE.decode().splitlines(keepends=True)
+    alone = "".join(
+        line
+        for line in lines
+        if "North Ayrshire ADP,,Community-based service,,All,d,Number" not in line
+    )
+    with pytest.raises(LayoutError, match="to fold it into"):
+        phs_ckan.read(alone.encode(), source, geo, "ongoing.csv")

@@ -66,7 +66,7 @@ def test_new_editions_and_revisions_are_loaded_and_a_second_run_changes_nothing(
 ):
     publisher_site.publish(WAITS, JUNE, "2025-06-24T00:00:00", "ongoingwaits.csv")
     (june,) = update_sources(store_copy, http=QUICK)
-    assert june.refused is None and june.load is not None and june.load.rows == 18
+    assert june.refused is None and june.load is not None and june.load.rows == 36
     assert june.new_periods == ["2024-Q4", "2025-Q1"] and june.revised == []
     assert june.vintage == "PHS_DATWT_ONGOING_2025_06_24T00_00_00"
     assert june.uncoded == ["North Lanarkshire ADP", "South Lanarkshire ADP"]
@@ -113,7 +113,7 @@ def test_a_renamed_column_or_a_truncated_download_is_refused_and_nothing_loaded(
     assert isinstance(report.refused, LayoutError) and report.load is None
     assert "Median_length_of_wait_days" in str(report.refused)
     publisher_site.publish(WAITS, JUNE, "2025-06-24T00:00:00", "ongoingwaits.csv")
-    publisher_site.claimed_total = 30
+    publisher_site.claimed_total = 40
     (report,) = update_sources(store_copy, http=QUICK)
     assert isinstance(report.refused, DownloadError) and "truncated" in str(report.refused)
     assert store_copy.read_bytes() == before
@@ -127,7 +127,7 @@ def test_the_command_reports_each_dataset_and_without_network_changes_nothing(
     publisher_site.publish(WAITS, JUNE, "2025-06-24T00:00:00", "ongoingwaits.csv")
     first = CliRunner().invoke(app, [*args, "--retries", "0"])
     assert first.exit_code == 0, first.output
-    assert f"{DATASET}: loaded 18 rows" in first.output and "2024-Q4, 2025-Q1" in first.output
+    assert f"{DATASET}: loaded 36 rows" in first.output and "2024-Q4, 2025-Q1" in first.output
     second = CliRunner().invoke(app, [*args, "--retries", "0"])
     assert second.exit_code == 0 and f"{DATASET}: unchanged" in second.output
 

@@ -30,7 +30,6 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pandas as pd
@@ -38,6 +37,15 @@ import pandas as pd
 from missionmonitor.connectors.areas import Found, by_code, by_name
 from missionmonitor.connectors.http import Http, Progress
 from missionmonitor.connectors.registry import Release
+from missionmonitor.connectors.rows import (
+    FOLDED,
+    Row,
+    fold_sources,
+    folded,
+    folded_columns,
+    kept,
+    text,
+)
 from missionmonitor.datasets.declaration import Source
 from missionmonitor.errors import DefinitionError, DownloadError, LayoutError
 from missionmonitor.periods import financial_year_label, quarter_label
@@ -48,7 +56,9 @@ SITE = "https://www.opendata.nhs.scot"
 PAGE = 10_000
 #: Statuses under which a cell holds no figure, whatever number is printed there.
 NO_FIGURE = frozenset({"suppressed", "confidential", "not_available", "not_applicable"})
-AREA_COLUMNS = ("area_code", "area_type", "area_name", "area_note")
+#: Where a row's area is written (``options.area_columns`` may say otherwise; ``match`` is
+#: ``code``, or ``name not held`` for a publisher's area with no code of its own).
+AREA_COLUMNS = {"code": "area_code", "type": "area_type", "name": "area_name", "note": "area_note"}
 
 _FQ = (re.compile(r"^Q([1-4]) (\d{4})/(\d{2}|\d{4})$"), re.compile(r"^(\d{4})/(\d{2})Q([1-4])$"))
 _FY = re.compile(r"^(\d{4})/(\d{2}|\d{4})$")
@@ -116,25 +126,27 @@ def read(content: bytes, source: Source, geography: Geography, name: str) -> pd.
     _check_columns(header, source, name)
     areas = _options_areas(source)
     period = _options_period(source)
+    roles = _area_roles(source)
     names: dict[tuple[str, str], Found | None] = {}
     out: list[dict[str, str]] = []
-    for row_no, row in rows:
-        record = {ds: _cell(row.get(pub)) for pub, ds in source.columns.items()}
+    for row_no, row in folded(kept(rows, source), source, name):
+        record = {ds: text(row.get(pub)) for pub, ds in source.columns.items()}
+        record.update({ds: text(row.get(FOLDED + ds)) for ds in folded_columns(source)})
         _qualify(record, row, source, f"{name}, row {row_no}")
         if period:
             column, to, form = period
-            record[to] = _period(_cell(row.get(column)), form, f"{name}, row {row_no}, {column}")
+            record[to] = _period(text(row.get(column)), form, f"{name}, row {row_no}, {column}")
         if areas:
             found = _area(row, areas, geography, names, f"{name}, row {row_no}")
-            record.update(zip(AREA_COLUMNS, _area_cells(found), strict=True))
+            record.update(_area_cells(found, roles))
         out.append(record)
-    columns = [*source.columns.values()]
+    columns = [*source.columns.values(), *folded_columns(source)]
     columns += [period[1]] if period else []
-    columns += list(AREA_COLUMNS) if areas else []
+    columns += list(roles.values()) if areas else []
     return pd.DataFrame(out, columns=list(dict.fromkeys(columns)), dtype=object)
 
 
-def _table(content: bytes, name: str) -> tuple[list[str], Iterator[tuple[int, dict[str, Any]]]]:
+def _table(content: bytes, name: str) -> tuple[list[str], list[Row]]:
     text = content.decode("utf-8-sig", errors="strict").lstrip()
     if text.startswith("{"):
         doc = json.loads(text)
@@ -144,10 +156,10 @@ def _table(content: bytes, name: str) -> tuple[list[str], Iterator[tuple[int, di
         if isinstance(total, int) and len(records) != total:
             raise LayoutError(name, f"truncated: {len(records):,} of {total:,} rows")
         listed = [f.get("id") for f in doc.get("fields", [])]
-        rows = (
-            (i + 2, dict(zip(listed, r, strict=False)) if isinstance(r, list) else r)
+        rows = [
+            (i + 2, dict(zip(listed, r, strict=False)) if isinstance(r, list) else dict(r))
             for i, r in enumerate(records)
-        )
+        ]
         return header, rows
     lines = list(csv.reader(io.StringIO(text, newline="")))
     if not lines:
@@ -161,12 +173,12 @@ def _table(content: bytes, name: str) -> tuple[list[str], Iterator[tuple[int, di
                 f"{len(cells)} cells where the header has {len(full)}: the file is truncated "
                 "or out of its layout",
             )
-    return header, ((i, dict(zip(full, c, strict=True))) for i, c in enumerate(lines[1:], 2) if c)
+    return header, [(i, dict(zip(full, c, strict=True))) for i, c in enumerate(lines[1:], 2) if c]
 
 
 def _check_columns(header: list[str], source: Source, name: str) -> None:
     wanted = [*source.columns, *source.qualifiers]
-    wanted += list(_options_areas(source))
+    wanted += list(_options_areas(source)) + fold_sources(source)
     period = _options_period(source)
     wanted += [period[0]] if period else []
     missing = [c for c in dict.fromkeys(wanted) if c not in header]
@@ -184,18 +196,10 @@ def _check_columns(header: list[str], source: Source, name: str) -> None:
             )
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    return str(value).strip()
-
-
 def _qualify(record: dict[str, str], row: dict[str, Any], source: Source, where: str) -> None:
     for qf, codes in source.qualifiers.items():
         statuses: list[str] = []
-        for code in _cell(row.get(qf)).split():
+        for code in text(row.get(qf)).split():
             if code not in codes:
                 raise LayoutError(
                     f"{where}, column {qf}",
@@ -253,8 +257,8 @@ def _area(
     where: str,
 ) -> Found:
     for column, area_type in areas.items():
-        value = _cell(row.get(column))
-        if not value or "d" in _cell(row.get(f"{column}QF")).split():
+        value = text(row.get(column))
+        if not value or "d" in text(row.get(f"{column}QF")).split():
             continue
         found = by_code(geography, value)
         if found is None:
@@ -262,6 +266,8 @@ def _area(
             if key not in names:
                 names[key] = by_name(geography, area_type, value)
             found = names[key]
+            if found is not None:  # a name is kept as the publisher writes it
+                found = Found(found.code, found.type, value, found.note)
         if found is None:
             raise LayoutError(
                 f"{where}, column {column}",
@@ -272,5 +278,19 @@ def _area(
     return Found(national.code, national.type, national.name)
 
 
-def _area_cells(found: Found) -> tuple[str, str, str, str]:
-    return found.code or "", found.type, found.name, found.note
+def _area_roles(source: Source) -> dict[str, str]:
+    roles = source.options.get("area_columns", AREA_COLUMNS)
+    if not isinstance(roles, dict) or not set(roles) <= {"code", "type", "name", "note", "match"}:
+        raise DefinitionError("options.area_columns maps code, type, name, note, match to columns")
+    return {str(k): str(v) for k, v in roles.items()}
+
+
+def _area_cells(found: Found, roles: dict[str, str]) -> dict[str, str]:
+    cells = {
+        "code": found.code or "",
+        "type": found.type,
+        "name": found.name,
+        "note": found.note,
+        "match": "code" if found.code else "name not held",
+    }
+    return {column: cells[role] for role, column in roles.items()}

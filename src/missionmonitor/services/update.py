@@ -170,11 +170,14 @@ def update_sources(
                 release = registry.fetch(decl.source, http, each)
                 report.url, report.edition = release.address, release.edition
                 frame = registry.read(decl.source, release.content, geo, release.address)
+                chosen = vintage or _vintage(decl, release.edition)
+                report.vintage = chosen
+                # A dataset that keeps each row's edition in a column of its own.
+                if column := decl.source.options.get("edition_column"):
+                    frame[str(column)] = chosen
                 file = Path(folder) / f"{decl.name}_{_slug(release.edition).lower()}.csv"
                 frame.to_csv(file, index=False)
                 parsed = read_and_validate(decl, file, geo.codes())
-                chosen = vintage or _vintage(decl, release.edition)
-                report.vintage = chosen
                 _apply(report, store_path, parsed, geo, chosen, recompute=False)
             except REFUSALS as exc:
                 report.refused = exc
