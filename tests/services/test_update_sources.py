@@ -29,9 +29,11 @@ QUICK = Http(retries=0)
 WITHIN = "ongoing_waits_within_3_weeks"
 
 
-def configuration_with_waits(folder: Path, site: str) -> Path:
-    """Scotland's configuration with the waits dataset read from ``site``; no other
-    dataset's source (their publishers are not on the test site)."""
+def configuration_with_waits(
+    folder: Path, site: str, datasets: tuple[str, ...] = (DATASET,)
+) -> Path:
+    """Scotland's configuration with ``datasets`` (declarations in the fixtures) read from
+    ``site``; no other dataset's source (their publishers are not on the test site)."""
     folder.mkdir()
     for entry in config.SCOTLAND.iterdir():
         if entry.name != "datasets":
@@ -39,13 +41,16 @@ def configuration_with_waits(folder: Path, site: str) -> Path:
     (folder / "datasets").mkdir()
     for file in sorted((config.SCOTLAND / "datasets").glob("*.yaml")):
         raw = yaml.safe_load(file.read_text(encoding="utf-8"))
+        if file.stem in datasets:
+            continue
         if "source" in raw:
             raw.pop("source")
             (folder / "datasets" / file.name).write_text(yaml.safe_dump(raw, sort_keys=False))
         else:
             (folder / "datasets" / file.name).symlink_to(file)
-    text = (FIXTURES / f"{DATASET}.yaml").read_text(encoding="utf-8")
-    (folder / "datasets" / f"{DATASET}.yaml").write_text(text.replace("SITE", site))
+    for name in datasets:
+        text = (FIXTURES / f"{name}.yaml").read_text(encoding="utf-8")
+        (folder / "datasets" / f"{name}.yaml").write_text(text.replace("SITE", site))
     return folder
 
 
@@ -154,3 +159,29 @@ def test_the_command_reports_each_dataset_and_without_network_changes_nothing(
     assert cut_off.exit_code == DownloadError.exit_code
     assert "no network? Nothing changed" in " ".join(cut_off.output.split())
     assert store_copy.read_bytes() == before
+
+
+def test_the_shipped_layout_of_waits_by_area_is_kept_current_from_the_resource(
+    store_copy: Path, tmp_path: Path, publisher_site: PublisherSite
+):
+    shipped = "phs_waiting_times_areas"
+    folder = configuration_with_waits(tmp_path / "config", publisher_site.base, (shipped,))
+    with config.using(config.read(folder)):
+        publisher_site.publish(WAITS, JUNE, "2025-06-24T00:00:00", "ongoingwaits.csv")
+        (june,) = update_sources(store_copy, http=QUICK)
+        assert june.refused is None and june.load is not None and june.load.rows == 18
+        publisher_site.publish(WAITS, SEPTEMBER, "2025-09-30T00:00:00", "ongoingwaits.csv")
+        (september,) = update_sources(store_copy, http=QUICK)
+        assert september.refused is None
+        assert ("datwt_ongoing_3w_or_less", "S11000020", "2024-Q4", 51.0, 60.0) in september.revised
+        with Store.open(store_copy, read_only=True) as s:
+            held = select_figures(s, "dataset = ? AND area_code = ?", [shipped, "S11000020"])
+            rows = s.query(
+                f"SELECT DISTINCT source FROM ds_{shipped} WHERE Quarter = 'Q1 2025/2026'"
+            )
+        latest = held[
+            (held["measure"] == "datwt_ongoing_3w_or_less") & (held["period"] == "2024-Q4")
+        ]
+        assert list(latest["value"]) == [60]
+        assert ("PHS_DATWT_ONGOING_2025_09_30T00_00_00",) in rows
+        assert september.uncoded == ["North Lanarkshire ADP", "South Lanarkshire ADP"]
