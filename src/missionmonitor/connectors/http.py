@@ -67,7 +67,7 @@ class Http:
     backoff: float = 1.0
     max_wait: float = 16.0
     max_bytes: int = 200 * 1024 * 1024
-    user_agent: str = "missionmonitor (+https://github.com/missionmonitor)"
+    user_agent: str = "missionmonitor (official statistics monitor)"
     #: How to wait between tries (tests pass a function that does not sleep).
     sleep: Callable[[float], None] = time.sleep
 

@@ -17,11 +17,16 @@ download``, the resource's CSV file. ``read`` turns either into the dataset's co
   type its names are of (``{ADPName: adp, HB: health_board}``). A row's area is the first of
   them that holds a code or name and is not marked ``d`` (an aggregate) in its qualifier
   column; a row with none is the national total. Codes go through the geography (previous
-  codes resolved), names through ``connectors.areas``. The area is written to ``area_code``,
-  ``area_type``, ``area_name`` and ``area_note``;
+  codes resolved) and are named as the geography names them; names go through
+  ``connectors.areas`` and are kept as published. The area is written to ``area_code``,
+  ``area_type``, ``area_name`` and ``area_note``, or to the columns ``options.area_columns``
+  gives its ``code``, ``type``, ``name``, ``note`` and ``match`` (``code``, or ``name not
+  held`` for an area with no code of its own: PHS's North and South Lanarkshire ADPs);
 * ``options.period`` converts a period column: ``{column: Quarter, to: period, format:
   financial_quarter}`` (``Q1 2024/2025`` and ``2020/21Q4`` to calendar quarters),
-  ``financial_year`` (``2023/2024`` to ``2023/24``).
+  ``financial_year`` (``2023/2024`` to ``2023/24``) or ``as_published``;
+* ``options.rows`` and ``options.fold`` keep some rows and fold one row into another
+  (``connectors.rows``: a ``Percentage`` row into its ``Number`` row).
 """
 
 from __future__ import annotations
