@@ -78,7 +78,9 @@ def fetch(source: Source, http: Http, progress: Progress | None = None) -> Relea
     meta = _result(http.get(f"{api}/resource_show", {"id": source.resource}).json(), api)
     edition = str(meta.get("last_modified") or meta.get("created") or "")
     if not edition:
-        raise DownloadError(f"{api}/resource_show says nothing of when the resource was last updated")
+        raise DownloadError(
+            f"{api}/resource_show says nothing of when the resource was last updated"
+        )
     if source.options.get("via") == "download":
         answer = http.get(str(meta["url"]), progress=progress)
         return Release(answer.content, edition, answer.address)
