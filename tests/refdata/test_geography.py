@@ -31,6 +31,16 @@ def test_adps_spanning_councils(geo):
     assert geo.councils_in("S37000005") == ["S12000005", "S12000030"]  # Clacks & Stirling HSCP
 
 
+def test_both_adp_lists_are_held_the_30_codes_and_phss_31_names(geo):
+    names = geo.other_names["adp"]
+    assert len(names) == 31 and len(geo.of_type("adp")) == 30
+    # Every council is in exactly one named ADP, as in exactly one coded ADP.
+    councils = [c for cs in names.values() for c in cs]
+    assert sorted(councils) == sorted(a.code for a in geo.of_type("council"))
+    assert names["North Lanarkshire ADP"] == {"S12000050"}
+    assert geo.national().code == national_code()
+
+
 def test_lookups_up_and_down(geo):
     up = {a.type: a.code for a in geo.parents("S12000019")}
     assert up == {

@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from missionmonitor.cli.app import app
+from missionmonitor.connectors.http import Http
 from missionmonitor.data import shipped_file
 from missionmonitor.datasets.declaration import get_declaration
 from missionmonitor.errors import DownloadError, ValidationError
@@ -79,7 +80,7 @@ def test_no_network_or_not_a_csv_changes_nothing(store_copy, server):
     with pytest.raises(DownloadError, match="404"):
         update_dataset(store_copy, DATASET, f"{base}/missing.csv")
     with pytest.raises(DownloadError, match="no network"):
-        update_dataset(store_copy, DATASET, "http://127.0.0.1:9/drd.csv")
+        update_dataset(store_copy, DATASET, "http://127.0.0.1:9/drd.csv", http=Http(retries=0))
     assert store_copy.read_bytes() == before
 
 
@@ -100,7 +101,17 @@ def test_the_command_says_what_changed(store_copy, server):
     assert result.exit_code == 0, result.output
     assert "Revised figures:" in result.output and "244 → 246" in result.output.replace(".00", "")
     missing = CliRunner().invoke(
-        app, ["--store", str(store_copy), "update", DATASET, "--url", "http://127.0.0.1:9/x.csv"]
+        app,
+        [
+            "--store",
+            str(store_copy),
+            "update",
+            DATASET,
+            "--url",
+            "http://127.0.0.1:9/x.csv",
+            "--retries",
+            "0",
+        ],
     )
     assert missing.exit_code == 19 and "nothing changed" in missing.output.lower()
 

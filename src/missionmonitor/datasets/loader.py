@@ -66,6 +66,10 @@ def build_observations(
             value = _pick(spec.value, row)
             if value is None and spec.blank == "skip":
                 continue
+            # A row whose area has no code (a publisher's area held apart, e.g. part of one
+            # code) stays in the dataset's rows but is no figure of any area.
+            if _pick(spec.area_code, row) is None:
+                continue
             source = vintage_override or str(_pick(spec.vintage, row) or decl.default_vintage or "")
             vintage = source.split(";")[0].strip()
             period = str(_pick(spec.period, row))

@@ -14,7 +14,7 @@ Lothian, Lanarkshire), and an HSCP may too (Clackmannanshire & Stirling).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -86,6 +86,9 @@ class _Columns(_Strict):
     name: str
     previous: str | None = None
     name_prefix: str = ""
+    #: A column naming, per base area, the area as another publisher's list names it
+    #: (PHS names 31 ADPs where the codes name 30): held beside the codes, never merged.
+    other_name: str | None = None
 
 
 class _Boundaries(_Strict):
@@ -165,9 +168,19 @@ def area_types() -> tuple[str, ...]:
 class Geography:
     """Areas and memberships across geography versions."""
 
-    def __init__(self, areas: Iterable[Area], memberships: Iterable[Membership]) -> None:
+    def __init__(
+        self,
+        areas: Iterable[Area],
+        memberships: Iterable[Membership],
+        other_names: Mapping[str, Mapping[str, Iterable[str]]] | None = None,
+    ) -> None:
         self.areas: dict[str, Area] = {a.code: a for a in areas}
         self.memberships: list[Membership] = list(memberships)
+        #: Area type → a name another publisher's list uses → the base areas it covers.
+        self.other_names: dict[str, dict[str, frozenset[str]]] = {
+            t: {n: frozenset(cs) for n, cs in names.items()}
+            for t, names in (other_names or {}).items()
+        }
         for m in self.memberships:
             for code in (m.council, m.parent):
                 if code not in self.areas:
@@ -193,6 +206,7 @@ class Geography:
         columns = cfg.columns
         areas: dict[str, Area] = {nat.code: Area(nat.code, nat.name, nat.type)}
         members: list[Membership] = []
+        others: dict[str, dict[str, set[str]]] = {}
         for row in rows:
             base = columns[BASE]
             council = row[base.code]
@@ -205,6 +219,8 @@ class Geography:
                     name = f"{cols.name_prefix}{name}"
                 areas.setdefault(code, Area(code, name, ptype, valid_from, valid_to))
                 members.append(Membership(council, code, ptype, version, valid_from, valid_to))
+                if cols.other_name and (other := row.get(cols.other_name)):
+                    others.setdefault(ptype, {}).setdefault(other, set()).add(council)
             members.append(Membership(council, nat.code, nat.type, version, valid_from, valid_to))
             for atype, cols in columns.items():
                 old = row.get(cols.previous) if cols.previous else None
@@ -213,7 +229,7 @@ class Geography:
                     ended = replaced.get(new)
                     name = areas[new].name
                     areas[old] = Area(old, name, atype, None, ended, successor=new)
-        return cls(areas.values(), members)
+        return cls(areas.values(), members, others)
 
     @classmethod
     def of(cls, configuration: config.Configuration) -> Geography:
@@ -234,6 +250,10 @@ class Geography:
         """The current code for ``code`` (previous codes map to their successor)."""
         area = self.area(code)
         return area.successor or area.code
+
+    def national(self) -> Area:
+        """The whole country or programme area (the parent of every base area)."""
+        return self.area(_config().national.code)
 
     def codes(self) -> dict[str, str]:
         """Every known code (current and previous) → its area type (a shared mapping: read only)."""
@@ -310,9 +330,13 @@ def _configured_geography() -> Geography:
     decl = get_declaration("geography")
     areas: dict[str, Area] = {}
     members: list[Membership] = []
+    others: dict[str, dict[str, set[str]]] = {}
     for v in cfg.versions:
         parsed = read_and_validate(decl, shipped_file(v.dataset_file), {})
         geo = Geography.from_rows(parsed.rows, v.id, v.valid_from, v.valid_to, replaced)
         areas.update(geo.areas)
         members.extend(geo.memberships)
-    return Geography(areas.values(), members)
+        for atype, names in geo.other_names.items():
+            for name, councils in names.items():
+                others.setdefault(atype, {}).setdefault(name, set()).update(councils)
+    return Geography(areas.values(), members, others)

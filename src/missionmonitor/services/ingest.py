@@ -12,14 +12,22 @@ from pathlib import Path
 from missionmonitor import config
 from missionmonitor.datasets.declaration import get_declaration
 from missionmonitor.datasets.loader import LoadResult, load_parsed
-from missionmonitor.datasets.reader import read_and_validate
+from missionmonitor.datasets.reader import ParsedFile, read_and_validate
 from missionmonitor.indicators.engine import compute_all
 from missionmonitor.refdata.geography import Geography
 from missionmonitor.store.connection import Store
 
 
-def ingest(store_path: Path, dataset: str, file: Path, vintage: str | None = None) -> LoadResult:
-    """Validate ``file`` as ``dataset`` and load it all-or-nothing; recompute indicators.
+def ingest(
+    store_path: Path,
+    dataset: str,
+    file: Path,
+    vintage: str | None = None,
+    *,
+    recompute: bool = True,
+) -> LoadResult:
+    """Validate ``file`` as ``dataset`` and load it all-or-nothing; recompute indicators
+    (unless ``recompute`` is False: a caller loading several files recomputes once).
 
     A file that breaks any rule raises ValidationError before the store is even opened, so
     the store file stays byte-for-byte as it was.
@@ -27,8 +35,26 @@ def ingest(store_path: Path, dataset: str, file: Path, vintage: str | None = Non
     decl = get_declaration(dataset)
     geo = Geography.of(config.current())
     parsed = read_and_validate(decl, file, geo.codes())
+    return load_checked(store_path, parsed, geo, vintage, recompute=recompute)
+
+
+def load_checked(
+    store_path: Path,
+    parsed: ParsedFile,
+    geography: Geography,
+    vintage: str | None = None,
+    *,
+    recompute: bool = True,
+) -> LoadResult:
+    """Load a file already validated (``read_and_validate``) in one transaction."""
     with Store.open(store_path) as store:
         result = load_parsed(store, parsed, vintage=vintage)
-        if not result.already_loaded:
-            compute_all(store, geo)
+        if recompute and not result.already_loaded:
+            compute_all(store, geography)
     return result
+
+
+def recompute_all(store_path: Path, geography: Geography) -> None:
+    """Compute every indicator again from the store's figures."""
+    with Store.open(store_path) as store:
+        compute_all(store, geography)

@@ -1,93 +1,97 @@
-"""Update a dataset from where its publisher releases it: download, check, validate, load
-as a new edition, recompute, and say what changed.
+"""Update datasets from where their publishers release them: fetch, read, check, validate,
+load as a new edition, recompute, and say what changed.
 
-The address comes from the dataset's declaration (``release: {url: …}``) or is given. The
-download is streamed with progress, must be text (CSV) and no larger than ``MAX_BYTES``,
-and, where the declaration pins a SHA-256, must match it. Then the file goes through the
-same all-or-nothing load as ``missionmonitor load``: a broken file changes nothing, and an
-unchanged one (the same SHA-256 as a file already loaded) is recognised. Without network
-nothing changes and the error says so.
+A dataset whose declaration has a ``source:`` block is fetched and read through its
+platform's connector (``connectors.registry``): its rows, in the dataset's own layout, go
+through the same validated all-or-nothing load as ``missionmonitor load``, as a new edition
+labelled from the publisher's edition. ``update_sources`` does this for every such dataset
+(or those named) and recomputes once at the end; each dataset is reported unchanged, with
+its new periods and revised figures (old → new), or refused (a changed layout, a truncated
+download, a file that breaks a rule: nothing of it loaded). A dry run fetches and compares
+and loads nothing.
+
+A CSV release (``release: {url: …}``, or an address given) is downloaded as it is
+(``update_dataset`` with ``url``). Without network nothing changes and the error says so.
 
 For example::
 
-    report = update_dataset(Path("var/missionmonitor.duckdb"), "other")
-    print(report.new_periods, report.revised)
+    reports = update_sources(Path("var/missionmonitor.duckdb"), dry_run=True)
+    [(r.dataset, r.outcome) for r in reports]
 """
 
 from __future__ import annotations
 
-import hashlib
+import datetime as dt
+import re
 import tempfile
-import urllib.error
-import urllib.parse
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from missionmonitor.datasets.declaration import get_declaration
-from missionmonitor.datasets.loader import LoadResult
-from missionmonitor.errors import DownloadError, NotFoundError
+from missionmonitor import config
+from missionmonitor.connectors import registry
+from missionmonitor.connectors.http import Http
+from missionmonitor.datasets.declaration import Declaration, get_declaration, load_declarations
+from missionmonitor.datasets.loader import LoadResult, build_observations
+from missionmonitor.datasets.reader import ParsedFile, read_and_validate
+from missionmonitor.errors import (
+    DownloadError,
+    LayoutError,
+    MissionMonitorError,
+    NotFoundError,
+    ValidationError,
+    VintageConflictError,
+)
 from missionmonitor.indicators.catalogue import load_catalogue
 from missionmonitor.periods import parse_period
-from missionmonitor.services.ingest import ingest
+from missionmonitor.refdata.geography import Geography
+from missionmonitor.services.ingest import load_checked, recompute_all
 from missionmonitor.store.connection import Store
 from missionmonitor.store.vintages import select_figures
 
-#: The largest file downloaded (a dataset release is a CSV of at most some megabytes).
-MAX_BYTES = 200 * 1024 * 1024
 _TEXT_TYPES = ("text/csv", "text/plain", "application/csv", "application/octet-stream")
 _KEY = ["measure", "area_code", "period", "sex", "age_group", "breakdown"]
+#: What refuses one dataset's update (nothing of it loaded) without stopping the others.
+REFUSALS = (DownloadError, LayoutError, ValidationError, VintageConflictError, NotFoundError)
 
-Progress = Callable[[int, int | None], None]  # (bytes so far, total if known)
+#: (bytes or rows so far, the total if known).
+Progress = Callable[[int, int | None], None]
+#: (dataset, so far, total if known).
+DatasetProgress = Callable[[str, int, int | None], None]
 
 
 @dataclass
 class UpdateReport:
     dataset: str
     url: str
-    load: LoadResult
+    #: The load; None in a dry run, or when the update was refused.
+    load: LoadResult | None = None
+    edition: str = ""
+    vintage: str = ""
     new_periods: list[str] = field(default_factory=list)
     #: (measure, area, period, old value, new value) for every figure whose value changed.
     revised: list[tuple[str, str, str, float, float]] = field(default_factory=list)
     #: Indicators whose new periods cross a series break, with the break.
     breaks: list[str] = field(default_factory=list)
+    #: The same rows as a load already held.
+    unchanged: bool = False
+    #: The publisher's areas with no code of their own: their rows are held, not figures.
+    uncoded: list[str] = field(default_factory=list)
+    #: Why nothing was loaded (a changed layout, a truncated download…).
+    refused: MissionMonitorError | None = None
+    dry_run: bool = False
 
-
-def download(
-    url: str, into: Path, progress: Progress | None = None, timeout: float = 30
-) -> tuple[Path, str]:
-    """Stream ``url`` into the folder ``into``; returns (file, SHA-256). DownloadError on
-    no network, an HTTP error, a type that is not text, or a file over the limit."""
-    name = Path(urllib.parse.urlparse(url).path).name or "download.csv"
-    target = into / name
-    digest = hashlib.sha256()
-    try:
-        with urllib.request.urlopen(url, timeout=timeout) as answer:
-            kind = answer.headers.get_content_type()
-            if kind not in _TEXT_TYPES:
-                raise DownloadError(f"{url} answered with {kind}, not a CSV file: nothing changed")
-            total = int(answer.headers.get("Content-Length") or 0) or None
-            if total and total > MAX_BYTES:
-                raise DownloadError(f"{url} is {total:,} bytes, over the {MAX_BYTES:,} limit")
-            got = 0
-            with open(target, "wb") as out:
-                while chunk := answer.read(64 * 1024):
-                    got += len(chunk)
-                    if got > MAX_BYTES:
-                        raise DownloadError(f"{url} is over the {MAX_BYTES:,}-byte limit")
-                    digest.update(chunk)
-                    out.write(chunk)
-                    if progress:
-                        progress(got, total)
-    except urllib.error.HTTPError as exc:
-        raise DownloadError(f"{url} answered {exc.code} {exc.reason}: nothing changed") from exc
-    except (urllib.error.URLError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise DownloadError(f"cannot reach {url} ({reason}): no network? Nothing changed") from exc
-    return target, digest.hexdigest()
+    @property
+    def outcome(self) -> str:
+        """``refused``, ``unchanged``, ``changed`` (new periods or revised figures) or
+        ``loaded`` (a new edition with the same figures)."""
+        if self.refused is not None:
+            return "refused"
+        if self.unchanged:
+            return "unchanged"
+        return "changed" if self.new_periods or self.revised else "loaded"
 
 
 def update_dataset(
@@ -96,9 +100,22 @@ def update_dataset(
     url: str | None = None,
     vintage: str | None = None,
     progress: Progress | None = None,
+    *,
+    http: Http | None = None,
+    dry_run: bool = False,
 ) -> UpdateReport:
-    """Download ``dataset``'s release (or ``url``) and load it as a new edition."""
+    """Update ``dataset``: from ``url`` (a CSV in the dataset's layout), from its ``source:``
+    through its connector, or from its declared CSV ``release``. Errors are raised."""
     decl = get_declaration(dataset)
+    http = http or Http()
+    if url is None and decl.source is not None:
+        each = (lambda _name, got, total: progress(got, total)) if progress else None
+        (report,) = update_sources(
+            store_path, [dataset], http=http, progress=each, dry_run=dry_run, vintage=vintage
+        )
+        if report.refused is not None:
+            raise report.refused
+        return report
     address = url or (decl.release.url if decl.release else None)
     if not address:
         where = "; ".join(f"{r.title}: {r.url}" for r in decl.releases)
@@ -106,20 +123,136 @@ def update_dataset(
             f"{dataset} names no file release in its own schema: give one with --url"
             + (f" (the publishers release new editions at {where})" if where else "")
         )
+    answer = http.get(address, progress=progress)
+    if answer.content_type not in _TEXT_TYPES:
+        raise DownloadError(
+            f"{address} answered with {answer.content_type}, not a CSV file: nothing changed"
+        )
+    pinned = decl.release.sha256 if decl.release and not url else None
+    geo = Geography.of(config.current())
     with tempfile.TemporaryDirectory(prefix="mm-update-") as folder:
-        file, sha = download(address, Path(folder), progress)
-        pinned = decl.release.sha256 if decl.release and not url else None
-        if pinned and pinned != sha:
+        file = Path(folder) / (Path(address.split("?")[0]).name or "download.csv")
+        file.write_bytes(answer.content)
+        parsed = read_and_validate(decl, file, geo.codes())
+        if pinned and pinned != parsed.sha256:
             raise DownloadError(
-                f"{address} has SHA-256 {sha}, not the {pinned} its declaration "
+                f"{address} has SHA-256 {parsed.sha256}, not the {pinned} its declaration "
                 "pins: nothing changed"
             )
-        before = _figures(store_path, dataset)
-        load = ingest(store_path, dataset, file, vintage)
-    report = UpdateReport(dataset, address, load)
-    if not load.already_loaded:
-        _compare(report, before, _figures(store_path, dataset))
+        report = UpdateReport(dataset, address, vintage=vintage or "", dry_run=dry_run)
+        _apply(report, store_path, parsed, geo, vintage, recompute=True)
     return report
+
+
+def update_sources(
+    store_path: Path,
+    datasets: list[str] | None = None,
+    *,
+    http: Http | None = None,
+    progress: DatasetProgress | None = None,
+    dry_run: bool = False,
+    vintage: str | None = None,
+) -> list[UpdateReport]:
+    """Update every dataset with a ``source:`` block (or those named), each all or nothing;
+    recompute once at the end if anything was loaded. A dataset refused is reported with
+    why, and the others still go ahead."""
+    http = http or Http()
+    decls = _sourced(datasets)
+    geo = Geography.of(config.current())
+    reports: list[UpdateReport] = []
+    with tempfile.TemporaryDirectory(prefix="mm-update-") as folder:
+        for decl in decls:
+            assert decl.source is not None
+            report = UpdateReport(decl.name, "", dry_run=dry_run)
+            reports.append(report)
+            each = (lambda got, total, n=decl.name: progress(n, got, total)) if progress else None
+            try:
+                release = registry.fetch(decl.source, http, each)
+                report.url, report.edition = release.address, release.edition
+                frame = registry.read(decl.source, release.content, geo, release.address)
+                chosen = vintage or _vintage(decl, release.edition)
+                report.vintage = chosen
+                # A dataset that keeps each row's edition in a column of its own.
+                if column := decl.source.options.get("edition_column"):
+                    frame[str(column)] = chosen
+                file = Path(folder) / f"{decl.name}_{_slug(release.edition).lower()}.csv"
+                frame.to_csv(file, index=False)
+                parsed = read_and_validate(decl, file, geo.codes())
+                _apply(report, store_path, parsed, geo, chosen, recompute=False)
+            except REFUSALS as exc:
+                report.refused = exc
+    if any(r.load is not None and not r.load.already_loaded for r in reports):
+        recompute_all(store_path, geo)
+    return reports
+
+
+def _sourced(datasets: list[str] | None) -> list[Declaration]:
+    if datasets is None:
+        return [d for d in load_declarations().values() if d.source is not None]
+    decls = [get_declaration(name) for name in datasets]
+    for decl in decls:
+        if decl.source is None:
+            raise NotFoundError(f"{decl.name} declares no source: block to update from")
+    return decls
+
+
+def _slug(edition: str) -> str:
+    return re.sub(r"[^0-9A-Za-z]+", "_", edition[:19]).strip("_").upper() or "UNDATED"
+
+
+def _vintage(decl: Declaration, edition: str) -> str:
+    """The edition label as a source key: the dataset and the publisher's edition."""
+    prefix = decl.source.options.get("vintage_prefix") if decl.source else None
+    return f"{prefix or decl.name.upper()}_{_slug(edition)}"
+
+
+def _apply(
+    report: UpdateReport,
+    store_path: Path,
+    parsed: ParsedFile,
+    geo: Geography,
+    vintage: str | None,
+    *,
+    recompute: bool,
+) -> None:
+    """Compare the validated rows with the store's figures, then load them (not in a dry
+    run). The same rows as a load already held are unchanged."""
+    report.unchanged = _held(store_path, parsed)
+    report.uncoded = _uncoded(parsed)
+    if not report.unchanged:
+        # Each figure as the file itself has it latest (by the rows' own editions).
+        incoming = pd.DataFrame(build_observations(parsed, 0))
+        incoming = incoming.sort_values(["vintage_rank", "source_row"], kind="stable")
+        incoming = incoming.drop_duplicates(_KEY, keep="last")
+        _compare(report, _figures(store_path, report.dataset), incoming)
+    if report.dry_run:
+        return
+    report.load = load_checked(store_path, parsed, geo, vintage, recompute=recompute)
+    report.unchanged = report.load.already_loaded
+
+
+def _uncoded(parsed: ParsedFile) -> list[str]:
+    """Names of the areas whose rows have no area code, where the dataset names its areas."""
+    refs = {o.area_code for o in parsed.declaration.observations if not o.area_code.startswith("=")}
+    found = {
+        str(row.get("area_name") or "")
+        for row in parsed.rows
+        if any(row.get(ref) is None for ref in refs)
+    }
+    return sorted(found - {""})
+
+
+def _held(store_path: Path, parsed: ParsedFile) -> bool:
+    if not store_path.exists():
+        return False
+    with Store.open(store_path, read_only=True) as store:
+        if not store.query("SELECT 1 FROM information_schema.tables WHERE table_name = 'loads'"):
+            return False
+        found = store.query(
+            "SELECT 1 FROM loads WHERE dataset = ? AND sha256 = ?",
+            [parsed.declaration.name, parsed.sha256],
+        )
+    return bool(found)
 
 
 def _figures(store_path: Path, dataset: str) -> pd.DataFrame:
@@ -129,15 +262,27 @@ def _figures(store_path: Path, dataset: str) -> pd.DataFrame:
         return select_figures(store, "dataset = ?", [dataset], columns=", ".join([*_KEY, "value"]))
 
 
-def _compare(report: UpdateReport, before: pd.DataFrame, after: pd.DataFrame) -> None:
-    joined = after.merge(before, on=_KEY, how="left", suffixes=("", "_before"), indicator=True)
+def _when(period: str) -> tuple[dt.date, str]:
+    try:
+        return parse_period(period).start, period
+    except MissionMonitorError:
+        return dt.date.max, period
+
+
+def _compare(report: UpdateReport, before: pd.DataFrame, incoming: pd.DataFrame) -> None:
+    if incoming.empty:
+        return
+    incoming = incoming[[*_KEY, "value"]].astype({"value": "float64"})
+    before = before.astype({"value": "float64"})
+    joined = incoming.merge(before, on=_KEY, how="left", suffixes=("", "_before"), indicator=True)
     known = set(before["period"])
     fresh = {p for p in joined.loc[joined["_merge"] == "left_only", "period"] if p not in known}
-    report.new_periods = sorted(fresh, key=lambda p: parse_period(p).start)
+    report.new_periods = sorted(fresh, key=_when)
     held = joined[joined["_merge"] == "both"]
     changed = held[
-        (held["value"] != held["value_before"])
-        & ~(held["value"].isna() & held["value_before"].isna())
+        held["value"].notna()
+        & held["value_before"].notna()
+        & (held["value"] != held["value_before"])
     ]
     report.revised = [
         (
