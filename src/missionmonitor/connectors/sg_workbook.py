@@ -151,7 +151,9 @@ def _sheet(content: bytes, sheet: str, name: str) -> Worksheet:
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise LayoutError(name, f"not a readable xlsx workbook ({exc})") from exc
     if sheet not in book.sheetnames:
-        raise LayoutError(name, f"no sheet {sheet!r} (sheets: {', '.join(book.sheetnames)})")
+        raise LayoutError(
+            f"{name}, sheet {sheet!r}", f"no such sheet (sheets: {', '.join(book.sheetnames)})"
+        )
     found = book[sheet]
     if not isinstance(found, Worksheet):
         raise LayoutError(f"{name}, sheet {sheet!r}", "not a worksheet")
