@@ -17,7 +17,7 @@ from missionmonitor.connectors.editions import revisions
 from missionmonitor.data import shipped_file
 from missionmonitor.datasets.declaration import Source, get_declaration
 from missionmonitor.datasets.reader import check_rows, file_sha256
-from missionmonitor.errors import DefinitionError, LayoutError
+from missionmonitor.errors import DefinitionError, LayoutError, ValidationError
 from missionmonitor.refdata.geography import Geography
 
 FILES = Path(__file__).parent / "files"
@@ -80,9 +80,11 @@ def test_every_edition_reads_from_2017_to_its_own_quarter(source, geography):
         assert rows.period.min() == "2017-Q1"
         assert set(rows.area_code) == divisions | {"S92000003"}
         assert (rows.groupby("period").size() == 14).all()
-        assert set(rows.source) == {"SG_SDD_XLSX"}
         edition = source.editions[_edition_files(source).index(path)].edition
         assert set(rows.edition) == {edition}
+        # Only the shipped edition has a source key: an earlier one, read as it is, has none
+        # (the dataset's checks refuse it until its key is declared).
+        assert set(rows.source) == ({"SG_SDD_XLSX"} if path.name == NEWEST else {""})
         last_quarters.append(rows.period.max())
     # Quarterly editions, each one quarter on from the last.
     assert last_quarters[0] == "2021-Q2" and last_quarters[-1] == "2023-Q4"
@@ -298,3 +300,23 @@ def test_the_age_and_sex_tables_read_as_categories_and_agree_with_table_a(source
         assert (groups == total).all() and (totals == total).all()
         oldest = _read(category, geography, "SuspectedDRDs_AprJun2021.xlsx")
         assert list(oldest.group.drop_duplicates()) == [*labels, "Total"]
+
+
+def test_each_edition_loads_under_the_source_key_declared_for_it(source, geography):
+    decl = get_declaration(DATASET)
+    earlier = "SuspectedDRDs_JulSep2023.xlsx"
+    content = (WORKBOOKS / earlier).read_bytes()
+
+    def checked(src: Source):
+        frame = sg_workbook.read(content, src, geography, earlier)
+        cells = [(1, list(frame.columns))] + [
+            (n, [str(v) for v in row])
+            for n, row in enumerate(frame.itertuples(index=False), start=2)
+        ]
+        return check_rows(decl, earlier, cells, geography.codes())
+
+    with pytest.raises(ValidationError, match="column 'source'"):
+        checked(source)  # an edition without its own key is not loaded
+    vintages = {**source.options["vintages"], "July to September 2023": "SG_SDD_XLSX"}  # type: ignore[dict-item]
+    declared = source.model_copy(update={"options": {**source.options, "vintages": vintages}})
+    assert {r["source"] for r in checked(declared).rows} == {"SG_SDD_XLSX"}

@@ -20,7 +20,9 @@ dataset's columns (a field left out of ``columns`` is not returned):
 * ``status``: blank, or the status ``qualifiers["value"]`` gives the cell's marker (``x``
   → ``suppressed``): a suppressed figure is never a zero;
 * ``edition``: the label of the edition the file is (found by its name among the
-  source's editions), blank if it is not listed.
+  source's editions), blank if it is not listed;
+* ``vintage``: the source key ``options.vintages`` gives that edition (blank if none), so
+  that each edition's figures load as their own vintage beside the others'.
 
 ``options.constants`` adds columns with one value for every row (a source key, a unit).
 Anything out of this layout raises ``LayoutError`` naming the file, sheet, row and column.
@@ -44,7 +46,7 @@ from missionmonitor.errors import DefinitionError, LayoutError
 from missionmonitor.periods import quarter_label
 from missionmonitor.refdata.geography import Geography
 
-FIELDS = ("label", "area_code", "area_type", "period", "value", "status", "edition")
+FIELDS = ("label", "area_code", "area_type", "period", "value", "status", "edition", "vintage")
 
 _MONTHS = (
     "january",
@@ -83,6 +85,8 @@ class Options(BaseModel):
     labels: dict[str, str] = Field(default_factory=dict)
     #: Labels that must be in the table: a table without them is truncated.
     required: tuple[str, ...] = ()
+    #: Edition label → the source key (in the source register) its figures load under.
+    vintages: dict[str, str] = Field(default_factory=dict)
     #: Dataset columns with one value for every row.
     constants: dict[str, str] = Field(default_factory=dict)
 
@@ -111,6 +115,7 @@ def read(content: bytes, source: Source, geography: Geography, name: str) -> pd.
     _check_header(cells, head, label_col, opts.header, where)
     markers = source.qualifiers.get("value", {})
     edition = _edition(source, name)
+    vintage = opts.vintages.get(edition, "")
     records: list[dict[str, object]] = []
     seen: set[str] = set()
     for r in range(head + 1, len(cells)):
@@ -136,6 +141,7 @@ def read(content: bytes, source: Source, geography: Geography, name: str) -> pd.
                     "value": value,
                     "status": status,
                     "edition": edition,
+                    "vintage": vintage,
                 }
             )
     if missing := [label for label in opts.required if label not in seen]:
