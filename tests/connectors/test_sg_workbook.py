@@ -252,13 +252,13 @@ def test_options_are_checked(source, geography):
         bad = source.model_copy(update={"options": options})
         with pytest.raises(DefinitionError, match="sg_workbook source options"):
             sg_workbook.read(content, bad, geography, NEWEST)
-    wrong = {**source.options, "areas": {**source.options["areas"], "A": "S32999999"}}  # type: ignore[dict-item]
+    wrong = {**source.options, "areas": {**sg_workbook.options_of(source).areas, "A": "S32999999"}}
     with pytest.raises(DefinitionError, match="unknown code 'S32999999'"):
         sg_workbook.read(content, source.model_copy(update={"options": wrong}), geography, NEWEST)
 
 
 def test_a_division_without_a_letter_in_the_options_is_found_by_its_name(source, geography):
-    areas = dict(source.options["areas"])  # type: ignore[call-overload]
+    areas = dict(sg_workbook.options_of(source).areas)
     del areas["C"]  # "C: Forth Valley" is "Forth Valley" in the geography
     del areas["E"]  # "E: Edinburgh City" is not "Edinburgh": no guessing
     changed = source.model_copy(update={"options": {**source.options, "areas": areas}})
@@ -317,6 +317,6 @@ def test_each_edition_loads_under_the_source_key_declared_for_it(source, geograp
 
     with pytest.raises(ValidationError, match="column 'source'"):
         checked(source)  # an edition without its own key is not loaded
-    vintages = {**source.options["vintages"], "July to September 2023": "SG_SDD_XLSX"}  # type: ignore[dict-item]
+    vintages = {**sg_workbook.options_of(source).vintages, "July to September 2023": "SG_SDD_XLSX"}
     declared = source.model_copy(update={"options": {**source.options, "vintages": vintages}})
     assert {r["source"] for r in checked(declared).rows} == {"SG_SDD_XLSX"}
