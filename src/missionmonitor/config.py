@@ -38,7 +38,13 @@ from pydantic import BaseModel, ConfigDict, PrivateAttr, TypeAdapter, Validation
 from pydantic_core import ErrorDetails
 
 from missionmonitor.errors import DefinitionError, MissionMonitorError
-from missionmonitor.sections import Accountability, AnnualReport, MatReport, Surveillance
+from missionmonitor.sections import (
+    Accountability,
+    AnnualReport,
+    MatReport,
+    Profiles,
+    Surveillance,
+)
 
 #: libyaml's parser where it is installed: the same safe subset, several times faster.
 SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -225,6 +231,8 @@ class Configuration(_Strict):
     surveillance: Surveillance | None = None
     annual_report: AnnualReport | None = None
     mat_report: MatReport | None = None
+    #: What area profiles say of the indicators not published for an area.
+    profiles: Profiles | None = None
     #: What the loaders read from this configuration (``cached``), kept with it.
     _memo: dict[Hashable, Any] = PrivateAttr(default_factory=dict)
 

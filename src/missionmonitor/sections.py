@@ -70,3 +70,17 @@ class MatReport(_Strict):
     """The standards benchmarking report: the indicator of standards implemented."""
 
     indicator: str
+
+
+class Profiles(_Strict):
+    """What an area profile says of the indicators not published for its area: one
+    sentence each, with fields in braces (``{area}``, the area's name; ``{types}``, the
+    area types the indicator is published for; ``{names}``, the areas the publisher names
+    instead; ``{publisher}``)."""
+
+    #: The indicator is published for other types of area only.
+    other_types: str
+    #: The indicator is published for this type of area, but no figure is held for this one.
+    not_this_area: str
+    #: The publisher names parts of this area that the geography does not hold.
+    unmatched: str
