@@ -60,3 +60,8 @@ def test_two_apps_of_two_configurations_answer_side_by_side(built_store_path, tm
         assert surveillance.status_code == 200 and "Example Land" not in surveillance.text
         assert example.get("/surveillance.json").json()["trend"] is None
         assert scotland.get("/surveillance.json").json()["trend"] is not None
+        profile = example.get("/areas/X12000001.json").json()["profile"]
+        assert {h["id"] for h in profile["held"]} == {"death_rate", "deaths"}
+        missing = {m["id"]: m for m in profile["not_published"]}
+        assert missing["standards_met_pct"]["note"].endswith("only (invented).")
+        assert example.get("/areas/X12000001/profile.csv").status_code == 200
