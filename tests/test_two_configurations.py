@@ -67,6 +67,11 @@ def test_two_apps_of_two_configurations_answer_side_by_side(built_store_path, tm
         assert "ScotPHO" not in example.get("/methodology").text
         assert "For ADP coordinators" in scotland.get("/login").text
         assert "For ADP coordinators" not in example.get("/login").text
+        profile = example.get("/areas/X12000001.json").json()["profile"]
+        assert {h["id"] for h in profile["held"]} == {"death_rate", "deaths"}
+        missing = {m["id"]: m for m in profile["not_published"]}
+        assert missing["standards_met_pct"]["note"].endswith("only (invented).")
+        assert example.get("/areas/X12000001/profile.csv").status_code == 200
 
 
 def test_the_standards_are_cited_as_their_configuration_cites_them(built_store_path, tmp_path):

@@ -38,7 +38,14 @@ from pydantic import BaseModel, ConfigDict, PrivateAttr, TypeAdapter, Validation
 from pydantic_core import ErrorDetails
 
 from missionmonitor.errors import DefinitionError, MissionMonitorError
-from missionmonitor.sections import Accountability, AnnualReport, MatReport, Surveillance, Wording
+from missionmonitor.sections import (
+    Accountability,
+    AnnualReport,
+    MatReport,
+    Profiles,
+    Surveillance,
+    Wording,
+)
 
 #: libyaml's parser where it is installed: the same safe subset, several times faster.
 SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -227,6 +234,8 @@ class Configuration(_Strict):
     mat_report: MatReport | None = None
     #: Sentences about the configuration's publishers and people (missionmonitor.sections).
     wording: Wording = Wording()
+    #: What area profiles say of the indicators not published for an area.
+    profiles: Profiles | None = None
     #: What the loaders read from this configuration (``cached``), kept with it.
     _memo: dict[Hashable, Any] = PrivateAttr(default_factory=dict)
 

@@ -98,3 +98,17 @@ class Wording(_Strict):
     #: conventions the general rules follow.
     conventions: tuple[str, ...] = ()
     disclosure: tuple[str, ...] = ()
+
+
+class Profiles(_Strict):
+    """What an area profile says of the indicators not published for its area: one
+    sentence each, with fields in braces (``{area}``, the area's name; ``{types}``, the
+    area types the indicator is published for; ``{names}``, the areas the publisher names
+    instead; ``{publisher}``)."""
+
+    #: The indicator is published for other types of area only.
+    other_types: str
+    #: The indicator is published for this type of area, but no figure is held for this one.
+    not_this_area: str
+    #: The publisher names parts of this area that the geography does not hold.
+    unmatched: str

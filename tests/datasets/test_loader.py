@@ -22,6 +22,7 @@ def test_every_shipped_file_is_loaded_with_provenance(store):
         "esp2013",
         "geography",
         "other",
+        "phs_waiting_times_areas",
         "population",
         "published",
         "treatment_target",

@@ -58,6 +58,33 @@ def _write(tmp_path: Path, **changes: object) -> Path:
         ({"sources": ["nowhere"]}, "dataset must be listed"),
         ({"definition_versions": []}, "increasing order"),
         ({"surprise": 1}, "surprise"),
+        ({"derived": {"note": "summed", "area_types": ["galaxy"]}}, "unknown area type"),
+        (
+            {
+                "method": {
+                    "kind": "ratio",
+                    "dataset": "drd_scotland_annual",
+                    "measure": "a",
+                    "numerator_measure": "a",
+                    "denominator_measure": "b",
+                    "complement_measure": "c",
+                    "interval": "wilson",
+                }
+            },
+            "not both",
+        ),
+        (
+            {
+                "method": {
+                    "kind": "ratio",
+                    "dataset": "drd_scotland_annual",
+                    "measure": "a",
+                    "numerator_measure": "a",
+                    "interval": "wilson",
+                }
+            },
+            "missing a required setting",
+        ),
         (
             {
                 "definition_versions": [
@@ -97,3 +124,18 @@ def test_version_in_force():
     ind = get_indicator("ost_people")
     assert ind.version_for("2020/21").version == 1
     assert ind.version_for("2023/24").version == 2
+
+
+def test_every_figure_summed_from_smaller_areas_says_so():
+    """An indicator that adds up areas (aggregate_to) has a derived note for those areas."""
+    for ind in load_catalogue().values():
+        for area_type in ind.method.aggregate_to:
+            assert ind.derived and ind.derived.applies_to(area_type), (ind.id, area_type)
+
+
+def test_derived_notes_name_the_area_types_they_apply_to():
+    ind = get_indicator("rr_beds")
+    assert ind.derived is not None
+    assert ind.derived.applies_to("scotland") and not ind.derived.applies_to("adp")
+    everywhere = get_indicator("waits_ongoing_3w_pct").derived
+    assert everywhere is not None and everywhere.applies_to("adp")

@@ -130,8 +130,12 @@ def test_targets_page_shows_progress_rule_and_balancing(client):
     page = client.get("/targets.json").json()
     ost = next(t for t in page["targets"] if t["id"] == "ost_32000")
     assert ost["progress"]["status"] == "not met" and ost["progress"]["rule"]
-    assert "not yet available" in ost["balancing_note"]
+    held = {b["indicator"] for b in ost["balancing"] if b["latest"]}
+    missing = [b for b in ost["balancing"] if b["latest"] is None]
+    assert {"waits_ongoing_3w_pct", "waits_ongoing_median_days"} <= held  # ongoing waits
+    assert ost["balancing_note"].startswith("Not yet available for this area")
+    assert all(b["title"] in ost["balancing_note"] for b in missing)
     assert ost["areas"] == [] and "not yet available" in ost["apportionment_note"]
     html = client.get("/targets").text
     assert "Balancing indicators" in html and "not met" in html
-    assert html.count("Not yet available") == len(OST.balancing)
+    assert html.count("Not yet available") == len(missing) + 1  # each cell, and the note

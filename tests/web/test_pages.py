@@ -179,6 +179,49 @@ def test_area_profile_contents(client):
     assert client.get("/areas/S08000021").status_code == 200  # a previous code still works
 
 
+@pytest.mark.parametrize("code", ["S11000015", "S08000031", "S37000015", "S12000049"])
+def test_area_profile_page_lists_every_indicator_held_and_not_published(client, code):
+    page = client.get(f"/areas/{code}.json").json()
+    html = client.get(f"/areas/{code}").text
+    profile = page["profile"]
+    name = page["area"]["name"]
+    assert '<h2 id="profile-held">' in html and '<h2 id="profile-missing">' in html
+    assert f"Indicators held for {name}, latest period</caption>" in html
+    for h in profile["held"]:
+        row = re.search(rf'<tr id="profile-{h["id"]}">(.*?)</tr>', html, re.S)
+        assert row, h["id"]
+        assert '<th scope="row">' in row[1] and f"<td>{h['latest']['period']}</td>" in row[1]
+        assert h["latest"]["display"] in row[1]
+        if h["national"]:
+            assert h["national"]["display"] in row[1]
+            assert h["latest"]["significance"] in row[1]  # in words, not only colour
+        if h["derived"]:
+            assert h["derived"].replace("'", "&#39;") in row[1]
+    missing = re.search(r'<table class="ds_table" id="not-published">(.*?)</table>', html, re.S)
+    assert missing and "<caption" in missing[1]
+    assert missing[1].count('<th scope="row">') == len(profile["not_published"])
+    for m in profile["not_published"]:
+        assert f'href="/indicators/{m["id"]}"' in missing[1]
+    download = client.get(profile["downloads"]["csv"])
+    assert download.status_code == 200 and download.headers["content-type"].startswith("text/csv")
+    assert f'href="{profile["downloads"]["csv"]}"' in html
+    rows = list(csv.DictReader(io.StringIO(download.text)))
+    assert [r["indicator_id"] for r in rows] == [h["id"] for h in profile["held"]] + [
+        m["id"] for m in profile["not_published"]
+    ]
+    assert [r["period"] for r in rows[: len(profile["held"])]] == [
+        h["latest"]["period"] for h in profile["held"]
+    ]
+
+
+def test_an_area_the_publisher_splits_says_which_figures_it_lacks(client):
+    page = client.get("/areas/S11000052.json").json()  # Lanarkshire ADP: PHS names two
+    said = {m["id"]: m for m in page["profile"]["not_published"] if m["reason"] == "unmatched"}
+    assert {"waits_ongoing_3w_pct", "waits_ongoing_median_days"} <= set(said)
+    html = client.get("/areas/S11000052").text
+    assert "North Lanarkshire ADP and South Lanarkshire ADP separately" in html
+
+
 def test_suppressed_values_never_leave_the_site(client, store):
     hidden = store.query(
         "SELECT indicator_id, area_code, period FROM indicator_results "

@@ -104,6 +104,15 @@ class Publication(Strict):
     url: str = Field(pattern=r"^https?://")
 
 
+class UnmatchedArea(Strict):
+    """An area the publisher names that the geography does not hold as one area (e.g. one
+    of two ADPs the geography holds as one): its rows are kept, never added together, and
+    the area it lies ``within`` lists the figures it therefore lacks."""
+
+    name: str
+    within: str
+
+
 class Declaration(TableSchema):
     """A dataset: its table schema, where it comes from, and how its rows become figures."""
 
@@ -124,6 +133,8 @@ class Declaration(TableSchema):
     #: Where the publishers release new editions (read by people; ``release`` is the file).
     releases: tuple[Publication, ...] = ()
     observations: tuple[ObservationMap, ...] = ()
+    #: Areas the publisher names that the geography does not hold (see ``UnmatchedArea``).
+    unmatched_areas: tuple[UnmatchedArea, ...] = ()
     #: The disclosure rule of each measure published straight from the dataset's rows (not
     #: through an indicator, which declares its own), by measure.
     disclosure: dict[str, Disclosure] = Field(default_factory=dict)

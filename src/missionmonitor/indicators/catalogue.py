@@ -59,6 +59,9 @@ class Method(_Strict):
     #: Multiply the numerator measure by the period's length in years (averages → totals).
     numerator_per_year: bool = False
     denominator_measure: str | None = None
+    #: For ``ratio``: the measure of the rest (those not in the numerator) where the
+    #: publisher gives no whole; the denominator is the numerator plus the rest.
+    complement_measure: str | None = None
     denominator_value: float | None = None
     published_measure: str | None = None
     window: int | None = Field(default=None, ge=2)
@@ -76,8 +79,14 @@ class Method(_Strict):
             "rolling_average": [self.window],
             "rate_from_averages": [self.numerator_measure, self.denominator_measure],
             "percentage": [self.numerator_measure],
-            "ratio": [self.numerator_measure, self.denominator_measure, self.interval],
+            "ratio": [
+                self.numerator_measure,
+                self.denominator_measure or self.complement_measure,
+                self.interval,
+            ],
         }
+        if self.denominator_measure and self.complement_measure:
+            raise ValueError("give a denominator measure or a complement measure, not both")
         if self.kind == "per_head" and self.period_type != "financial_year":
             raise ValueError("per_head figures are per financial year (period_type)")
         if any(v is None for v in need.get(self.kind, [])):
@@ -95,6 +104,18 @@ class Success(_Strict):
     value: float
     statement: str
     source: str
+
+
+class Derived(_Strict):
+    """Where the figure is computed here from published counts (and populations) rather
+    than read as published: what is done, said wherever the figure is shown."""
+
+    note: str
+    #: The area types whose figures are computed so (empty: every area type).
+    area_types: tuple[str, ...] = ()
+
+    def applies_to(self, area_type: str) -> bool:
+        return not self.area_types or area_type in self.area_types
 
 
 class Indicator(_Strict):
@@ -122,6 +143,8 @@ class Indicator(_Strict):
     ci_method: str | None = None
     #: Decimal places when a value is shown to people (data keep full precision).
     decimals: int = Field(default=0, ge=0, le=6)
+    #: The figure is computed here from published counts (see ``Derived``).
+    derived: Derived | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Indicator:
@@ -134,6 +157,9 @@ class Indicator(_Strict):
         starts = [parse_period(v.effective_from).start for v in self.definition_versions]
         if starts != sorted(starts):
             raise ValueError("definition_versions must take effect in order")
+        for t in self.derived.area_types if self.derived else ():
+            if t not in area_types():
+                raise ValueError(f"unknown area type {t!r} in derived")
         if self.method.dataset not in self.sources:
             raise ValueError("the method's dataset must be listed in sources")
         return self

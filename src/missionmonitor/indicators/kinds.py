@@ -258,12 +258,15 @@ def ratio(ind: Indicator, read: Reader, geo: Geography) -> pd.DataFrame:
     """numerator measure / denominator measure × multiplier, with a Wilson interval (a share
     of people) or a Poisson one (a rate); each area and period as observed, none derived."""
     m = ind.method
-    assert m.numerator_measure and m.denominator_measure
-    obs = filter_observations(ind, read(m.dataset, [m.numerator_measure, m.denominator_measure]))
+    other = m.denominator_measure or m.complement_measure
+    assert m.numerator_measure and other
+    obs = filter_observations(ind, read(m.dataset, [m.numerator_measure, other]))
     keys = ["area_code", "period"]
     num = obs.loc[obs["measure"] == m.numerator_measure, [*keys, "value", "vintage"]]
-    den = obs.loc[obs["measure"] == m.denominator_measure, [*keys, "value"]]
+    den = obs.loc[obs["measure"] == other, [*keys, "value"]]
     both = num.merge(den, on=keys, suffixes=("", "_den"))
+    if m.complement_measure:  # the publisher gives the rest, not the whole: add them
+        both["value_den"] = both["value"] + both["value_den"]
     if m.aggregate_to:
         parts = both.rename(columns={"value": "numerator", "value_den": "denominator"})
         sums = sum_up(

@@ -25,6 +25,8 @@ from missionmonitor.views.trends import trend_statement
 #: What the platform cannot yet report, said plainly in every report that would show it.
 NOT_YET = {
     "balancing": BALANCING_NOT_YET,
+    "balancing_some": "Some balancing indicators are not yet available in the published data "
+    "held, so the target's progress is not a complete picture: {missing}.",
     "ost_areas": "People in opioid substitution therapy by Integration Authority or ADP, and "
     "the apportioned local targets, are not yet available.",
     "mat_adp": "This report uses the national MAT standards results held as published; "
@@ -41,8 +43,11 @@ def not_yet_available(data: SiteData, *, local_targets: bool | None = None) -> l
     held = set(data.results["indicator_id"])
     out = []
     targets = [t for t in all_targets(data.results) if t.get("balancing")]
+    missing = sorted({b["title"] for t in targets for b in t["balancing"] if b["latest"] is None})
     if targets and all(all(b["latest"] is None for b in t["balancing"]) for t in targets):
         out.append(NOT_YET["balancing"])
+    elif missing:
+        out.append(NOT_YET["balancing_some"].format(missing="; ".join(missing)))
     local = [
         t["apportionment"]["local_indicator"]
         for t in targets

@@ -7,6 +7,7 @@ from typing import Any
 import pandas as pd
 
 from missionmonitor.config import describe
+from missionmonitor.data import load_sources
 from missionmonitor.formatting import display_value
 from missionmonitor.periods import financial_year_label
 from missionmonitor.refdata.geography import (
@@ -20,6 +21,7 @@ from missionmonitor.sections import Surveillance
 from missionmonitor.services.site_data import SiteData
 from missionmonitor.views import charts
 from missionmonitor.views.common import as_number, definition_view, page_model, result_row
+from missionmonitor.views.profiles import profile_rows
 from missionmonitor.views.surveillance import capture_recapture_example
 
 #: How many similar areas an area profile lists.
@@ -47,6 +49,7 @@ def area(data: SiteData, code: str) -> dict[str, Any]:
                 listed = [{"code": k.code, "name": k.name} for k in kids]
                 children.append({"type": t, "label": geo.types[t].label, "areas": listed})
     spine_rows = pd.DataFrame(spine)
+    held, missing = profile_rows(data, a, describe().profiles, data.datasets, load_sources())
     return page_model(
         a.name,
         area={
@@ -75,6 +78,12 @@ def area(data: SiteData, code: str) -> dict[str, Any]:
         if a.type != national_type()
         else None,
         indicators=table,
+        profile={
+            "held": held,
+            "not_published": missing,
+            "compare": a.type != national_type(),
+            "downloads": {"csv": f"/areas/{a.code}/profile.csv"},
+        },
         similar=_similar(data, a.code, a.type),
         targets=_target_panels(data, a.code, a.type),
     )

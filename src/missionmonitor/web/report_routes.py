@@ -20,6 +20,7 @@ from missionmonitor.reports.render import render
 from missionmonitor.services.site_data import SiteData
 from missionmonitor.views import areas as area_views
 from missionmonitor.views import indicators as indicator_views
+from missionmonitor.views import profiles as profile_views
 from missionmonitor.web.indicator_pages import Opt, indicator_view
 from missionmonitor.web.page_cache import cached_model, html_page, json_page, memo
 from missionmonitor.web.rendering import ERRORS, TWIN, crumbs, json_safe
@@ -85,6 +86,34 @@ def indicator_download(
     )
     media = {"csv": "text/csv; charset=utf-8", "xlsx": XLSX_TYPE, "json": "application/json"}
     return Response(body, media_type=media[fmt], headers=headers)
+
+
+@router.get(
+    "/areas/{code}/profile.csv",
+    tags=["downloads"],
+    responses={200: {"description": "The area profile as CSV", "content": {"text/csv": {}}}},
+    summary="Download an area profile: every indicator held, and those not published",
+)
+def area_profile_download(request: Request, code: str) -> Response:
+    page = cached_model(request, ("area", code), lambda d: area_views.area(d, code))
+    demo = page.get("demonstration")
+    name = "_".join(
+        p for p in ("demonstration" if demo else "", "profile", page["area"]["code"]) if p
+    )
+    headers = {"Content-Disposition": f'attachment; filename="{name}.csv"'}
+    if demo:
+        headers["X-Demonstration"] = "generated data"
+
+    def body(_d: SiteData) -> bytes:
+        profile = page["profile"]
+        table = profile_views.download_rows(profile["held"], profile["not_published"])
+        return _download_body(table, page, "csv")
+
+    return Response(
+        memo(request, ("download", "profile", code), body),
+        media_type="text/csv; charset=utf-8",
+        headers=headers,
+    )
 
 
 def _download_body(table: pd.DataFrame, page: dict[str, Any], fmt: str) -> bytes:
