@@ -10,9 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from missionmonitor import config
+from missionmonitor.connectors.dataset_file import read_dataset_file
 from missionmonitor.datasets.declaration import get_declaration
 from missionmonitor.datasets.loader import LoadResult, load_parsed
-from missionmonitor.datasets.reader import read_and_validate
 from missionmonitor.indicators.engine import compute_all
 from missionmonitor.refdata.geography import Geography
 from missionmonitor.store.connection import Store
@@ -21,12 +21,13 @@ from missionmonitor.store.connection import Store
 def ingest(store_path: Path, dataset: str, file: Path, vintage: str | None = None) -> LoadResult:
     """Validate ``file`` as ``dataset`` and load it all-or-nothing; recompute indicators.
 
-    A file that breaks any rule raises ValidationError before the store is even opened, so
-    the store file stays byte-for-byte as it was.
+    A file that breaks any rule raises ValidationError (a publisher's workbook out of its
+    declared layout, LayoutError) before the store is even opened, so the store file stays
+    byte-for-byte as it was.
     """
     decl = get_declaration(dataset)
     geo = Geography.of(config.current())
-    parsed = read_and_validate(decl, file, geo.codes())
+    parsed = read_dataset_file(decl, file, geo)
     with Store.open(store_path) as store:
         result = load_parsed(store, parsed, vintage=vintage)
         if not result.already_loaded:
