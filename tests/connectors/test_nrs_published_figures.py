@@ -98,7 +98,8 @@ def test_every_transcribed_drug_death_figure_is_read(geo):
                 assert list(hit[["marker", "status"]].iloc[0]) == ["[u]", "not_calculated"]
         assert len(hit) == 1, (table, r["area_name"], r["period"], ind)
         found = hit.iloc[0]
-        wrong += [(table, r["area_name"], r["period"], c) for c, v in pairs if not _same(found[c], v)]
+        where = (table, r["area_name"], r["period"])
+        wrong += [(*where, c) for c, v in pairs if not _same(found[c], v)]
     assert wrong == []
 
 

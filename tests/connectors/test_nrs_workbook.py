@@ -24,7 +24,9 @@ def _source(**options: Any) -> Source:
         {
             "platform": "nrs_workbook",
             "cadence": "annual",
-            "editions": [{"edition": "2023", "url": "https://example.org/x.xlsx", "file": "x.xlsx"}],
+            "editions": [
+                {"edition": "2023", "url": "https://example.org/x.xlsx", "file": "x.xlsx"}
+            ],
             "columns": {
                 "NHS Board area": "area_name",
                 "Five-year period": "period",
@@ -139,7 +141,7 @@ def test_a_table_cut_short_is_refused(geo):
 
 def test_a_file_that_is_no_workbook_is_refused(geo):
     good = _workbook(_rows(geo))
-    with pytest.raises(LayoutError, match="x.xlsx: not an .xlsx workbook"):
+    with pytest.raises(LayoutError, match=r"x\.xlsx: not an \.xlsx workbook"):
         read(good[: len(good) // 2], _source(), geo, "x.xlsx")
 
 

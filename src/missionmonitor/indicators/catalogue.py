@@ -90,7 +90,7 @@ class Method(_Strict):
             raise ValueError(f"method kind {self.kind!r} is missing a required setting")
         for t in (*self.aggregate_to, *self.same_place_to, *filter(None, [self.aggregate_from])):
             if t not in area_types():
-                raise ValueError(f"unknown area type {t!r} in aggregate_to, aggregate_from or same_place_to")
+                raise ValueError(f"unknown area type {t!r} in the method's area types")
         return self
 
 
