@@ -106,11 +106,11 @@ def rolling_average(ind: Indicator, read: Reader, geo: Geography) -> pd.DataFram
     obs = filter_observations(ind, read(m.dataset, [m.measure]))
     obs = obs[obs["period"].map(period_type_of) == "calendar_year"]
     if m.aggregate_to:
-        years = obs[["area_code", "period", "value", "vintage"]].assign(
+        annual = obs[["area_code", "period", "value", "vintage"]].assign(
             suppressed=obs["suppressed_at_source"].astype(bool)
         )
-        sums = sum_up(_summed(years, ind, geo), ["value"], m.aggregate_to, geo)
-        obs = pd.concat([obs, sums[["area_code", "period", "value", "vintage"]]])
+        summed = sum_up(_summed(annual, ind, geo), ["value"], m.aggregate_to, geo)
+        obs = pd.concat([obs, summed[["area_code", "period", "value", "vintage"]]])
     frames = []
     for area, grp in obs.groupby("area_code"):
         series = grp.assign(year=grp["period"].astype(int)).set_index("year")["value"]
