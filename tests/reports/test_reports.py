@@ -181,6 +181,9 @@ def test_the_annual_report_maps_area_figures_as_published(built, data, pdfs):
         "drd_rate_per_1000_5yr": "adp",
         "drd_easr_5yr": "council",
         "drd_easr": "health_board",
+        "drd_deaths_areas": "adp",
+        "drd_deaths_5yr_average_areas": "adp",
+        "drd_asr_5yr_nrs": "adp",
     }
     res = data.results
     for ind, m in maps.items():
@@ -190,12 +193,16 @@ def test_the_annual_report_maps_area_figures_as_published(built, data, pdfs):
             & (res["period"] == m["period"])
         ]
         published = {r.area_code: (None if r.suppressed else r.value) for r in rows.itertuples()}
-        assert {a["area_code"]: a["value"] for a in m["areas"]} == published
-        assert any(v is None for v in published.values())
+        # An area with no figure at all (an ADP NRS published no rate for) is drawn blank.
+        blank = {a.code: None for a in data.geo.of_type(m["area_type"])}
+        assert {a["area_code"]: a["value"] for a in m["areas"]} == {**blank, **published}
+        # Suppressed (or, for NRS's rate, not calculated) figures are drawn as missing.
+        has_gaps = ind not in ("drd_deaths_areas", "drd_deaths_5yr_average_areas")
+        assert any(v is None for v in published.values()) == has_gaps
     html = render_html(built["annual"])
     drawings = re.findall(r'<svg [^>]*class="mm-map__svg".*?</svg>', html, flags=re.S)
-    assert len(drawings) == 3 and all('role="img"' in d and "<a " not in d for d in drawings)
-    assert _text(pdfs["annual"]).count("Boundaries: Council area boundaries 2023") == 3
+    assert len(drawings) == 6 and all('role="img"' in d and "<a " not in d for d in drawings)
+    assert _text(pdfs["annual"]).count("Boundaries: Council area boundaries 2023") == 6
 
 
 def test_the_annual_report_states_treatment_coverage_from_the_prevalence_estimate(built):
