@@ -3,9 +3,9 @@
 Publishers' tables often carry names only, written their own way: ``'Highland '`` with a
 trailing space, ``Greater Glasgow and Clyde`` for the board the geography calls ``NHS
 Greater Glasgow and Clyde``, ``Argyll & Bute``. Names are compared after trimming, folding
-case and spaces, reading ``&`` as ``and`` and dropping a leading ``NHS``; a name is looked
-up among the areas of one declared type (and the nation), since ``Fife`` or ``Highland`` is
-both a council and a board.
+case and spaces, reading ``&`` as ``and``, dropping a leading ``NHS`` and note references;
+a name is looked up among the areas of one declared type (and the nation), since ``Fife``
+or ``Highland`` is both a council and a board.
 """
 
 from __future__ import annotations
@@ -16,11 +16,13 @@ from collections.abc import Mapping
 from missionmonitor.refdata.geography import Geography, national_code, national_name
 
 _SPACES = re.compile(r"\s+")
+_NOTE = re.compile(r"\[note\s*[0-9]+\]", re.IGNORECASE)
 
 
 def name_key(name: str) -> str:
-    """A name as compared: ``' NHS  Orkney '`` and ``'orkney'`` have the same key."""
-    key = _SPACES.sub(" ", name.replace("&", " and ")).strip().casefold()
+    """A name as compared: ``' NHS  Orkney '``, ``'Orkney [note 4]'`` and ``'orkney'`` have
+    the same key."""
+    key = _SPACES.sub(" ", _NOTE.sub("", name).replace("&", " and ")).strip().casefold()
     return key.removeprefix("nhs ").strip()
 
 

@@ -69,6 +69,8 @@ class Sheet(_Strict):
     title_period: str | None = None
     #: Every area of ``area_types`` must appear: a missing one means a truncated table.
     complete: bool = True
+    #: Names the geography does not use, with their codes (``Edinburgh, City of``).
+    aliases: dict[str, str] = Field(default_factory=dict)
 
 
 class NrsWorkbookOptions(_Strict):
@@ -160,7 +162,7 @@ class _SheetReader:
     ) -> None:
         self.table, self.spec, self.opts, self.name = table, spec, opts, name
         self.geo = geography
-        self.names = AreaNames(geography, spec.area_types[0])
+        self.names = AreaNames(geography, spec.area_types[0], spec.aliases)
         self.expected = {a.code for t in spec.area_types for a in geography.of_type(t)}
         self.columns = {
             i: source.columns[h] for i, h in enumerate(table.header) if h in source.columns
