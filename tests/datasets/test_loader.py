@@ -21,6 +21,8 @@ def test_every_shipped_file_is_loaded_with_provenance(store):
         "drd_scotland_annual",
         "esp2013",
         "geography",
+        "nrs_drug_deaths",
+        "nrs_population",
         "other",
         "phs_waiting_times_areas",
         "population",
@@ -30,8 +32,9 @@ def test_every_shipped_file_is_loaded_with_provenance(store):
     for _dataset, file_name, sha, rows, vintages in loads:
         data = shipped_file(file_name).read_bytes()
         assert sha == hashlib.sha256(data).hexdigest()
-        assert rows == len(data.decode().splitlines()) - 1
-        assert vintages
+        if not file_name.endswith(".xlsx"):  # a publisher's workbook: tests/connectors
+            assert rows == len(data.decode().splitlines()) - 1
+        assert rows and vintages
 
 
 def test_reloading_the_same_file_is_a_no_op(store_copy):

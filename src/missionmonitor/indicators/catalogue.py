@@ -72,6 +72,12 @@ class Method(_Strict):
     interval: Literal["wilson", "poisson", "none"] | None = None
     #: Also compute for these area types by summing council numerators and denominators.
     aggregate_to: tuple[str, ...] = ()
+    #: Sum only the figures of this area type into ``aggregate_to`` (when the figures also
+    #: hold the larger areas, such as boards, that would otherwise be counted twice).
+    aggregate_from: str | None = None
+    #: For figures that do not add up (a standardised rate): show an area's figure for each
+    #: area of these types made up of exactly the same councils (an ADP that is one council).
+    same_place_to: tuple[str, ...] = ()
 
     @model_validator(mode="after")
     def _kind_needs(self) -> Method:
@@ -91,9 +97,9 @@ class Method(_Strict):
             raise ValueError("per_head figures are per financial year (period_type)")
         if any(v is None for v in need.get(self.kind, [])):
             raise ValueError(f"method kind {self.kind!r} is missing a required setting")
-        for t in self.aggregate_to:
+        for t in (*self.aggregate_to, *self.same_place_to, *filter(None, [self.aggregate_from])):
             if t not in area_types():
-                raise ValueError(f"unknown area type {t!r} in aggregate_to")
+                raise ValueError(f"unknown area type {t!r} in the method's area types")
         return self
 
 

@@ -12,6 +12,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from missionmonitor.indicators.area_sums import same_place, sum_up
 from missionmonitor.indicators.catalogue import Indicator
 from missionmonitor.methods.disclosure import primary_mask
 from missionmonitor.methods.poisson import crude_rate
@@ -82,51 +83,34 @@ def observed(ind: Indicator, read: Reader, geo: Geography) -> pd.DataFrame:
     else:
         out["numerator"] = obs["numerator"].to_numpy()
     if m.aggregate_to and m.value_is_count:
-        sums = sum_up(out, ["value"], m.aggregate_to, geo)
+        sums = sum_up(_summed(out, ind, geo), ["value"], m.aggregate_to, geo)
         sums["numerator"] = sums["value"]
         out = pd.concat([out, sums.assign(status=ind.status)], ignore_index=True)
+    if m.same_place_to:
+        out = pd.concat([out, same_place(out, m.same_place_to, geo)], ignore_index=True)
     return out[list(BASE_COLUMNS)]
 
 
-def sum_up(
-    frame: pd.DataFrame, columns: list[str], area_types: tuple[str, ...], geo: Geography
-) -> pd.DataFrame:
-    """``columns`` of the areas in ``frame`` summed into each area of ``area_types`` that
-    they cover exactly (every council of it, none twice), per period; an area some of whose
-    councils no row covers gets no row. Returns area_code, period, the columns, lci, uci,
-    denominator (missing unless summed), suppressed (any part suppressed) and vintage."""
-    rows = []
-    for period, grp in frame.groupby("period"):
-        parts = {str(a): set(geo.councils_in(str(a))) for a in grp["area_code"]}
-        for atype in area_types:
-            for area in geo.of_type(atype):
-                want = set(geo.councils_in(area.code))
-                inside = [a for a, cs in parts.items() if cs and cs <= want and a != area.code]
-                covered = [c for a in inside for c in parts[a]]
-                if sorted(covered) != sorted(want):
-                    continue
-                part = grp[grp["area_code"].isin(inside)]
-                row = {
-                    "area_code": area.code,
-                    "period": period,
-                    "suppressed": bool(part["suppressed"].astype(bool).any()),
-                    "vintage": ";".join(sorted({str(v) for v in part["vintage"]})),
-                }
-                row.update({c: float(part[c].sum()) for c in columns})
-                rows.append(row)
-    out = pd.DataFrame(rows, columns=["area_code", "period", *columns, "suppressed", "vintage"])
-    for col in ("value", "lci", "uci", "numerator", "denominator"):
-        if col not in out:
-            out[col] = np.nan
-    return out
+def _summed(frame: pd.DataFrame, ind: Indicator, geo: Geography) -> pd.DataFrame:
+    """The rows summed into larger areas: those of ``aggregate_from`` if declared."""
+    source = ind.method.aggregate_from
+    if source is None:
+        return frame
+    return frame[frame["area_code"].map(geo.codes()) == source]
 
 
 def rolling_average(ind: Indicator, read: Reader, geo: Geography) -> pd.DataFrame:
     """Trailing mean over ``window`` consecutive years with the Poisson likely range."""
     m = ind.method
     assert m.window is not None
-    obs = read(m.dataset, [m.measure])
+    obs = filter_observations(ind, read(m.dataset, [m.measure]))
     obs = obs[obs["period"].map(period_type_of) == "calendar_year"]
+    if m.aggregate_to:
+        annual = obs[["area_code", "period", "value", "vintage"]].assign(
+            suppressed=obs["suppressed_at_source"].astype(bool)
+        )
+        summed = sum_up(_summed(annual, ind, geo), ["value"], m.aggregate_to, geo)
+        obs = pd.concat([obs, summed[["area_code", "period", "value", "vintage"]]])
     frames = []
     for area, grp in obs.groupby("area_code"):
         series = grp.assign(year=grp["period"].astype(int)).set_index("year")["value"]

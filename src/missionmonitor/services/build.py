@@ -15,9 +15,10 @@ from pathlib import Path
 import pandas as pd
 
 from missionmonitor import config
+from missionmonitor.connectors.dataset_file import read_dataset_file
 from missionmonitor.data import shipped_file
 from missionmonitor.datasets.declaration import Declaration, load_declarations
-from missionmonitor.datasets.loader import LoadResult, load_file
+from missionmonitor.datasets.loader import LoadResult, load_parsed
 from missionmonitor.indicators.catalogue import load_catalogue
 from missionmonitor.indicators.engine import compute_all
 from missionmonitor.refdata.geography import Geography, national_code, national_type
@@ -98,11 +99,12 @@ def build_store(
         path.rename(report.kept_aside)
     tell = progress or (lambda _step: None)
     geo = Geography.of(config.current())
-    codes = geo.codes()
     with Store.open(path, demonstration=demonstration) as store:
         for decl in shipped_declarations():
             tell(f"load {decl.name}")
-            report.loads.append(load_file(store, decl, shipped_file(decl.file), codes))
+            # A publisher's own workbook is read through its connector, a CSV as it is.
+            parsed = read_dataset_file(decl, shipped_file(decl.file), geo)
+            report.loads.append(load_parsed(store, parsed))
         tell("reference tables")
         write_reference_tables(store, geo)
         results = compute_all(store, geo, progress=lambda ind: tell(f"compute {ind.id}"))

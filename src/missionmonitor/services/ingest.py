@@ -10,9 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from missionmonitor import config
+from missionmonitor.connectors.dataset_file import read_dataset_file
 from missionmonitor.datasets.declaration import get_declaration
 from missionmonitor.datasets.loader import LoadResult, load_parsed
-from missionmonitor.datasets.reader import ParsedFile, read_and_validate
+from missionmonitor.datasets.reader import ParsedFile
 from missionmonitor.indicators.engine import compute_all
 from missionmonitor.refdata.geography import Geography
 from missionmonitor.store.connection import Store
@@ -29,12 +30,13 @@ def ingest(
     """Validate ``file`` as ``dataset`` and load it all-or-nothing; recompute indicators
     (unless ``recompute`` is False: a caller loading several files recomputes once).
 
-    A file that breaks any rule raises ValidationError before the store is even opened, so
-    the store file stays byte-for-byte as it was.
+    A file that breaks any rule raises ValidationError (a publisher's workbook out of its
+    declared layout, LayoutError) before the store is even opened, so the store file stays
+    byte-for-byte as it was.
     """
     decl = get_declaration(dataset)
     geo = Geography.of(config.current())
-    parsed = read_and_validate(decl, file, geo.codes())
+    parsed = read_dataset_file(decl, file, geo)
     return load_checked(store_path, parsed, geo, vintage, recompute=recompute)
 
 
