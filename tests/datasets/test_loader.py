@@ -25,6 +25,7 @@ def test_every_shipped_file_is_loaded_with_provenance(store):
         "nrs_population",
         "other",
         "phs_waiting_times_areas",
+        "police_suspected_drug_deaths",
         "population",
         "published",
         "treatment_target",

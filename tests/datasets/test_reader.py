@@ -165,7 +165,7 @@ def test_problem_names_row_and_column(tmp_path):
 
 def test_area_type_must_match_code(tmp_path):
     path = tmp_path / "other.csv"
-    path.write_bytes(_set_cell(DECLS["other"], "area_code", "S92000003"))
+    path.write_bytes(_set_cell(DECLS["other"], "area_code", "S12000005"))
     with pytest.raises(ValidationError) as info:
         ingest(tmp_path / "s.duckdb", "other", path)
     rules = [p.rule for p in info.value.problems]
