@@ -9,7 +9,7 @@ import typer
 from rich.progress import Progress
 from rich.table import Table
 
-from missionmonitor import __version__
+from missionmonitor import __version__, config
 from missionmonitor.cli import (
     areas,
     catalogue,
@@ -25,7 +25,7 @@ from missionmonitor.cli import (
     update,
     users,
 )
-from missionmonitor.cli.common import err, out, reported, serve_site, store_path
+from missionmonitor.cli.common import configured, err, out, reported, serve_site, store_path
 from missionmonitor.services import ExportFormat
 
 app = typer.Typer(
@@ -77,7 +77,6 @@ def root(
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show version.")
     ] = False,
 ) -> None:
-    from missionmonitor import config
     from missionmonitor.settings import Settings
 
     settings = Settings()
@@ -89,8 +88,8 @@ def root(
         settings = settings.model_copy(update={"config_dir": config_dir})
     with reported():
         configuration = config.load(settings.config_dir)
-    # Every command of this invocation reads this configuration.
-    ctx.with_resource(config.using(configuration))
+    # Every command of this invocation runs on this configuration (``configured``).
+    ctx.meta["configuration"] = configuration
     ctx.obj = settings
 
 
@@ -109,16 +108,17 @@ def init(
 
     Safe to run again: files already loaded are skipped. Example: [bold]missionmonitor init[/]
     """
+    configuration = configured(ctx)
     from missionmonitor.services.build import build_store, step_count
 
     path = store_path(ctx)
     with reported(), Progress(console=err, transient=True) as bar:
-        task = bar.add_task("Building the store", total=step_count())
+        task = bar.add_task("Building the store", total=step_count(configuration))
 
         def step(name: str) -> None:
             bar.update(task, advance=1, description=name)
 
-        report = build_store(path, progress=step, rebuild=rebuild)
+        report = build_store(configuration, path, progress=step, rebuild=rebuild)
     if report.kept_aside is not None:
         out.print(
             f"The previous store (another schema version, or --rebuild) is kept at "
@@ -148,10 +148,11 @@ def load(
 
     Example: [bold]missionmonitor load drd_scotland_annual nrs_2025.csv --vintage NRS_2025_REPORT[/]
     """
+    configuration = configured(ctx)
     from missionmonitor.services.ingest import ingest
 
     with reported():
-        result = ingest(store_path(ctx), dataset, file, vintage)
+        result = ingest(configuration, store_path(ctx), dataset, file, vintage)
     if result.already_loaded:
         out.print(f"{file.name} is already loaded (load {result.load_id}); nothing changed.")
         return
@@ -169,17 +170,20 @@ def compute(
     ] = None,
 ) -> None:
     """Recompute indicators into the results table. Example: [bold]missionmonitor compute[/]"""
-    from missionmonitor import config
+    configuration = configured(ctx)
     from missionmonitor.indicators.catalogue import get_indicator, load_catalogue
     from missionmonitor.indicators.engine import compute_all
     from missionmonitor.refdata.geography import Geography
     from missionmonitor.store.connection import Store
 
     with reported():
-        chosen = [get_indicator(i) for i in indicator] if indicator else None
-        total = len(chosen) if chosen else len(load_catalogue())
-        geo = Geography.of(config.current())
-        with Store.open(store_path(ctx)) as store, Progress(console=err, transient=True) as bar:
+        chosen = [get_indicator(configuration, i) for i in indicator] if indicator else None
+        total = len(chosen) if chosen else len(load_catalogue(configuration))
+        geo = Geography.of(configuration)
+        with (
+            Store.open(store_path(ctx), configuration) as store,
+            Progress(console=err, transient=True) as bar,
+        ):
             store.require_table("observations")
             task = bar.add_task("Computing", total=total)
             results = compute_all(
@@ -205,15 +209,16 @@ def export(
 
     Example: [bold]missionmonitor export --indicator drd_rate_per_1000_5yr --area S08000031[/]
     """
+    configuration = configured(ctx)
     from missionmonitor.services import results as results_service
     from missionmonitor.store.connection import Store
 
     with reported():
         if fmt == "parquet" and out_file is None:
             out_file = Path(results_service.default_export_name(indicator, area, fmt, vintage))
-        with Store.open(store_path(ctx), read_only=True) as store:
+        with Store.open(store_path(ctx), configuration, read_only=True) as store:
             df = results_service.indicator_results(store, indicator, area, vintage)
-        results_service.write_export(results_service.export(df, fmt), out_file)
+        results_service.write_export(results_service.export(configuration, df, fmt), out_file)
         if out_file is not None:
             err.print(f"Wrote {len(df)} rows to {out_file}")
 
@@ -224,14 +229,14 @@ def summary(ctx: typer.Context) -> None:
 
     Example: [bold]missionmonitor summary[/]
     """
-    from missionmonitor.config import attribution
+    configuration = configured(ctx)
     from missionmonitor.formatting import display_change, display_value
     from missionmonitor.services.summary import national_summary
     from missionmonitor.store.connection import Store
 
-    with reported(), Store.open(store_path(ctx), read_only=True) as store:
+    with reported(), Store.open(store_path(ctx), configuration, read_only=True) as store:
         rows = national_summary(store)
-    table = Table(title="Scotland: latest figures", caption=attribution())
+    table = Table(title="Scotland: latest figures", caption=configuration.attribution)
     for col in ("Indicator", "Period", "Value", "Change on previous", "Status"):
         table.add_column(col, justify="right" if col in ("Value", "Change on previous") else "left")
     for item in rows:
@@ -261,7 +266,7 @@ def serve(
 
     Example: [bold]missionmonitor serve --port 8000[/] then open http://127.0.0.1:8000
     """
-    serve_site(ctx.find_root().obj, host, port)
+    serve_site(configured(ctx), ctx.find_root().obj, host, port)
 
 
 def main() -> None:

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
 
-from missionmonitor.cli.common import err, out, reported, store_path
+from missionmonitor.cli.common import configured, err, out, reported, store_path
 
 #: Revised figures listed in full before the rest are counted.
 SHOWN = 20
@@ -42,6 +42,7 @@ def update(
     ):
         task = bar.add_task("download", total=None)
         report = update_dataset(
+            configured(ctx),
             store_path(ctx),
             dataset,
             url,

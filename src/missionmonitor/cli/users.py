@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from missionmonitor.cli.common import out, reported, settings
+from missionmonitor.cli.common import configured, out, reported, settings
 
 app = typer.Typer(help="Portal accounts.", no_args_is_help=True)
 ROLES_HELP = (
@@ -36,6 +36,7 @@ def add(
 
     Example: [bold]missionmonitor users add ana --role phs_analyst --name "Ana Analyst"[/]
     """
+    configuration = configured(ctx)
     from missionmonitor.portal import accounts
     from missionmonitor.portal.db import connect, session_scope
     from missionmonitor.portal.permissions import matrix
@@ -45,7 +46,14 @@ def add(
         engine = connect(site.app_database_url)
         with session_scope(engine) as db:
             user, password = accounts.add_user(
-                db, username, name or username, role, area, email, hashing=site.password_hashing
+                configuration,
+                db,
+                username,
+                name or username,
+                role,
+                area,
+                email,
+                hashing=site.password_hashing,
             )
     out.print(f"Created {user.username} ({matrix().roles[role].label}). Password: {password}")
 

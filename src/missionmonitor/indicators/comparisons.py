@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from missionmonitor import config
 from missionmonitor.errors import SeriesBreakError
 from missionmonitor.indicators.catalogue import Indicator
 from missionmonitor.methods.poisson import count_change_p_value
@@ -24,12 +25,14 @@ from missionmonitor.periods import parse_period
 from missionmonitor.refdata.geography import national_code
 
 
-def vs_national(df: pd.DataFrame) -> pd.Series:
+def vs_national(configuration: config.Configuration, df: pd.DataFrame) -> pd.Series:
     """Each area's 95% interval against the national value for the same period."""
-    scot = df[df["area_code"] == national_code()].set_index("period")["value"]
+    scot = df[df["area_code"] == national_code(configuration)].set_index("period")["value"]
     s = df["period"].map(scot).to_numpy(dtype=float)
     lci, uci = df["lci"].to_numpy(dtype=float), df["uci"].to_numpy(dtype=float)
-    usable = (df["area_code"] != national_code()).to_numpy() & ~np.isnan(s) & ~np.isnan(lci)
+    usable = (
+        (df["area_code"] != national_code(configuration)).to_numpy() & ~np.isnan(s) & ~np.isnan(lci)
+    )
     usable &= ~np.isnan(uci)
     out = np.select(
         [usable & (lci > s), usable & (uci < s), usable],

@@ -79,6 +79,7 @@ def _check_password(password: str) -> None:
 
 
 def add_user(
+    configuration: config.Configuration,
     db: Session,
     username: str,
     display_name: str,
@@ -94,7 +95,7 @@ def add_user(
     if role not in roles:
         raise MethodInputError(f"unknown role {role!r}; roles: {', '.join(roles)}")
     if roles[role].scoped:
-        geo, want = Geography.of(config.current()), str(roles[role].area_type)
+        geo, want = Geography.of(configuration), str(roles[role].area_type)
         if want not in geo.types:
             raise MethodInputError(
                 f"role {role} is for an area type ({want}) this configuration does not have"

@@ -18,16 +18,22 @@ from missionmonitor.refdata.geography import Geography
 from missionmonitor.store.connection import Store
 
 
-def ingest(store_path: Path, dataset: str, file: Path, vintage: str | None = None) -> LoadResult:
+def ingest(
+    configuration: config.Configuration,
+    store_path: Path,
+    dataset: str,
+    file: Path,
+    vintage: str | None = None,
+) -> LoadResult:
     """Validate ``file`` as ``dataset`` and load it all-or-nothing; recompute indicators.
 
     A file that breaks any rule raises ValidationError before the store is even opened, so
     the store file stays byte-for-byte as it was.
     """
-    decl = get_declaration(dataset)
-    geo = Geography.of(config.current())
+    decl = get_declaration(configuration, dataset)
+    geo = Geography.of(configuration)
     parsed = read_and_validate(decl, file, geo.codes())
-    with Store.open(store_path) as store:
+    with Store.open(store_path, configuration) as store:
         result = load_parsed(store, parsed, vintage=vintage)
         if not result.already_loaded:
             compute_all(store, geo)

@@ -27,6 +27,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from missionmonitor import config
 from missionmonitor.datasets.declaration import get_declaration
 from missionmonitor.datasets.loader import LoadResult
 from missionmonitor.errors import DownloadError, NotFoundError
@@ -91,6 +92,7 @@ def download(
 
 
 def update_dataset(
+    configuration: config.Configuration,
     store_path: Path,
     dataset: str,
     url: str | None = None,
@@ -98,7 +100,7 @@ def update_dataset(
     progress: Progress | None = None,
 ) -> UpdateReport:
     """Download ``dataset``'s release (or ``url``) and load it as a new edition."""
-    decl = get_declaration(dataset)
+    decl = get_declaration(configuration, dataset)
     address = url or (decl.release.url if decl.release else None)
     if not address:
         where = "; ".join(f"{r.title}: {r.url}" for r in decl.releases)
@@ -114,22 +116,27 @@ def update_dataset(
                 f"{address} has SHA-256 {sha}, not the {pinned} its declaration "
                 "pins: nothing changed"
             )
-        before = _figures(store_path, dataset)
-        load = ingest(store_path, dataset, file, vintage)
+        before = _figures(configuration, store_path, dataset)
+        load = ingest(configuration, store_path, dataset, file, vintage)
     report = UpdateReport(dataset, address, load)
     if not load.already_loaded:
-        _compare(report, before, _figures(store_path, dataset))
+        _compare(configuration, report, before, _figures(configuration, store_path, dataset))
     return report
 
 
-def _figures(store_path: Path, dataset: str) -> pd.DataFrame:
+def _figures(configuration: config.Configuration, store_path: Path, dataset: str) -> pd.DataFrame:
     if not store_path.exists():
         return pd.DataFrame(columns=[*_KEY, "value"])
-    with Store.open(store_path, read_only=True) as store:
+    with Store.open(store_path, configuration, read_only=True) as store:
         return select_figures(store, "dataset = ?", [dataset], columns=", ".join([*_KEY, "value"]))
 
 
-def _compare(report: UpdateReport, before: pd.DataFrame, after: pd.DataFrame) -> None:
+def _compare(
+    configuration: config.Configuration,
+    report: UpdateReport,
+    before: pd.DataFrame,
+    after: pd.DataFrame,
+) -> None:
     joined = after.merge(before, on=_KEY, how="left", suffixes=("", "_before"), indicator=True)
     known = set(before["period"])
     fresh = {p for p in joined.loc[joined["_merge"] == "left_only", "period"] if p not in known}
@@ -149,7 +156,7 @@ def _compare(report: UpdateReport, before: pd.DataFrame, after: pd.DataFrame) ->
         )
         for r in changed.to_dict("records")
     ]
-    for ind in load_catalogue().values():
+    for ind in load_catalogue(configuration).values():
         if ind.method.dataset != report.dataset:
             continue
         for v in ind.definition_versions:
