@@ -1,6 +1,6 @@
 """The indicator catalogue: one YAML file per indicator in ``catalogue/``, validated on load.
 
->>> cat = load_catalogue()
+>>> cat = load_catalogue(config.load(None))
 >>> cat["drd_deaths"].polarity
 'lower_is_better'
 """

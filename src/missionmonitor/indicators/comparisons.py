@@ -6,8 +6,9 @@ reason. The engine adds these columns to every indicator's results.
 ...                    "value": [10.0, 15.0, 9.0], "lci": [9.0, 12.0, 7.0],
 ...                    "uci": [11.0, 18.0, 11.0]})
 >>> from missionmonitor.refdata.geography import national_code
->>> df.loc[0, "area_code"] = national_code()
->>> vs_national(df).tolist()
+>>> scotland = config.load(None)
+>>> df.loc[0, "area_code"] = national_code(scotland)
+>>> vs_national(scotland, df).tolist()
 ['not_applicable', 'higher', 'no_difference']
 """
 
@@ -110,7 +111,8 @@ def change_is_significant(
 
     >>> from missionmonitor.indicators.catalogue import get_indicator
     >>> nan = float("nan")
-    >>> change_is_significant(get_indicator("drd_deaths"), 1172, 1051, (nan, nan), (nan, nan))
+    >>> drd = get_indicator(config.load(None), "drd_deaths")
+    >>> change_is_significant(drd, 1172, 1051, (nan, nan), (nan, nan))
     True
     """
     if np.isnan(new) or np.isnan(old) or ind.period_type == "rolling_years":

@@ -1,7 +1,7 @@
 """Due dates of returns, as data (``deadlines.yaml``): a date per form and period, or a
 default number of days after the period ends.
 
->>> due("rehab_quarterly", "quarter", "2024-Q2")
+>>> due(config.load(None), "rehab_quarterly", "quarter", "2024-Q2")
 datetime.date(2024, 7, 31)
 """
 

@@ -3,7 +3,8 @@ data (with two named definitions each of "provisional green" and "provisional am
 national summary, and
 year-on-year comparison only within one criteria version.
 
->>> g = grade({"process": "full", "numerical": "full", "experiential": "partial"}, "phs")
+>>> levels = {"process": "full", "numerical": "full", "experiential": "partial"}
+>>> g = grade(config.load(None), levels, "phs")
 >>> (g.grade, g.provisional)
 ('green', True)
 """

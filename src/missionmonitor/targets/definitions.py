@@ -1,6 +1,6 @@
 """Target definitions (``targets.yaml``), validated on load.
 
->>> [t.id for t in load_targets()]
+>>> [t.id for t in load_targets(config.load(None))]
 ['ost_32000', 'rehab_1000', 'rehab_beds_650']
 """
 

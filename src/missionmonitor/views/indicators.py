@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from missionmonitor import config
+from missionmonitor.config import Configuration
 from missionmonitor.data import load_sources
 from missionmonitor.errors import NotFoundError
 from missionmonitor.formatting import display_value
@@ -39,10 +39,11 @@ def indicators(
     data: SiteData, q: str = "", outcome: str = "", source: str = "", geography: str = ""
 ) -> dict[str, Any]:
     q_low = q.strip().lower()
+    types = area_types(data.configuration)
     for name, value, known in (
         ("outcome", outcome, data.outcomes),
         ("source", source, data.datasets),
-        ("geography", geography, area_types(data.configuration)),
+        ("geography", geography, types),
     ):
         if value and value not in known:
             raise NotFoundError(f"there is no {name} {value!r} to filter by")
@@ -66,10 +67,7 @@ def indicators(
         options={
             "outcome": [{"value": o.id, "label": o.title} for o in data.outcomes.values()],
             "source": [{"value": d.name, "label": d.title} for d in data.datasets.values()],
-            "geography": [
-                {"value": t, "label": data.geo.types[t].label}
-                for t in area_types(data.configuration)
-            ],
+            "geography": [{"value": t, "label": data.geo.types[t].label} for t in types],
         },
     )
 
@@ -95,12 +93,9 @@ def indicator(
     trend = df[df["area_code"] == area_code]
     if trend.empty:
         raise NotFoundError(f"{ind.id} has no results for area {area}")
-    scot = df[df["area_code"] == national_code(data.configuration)]
-    types = [
-        t
-        for t in ind.geography
-        if t != national_type(data.configuration) and (df["area_type"] == t).any()
-    ]
+    scot = df[df["area_code"] == nation_code]
+    nation_type = national_type(data.configuration)
+    types = [t for t in ind.geography if t != nation_type and (df["area_type"] == t).any()]
     chosen_type = area_type if area_type in types else (types[0] if types else None)
     if area_type and area_type not in types:
         raise NotFoundError(f"{ind.id} is not published for area type {area_type!r}")
@@ -125,7 +120,7 @@ def indicator(
                 ind.title,
                 ind.unit,
                 breaks,
-                None if area_code == national_code(data.configuration) else scot,
+                None if area_code == nation_code else scot,
             ),
             "rows": trend_rows,
         },
@@ -138,7 +133,7 @@ def indicator(
         editions=editions(data.configuration, trend_rows),
         area_options=sorted(
             ({"value": c, "label": data.geo.area(c).name} for c in df["area_code"].unique()),
-            key=lambda o: (o["value"] != national_code(data.configuration), o["label"]),
+            key=lambda o: (o["value"] != nation_code, o["label"]),
         ),
         area_type_options=[{"value": t, "label": data.geo.types[t].plural} for t in types],
     )
@@ -234,14 +229,14 @@ def _comparison(
     visible = pd.DataFrame([r for r in shown if r["value"] is not None])
     scot = df[(df["area_code"] == national_code(data.configuration)) & (df["period"] == chosen)]
     scot_value = as_number(scot["value"].iloc[0]) if not scot.empty else None
-    label = data.geo.types[area_type].plural
+    label, nation = data.geo.types[area_type].plural, national_name(data.configuration)
     comparison = {
         "id": "comparison",
         "period": chosen,
         "period_options": [{"value": p, "label": p} for p in reversed(periods)],
         "title": f"{ind.title}: {label}, {chosen}",
         "caption": f"{ind.title}: {label}, {chosen}, ranked, with 95% intervals",
-        "summary": _comparison_sentence(data.configuration, shown, label, scot_value, ind),
+        "summary": _comparison_sentence(shown, label, scot_value, ind, nation),
         "spec": charts.comparison_chart(data.configuration, visible, ind.unit, scot_value)
         if len(visible)
         else None,
@@ -266,32 +261,24 @@ def _comparison(
 
 
 def _comparison_sentence(
-    configuration: config.Configuration,
-    rows: list[dict[str, Any]],
-    label: str,
-    scot: float | None,
-    ind: Indicator,
+    rows: list[dict[str, Any]], label: str, scot: float | None, ind: Indicator, nation: str
 ) -> str:
     counts = {k: sum(r["vs_national"] == k for r in rows) for k in SIGNIFICANCE}
     hidden = sum(r["value"] is None for r in rows)
     text = (
         f"Of {len(rows)} {label}, {counts['higher']} are significantly higher than "
-        f"{national_name(configuration)}, {counts['lower']} significantly lower and "
+        f"{nation}, {counts['lower']} significantly lower and "
         f"{counts['no_difference']} not significantly different"
     )
     if scot is not None:
-        text += f" ({national_name(configuration)}: {display_value(scot, ind.decimals)})"
+        text += f" ({nation}: {display_value(scot, ind.decimals)})"
     if hidden:
         text += f"; {hidden} suppressed to protect confidentiality"
     return text + "."
 
 
 def _funnel(
-    configuration: config.Configuration,
-    ind: Indicator,
-    visible: pd.DataFrame,
-    scot: float,
-    period: str,
+    configuration: Configuration, ind: Indicator, visible: pd.DataFrame, scot: float, period: str
 ) -> dict[str, Any]:
     low_n, high_n = max(visible["denominator"].min() * 0.5, 1), visible["denominator"].max() * 2
     average = scot / ind.method.multiplier
@@ -355,9 +342,7 @@ def _revisions(
     return out
 
 
-def editions(
-    configuration: config.Configuration, rows: list[dict[str, Any]]
-) -> list[dict[str, Any]]:
+def editions(configuration: Configuration, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Each edition behind the figures shown: its source, publication date and status (or
     that it is generated), and the periods it gives."""
     registry = load_sources(configuration)
@@ -390,7 +375,7 @@ def editions(
 DOWNLOAD_COLUMNS = ("area_code", "area_name", *RESULT_COLUMNS[2:])
 
 
-def download_rows(configuration: config.Configuration, page: dict[str, Any]) -> pd.DataFrame:
+def download_rows(configuration: Configuration, page: dict[str, Any]) -> pd.DataFrame:
     """Exactly the figures an indicator page shows: its trend and its comparison table."""
     cols = list(DOWNLOAD_COLUMNS)
     frames = [pd.DataFrame(page["trend"]["rows"], columns=cols).assign(view="trend")]

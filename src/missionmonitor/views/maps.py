@@ -8,7 +8,7 @@ never carried by colour alone: bands are ordered light to dark and named in the 
 suppressed areas are hatched, areas without a figure are dotted, and the table beside every
 map gives each area's value and band.
 
->>> m = choropleth("drd", "Deaths", "per 1,000", 2, [
+>>> m = choropleth(config.load(None), "drd", "Deaths", "per 1,000", 2, [
 ...     {"area_code": "S08000015", "area_name": "NHS Ayrshire and Arran", "value": 0.31,
 ...      "display": "0.31"},
 ...     {"area_code": "S08000016", "area_name": "NHS Borders", "value": None, "display": "c"}],
@@ -63,7 +63,8 @@ def choropleth(
     names: Mapping[str, str],
     link: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """The view model of a map of ``rows`` (result rows of one area type and period).
+    """The view model of a map of ``rows`` (result rows of one area type and period) of
+    ``configuration``'s areas.
 
     ``as_of`` (ISO date) picks the geography version whose memberships dissolve the areas;
     ``names`` names every area (those without a row too); ``link`` (query parameters) makes
