@@ -9,7 +9,7 @@ import typer
 from rich.progress import Progress
 from rich.table import Table
 
-from missionmonitor import __version__, config
+from missionmonitor import __version__
 from missionmonitor.cli import (
     areas,
     catalogue,
@@ -77,6 +77,7 @@ def root(
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show version.")
     ] = False,
 ) -> None:
+    from missionmonitor import config
     from missionmonitor.settings import Settings
 
     settings = Settings()

@@ -1,4 +1,4 @@
-"""The published data of the active configuration (its ``data/`` folder) and its source
+"""The published data of a configuration (its ``data/`` folder) and its source
 register (``sources.yaml``). Scotland's ``data/SOURCES.md`` gives every figure's source."""
 
 from __future__ import annotations
