@@ -261,5 +261,5 @@ def test_parquet_file_names_never_become_sql(synthetic_small, tmp_path):
     folder = tmp_path / "records"
     folder.mkdir()
     shutil.copy(synthetic_small, folder / "x']); DROP TABLE members; --'.parquet")
-    result = compute_folder(folder, tmp_path / "out")
+    result = compute_folder(scotland(), folder, tmp_path / "out")
     assert result.outputs.items["items"].sum() > 0
