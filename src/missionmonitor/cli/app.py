@@ -109,9 +109,9 @@ def init(
 
     Safe to run again: files already loaded are skipped. Example: [bold]missionmonitor init[/]
     """
-    configuration = configured(ctx)
     from missionmonitor.services.build import build_store, step_count
 
+    configuration = configured(ctx)
     path = store_path(ctx)
     with reported(), Progress(console=err, transient=True) as bar:
         task = bar.add_task("Building the store", total=step_count(configuration))
@@ -149,9 +149,9 @@ def load(
 
     Example: [bold]missionmonitor load drd_scotland_annual nrs_2025.csv --vintage NRS_2025_REPORT[/]
     """
-    configuration = configured(ctx)
     from missionmonitor.services.ingest import ingest
 
+    configuration = configured(ctx)
     with reported():
         result = ingest(configuration, store_path(ctx), dataset, file, vintage)
     if result.already_loaded:
@@ -171,12 +171,12 @@ def compute(
     ] = None,
 ) -> None:
     """Recompute indicators into the results table. Example: [bold]missionmonitor compute[/]"""
-    configuration = configured(ctx)
     from missionmonitor.indicators.catalogue import get_indicator, load_catalogue
     from missionmonitor.indicators.engine import compute_all
     from missionmonitor.refdata.geography import Geography
     from missionmonitor.store.connection import Store
 
+    configuration = configured(ctx)
     with reported():
         chosen = [get_indicator(configuration, i) for i in indicator] if indicator else None
         total = len(chosen) if chosen else len(load_catalogue(configuration))
@@ -210,10 +210,10 @@ def export(
 
     Example: [bold]missionmonitor export --indicator drd_rate_per_1000_5yr --area S08000031[/]
     """
-    configuration = configured(ctx)
     from missionmonitor.services import results as results_service
     from missionmonitor.store.connection import Store
 
+    configuration = configured(ctx)
     with reported():
         if fmt == "parquet" and out_file is None:
             out_file = Path(results_service.default_export_name(indicator, area, fmt, vintage))
@@ -230,11 +230,11 @@ def summary(ctx: typer.Context) -> None:
 
     Example: [bold]missionmonitor summary[/]
     """
-    configuration = configured(ctx)
     from missionmonitor.formatting import display_change, display_value
     from missionmonitor.services.summary import national_summary
     from missionmonitor.store.connection import Store
 
+    configuration = configured(ctx)
     with reported(), Store.open(store_path(ctx), configuration, read_only=True) as store:
         rows = national_summary(store)
     table = Table(title="Scotland: latest figures", caption=configuration.attribution)

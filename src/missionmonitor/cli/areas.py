@@ -21,9 +21,9 @@ def list_areas(
     ] = None,
 ) -> None:
     """List current areas. Example: [bold]missionmonitor areas list --type adp[/]"""
-    configuration = configured(ctx)
     from missionmonitor.refdata.geography import Geography, area_types
 
+    configuration = configured(ctx)
     with reported():
         geo = Geography.of(configuration)
         types = [area_type] if area_type else list(area_types(configuration))
@@ -46,9 +46,9 @@ def show(
 
     Example: [bold]missionmonitor areas show S11000051[/]
     """
-    configuration = configured(ctx)
     from missionmonitor.refdata.geography import Geography, area_types
 
+    configuration = configured(ctx)
     with reported():
         geo = Geography.of(configuration)
         area = geo.area(code)

@@ -20,9 +20,9 @@ def list_indicators(
     ] = None,
 ) -> None:
     """List indicators. Example: [bold]missionmonitor indicators list --outcome 2[/]"""
-    configuration = configured(ctx)
     from missionmonitor.indicators.catalogue import load_catalogue, load_outcomes
 
+    configuration = configured(ctx)
     outcomes = load_outcomes(configuration)
     table = Table(title="Indicators")
     for col in ("Id", "Title", "Outcome", "Geography", "Period", "Status"):
@@ -49,9 +49,9 @@ def show(
 
     Example: [bold]missionmonitor indicators show ost_people[/]
     """
-    configuration = configured(ctx)
     from missionmonitor.indicators.catalogue import get_indicator, load_outcomes
 
+    configuration = configured(ctx)
     with reported():
         ind = get_indicator(configuration, indicator_id)
     outcome = load_outcomes(configuration)[ind.outcome]

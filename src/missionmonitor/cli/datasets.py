@@ -15,9 +15,9 @@ app = typer.Typer(help="Declared datasets and their loads.", no_args_is_help=Tru
 @app.command("list")
 def list_datasets(ctx: typer.Context) -> None:
     """List declared datasets. Example: [bold]missionmonitor datasets list[/]"""
-    configuration = configured(ctx)
     from missionmonitor.datasets.declaration import load_declarations
 
+    configuration = configured(ctx)
     table = Table(title="Datasets")
     for col in ("Name", "Title", "Publisher", "Frequency", "Grain"):
         table.add_column(col)
@@ -32,10 +32,10 @@ def show(ctx: typer.Context, name: Annotated[str, typer.Argument(help="Dataset n
 
     Example: [bold]missionmonitor datasets show other[/]
     """
-    configuration = configured(ctx)
     from missionmonitor.datasets.declaration import get_declaration
     from missionmonitor.store.connection import Store
 
+    configuration = configured(ctx)
     with reported():
         decl = get_declaration(configuration, name)
         out.print(f"[bold]{decl.title}[/] ({decl.name}) — {decl.publisher}; {decl.licence}")

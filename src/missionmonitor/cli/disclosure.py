@@ -19,11 +19,11 @@ def audit_command(ctx: typer.Context) -> None:
 
     Example: [bold]missionmonitor disclosure audit[/]
     """
-    configuration = configured(ctx)
     from missionmonitor.services.disclosure_audit import audit
     from missionmonitor.services.site_data import SiteData
     from missionmonitor.views.published_counts import small_counts_on_pages
 
+    configuration = configured(ctx)
     with reported():
         findings = [str(f) for f in audit(configuration, store_path(ctx))]
         with err.status("Reading every public page, JSON twin and download"):

@@ -19,9 +19,9 @@ def list_forms(ctx: typer.Context) -> None:
 
     Example: [bold]missionmonitor forms list[/]
     """
-    configuration = configured(ctx)
     from missionmonitor.returns.forms import load_forms
 
+    configuration = configured(ctx)
     with reported():
         forms = load_forms(configuration)
     table = Table(title="Return forms")
@@ -44,9 +44,9 @@ def show(
 
     Example: [bold]missionmonitor forms show rehab_quarterly --version 2[/]
     """
-    configuration = configured(ctx)
     from missionmonitor.returns.forms import get_form
 
+    configuration = configured(ctx)
     with reported():
         f = get_form(configuration, form_id, version)
     out.print(f"[bold]{f.title}[/] ({f.id} v{f.version}, {f.period_type}, from {f.effective_from})")
@@ -75,9 +75,9 @@ def burden_command(ctx: typer.Context) -> None:
 
     Example: [bold]missionmonitor forms burden[/]
     """
-    configuration = configured(ctx)
     from missionmonitor.returns.burden import burden
 
+    configuration = configured(ctx)
     with reported():
         rows = burden(configuration)
     table = Table(title="Data burden per ADP per year (latest versions)")
@@ -107,10 +107,10 @@ def template(
 
     Example: [bold]missionmonitor forms template rehab_quarterly --out rehab.xlsx[/]
     """
-    configuration = configured(ctx)
     from missionmonitor.returns.forms import get_form
     from missionmonitor.returns.upload import template_csv, template_xlsx
 
+    configuration = configured(ctx)
     with reported():
         form = get_form(configuration, form_id)
         if out_file.suffix.lower() == ".xlsx":
@@ -131,11 +131,11 @@ def check(
 
     Example: [bold]missionmonitor forms check rehab_quarterly rehab-2024-Q2.csv[/]
     """
-    configuration = configured(ctx)
     from missionmonitor.refdata.geography import Geography
     from missionmonitor.returns.forms import get_form
     from missionmonitor.returns.upload import read_upload
 
+    configuration = configured(ctx)
     with reported():
         form = get_form(configuration, form_id)
         rows = read_upload(Geography.of(configuration), form, file.name, file.read_bytes())

@@ -38,9 +38,9 @@ def prescribing(
     Example:
     [bold]missionmonitor synth prescribing --people 65000 --years 3 --seed 1 --out synthetic/[/]
     """
-    configuration = configured(ctx)
     from missionmonitor.ost.synthetic import SyntheticSpec, write_prescribing
 
+    configuration = configured(ctx)
     with reported(), Progress(console=err, transient=True) as bar:
         spec = SyntheticSpec(
             people=people, years=years, seed=seed, missing_id_share=missing_id_share
@@ -66,9 +66,9 @@ def referrals(
 
     Example: [bold]missionmonitor synth referrals --out synthetic/[/]
     """
-    configuration = configured(ctx)
     from missionmonitor.ost.referrals import ReferralSpec, write_referrals
 
+    configuration = configured(ctx)
     with reported():
         path = write_referrals(
             configuration, out_dir, ReferralSpec(referrals=count, years=years, seed=seed)
@@ -109,10 +109,10 @@ def compute(
 
     Example: [bold]missionmonitor ost compute --input synthetic/ --out ost-results/ --load[/]
     """
-    configuration = configured(ctx)
     from missionmonitor.ost.service import compute_folder
     from missionmonitor.refdata.geography import national_name, national_type
 
+    configuration = configured(ctx)
     if load and out_dir is None:
         err.print("--load needs --out: the measures file is kept as the record of what was loaded")
         raise typer.Exit(2)

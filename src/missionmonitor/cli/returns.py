@@ -21,12 +21,12 @@ def completeness_command(ctx: typer.Context, form_id: str, period: str) -> None:
 
     Example: [bold]missionmonitor returns completeness rehab_quarterly 2024-Q2[/]
     """
-    configuration = configured(ctx)
     from missionmonitor.portal.db import connect, session_scope
     from missionmonitor.refdata.geography import Geography
     from missionmonitor.returns.coordination import completeness
     from missionmonitor.returns.forms import adp_form
 
+    configuration = configured(ctx)
     with reported():
         form = adp_form(configuration, form_id)
         with session_scope(connect(settings(ctx).app_database_url)) as db:
@@ -48,13 +48,13 @@ def remind(ctx: typer.Context, form_id: str, period: str) -> None:
 
     Example: [bold]missionmonitor returns remind rehab_quarterly 2024-Q2[/]
     """
-    configuration = configured(ctx)
     from missionmonitor.portal.db import connect, session_scope
     from missionmonitor.portal.notify import send
     from missionmonitor.refdata.geography import Geography
     from missionmonitor.returns.coordination import remind_late
     from missionmonitor.returns.forms import adp_form
 
+    configuration = configured(ctx)
     chosen = settings(ctx)
     with reported():
         form = adp_form(configuration, form_id)
@@ -91,11 +91,11 @@ def export_approved(
 
     Example: [bold]missionmonitor returns export-approved rehab_quarterly --out adp-returns.csv[/]
     """
-    configuration = configured(ctx)
     from missionmonitor.portal.db import connect, session_scope
     from missionmonitor.returns.coordination import approved_rows
     from missionmonitor.returns.forms import adp_form
 
+    configuration = configured(ctx)
     with reported():
         adp_form(configuration, form_id)
         with session_scope(connect(settings(ctx).app_database_url)) as db:
@@ -134,11 +134,11 @@ def export_feedback(
 
     Example: [bold]missionmonitor returns export-feedback --out feedback.csv[/]
     """
-    configuration = configured(ctx)
     from missionmonitor.accountability.feedback import export_rows
     from missionmonitor.portal.db import connect, session_scope
     from missionmonitor.returns.forms import public_form
 
+    configuration = configured(ctx)
     with reported():
         form = public_form(configuration)
         with session_scope(connect(settings(ctx).app_database_url)) as db:

@@ -25,9 +25,9 @@ def grade_command(
     Example:
     [bold]missionmonitor standards grade --process full --numerical partial --experiential none[/]
     """
-    configuration = configured(ctx)
     from missionmonitor.standards.grading import grade, load_rule_sets
 
+    configuration = configured(ctx)
     with reported():
         levels = {"process": process, "numerical": numerical, "experiential": experiential}
         for rs in load_rule_sets(configuration).rule_sets:
@@ -45,12 +45,12 @@ def demo(
 
     Example: [bold]missionmonitor standards demo --year 2024[/]
     """
-    configuration = configured(ctx)
     from missionmonitor.portal.db import connect, session_scope
     from missionmonitor.refdata.geography import Geography
     from missionmonitor.standards.workflow import demo_year
     from missionmonitor.store.connection import Store
 
+    configuration = configured(ctx)
     with reported():
         with Store.open(settings(ctx).store_path, configuration, read_only=True) as store:
             store.refuse_generated("a demonstration year of MAT grades")
@@ -67,12 +67,12 @@ def summary(
 
     Example: [bold]missionmonitor standards summary --year 2024[/]
     """
-    configuration = configured(ctx)
     from missionmonitor.portal.db import connect, session_scope
     from missionmonitor.refdata.geography import Geography
     from missionmonitor.standards.grading import national_summary
     from missionmonitor.standards.workflow import assessments, visible
 
+    configuration = configured(ctx)
     with reported(), session_scope(connect(settings(ctx).app_database_url)) as db:
         rows = visible(db, None, year, Geography.of(configuration))
         items = assessments(rows)

@@ -34,10 +34,10 @@ def deaths_command(ctx: typer.Context) -> None:
 
     Example: [bold]missionmonitor surveillance deaths[/]
     """
-    configuration = configured(ctx)
     from missionmonitor.services.site_data import SiteData
     from missionmonitor.surveillance import deaths
 
+    configuration = configured(ctx)
     with reported():
         data = SiteData.read(configured(ctx), store_path(ctx))
         rows = deaths.reconciliation(configuration, data.results, data.revisions)
@@ -80,10 +80,10 @@ def trend_command(
 
     Example: [bold]missionmonitor surveillance trend --launch 2021[/]
     """
-    configuration = configured(ctx)
     from missionmonitor.services.site_data import SiteData
     from missionmonitor.surveillance import deaths
 
+    configuration = configured(ctx)
     with reported():
         data = SiteData.read(configured(ctx), store_path(ctx))
         years, fit = deaths.trend_around_launch(
@@ -116,9 +116,9 @@ def synth_overdoses(
 
     Example: [bold]missionmonitor surveillance synth-overdoses --out overdoses.csv[/]
     """
-    configuration = configured(ctx)
     from missionmonitor.surveillance import early_warning
 
+    configuration = configured(ctx)
     with reported():
         made = early_warning.synthetic_overdoses(configuration, seed=seed, years=years)
     made.counts.to_csv(out_file, index=False)
@@ -143,11 +143,11 @@ def scan_command(
 
     Example: [bold]missionmonitor surveillance scan --input overdoses.csv --since 2023-01-02[/]
     """
-    configuration = configured(ctx)
     from missionmonitor.portal import notify
     from missionmonitor.store.connection import Store
     from missionmonitor.surveillance import early_warning
 
+    configuration = configured(ctx)
     with reported():
         chosen = early_warning.get_series(configuration, series)
         counts = early_warning.read_counts(configuration, input_file)
@@ -225,9 +225,9 @@ def synth_ndrdd(
 
     Example: [bold]missionmonitor surveillance synth-ndrdd --out cases.csv --year 2023[/]
     """
-    configuration = configured(ctx)
     from missionmonitor.services.ndrdd import write_synthetic
 
+    configuration = configured(ctx)
     with reported():
         path = write_synthetic(
             configuration, store_path(ctx), out_file, year or [2021, 2022, 2023], seed
@@ -256,10 +256,10 @@ def ndrdd_command(
 
     Example: [bold]missionmonitor surveillance ndrdd --input cases.csv --out review/ --load[/]
     """
-    configuration = configured(ctx)
     from missionmonitor.refdata.geography import national_code
     from missionmonitor.services.ndrdd import compute
 
+    configuration = configured(ctx)
     if load and out_dir is None:
         err.print("--load needs --out: the measures file is kept as the record of what was loaded")
         raise typer.Exit(2)
@@ -313,12 +313,12 @@ def synth_toxicology(
 
     Example: [bold]missionmonitor surveillance synth-toxicology --out samples.csv[/]
     """
-    configuration = configured(ctx)
     import pandas as pd
 
     from missionmonitor.refdata.geography import Geography
     from missionmonitor.surveillance import toxicology
 
+    configuration = configured(ctx)
     with reported():
         boards = {a.code: 60.0 for a in Geography.of(configuration).of_type("health_board")}
         made = toxicology.synthetic_results(boards, seed=seed, years=years)
@@ -343,11 +343,11 @@ def toxicology_command(
 
     Example: [bold]missionmonitor surveillance toxicology --input samples.csv[/]
     """
-    configuration = configured(ctx)
     from missionmonitor.refdata.geography import Geography, national_code
     from missionmonitor.store.connection import Store
     from missionmonitor.surveillance import toxicology
 
+    configuration = configured(ctx)
     with reported():
         samples = toxicology.read_results(input_file, Geography.of(configuration).codes())
         with Store.open(store_path(ctx), configuration) as store:

@@ -36,11 +36,11 @@ def add(
 
     Example: [bold]missionmonitor users add ana --role phs_analyst --name "Ana Analyst"[/]
     """
-    configuration = configured(ctx)
     from missionmonitor.portal import accounts
     from missionmonitor.portal.db import connect, session_scope
     from missionmonitor.portal.permissions import matrix
 
+    configuration = configured(ctx)
     with reported():
         site = settings(ctx)
         engine = connect(site.app_database_url)
