@@ -38,13 +38,14 @@ def main() -> None:
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
 
+    from missionmonitor import config
     from missionmonitor.services.build import build_store
 
     cli = [str(Path(sys.executable).with_name("missionmonitor"))]
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         store = Path(tmp) / "bench.duckdb"
-        build_store(store)
+        build_store(config.load(None), store)
         for command, extra in (
             ("--help", ["--help"]),
             ("summary", ["--store", str(store), "summary"]),

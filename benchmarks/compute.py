@@ -30,7 +30,7 @@ import sys
 from pathlib import Path
 from missionmonitor import config
 from missionmonitor.services.build import build_store
-build_store(Path(sys.argv[1]))
+build_store(config.load(None), Path(sys.argv[1]))
 """
 IMPORTS = """
 import sys
@@ -39,10 +39,11 @@ import missionmonitor.services.build
 RECOMPUTE = """
 import sys
 from pathlib import Path
+from missionmonitor import config
 from missionmonitor.indicators.engine import compute_all
 from missionmonitor.refdata.geography import Geography
 from missionmonitor.store.connection import Store
-with Store.open(Path(sys.argv[1])) as store:
+with Store.open(Path(sys.argv[1]), config.load(None)) as store:
     compute_all(store, Geography.of(config.load(None)))
 """
 

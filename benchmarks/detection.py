@@ -29,6 +29,7 @@ def main() -> None:
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
 
+    from missionmonitor import config
     from missionmonitor.surveillance.early_warning import (
         evaluate,
         get_series,
@@ -36,11 +37,11 @@ def main() -> None:
         synthetic_overdoses,
     )
 
-    series = get_series("nonfatal_overdoses")
+    series = get_series(config.load(None), "nonfatal_overdoses")
     frames = []
     start = time.perf_counter()
     for seed in range(1, args.seeds + 1):
-        made = synthetic_overdoses(seed=seed, years=7)
+        made = synthetic_overdoses(config.load(None), seed=seed, years=7)
         since = sorted(made.counts["period"].unique())[52 * 5]
         frames.append(evaluate(scan(made.counts, series, since), made, since))
     took = time.perf_counter() - start

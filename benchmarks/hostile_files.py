@@ -32,8 +32,12 @@ def main() -> None:
 
     from tests.hostile_files import ADP, FORM, cases
 
+    from missionmonitor import config
     from missionmonitor.errors import ValidationError
+    from missionmonitor.refdata.geography import Geography
     from missionmonitor.returns.upload import read_upload
+
+    geo = Geography.of(config.load(None))
 
     timings = []
     for case, name, content, rule, _row, _column in cases():
@@ -41,7 +45,7 @@ def main() -> None:
         for _ in range(3):
             started = time.perf_counter()
             try:
-                read_upload(FORM, name, content, allowed={ADP})
+                read_upload(geo, FORM, name, content, allowed={ADP})
                 refused = False
             except ValidationError as exc:
                 refused = refused and any(p.rule == rule for p in exc.problems)

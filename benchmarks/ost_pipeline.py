@@ -97,7 +97,7 @@ con.close()
 from missionmonitor import config
 from missionmonitor.ost.service import compute_folder
 started = time.perf_counter()
-result = compute_folder(Path(source), out, memory_limit=memory_limit or None)
+result = compute_folder(config.load(None), Path(source), out, memory_limit=memory_limit or None)
 pipeline_s = time.perf_counter() - started
 o = result.outputs
 fy = o.people[o.people["period_type"] == "financial_year"]
@@ -121,6 +121,7 @@ sys.path.insert(0, sys.argv[4])  # the checkout: the pandas twin lives with the 
 from missionmonitor.ost import pipeline
 from tests.ost import baseline
 from missionmonitor.ost.service import memberships
+from missionmonitor import config
 from missionmonitor.refdata.geography import Geography
 members = memberships(Geography.of(config.load(None)))
 source, engine, out = sys.argv[1], sys.argv[2], sys.argv[3]
@@ -136,11 +137,14 @@ pd.to_pickle(frames, out)
 
 
 def _records(folder: Path, size: int) -> tuple[Path, int, float]:
+    from missionmonitor import config
     from missionmonitor.ost.synthetic import SyntheticSpec, write_prescribing
 
     started = time.perf_counter()
     people = max(int(size / RECORDS_PER_PERSON), 1)
-    path = write_prescribing(folder, SyntheticSpec(people=people, years=3, seed=size))
+    path = write_prescribing(
+        config.load(None), folder, SyntheticSpec(people=people, years=3, seed=size)
+    )
     return path, pq.ParquetFile(path).metadata.num_rows, time.perf_counter() - started
 
 
@@ -187,6 +191,7 @@ def on_cluster(path: Path, folder: Path, workers: int, memory: str) -> str:
     import pandas as pd
     from tests.ost.spark_cluster import standalone_cluster
 
+    from missionmonitor import config
     from missionmonitor.ost.service import compute_folder
     from missionmonitor.ost.spark_runner import spark_session
 
@@ -197,9 +202,9 @@ def on_cluster(path: Path, folder: Path, workers: int, memory: str) -> str:
     ):
         up = time.perf_counter() - started
         started = time.perf_counter()
-        spark = compute_folder(path, engine="spark", spark=session)
+        spark = compute_folder(config.load(None), path, engine="spark", spark=session)
         spark_s = time.perf_counter() - started
-    duck = compute_folder(path)
+    duck = compute_folder(config.load(None), path)
     for name in ("people", "people_by_drug", "items", "starts_and_retention", "time_on_treatment"):
         x = getattr(duck.outputs, name)
         pd.testing.assert_frame_equal(x, getattr(spark.outputs, name)[x.columns], check_dtype=False)

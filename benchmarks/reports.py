@@ -31,12 +31,13 @@ def main() -> None:
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
 
+    from missionmonitor import config
     from missionmonitor.services.build import build_store
 
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         store = Path(tmp) / "bench.duckdb"
-        build_store(store)
+        build_store(config.load(None), store)
         for fmt in ("html", "pdf"):
             walls, rss = [], []
             for _ in range(args.repeat):

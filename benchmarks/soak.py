@@ -108,6 +108,7 @@ def main() -> None:
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
 
+    from missionmonitor import config
     from missionmonitor.data import shipped_file
     from missionmonitor.datasets.declaration import get_declaration
     from missionmonitor.portal import accounts
@@ -116,11 +117,21 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         store, portal = Path(tmp) / "soak.duckdb", f"sqlite:///{tmp}/portal.sqlite3"
-        build_store(store)
+        build_store(config.load(None), store)
         with session_scope(connect(portal)) as db:
-            accounts.add_user(db, "soak", "Soak", "adp_submitter", "S11000015", password=PASSWORD)
+            accounts.add_user(
+                config.load(None),
+                db,
+                "soak",
+                "Soak",
+                "adp_submitter",
+                "S11000015",
+                password=PASSWORD,
+            )
         edition = Path(tmp) / "drd.csv"
-        source = shipped_file(get_declaration("drd_scotland_annual").file).read_bytes()
+        scotland = config.load(None)
+        decl = get_declaration(scotland, "drd_scotland_annual")
+        source = shipped_file(scotland, decl.file).read_bytes()
         edition.write_bytes(source.replace(b"1996,244,", b"1996,245,"))
         env = {
             **os.environ,

@@ -38,7 +38,7 @@ def main() -> None:
     for seed in range(1, args.runs + 1):
         made = toxicology.synthetic_results(boards, seed=seed, years=4)
         started = time.perf_counter()
-        found = toxicology.signals(made.samples, national_code())
+        found = toxicology.signals(made.samples, national_code(config.load(None)))
         seconds.append(time.perf_counter() - started)
         samples = len(made.samples)
         scores.append(toxicology.evaluate(found, made))

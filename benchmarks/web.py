@@ -140,11 +140,12 @@ def main() -> None:
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
 
+    from missionmonitor import config
     from missionmonitor.services.build import build_store
 
     with tempfile.TemporaryDirectory() as tmp:
         store = Path(tmp) / "bench.duckdb"
-        build_store(store)
+        build_store(config.load(None), store)
         server, port = start_server(store)
         try:
             rows = []

@@ -6,7 +6,6 @@ from __future__ import annotations
 import shutil
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack
 from pathlib import Path
 
 import psycopg
@@ -20,7 +19,7 @@ from missionmonitor.refdata.geography import Geography
 from missionmonitor.services.build import build_store
 from missionmonitor.store.connection import Store
 from missionmonitor.web.app import create_app
-from tests.helpers import site_settings
+from tests.helpers import scotland, site_settings
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -39,7 +38,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture(scope="session")
 def built_store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("store") / "missionmonitor.duckdb"
-    build_store(path)
+    build_store(scotland(), path)
     return path
 
 
@@ -47,7 +46,7 @@ def built_store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def demo_store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A demonstration store: the shipped data, and room for generated (SYNTHETIC) data."""
     path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    build_store(path, demonstration=True)
+    build_store(scotland(), path, demonstration=True)
     return path
 
 
@@ -69,7 +68,7 @@ def store_copy(built_store_path: Path, tmp_path: Path) -> Path:
 
 @pytest.fixture
 def store(built_store_path: Path) -> Iterator[Store]:
-    with Store.open(built_store_path, read_only=True) as s:
+    with Store.open(built_store_path, scotland(), read_only=True) as s:
         yield s
 
 
@@ -154,7 +153,7 @@ def engine(app_db_url: str) -> Iterator[Engine]:
 
 
 @pytest.fixture
-def serve() -> Iterator[Callable[[Path | None], config.Configuration]]:
-    """Serve a configuration folder (None: Scotland's), read afresh, for the rest of one test."""
-    with ExitStack() as stack:
-        yield lambda folder: stack.enter_context(config.using(config.read(folder)))
+def serve() -> Callable[[Path | None], config.Configuration]:
+    """A configuration folder (None: Scotland's) read afresh: its loaders read its
+    definitions again."""
+    return config.read

@@ -24,6 +24,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from missionmonitor import config
 from missionmonitor.data import shipped_file
 from missionmonitor.datasets.declaration import get_declaration
 from missionmonitor.portal import accounts
@@ -37,6 +38,11 @@ PASSWORD = "correct horse battery"
 #: production cost takes tens of milliseconds for each account and sign-in.
 CHEAP = PasswordHashing(time_cost=1, memory_kib=8, parallelism=1)
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def scotland() -> config.Configuration:
+    """The configuration Mission Monitor ships (Scotland's), read once per process."""
+    return config.load(None)
 
 
 def site_settings(store: Path, app_db: str | None = None) -> Settings:
@@ -64,7 +70,7 @@ def add_users(
         with session_scope(engine) as db:
             return {
                 name: accounts.add_user(
-                    db, name, name, role, area, password=password, hashing=CHEAP
+                    scotland(), db, name, name, role, area, password=password, hashing=CHEAP
                 )[0]
                 for name, (role, area) in users.items()
             }
@@ -98,7 +104,7 @@ def sign_in(client: TestClient, name: str, password: str = PASSWORD, page: str =
 
 def revised_edition(tmp_path: Path) -> Path:
     """A new edition of the drug-deaths file: 1996 revised from 244 to 245."""
-    source = shipped_file(get_declaration("drd_scotland_annual").file)
+    source = shipped_file(scotland(), get_declaration(scotland(), "drd_scotland_annual").file)
     path = tmp_path / "drd-revised.csv"
     path.write_bytes(source.read_bytes().replace(b"1996,244,", b"1996,245,"))
     return path

@@ -18,8 +18,9 @@ from openpyxl import Workbook
 
 from missionmonitor.returns.forms import get_form
 from missionmonitor.returns.upload import MAX_BYTES, MAX_ROWS, columns
+from tests.helpers import scotland
 
-FORM = get_form("rehab_quarterly")
+FORM = get_form(scotland(), "rehab_quarterly")
 COLUMNS = columns(FORM)
 ADP = "S11000015"
 GOOD = {

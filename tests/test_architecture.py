@@ -131,13 +131,16 @@ def test_readme_layout_names_every_folder():
     assert listed == folders
 
 
-#: Ways the code once reached a configuration chosen for the whole process.
-PROCESS_WIDE = re.compile(r"Geography\.shipped\b|\bconfig\.activate\b|\bconfig\._active\b")
+#: Ways the code once reached a configuration chosen for the whole process, or for the
+#: context it ran in.
+PROCESS_WIDE = re.compile(
+    r"Geography\.shipped\b|\bconfig\.(activate|_active|using|current|_serving)\b|ContextVar"
+)
 
 
 def test_no_module_reaches_a_process_wide_configuration():
     """The configuration and its geography are built by the app factory or the CLI and
-    handed down (``config.using``, ``Geography.of``), never chosen for the whole process."""
+    passed down as arguments, never chosen for the whole process or read from a context."""
     benchmarks = sorted((PACKAGE.parents[1] / "benchmarks").glob("*.py"))
     found = [
         f"{path.name}:{number}"
@@ -146,7 +149,8 @@ def test_no_module_reaches_a_process_wide_configuration():
         if PROCESS_WIDE.search(line)
     ]
     assert found == []
-    assert not hasattr(config, "activate") and not hasattr(config, "_active")
+    gone = ("activate", "_active", "using", "current", "_serving")
+    assert not any(hasattr(config, name) for name in gone)
     assert PROCESS_WIDE.search("geo = Geography.shipped()")
 
 

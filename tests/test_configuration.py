@@ -25,9 +25,8 @@ SMALL = Path(__file__).parent / "configurations" / "small"
 
 
 @pytest.fixture
-def small(serve) -> Path:
-    """The small configuration, served for one test."""
-    serve(SMALL)
+def small() -> Path:
+    """The small configuration's folder."""
     return SMALL
 
 
@@ -35,19 +34,20 @@ def small(serve) -> Path:
 def small_site(small: Path, tmp_path: Path) -> TestClient:
     store = tmp_path / "example.duckdb"
     # Its figures are invented, so it is a demonstration store.
-    report = build_store(store, demonstration=True)
+    report = build_store(config.load(small), store, demonstration=True)
     assert report.result_rows > 0
     settings = site_settings(store).model_copy(update={"config_dir": small})
     return TestClient(create_app(settings))
 
 
 def test_definitions_load_from_the_configuration_folder(small, serve):
-    geo = Geography.of(config.current())
-    assert national_code() == "X92000001"
+    configuration = serve(small)
+    geo = Geography.of(configuration)
+    assert national_code(configuration) == "X92000001"
     assert sorted(geo.areas) == ["X12000001", "X12000002", "X92000001"]
-    assert sorted(load_catalogue()) == ["death_rate", "deaths", "standards_met_pct"]
-    serve(None)
-    assert national_code() == "S92000003" and len(load_catalogue()) > 2
+    assert sorted(load_catalogue(configuration)) == ["death_rate", "deaths", "standards_met_pct"]
+    configuration = serve(None)
+    assert national_code(configuration) == "S92000003" and len(load_catalogue(configuration)) > 2
 
 
 def test_the_second_configuration_is_built_and_served(small_site):
@@ -95,15 +95,13 @@ def test_the_second_configuration_has_its_one_return_form(small, tmp_path):
 def test_a_folder_that_is_not_a_configuration_is_refused(tmp_path, serve):
     with pytest.raises(DefinitionError, match="not a configuration folder"):
         serve(tmp_path)
-    assert config.folder() == config.SCOTLAND
 
 
 def test_a_store_serves_only_the_configuration_it_was_built_for(small, tmp_path, serve):
     store = tmp_path / "example.duckdb"
-    build_store(store, demonstration=True)
-    serve(None)
+    build_store(serve(small), store, demonstration=True)
     with pytest.raises(StoreVersionError, match="'example' configuration"):
-        build_store(store)
+        build_store(serve(None), store)
 
 
 def test_the_second_configuration_serves_every_public_page_type(small_site):
@@ -178,7 +176,9 @@ def test_the_second_configuration_serves_the_signed_in_portal(small, small_site,
     url = f"sqlite:///{tmp_path}/portal.sqlite3"
     engine = connect(url)
     with session_scope(engine) as db:
-        accounts.add_user(db, "ana", "Ana", "phs_analyst", password=PASSWORD, hashing=CHEAP)
+        accounts.add_user(
+            config.load(small), db, "ana", "Ana", "phs_analyst", password=PASSWORD, hashing=CHEAP
+        )
     engine.dispose()
     store = tmp_path / "example.duckdb"
     settings = site_settings(store, url).model_copy(update={"config_dir": small})

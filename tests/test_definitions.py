@@ -35,7 +35,7 @@ class Kind:
     """A kind of definition file: one file of it in Scotland's configuration, and what reads it."""
 
     file: str
-    load: Callable[[], object]
+    load: Callable[[config.Configuration], object]
     #: The list the file keeps its definitions under, if any.
     section: str | None = None
     #: For a folder of definitions (one file per definition): the folder.
@@ -47,14 +47,14 @@ class Kind:
 TARGETS = Kind("targets.yaml", load_targets, section="targets")
 DEADLINES = Kind("returns/deadlines.yaml", load_deadlines)
 KINDS = [
-    Kind("configuration.yaml", config.describe),
+    Kind("configuration.yaml", lambda configuration: configuration),
     Kind("geography.yaml", area_types),
     Kind("sources.yaml", load_sources, section="sources"),
     Kind("outcomes.yaml", load_outcomes, section="outcomes"),
     TARGETS,
     Kind(
         "governance/groups.yaml",
-        lambda: load_groups(Geography.of(config.load(None))),
+        lambda configuration: load_groups(Geography.of(configuration)),
         optional=True,
     ),
     DEADLINES,
@@ -64,7 +64,10 @@ KINDS = [
     Kind("datasets/drd_by_area.yaml", load_declarations, folder="datasets"),
     Kind("indicators/drd_deaths.yaml", load_catalogue, folder="indicators"),
     Kind("returns/forms/rehab_quarterly_v1.yaml", load_forms, folder="returns/forms"),
-    Kind("data/council_areas_2023.geojson", lambda: area_outlines("council")),
+    Kind(
+        "data/council_areas_2023.geojson",
+        lambda configuration: area_outlines(configuration, "council"),
+    ),
 ]
 
 
@@ -130,9 +133,9 @@ def copy(tmp_path: Path) -> Path:
 
 def test_the_copy_loads_whole(copy, serve):
     """Each fault below is what breaks the copy: unbroken, every kind loads."""
-    serve(copy)
+    configuration = serve(copy)
     for kind in KINDS:
-        assert kind.load(), kind.file
+        assert kind.load(configuration), kind.file
 
 
 @pytest.mark.parametrize("fault", FAULTS, ids=lambda f: f.__name__.strip("_"))
@@ -140,13 +143,13 @@ def test_the_copy_loads_whole(copy, serve):
 def test_a_broken_definition_file_is_refused_naming_it(copy, kind, fault, serve):
     if kind.optional and fault is _missing:
         (copy / kind.file).unlink()
-        serve(copy)
-        assert kind.load() == {}
+        configuration = serve(copy)
+        assert kind.load(configuration) == {}
         return
     expected = fault(kind, copy / kind.file)
     with pytest.raises(DefinitionError) as info:
-        serve(copy)
-        kind.load()
+        configuration = serve(copy)
+        kind.load(configuration)
     assert expected in str(info.value)
 
 
@@ -164,9 +167,9 @@ def test_a_broken_definition_file_is_refused_naming_it(copy, kind, fault, serve)
 )
 def test_the_message_says_what_is_wrong(copy, fault, message, serve):
     fault(TARGETS, copy / TARGETS.file)
-    serve(copy)
+    configuration = serve(copy)
     with pytest.raises(DefinitionError) as info:
-        load_targets()
+        load_targets(configuration)
     assert str(info.value).startswith(message)
 
 
@@ -176,9 +179,9 @@ def test_the_message_says_what_is_wrong(copy, fault, message, serve):
 )
 def test_a_file_that_is_not_a_mapping_is_told_so(copy, fault, message, serve):
     fault(DEADLINES, copy / DEADLINES.file)
-    serve(copy)
+    configuration = serve(copy)
     with pytest.raises(DefinitionError) as info:
-        load_deadlines()
+        load_deadlines(configuration)
     assert str(info.value) == f"returns/deadlines.yaml: invalid deadlines: {message}"
 
 
@@ -187,9 +190,9 @@ def test_a_field_is_named_down_to_its_place(copy, serve):
     form = yaml.safe_load(file.read_text(encoding="utf-8"))
     form["sections"][0]["questions"][1]["type"] = "colour"
     file.write_text(yaml.safe_dump(form), encoding="utf-8")
-    serve(copy)
+    configuration = serve(copy)
     with pytest.raises(DefinitionError) as info:
-        load_forms()
+        load_forms(configuration)
     assert str(info.value).startswith(
         "returns/forms/rehab_quarterly_v1.yaml: invalid return form: sections[0].questions[1]"
         ".type: Input should be 'integer', "
@@ -201,21 +204,21 @@ def test_a_period_label_no_grammar_reads_is_a_definition_error(copy, serve):
     indicator = yaml.safe_load(file.read_text(encoding="utf-8"))
     indicator["definition_versions"][0]["effective_from"] = "sometime"
     file.write_text(yaml.safe_dump(indicator), encoding="utf-8")
-    serve(copy)
+    configuration = serve(copy)
     with pytest.raises(DefinitionError, match=r"^indicators/drd_deaths\.yaml: .*'sometime'"):
-        load_catalogue()
+        load_catalogue(configuration)
 
 
 def test_two_files_of_one_folder_cannot_define_one_form(copy, serve):
     forms = copy / "returns" / "forms"
     shutil.copy(forms / "rehab_quarterly_v1.yaml", forms / "rehab_quarterly_v1_again.yaml")
-    serve(copy)
+    configuration = serve(copy)
     with pytest.raises(
         DefinitionError,
         match=r"rehab_quarterly_v1_again\.yaml: return form \('rehab_quarterly', 1\) is already "
         r"defined in rehab_quarterly_v1\.yaml",
     ):
-        load_forms()
+        load_forms(configuration)
 
 
 @pytest.mark.parametrize(
@@ -233,9 +236,9 @@ def test_a_definition_listed_twice_is_refused(copy, file, section, load, serve):
     data = yaml.safe_load((copy / file).read_text(encoding="utf-8"))
     data[section].append(data[section][0])
     (copy / file).write_text(yaml.safe_dump(data), encoding="utf-8")
-    serve(copy)
+    configuration = serve(copy)
     with pytest.raises(DefinitionError, match=rf"^{re.escape(file)}: the .* is used twice"):
-        load()
+        load(configuration)
 
 
 def test_a_file_outside_the_configuration_is_named_by_its_name(tmp_path):

@@ -22,6 +22,7 @@ from missionmonitor import config
 from missionmonitor.datasets.declaration import load_declarations
 from missionmonitor.indicators.catalogue import load_catalogue
 from missionmonitor.refdata.geography import Geography, national_code, national_name
+from tests.helpers import scotland
 
 PACKAGE = Path(missionmonitor.__file__).parent
 CONFIGURATIONS = PACKAGE / "configurations"
@@ -30,13 +31,13 @@ CONFIGURATIONS = PACKAGE / "configurations"
 def _scottish_names() -> set[str]:
     measures = {
         value
-        for decl in load_declarations().values()
+        for decl in load_declarations(scotland()).values()
         for name, column in decl.columns.items()
         if name == "measure"
         for value in column.allowed or ()
     }
-    codes = set(Geography.of(config.load(None)).codes()) | {national_code()}
-    return codes | (set(load_catalogue()) - measures)
+    codes = set(Geography.of(config.load(None)).codes()) | {national_code(scotland())}
+    return codes | (set(load_catalogue(scotland())) - measures)
 
 
 def _docstrings(tree: ast.AST) -> set[int]:

@@ -19,25 +19,21 @@ SMALL = Path(__file__).parent / "configurations" / "small"
 
 def test_two_configurations_load_side_by_side():
     scotland, small = config.load(None), config.load(SMALL)
-    with config.using(small):
-        small_ids = sorted(load_catalogue())
-        small_nation = national_code()
-    with config.using(scotland):
-        scottish_ids = sorted(load_catalogue())
-        assert national_code() != small_nation
-    with config.using(small):  # reading Scotland's did not replace the small one's
-        assert sorted(load_catalogue()) == small_ids
+    small_ids = sorted(load_catalogue(small))
+    small_nation = national_code(small)
+    scottish_ids = sorted(load_catalogue(scotland))
+    assert national_code(scotland) != small_nation
+    # Reading Scotland's did not replace the small one's.
+    assert sorted(load_catalogue(small)) == small_ids
     assert small_ids == ["death_rate", "deaths", "standards_met_pct"]
     assert len(scottish_ids) > len(small_ids) and "death_rate" not in scottish_ids
     assert sorted(Geography.of(small).areas) == ["X12000001", "X12000002", "X92000001"]
     assert len(Geography.of(scotland).areas) > 3
-    assert config.current() is scotland  # outside ``using``: Scotland's
 
 
 def test_two_apps_of_two_configurations_answer_side_by_side(built_store_path, tmp_path):
     example_store = tmp_path / "example.duckdb"
-    with config.using(config.load(SMALL)):
-        build_store(example_store, demonstration=True)
+    build_store(config.load(SMALL), example_store, demonstration=True)
     scotland = TestClient(create_app(site_settings(built_store_path)))
     example = TestClient(
         create_app(site_settings(example_store).model_copy(update={"config_dir": SMALL}))

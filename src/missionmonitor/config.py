@@ -8,15 +8,15 @@ forms and due dates (``returns/``) and surveillance series (``surveillance/``). 
 National Mission on Drugs ships as the default (``configurations/scotland``).
 
 The app factory and the CLI build a ``Configuration`` once from the ``config_dir`` setting
-with ``load`` and run under it with ``using`` (the app for each request, the CLI for each
-invocation). Every definition loader reads through ``path``, validates with
-``read_definition`` (or ``read_definitions`` for a folder) and caches with ``cached``, once
-per configuration, so two configurations can be served side by side in one process. Outside
-``using``, the loaders read Scotland's.
+with ``load`` and pass it down: every definition loader takes it as its first argument,
+reads through ``path``, validates with ``read_definition`` (or ``read_definitions`` for a
+folder) and caches with ``cached``, once per configuration (kept with the configuration),
+so two configurations can be served side by side in one process. Nothing is ambient: code
+that needs the configuration is handed it.
 
->>> path("indicators").name
+>>> path(load(None), "indicators").name
 'indicators'
->>> describe().name
+>>> load(None).name
 'scotland'
 >>> load(SCOTLAND / "missing")  # doctest: +ELLIPSIS
 Traceback (most recent call last):
@@ -26,9 +26,7 @@ missionmonitor.errors.DefinitionError: .../missing: not a configuration folder (
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from functools import cache, wraps
 from pathlib import Path
 from typing import Any, TypeVar
@@ -68,13 +66,15 @@ def read_definition(
     key: str | None = None,
     add: Mapping[str, Any] | None = None,
     parse: Callable[[str], Any] = load_yaml,
+    context: Mapping[str, Any] | None = None,
 ) -> M:
     """Read ``file`` (YAML unless ``parse`` says otherwise), take its ``key`` section if
-    given, add ``add`` to its mapping, and validate the whole as ``model``. Whatever goes
+    given, add ``add`` to its mapping, and validate the whole as ``model`` (its validators
+    see ``context``, e.g. what the rest of the configuration defines). Whatever goes
     wrong (unreadable, malformed, wrong shape, a field breaking a rule) is one
     DefinitionError naming the file, the ``what`` and, where one is to blame, the field.
 
-    >>> file = path("targets.yaml")
+    >>> file = path(load(None), "targets.yaml")
     >>> [t["id"] for t in read_definition(file, list[dict[str, Any]], "targets", key="targets")]
     ['ost_32000', 'rehab_1000', 'rehab_beds_650']
     >>> try:
@@ -99,7 +99,7 @@ def read_definition(
         raw = raw[key] if key is not None else raw
         loc = (key,) if key is not None else ()
     try:
-        return TypeAdapter(model).validate_python({**raw, **add} if add else raw)
+        return TypeAdapter(model).validate_python({**raw, **add} if add else raw, context=context)
     except ValidationError as exc:
         errors = "; ".join(_error(loc, e) for e in exc.errors())
         raise DefinitionError(f"{shown}: invalid {what}: {errors}") from exc
@@ -110,13 +110,18 @@ def read_definition(
 
 
 def read_definitions(
-    folder: Path, model: type[M], what: str, ident: Callable[[Path, M], K]
+    folder: Path,
+    model: type[M],
+    what: str,
+    ident: Callable[[Path, M], K],
+    context: Mapping[str, Any] | None = None,
 ) -> dict[K, M]:
     """Every ``*.yaml`` in ``folder``, in name order, read by ``read_definition`` and keyed
     by ``ident(file, definition)`` (which may refuse a definition, e.g. one not named after
     its file). A missing folder, or two files with one id, is a DefinitionError.
 
-    >>> forms = read_definitions(path("returns", "forms"), dict[str, Any], "return form",
+    >>> folder = path(load(None), "returns", "forms")
+    >>> forms = read_definitions(folder, dict[str, Any], "return form",
     ...                          lambda file, form: (form["id"], form["version"]))
     >>> ("rehab_quarterly", 2) in forms
     True
@@ -126,7 +131,7 @@ def read_definitions(
     out: dict[K, M] = {}
     files: dict[K, Path] = {}
     for file in sorted(folder.glob("*.yaml")):
-        item = read_definition(file, model, what)
+        item = read_definition(file, model, what, context=context)
         found = ident(file, item)
         if found in files:
             raise DefinitionError(
@@ -147,12 +152,12 @@ def unique(items: Iterable[M], ident: Callable[[M], K], file: Path, what: str) -
 
 
 def _shown(file: Path) -> str:
-    """A file as messages name it: its path in the configuration folder, or its name."""
-    serving = _serving.get()
-    try:
-        return file.relative_to(serving.folder if serving else SCOTLAND).as_posix()
-    except ValueError:
-        return file.name
+    """A file as messages name it: its path in its configuration folder (the nearest
+    folder above it with a ``configuration.yaml``), or its name."""
+    for folder in file.parents:
+        if (folder / "configuration.yaml").is_file():
+            return file.relative_to(folder).as_posix()
+    return file.name
 
 
 def _malformed(exc: Exception) -> str:
@@ -267,59 +272,26 @@ def load(config_dir: Path | None) -> Configuration:
     return _loaded(Path(config_dir) if config_dir is not None else SCOTLAND)
 
 
-#: The configuration the code running now serves (set by ``using``; unset: Scotland's).
-_serving: ContextVar[Configuration | None] = ContextVar("configuration", default=None)
-
-
-@contextmanager
-def using(configuration: Configuration) -> Iterator[Configuration]:
-    """Run the body under ``configuration``: every loader called in it reads that one."""
-    token = _serving.set(configuration)
-    try:
-        yield configuration
-    finally:
-        _serving.reset(token)
-
-
-def current() -> Configuration:
-    """The configuration the running code serves (see ``using``)."""
-    return _serving.get() or load(None)
-
-
-def folder() -> Path:
-    """The folder of the configuration being served."""
-    return current().folder
-
-
-def path(*parts: str) -> Path:
-    """A file or folder of the configuration being served."""
-    return folder().joinpath(*parts)
+def path(configuration: Configuration, *parts: str) -> Path:
+    """A file or folder of ``configuration``."""
+    return configuration.folder.joinpath(*parts)
 
 
 def cached(fn: F) -> F:
-    """Cache a loader of definitions once per configuration (and per its arguments)."""
+    """Cache a loader of definitions once per configuration (its first argument) and per
+    its other arguments: what it read is kept with the configuration (``_memo``)."""
 
     @wraps(fn)
-    def once(*args: Hashable) -> Any:
-        memo = current()._memo
+    def once(configuration: Configuration, *args: Hashable) -> Any:
+        memo = configuration._memo
         key = (fn.__module__, fn.__qualname__, *args)
         if key not in memo:
-            memo[key] = fn(*args)
+            memo[key] = fn(configuration, *args)
         return memo[key]
 
     return once  # type: ignore[return-value]
 
 
-def describe() -> Configuration:
-    """The served configuration's name, title, description and data attribution."""
-    return current()
-
-
-def attribution() -> str:
-    """The licence statement that every public output of this configuration carries."""
-    return describe().attribution
-
-
-def surveillance() -> Surveillance:
-    """The served configuration's surveillance section (empty when it has none)."""
-    return describe().surveillance or Surveillance()
+def surveillance(configuration: Configuration) -> Surveillance:
+    """``configuration``'s surveillance section (empty when it has none)."""
+    return configuration.surveillance or Surveillance()

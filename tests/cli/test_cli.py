@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 from missionmonitor.cli.app import app
 from missionmonitor.indicators.engine import RESULT_COLUMNS
+from tests.helpers import scotland
 
 runner = CliRunner()
 
@@ -129,7 +130,7 @@ def test_load_bad_file_exit_code_and_message(store_copy, tmp_path):
 def test_load_same_file_again_changes_nothing(store_copy):
     from missionmonitor.data import shipped_file
 
-    result = run(store_copy, "load", "other", str(shipped_file("other.csv")))
+    result = run(store_copy, "load", "other", str(shipped_file(scotland(), "other.csv")))
     assert result.exit_code == 0
     assert "already loaded" in result.stdout
 

@@ -12,7 +12,7 @@ from missionmonitor.refdata.geography import Geography
 from missionmonitor.returns.forms import get_form
 from missionmonitor.returns.workflow import decide, save_draft, submit
 from missionmonitor.store.connection import Store
-from tests.helpers import CHEAP
+from tests.helpers import CHEAP, scotland
 from tests.returns.test_workflow import ANSWERS, PASSWORD
 
 runner = CliRunner()
@@ -20,13 +20,27 @@ runner = CliRunner()
 
 def test_approved_return_is_exported_and_loaded(store_copy, tmp_path):
     url = f"sqlite:///{tmp_path}/portal.sqlite3"
-    geo, form = Geography.of(config.load(None)), get_form("rehab_quarterly")
+    geo, form = Geography.of(config.load(None)), get_form(scotland(), "rehab_quarterly")
     with session_scope(connect(url)) as db:
         sub, _ = accounts.add_user(
-            db, "sub", "Sub", "adp_submitter", "S11000015", password=PASSWORD, hashing=CHEAP
+            scotland(),
+            db,
+            "sub",
+            "Sub",
+            "adp_submitter",
+            "S11000015",
+            password=PASSWORD,
+            hashing=CHEAP,
         )
         app_user, _ = accounts.add_user(
-            db, "app", "App", "adp_approver", "S11000015", password=PASSWORD, hashing=CHEAP
+            scotland(),
+            db,
+            "app",
+            "App",
+            "adp_approver",
+            "S11000015",
+            password=PASSWORD,
+            hashing=CHEAP,
         )
         d = save_draft(db, sub, form, "S11000015", "2024-Q2", ANSWERS, geo=geo)
         s = submit(db, sub, d.id, d.version, geo)
@@ -43,19 +57,22 @@ def test_approved_return_is_exported_and_loaded(store_copy, tmp_path):
     from missionmonitor.reports.sections import NOT_YET
     from missionmonitor.services.site_data import SiteData
 
-    assert NOT_YET["returns"] in annual(SiteData.read(store_copy), "2023/24")["not_yet"]
+    assert NOT_YET["returns"] in annual(SiteData.read(scotland(), store_copy), "2023/24")["not_yet"]
     loaded = runner.invoke(app, [*base, "load", "adp_returns", str(out)])
     assert loaded.exit_code == 0, loaded.output
     # The report no longer says returns are not held.
-    assert NOT_YET["returns"] not in annual(SiteData.read(store_copy), "2023/24")["not_yet"]
-    with Store.open(store_copy, read_only=True) as store:
+    assert (
+        NOT_YET["returns"]
+        not in annual(SiteData.read(scotland(), store_copy), "2023/24")["not_yet"]
+    )
+    with Store.open(store_copy, scotland(), read_only=True) as store:
         rows = store.query(
             "SELECT measure, value FROM observations WHERE dataset = 'adp_returns'"
             " AND area_code = 'S11000015' AND period = '2024-Q2'"
         )
     assert dict(rows)["placements_total"] == 10
     # Loading recomputed the indicators: the ADP's placements are now a published figure.
-    with Store.open(store_copy, read_only=True) as store:
+    with Store.open(store_copy, scotland(), read_only=True) as store:
         ((value,),) = store.query(
             "SELECT value FROM indicator_results WHERE indicator_id = 'rr_placements_adp'"
             " AND area_code = 'S11000015' AND period = '2024-Q2'"
@@ -72,11 +89,18 @@ def test_accepted_feedback_is_exported_as_counts_and_loaded(store_copy, tmp_path
     from missionmonitor.accountability import feedback
 
     url = f"sqlite:///{tmp_path}/portal.sqlite3"
-    geo, form = Geography.of(config.load(None)), get_form("lived_experience_feedback")
+    geo, form = Geography.of(config.load(None)), get_form(scotland(), "lived_experience_feedback")
     day = dt.date(2025, 5, 1)
     with session_scope(connect(url)) as db:
         approver, _ = accounts.add_user(
-            db, "app", "App", "adp_approver", "S11000015", password=PASSWORD, hashing=CHEAP
+            scotland(),
+            db,
+            "app",
+            "App",
+            "adp_approver",
+            "S11000015",
+            password=PASSWORD,
+            hashing=CHEAP,
         )
         for i, answer in enumerate(["agree"] * 10 + ["disagree"] * 2 + ["agree"]):
             r = feedback.receive(
@@ -98,7 +122,7 @@ def test_accepted_feedback_is_exported_as_counts_and_loaded(store_copy, tmp_path
     assert "words" not in out.read_text()
     loaded = runner.invoke(app, [*base, "load", "adp_returns", str(out)])
     assert loaded.exit_code == 0, loaded.output
-    with Store.open(store_copy, read_only=True) as store:
+    with Store.open(store_copy, scotland(), read_only=True) as store:
         ((value, suppressed),) = store.query(
             "SELECT value, suppressed FROM indicator_results"
             " WHERE indicator_id = 'lived_experience_agree_pct' AND area_code = 'S11000015'"

@@ -6,6 +6,7 @@ from typer.testing import CliRunner
 
 from missionmonitor.cli.app import app
 from missionmonitor.store.connection import Store
+from tests.helpers import scotland
 
 runner = CliRunner()
 
@@ -47,7 +48,7 @@ def test_synthetic_series_scanned_and_kept(demo_store_copy, store_copy, tmp_path
     scanned = run(demo_store_copy, "scan", "--input", str(series), "--since", "2023-01-02")
     assert scanned.exit_code == 0, scanned.output
     assert "Scan 1 of Non-fatal overdoses attended (SYNTHETIC)" in scanned.output
-    with Store.open(demo_store_copy, read_only=True) as store:
+    with Store.open(demo_store_copy, scotland(), read_only=True) as store:
         ((n,),) = store.query("SELECT count(*) FROM alerts WHERE period >= '2023-01-02'")
         ((total,),) = store.query("SELECT count(*) FROM alerts")
     assert n == total > 0

@@ -11,6 +11,7 @@ from missionmonitor.errors import VintageConflictError
 from missionmonitor.services.ingest import ingest
 from missionmonitor.store.connection import Store
 from missionmonitor.store.vintages import select_observations, vintages_of
+from tests.helpers import scotland
 
 
 def test_every_shipped_file_is_loaded_with_provenance(store):
@@ -31,7 +32,7 @@ def test_every_shipped_file_is_loaded_with_provenance(store):
         "treatment_target",
     }
     for _dataset, file_name, sha, rows, vintages in loads:
-        data = shipped_file(file_name).read_bytes()
+        data = shipped_file(store.configuration, file_name).read_bytes()
         assert sha == hashlib.sha256(data).hexdigest()
         if not file_name.endswith(".xlsx"):  # a publisher's workbook: tests/connectors
             assert rows == len(data.decode().splitlines()) - 1
@@ -40,7 +41,7 @@ def test_every_shipped_file_is_loaded_with_provenance(store):
 
 def test_reloading_the_same_file_is_a_no_op(store_copy):
     before = hashlib.sha256(store_copy.read_bytes()).hexdigest()
-    result = ingest(store_copy, "other", shipped_file("other.csv"))
+    result = ingest(scotland(), store_copy, "other", shipped_file(scotland(), "other.csv"))
     assert result.already_loaded
     assert hashlib.sha256(store_copy.read_bytes()).hexdigest() == before
 
@@ -73,12 +74,14 @@ def test_as_at_an_early_edition_omits_later_figures(store):
 
 def test_a_new_edition_coexists_and_becomes_latest(store_copy, tmp_path):
     revised = tmp_path / "nrs_2025.csv"
-    lines = shipped_file("drd_scotland_annual.csv").read_text().splitlines()
+    lines = shipped_file(scotland(), "drd_scotland_annual.csv").read_text().splitlines()
     header, row_2024 = lines[0], next(x for x in lines if x.startswith("2024,"))
     revised.write_text(header + "\n" + row_2024.replace("2024,1017,", "2024,1020,") + "\n")
-    result = ingest(store_copy, "drd_scotland_annual", revised, vintage="NRS_2025_REPORT")
+    result = ingest(
+        scotland(), store_copy, "drd_scotland_annual", revised, vintage="NRS_2025_REPORT"
+    )
     assert not result.already_loaded and result.vintages == ("NRS_2025_REPORT",)
-    with Store.open(store_copy, read_only=True) as s:
+    with Store.open(store_copy, scotland(), read_only=True) as s:
         held = vintages_of(s, "drd_scotland_annual", "drd_deaths", "S92000003", "2024")
         assert list(held["value"]) == [1017, 1020]
         latest = select_observations(s, "drd_scotland_annual", ["drd_deaths"])
@@ -93,14 +96,14 @@ def test_a_new_edition_coexists_and_becomes_latest(store_copy, tmp_path):
 
 def test_a_different_file_under_a_held_vintage_is_refused_and_rolled_back(store_copy, tmp_path):
     changed = tmp_path / "changed.csv"
-    lines = shipped_file("drd_scotland_annual.csv").read_text().splitlines()
+    lines = shipped_file(scotland(), "drd_scotland_annual.csv").read_text().splitlines()
     changed.write_text(lines[0] + "\n" + lines[-1].replace("2024,1017,", "2024,999,") + "\n")
-    with Store.open(store_copy, read_only=True) as s:
+    with Store.open(store_copy, scotland(), read_only=True) as s:
         loads_before = s.query("SELECT count(*) FROM loads")
         obs_before = s.query("SELECT count(*) FROM observations")
     with pytest.raises(VintageConflictError, match="never overwritten"):
-        ingest(store_copy, "drd_scotland_annual", changed)
-    with Store.open(store_copy, read_only=True) as s:
+        ingest(scotland(), store_copy, "drd_scotland_annual", changed)
+    with Store.open(store_copy, scotland(), read_only=True) as s:
         assert s.query("SELECT count(*) FROM loads") == loads_before
         assert s.query("SELECT count(*) FROM observations") == obs_before
         assert s.query("SELECT count(*) FROM ds_drd_scotland_annual WHERE deaths = 999") == [(0,)]

@@ -10,8 +10,12 @@ from missionmonitor.datasets.numbers import parse_number, parse_whole_number
 from missionmonitor.datasets.reader import read_table
 from missionmonitor.datasets.table_schema import Column, TableSchema
 from missionmonitor.errors import NumberFormatError, ValidationError
+from missionmonitor.refdata.geography import Geography
 from missionmonitor.returns.upload import read_upload
+from tests.helpers import scotland
 from tests.hostile_files import ADP, FORM, GOOD, NUMERIC_EDGES, csv_of
+
+GEO = Geography.of(scotland())
 
 # (text, what the rule makes of it in a decimal column: a number or the rule broken,
 #  the same in a whole-number column)
@@ -73,7 +77,7 @@ def _upload(text: str, question: str) -> str:
     """What a return upload makes of ``text`` as the answer to ``question``: accepted, or
     the number rule broken (other rules of the form, such as sums, are not its business)."""
     try:
-        read_upload(FORM, "n.csv", csv_of({**GOOD, question: text}), allowed={ADP})
+        read_upload(GEO, FORM, "n.csv", csv_of({**GOOD, question: text}), allowed={ADP})
     except ValidationError as exc:
         typed = [p for p in exc.problems if p.column == question and p.rule == "type"]
         if typed:

@@ -13,16 +13,19 @@ from missionmonitor.data import shipped_file
 from missionmonitor.datasets.declaration import Declaration, load_declarations
 from missionmonitor.errors import ValidationError
 from missionmonitor.services.ingest import ingest
+from tests.helpers import scotland
 
 # Declarations of files produced here (not shipped) are tested where they are produced, and
 # publishers' own workbooks with their connectors (tests/connectors).
 DECLS = {
-    name: d for name, d in load_declarations().items() if d.shipped and not reads_publisher_file(d)
+    name: d
+    for name, d in load_declarations(scotland()).items()
+    if d.shipped and not reads_publisher_file(d)
 }
 
 
 def _lines(decl: Declaration) -> list[bytes]:
-    return shipped_file(decl.file).read_bytes().splitlines(keepends=True)
+    return shipped_file(scotland(), decl.file).read_bytes().splitlines(keepends=True)
 
 
 def _first(decl: Declaration, types: tuple[str, ...], numeric_min: bool = False) -> str | None:
@@ -40,7 +43,7 @@ def _set_cell(decl: Declaration, column: str, value: str) -> bytes:
     import csv
     import io
 
-    text = shipped_file(decl.file).read_text(encoding="utf-8")
+    text = shipped_file(scotland(), decl.file).read_text(encoding="utf-8")
     rows = list(csv.reader(io.StringIO(text)))
     idx = rows[0].index(column)
     for row in rows[1:]:
@@ -100,7 +103,9 @@ def wrong_encoding(decl: Declaration) -> tuple[bytes, str]:
 
 
 def utf16(decl: Declaration) -> tuple[bytes, str]:
-    return shipped_file(decl.file).read_text(encoding="utf-8").encode("utf-16"), "encoding"
+    return shipped_file(scotland(), decl.file).read_text(encoding="utf-8").encode(
+        "utf-16"
+    ), "encoding"
 
 
 def truncated(decl: Declaration) -> tuple[bytes, str]:
@@ -143,7 +148,7 @@ def test_malformed_file_is_refused_and_store_unchanged(dataset, case, store_copy
     bad.write_bytes(data)
     before = sha(store_copy)
     with pytest.raises(ValidationError) as info:
-        ingest(store_copy, dataset, bad)
+        ingest(scotland(), store_copy, dataset, bad)
     assert sha(store_copy) == before
     err = info.value
     assert err.file == bad.name
@@ -156,7 +161,7 @@ def test_problem_names_row_and_column(tmp_path):
     path = tmp_path / "other.csv"
     path.write_bytes(_set_cell(decl, "value", "-5"))
     with pytest.raises(ValidationError) as info:
-        ingest(tmp_path / "never-created.duckdb", "other", path)
+        ingest(scotland(), tmp_path / "never-created.duckdb", "other", path)
     (problem,) = info.value.problems
     assert (problem.rule, problem.row, problem.column) == ("negative", 2, "value")
     assert "row 2, column 'value'" in str(info.value)
@@ -167,7 +172,7 @@ def test_area_type_must_match_code(tmp_path):
     path = tmp_path / "other.csv"
     path.write_bytes(_set_cell(DECLS["other"], "area_code", "S12000005"))
     with pytest.raises(ValidationError) as info:
-        ingest(tmp_path / "s.duckdb", "other", path)
+        ingest(scotland(), tmp_path / "s.duckdb", "other", path)
     rules = [p.rule for p in info.value.problems]
     assert rules[0] == "area-type"
     assert info.value.problems[0].column == "area_type"
@@ -179,5 +184,5 @@ def test_every_problem_is_reported_not_just_the_first(tmp_path):
     path = tmp_path / "d.csv"
     path.write_bytes(lines[0] + b"".join(bad) + b"".join(lines[3:]))
     with pytest.raises(ValidationError) as info:
-        ingest(tmp_path / "s.duckdb", "drd_scotland_annual", path)
+        ingest(scotland(), tmp_path / "s.duckdb", "drd_scotland_annual", path)
     assert [(p.rule, p.row) for p in info.value.problems] == [("negative", 2), ("type", 3)]

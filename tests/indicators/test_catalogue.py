@@ -15,6 +15,7 @@ from missionmonitor.indicators.catalogue import (
     load_outcomes,
     parse_indicator,
 )
+from tests.helpers import scotland
 
 REQUIRED = {
     "drd_deaths",
@@ -30,13 +31,13 @@ REQUIRED = {
 
 
 def test_required_indicators_are_in_the_catalogue():
-    assert set(load_catalogue()) >= REQUIRED
+    assert set(load_catalogue(scotland())) >= REQUIRED
 
 
 def test_every_indicator_maps_to_an_outcome():
-    outcomes = load_outcomes()
+    outcomes = load_outcomes(scotland())
     assert [o for o in outcomes if o.isdigit()] == ["1", "2", "3", "4", "5", "6"]
-    for ind in load_catalogue().values():
+    for ind in load_catalogue(scotland()).values():
         assert ind.outcome in outcomes
 
 
@@ -104,7 +105,7 @@ def _write(tmp_path: Path, **changes: object) -> Path:
 def test_invalid_definitions_are_refused(tmp_path, changes, message):
     path = _write(tmp_path, **changes)
     with pytest.raises(DefinitionError, match=message) as info:
-        parse_indicator(path, {"drd_scotland_annual"})
+        parse_indicator(scotland(), path, {"drd_scotland_annual"})
     assert path.name in str(info.value)
 
 
@@ -112,16 +113,16 @@ def test_file_name_must_match_id(tmp_path):
     path = _write(tmp_path)
     renamed = path.rename(tmp_path / "other_name.yaml")
     with pytest.raises(DefinitionError, match="names must match"):
-        parse_indicator(renamed)
+        parse_indicator(scotland(), renamed)
 
 
 def test_unknown_indicator():
     with pytest.raises(NotFoundError, match="indicators list"):
-        get_indicator("nope")
+        get_indicator(scotland(), "nope")
 
 
 def test_version_in_force():
-    ind = get_indicator("ost_people")
+    ind = get_indicator(scotland(), "ost_people")
     assert ind.version_for("2020/21").version == 1
     assert ind.version_for("2023/24").version == 2
 

@@ -17,13 +17,14 @@ from missionmonitor.indicators.engine import (
 )
 from missionmonitor.methods.disclosure import recoverable_values
 from missionmonitor.methods.rounding import round_half_up
+from tests.helpers import scotland
 
 
 @pytest.fixture(scope="module")
 def results(built_store_path):
     from missionmonitor.store.connection import Store
 
-    with Store.open(built_store_path, read_only=True) as s:
+    with Store.open(built_store_path, scotland(), read_only=True) as s:
         return s.con.execute("SELECT * FROM indicator_results").df()
 
 
@@ -54,7 +55,9 @@ def test_published_changes_in_drug_deaths(results, period, change, pct):
 
 
 def test_2019_change_on_the_2019_edition(store, geo):
-    first = compute_indicator(store, get_indicator("drd_deaths"), geo, "first_published")
+    first = compute_indicator(
+        store, get_indicator(geo.configuration, "drd_deaths"), geo, "first_published"
+    )
     r = row(first, "drd_deaths", "2019")
     assert r.value == 1264 and r.vintage == "NRS_2019_PDF"
     assert r.change_vs_previous == 77
@@ -73,7 +76,7 @@ def test_five_year_average_2015_2019(results):
 def test_nrs_moving_averages_as_published(store, geo, period, shown):
     # NRS quoted these from editions before the 2013 revision (526 -> 527 changes 2009-2013).
     first = compute_indicator(
-        store, get_indicator("drd_deaths_5yr_average"), geo, "first_published"
+        store, get_indicator(geo.configuration, "drd_deaths_5yr_average"), geo, "first_published"
     )
     assert round_half_up(row(first, "drd_deaths_5yr_average", period).value) == shown
 
@@ -106,7 +109,7 @@ def test_latest_vintage_wins_for_revised_figures(results):
 
 
 def test_series_break_is_flagged_and_comparison_refused(results):
-    ind = get_indicator("ost_people")
+    ind = get_indicator(scotland(), "ost_people")
     r = row(results, "ost_people", "2022/23")
     assert r.definition_version == 2
     assert row(results, "ost_people", "2023/24").comparable_with_previous == True  # noqa: E712
@@ -119,7 +122,7 @@ def test_series_break_is_flagged_and_comparison_refused(results):
 
 def test_break_with_previous_period_blanks_the_change(store, geo):
     # PIS-only 2021/22 does not exist, so construct the break at a consecutive pair.
-    ind = get_indicator("ost_people")
+    ind = get_indicator(geo.configuration, "ost_people")
     df = compute_indicator(store, ind, geo)
     df = pd.concat([df, df.iloc[[0]].assign(period="2021/22", value=29000.0)], ignore_index=True)
     from missionmonitor.indicators.comparisons import changes
@@ -140,7 +143,7 @@ def test_source_suppression_is_carried_and_values_blanked(results):
 def test_no_suppressed_value_can_be_recovered_from_published_totals(results, geo):
     checked = 0
     for ind_id, grp in results.groupby("indicator_id"):
-        ind = get_indicator(ind_id)
+        ind = get_indicator(geo.configuration, ind_id)
         if not ind.disclosure.additive:
             continue
         for _period, rows in grp.groupby("period"):
@@ -190,7 +193,7 @@ def test_mat_results_across_the_2024_method_change_are_not_compared(store):
     with pytest.raises(SeriesBreakError, match="criteria version 2"):
         compare_periods(
             results,
-            get_indicator("mat_standards_implemented_pct"),
+            get_indicator(store.configuration, "mat_standards_implemented_pct"),
             "S92000003",
             "April 2023",
             "April 2024",
@@ -214,7 +217,7 @@ def test_a_percentage_changes_by_percentage_points(store):
 
 def test_no_indicator_mixes_publication_series_within_a_definition_version(store):
     results = store.con.execute("SELECT * FROM indicator_results").df()
-    assert series_mixes(results) == []
+    assert series_mixes(store.configuration, results) == []
 
 
 def test_a_series_that_changes_source_without_a_definition_version_is_caught():
@@ -225,7 +228,7 @@ def test_a_series_that_changes_source_without_a_definition_version_is_caught():
             "vintage": ["PHS_NALOX_1819", "NRS_2024_REPORT", "NRS_2024_REPORT"],
         }
     )
-    (problem,) = series_mixes(results)
+    (problem,) = series_mixes(scotland(), results)
     assert "naloxone_kits version 1" in problem and "NRS drug deaths" in problem
     declared = results.assign(definition_version=[1, 2, 2])
-    assert series_mixes(declared) == []
+    assert series_mixes(scotland(), declared) == []

@@ -12,6 +12,7 @@ import pytest
 from missionmonitor.data import load_sources, shipped_file
 from missionmonitor.datasets.declaration import get_declaration
 from missionmonitor.indicators.catalogue import get_indicator
+from tests.helpers import scotland
 
 # (indicator, period, value, the edition it comes from, [earlier editions' values])
 PINNED = [
@@ -48,7 +49,7 @@ PINNED = [
 
 
 def _shipped_rows() -> list[dict[str, str]]:
-    path = shipped_file(get_declaration("published").file)
+    path = shipped_file(scotland(), get_declaration(scotland(), "published").file)
     return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
 
 
@@ -78,7 +79,7 @@ def test_a_published_value_reaches_the_page_and_the_download(
         if r["period"] == period and r["view"] == "trend"
     ]
     assert float(line["value"]) == value and line["vintage"] == edition
-    register = load_sources()[edition]
+    register = load_sources(scotland())[edition]
     html = client.get(f"/indicators/{ind}").text
     assert "New editions" in html and 'href="https://' in html.split("New editions")[1]
     assert (line["source"], line["source_status"]) == (register.source, register.status)
@@ -129,7 +130,7 @@ def test_the_credible_interval_of_the_prevalence_estimate_is_shown(client):
 
 def test_secondary_values_say_so_where_they_are_shown(client):
     page = client.get("/indicators/hospital_stays_rate.json").json()
-    sources = load_sources()
+    sources = load_sources(scotland())
     for edition in page["editions"]:
         secondary = edition["key"].endswith("_SEC")
         assert secondary == edition["status"].startswith("secondary")
@@ -145,7 +146,8 @@ def test_every_outcome_says_what_it_holds(client):
     # Outcome 5 has only indicators from ADP returns: none has a published figure.
     assert all(i["latest"] is None for i in outcomes["5"]["indicators"])
     assert all(
-        get_indicator(i["id"]).sources == ("adp_returns",) for i in outcomes["5"]["indicators"]
+        get_indicator(scotland(), i["id"]).sources == ("adp_returns",)
+        for i in outcomes["5"]["indicators"]
     )
     assert "quality of life" in outcomes["5"]["gap"]
     page = client.get("/outcomes/5").text

@@ -14,6 +14,7 @@ from missionmonitor.ost import pipeline
 from missionmonitor.ost.service import memberships
 from missionmonitor.ost.synthetic import SyntheticSpec, write_prescribing
 from missionmonitor.refdata.geography import Geography
+from tests.helpers import scotland
 from tests.ost import baseline
 
 MEMBERS = memberships(Geography.of(config.load(None)))
@@ -23,7 +24,7 @@ Engine = Callable[..., pipeline.Outputs]
 @pytest.fixture(scope="session")
 def synthetic_small(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_prescribing(
-        tmp_path_factory.mktemp("synth"), SyntheticSpec(people=5000, years=2, seed=7)
+        scotland(), tmp_path_factory.mktemp("synth"), SyntheticSpec(people=5000, years=2, seed=7)
     )
 
 

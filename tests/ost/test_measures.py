@@ -23,18 +23,20 @@ from missionmonitor.ost.synthetic import SyntheticSpec, write_prescribing
 from missionmonitor.services.ingest import ingest
 from missionmonitor.targets.definitions import get_target
 from missionmonitor.web.app import create_app
-from tests.helpers import site_settings
+from tests.helpers import scotland, site_settings
 
-OST_INDICATORS = [i for i, ind in load_catalogue().items() if "ost_records" in ind.sources]
-OST = get_target("ost_32000")
+OST_INDICATORS = [
+    i for i, ind in load_catalogue(scotland()).items() if "ost_records" in ind.sources
+]
+OST = get_target(scotland(), "ost_32000")
 
 
 @pytest.fixture(scope="module")
 def loaded(tmp_path_factory: pytest.TempPathFactory, demo_store_path: Path) -> Path:
     """A copy of the demonstration store with SYNTHETIC OST measures loaded through the CLI."""
     folder = tmp_path_factory.mktemp("ost")
-    write_prescribing(folder / "records", SyntheticSpec(people=20_000, years=3, seed=5))
-    write_referrals(folder / "records", ReferralSpec(referrals=9_000, years=3, seed=5))
+    write_prescribing(scotland(), folder / "records", SyntheticSpec(people=20_000, years=3, seed=5))
+    write_referrals(scotland(), folder / "records", ReferralSpec(referrals=9_000, years=3, seed=5))
     store = folder / "store.duckdb"
     shutil.copy(demo_store_path, store)
     result = CliRunner().invoke(
@@ -60,7 +62,7 @@ def test_generated_measures_are_refused_by_a_store_of_published_figures(loaded, 
     measures = sorted((loaded.parent / "out").glob("*ost-measures.csv"))[0]
     before = store_copy.read_bytes()
     with pytest.raises(DemonstrationDataError, match="missionmonitor demo"):
-        ingest(store_copy, "ost_records", measures)
+        ingest(scotland(), store_copy, "ost_records", measures)
     assert store_copy.read_bytes() == before
 
 
@@ -82,7 +84,9 @@ def test_every_ost_indicator_has_results_at_every_level_marked_synthetic(results
     ost = results[results.indicator_id.isin(OST_INDICATORS)]
     assert set(ost.indicator_id) == set(OST_INDICATORS)
     for ind in OST_INDICATORS:
-        assert set(ost[ost.indicator_id == ind].area_type) == set(load_catalogue()[ind].geography)
+        assert set(ost[ost.indicator_id == ind].area_type) == set(
+            load_catalogue(scotland())[ind].geography
+        )
     assert set(ost.status) == {"SYNTHETIC"}
     assert set(ost.vintage) == {SOURCE_SYNTHETIC}
     # Partly covered years are left out: the records run from 1 April 2021 for three years.
@@ -200,7 +204,7 @@ def test_bad_measures_file_is_refused_whole(loaded, tmp_path):
     frame.to_csv(bad, index=False)
     before = loaded.read_bytes()
     with pytest.raises(ValidationError) as info:
-        ingest(loaded, "ost_records", bad)
+        ingest(scotland(), loaded, "ost_records", bad)
     rules = {(p.row, p.column) for p in info.value.problems}
     assert {(5, "measure"), (9, "value")} <= rules  # header is row 1
     assert loaded.read_bytes() == before
@@ -210,7 +214,7 @@ def test_annual_report_states_the_balancing_figures(loaded):
     from missionmonitor.reports.annual import annual
     from missionmonitor.services.site_data import SiteDataSource
 
-    data = SiteDataSource(loaded).get()
+    data = SiteDataSource(scotland(), loaded).get()
     report = annual(data, "2023/24")
     section = next(s for s in report["sections"] if s["id"] == "targets")
     text = " ".join(section["paragraphs"])
@@ -231,7 +235,7 @@ def test_adp_report_gives_the_local_target_with_balancing_figures(loaded):
     from missionmonitor.reports.sections import NOT_YET
     from missionmonitor.services.site_data import SiteDataSource
 
-    data = SiteDataSource(loaded).get()
+    data = SiteDataSource(scotland(), loaded).get()
     report = adp(data, "S11000015")
     section = next(s for s in report["sections"] if s["id"] == "target")
     text = " ".join(section["paragraphs"])
@@ -257,5 +261,5 @@ def test_parquet_file_names_never_become_sql(synthetic_small, tmp_path):
     folder = tmp_path / "records"
     folder.mkdir()
     shutil.copy(synthetic_small, folder / "x']); DROP TABLE members; --'.parquet")
-    result = compute_folder(folder, tmp_path / "out")
+    result = compute_folder(scotland(), folder, tmp_path / "out")
     assert result.outputs.items["items"].sum() > 0

@@ -13,6 +13,7 @@ from missionmonitor.ost.periods import period_frame, reporting_periods, with_per
 from missionmonitor.ost.referrals import ReferralSpec, access_sql, write_referrals
 from missionmonitor.ost.service import memberships, with_access_intervals
 from missionmonitor.refdata.geography import Geography
+from tests.helpers import scotland
 from tests.ost import baseline
 
 D = dt.date
@@ -65,7 +66,7 @@ def test_three_week_standard_boundary_and_completed_waits_only():
 
 
 def test_duckdb_and_pandas_agree_on_generated_referrals(tmp_path):
-    path = write_referrals(tmp_path, ReferralSpec(referrals=4000, years=2, seed=3))
+    path = write_referrals(scotland(), tmp_path, ReferralSpec(referrals=4000, years=2, seed=3))
     duck, pand = _both(pd.read_parquet(path))
     pd.testing.assert_frame_equal(duck, pand[duck.columns], check_dtype=False)
     scot = duck[(duck.area_type == "scotland") & (duck.period_type == "financial_year")]
@@ -74,8 +75,12 @@ def test_duckdb_and_pandas_agree_on_generated_referrals(tmp_path):
 
 
 def test_referrals_are_labelled_synthetic_and_deterministic(tmp_path):
-    a = pq.read_table(write_referrals(tmp_path / "a", ReferralSpec(referrals=500, seed=2)))
-    b = pq.read_table(write_referrals(tmp_path / "b", ReferralSpec(referrals=500, seed=2)))
+    a = pq.read_table(
+        write_referrals(scotland(), tmp_path / "a", ReferralSpec(referrals=500, seed=2))
+    )
+    b = pq.read_table(
+        write_referrals(scotland(), tmp_path / "b", ReferralSpec(referrals=500, seed=2))
+    )
     assert a.equals(b)
     assert a.column("synthetic").to_pylist() == [True] * 500
     assert pq.read_schema(tmp_path / "a/referrals.parquet").metadata[b"synthetic"] == b"true"

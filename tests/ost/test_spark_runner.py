@@ -14,6 +14,7 @@ from missionmonitor.errors import MethodInputError
 from missionmonitor.ost.referrals import ReferralSpec, write_referrals
 from missionmonitor.ost.service import compute_folder
 from missionmonitor.ost.synthetic import SyntheticSpec, write_prescribing
+from tests.helpers import scotland
 from tests.ost.spark_cluster import standalone_cluster
 
 pytest.importorskip("pyspark", reason="the spark extra is installed by make test")
@@ -32,14 +33,16 @@ NAMES = (
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("spark")
-    write_prescribing(out, SyntheticSpec(people=1500, years=2, seed=11))
-    write_referrals(out, ReferralSpec(referrals=1500, years=2, seed=11))
+    write_prescribing(scotland(), out, SyntheticSpec(people=1500, years=2, seed=11))
+    write_referrals(scotland(), out, ReferralSpec(referrals=1500, years=2, seed=11))
     return out
 
 
 def test_spark_and_duckdb_give_identical_outputs(folder, spark_session):
-    spark = compute_folder(folder, engine="spark", keep_episodes=True, spark=spark_session)
-    duck = compute_folder(folder, engine="duckdb", keep_episodes=True)
+    spark = compute_folder(
+        scotland(), folder, engine="spark", keep_episodes=True, spark=spark_session
+    )
+    duck = compute_folder(scotland(), folder, engine="duckdb", keep_episodes=True)
     _assert_same(duck, spark)
     assert len(duck.outputs.episodes) > 500 and duck.access is not None
 
@@ -54,7 +57,7 @@ def _assert_same(duck, spark) -> None:
 
 def test_the_spark_engine_needs_a_session_passed_in(folder):
     with pytest.raises(MethodInputError, match="Spark session"):
-        compute_folder(folder, engine="spark")
+        compute_folder(scotland(), folder, engine="spark")
 
 
 @pytest.fixture(scope="module")
@@ -76,8 +79,8 @@ def test_a_standalone_cluster_of_two_workers_gives_duckdbs_outputs(
 ):
     assert spark_master.startswith("spark://127.0.0.1:")
     assert on_cluster.sparkContext.master == spark_master
-    spark = compute_folder(folder, engine="spark", keep_episodes=True, spark=on_cluster)
-    _assert_same(compute_folder(folder, engine="duckdb", keep_episodes=True), spark)
+    spark = compute_folder(scotland(), folder, engine="spark", keep_episodes=True, spark=on_cluster)
+    _assert_same(compute_folder(scotland(), folder, engine="duckdb", keep_episodes=True), spark)
 
 
 def test_the_cluster_runs_the_work_on_its_workers(on_cluster):

@@ -12,14 +12,21 @@ from typer.testing import CliRunner
 from missionmonitor.cli.app import app
 from missionmonitor.errors import MethodInputError
 from missionmonitor.ost.synthetic import BATCH_PEOPLE, OST_DRUGS, SyntheticSpec, write_prescribing
+from tests.helpers import scotland
 
 OST = ", ".join(f"'{d}'" for d in OST_DRUGS)
 
 
 def test_same_seed_same_records_other_seed_other_records(tmp_path):
-    a = pq.read_table(write_prescribing(tmp_path / "a", SyntheticSpec(people=800, years=1, seed=3)))
-    b = pq.read_table(write_prescribing(tmp_path / "b", SyntheticSpec(people=800, years=1, seed=3)))
-    c = pq.read_table(write_prescribing(tmp_path / "c", SyntheticSpec(people=800, years=1, seed=4)))
+    a = pq.read_table(
+        write_prescribing(scotland(), tmp_path / "a", SyntheticSpec(people=800, years=1, seed=3))
+    )
+    b = pq.read_table(
+        write_prescribing(scotland(), tmp_path / "b", SyntheticSpec(people=800, years=1, seed=3))
+    )
+    c = pq.read_table(
+        write_prescribing(scotland(), tmp_path / "c", SyntheticSpec(people=800, years=1, seed=4))
+    )
     assert a.equals(b)
     assert not a.equals(c)
 
@@ -61,7 +68,7 @@ def test_realistic_behaviour_is_present(synthetic_small):
 
 @pytest.mark.slow
 def test_calibrated_to_about_29500_people_a_year(tmp_path):
-    path = write_prescribing(tmp_path, SyntheticSpec())  # the defaults
+    path = write_prescribing(scotland(), tmp_path, SyntheticSpec())  # the defaults
     rows = (
         duckdb.connect()
         .execute(f"""

@@ -22,7 +22,7 @@ from missionmonitor.portal.models import Action, FeedbackResponse, Meeting
 from missionmonitor.portal.permissions import can
 from missionmonitor.refdata.geography import Geography
 from missionmonitor.web.app import create_app
-from tests.helpers import CHEAP, PASSWORD, Actor, site_settings
+from tests.helpers import CHEAP, PASSWORD, Actor, scotland, site_settings
 from tests.helpers import sign_in as sign_in_at
 
 ADP, IA, BOARD, HIGHLAND = "S11000015", "S37000034", "S08000031", "S08000022"
@@ -88,7 +88,9 @@ def site(demo_store_copy, app_db_url):
     made = {}
     with session_scope(engine) as db:
         users = {
-            name: accounts.add_user(db, name, name, role, area, password=PASSWORD, hashing=CHEAP)[0]
+            name: accounts.add_user(
+                scotland(), db, name, name, role, area, password=PASSWORD, hashing=CHEAP
+            )[0]
             for name, (role, area) in ROLES.items()
         }
         for kind, gid in GROUPS.items():
@@ -175,7 +177,7 @@ def test_permission_matrix_over_feedback_and_trajectory_routes(site, name):
 
         r = feedback.receive(
             db,
-            get_form("lived_experience_feedback"),
+            get_form(scotland(), "lived_experience_feedback"),
             ADP,
             {"respondent": "person", "s1_experience": "agree"},
             Geography.of(config.load(None)),
@@ -370,12 +372,19 @@ def test_area_roles_need_an_area_of_their_type(engine):
         ):
             with pytest.raises(MethodInputError, match="needs --area"):
                 accounts.add_user(
-                    db, f"u-{role}", "U", role, wrong, password=PASSWORD, hashing=CHEAP
+                    scotland(), db, f"u-{role}", "U", role, wrong, password=PASSWORD, hashing=CHEAP
                 )
         with pytest.raises(MethodInputError, match="not scoped"):
             accounts.add_user(
-                db, "u-sec", "U", "oversight_secretariat", IA, password=PASSWORD, hashing=CHEAP
+                scotland(),
+                db,
+                "u-sec",
+                "U",
+                "oversight_secretariat",
+                IA,
+                password=PASSWORD,
+                hashing=CHEAP,
             )
         assert accounts.add_user(
-            db, "u-ia", "U", "ia_officer", IA, password=PASSWORD, hashing=CHEAP
+            scotland(), db, "u-ia", "U", "ia_officer", IA, password=PASSWORD, hashing=CHEAP
         )[0].id

@@ -15,13 +15,13 @@ from missionmonitor.portal import accounts
 from missionmonitor.portal.db import session_scope
 from missionmonitor.portal.models import AuditEntry, SessionRecord, User
 from missionmonitor.settings import PasswordHashing, Settings
-from tests.helpers import CHEAP, PASSWORD
+from tests.helpers import CHEAP, PASSWORD, scotland
 
 
 def make(engine, username="ana", role="phs_analyst", area=None):
     with session_scope(engine) as db:
         user, _ = accounts.add_user(
-            db, username, username.title(), role, area, password=PASSWORD, hashing=CHEAP
+            scotland(), db, username, username.title(), role, area, password=PASSWORD, hashing=CHEAP
         )
         return user.id
 
@@ -127,23 +127,25 @@ def test_expired_sessions_and_password_resets_end_access(engine):
 
 def test_roles_and_areas_are_checked(engine):
     with pytest.raises(MethodInputError, match="unknown role"), session_scope(engine) as db:
-        accounts.add_user(db, "x", "X", "superuser", password=PASSWORD, hashing=CHEAP)
+        accounts.add_user(scotland(), db, "x", "X", "superuser", password=PASSWORD, hashing=CHEAP)
     with (
         pytest.raises(MethodInputError, match=r"type Alcohol and Drug Partnership \(S11"),
         session_scope(engine) as db,
     ):
         accounts.add_user(
-            db, "x", "X", "adp_submitter", "S08000031", password=PASSWORD, hashing=CHEAP
+            scotland(), db, "x", "X", "adp_submitter", "S08000031", password=PASSWORD, hashing=CHEAP
         )
     with pytest.raises(MethodInputError, match="not scoped"), session_scope(engine) as db:
         accounts.add_user(
-            db, "x", "X", "phs_analyst", "S11000015", password=PASSWORD, hashing=CHEAP
+            scotland(), db, "x", "X", "phs_analyst", "S11000015", password=PASSWORD, hashing=CHEAP
         )
     with pytest.raises(MethodInputError, match="12"), session_scope(engine) as db:
-        accounts.add_user(db, "x", "X", "phs_analyst", password="short", hashing=CHEAP)
+        accounts.add_user(scotland(), db, "x", "X", "phs_analyst", password="short", hashing=CHEAP)
     make(engine)
     with pytest.raises(MethodInputError, match="taken"), session_scope(engine) as db:
-        accounts.add_user(db, "ana", "Ana", "phs_analyst", password=PASSWORD, hashing=CHEAP)
+        accounts.add_user(
+            scotland(), db, "ana", "Ana", "phs_analyst", password=PASSWORD, hashing=CHEAP
+        )
 
 
 def test_every_account_change_is_audited(engine):
@@ -166,9 +168,15 @@ def test_the_production_hash_cost_is_the_librarys_recommended_one(engine):
     )
     assert Settings().password_hashing == PasswordHashing()
     with session_scope(engine) as db:
-        accounts.add_user(db, "dee", "Dee", "phs_analyst", password=PASSWORD)
+        accounts.add_user(scotland(), db, "dee", "Dee", "phs_analyst", password=PASSWORD)
         accounts.add_user(
-            db, "eve", "Eve", "phs_analyst", password=PASSWORD, hashing=PasswordHashing()
+            scotland(),
+            db,
+            "eve",
+            "Eve",
+            "phs_analyst",
+            password=PASSWORD,
+            hashing=PasswordHashing(),
         )
         hashes = list(db.scalars(select(User.password_hash)))
     assert [h.split("$")[3] for h in hashes] == [recommended, recommended]

@@ -20,7 +20,7 @@ from missionmonitor.portal.actions import (
 from missionmonitor.portal.db import session_scope
 from missionmonitor.portal.models import Action, AuditEntry
 from missionmonitor.refdata.geography import Geography
-from tests.helpers import CHEAP, PASSWORD
+from tests.helpers import CHEAP, PASSWORD, scotland
 
 GEO = Geography.of(config.load(None))
 # An alert in NHS Greater Glasgow and Clyde (S08000031).
@@ -44,7 +44,7 @@ def users(engine):
             ("gov", "government_viewer", None),
         ):
             out[name], _ = accounts.add_user(
-                db, name, name, role, area, password=PASSWORD, hashing=CHEAP
+                scotland(), db, name, name, role, area, password=PASSWORD, hashing=CHEAP
             )
     return out
 

@@ -23,10 +23,10 @@ from missionmonitor.returns.evidence import MAX_EVIDENCE_BYTES, check_evidence
 from missionmonitor.returns.forms import get_form
 from missionmonitor.returns.workflow import attach
 from missionmonitor.web.app import create_app
-from tests.helpers import CHEAP, PASSWORD, site_settings
+from tests.helpers import CHEAP, PASSWORD, scotland, site_settings
 
 ADP, OTHER = "S11000015", "S11000001"
-MAT = get_form("mat_evidence")
+MAT = get_form(scotland(), "mat_evidence")
 PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
@@ -80,10 +80,10 @@ def test_good_evidence_types():
 def people(engine):
     with session_scope(engine) as db:
         sub, _ = accounts.add_user(
-            db, "sub", "sub", "adp_submitter", ADP, password=PASSWORD, hashing=CHEAP
+            scotland(), db, "sub", "sub", "adp_submitter", ADP, password=PASSWORD, hashing=CHEAP
         )
         other, _ = accounts.add_user(
-            db, "other", "o", "adp_submitter", OTHER, password=PASSWORD, hashing=CHEAP
+            scotland(), db, "other", "o", "adp_submitter", OTHER, password=PASSWORD, hashing=CHEAP
         )
     return sub, other
 
@@ -166,7 +166,9 @@ def test_attachment_routes_for_every_role(built_store_path, app_db_url, people, 
     with session_scope(connect(app_db_url)) as db:
         for user, (role, area) in ROLE_USERS.items():
             if user != "sub":
-                accounts.add_user(db, user, user, role, area, password=PASSWORD, hashing=CHEAP)
+                accounts.add_user(
+                    scotland(), db, user, user, role, area, password=PASSWORD, hashing=CHEAP
+                )
         item = attach(
             db,
             people[0],

@@ -16,7 +16,7 @@ from missionmonitor.portal import accounts
 from missionmonitor.portal.db import connect, session_scope
 from missionmonitor.refdata.geography import Geography
 from missionmonitor.returns.forms import Form, get_form
-from tests.helpers import CHEAP
+from tests.helpers import CHEAP, scotland
 
 ADP = "S11000015"
 PASSWORD = "a long enough password for tests"
@@ -26,10 +26,10 @@ PASSWORD = "a long enough password for tests"
 def db_url(tmp_path: Path) -> str:
     """Twelve answers about standard 1 that agree and three that do not, all accepted."""
     url = f"sqlite:///{tmp_path}/portal.sqlite3"
-    geo, form = Geography.of(config.load(None)), get_form("lived_experience_feedback")
+    geo, form = Geography.of(config.load(None)), get_form(scotland(), "lived_experience_feedback")
     with session_scope(connect(url)) as db:
         approver, _ = accounts.add_user(
-            db, "app", "App", "adp_approver", ADP, password=PASSWORD, hashing=CHEAP
+            scotland(), db, "app", "App", "adp_approver", ADP, password=PASSWORD, hashing=CHEAP
         )
         for answer in ["agree"] * 12 + ["disagree"] * 3:
             answers = {"respondent": "person", "s1_experience": answer}
@@ -45,13 +45,13 @@ def _standard_one(url: str, form: Form) -> dict[str, object]:
 
 
 def test_the_form_declares_the_feedback_threshold():
-    assert get_form("lived_experience_feedback").disclosure == Disclosure(
+    assert get_form(scotland(), "lived_experience_feedback").disclosure == Disclosure(
         threshold=9, additive=False
     )
 
 
 def test_feedback_shares_follow_the_forms_configured_threshold(db_url: str):
-    form = get_form("lived_experience_feedback")
+    form = get_form(scotland(), "lived_experience_feedback")
     # Three disagree: a count from 1 to 9, so neither the share nor the answers are shown.
     hidden = _standard_one(db_url, form)
     assert hidden["agree_pct"] is None and hidden["answered"] is None

@@ -14,6 +14,7 @@ from missionmonitor.portal import accounts
 from missionmonitor.portal import actions as action_service
 from missionmonitor.portal.db import session_scope
 from missionmonitor.refdata.geography import Geography
+from tests.helpers import scotland
 
 GEO = Geography.of(config.load(None))
 ALERT = {
@@ -29,10 +30,16 @@ ALERT = {
 def made(engine):
     with session_scope(engine) as db:
         sec, _ = accounts.add_user(
-            db, "sec", "sec", "oversight_secretariat", None, password="correct horse battery"
+            scotland(),
+            db,
+            "sec",
+            "sec",
+            "oversight_secretariat",
+            None,
+            password="correct horse battery",
         )
         ana, _ = accounts.add_user(
-            db, "ana", "ana", "phs_analyst", None, password="correct horse battery"
+            scotland(), db, "ana", "ana", "phs_analyst", None, password="correct horse battery"
         )
         on_alert = action_service.create_action(db, ana, ALERT, "Check supply", "Lead", GEO)
         meeting = governance.create_meeting(

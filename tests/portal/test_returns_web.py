@@ -19,7 +19,7 @@ from missionmonitor.portal.models import Submission
 from missionmonitor.portal.permissions import can
 from missionmonitor.refdata.geography import Geography
 from missionmonitor.web.app import create_app
-from tests.helpers import CHEAP, PASSWORD, Actor, add_users, site_settings
+from tests.helpers import CHEAP, PASSWORD, Actor, add_users, scotland, site_settings
 from tests.helpers import sign_in as sign_in_at
 from tests.returns.test_upload import GOOD, csv_bytes
 
@@ -242,10 +242,12 @@ def test_answers_are_prefilled_from_national_data(store_copy, app_db_url, tmp_pa
         f"adp,{ADP},national,1,waiting_times_within_3_weeks_pct,2024/25,88.5,"
         "MM_ADP_RETURNS\n"
     )
-    ingest(store_copy, "adp_returns", national)
+    ingest(scotland(), store_copy, "adp_returns", national)
     engine = connect(app_db_url)
     with session_scope(engine) as db:
-        accounts.add_user(db, "sub", "sub", "adp_submitter", ADP, password=PASSWORD, hashing=CHEAP)
+        accounts.add_user(
+            scotland(), db, "sub", "sub", "adp_submitter", ADP, password=PASSWORD, hashing=CHEAP
+        )
     engine.dispose()
     client = TestClient(create_app(site_settings(store_copy, app_db_url)))
     sign_in(client, "sub")

@@ -18,7 +18,7 @@ from missionmonitor.portal.permissions import can
 from missionmonitor.refdata.geography import Geography
 from missionmonitor.standards.workflow import demo_year, propose
 from missionmonitor.web.app import create_app
-from tests.helpers import CHEAP, PASSWORD, Actor, log_in, site_settings
+from tests.helpers import CHEAP, PASSWORD, Actor, log_in, scotland, site_settings
 
 ADP, OTHER = "S11000015", "S11000001"
 GEO = Geography.of(config.load(None))
@@ -40,10 +40,10 @@ def site(demo_store_path, app_db_url):
     engine = connect(app_db_url)
     with session_scope(engine) as db:
         users = {
-            n: accounts.add_user(db, n, n, r, a, password=PASSWORD, hashing=CHEAP)[0]
+            n: accounts.add_user(scotland(), db, n, n, r, a, password=PASSWORD, hashing=CHEAP)[0]
             for n, (r, a) in ROLES.items()
         }
-        demo_year(db, 2023)  # moderated, SYNTHETIC, criteria version 1
+        demo_year(db, 2023, geo=GEO)  # moderated, SYNTHETIC, criteria version 1
         propose(
             db,
             users["assessor"],
@@ -269,7 +269,7 @@ def test_published_results_csv_and_evidence_on_the_standard_page(site, app_db_ur
         attach(
             db,
             accounts.get_user(db, "adp"),
-            get_form("mat_evidence"),
+            get_form(scotland(), "mat_evidence"),
             ADP,
             "2024/25",
             "s1_process",
@@ -288,7 +288,7 @@ def test_published_results_csv_and_evidence_on_the_standard_page(site, app_db_ur
 def test_generated_grades_stay_off_a_site_of_published_figures(built_store_path, app_db_url):
     engine = connect(app_db_url)
     with session_scope(engine) as db:
-        demo_year(db, 2023)
+        demo_year(db, 2023, geo=GEO)
     engine.dispose()
     published = TestClient(create_app(site_settings(built_store_path, app_db_url)))
     page = published.get("/standards.json").json()

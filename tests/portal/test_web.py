@@ -16,7 +16,7 @@ from missionmonitor.refdata.geography import Geography
 from missionmonitor.store.connection import Store
 from missionmonitor.surveillance.early_warning import ALERT_COLUMNS, get_series, store_scan
 from missionmonitor.web.app import create_app
-from tests.helpers import PASSWORD, Actor, add_users, csrf_on, sign_in, site_settings
+from tests.helpers import PASSWORD, Actor, add_users, csrf_on, scotland, sign_in, site_settings
 
 GLASGOW_BOARD, HIGHLAND_BOARD = "S08000031", "S08000022"
 ALERTS = pd.DataFrame(
@@ -63,8 +63,8 @@ def site(demo_store_copy, app_db_url):
             "synthetic": True,
         }
     )
-    with Store.open(demo_store_copy) as store:
-        store_scan(store, get_series("nonfatal_overdoses"), counts, ALERTS)
+    with Store.open(demo_store_copy, scotland()) as store:
+        store_scan(store, get_series(scotland(), "nonfatal_overdoses"), counts, ALERTS)
     add_users(app_db_url, ROLES)
     return TestClient(create_app(site_settings(demo_store_copy, app_db_url)))
 

@@ -14,6 +14,7 @@ from missionmonitor import config
 from missionmonitor.errors import DefinitionError
 from missionmonitor.refdata.boundaries import area_outlines, has_boundaries
 from missionmonitor.refdata.geography import Geography, area_types, national_type
+from tests.helpers import scotland
 
 SMALL = Path(__file__).parents[1] / "configurations" / "small"
 
@@ -44,7 +45,7 @@ def _square(code: str, west: float, south: float, east: float, north: float) -> 
 
 
 @pytest.fixture
-def two_regions(tmp_path: Path, serve) -> Path:
+def two_regions(tmp_path: Path) -> Path:
     """The small configuration with a boundary file of two squares, one above the other."""
     folder = tmp_path / "small"
     shutil.copytree(SMALL, folder)
@@ -52,12 +53,11 @@ def two_regions(tmp_path: Path, serve) -> Path:
     (folder / "data" / "regions.geojson").write_text(json.dumps({"features": features}))
     with (folder / "geography.yaml").open("a") as f:
         f.write("boundaries: {file: regions.geojson, code_property: code, source: Made up}\n")
-    serve(folder)
     return folder
 
 
-def test_base_areas_are_projected_onto_a_common_drawing(two_regions):
-    outlines = area_outlines("council")
+def test_base_areas_are_projected_onto_a_common_drawing(two_regions, serve):
+    outlines = area_outlines(serve(two_regions), "council")
     # 2 degrees of longitude at latitude 1 are 400 units wide, so a degree of latitude is
     # 400 / (2 cos 1°) = 200.03 units: the drawing is 401 high.
     assert outlines.view_box == "0 0 400 401"
@@ -66,8 +66,9 @@ def test_base_areas_are_projected_onto_a_common_drawing(two_regions):
     assert outlines.source == "Made up"
 
 
-def test_a_higher_area_is_dissolved_from_its_members(two_regions):
-    (whole,) = area_outlines(national_type()).paths.values()
+def test_a_higher_area_is_dissolved_from_its_members(two_regions, serve):
+    configuration = serve(two_regions)
+    (whole,) = area_outlines(configuration, national_type(configuration)).paths.values()
     # One ring with no inner border: the shared edge is gone and its ends simplified away.
     assert sorted(_rings(whole)[0]) == [(0.0, 0.0), (0.0, 400.1), (400.0, 0.0), (400.0, 400.1)]
 
@@ -76,52 +77,48 @@ def test_a_boundary_file_with_an_unknown_or_missing_area_is_refused(two_regions,
     regions = two_regions / "data" / "regions.geojson"
     features = [_square("X12000001", 0, 1, 2, 2), _square("X12000009", 0, 0, 2, 1)]
     regions.write_text(json.dumps({"features": features}))
-    serve(None)
-    serve(two_regions)
+    configuration = serve(two_regions)
     with pytest.raises(DefinitionError, match=r"regions.geojson: unknown council code.*X12000009"):
-        area_outlines("council")
+        area_outlines(configuration, "council")
     regions.write_text(json.dumps({"features": features[:1]}))
-    serve(None)
-    serve(two_regions)
+    configuration = serve(two_regions)
     with pytest.raises(DefinitionError, match=r"no outline for council.*X12000002.*South Region"):
-        area_outlines("council")
+        area_outlines(configuration, "council")
     regions.write_text("{not json")
-    serve(None)
-    serve(two_regions)
+    configuration = serve(two_regions)
     with pytest.raises(
         DefinitionError, match=r"regions\.geojson: invalid boundary file: not valid"
     ):
-        area_outlines("council")
+        area_outlines(configuration, "council")
 
 
 def test_boundaries_need_a_file(two_regions, serve):
     text = (two_regions / "geography.yaml").read_text()
     (two_regions / "geography.yaml").write_text(text.replace("file: regions.geojson, ", ""))
-    serve(None)
-    serve(two_regions)
+    configuration = serve(two_regions)
     with pytest.raises(
         DefinitionError, match=r"geography\.yaml: .*boundaries\.file: Field required"
     ):
-        has_boundaries()
+        has_boundaries(configuration)
 
 
 def test_a_configuration_without_boundaries_draws_no_map(serve):
-    serve(SMALL)
-    assert not has_boundaries()
+    configuration = serve(SMALL)
+    assert not has_boundaries(configuration)
     with pytest.raises(DefinitionError, match="no boundaries are configured"):
-        area_outlines("council")
+        area_outlines(configuration, "council")
 
 
 def test_every_scottish_area_of_every_type_has_an_outline():
     geo = Geography.of(config.load(None))
-    for area_type in area_types():
+    for area_type in area_types(scotland()):
         current = {a.code for a in geo.of_type(area_type)}
-        assert set(area_outlines(area_type).paths) == current, area_type
+        assert set(area_outlines(scotland(), area_type).paths) == current, area_type
 
 
 def test_dissolved_areas_keep_the_area_of_their_councils():
-    councils = area_outlines("council").paths
-    boards = area_outlines("health_board").paths
+    councils = area_outlines(scotland(), "council").paths
+    boards = area_outlines(scotland(), "health_board").paths
     # NHS Lanarkshire is North and South Lanarkshire; NHS Lothian four councils.
     for board, members in (
         ("S08000032", ["S12000050", "S12000029"]),

@@ -48,14 +48,14 @@ def test_lookups_up_and_down(geo):
         "adp": "S11000051",
         "health_board": "S08000024",
         "police_division": "S32000012",
-        "scotland": national_code(),
+        "scotland": national_code(geo.configuration),
     }
     assert [a.code for a in geo.children("S08000024", "adp")] == [
         "S11000012",
         "S11000051",
         "S11000031",
     ]
-    assert len(geo.children(national_code(), "council")) == 32
+    assert len(geo.children(national_code(geo.configuration), "council")) == 32
     # A two-council HSCP is not wholly inside either of its councils' ADPs.
     assert "adp" not in {a.type for a in geo.parents("S37000005")}
 

@@ -24,6 +24,7 @@ from missionmonitor.reports import adp_profile, annual, mat
 from missionmonitor.reports.render import render_html, render_pdf
 from missionmonitor.services.site_data import SiteData
 from missionmonitor.targets.definitions import load_targets
+from tests.helpers import scotland
 
 DOCS = Path(__file__).parents[2] / "docs/reports"
 REPORTS = {
@@ -35,7 +36,7 @@ REPORTS = {
 
 @pytest.fixture(scope="module")
 def data(built_store_path):
-    return SiteData.read(built_store_path)
+    return SiteData.read(scotland(), built_store_path)
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +50,7 @@ def pdfs(built, tmp_path_factory):
     folder = tmp_path_factory.mktemp("pdf")
     for name, report in built.items():
         path = folder / f"{name}.pdf"
-        path.write_bytes(render_pdf(report))
+        path.write_bytes(render_pdf(scotland(), report))
         out[name] = path
     return out
 
@@ -99,7 +100,7 @@ def test_every_number_in_the_sentences_matches_the_results_table(built, data, na
             assert f["value"] == pytest.approx(getattr(fit, part)), f
             continue
         if f["column"] == "target":
-            target = next(t for t in load_targets() if t.indicator == f["indicator_id"])
+            target = next(t for t in load_targets(scotland()) if t.indicator == f["indicator_id"])
             assert f["value"] == target.value and f["shown"] == f"{target.value:,.0f}"
             continue
         stored = float(res.loc[(f["indicator_id"], f["area_code"], f["period"]), f["column"]])
@@ -161,7 +162,7 @@ def test_first_pages_as_images_for_the_docs(pdfs, name):
 
 
 def test_html_is_accessible_in_structure(built):
-    html = render_html(built["annual"])
+    html = render_html(scotland(), built["annual"])
     assert html.count("<h1") == 1
     assert '<html lang="en-GB">' in html
     assert "<script" not in html
@@ -201,7 +202,7 @@ def test_the_annual_report_maps_area_figures_as_published(built, data, pdfs):
         # Suppressed (or, for NRS's rate, not calculated) figures are drawn as missing.
         has_gaps = bool(data.catalogue[ind].disclosure.threshold) or ind == "drd_asr_5yr_nrs"
         assert any(v is None for v in published.values()) == has_gaps
-    html = render_html(built["annual"])
+    html = render_html(scotland(), built["annual"])
     drawings = re.findall(r'<svg [^>]*class="mm-map__svg".*?</svg>', html, flags=re.S)
     assert len(drawings) == len(maps)
     assert all('role="img"' in d and "<a " not in d for d in drawings)
@@ -280,7 +281,7 @@ def test_what_is_not_yet_available_follows_what_the_store_holds(store_copy):
     from missionmonitor.store.connection import Store
     from missionmonitor.surveillance.early_warning import get_series, scan, store_scan
 
-    before = annual.annual(SiteData.read(store_copy), "2023/24")["not_yet"]
+    before = annual.annual(SiteData.read(scotland(), store_copy), "2023/24")["not_yet"]
     some = NOT_YET["balancing_some"].split(":")[0]  # the waits are held; prescribing is not
     assert NOT_YET["surveillance"] in before and any(s.startswith(some) for s in before)
     counts = pd.DataFrame(
@@ -290,10 +291,10 @@ def test_what_is_not_yet_available_follows_what_the_store_holds(store_copy):
             "count": [20.0] * 60,
         }
     )
-    series = get_series("nonfatal_overdoses")
-    with Store.open(store_copy) as store:
+    series = get_series(scotland(), "nonfatal_overdoses")
+    with Store.open(store_copy, scotland()) as store:
         store_scan(store, series, counts, scan(counts, series))
-    after = annual.annual(SiteData.read(store_copy), "2023/24")["not_yet"]
+    after = annual.annual(SiteData.read(scotland(), store_copy), "2023/24")["not_yet"]
     assert NOT_YET["surveillance"] not in after
     assert any(s.startswith(some) for s in after)  # still no prescribing records
     assert not any("prevalence" in s or "trend" in s for s in after)  # both always shown
@@ -313,8 +314,8 @@ def test_the_annual_report_sets_spend_beside_outcomes_as_context(demo_store_copy
         rows = demo_accountability(db, Geography.of(config.load(None)), dt.date(2025, 6, 1))
     engine.dispose()
     pd.DataFrame(rows).to_csv(tmp_path / "returns.csv", index=False)
-    ingest(demo_store_copy, "adp_returns", tmp_path / "returns.csv")
-    data = SiteData.read(demo_store_copy)
+    ingest(scotland(), demo_store_copy, "adp_returns", tmp_path / "returns.csv")
+    data = SiteData.read(scotland(), demo_store_copy)
     report = annual.annual(data, "2024/25")
     section = next(s for s in report["sections"] if s["id"] == "accountability")
     text = " ".join(section["paragraphs"])

@@ -14,10 +14,13 @@ from openpyxl import Workbook
 from missionmonitor.errors import MethodInputError, NotReadyToSubmit, ValidationError
 from missionmonitor.portal import accounts
 from missionmonitor.portal.db import session_scope
+from missionmonitor.refdata.geography import Geography
 from missionmonitor.returns import workflow
 from missionmonitor.returns.forms import check_answers, get_form
 from missionmonitor.returns.upload import columns, read_upload
-from tests.helpers import CHEAP
+from tests.helpers import CHEAP, scotland
+
+GEO = Geography.of(scotland())
 
 ADP, OTHER = "S11000015", "S11000001"
 
@@ -99,7 +102,7 @@ GOOD = {
 
 
 def row(form_id: str, **change: Any) -> dict[str, str]:
-    form = get_form(form_id)
+    form = get_form(scotland(), form_id)
     period, answers = GOOD[form_id]
     base = {
         "form_id": form_id,
@@ -112,7 +115,7 @@ def row(form_id: str, **change: Any) -> dict[str, str]:
 
 
 def csv(form_id: str, *rows: dict[str, str], header: list[str] | None = None) -> bytes:
-    cols = header or columns(get_form(form_id))
+    cols = header or columns(get_form(scotland(), form_id))
 
     def cell(v: str) -> str:
         return f'"{v}"' if "," in v else v
@@ -122,7 +125,7 @@ def csv(form_id: str, *rows: dict[str, str], header: list[str] | None = None) ->
 
 
 def xlsx(form_id: str, *rows: dict[str, str]) -> bytes:
-    cols = columns(get_form(form_id))
+    cols = columns(get_form(scotland(), form_id))
     book = Workbook()
     sheet = book.active
     sheet.title = "return"
@@ -136,11 +139,11 @@ def xlsx(form_id: str, *rows: dict[str, str]) -> bytes:
 
 @pytest.mark.parametrize("form_id", list(GOOD))
 def test_a_good_return_of_each_form_is_accepted(form_id):
-    form = get_form(form_id)
+    form = get_form(scotland(), form_id)
     assert [f for f in check_answers(form, GOOD[form_id][1]()) if f.importance == "error"] == []
-    got = read_upload(form, "r.csv", csv(form_id, row(form_id), row(form_id, adp_code=OTHER)))
+    got = read_upload(GEO, form, "r.csv", csv(form_id, row(form_id), row(form_id, adp_code=OTHER)))
     assert [r.adp_code for r in got] == [ADP, OTHER]
-    assert len(read_upload(form, "r.xlsx", xlsx(form_id, row(form_id)))) == 1
+    assert len(read_upload(GEO, form, "r.xlsx", xlsx(form_id, row(form_id)))) == 1
 
 
 # (form, case id, change to the good row, rule, column); every error rule of every form.
@@ -242,10 +245,10 @@ RULES = [
     ("form_id", "case", "change", "rule", "column"), RULES, ids=[f"{r[0]}: {r[1]}" for r in RULES]
 )
 def test_rule_violations_are_refused_with_row_and_column(form_id, case, change, rule, column):
-    form = get_form(form_id)
+    form = get_form(scotland(), form_id)
     data = csv(form_id, row(form_id), row(form_id, adp_code=OTHER, **change))
     with pytest.raises(ValidationError) as info:
-        read_upload(form, "r.csv", data)
+        read_upload(GEO, form, "r.csv", data)
     hit = next((p for p in info.value.problems if p.rule == rule), None)
     assert hit is not None, [str(p) for p in info.value.problems]
     assert (hit.row, hit.column) == (3, column) and hit.message
@@ -271,14 +274,16 @@ MALFORMED = [
     ),
     (
         "a formula",
-        lambda f: csv(f, row(f, adp_code=OTHER), {**row(f), columns(get_form(f))[-1]: "=1+1"}),
+        lambda f: csv(
+            f, row(f, adp_code=OTHER), {**row(f), columns(get_form(scotland(), f))[-1]: "=1+1"}
+        ),
         "formula",
         3,
         None,
     ),
     (
         "a missing column",
-        lambda f: csv(f, row(f), header=columns(get_form(f))[:-1]),
+        lambda f: csv(f, row(f), header=columns(get_form(scotland(), f))[:-1]),
         "missing-column",
         None,
         None,
@@ -309,7 +314,7 @@ MALFORMED = [
 def test_malformed_files_of_each_form_are_refused_whole(form_id, case, make, rule, line, column):
     name = "r.xlsm" if case == "a macro workbook" else "r.csv"
     with pytest.raises(ValidationError) as info:
-        read_upload(get_form(form_id), name, make(form_id), allowed={ADP})
+        read_upload(GEO, get_form(scotland(), form_id), name, make(form_id), allowed={ADP})
     problems = info.value.problems
     hit = next((p for p in problems if p.rule == rule), None)
     assert hit is not None, [str(p) for p in problems]
@@ -320,19 +325,26 @@ def test_malformed_files_of_each_form_are_refused_whole(form_id, case, make, rul
 
 
 def test_the_public_feedback_form_is_not_uploaded():
-    form = get_form("lived_experience_feedback")
+    form = get_form(scotland(), "lived_experience_feedback")
     with pytest.raises(ValidationError, match="answered by the public"):
-        read_upload(form, "f.csv", b"form_id\n")
+        read_upload(GEO, form, "f.csv", b"form_id\n")
 
 
 def test_spend_above_allocation_needs_a_comment_before_it_is_submitted(engine, geo):
-    form = get_form("adp_funding")
+    form = get_form(geo.configuration, "adp_funding")
     over = {**funding(), "spend_mission": 650, "spend_total": 1100, "priority_other": 300}
     findings = {f.rule: f.importance for f in check_answers(form, over)}
     assert findings == {"spend_within_allocation": "warning", "spend_within_mission": "warning"}
     with session_scope(engine) as db:
         user, _ = accounts.add_user(
-            db, "sub", "Sub", "adp_submitter", ADP, password="correct horse battery", hashing=CHEAP
+            geo.configuration,
+            db,
+            "sub",
+            "Sub",
+            "adp_submitter",
+            ADP,
+            password="correct horse battery",
+            hashing=CHEAP,
         )
         draft = workflow.save_draft(db, user, form, ADP, "2024/25", over, geo=geo)
         with pytest.raises(NotReadyToSubmit) as info:
@@ -348,13 +360,20 @@ def test_spend_above_allocation_needs_a_comment_before_it_is_submitted(engine, g
 def test_the_public_form_has_no_returns(engine, geo):
     with session_scope(engine) as db:
         user, _ = accounts.add_user(
-            db, "sub", "Sub", "adp_submitter", ADP, password="correct horse battery", hashing=CHEAP
+            geo.configuration,
+            db,
+            "sub",
+            "Sub",
+            "adp_submitter",
+            ADP,
+            password="correct horse battery",
+            hashing=CHEAP,
         )
         with pytest.raises(MethodInputError, match="answered by the public"):
             workflow.save_draft(
                 db,
                 user,
-                get_form("lived_experience_feedback"),
+                get_form(geo.configuration, "lived_experience_feedback"),
                 ADP,
                 "2024-Q3",
                 {"respondent": "person"},

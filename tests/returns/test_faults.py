@@ -16,10 +16,10 @@ from missionmonitor.portal.models import AuditEntry, Submission, User
 from missionmonitor.refdata.geography import Geography
 from missionmonitor.returns.forms import get_form
 from missionmonitor.returns.workflow import save_draft, submit
-from tests.helpers import CHEAP, kill_at_random
+from tests.helpers import CHEAP, kill_at_random, scotland
 from tests.store.test_writing import RUNS
 
-FORM = get_form("rehab_quarterly")
+FORM = get_form(scotland(), "rehab_quarterly")
 ADP = "S11000015"
 ANSWERS = {
     "placements_total": 10,
@@ -42,7 +42,9 @@ def _save_and_submit(url: str, period: str) -> None:
 
 def test_a_submission_killed_at_random_points_is_all_or_nothing(engine, app_db_url):
     with session_scope(engine) as db:
-        accounts.add_user(db, "sub", "Sub", "adp_submitter", ADP, password="p" * 12, hashing=CHEAP)
+        accounts.add_user(
+            scotland(), db, "sub", "Sub", "adp_submitter", ADP, password="p" * 12, hashing=CHEAP
+        )
     rng = random.Random(7)
     # Kill within the time one whole submission takes here, so most runs die part-way.
     started = time.monotonic()

@@ -10,6 +10,7 @@ from missionmonitor import config
 from missionmonitor.errors import DefinitionError, NotFoundError
 from missionmonitor.returns.forms import Form, check_answers, get_form, load_forms, public_form
 from missionmonitor.rules import expressions
+from tests.helpers import scotland
 
 GOOD_REHAB = {
     "placements_total": 10,
@@ -26,7 +27,7 @@ def rules_broken(form, answers):
 
 
 def test_shipped_forms_and_versions():
-    forms = load_forms()
+    forms = load_forms(scotland())
     assert {fid for fid, _ in forms} == {
         "rehab_quarterly",
         "adp_annual_survey",
@@ -37,21 +38,21 @@ def test_shipped_forms_and_versions():
         "rehab_outcomes",
         "lived_experience_feedback",
     }
-    assert get_form("rehab_quarterly").version == 2
-    assert get_form("rehab_quarterly", 1).version == 1
-    survey = get_form("adp_annual_survey")
+    assert get_form(scotland(), "rehab_quarterly").version == 2
+    assert get_form(scotland(), "rehab_quarterly", 1).version == 1
+    survey = get_form(scotland(), "adp_annual_survey")
     assert {s.outcome for s in survey.sections} >= {"1", "2", "3", "4", "5", "6"}
-    mat = get_form("mat_evidence")
+    mat = get_form(scotland(), "mat_evidence")
     assert len(mat.sections) == 10
     assert all({q.type for q in s.questions} >= {"file", "single_choice"} for s in mat.sections)
     with pytest.raises(NotFoundError, match="rehab_quarterly"):
-        get_form("nope")
+        get_form(scotland(), "nope")
     with pytest.raises(NotFoundError, match="no version 9"):
-        get_form("rehab_quarterly", 9)
+        get_form(scotland(), "rehab_quarterly", 9)
 
 
 def test_good_answers_pass():
-    assert check_answers(get_form("rehab_quarterly"), GOOD_REHAB) == []
+    assert check_answers(get_form(scotland(), "rehab_quarterly"), GOOD_REHAB) == []
 
 
 @pytest.mark.parametrize(
@@ -69,11 +70,11 @@ def test_good_answers_pass():
 )
 def test_each_rule_is_enforced_with_its_importance(change, expected):
     answers = {**GOOD_REHAB, **change}
-    assert expected in rules_broken(get_form("rehab_quarterly"), answers)
+    assert expected in rules_broken(get_form(scotland(), "rehab_quarterly"), answers)
 
 
 def test_types_percentages_dates_and_codes():
-    survey = get_form("adp_annual_survey")
+    survey = get_form(scotland(), "adp_annual_survey")
     broken = rules_broken(
         survey,
         {
@@ -97,22 +98,22 @@ def test_types_percentages_dates_and_codes():
 
 
 def test_rules_skip_until_their_questions_are_answered():
-    findings = check_answers(get_form("adp_annual_survey"), {"funding_total": 10.0})
+    findings = check_answers(get_form(scotland(), "adp_annual_survey"), {"funding_total": 10.0})
     assert all(f.rule != "spent_within_available" for f in findings)
     findings = check_answers(
-        get_form("adp_annual_survey"), {"funding_total": 10.0, "funding_spent": 11.0}
+        get_form(scotland(), "adp_annual_survey"), {"funding_total": 10.0, "funding_spent": 11.0}
     )
     assert any(f.rule == "spent_within_available" for f in findings)
 
 
 def test_version_mapping_says_what_stays_comparable():
-    m = get_form("rehab_quarterly", 2).mapping
+    m = get_form(scotland(), "rehab_quarterly", 2).mapping
     assert m.previous == 1 and "placements_total" in m.comparable
     assert m.renamed == {"estimated_cost_total": "estimated_cost_gbp"}
 
 
 def test_definitions_are_validated_on_load():
-    base = get_form("rehab_quarterly").model_dump()
+    base = get_form(scotland(), "rehab_quarterly").model_dump()
     with pytest.raises(ValueError, match="unknown questions"):
         Form.model_validate(
             {
@@ -142,9 +143,11 @@ def test_expressions_refuse_anything_but_arithmetic_and_comparison(text):
 
 
 def test_the_public_form_is_the_one_answered_by_the_public():
-    form = public_form()
+    form = public_form(scotland())
     assert form.answered_by == "public" and form.id == "lived_experience_feedback"
-    assert all(f.answered_by == "adp" for (i, _), f in load_forms().items() if i != form.id)
+    assert all(
+        f.answered_by == "adp" for (i, _), f in load_forms(scotland()).items() if i != form.id
+    )
 
 
 def test_a_configuration_with_two_public_forms_or_none_is_told(tmp_path, serve):
@@ -156,11 +159,11 @@ def test_a_configuration_with_two_public_forms_or_none_is_told(tmp_path, serve):
     (forms / "second_public_v1.yaml").write_text(
         text.replace("id: lived_experience_feedback", "id: second_public", 1), encoding="utf-8"
     )
-    serve(folder)
+    configuration = serve(folder)
     with pytest.raises(DefinitionError, match="only one form may be answered by the public"):
-        load_forms()
+        load_forms(configuration)
     (forms / "second_public_v1.yaml").unlink()
     public.write_text(text.replace("answered_by: public", "answered_by: adp"), encoding="utf-8")
-    serve(folder)
+    configuration = serve(folder)
     with pytest.raises(NotFoundError, match="no form the public answers"):
-        public_form()
+        public_form(configuration)

@@ -7,8 +7,12 @@ from __future__ import annotations
 import pytest
 
 from missionmonitor.errors import ValidationError
+from missionmonitor.refdata.geography import Geography
 from missionmonitor.returns.upload import read_upload
+from tests.helpers import scotland
 from tests.hostile_files import ADP, FORM, cases
+
+GEO = Geography.of(scotland())
 
 CASES = cases()
 
@@ -23,7 +27,7 @@ def test_the_corpus_holds_more_than_a_hundred_distinct_files():
 )
 def test_each_hostile_file_is_refused_whole_with_its_rule(case, name, content, rule, row, column):
     with pytest.raises(ValidationError) as info:
-        read_upload(FORM, name, content, allowed={ADP})
+        read_upload(GEO, FORM, name, content, allowed={ADP})
     problems = info.value.problems
     hit = next((p for p in problems if p.rule == rule), None)
     assert hit is not None, [str(p) for p in problems]

@@ -10,6 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from missionmonitor.errors import ValidationError
+from missionmonitor.refdata.geography import Geography
 from missionmonitor.returns.forms import get_form
 from missionmonitor.returns.upload import (
     MAX_BYTES,
@@ -19,10 +20,13 @@ from missionmonitor.returns.upload import (
     template_csv,
     template_xlsx,
 )
+from tests.helpers import scotland
 from tests.hostile_files import good_rows, workbook
 
-FORM = get_form("rehab_quarterly")
-SURVEY = get_form("adp_annual_survey")
+GEO = Geography.of(scotland())
+
+FORM = get_form(scotland(), "rehab_quarterly")
+SURVEY = get_form(scotland(), "adp_annual_survey")
 GLASGOW_ADP, OTHER_ADP = "S11000015", "S11000001"
 GOOD = {
     "form_id": "rehab_quarterly",
@@ -50,6 +54,7 @@ good_xlsx = good_rows
 
 def test_good_csv_and_xlsx_are_accepted_with_their_warnings():
     rows = read_upload(
+        GEO,
         FORM,
         "q2.csv",
         csv_bytes(GOOD, {**GOOD, "adp_code": OTHER_ADP, "estimated_cost_gbp": "900000"}),
@@ -57,9 +62,9 @@ def test_good_csv_and_xlsx_are_accepted_with_their_warnings():
     assert [r.adp_code for r in rows] == [GLASGOW_ADP, OTHER_ADP]
     assert rows[0].answers["placements_total"] == "10" and rows[0].warnings == []
     assert [w.rule for w in rows[1].warnings] == ["cost_per_placement"]
-    assert len(read_upload(FORM, "q2.xlsx", xlsx_bytes(good_xlsx()))) == 1
+    assert len(read_upload(GEO, FORM, "q2.xlsx", xlsx_bytes(good_xlsx()))) == 1
     # With a byte-order mark, as Excel writes "CSV UTF-8".
-    assert len(read_upload(FORM, "q2.csv", b"\xef\xbb\xbf" + csv_bytes(GOOD))) == 1
+    assert len(read_upload(GEO, FORM, "q2.csv", b"\xef\xbb\xbf" + csv_bytes(GOOD))) == 1
 
 
 def test_templates_are_made_from_the_form():
@@ -403,7 +408,7 @@ def test_malformed_upload_is_refused_whole(case, name, content, rule, row, colum
     form = SURVEY if case.startswith("survey") else FORM
     data = survey_file(case) if content is None else content
     with pytest.raises(ValidationError) as info:
-        read_upload(form, name, data, allowed={GLASGOW_ADP})
+        read_upload(GEO, form, name, data, allowed={GLASGOW_ADP})
     problems = info.value.problems
     assert any(p.rule == rule for p in problems), [str(p) for p in problems]
     hit = next(p for p in problems if p.rule == rule)
@@ -413,4 +418,4 @@ def test_malformed_upload_is_refused_whole(case, name, content, rule, row, colum
 
 
 def test_survey_file_is_accepted_when_nothing_is_wrong():
-    assert len(read_upload(SURVEY, "s.csv", survey_file("good"), allowed={GLASGOW_ADP})) == 1
+    assert len(read_upload(GEO, SURVEY, "s.csv", survey_file("good"), allowed={GLASGOW_ADP})) == 1

@@ -23,10 +23,10 @@ from missionmonitor.refdata.geography import Geography
 from missionmonitor.returns.coordination import approved_rows, completeness, due_date, remind_late
 from missionmonitor.returns.forms import get_form
 from missionmonitor.returns.workflow import decide, history, save_draft, submit
-from tests.helpers import CHEAP
+from tests.helpers import CHEAP, scotland
 
 GEO = Geography.of(config.load(None))
-FORM = get_form("rehab_quarterly")
+FORM = get_form(scotland(), "rehab_quarterly")
 ADP, OTHER = "S11000015", "S11000001"
 ANSWERS = {
     "placements_total": 10,
@@ -50,7 +50,7 @@ def people(engine):
             ("ana", "phs_analyst", None),
         ):
             out[name], _ = accounts.add_user(
-                db, name, name, role, area, password=PASSWORD, hashing=CHEAP
+                scotland(), db, name, name, role, area, password=PASSWORD, hashing=CHEAP
             )
     return out
 
@@ -184,7 +184,7 @@ def test_an_approver_who_edited_or_submitted_a_draft_may_not_decide_it(engine, p
 def test_saving_answers_keeps_file_answers_and_comments(engine, people):
     from missionmonitor.returns.workflow import attach
 
-    form = get_form("mat_evidence")
+    form = get_form(scotland(), "mat_evidence")
     pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
     with session_scope(engine) as db:
         attach(db, people["sub"], form, ADP, "2024/25", "s1_process", "plan.pdf", pdf, GEO)
@@ -226,7 +226,7 @@ def test_completeness_and_late_returns(engine, people):
     assert len(rows) == len(GEO.of_type("adp"))
     # 2024-Q2 has its own date in deadlines.yaml; 2024-Q1 takes the default 28 days.
     assert rows[ADP]["state"] == "draft" and rows[ADP]["due"] == "2024-07-31"
-    assert due_date(FORM, "2024-Q1") == dt.date(2024, 4, 28)
+    assert due_date(scotland(), FORM, "2024-Q1") == dt.date(2024, 4, 28)
     assert rows[ADP]["late"] and rows[OTHER]["late"] and rows[OTHER]["state"] == "not started"
     with session_scope(engine) as db:
         submit(db, people["sub"], d.id, d.version, GEO)
@@ -242,7 +242,7 @@ def test_approved_returns_flow_onward_as_a_dataset(engine, people):
     with session_scope(engine) as db:
         s = submit(db, people["sub"], d.id, d.version, GEO)
         decide(db, people["app"], s.id, s.version, approve=True, geo=GEO)
-        rows = approved_rows(db, FORM.id)
+        rows = approved_rows(scotland(), db, FORM.id)
     by_measure = {r["measure"]: r["value"] for r in rows}
     assert by_measure["placements_total"] == 10 and len(rows) == len(ANSWERS)
     assert {r["area_code"] for r in rows} == {ADP} and {r["period"] for r in rows} == {"2024-Q2"}

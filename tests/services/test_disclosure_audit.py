@@ -11,8 +11,9 @@ from missionmonitor.cli.app import app
 from missionmonitor.indicators.catalogue import load_catalogue
 from missionmonitor.refdata.geography import Geography
 from missionmonitor.services.disclosure_audit import audit_results
+from tests.helpers import scotland
 
-CATALOGUE = load_catalogue()
+CATALOGUE = load_catalogue(scotland())
 GEO = Geography.of(config.load(None))
 
 

@@ -52,12 +52,12 @@ def test_a_frame_is_read_row_by_row_in_its_order():
 def test_the_summary_shows_the_latest_national_result_of_each_indicator(store):
     held = store.con.execute(
         "SELECT * FROM indicator_results WHERE area_code = ? ORDER BY period_start",
-        [national_code()],
+        [national_code(store.configuration)],
     ).df()
     summary = national_summary(store)
     assert summary
     for entry in summary:
         mine = held[held["indicator_id"] == entry["indicator"].id]
-        expected = latest_result(records(mine), national_code())
+        expected = latest_result(records(mine), national_code(store.configuration))
         assert expected is not None
         assert entry["row"]["period"] == expected["period"] == mine["period"].iloc[-1]

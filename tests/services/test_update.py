@@ -17,6 +17,7 @@ from missionmonitor.data import shipped_file
 from missionmonitor.datasets.declaration import get_declaration
 from missionmonitor.errors import DownloadError, ValidationError
 from missionmonitor.services.update import update_dataset
+from tests.helpers import scotland
 
 DATASET = "drd_scotland_annual"
 
@@ -36,7 +37,7 @@ def server(tmp_path):
 
 
 def _original() -> bytes:
-    return shipped_file(get_declaration(DATASET).file).read_bytes()
+    return shipped_file(scotland(), get_declaration(scotland(), DATASET).file).read_bytes()
 
 
 def test_a_new_edition_adds_its_periods(store_copy, server):
@@ -44,7 +45,9 @@ def test_a_new_edition_adds_its_periods(store_copy, server):
     lines = _original().splitlines(keepends=True)
     extra = lines[-1].replace(b"2024,", b"2025,", 1)
     (folder / "drd.csv").write_bytes(b"".join(lines) + extra)
-    report = update_dataset(store_copy, DATASET, f"{base}/drd.csv", vintage="UPDATE_TEST_2025")
+    report = update_dataset(
+        scotland(), store_copy, DATASET, f"{base}/drd.csv", vintage="UPDATE_TEST_2025"
+    )
     assert not report.load.already_loaded
     assert report.new_periods == ["2025"] and report.revised == []
 
@@ -54,11 +57,15 @@ def test_a_revised_edition_lists_old_and_new_values_and_an_unchanged_file_change
 ):
     folder, base = server
     (folder / "drd.csv").write_bytes(_original().replace(b"1996,244,", b"1996,245,"))
-    report = update_dataset(store_copy, DATASET, f"{base}/drd.csv", vintage="UPDATE_TEST_REV")
+    report = update_dataset(
+        scotland(), store_copy, DATASET, f"{base}/drd.csv", vintage="UPDATE_TEST_REV"
+    )
     assert ("S92000003", "1996", 244.0, 245.0) in [r[1:] for r in report.revised]
     assert report.new_periods == []
     before = store_copy.read_bytes()
-    again = update_dataset(store_copy, DATASET, f"{base}/drd.csv", vintage="UPDATE_TEST_REV")
+    again = update_dataset(
+        scotland(), store_copy, DATASET, f"{base}/drd.csv", vintage="UPDATE_TEST_REV"
+    )
     assert again.load.already_loaded and store_copy.read_bytes() == before
 
 
@@ -67,7 +74,9 @@ def test_a_broken_file_is_refused_and_nothing_changes(store_copy, server):
     (folder / "drd.csv").write_bytes(_original().replace(b"1996,244,", b"1996,-1,"))
     before = store_copy.read_bytes()
     with pytest.raises(ValidationError, match="nothing was loaded"):
-        update_dataset(store_copy, DATASET, f"{base}/drd.csv", vintage="UPDATE_TEST_BAD")
+        update_dataset(
+            scotland(), store_copy, DATASET, f"{base}/drd.csv", vintage="UPDATE_TEST_BAD"
+        )
     assert store_copy.read_bytes() == before
 
 
@@ -76,11 +85,13 @@ def test_no_network_or_not_a_csv_changes_nothing(store_copy, server):
     (folder / "picture.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 32)
     before = store_copy.read_bytes()
     with pytest.raises(DownloadError, match="not a CSV"):
-        update_dataset(store_copy, DATASET, f"{base}/picture.png")
+        update_dataset(scotland(), store_copy, DATASET, f"{base}/picture.png")
     with pytest.raises(DownloadError, match="404"):
-        update_dataset(store_copy, DATASET, f"{base}/missing.csv")
+        update_dataset(scotland(), store_copy, DATASET, f"{base}/missing.csv")
     with pytest.raises(DownloadError, match="no network"):
-        update_dataset(store_copy, DATASET, "http://127.0.0.1:9/drd.csv", http=Http(retries=0))
+        update_dataset(
+            scotland(), store_copy, DATASET, "http://127.0.0.1:9/drd.csv", http=Http(retries=0)
+        )
     assert store_copy.read_bytes() == before
 
 
@@ -120,17 +131,17 @@ def test_a_dataset_without_a_release_address_says_so(store_copy):
     from missionmonitor.errors import NotFoundError
 
     with pytest.raises(NotFoundError, match="--url") as refused:
-        update_dataset(store_copy, DATASET)
+        update_dataset(scotland(), store_copy, DATASET)
     assert Path(store_copy).exists()
     # It names where the publishers release new editions, for a person to fetch and convert.
-    for page in get_declaration(DATASET).releases:
+    for page in get_declaration(scotland(), DATASET).releases:
         assert page.url in str(refused.value)
 
 
 def test_every_published_dataset_names_where_new_editions_appear():
     from missionmonitor.datasets.declaration import load_declarations
 
-    for decl in load_declarations().values():
+    for decl in load_declarations(scotland()).values():
         made_here = not decl.shipped or decl.name == "adp_returns"
         if made_here or decl.frequency == "fixed":
             assert decl.releases == (), decl.name

@@ -16,6 +16,7 @@ from missionmonitor.standards.grading import (
     national_summary,
     published_shares,
 )
+from tests.helpers import scotland
 
 F, P, N = "full", "partial", "none"
 # (process, numerical, experiential, sustained) → (PHS label, Scottish Government label)
@@ -45,14 +46,14 @@ def test_every_grade_under_both_rule_sets(evidence, expected):
     process, numerical, experiential, sustained = evidence
     levels = {"process": process, "numerical": numerical, "experiential": experiential}
     for rule_set, label in zip(("phs", "scottish_government"), expected, strict=True):
-        g = grade(levels, rule_set, sustained)
+        g = grade(scotland(), levels, rule_set, sustained)
         assert g.label == label, (rule_set, evidence)
         assert g.rule_set == rule_set and g.meaning  # the rule set travels with the grade
 
 
 def test_provisional_amber_is_amber_in_the_summary_and_counted_apart():
-    amber = grade({"process": P}, "phs")
-    green = grade({"process": F, "numerical": F}, "phs")
+    amber = grade(scotland(), {"process": P}, "phs")
+    green = grade(scotland(), {"process": F, "numerical": F}, "phs")
     assert (amber.grade, amber.provisional, green.grade, green.provisional) == (
         "amber",
         True,
@@ -61,11 +62,12 @@ def test_provisional_amber_is_amber_in_the_summary_and_counted_apart():
     )
     assert "process evidence alone" in amber.meaning
     rows = national_summary(
+        scotland(),
         [
             Assessment("S11000001", 1, amber),
             Assessment("S11000002", 1, green),
-            Assessment("S11000003", 2, grade({"process": F}, "phs")),
-        ]
+            Assessment("S11000003", 2, grade(scotland(), {"process": F}, "phs")),
+        ],
     )
     first = rows[0]
     assert (first["partial"], first["provisional_amber"], first["provisional"]) == (2, 1, 1)
@@ -73,7 +75,7 @@ def test_provisional_amber_is_amber_in_the_summary_and_counted_apart():
 
 
 def test_criteria_are_the_published_ones_with_their_source():
-    standards = load_standards()
+    standards = load_standards(scotland())
     for s in standards.standards:
         assert s.source.startswith("https://www.gov.scot/publications/medication-assisted")
         for c in s.criteria:
@@ -83,22 +85,22 @@ def test_criteria_are_the_published_ones_with_their_source():
 
 
 def test_the_two_provisional_definitions_are_named_and_differ():
-    sets = {rs.id: rs for rs in load_rule_sets().rule_sets}
+    sets = {rs.id: rs for rs in load_rule_sets(scotland()).rule_sets}
     assert "not yet confirmed in all three" in sets["phs"].provisional_green
     assert "beginning" in sets["scottish_government"].provisional_green
-    g = grade({"process": F}, "scottish_government")
+    g = grade(scotland(), {"process": F}, "scottish_government")
     assert g.provisional and g.meaning == sets["scottish_government"].provisional_green
 
 
 def test_bad_evidence_and_unknown_rule_sets_are_refused():
     with pytest.raises(MethodInputError, match="none, partial or full"):
-        grade({"process": "complete"}, "phs")
+        grade(scotland(), {"process": "complete"}, "phs")
     with pytest.raises(MethodInputError, match="phs"):
-        grade({"process": F}, "nope")
+        grade(scotland(), {"process": F}, "nope")
 
 
 def test_standards_cover_ten_with_criteria_in_every_stream():
-    s = load_standards()
+    s = load_standards(scotland())
     assert [x.number for x in s.standards] == list(range(1, 11))
     assert s.standards[0].name == "Same-day access" and s.standards[9].name.startswith("Trauma")
     assert {c.stream for c in s.standards[4].criteria_for(2)} == {
@@ -109,15 +111,15 @@ def test_standards_cover_ten_with_criteria_in_every_stream():
 
 
 def test_national_summary_counts_and_separates_provisional():
-    green = grade({"process": F, "numerical": F, "experiential": F}, "phs")
-    prov = grade({"process": F, "numerical": F, "experiential": P}, "phs")
-    amber = grade({"process": P, "numerical": P}, "phs")
+    green = grade(scotland(), {"process": F, "numerical": F, "experiential": F}, "phs")
+    prov = grade(scotland(), {"process": F, "numerical": F, "experiential": P}, "phs")
+    amber = grade(scotland(), {"process": P, "numerical": P}, "phs")
     items = (
         [Assessment("A", 1, green)] * 3
         + [Assessment("A", 2, prov)]
         + [Assessment("A", 6, amber)] * 2
     )
-    one_to_five, six_to_ten = national_summary(items)
+    one_to_five, six_to_ten = national_summary(scotland(), items)
     assert one_to_five["assessments"] == 4 and one_to_five["fully_implemented"] == 3
     assert one_to_five["fully_implemented_pct"] == 75 and one_to_five["provisional"] == 1
     assert six_to_ten["partial_pct"] == 100 and six_to_ten["fully_implemented"] == 0
@@ -139,9 +141,9 @@ def test_published_2022_shares_are_recomputed(store):
 
 
 def test_comparison_across_criteria_versions_is_refused_with_its_reason():
-    assert comparable(2022, 2023).version == 1
+    assert comparable(scotland(), 2022, 2023).version == 1
     with pytest.raises(CriteriaVersionError) as info:
-        comparable(2023, 2024)
+        comparable(scotland(), 2023, 2024)
     message = str(info.value)
     assert "criteria version 1" in message and "version 2" in message
     assert "do not compare" in message

@@ -25,7 +25,7 @@ from missionmonitor.standards.workflow import (
     set_action_status,
     visible,
 )
-from tests.helpers import CHEAP
+from tests.helpers import CHEAP, scotland
 
 GEO = Geography.of(config.load(None))
 ADP, OTHER = "S11000015", "S11000001"
@@ -45,7 +45,7 @@ def people(engine):
             ("gov", "government_viewer", None),
         ):
             out[name], _ = accounts.add_user(
-                db, name, name, role, area, password=PASSWORD, hashing=CHEAP
+                scotland(), db, name, name, role, area, password=PASSWORD, hashing=CHEAP
             )
     return out
 

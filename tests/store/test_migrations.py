@@ -10,6 +10,7 @@ from missionmonitor.services.build import build_store
 from missionmonitor.store.connection import Store
 from missionmonitor.store.migrations import upgradable
 from missionmonitor.store.schema import SCHEMA_VERSION
+from tests.helpers import scotland
 
 
 def _as_version_3(path):
@@ -37,9 +38,9 @@ def test_a_version_3_store_is_upgraded_keeping_its_comparisons(store_copy):
     _as_version_3(store_copy)
     # A reader cannot upgrade: it is told how.
     refused = pytest.raises(StoreVersionError, match="missionmonitor init` to upgrade it")
-    with refused, Store.open(store_copy, read_only=True):
+    with refused, Store.open(store_copy, scotland(), read_only=True):
         pass
-    with Store.open(store_copy) as store:
+    with Store.open(store_copy, scotland()) as store:
         assert store.schema_version() == SCHEMA_VERSION
     assert "vs_national" in _columns(store_copy) and "vs_scotland" not in _columns(store_copy)
     with duckdb.connect(str(store_copy), read_only=True) as con:
@@ -51,7 +52,7 @@ def test_a_version_3_store_is_upgraded_keeping_its_comparisons(store_copy):
 
 def test_init_upgrades_a_version_3_store_in_place_rather_than_keeping_it_aside(store_copy):
     _as_version_3(store_copy)
-    report = build_store(store_copy)
+    report = build_store(scotland(), store_copy)
     assert report.kept_aside is None
     assert Store.version_of(store_copy) == SCHEMA_VERSION
 

@@ -8,6 +8,7 @@ import pytest
 
 from missionmonitor.errors import MethodInputError
 from missionmonitor.surveillance.coverage import coverage, ost_coverage
+from tests.helpers import scotland
 
 
 def test_the_interval_is_the_estimates_interval_carried_through():
@@ -50,7 +51,7 @@ def test_only_years_with_both_figures_and_an_interval_are_paired():
             _row("ost_people", "2022/23", 999, area="S08000031"),  # another area
         ]
     )
-    (only,) = ost_coverage(results, "S92000003")
+    (only,) = ost_coverage(scotland(), results, "S92000003")
     assert only["period"] == "2022/23"
     assert (only["value"], only["lower"], only["upper"]) == pytest.approx(
         (75.0, 30_000 / 420, 30_000 / 380)

@@ -6,15 +6,16 @@ import pytest
 
 from missionmonitor.services.site_data import SiteData
 from missionmonitor.surveillance.deaths import reconciliation, trend_around_launch
+from tests.helpers import scotland
 
 
 @pytest.fixture(scope="module")
 def data(built_store_path):
-    return SiteData.read(built_store_path)
+    return SiteData.read(scotland(), built_store_path)
 
 
 def test_reconciliation_lists_the_2013_2014_and_2019_revisions(data):
-    rows = {r["year"]: r for r in reconciliation(data.results, data.revisions)}
+    rows = {r["year"]: r for r in reconciliation(scotland(), data.results, data.revisions)}
     revised = {
         y: [(s["first"], s["revised"], s["size"]) for s in r["revisions"]]
         for y, r in rows.items()
@@ -25,7 +26,7 @@ def test_reconciliation_lists_the_2013_2014_and_2019_revisions(data):
 
 
 def test_suspected_beside_confirmed_for_whole_years(data):
-    rows = {r["year"]: r for r in reconciliation(data.results, data.revisions)}
+    rows = {r["year"]: r for r in reconciliation(scotland(), data.results, data.revisions)}
     # Police Scotland: 1,092 suspected drug deaths in 2022 (COURIER_2023); NRS: 1,051.
     assert rows["2022"]["suspected"] == 1092 and rows["2022"]["confirmed"] == 1051
     assert rows["2022"]["suspected_minus_confirmed"] == 41
@@ -33,13 +34,13 @@ def test_suspected_beside_confirmed_for_whole_years(data):
 
 
 def test_trend_around_the_launch(data):
-    years, fit = trend_around_launch(data.results)
+    years, fit = trend_around_launch(scotland(), data.results)
     assert years[fit.periods_before] == "2021"
     assert fit.pre_trend.lower > 1  # deaths were rising before 2021
     assert fit.slope_change.upper < 1  # and the yearly trend fell from 2021
     assert fit.level_change.lower < 1 < fit.level_change.upper
     assert "does not establish" in fit.caveat
-    _, other = trend_around_launch(data.results, launch=2019)
+    _, other = trend_around_launch(scotland(), data.results, launch=2019)
     assert other.periods_before < fit.periods_before
 
 
@@ -54,7 +55,7 @@ def test_drugs_implicated_and_polydrug_shares(data):
 
 
 def test_quarterly_suspected_deaths_around_the_launch(data):
-    quarters, fit = trend_around_launch(data.results, quarterly=True)
+    quarters, fit = trend_around_launch(scotland(), data.results, quarterly=True)
     assert quarters[0] == "2017-Q1" and quarters[fit.periods_before] == "2021-Q1"
     assert fit.level_change.lower < fit.level_change.estimate < fit.level_change.upper
 
@@ -63,4 +64,4 @@ def test_a_launch_after_the_data_is_refused(data):
     from missionmonitor.errors import MethodInputError
 
     with pytest.raises(MethodInputError, match="from 2030"):
-        trend_around_launch(data.results, launch=2030)
+        trend_around_launch(scotland(), data.results, launch=2030)

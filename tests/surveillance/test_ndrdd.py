@@ -24,6 +24,7 @@ from missionmonitor.surveillance.ndrdd import (
     pair_disclosure,
     read_cases,
 )
+from tests.helpers import scotland
 
 GLASGOW, RENFREW, BOARD = "S12000049", "S12000038", "S08000031"  # both in NHS GG&C
 PARENTS = pd.DataFrame(
@@ -87,7 +88,9 @@ def test_combinations_suppress_small_counts():
         [_case(GLASGOW, substances="cocaine;methadone")] * 12
         + [_case(GLASGOW, substances="alcohol;methadone")] * 3
     )
-    table = combinations(cases, pair_disclosure()).set_index(["period", "substance", "with"])
+    table = combinations(cases, pair_disclosure(scotland())).set_index(
+        ["period", "substance", "with"]
+    )
     assert table["cases"][("2023", "cocaine", "methadone")] == 12
     assert table["cases"][("2023", "alcohol", "methadone")] is None  # 3: suppressed
     assert table["cases"][("all years", "cocaine", "methadone")] == 12
@@ -99,16 +102,16 @@ def test_combinations_suppress_small_counts():
 def test_pairs_follow_the_threshold_their_dataset_declares(tmp_path, monkeypatch):
     """The case review's combinations file hides what the ``ndrdd_measures`` declaration
     says; changing the declared threshold changes what is hidden."""
-    declared = ndrdd.get_declaration("ndrdd_measures")
-    assert pair_disclosure() == declared.disclosure["ndrdd_pair"]
+    declared = ndrdd.get_declaration(scotland(), "ndrdd_measures")
+    assert pair_disclosure(scotland()) == declared.disclosure["ndrdd_pair"]
     rows = [_case(GLASGOW, substances="alcohol;methadone")] * 4
     path = _write(tmp_path, rows)
-    assert review.compute(path).combinations["cases"].tolist() == [None, None]
+    assert review.compute(scotland(), path).combinations["cases"].tolist() == [None, None]
     changed = declared.model_copy(
         update={"disclosure": {"ndrdd_pair": Disclosure(threshold=3, additive=False)}}
     )
-    monkeypatch.setattr(ndrdd, "get_declaration", lambda name: changed)
-    assert review.compute(path).combinations["cases"].tolist() == [4, 4]
+    monkeypatch.setattr(ndrdd, "get_declaration", lambda configuration, name: changed)
+    assert review.compute(scotland(), path).combinations["cases"].tolist() == [4, 4]
 
 
 def test_pairs_cannot_be_worked_out_from_their_total_over_all_years():
@@ -118,7 +121,7 @@ def test_pairs_cannot_be_worked_out_from_their_total_over_all_years():
         [{**_case(GLASGOW, substances="cocaine;methadone"), "year": 2022}] * 12
         + [_case(GLASGOW, substances="cocaine;methadone")] * 3
     )
-    table = combinations(cases, pair_disclosure()).set_index("period")["cases"]
+    table = combinations(cases, pair_disclosure(scotland())).set_index("period")["cases"]
     assert table["all years"] == 15
     assert table["2023"] is None and table["2022"] is None
 
@@ -152,14 +155,18 @@ def test_a_bad_case_is_refused_naming_row_column_and_rule(tmp_path, geo, change,
 
 
 def test_synthetic_cases_match_the_published_deaths_and_are_marked(built_store_path, tmp_path):
-    path = review.write_synthetic(built_store_path, tmp_path / "cases.csv", [2022, 2023], seed=3)
+    path = review.write_synthetic(
+        scotland(), built_store_path, tmp_path / "cases.csv", [2022, 2023], seed=3
+    )
     cases = read_cases(path, Geography.of(config.load(None)).codes())
     assert cases.groupby("year").size().to_dict() == {2022: 1051, 2023: 1172}  # NRS
     assert set(cases["synthetic"]) == {"yes"}
     known = cases[cases["contact_drug_treatment_6m"].isin(["yes", "no"])]
     share = (known["contact_drug_treatment_6m"] == "yes").mean()
     assert share == pytest.approx(0.55, abs=0.04)  # the published 55%
-    again = review.write_synthetic(built_store_path, tmp_path / "again.csv", [2022, 2023], seed=3)
+    again = review.write_synthetic(
+        scotland(), built_store_path, tmp_path / "again.csv", [2022, 2023], seed=3
+    )
     assert again.read_bytes() == path.read_bytes()
 
 
@@ -168,7 +175,7 @@ def test_synthetic_review_is_refused_by_a_published_store_and_loads_into_a_demo(
     demo_store_copy,
     tmp_path,
 ):
-    cases = review.write_synthetic(built_store_path, tmp_path / "cases.csv", [2023])
+    cases = review.write_synthetic(scotland(), built_store_path, tmp_path / "cases.csv", [2023])
     runner = CliRunner()
     refused = runner.invoke(
         app,
@@ -216,9 +223,11 @@ def test_loaded_case_review_shares_are_published_through_disclosure_control(
     from missionmonitor.web.app import create_app
     from tests.helpers import site_settings
 
-    cases = review.write_synthetic(built_store_path, tmp_path / "cases.csv", [2022, 2023])
-    made = review.compute(cases, tmp_path / "out")
-    ingest(demo_store_copy, "ndrdd_measures", made.files[0])
+    cases = review.write_synthetic(
+        scotland(), built_store_path, tmp_path / "cases.csv", [2022, 2023]
+    )
+    made = review.compute(scotland(), cases, tmp_path / "out")
+    ingest(scotland(), demo_store_copy, "ndrdd_measures", made.files[0])
     demo = TestClient(create_app(site_settings(demo_store_copy)))
     section = demo.get("/surveillance.json").json()["case_review"]
     assert section["synthetic"] and len(section["rows"]) == 12
@@ -234,6 +243,6 @@ def test_loaded_case_review_shares_are_published_through_disclosure_control(
     assert pairs["period"] == "2023" and len(pairs["rows"]) == 10
     counts = [r["cases"] for r in pairs["rows"]]
     assert all(c is None or c >= 10 for c in counts) and counts[0] == max(c or 0 for c in counts)
-    assert audit(demo_store_copy) == []
+    assert audit(scotland(), demo_store_copy) == []
     # Without a review loaded, the page says how one is made.
     assert "No case review is loaded" in client.get("/surveillance").text

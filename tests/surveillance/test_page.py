@@ -13,19 +13,19 @@ from missionmonitor.surveillance.early_warning import (
     synthetic_overdoses,
 )
 from missionmonitor.web.app import create_app
-from tests.helpers import site_settings
+from tests.helpers import scotland, site_settings
 
 
 @pytest.fixture
 def site(demo_store_copy):
-    made = synthetic_overdoses(seed=3, years=6)
-    series = get_series("nonfatal_overdoses")
+    made = synthetic_overdoses(scotland(), seed=3, years=6)
+    series = get_series(scotland(), "nonfatal_overdoses")
     since = sorted(made.counts["period"].unique())[52 * 5]
     found = scan(made.counts, series, since)
     # A small count among the alerts, to check it is never shown in public.
     found.loc[0, ["observed", "expected", "threshold"]] = [4.0, 1.0, 3.0]
     found.loc[0, "score"] = (4.0 - 1.0) / (3.0 - 1.0)
-    with Store.open(demo_store_copy) as store:
+    with Store.open(demo_store_copy, scotland()) as store:
         store_scan(store, series, made.counts, found)
     return TestClient(create_app(site_settings(demo_store_copy))), found
 

@@ -16,7 +16,7 @@ from missionmonitor.errors import DemonstrationDataError, ValidationError
 from missionmonitor.refdata.geography import Geography
 from missionmonitor.store.connection import Store
 from missionmonitor.surveillance import toxicology as tox
-from tests.helpers import CHEAP
+from tests.helpers import CHEAP, scotland
 
 BOARD, NATION = "S08000031", "S92000003"
 
@@ -104,9 +104,9 @@ def test_signals_are_kept_as_a_scan_and_their_small_counts_stay_hidden(
 
     boards = {a.code: 40.0 for a in Geography.of(config.load(None)).of_type("health_board")}
     samples = tox.synthetic_results(boards, seed=2, years=3).samples
-    with Store.open(store_copy) as store, pytest.raises(DemonstrationDataError):
+    with Store.open(store_copy, scotland()) as store, pytest.raises(DemonstrationDataError):
         tox.store_signals(store, samples, NATION)
-    with Store.open(demo_store_copy) as store:
+    with Store.open(demo_store_copy, scotland()) as store:
         scan_id, found, synthetic = tox.store_signals(store, samples, NATION)
     assert synthetic and len(found)
     page = TestClient(create_app(site_settings(demo_store_copy))).get("/surveillance.json")
@@ -126,7 +126,7 @@ def test_a_signal_becomes_a_tracked_action(demo_store_copy, engine):
 
     boards = {a.code: 40.0 for a in Geography.of(config.load(None)).of_type("health_board")}
     made = tox.synthetic_results(boards, seed=4, years=3)
-    with Store.open(demo_store_copy) as store:
+    with Store.open(demo_store_copy, scotland()) as store:
         scan_id, _, _ = tox.store_signals(store, made.samples, NATION)
         alert = (
             store.con.execute(
@@ -141,7 +141,14 @@ def test_a_signal_becomes_a_tracked_action(demo_store_copy, engine):
     geo = Geography.of(config.load(None))
     with session_scope(engine) as db:
         analyst, _ = accounts.add_user(
-            db, "ana", "Ana", "phs_analyst", None, password="correct horse battery", hashing=CHEAP
+            scotland(),
+            db,
+            "ana",
+            "Ana",
+            "phs_analyst",
+            None,
+            password="correct horse battery",
+            hashing=CHEAP,
         )
         action = create_action(
             db,

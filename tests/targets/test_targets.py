@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 from missionmonitor.errors import MethodInputError, NotFoundError
 from missionmonitor.targets.arithmetic import apportion, progress, trajectory
 from missionmonitor.targets.definitions import get_target, load_targets
+from tests.helpers import scotland
 
-OST = get_target("ost_32000")
+OST = get_target(scotland(), "ost_32000")
 
 
 def test_targets_agree_with_the_published_figures(store):
@@ -31,8 +32,8 @@ def test_targets_agree_with_the_published_figures(store):
 def test_every_target_names_an_indicator_scope_version_and_source():
     from missionmonitor.indicators.catalogue import load_catalogue
 
-    for t in load_targets():
-        assert t.indicator in load_catalogue()
+    for t in load_targets(scotland()):
+        assert t.indicator in load_catalogue(scotland())
         assert t.scope and t.version >= 1 and t.source
     assert OST.apportionment is not None and OST.apportionment.rule == "proportional_uplift"
     assert {b.aspect for b in OST.balancing} == {
@@ -41,9 +42,9 @@ def test_every_target_names_an_indicator_scope_version_and_source():
         "availability",
         "completeness",
     }
-    assert all(b.indicator in load_catalogue() for b in OST.balancing)
+    assert all(b.indicator in load_catalogue(scotland()) for b in OST.balancing)
     with pytest.raises(NotFoundError):
-        get_target("nope")
+        get_target(scotland(), "nope")
 
 
 def test_a_target_dated_only_where_its_source_gives_the_day():
@@ -101,7 +102,9 @@ def test_trajectory_is_a_straight_line_from_baseline_to_target():
     assert trajectory(OST, OST.target_date) == 32_000
     middle = OST.set_on + (OST.target_date - OST.set_on) / 2
     assert trajectory(OST, middle) == pytest.approx(30_750, abs=2)
-    assert trajectory(get_target("rehab_1000"), dt.date(2024, 1, 1)) is None  # no baseline
+    assert (
+        trajectory(get_target(scotland(), "rehab_1000"), dt.date(2024, 1, 1)) is None
+    )  # no baseline
 
 
 @pytest.mark.parametrize(

@@ -9,11 +9,12 @@ from missionmonitor.services.site_data import SiteData
 from missionmonitor.views import areas as area_views
 from missionmonitor.views import home as home_views
 from missionmonitor.views import indicators as indicator_views
+from tests.helpers import scotland
 
 
 @pytest.fixture(scope="module")
 def data(built_store_path):
-    return SiteData.read(built_store_path)
+    return SiteData.read(scotland(), built_store_path)
 
 
 def _charts(page: dict) -> list[dict]:

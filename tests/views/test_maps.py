@@ -12,6 +12,7 @@ from missionmonitor.refdata.geography import Geography
 from missionmonitor.services.site_data import SiteData
 from missionmonitor.views.indicators import indicator
 from missionmonitor.views.maps import PALETTE, choropleth, map_svg
+from tests.helpers import scotland
 
 
 @pytest.fixture(scope="module")
@@ -33,6 +34,7 @@ def _rows(values: dict[str, float | None], names: dict[str, str]) -> list[dict]:
 
 def _map(values: dict[str, float | None], names: dict[str, str]) -> dict:
     return choropleth(
+        scotland(),
         "m",
         "Test rate",
         "per 100,000",
@@ -83,7 +85,7 @@ def test_suppressed_areas_are_hatched_and_never_given_a_value(boards):
     assert (hidden["state"], hidden["value"], hidden["band"]) == ("suppressed", None, None)
     assert "1 suppressed to protect confidentiality (hatched)" in m["summary"]
     assert "11 with no figure held (dotted)" in m["summary"]
-    svg = str(map_svg(m))
+    svg = str(map_svg(scotland(), m))
     name = re.escape(boards[codes[1]])
     assert re.search(rf"<title>{name}: suppressed to protect confidentiality</title>", svg)
     assert svg.count('fill="url(#m-hatch)"') == 2  # the area and its key in the legend
@@ -92,6 +94,7 @@ def test_suppressed_areas_are_hatched_and_never_given_a_value(boards):
 def test_on_a_page_each_area_is_a_named_link_and_in_a_report_an_image(boards):
     codes = sorted(boards)
     m = choropleth(
+        scotland(),
         "m",
         "Test",
         "per 100,000",
@@ -104,20 +107,20 @@ def test_on_a_page_each_area_is_a_named_link_and_in_a_report_an_image(boards):
         boards,
         link={"area_type": "health_board", "period": "2023"},
     )
-    page = str(map_svg(m))
+    page = str(map_svg(scotland(), m))
     assert page.count("<a ") == len(boards) and 'role="group"' in page
     label = f"{boards[codes[0]]}: 5.0 per 100,000 (band 1 of 1)"
     assert (
         f'href="?area={codes[0]}&amp;area_type=health_board&amp;period=2023" '
         f'aria-label="{label}"' in page
     )
-    static = str(map_svg(m, interactive=False))
+    static = str(map_svg(scotland(), m, interactive=False))
     assert "<a " not in static and 'role="img" aria-labelledby="m-caption m-summary"' in static
     assert static.count("<title>") == len(boards)
 
 
 def test_the_indicator_page_maps_exactly_its_comparison_rows(built_store_path):
-    data = SiteData.read(built_store_path)
+    data = SiteData.read(scotland(), built_store_path)
     for area_type in ("council", "hscp", "adp", "health_board"):
         page = indicator(data, "drd_rate_per_1000_5yr", area_type=area_type)
         shown = {r["area_code"]: r["value"] for r in page["comparison"]["rows"]}

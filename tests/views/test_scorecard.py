@@ -7,11 +7,12 @@ import pytest
 from missionmonitor.indicators.catalogue import Success
 from missionmonitor.services.site_data import SiteData
 from missionmonitor.views.scorecard import VERDICTS, scorecard
+from tests.helpers import scotland
 
 
 @pytest.fixture(scope="module")
 def data(built_store_path):
-    return SiteData.read(built_store_path)
+    return SiteData.read(scotland(), built_store_path)
 
 
 def _verdict(data, ind):

@@ -7,11 +7,12 @@ import pytest
 from missionmonitor.services.site_data import SiteData
 from missionmonitor.views import indicators as indicator_views
 from missionmonitor.views.trends import MAX_PERIODS, trend_statement
+from tests.helpers import scotland
 
 
 @pytest.fixture(scope="module")
 def data(built_store_path):
-    return SiteData.read(built_store_path)
+    return SiteData.read(scotland(), built_store_path)
 
 
 def _rows(counts, *, suppressed=(), break_at=None):

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from missionmonitor.portal import accounts
 from missionmonitor.portal.db import connect, session_scope
 from missionmonitor.web.app import create_app
-from tests.helpers import CHEAP, PASSWORD, sign_in, site_settings
+from tests.helpers import CHEAP, PASSWORD, scotland, sign_in, site_settings
 
 pytestmark = pytest.mark.slow  # over a thousand fuzzed requests
 ROLES = {
@@ -35,7 +35,9 @@ def fuzzed_app(built_store_path, tmp_path_factory):
     with session_scope(engine) as db:
         for role, area in ROLES.items():
             if role != "anonymous":
-                accounts.add_user(db, role, role, role, area, password=PASSWORD, hashing=CHEAP)
+                accounts.add_user(
+                    scotland(), db, role, role, role, area, password=PASSWORD, hashing=CHEAP
+                )
     engine.dispose()
     return create_app(site_settings(built_store_path, url))
 

@@ -24,7 +24,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from missionmonitor import config
 from missionmonitor.web.app import create_app
-from tests.helpers import CHEAP, ROOT, site_settings
+from tests.helpers import CHEAP, ROOT, scotland, site_settings
 
 pytestmark = pytest.mark.slow  # a real browser over every page type
 AXE = ROOT / "node_modules/axe-core/axe.min.js"
@@ -276,12 +276,17 @@ def test_surveillance_with_a_case_review_and_toxicology_signals_is_accessible(
     from missionmonitor.store.connection import Store
     from missionmonitor.surveillance import toxicology
 
-    cases = ndrdd.write_synthetic(built_store_path, tmp_path / "cases.csv", [2023])
-    ingest(demo_store_copy, "ndrdd_measures", ndrdd.compute(cases, tmp_path / "out").files[0])
+    cases = ndrdd.write_synthetic(scotland(), built_store_path, tmp_path / "cases.csv", [2023])
+    ingest(
+        scotland(),
+        demo_store_copy,
+        "ndrdd_measures",
+        ndrdd.compute(scotland(), cases, tmp_path / "out").files[0],
+    )
     boards = {a.code: 40.0 for a in Geography.of(config.load(None)).of_type("health_board")}
     samples = toxicology.synthetic_results(boards, seed=1, years=3).samples
-    with Store.open(demo_store_copy) as store:
-        toxicology.store_signals(store, samples, national_code())
+    with Store.open(demo_store_copy, scotland()) as store:
+        toxicology.store_signals(store, samples, national_code(scotland()))
     with serving(create_app(site_settings(demo_store_copy))) as url:
         visit(browser, url + "/surveillance")
         for table in (
@@ -316,6 +321,7 @@ def test_accountability_with_returns_feedback_and_oversight_is_accessible(
     with session_scope(engine) as db:
         rows = demo_accountability(db, Geography.of(config.load(None)), dt.date.today())
         accounts.add_user(
+            scotland(),
             db,
             "hb",
             "Board officer",
@@ -326,7 +332,7 @@ def test_accountability_with_returns_feedback_and_oversight_is_accessible(
         )
     engine.dispose()
     pd.DataFrame(rows).to_csv(tmp_path / "returns.csv", index=False)
-    ingest(demo_store_copy, "adp_returns", tmp_path / "returns.csv")
+    ingest(scotland(), demo_store_copy, "adp_returns", tmp_path / "returns.csv")
     with serving(create_app(site_settings(demo_store_copy, db_url))) as url:
         for path, element in (
             ("/accountability", "funding-table"),

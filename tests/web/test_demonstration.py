@@ -14,7 +14,7 @@ from missionmonitor.services.disclosure_audit import audit
 from missionmonitor.store.connection import Store
 from missionmonitor.web.app import create_app
 from missionmonitor.web.rendering import DEMONSTRATION
-from tests.helpers import site_settings
+from tests.helpers import scotland, site_settings
 
 PAGES = [
     "/",
@@ -102,7 +102,7 @@ def test_the_demo_command_builds_a_store_of_its_own(tmp_path, store_copy):
     )
     assert made.exit_code == 0, made.output
     assert "all generated" in " ".join(made.output.split())  # rich wraps long paths
-    with Store.open(store, read_only=True) as built:
+    with Store.open(store, scotland(), read_only=True) as built:
         assert built.demonstration
         ((synthetic,),) = built.query(
             "SELECT count(*) FROM indicator_results WHERE status = 'SYNTHETIC'"
@@ -119,6 +119,6 @@ def test_the_demo_command_builds_a_store_of_its_own(tmp_path, store_copy):
     assert meetings and all(m["synthetic"] for m in meetings)
     shares = site.get("/standards/S11000015/1.json").json()["experience"]
     assert shares["agree_pct"] is not None and shares["answered"] >= 10
-    assert audit(store) == []
+    assert audit(scotland(), store) == []
     refused = CliRunner().invoke(cli, ["demo", "--store", str(store_copy), "--no-serve"])
     assert refused.exit_code == 17 and "store of its own" in refused.stderr

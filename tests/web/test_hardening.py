@@ -11,7 +11,7 @@ from missionmonitor.portal.db import connect, session_scope
 from missionmonitor.web import page_cache
 from missionmonitor.web.app import create_app
 from missionmonitor.web.security import SECURITY_HEADERS
-from tests.helpers import CHEAP, PASSWORD, sign_in, site_settings
+from tests.helpers import CHEAP, PASSWORD, scotland, sign_in, site_settings
 
 
 @pytest.fixture(scope="module")
@@ -20,7 +20,14 @@ def site(built_store_path, tmp_path_factory):
     engine = connect(url)
     with session_scope(engine) as db:
         accounts.add_user(
-            db, "sub", "Sub", "adp_submitter", "S11000015", password=PASSWORD, hashing=CHEAP
+            scotland(),
+            db,
+            "sub",
+            "Sub",
+            "adp_submitter",
+            "S11000015",
+            password=PASSWORD,
+            hashing=CHEAP,
         )
     engine.dispose()
     settings = site_settings(built_store_path, url).model_copy(update={"max_request_bytes": 4096})

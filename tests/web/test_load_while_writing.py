@@ -15,7 +15,7 @@ from missionmonitor.refdata.geography import Geography
 from missionmonitor.services.ingest import ingest
 from missionmonitor.store.connection import Store
 from missionmonitor.web.app import create_app
-from tests.helpers import revised_edition, site_settings
+from tests.helpers import revised_edition, scotland, site_settings
 
 PATHS = [
     "/",
@@ -38,9 +38,9 @@ def test_pages_answer_while_a_load_and_recomputes_run(store_copy, tmp_path):
 
     def writer() -> None:
         writing.set()
-        ingest(store_copy, "drd_scotland_annual", edition, vintage="SOAK-TEST")
+        ingest(scotland(), store_copy, "drd_scotland_annual", edition, vintage="SOAK-TEST")
         for _ in range(2):
-            with Store.open(store_copy) as store:
+            with Store.open(store_copy, scotland()) as store:
                 compute_all(store, Geography.of(config.load(None)))
 
     def reader(i: int) -> None:

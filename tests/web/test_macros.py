@@ -7,11 +7,12 @@ import re
 import pytest
 
 from missionmonitor.web.app import templates
+from tests.helpers import scotland
 
 
 @pytest.fixture(scope="module")
 def macros():
-    return templates().env.get_template("macros.html").module
+    return templates(scotland()).env.get_template("macros.html").module
 
 
 def test_table_has_caption_scopes_and_labelled_region(macros):

@@ -14,20 +14,21 @@ from missionmonitor import config
 from missionmonitor.indicators.catalogue import load_catalogue
 from missionmonitor.indicators.engine import RESULT_COLUMNS
 from missionmonitor.refdata.geography import Geography, area_types
+from tests.helpers import scotland
 
-INDICATORS = list(load_catalogue())
+INDICATORS = list(load_catalogue(scotland()))
 
 
 def shipped_indicators() -> list[str]:
     """Indicators computed from the shipped data (the rest need record-level data)."""
     from missionmonitor.datasets.declaration import load_declarations
 
-    shipped = {n for n, d in load_declarations().items() if d.shipped}
-    return [i for i, ind in load_catalogue().items() if set(ind.sources) <= shipped]
+    shipped = {n for n, d in load_declarations(scotland()).items() if d.shipped}
+    return [i for i, ind in load_catalogue(scotland()).items() if set(ind.sources) <= shipped]
 
 
 GEO = Geography.of(config.load(None))
-AREAS = [a.code for t in area_types() for a in GEO.of_type(t)]
+AREAS = [a.code for t in area_types(scotland()) for a in GEO.of_type(t)]
 
 
 OUTCOME_PAGES = [f"/outcomes/{o}" for o in ("1", "2", "3", "4", "5", "6", "equalities")]
@@ -305,7 +306,7 @@ def test_snapshot_reloads_when_the_store_changes(store_copy):
 
     from missionmonitor.services.site_data import SiteDataSource
 
-    source = SiteDataSource(store_copy)
+    source = SiteDataSource(scotland(), store_copy)
     first = source.get()
     assert source.get() is first
     os.utime(store_copy, (first.version + 10, first.version + 10))

@@ -22,7 +22,7 @@ from missionmonitor.portal.db import connect, session_scope
 from missionmonitor.store.connection import Store
 from missionmonitor.surveillance.early_warning import get_series, store_scan
 from missionmonitor.web.app import create_app
-from tests.helpers import CHEAP, PASSWORD, site_settings
+from tests.helpers import CHEAP, PASSWORD, scotland, site_settings
 from tests.portal.test_web import ALERTS, GLASGOW_BOARD
 from tests.web.test_browser import (  # noqa: F401 (browser is a fixture)
     SHOTS,
@@ -48,14 +48,23 @@ def portal_server(demo_store_path: Path) -> Iterator[str]:
             "synthetic": True,
         }
     )
-    with Store.open(store) as s:
-        store_scan(s, get_series("nonfatal_overdoses"), counts, ALERTS)
+    with Store.open(store, scotland()) as s:
+        store_scan(s, get_series(scotland(), "nonfatal_overdoses"), counts, ALERTS)
     url = f"sqlite:///{folder}/portal.sqlite3"
     engine = connect(url)
     with session_scope(engine) as db:
-        accounts.add_user(db, "ana", "Ana Analyst", "phs_analyst", password=PASSWORD, hashing=CHEAP)
         accounts.add_user(
-            db, "gail", "Gail", "adp_submitter", "S11000015", password=PASSWORD, hashing=CHEAP
+            scotland(), db, "ana", "Ana Analyst", "phs_analyst", password=PASSWORD, hashing=CHEAP
+        )
+        accounts.add_user(
+            scotland(),
+            db,
+            "gail",
+            "Gail",
+            "adp_submitter",
+            "S11000015",
+            password=PASSWORD,
+            hashing=CHEAP,
         )
     engine.dispose()
     with serving(create_app(site_settings(store, url))) as base:

@@ -27,7 +27,7 @@ from missionmonitor.returns import workflow as return_workflow
 from missionmonitor.returns.forms import get_form
 from missionmonitor.standards.workflow import propose
 from missionmonitor.web.app import create_app
-from tests.helpers import CHEAP, site_settings
+from tests.helpers import CHEAP, scotland, site_settings
 
 PASSWORD = "correct horse battery"
 ADP, BOARD = "S11000015", "S08000031"
@@ -61,7 +61,7 @@ def site(demo_store_path, tmp_path_factory):
     engine = connect(url)
     with session_scope(engine) as db:
         users = {
-            n: accounts.add_user(db, n, n, r, a, password=PASSWORD, hashing=CHEAP)[0]
+            n: accounts.add_user(scotland(), db, n, n, r, a, password=PASSWORD, hashing=CHEAP)[0]
             for n, (r, a) in USERS.items()
         }
         alert = {
@@ -89,9 +89,11 @@ def site(demo_store_path, tmp_path_factory):
             "Draft",
             geo,
         )
-        form = get_form(FORM)
+        form = get_form(scotland(), FORM)
         period = recent_periods(form.period_type, dt.date.today())[0]
-        draft = return_workflow.save_draft(db, users["sub"], form, ADP, period, {}, None, None)
+        draft = return_workflow.save_draft(
+            db, users["sub"], form, ADP, period, {}, None, None, geo=geo
+        )
         attachment = Attachment(
             submission_id=draft.id,
             question="q",
@@ -105,7 +107,7 @@ def site(demo_store_path, tmp_path_factory):
         db.add(attachment)
         response = feedback.receive(
             db,
-            get_form("lived_experience_feedback"),
+            get_form(scotland(), "lived_experience_feedback"),
             ADP,
             {"respondent": "person", "s1_experience": "agree"},
             geo,

@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from missionmonitor import config
 from missionmonitor.errors import MethodInputError, NotReadyToSubmit
 from missionmonitor.methods.disclosure import share_hidden
 from missionmonitor.periods import quarter_of
@@ -56,7 +57,7 @@ def receive(
     not what it says."""
     if form.answered_by != "public":
         raise MethodInputError(f"{form.id} is not a form the public answers")
-    if geo.codes().get(adp) != reporting_type():
+    if geo.codes().get(adp) != reporting_type(geo.configuration):
         raise MethodInputError("choose the ADP area whose services the feedback is about")
     kept = {k: v for k, v in answers.items() if v not in (None, "", [])}
     problems = [f for f in check_answers(form, kept) if f.importance == "error"]
@@ -182,7 +183,9 @@ def tallies(
     return {k: dict(v) for k, v in out.items()}
 
 
-def export_rows(db: Session, form: Form, synthetic: bool = False) -> list[dict[str, Any]]:
+def export_rows(
+    configuration: config.Configuration, db: Session, form: Form, synthetic: bool = False
+) -> list[dict[str, Any]]:
     """Accepted responses' counts in the ``adp_returns`` dataset's shape (measures prefixed
     ``le_``), so that the feedback flows into the store and its indicators."""
     source = "MM_DEMO_RETURNS" if synthetic else "MM_ADP_RETURNS"
@@ -193,7 +196,7 @@ def export_rows(db: Session, form: Form, synthetic: bool = False) -> list[dict[s
         for measure, value in sorted(counts.items()):
             rows.append(
                 {
-                    "area_type": reporting_type(),
+                    "area_type": reporting_type(configuration),
                     "area_code": adp,
                     "form_id": form.id,
                     "form_version": form.version,

@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from missionmonitor import config
 from missionmonitor.accountability.groups import Group, get_group, load_groups
 from missionmonitor.errors import MethodInputError
 from missionmonitor.portal.actions import (
@@ -43,7 +44,7 @@ LISTED = 100
 _ALERT = re.compile(r"^alert:[0-9]+/[a-z0-9_]+/S[0-9]{8}/[0-9A-Za-z/-]+$")
 
 
-def parse_links(text: str | Iterable[str]) -> list[str]:
+def parse_links(configuration: config.Configuration, text: str | Iterable[str]) -> list[str]:
     """References from text (separated by commas, spaces or new lines), each checked:
     ``indicator:ID`` (a catalogue indicator), ``standard:N`` (a MAT standard), ``target:ID``
     (a national target), ``alert:SCAN/SERIES/AREA/PERIOD`` (an early-warning alert)."""
@@ -60,10 +61,17 @@ def parse_links(text: str | Iterable[str]) -> list[str]:
             continue
         kind, _, ref = item.partition(":")
         ok = (
-            (kind == "indicator" and ref in load_catalogue())
-            or (kind == "standard" and ref in {str(n) for n in load_standards().numbers})
-            or (kind == "target" and ref in {t.id for t in load_targets()})
-            or (kind == "alert" and bool(_ALERT.match(item)) and ref.split("/")[1] in load_series())
+            (kind == "indicator" and ref in load_catalogue(configuration))
+            or (
+                kind == "standard"
+                and ref in {str(n) for n in load_standards(configuration).numbers}
+            )
+            or (kind == "target" and ref in {t.id for t in load_targets(configuration)})
+            or (
+                kind == "alert"
+                and bool(_ALERT.match(item))
+                and ref.split("/")[1] in load_series(configuration)
+            )
         )
         (links if ok else wrong).append(item)
     if wrong:
@@ -126,7 +134,7 @@ def add_decision(
     decision = Decision(
         meeting_id=meeting.id,
         text=required_text(text, "the decision", 4000),
-        links=json.dumps(parse_links(links)),
+        links=json.dumps(parse_links(geo.configuration, links)),
         created_by=user.id,
     )
     db.add(decision)
@@ -163,7 +171,7 @@ def add_action(
         owner=required_text(owner, "an owner"),
         due=due,
         status="open",
-        links=json.dumps(parse_links(links)),
+        links=json.dumps(parse_links(geo.configuration, links)),
         created_by=user.id,
     )
     db.add(action)

@@ -42,8 +42,8 @@ class GroupsFile(_Strict):
 
 
 @config.cached
-def _groups_file() -> GroupsFile:
-    path = config.path("governance", "groups.yaml")
+def _groups_file(configuration: config.Configuration) -> GroupsFile:
+    path = config.path(configuration, "governance", "groups.yaml")
     if not path.exists():  # a configuration without oversight groups
         return GroupsFile()
     return config.read_definition(path, GroupsFile, "oversight groups")
@@ -51,7 +51,7 @@ def _groups_file() -> GroupsFile:
 
 def load_groups(geo: Geography) -> dict[str, Group]:
     """Every oversight group by id: the listed ones, then one per area of each ``per_area``."""
-    spec = _groups_file()
+    spec = _groups_file(geo.configuration)
     codes = geo.codes()
     out: dict[str, Group] = {}
     for g in spec.groups:

@@ -25,7 +25,7 @@ from missionmonitor.cli import (
     update,
     users,
 )
-from missionmonitor.cli.common import err, out, reported, serve_site, store_path
+from missionmonitor.cli.common import configured, err, out, reported, serve_site, store_path
 from missionmonitor.services import ExportFormat
 
 app = typer.Typer(
@@ -89,8 +89,8 @@ def root(
         settings = settings.model_copy(update={"config_dir": config_dir})
     with reported():
         configuration = config.load(settings.config_dir)
-    # Every command of this invocation reads this configuration.
-    ctx.with_resource(config.using(configuration))
+    # Every command of this invocation runs on this configuration (``configured``).
+    ctx.meta["configuration"] = configuration
     ctx.obj = settings
 
 
@@ -111,14 +111,15 @@ def init(
     """
     from missionmonitor.services.build import build_store, step_count
 
+    configuration = configured(ctx)
     path = store_path(ctx)
     with reported(), Progress(console=err, transient=True) as bar:
-        task = bar.add_task("Building the store", total=step_count())
+        task = bar.add_task("Building the store", total=step_count(configuration))
 
         def step(name: str) -> None:
             bar.update(task, advance=1, description=name)
 
-        report = build_store(path, progress=step, rebuild=rebuild)
+        report = build_store(configuration, path, progress=step, rebuild=rebuild)
     if report.kept_aside is not None:
         out.print(
             f"The previous store (another schema version, or --rebuild) is kept at "
@@ -150,8 +151,9 @@ def load(
     """
     from missionmonitor.services.ingest import ingest
 
+    configuration = configured(ctx)
     with reported():
-        result = ingest(store_path(ctx), dataset, file, vintage)
+        result = ingest(configuration, store_path(ctx), dataset, file, vintage)
     if result.already_loaded:
         out.print(f"{file.name} is already loaded (load {result.load_id}); nothing changed.")
         return
@@ -169,17 +171,20 @@ def compute(
     ] = None,
 ) -> None:
     """Recompute indicators into the results table. Example: [bold]missionmonitor compute[/]"""
-    from missionmonitor import config
     from missionmonitor.indicators.catalogue import get_indicator, load_catalogue
     from missionmonitor.indicators.engine import compute_all
     from missionmonitor.refdata.geography import Geography
     from missionmonitor.store.connection import Store
 
+    configuration = configured(ctx)
     with reported():
-        chosen = [get_indicator(i) for i in indicator] if indicator else None
-        total = len(chosen) if chosen else len(load_catalogue())
-        geo = Geography.of(config.current())
-        with Store.open(store_path(ctx)) as store, Progress(console=err, transient=True) as bar:
+        chosen = [get_indicator(configuration, i) for i in indicator] if indicator else None
+        total = len(chosen) if chosen else len(load_catalogue(configuration))
+        geo = Geography.of(configuration)
+        with (
+            Store.open(store_path(ctx), configuration) as store,
+            Progress(console=err, transient=True) as bar,
+        ):
             store.require_table("observations")
             task = bar.add_task("Computing", total=total)
             results = compute_all(
@@ -208,12 +213,13 @@ def export(
     from missionmonitor.services import results as results_service
     from missionmonitor.store.connection import Store
 
+    configuration = configured(ctx)
     with reported():
         if fmt == "parquet" and out_file is None:
             out_file = Path(results_service.default_export_name(indicator, area, fmt, vintage))
-        with Store.open(store_path(ctx), read_only=True) as store:
+        with Store.open(store_path(ctx), configuration, read_only=True) as store:
             df = results_service.indicator_results(store, indicator, area, vintage)
-        results_service.write_export(results_service.export(df, fmt), out_file)
+        results_service.write_export(results_service.export(configuration, df, fmt), out_file)
         if out_file is not None:
             err.print(f"Wrote {len(df)} rows to {out_file}")
 
@@ -224,15 +230,17 @@ def summary(ctx: typer.Context) -> None:
 
     Example: [bold]missionmonitor summary[/]
     """
-    from missionmonitor.config import attribution
     from missionmonitor.formatting import display_change, display_value
     from missionmonitor.refdata.geography import national_name
     from missionmonitor.services.summary import national_summary
     from missionmonitor.store.connection import Store
 
-    with reported(), Store.open(store_path(ctx), read_only=True) as store:
+    configuration = configured(ctx)
+    with reported(), Store.open(store_path(ctx), configuration, read_only=True) as store:
         rows = national_summary(store)
-    table = Table(title=f"{national_name()}: latest figures", caption=attribution())
+    table = Table(
+        title=f"{national_name(configuration)}: latest figures", caption=configuration.attribution
+    )
     for col in ("Indicator", "Period", "Value", "Change on previous", "Status"):
         table.add_column(col, justify="right" if col in ("Value", "Change on previous") else "left")
     for item in rows:
@@ -262,7 +270,7 @@ def serve(
 
     Example: [bold]missionmonitor serve --port 8000[/] then open http://127.0.0.1:8000
     """
-    serve_site(ctx.find_root().obj, host, port)
+    serve_site(configured(ctx), ctx.find_root().obj, host, port)
 
 
 def main() -> None:

@@ -7,13 +7,14 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from missionmonitor.cli.common import out, reported
+from missionmonitor.cli.common import configured, out, reported
 
 app = typer.Typer(help="Browse the indicator catalogue.", no_args_is_help=True)
 
 
 @app.command("list")
 def list_indicators(
+    ctx: typer.Context,
     outcome: Annotated[
         str | None, typer.Option(help="Only this outcome id (1-6 or a priority).")
     ] = None,
@@ -21,11 +22,12 @@ def list_indicators(
     """List indicators. Example: [bold]missionmonitor indicators list --outcome 2[/]"""
     from missionmonitor.indicators.catalogue import load_catalogue, load_outcomes
 
-    outcomes = load_outcomes()
+    configuration = configured(ctx)
+    outcomes = load_outcomes(configuration)
     table = Table(title="Indicators")
     for col in ("Id", "Title", "Outcome", "Geography", "Period", "Status"):
         table.add_column(col)
-    for ind in load_catalogue().values():
+    for ind in load_catalogue(configuration).values():
         if outcome and ind.outcome != outcome:
             continue
         table.add_row(
@@ -40,16 +42,19 @@ def list_indicators(
 
 
 @app.command("show")
-def show(indicator_id: Annotated[str, typer.Argument(help="Indicator id.")]) -> None:
+def show(
+    ctx: typer.Context, indicator_id: Annotated[str, typer.Argument(help="Indicator id.")]
+) -> None:
     """Show an indicator's definition.
 
     Example: [bold]missionmonitor indicators show ost_people[/]
     """
     from missionmonitor.indicators.catalogue import get_indicator, load_outcomes
 
+    configuration = configured(ctx)
     with reported():
-        ind = get_indicator(indicator_id)
-    outcome = load_outcomes()[ind.outcome]
+        ind = get_indicator(configuration, indicator_id)
+    outcome = load_outcomes(configuration)[ind.outcome]
     out.print(f"[bold]{ind.title}[/] ({ind.id})")
     out.print(f"Outcome: {outcome.id}. {outcome.title}")
     for label, text in (

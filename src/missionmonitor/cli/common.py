@@ -17,6 +17,7 @@ from rich.markup import escape
 from missionmonitor.errors import MissionMonitorError
 
 if TYPE_CHECKING:
+    from missionmonitor.config import Configuration
     from missionmonitor.settings import Settings
 
 out = Console()
@@ -29,6 +30,15 @@ def settings(ctx: typer.Context) -> Settings:
     obj = ctx.find_root().obj
     assert isinstance(obj, Settings)
     return obj
+
+
+def configured(ctx: typer.Context) -> Configuration:
+    """The configuration this invocation runs on, built once from its settings (``root``)."""
+    from missionmonitor.config import Configuration
+
+    found = ctx.find_root().meta["configuration"]
+    assert isinstance(found, Configuration)
+    return found
 
 
 def store_path(ctx: typer.Context) -> Path:
@@ -46,14 +56,16 @@ def reported() -> Iterator[None]:
         raise typer.Exit(exc.exit_code) from exc
 
 
-def serve_site(settings: Settings, host: str | None, port: int | None) -> None:
+def serve_site(
+    configuration: Configuration, settings: Settings, host: str | None, port: int | None
+) -> None:
     """Serve the website for ``settings`` until stopped (the store must be built)."""
     import uvicorn
 
     from missionmonitor.store.connection import Store
     from missionmonitor.web.app import create_app, prepare_for_serving
 
-    with reported(), Store.open(settings.store_path, read_only=True) as store:
+    with reported(), Store.open(settings.store_path, configuration, read_only=True) as store:
         store.require_table("indicator_results")
         kind = " (demonstration: generated data)" if store.demonstration else ""
     host, port = host or settings.host, port or settings.port
@@ -71,8 +83,9 @@ def load_written(
     recompute) and say how it went; for commands with ``--out … --load``."""
     from missionmonitor.services.ingest import ingest
 
+    configuration = configured(ctx)
     written = next(p for p in files if p.name.endswith(suffix))
     with reported():
-        loaded = ingest(store_path(ctx), dataset, written)
+        loaded = ingest(configuration, store_path(ctx), dataset, written)
     state = "already loaded" if loaded.already_loaded else f"loaded as load {loaded.load_id}"
     out.print(f"{written.name}: {state}" + (" (SYNTHETIC)" if synthetic else ""))

@@ -7,20 +7,21 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from missionmonitor.cli.common import out, reported, store_path
+from missionmonitor.cli.common import configured, out, reported, store_path
 
 app = typer.Typer(help="Declared datasets and their loads.", no_args_is_help=True)
 
 
 @app.command("list")
-def list_datasets() -> None:
+def list_datasets(ctx: typer.Context) -> None:
     """List declared datasets. Example: [bold]missionmonitor datasets list[/]"""
     from missionmonitor.datasets.declaration import load_declarations
 
+    configuration = configured(ctx)
     table = Table(title="Datasets")
     for col in ("Name", "Title", "Publisher", "Frequency", "Grain"):
         table.add_column(col)
-    for d in load_declarations().values():
+    for d in load_declarations(configuration).values():
         table.add_row(d.name, d.title, d.publisher, d.frequency, ", ".join(d.grain))
     out.print(table)
 
@@ -34,8 +35,9 @@ def show(ctx: typer.Context, name: Annotated[str, typer.Argument(help="Dataset n
     from missionmonitor.datasets.declaration import get_declaration
     from missionmonitor.store.connection import Store
 
+    configuration = configured(ctx)
     with reported():
-        decl = get_declaration(name)
+        decl = get_declaration(configuration, name)
         out.print(f"[bold]{decl.title}[/] ({decl.name}) — {decl.publisher}; {decl.licence}")
         schema = Table(title="Columns")
         for col in ("Column", "Type", "Required", "Rules"):
@@ -52,7 +54,7 @@ def show(ctx: typer.Context, name: Annotated[str, typer.Argument(help="Dataset n
         out.print(schema)
         for r in decl.releases:
             out.print(f"New editions: {r.title} ({r.publisher}): {r.url}")
-        with Store.open(store_path(ctx), read_only=True) as store:
+        with Store.open(store_path(ctx), configuration, read_only=True) as store:
             loads = store.query(
                 "SELECT load_id, file_name, sha256, row_count, observation_count, vintages, "
                 "loaded_at FROM loads WHERE dataset = ? ORDER BY load_id",

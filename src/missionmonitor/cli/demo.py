@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.progress import Progress
 
-from missionmonitor.cli.common import err, out, reported, serve_site, settings
+from missionmonitor.cli.common import configured, err, out, reported, serve_site, settings
 
 
 def demo(
@@ -33,6 +33,7 @@ def demo(
     """
     from missionmonitor.services.demonstration import STEPS, build_demonstration
 
+    configuration = configured(ctx)
     chosen = settings(ctx).model_copy(update={"store_path": store, "app_database_url": app_db})
     with reported(), Progress(console=err, transient=True) as bar:
         task = bar.add_task("Building the demonstration", total=len(STEPS))
@@ -41,7 +42,13 @@ def demo(
             bar.update(task, advance=1, description=f"Generating {name}")
 
         report = build_demonstration(
-            store, store.parent / "demo-records", app_db, people=people, seed=seed, progress=step
+            configuration,
+            store,
+            store.parent / "demo-records",
+            app_db,
+            people=people,
+            seed=seed,
+            progress=step,
         )
     out.print(
         f"Demonstration store ready at {report.store}: SYNTHETIC records of "
@@ -49,4 +56,4 @@ def demo(
         f"{report.grades} MAT grades, all generated."
     )
     if serve:
-        serve_site(chosen, None, port)
+        serve_site(configuration, chosen, None, port)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from missionmonitor.cli.common import err, out, reported, store_path
+from missionmonitor.cli.common import configured, err, out, reported, store_path
 from missionmonitor.errors import DisclosureFindings
 
 app = typer.Typer(help="Statistical disclosure control of what is published.")
@@ -23,10 +23,11 @@ def audit_command(ctx: typer.Context) -> None:
     from missionmonitor.services.site_data import SiteData
     from missionmonitor.views.published_counts import small_counts_on_pages
 
+    configuration = configured(ctx)
     with reported():
-        findings = [str(f) for f in audit(store_path(ctx))]
+        findings = [str(f) for f in audit(configuration, store_path(ctx))]
         with err.status("Reading every public page, JSON twin and download"):
-            pages = small_counts_on_pages(SiteData.read(store_path(ctx)))
+            pages = small_counts_on_pages(SiteData.read(configured(ctx), store_path(ctx)))
         findings += [f"small-count on a page: {i} {a} {p}: {what}" for i, a, p, what in pages]
         if findings:
             shown = "\n".join(f"  - {f}" for f in findings[:100])

@@ -8,21 +8,22 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from missionmonitor.cli.common import out, reported
+from missionmonitor.cli.common import configured, out, reported
 
 app = typer.Typer(help="Return forms and their data burden.", no_args_is_help=True)
 
 
 @app.command("list")
-def list_forms() -> None:
+def list_forms(ctx: typer.Context) -> None:
     """Every return form and version.
 
     Example: [bold]missionmonitor forms list[/]
     """
     from missionmonitor.returns.forms import load_forms
 
+    configuration = configured(ctx)
     with reported():
-        forms = load_forms()
+        forms = load_forms(configuration)
     table = Table(title="Return forms")
     for col in ("Form", "Version", "Title", "Period", "From", "Questions"):
         table.add_column(col)
@@ -35,7 +36,9 @@ def list_forms() -> None:
 
 @app.command("show")
 def show(
-    form_id: str, version: Annotated[int | None, typer.Option(help="Default: latest.")] = None
+    ctx: typer.Context,
+    form_id: str,
+    version: Annotated[int | None, typer.Option(help="Default: latest.")] = None,
 ) -> None:
     """A form's sections, questions, rules and what changed from the version before.
 
@@ -43,8 +46,9 @@ def show(
     """
     from missionmonitor.returns.forms import get_form
 
+    configuration = configured(ctx)
     with reported():
-        f = get_form(form_id, version)
+        f = get_form(configuration, form_id, version)
     out.print(f"[bold]{f.title}[/] ({f.id} v{f.version}, {f.period_type}, from {f.effective_from})")
     for s in f.sections:
         out.print(f"\n[bold]{s.title}[/]")
@@ -66,15 +70,16 @@ def show(
 
 
 @app.command("burden")
-def burden_command() -> None:
+def burden_command(ctx: typer.Context) -> None:
     """Items asked of each ADP a year by each form, and items nothing uses.
 
     Example: [bold]missionmonitor forms burden[/]
     """
     from missionmonitor.returns.burden import burden
 
+    configuration = configured(ctx)
     with reported():
-        rows = burden()
+        rows = burden(configuration)
     table = Table(title="Data burden per ADP per year (latest versions)")
     for col in ("Form", "Returns a year", "Questions", "Items a year", "Used by nothing"):
         table.add_column(col)
@@ -93,6 +98,7 @@ def burden_command() -> None:
 
 @app.command("template")
 def template(
+    ctx: typer.Context,
     form_id: str,
     out_file: Annotated[Path, typer.Option("--out", help="File to write (.csv or .xlsx).")],
 ) -> None:
@@ -104,8 +110,9 @@ def template(
     from missionmonitor.returns.forms import get_form
     from missionmonitor.returns.upload import template_csv, template_xlsx
 
+    configuration = configured(ctx)
     with reported():
-        form = get_form(form_id)
+        form = get_form(configuration, form_id)
         if out_file.suffix.lower() == ".xlsx":
             out_file.write_bytes(template_xlsx(form))
         else:
@@ -115,6 +122,7 @@ def template(
 
 @app.command("check")
 def check(
+    ctx: typer.Context,
     form_id: str,
     file: Annotated[Path, typer.Argument(help="The filled-in template (.csv or .xlsx).")],
 ) -> None:
@@ -123,12 +131,14 @@ def check(
 
     Example: [bold]missionmonitor forms check rehab_quarterly rehab-2024-Q2.csv[/]
     """
+    from missionmonitor.refdata.geography import Geography
     from missionmonitor.returns.forms import get_form
     from missionmonitor.returns.upload import read_upload
 
+    configuration = configured(ctx)
     with reported():
-        form = get_form(form_id)
-        rows = read_upload(form, file.name, file.read_bytes())
+        form = get_form(configuration, form_id)
+        rows = read_upload(Geography.of(configuration), form, file.name, file.read_bytes())
     out.print(f"{file.name}: {len(rows)} row(s) pass every check for {form.id} v{form.version}.")
     for r in rows:
         for w in r.warnings:

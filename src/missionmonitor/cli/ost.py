@@ -10,7 +10,7 @@ import typer
 from rich.progress import Progress
 from rich.table import Table
 
-from missionmonitor.cli.common import err, load_written, out, reported
+from missionmonitor.cli.common import configured, err, load_written, out, reported
 from missionmonitor.ost import DEFAULT_MAX_GAP
 
 if TYPE_CHECKING:
@@ -24,6 +24,7 @@ ost = typer.Typer(
 
 @synth.command("prescribing")
 def prescribing(
+    ctx: typer.Context,
     out_dir: Annotated[Path, typer.Option("--out", help="Folder to write.")],
     people: Annotated[int, typer.Option(help="People ever treated in the window.")] = 65_000,
     years: Annotated[int, typer.Option(help="Years of records, from 1 April 2021.")] = 3,
@@ -39,19 +40,21 @@ def prescribing(
     """
     from missionmonitor.ost.synthetic import SyntheticSpec, write_prescribing
 
+    configuration = configured(ctx)
     with reported(), Progress(console=err, transient=True) as bar:
         spec = SyntheticSpec(
             people=people, years=years, seed=seed, missing_id_share=missing_id_share
         )
         task = bar.add_task("Generating SYNTHETIC records", total=people)
         path = write_prescribing(
-            out_dir, spec, lambda done, _total: bar.update(task, completed=done)
+            configuration, out_dir, spec, lambda done, _total: bar.update(task, completed=done)
         )
     out.print(f"Wrote SYNTHETIC records to {path}")
 
 
 @synth.command("referrals")
 def referrals(
+    ctx: typer.Context,
     out_dir: Annotated[
         Path, typer.Option("--out", help="Folder to write (beside the prescribing records).")
     ],
@@ -65,8 +68,11 @@ def referrals(
     """
     from missionmonitor.ost.referrals import ReferralSpec, write_referrals
 
+    configuration = configured(ctx)
     with reported():
-        path = write_referrals(out_dir, ReferralSpec(referrals=count, years=years, seed=seed))
+        path = write_referrals(
+            configuration, out_dir, ReferralSpec(referrals=count, years=years, seed=seed)
+        )
     out.print(f"Wrote SYNTHETIC referral records to {path}")
 
 
@@ -106,6 +112,7 @@ def compute(
     from missionmonitor.ost.service import compute_folder
     from missionmonitor.refdata.geography import national_name, national_type
 
+    configuration = configured(ctx)
     if load and out_dir is None:
         err.print("--load needs --out: the measures file is kept as the record of what was loaded")
         raise typer.Exit(2)
@@ -116,9 +123,15 @@ def compute(
 
             spark = stack.enter_context(spark_session(spark_master or "local[*]"))
         result = compute_folder(
-            input_path, out_dir, max_gap, engine, memory_limit=memory_limit, spark=spark
+            configuration,
+            input_path,
+            out_dir,
+            max_gap,
+            engine,
+            memory_limit=memory_limit,
+            spark=spark,
         )
-    title = f"People in community OST, {national_name()}" + (
+    title = f"People in community OST, {national_name(configuration)}" + (
         " (SYNTHETIC data)" if result.synthetic else ""
     )
     table = Table(title=title)
@@ -133,7 +146,7 @@ def compute(
     ):
         table.add_column(col, justify="left" if col == "Period" else "right")
     o = result.outputs
-    national = national_type()
+    national = national_type(configuration)
     scot = {
         t: f[f["area_type"] == national].set_index("period")
         for t, f in (

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from missionmonitor.cli.common import err, reported, store_path
+from missionmonitor.cli.common import configured, err, reported, store_path
 from missionmonitor.reports import ReportFormat
 
 app = typer.Typer(help="Generate reports (HTML or PDF) from the store.", no_args_is_help=True)
@@ -24,10 +24,10 @@ def _write(ctx: typer.Context, make: Any, fmt: ReportFormat, out: Path | None, n
     from missionmonitor.services.site_data import SiteData
 
     with reported():
-        report = make(SiteData.read(store_path(ctx)))
+        report = make(SiteData.read(configured(ctx), store_path(ctx)))
         target = out or Path(f"{name}.{fmt}")
         err.print(f"Rendering {report['title']} as {fmt.upper()}…")
-        write_export(render(report, fmt), target)
+        write_export(render(configured(ctx), report, fmt), target)
     err.print(f"Wrote {target}")
 
 

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from missionmonitor.cli.common import out, reported, settings
+from missionmonitor.cli.common import configured, out, reported, settings
 
 app = typer.Typer(help="ADP returns: completeness and approved data.", no_args_is_help=True)
 
@@ -21,16 +21,16 @@ def completeness_command(ctx: typer.Context, form_id: str, period: str) -> None:
 
     Example: [bold]missionmonitor returns completeness rehab_quarterly 2024-Q2[/]
     """
-    from missionmonitor import config
     from missionmonitor.portal.db import connect, session_scope
     from missionmonitor.refdata.geography import Geography
     from missionmonitor.returns.coordination import completeness
     from missionmonitor.returns.forms import adp_form
 
+    configuration = configured(ctx)
     with reported():
-        form = adp_form(form_id)
+        form = adp_form(configuration, form_id)
         with session_scope(connect(settings(ctx).app_database_url)) as db:
-            rows = completeness(db, form, period, Geography.of(config.current()))
+            rows = completeness(db, form, period, Geography.of(configuration))
     table = Table(title=f"{form.title}, {period} (due {rows[0]['due'] if rows else '—'})")
     for col in ("ADP", "State", "Versions", "Late"):
         table.add_column(col)
@@ -48,22 +48,22 @@ def remind(ctx: typer.Context, form_id: str, period: str) -> None:
 
     Example: [bold]missionmonitor returns remind rehab_quarterly 2024-Q2[/]
     """
-    from missionmonitor import config
     from missionmonitor.portal.db import connect, session_scope
     from missionmonitor.portal.notify import send
     from missionmonitor.refdata.geography import Geography
     from missionmonitor.returns.coordination import remind_late
     from missionmonitor.returns.forms import adp_form
 
+    configuration = configured(ctx)
     chosen = settings(ctx)
     with reported():
-        form = adp_form(form_id)
+        form = adp_form(configuration, form_id)
         with session_scope(connect(chosen.app_database_url)) as db:
             told = remind_late(
                 db,
                 form,
                 period,
-                Geography.of(config.current()),
+                Geography.of(configuration),
                 lambda to, subject, body: send(chosen, to, subject, body),
             )
     for t in told:
@@ -95,10 +95,11 @@ def export_approved(
     from missionmonitor.returns.coordination import approved_rows
     from missionmonitor.returns.forms import adp_form
 
+    configuration = configured(ctx)
     with reported():
-        adp_form(form_id)
+        adp_form(configuration, form_id)
         with session_scope(connect(settings(ctx).app_database_url)) as db:
-            rows = approved_rows(db, form_id)
+            rows = approved_rows(configuration, db, form_id)
     _write(out_file, rows)
     out.print(f"Wrote {len(rows)} approved figures to {out_file}")
 
@@ -137,9 +138,10 @@ def export_feedback(
     from missionmonitor.portal.db import connect, session_scope
     from missionmonitor.returns.forms import public_form
 
+    configuration = configured(ctx)
     with reported():
-        form = public_form()
+        form = public_form(configuration)
         with session_scope(connect(settings(ctx).app_database_url)) as db:
-            rows = export_rows(db, form)
+            rows = export_rows(configuration, db, form)
     _write(out_file, rows)
     out.print(f"Wrote {len(rows)} feedback counts to {out_file}")

@@ -7,13 +7,14 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from missionmonitor.cli.common import out, reported, settings
+from missionmonitor.cli.common import configured, out, reported, settings
 
 app = typer.Typer(help="MAT standards: grading rules, demo data, summaries.", no_args_is_help=True)
 
 
 @app.command("grade")
 def grade_command(
+    ctx: typer.Context,
     process: Annotated[str, typer.Option(help="none, partial or full")],
     numerical: Annotated[str, typer.Option(help="none, partial or full")],
     experiential: Annotated[str, typer.Option(help="none, partial or full")],
@@ -26,10 +27,11 @@ def grade_command(
     """
     from missionmonitor.standards.grading import grade, load_rule_sets
 
+    configuration = configured(ctx)
     with reported():
         levels = {"process": process, "numerical": numerical, "experiential": experiential}
-        for rs in load_rule_sets().rule_sets:
-            g = grade(levels, rs.id, sustained)
+        for rs in load_rule_sets(configuration).rule_sets:
+            g = grade(configuration, levels, rs.id, sustained)
             out.print(f"{rs.name}: {g.label} — {g.meaning}")
 
 
@@ -44,14 +46,16 @@ def demo(
     Example: [bold]missionmonitor standards demo --year 2024[/]
     """
     from missionmonitor.portal.db import connect, session_scope
+    from missionmonitor.refdata.geography import Geography
     from missionmonitor.standards.workflow import demo_year
     from missionmonitor.store.connection import Store
 
+    configuration = configured(ctx)
     with reported():
-        with Store.open(settings(ctx).store_path, read_only=True) as store:
+        with Store.open(settings(ctx).store_path, configuration, read_only=True) as store:
             store.refuse_generated("a demonstration year of MAT grades")
         with session_scope(connect(settings(ctx).app_database_url)) as db:
-            made = demo_year(db, year, seed)
+            made = demo_year(db, year, seed, geo=Geography.of(configuration))
     out.print(f"Made {made} SYNTHETIC grades for {year}.")
 
 
@@ -63,19 +67,19 @@ def summary(
 
     Example: [bold]missionmonitor standards summary --year 2024[/]
     """
-    from missionmonitor import config
     from missionmonitor.portal.db import connect, session_scope
     from missionmonitor.refdata.geography import Geography
     from missionmonitor.standards.grading import national_summary
     from missionmonitor.standards.workflow import assessments, visible
 
+    configuration = configured(ctx)
     with reported(), session_scope(connect(settings(ctx).app_database_url)) as db:
-        rows = visible(db, None, year, Geography.of(config.current()))
+        rows = visible(db, None, year, Geography.of(configuration))
         items = assessments(rows)
     table = Table(title=f"MAT standards {year}: moderated assessments")
     for col in ("Standards", "Assessments", "Fully", "Provisional green", "Partial", "Not"):
         table.add_column(col)
-    for s in national_summary(items):
+    for s in national_summary(configuration, items):
         table.add_row(
             str(s["standards"]),
             str(s["assessments"]),

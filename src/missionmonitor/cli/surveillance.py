@@ -8,7 +8,15 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from missionmonitor.cli.common import err, load_written, out, reported, settings, store_path
+from missionmonitor.cli.common import (
+    configured,
+    err,
+    load_written,
+    out,
+    reported,
+    settings,
+    store_path,
+)
 
 app = typer.Typer(
     help="Surveillance: deaths, trends, early warning, prevalence.", no_args_is_help=True
@@ -30,14 +38,15 @@ def deaths_command(ctx: typer.Context) -> None:
     from missionmonitor.services.site_data import SiteData
     from missionmonitor.surveillance import deaths
 
-    section = surveillance()
+    configuration = configured(ctx)
+    section = surveillance(configuration)
     named = {
         "confirmed": f" ({section.confirmed_by})" if section.confirmed_by else "",
         "suspected": f" ({section.suspected_by})" if section.suspected_by else "",
     }
     with reported():
-        data = SiteData.read(store_path(ctx))
-        rows = deaths.reconciliation(data.results, data.revisions)
+        data = SiteData.read(configuration, store_path(ctx))
+        rows = deaths.reconciliation(configuration, data.results, data.revisions)
     table = Table(
         title=f"Drug deaths: confirmed{named['confirmed']} and suspected{named['suspected']}"
     )
@@ -82,9 +91,12 @@ def trend_command(
     from missionmonitor.services.site_data import SiteData
     from missionmonitor.surveillance import deaths
 
+    configuration = configured(ctx)
     with reported():
-        data = SiteData.read(store_path(ctx))
-        years, fit = deaths.trend_around_launch(data.results, launch, family, quarterly)
+        data = SiteData.read(configured(ctx), store_path(ctx))
+        years, fit = deaths.trend_around_launch(
+            configuration, data.results, launch, family, quarterly
+        )
     what, per = (
         ("Suspected drug deaths by quarter", "quarter")
         if quarterly
@@ -102,6 +114,7 @@ def trend_command(
 
 @app.command("synth-overdoses")
 def synth_overdoses(
+    ctx: typer.Context,
     out_file: Annotated[Path, typer.Option("--out", help="CSV to write.")],
     seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
     years: Annotated[int, typer.Option(help="Years of weekly counts from 2018.")] = 7,
@@ -113,8 +126,9 @@ def synth_overdoses(
     """
     from missionmonitor.surveillance import early_warning
 
+    configuration = configured(ctx)
     with reported():
-        made = early_warning.synthetic_overdoses(seed=seed, years=years)
+        made = early_warning.synthetic_overdoses(configuration, seed=seed, years=years)
     made.counts.to_csv(out_file, index=False)
     truth = out_file.with_suffix(".outbreaks.csv")
     made.outbreaks.to_csv(truth, index=False)
@@ -141,12 +155,13 @@ def scan_command(
     from missionmonitor.store.connection import Store
     from missionmonitor.surveillance import early_warning
 
+    configuration = configured(ctx)
     with reported():
-        chosen = early_warning.get_series(series)
-        counts = early_warning.read_counts(input_file)
+        chosen = early_warning.get_series(configuration, series)
+        counts = early_warning.read_counts(configuration, input_file)
         with err.status(f"Scanning {counts['area_code'].nunique()} areas"):
             alerts = early_warning.scan(counts, chosen, since)
-        with Store.open(store_path(ctx)) as store:
+        with Store.open(store_path(ctx), configuration) as store:
             scan_id = early_warning.store_scan(store, chosen, counts, alerts)
         synthetic = "synthetic" in counts.columns and bool(counts["synthetic"].astype(bool).any())
         if len(alerts):
@@ -220,8 +235,11 @@ def synth_ndrdd(
     """
     from missionmonitor.services.ndrdd import write_synthetic
 
+    configuration = configured(ctx)
     with reported():
-        path = write_synthetic(store_path(ctx), out_file, year or [2021, 2022, 2023], seed)
+        path = write_synthetic(
+            configuration, store_path(ctx), out_file, year or [2021, 2022, 2023], seed
+        )
     out.print(f"Wrote SYNTHETIC drug-death cases to {path}")
 
 
@@ -249,16 +267,17 @@ def ndrdd_command(
     from missionmonitor.refdata.geography import national_code, national_name
     from missionmonitor.services.ndrdd import compute
 
+    configuration = configured(ctx)
     if load and out_dir is None:
         err.print("--load needs --out: the measures file is kept as the record of what was loaded")
         raise typer.Exit(2)
     with reported():
-        review = compute(input_file, out_dir)
+        review = compute(configuration, input_file, out_dir)
     m = review.measures
-    totals = m[(m["area_code"] == national_code()) & (m["breakdown"] == "")]
+    totals = m[(m["area_code"] == national_code(configuration)) & (m["breakdown"] == "")]
     scot = totals.pivot(index="period", columns="measure", values="value")
     synthetic = " (SYNTHETIC)" if review.synthetic else ""
-    title = f"Drug-death case review, {national_name()}{synthetic}"
+    title = f"Drug-death case review, {national_name(configuration)}{synthetic}"
     table = Table(title=title)
     shares = (
         ("Reviewed", "ndrdd_reviewed", "ndrdd_cases"),
@@ -293,6 +312,7 @@ def ndrdd_command(
 
 @app.command("synth-toxicology")
 def synth_toxicology(
+    ctx: typer.Context,
     out_file: Annotated[Path, typer.Option("--out", help="CSV of samples to write.")],
     seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
     years: Annotated[int, typer.Option(help="Years of monthly samples from 2021.")] = 4,
@@ -304,12 +324,12 @@ def synth_toxicology(
     """
     import pandas as pd
 
-    from missionmonitor import config
     from missionmonitor.refdata.geography import Geography
     from missionmonitor.surveillance import toxicology
 
+    configuration = configured(ctx)
     with reported():
-        boards = {a.code: 60.0 for a in Geography.of(config.current()).of_type("health_board")}
+        boards = {a.code: 60.0 for a in Geography.of(configuration).of_type("health_board")}
         made = toxicology.synthetic_results(boards, seed=seed, years=years)
     made.samples.to_csv(out_file, index=False)
     truth = out_file.with_suffix(".emergences.csv")
@@ -332,16 +352,16 @@ def toxicology_command(
 
     Example: [bold]missionmonitor surveillance toxicology --input samples.csv[/]
     """
-    from missionmonitor import config
     from missionmonitor.refdata.geography import Geography, national_code
     from missionmonitor.store.connection import Store
     from missionmonitor.surveillance import toxicology
 
+    configuration = configured(ctx)
     with reported():
-        samples = toxicology.read_results(input_file, Geography.of(config.current()).codes())
-        with Store.open(store_path(ctx)) as store:
+        samples = toxicology.read_results(input_file, Geography.of(configuration).codes())
+        with Store.open(store_path(ctx), configuration) as store:
             scan_id, found, synthetic = toxicology.store_signals(
-                store, samples, national_code(), baseline, alpha
+                store, samples, national_code(configuration), baseline, alpha
             )
     label = " (SYNTHETIC)" if synthetic else ""
     out.print(

@@ -8,7 +8,7 @@ import typer
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 
-from missionmonitor.cli.common import err, out, reported, store_path
+from missionmonitor.cli.common import configured, err, out, reported, store_path
 
 if TYPE_CHECKING:
     from missionmonitor.services.update import UpdateReport
@@ -79,11 +79,14 @@ def update(
             bar.update(tasks[name], completed=got, total=total)
 
         if every:
-            reports = update_sources(store_path(ctx), http=http, progress=progress, dry_run=dry_run)
+            reports = update_sources(
+                configured(ctx), store_path(ctx), http=http, progress=progress, dry_run=dry_run
+            )
         else:
             assert dataset is not None
             reports = [
                 update_dataset(
+                    configured(ctx),
                     store_path(ctx),
                     dataset,
                     url,

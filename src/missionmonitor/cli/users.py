@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from missionmonitor.cli.common import out, reported, settings
+from missionmonitor.cli.common import configured, out, reported, settings
 
 app = typer.Typer(help="Portal accounts.", no_args_is_help=True)
 ROLES_HELP = (
@@ -40,12 +40,20 @@ def add(
     from missionmonitor.portal.db import connect, session_scope
     from missionmonitor.portal.permissions import matrix
 
+    configuration = configured(ctx)
     with reported():
         site = settings(ctx)
         engine = connect(site.app_database_url)
         with session_scope(engine) as db:
             user, password = accounts.add_user(
-                db, username, name or username, role, area, email, hashing=site.password_hashing
+                configuration,
+                db,
+                username,
+                name or username,
+                role,
+                area,
+                email,
+                hashing=site.password_hashing,
             )
     out.print(f"Created {user.username} ({matrix().roles[role].label}). Password: {password}")
 

@@ -35,7 +35,8 @@ class AreaNames:
     ) -> None:
         self.area_type = area_type
         self.codes = {name_key(a.name): a.code for a in geography.of_type(area_type)}
-        self.codes[name_key(national_name())] = national_code()
+        configuration = geography.configuration
+        self.codes[name_key(national_name(configuration))] = national_code(configuration)
         for alias, code in (aliases or {}).items():
             self.codes[name_key(alias)] = code
 

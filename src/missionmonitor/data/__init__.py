@@ -1,4 +1,4 @@
-"""The published data of the active configuration (its ``data/`` folder) and its source
+"""The published data of a configuration (its ``data/`` folder) and its source
 register (``sources.yaml``). Scotland's ``data/SOURCES.md`` gives every figure's source."""
 
 from __future__ import annotations
@@ -12,13 +12,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from missionmonitor import config
 
 
-def shipped_dir() -> Path:
+def shipped_dir(configuration: config.Configuration) -> Path:
     """Folder of the configuration's published data files."""
-    return config.path("data")
+    return config.path(configuration, "data")
 
 
-def shipped_file(name: str) -> Path:
-    return shipped_dir() / name
+def shipped_file(configuration: config.Configuration, name: str) -> Path:
+    return shipped_dir(configuration) / name
 
 
 @dataclass(frozen=True)
@@ -49,9 +49,9 @@ class Entry(BaseModel):
 
 
 @config.cached
-def load_sources() -> dict[str, Source]:
+def load_sources(configuration: config.Configuration) -> dict[str, Source]:
     """The source register, each source ranked so later publications rank higher."""
-    path = config.path("sources.yaml")
+    path = config.path(configuration, "sources.yaml")
     entries = config.read_definition(path, tuple[Entry, ...], "source register", key="sources")
     config.unique(entries, lambda e: e.key, path, "source")
     # Sorting is stable: a source listed later counts as later among those of one date.

@@ -180,8 +180,8 @@ class Declaration(TableSchema):
         return f"ds_{self.name}"
 
 
-def _declarations_dir() -> Path:
-    return config.path("datasets")
+def _declarations_dir(configuration: config.Configuration) -> Path:
+    return config.path(configuration, "datasets")
 
 
 def _named(path: Path, decl: Declaration) -> str:
@@ -191,13 +191,15 @@ def _named(path: Path, decl: Declaration) -> str:
 
 
 @config.cached
-def load_declarations() -> dict[str, Declaration]:
+def load_declarations(configuration: config.Configuration) -> dict[str, Declaration]:
     """Every shipped declaration by name (each file must be named after its dataset)."""
-    return config.read_definitions(_declarations_dir(), Declaration, "dataset declaration", _named)
+    return config.read_definitions(
+        _declarations_dir(configuration), Declaration, "dataset declaration", _named
+    )
 
 
-def get_declaration(name: str) -> Declaration:
-    decls = load_declarations()
+def get_declaration(configuration: config.Configuration, name: str) -> Declaration:
+    decls = load_declarations(configuration)
     if name not in decls:
         raise NotFoundError(f"unknown dataset {name!r}; known: {', '.join(sorted(decls))}")
     return decls[name]

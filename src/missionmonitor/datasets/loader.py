@@ -2,8 +2,9 @@
 
 For example::
 
-    with Store.open(path) as store:
-        result = load_file(store, get_declaration("other"), Path("other.csv"), geo.codes())
+    with Store.open(path, configuration) as store:
+        decl = get_declaration(configuration, "other")
+        result = load_file(store, decl, Path("other.csv"), geo.codes())
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from missionmonitor.data import load_sources
+from missionmonitor.data import Source, load_sources
 from missionmonitor.datasets.declaration import Declaration, ObservationMap
 from missionmonitor.datasets.reader import ParsedFile, Value, read_and_validate
 from missionmonitor.errors import VintageConflictError
@@ -48,15 +49,19 @@ def _pick(ref: str | None, row: Mapping[str, Value]) -> Value:
     return row.get(ref)
 
 
-def _vintage_rank(vintage: str, load_id: int) -> int:
-    source = load_sources().get(vintage)
+def _vintage_rank(sources: Mapping[str, Source], vintage: str, load_id: int) -> int:
+    source = sources.get(vintage)
     return source.order if source else _UNREGISTERED_RANK + load_id
 
 
 def build_observations(
-    parsed: ParsedFile, load_id: int, vintage_override: str | None = None
+    sources: Mapping[str, Source],
+    parsed: ParsedFile,
+    load_id: int,
+    vintage_override: str | None = None,
 ) -> dict[str, list[object]]:
-    """Turn parsed rows into observation columns, following the declaration's maps."""
+    """Turn parsed rows into observation columns, following the declaration's maps, each
+    vintage ranked by the source register ``sources``."""
     decl = parsed.declaration
     cols: dict[str, list[object]] = {name: [] for name in OBSERVATION_COLUMNS}
     for row, row_no in zip(parsed.rows, parsed.row_numbers, strict=True):
@@ -92,7 +97,7 @@ def build_observations(
                 "suppressed_at_source": value is None,
                 "vintage": vintage,
                 "source": source,
-                "vintage_rank": _vintage_rank(vintage, load_id),
+                "vintage_rank": _vintage_rank(sources, vintage, load_id),
                 "status": decl.status,
                 "load_id": load_id,
                 "source_row": row_no,
@@ -176,9 +181,10 @@ def load_parsed(
         store.con.execute(f'INSERT INTO "{decl.table}" SELECT * FROM incoming_rows')
         store.con.unregister("incoming_rows")
 
-        obs = build_observations(parsed, load_id, vintage)
+        sources = load_sources(store.configuration)
+        obs = build_observations(sources, parsed, load_id, vintage)
         n_obs = len(obs["dataset"])
-        if _generated(obs):
+        if _generated(sources, obs):
             store.refuse_generated(f"{path.name} ({decl.name})")
         vintages = tuple(sorted({str(v) for v in obs["vintage"]})) or (
             (vintage or decl.default_vintage or ""),
@@ -205,9 +211,8 @@ def load_parsed(
     )
 
 
-def _generated(obs: dict[str, list[object]]) -> bool:
+def _generated(sources: Mapping[str, Source], obs: dict[str, list[object]]) -> bool:
     """Whether any figure comes from a source the register marks synthetic."""
-    sources = load_sources()
     return any((s := sources.get(str(v))) is not None and s.synthetic for v in set(obs["vintage"]))
 
 

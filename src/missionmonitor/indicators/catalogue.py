@@ -1,6 +1,6 @@
 """The indicator catalogue: one YAML file per indicator in ``catalogue/``, validated on load.
 
->>> cat = load_catalogue()
+>>> cat = load_catalogue(config.load(None))
 >>> cat["drd_deaths"].polarity
 'lower_is_better'
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
 from missionmonitor import config
 from missionmonitor.errors import DefinitionError, NotFoundError
@@ -80,7 +80,7 @@ class Method(_Strict):
     same_place_to: tuple[str, ...] = ()
 
     @model_validator(mode="after")
-    def _kind_needs(self) -> Method:
+    def _kind_needs(self, info: ValidationInfo) -> Method:
         need: dict[str, list[Any]] = {
             "rolling_average": [self.window],
             "rate_from_averages": [self.numerator_measure, self.denominator_measure],
@@ -98,7 +98,7 @@ class Method(_Strict):
         if any(v is None for v in need.get(self.kind, [])):
             raise ValueError(f"method kind {self.kind!r} is missing a required setting")
         for t in (*self.aggregate_to, *self.same_place_to, *filter(None, [self.aggregate_from])):
-            if t not in area_types():
+            if t not in _area_types(info):
                 raise ValueError(f"unknown area type {t!r} in the method's area types")
         return self
 
@@ -153,9 +153,9 @@ class Indicator(_Strict):
     derived: Derived | None = None
 
     @model_validator(mode="after")
-    def _consistent(self) -> Indicator:
+    def _consistent(self, info: ValidationInfo) -> Indicator:
         for g in self.geography:
-            if g not in area_types():
+            if g not in _area_types(info):
                 raise ValueError(f"unknown area type {g!r} in geography")
         versions = [v.version for v in self.definition_versions]
         if not versions or versions != sorted(set(versions)):
@@ -164,7 +164,7 @@ class Indicator(_Strict):
         if starts != sorted(starts):
             raise ValueError("definition_versions must take effect in order")
         for t in self.derived.area_types if self.derived else ():
-            if t not in area_types():
+            if t not in _area_types(info):
                 raise ValueError(f"unknown area type {t!r} in derived")
         if self.method.dataset not in self.sources:
             raise ValueError("the method's dataset must be listed in sources")
@@ -210,23 +210,41 @@ class Outcomes(_Strict):
 
 
 @config.cached
-def load_outcomes() -> dict[str, Outcome]:
+def load_outcomes(configuration: config.Configuration) -> dict[str, Outcome]:
     """The six outcomes and the cross-cutting priorities, by id."""
-    path = config.path("outcomes.yaml")
+    path = config.path(configuration, "outcomes.yaml")
     found = config.read_definition(path, Outcomes, "outcomes")
     return config.unique((*found.outcomes, *found.cross_cutting), lambda o: o.id, path, "outcome")
 
 
-def parse_indicator(path: Path, datasets: set[str] | None = None) -> Indicator:
-    """Read and validate one indicator file; raise DefinitionError naming the file."""
-    return _checked(path, config.read_definition(path, Indicator, "indicator definition"), datasets)
+def _context(configuration: config.Configuration) -> dict[str, Any]:
+    """What an indicator's validators check it against: the configuration's area types."""
+    return {"area_types": area_types(configuration)}
 
 
-def _checked(path: Path, ind: Indicator, datasets: set[str] | None) -> Indicator:
+def _area_types(info: ValidationInfo) -> tuple[str, ...]:
+    return tuple((info.context or {}).get("area_types", ()))
+
+
+def parse_indicator(
+    configuration: config.Configuration, path: Path, datasets: set[str] | None = None
+) -> Indicator:
+    """Read and validate one indicator file of ``configuration``; raise DefinitionError
+    naming the file."""
+    ind = config.read_definition(
+        path, Indicator, "indicator definition", context=_context(configuration)
+    )
+    return _checked(configuration, path, ind, datasets)
+
+
+def _checked(
+    configuration: config.Configuration, path: Path, ind: Indicator, datasets: set[str] | None
+) -> Indicator:
     """``ind`` if it names known outcomes, priorities and datasets, and its own file."""
-    if ind.outcome not in load_outcomes():
+    outcomes = load_outcomes(configuration)
+    if ind.outcome not in outcomes:
         raise DefinitionError(f"{path.name}: unknown outcome {ind.outcome!r}")
-    unknown = [p for p in ind.priorities if p not in load_outcomes()]
+    unknown = [p for p in ind.priorities if p not in outcomes]
     if unknown:
         raise DefinitionError(f"{path.name}: unknown priorities: {', '.join(unknown)}")
     if ind.id != path.stem:
@@ -238,21 +256,22 @@ def _checked(path: Path, ind: Indicator, datasets: set[str] | None) -> Indicator
 
 
 @config.cached
-def load_catalogue() -> dict[str, Indicator]:
+def load_catalogue(configuration: config.Configuration) -> dict[str, Indicator]:
     """Every shipped indicator by id, in file-name order."""
     from missionmonitor.datasets.declaration import load_declarations
 
-    datasets = set(load_declarations())
+    datasets = set(load_declarations(configuration))
     return config.read_definitions(
-        config.path("indicators"),
+        config.path(configuration, "indicators"),
         Indicator,
         "indicator definition",
-        lambda path, ind: _checked(path, ind, datasets).id,
+        lambda path, ind: _checked(configuration, path, ind, datasets).id,
+        _context(configuration),
     )
 
 
-def get_indicator(indicator_id: str) -> Indicator:
-    cat = load_catalogue()
+def get_indicator(configuration: config.Configuration, indicator_id: str) -> Indicator:
+    cat = load_catalogue(configuration)
     if indicator_id not in cat:
         raise NotFoundError(
             f"unknown indicator {indicator_id!r}; see `missionmonitor indicators list`"

@@ -6,8 +6,9 @@ reason. The engine adds these columns to every indicator's results.
 ...                    "value": [10.0, 15.0, 9.0], "lci": [9.0, 12.0, 7.0],
 ...                    "uci": [11.0, 18.0, 11.0]})
 >>> from missionmonitor.refdata.geography import national_code
->>> df.loc[0, "area_code"] = national_code()
->>> vs_national(df).tolist()
+>>> scotland = config.load(None)
+>>> df.loc[0, "area_code"] = national_code(scotland)
+>>> vs_national(scotland, df).tolist()
 ['not_applicable', 'higher', 'no_difference']
 """
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from missionmonitor import config
 from missionmonitor.errors import SeriesBreakError
 from missionmonitor.indicators.catalogue import Indicator
 from missionmonitor.methods.poisson import count_change_p_value
@@ -24,12 +26,14 @@ from missionmonitor.periods import parse_period
 from missionmonitor.refdata.geography import national_code
 
 
-def vs_national(df: pd.DataFrame) -> pd.Series:
+def vs_national(configuration: config.Configuration, df: pd.DataFrame) -> pd.Series:
     """Each area's 95% interval against the national value for the same period."""
-    scot = df[df["area_code"] == national_code()].set_index("period")["value"]
+    scot = df[df["area_code"] == national_code(configuration)].set_index("period")["value"]
     s = df["period"].map(scot).to_numpy(dtype=float)
     lci, uci = df["lci"].to_numpy(dtype=float), df["uci"].to_numpy(dtype=float)
-    usable = (df["area_code"] != national_code()).to_numpy() & ~np.isnan(s) & ~np.isnan(lci)
+    usable = (
+        (df["area_code"] != national_code(configuration)).to_numpy() & ~np.isnan(s) & ~np.isnan(lci)
+    )
     usable &= ~np.isnan(uci)
     out = np.select(
         [usable & (lci > s), usable & (uci < s), usable],
@@ -107,7 +111,8 @@ def change_is_significant(
 
     >>> from missionmonitor.indicators.catalogue import get_indicator
     >>> nan = float("nan")
-    >>> change_is_significant(get_indicator("drd_deaths"), 1172, 1051, (nan, nan), (nan, nan))
+    >>> drd = get_indicator(config.load(None), "drd_deaths")
+    >>> change_is_significant(drd, 1172, 1051, (nan, nan), (nan, nan))
     True
     """
     if np.isnan(new) or np.isnan(old) or ind.period_type == "rolling_years":

@@ -8,8 +8,8 @@ previous period — refusing it across a series break, with the reason (``compar
 
 For example::
 
-    with Store.open(path) as store:
-        results = compute_all(store, Geography.of(config.current()))
+    with Store.open(path, configuration) as store:
+        results = compute_all(store, Geography.of(configuration))
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 import numpy as np
 import pandas as pd
 
+from missionmonitor import config
 from missionmonitor.data import load_sources
 from missionmonitor.indicators.catalogue import Indicator, load_catalogue
 from missionmonitor.indicators.comparisons import changes, vs_national
@@ -71,7 +72,7 @@ def compute_indicator(
 
     base = KINDS[ind.method.kind](ind, read, geo)
     # Figures from SYNTHETIC records say so in their status, wherever they are shown.
-    fake = {k for k, s in load_sources().items() if s.synthetic}
+    fake = {k for k, s in load_sources(geo.configuration).items() if s.synthetic}
     # A figure made from several sources (an amount per head of population) is SYNTHETIC if
     # any of them is.
     made_up = base["vintage"].map(lambda v: any(k in fake for k in str(v).split(";")))
@@ -89,9 +90,9 @@ def compute_indicator(
             [k in hidden for k in keys], dtype=bool
         )
     df = _apply_disclosure(df, ind, geo)
-    df["vs_national"] = vs_national(df)
+    df["vs_national"] = vs_national(geo.configuration, df)
     df = changes(df, ind)
-    df["_type_order"] = df["area_type"].map(area_types().index)
+    df["_type_order"] = df["area_type"].map(area_types(geo.configuration).index)
     df = df.sort_values(["_type_order", "area_code", "period_start"]).drop(columns="_type_order")
     return df[list(RESULT_COLUMNS + EXTRA_COLUMNS)].reset_index(drop=True)
 
@@ -107,7 +108,11 @@ def compute_all(
     With no ``indicators`` every catalogue indicator is computed and the table replaced;
     with some, only their rows are replaced. Returns the rows computed.
     """
-    chosen = list(indicators) if indicators is not None else list(load_catalogue().values())
+    chosen = (
+        list(indicators)
+        if indicators is not None
+        else list(load_catalogue(geo.configuration).values())
+    )
     frames = {}
     for ind in chosen:
         frames[ind.id] = compute_indicator(store, ind, geo)
@@ -126,13 +131,13 @@ def compute_all(
     return results
 
 
-def series_mixes(results: pd.DataFrame) -> list[str]:
+def series_mixes(configuration: config.Configuration, results: pd.DataFrame) -> list[str]:
     """Indicators whose figures under one definition version come from more than one
     publication series (the source register's ``series``): a change of source or method
     needs a definition version, so that the series break is declared and comparisons across
     it are refused. Empty when every series is consistent.
     """
-    sources = load_sources()
+    sources = load_sources(configuration)
     found: dict[tuple[str, int], set[str]] = {}
     for ind_id, version, vintage in zip(
         results["indicator_id"], results["definition_version"], results["vintage"], strict=True

@@ -21,6 +21,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from missionmonitor import config
 from missionmonitor.errors import MethodInputError
 from missionmonitor.ost.dialect import DUCKDB, Dialect
 from missionmonitor.ost.synthetic import council_weights
@@ -51,9 +52,9 @@ class ReferralSpec:
             raise MethodInputError("referrals and years must be at least 1")
 
 
-def write_referrals(out: Path, spec: ReferralSpec) -> Path:
+def write_referrals(configuration: config.Configuration, out: Path, spec: ReferralSpec) -> Path:
     """Write ``out/referrals.parquet``: about 90% start within 21 days, some never start."""
-    councils, weights = council_weights()
+    councils, weights = council_weights(configuration)
     rng = np.random.default_rng([spec.seed, 7])
     n = spec.referrals
     span = (

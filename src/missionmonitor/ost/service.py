@@ -157,6 +157,7 @@ def services_per_100k(items: pd.DataFrame, population: dict[str, float]) -> pd.S
 
 
 def compute_folder(
+    configuration: config.Configuration,
     source: Path,
     out: Path | None = None,
     max_gap: int = DEFAULT_MAX_GAP,
@@ -179,7 +180,7 @@ def compute_folder(
     if not files or not all(f.exists() for f in files):
         raise NotFoundError(f"no Parquet prescribing records at {source}")
     synthetic = any((pq.read_schema(f).metadata or {}).get(b"synthetic") == b"true" for f in files)
-    members = memberships(Geography.of(config.current()))
+    members = memberships(Geography.of(configuration))
     access = None
     with _engine(engine, memory_limit, spark) as (runner, read):
         outputs = pipeline.run_on(
@@ -190,7 +191,7 @@ def compute_folder(
             sql = access_sql(read("referrals", [referrals]), "periods", "members", runner.dialect)
             access = with_access_intervals(with_period_type(runner.query(sql), outputs.periods))
     retention = retention_with_intervals(outputs.starts_and_retention)
-    year, population = latest_population(Geography.of(config.current()))
+    year, population = latest_population(Geography.of(configuration))
     outputs.items["ddd_per_1000_per_day"] = ddd_rates(outputs.items, outputs.periods, population)
     outputs.items["services_per_100k"] = services_per_100k(outputs.items, population)
     survival = time_on_treatment(outputs.time_on_treatment)

@@ -113,16 +113,18 @@ ADULT_BANDS = (
 )
 
 
-def council_weights() -> tuple[list[str], np.ndarray]:
+def council_weights(configuration: config.Configuration) -> tuple[list[str], np.ndarray]:
     """Councils and their shares of Scotland's population aged 15-64 (latest shipped year)."""
     from missionmonitor.data import shipped_file
     from missionmonitor.datasets.declaration import get_declaration
     from missionmonitor.datasets.reader import read_and_validate
     from missionmonitor.refdata.geography import Geography
 
-    geo = Geography.of(config.current())
+    geo = Geography.of(configuration)
     rows = read_and_validate(
-        get_declaration("population"), shipped_file("population.csv"), geo.codes()
+        get_declaration(configuration, "population"),
+        shipped_file(configuration, "population.csv"),
+        geo.codes(),
     ).rows
     latest = max(int(str(r["year"])) for r in rows)
     totals: dict[str, float] = {}
@@ -254,13 +256,16 @@ person. Settings: {settings}.
 
 
 def write_prescribing(
-    out: Path, spec: SyntheticSpec, progress: Callable[[int, int], None] | None = None
+    configuration: config.Configuration,
+    out: Path,
+    spec: SyntheticSpec,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Path:
     """Write ``out/prescribing.parquet`` (and a README saying it is synthetic), streaming.
 
     ``progress(people_done, people_total)`` is called after each batch.
     """
-    councils, weights = council_weights()
+    councils, weights = council_weights(configuration)
     out.mkdir(parents=True, exist_ok=True)
     path = out / "prescribing.parquet"
     settings = {

@@ -84,6 +84,7 @@ def _check_password(password: str) -> None:
 
 
 def add_user(
+    configuration: config.Configuration,
     db: Session,
     username: str,
     display_name: str,
@@ -99,7 +100,7 @@ def add_user(
     if role not in roles:
         raise MethodInputError(f"unknown role {role!r}; roles: {', '.join(roles)}")
     if roles[role].scoped:
-        geo, want = Geography.of(config.current()), str(roles[role].area_type)
+        geo, want = Geography.of(configuration), str(roles[role].area_type)
         if want not in geo.types:
             raise MethodInputError(
                 f"role {role} is for an area type ({want}) this configuration does not have"
@@ -147,14 +148,26 @@ def disable_user(db: Session, username: str, by: int | None = None) -> User:
     return user
 
 
-def stand_in(db: Session, username: str, role: str, area_code: str | None = None) -> User:
+def stand_in(
+    configuration: config.Configuration,
+    db: Session,
+    username: str,
+    role: str,
+    area_code: str | None = None,
+) -> User:
     """The demonstration's account ``username`` that its SYNTHETIC records name: made on
     first use, disabled at once (no one signs in as it), with a generated password hashed
     at ``STAND_IN_HASHING``."""
     found = db.scalar(select(User).where(User.username == username))
     if found is None:
         found, _ = add_user(
-            db, username, f"SYNTHETIC {role}", role, area_code, hashing=STAND_IN_HASHING
+            configuration,
+            db,
+            username,
+            f"SYNTHETIC {role}",
+            role,
+            area_code,
+            hashing=STAND_IN_HASHING,
         )
         disable_user(db, username)
     return found

@@ -10,7 +10,7 @@ Outlines are projected once (longitude scaled by the cosine of the middle latitu
 keeps Scotland's shape within a few per cent), simplified to within ``TOLERANCE`` units
 (about a pixel as drawn) and kept as SVG path data.
 
->>> outlines = area_outlines("health_board")
+>>> outlines = area_outlines(config.load(None), "health_board")
 >>> len(outlines.paths), outlines.view_box
 (14, '0 0 400 590')
 >>> outlines.paths["S08000031"][:1]
@@ -59,24 +59,27 @@ class Outlines:
     source: str
 
 
-def has_boundaries() -> bool:
-    """Whether the active configuration ships boundaries, so maps can be drawn."""
-    return boundaries() is not None
+def has_boundaries(configuration: config.Configuration) -> bool:
+    """Whether ``configuration`` ships boundaries, so maps can be drawn."""
+    return boundaries(configuration) is not None
 
 
-def area_outlines(area_type: str, on: dt.date | None = None) -> Outlines:
+def area_outlines(
+    configuration: config.Configuration, area_type: str, on: dt.date | None = None
+) -> Outlines:
     """Outlines of the current areas of ``area_type``, from the memberships valid ``on``
     (default: today; a date before every geography version takes the first version)."""
-    return _outlines(area_type, max(on or dt.date.today(), first_version_start()))
+    day = max(on or dt.date.today(), first_version_start(configuration))
+    return _outlines(configuration, area_type, day)
 
 
 @config.cached
-def _outlines(area_type: str, day: dt.date) -> Outlines:
+def _outlines(configuration: config.Configuration, area_type: str, day: dt.date) -> Outlines:
     from shapely import simplify
     from shapely.ops import unary_union
 
-    base, projection = _base_shapes()
-    geo = Geography.of(config.current())
+    base, projection = _base_shapes(configuration)
+    geo = Geography.of(configuration)
     paths = {}
     for area in geo.of_type(area_type):
         councils = geo.councils_in(area.code, day)
@@ -90,20 +93,20 @@ def _outlines(area_type: str, day: dt.date) -> Outlines:
             continue
         shape = unary_union([base[c] for c in councils]) if len(councils) > 1 else base[councils[0]]
         paths[area.code] = _path(simplify(shape, TOLERANCE, preserve_topology=True))
-    source = (boundaries() or {}).get("source", "")
+    source = (boundaries(configuration) or {}).get("source", "")
     return Outlines(area_type, projection, paths, source)
 
 
 @config.cached
-def _base_shapes() -> tuple[dict[str, Any], str]:
+def _base_shapes(configuration: config.Configuration) -> tuple[dict[str, Any], str]:
     """Each base area's projected shape (SVG units, y down), and the common view box."""
     from shapely import affinity
     from shapely.geometry import shape
 
-    cfg = boundaries()
+    cfg = boundaries(configuration)
     if not cfg:
         raise DefinitionError("geography.yaml: no boundaries are configured, so no map is drawn")
-    path = config.path("data", cfg["file"])
+    path = config.path(configuration, "data", cfg["file"])
     prop = cfg["code_property"]
     found = config.read_definition(path, _FeatureCollection, "boundary file", parse=json.loads)
     try:
@@ -113,7 +116,7 @@ def _base_shapes() -> tuple[dict[str, Any], str]:
             f"{path.name}: invalid boundary file: every feature needs a {prop!r} code and a "
             f"shape ({exc!r})"
         ) from exc
-    known = {a.code for a in Geography.of(config.current()).of_type(BASE)}
+    known = {a.code for a in Geography.of(configuration).of_type(BASE)}
     if unknown := sorted(set(raw) - known):
         raise DefinitionError(f"{path.name}: unknown {BASE} code(s) {', '.join(unknown)}")
     west, south, east, north = _bounds(raw.values())

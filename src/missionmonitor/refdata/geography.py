@@ -123,46 +123,46 @@ class _GeographyFile(_Strict):
 
 
 @config.cached
-def _config() -> _GeographyFile:
-    path = config.path("geography.yaml")
+def _config(configuration: config.Configuration) -> _GeographyFile:
+    path = config.path(configuration, "geography.yaml")
     return config.read_definition(path, _GeographyFile, "geography configuration")
 
 
-def national_code() -> str:
+def national_code(configuration: config.Configuration) -> str:
     """The code of the whole country or programme area (Scotland: S92000003)."""
-    return _config().national.code
+    return _config(configuration).national.code
 
 
-def national_name() -> str:
+def national_name(configuration: config.Configuration) -> str:
     """The name of the national area (Scotland)."""
-    return _config().national.name
+    return _config(configuration).national.name
 
 
-def national_type() -> str:
+def national_type(configuration: config.Configuration) -> str:
     """The area type of the national area (Scotland: ``scotland``)."""
-    return _config().national.type
+    return _config(configuration).national.type
 
 
-def reporting_type() -> str:
+def reporting_type(configuration: config.Configuration) -> str:
     """The area type that submits returns and is graded against standards (Scotland: ADPs)."""
-    return _config().reporting
+    return _config(configuration).reporting
 
 
-def boundaries() -> dict[str, str] | None:
+def boundaries(configuration: config.Configuration) -> dict[str, str] | None:
     """The base areas' boundary file for maps (``file`` in ``data/``, ``code_property``,
     ``source``) as ``geography.yaml`` names it; None when the configuration has no maps."""
-    found = _config().boundaries
+    found = _config(configuration).boundaries
     return found.model_dump() if found else None
 
 
-def first_version_start() -> dt.date:
+def first_version_start(configuration: config.Configuration) -> dt.date:
     """The day the earliest geography version starts."""
-    return min(v.valid_from for v in _config().versions)
+    return min(v.valid_from for v in _config(configuration).versions)
 
 
-def area_types() -> tuple[str, ...]:
+def area_types(configuration: config.Configuration) -> tuple[str, ...]:
     """Area type ids, smallest first, as the configuration lists them."""
-    return tuple(t.id for t in _config().area_types)
+    return tuple(t.id for t in _config(configuration).area_types)
 
 
 class Geography:
@@ -170,10 +170,13 @@ class Geography:
 
     def __init__(
         self,
+        configuration: config.Configuration,
         areas: Iterable[Area],
         memberships: Iterable[Membership],
         other_names: Mapping[str, Mapping[str, Iterable[str]]] | None = None,
     ) -> None:
+        #: The configuration whose geography this is.
+        self.configuration = configuration
         self.areas: dict[str, Area] = {a.code: a for a in areas}
         self.memberships: list[Membership] = list(memberships)
         #: Area type → a name another publisher's list uses → the base areas it covers.
@@ -185,7 +188,7 @@ class Geography:
             for code in (m.council, m.parent):
                 if code not in self.areas:
                     raise DefinitionError(f"membership refers to unknown area {code}")
-        self.types = {t.id: t for t in _config().area_types}
+        self.types = {t.id: t for t in _config(configuration).area_types}
         self._codes = {c: a.type for c, a in self.areas.items()}
 
     # ---- construction ----------------------------------------------------------------
@@ -193,6 +196,7 @@ class Geography:
     @classmethod
     def from_rows(
         cls,
+        configuration: config.Configuration,
         rows: Iterable[dict[str, Any]],
         version: str,
         valid_from: dt.date,
@@ -201,7 +205,7 @@ class Geography:
     ) -> Geography:
         """Build from the geography dataset's rows (one per base area) for one version, as the
         configuration's ``columns`` say where each area type's code and name are."""
-        cfg = _config()
+        cfg = _config(configuration)
         nat = cfg.national
         columns = cfg.columns
         areas: dict[str, Area] = {nat.code: Area(nat.code, nat.name, nat.type)}
@@ -229,14 +233,13 @@ class Geography:
                     ended = replaced.get(new)
                     name = areas[new].name
                     areas[old] = Area(old, name, atype, None, ended, successor=new)
-        return cls(areas.values(), members, others)
+        return cls(configuration, areas.values(), members, others)
 
     @classmethod
     def of(cls, configuration: config.Configuration) -> Geography:
         """The geography of ``configuration`` (validated through its declaration), read once
         per configuration."""
-        with config.using(configuration):
-            return _configured_geography()
+        return _configured_geography(configuration)
 
     # ---- lookups ---------------------------------------------------------------------
 
@@ -253,15 +256,15 @@ class Geography:
 
     def national(self) -> Area:
         """The whole country or programme area (the parent of every base area)."""
-        return self.area(_config().national.code)
+        return self.area(_config(self.configuration).national.code)
 
     def codes(self) -> dict[str, str]:
         """Every known code (current and previous) → its area type (a shared mapping: read only)."""
         return self._codes
 
     def of_type(self, area_type: str, *, current_only: bool = True) -> list[Area]:
-        if area_type not in area_types():
-            known = ", ".join(area_types())
+        if area_type not in area_types(self.configuration):
+            known = ", ".join(area_types(self.configuration))
             raise NotFoundError(f"unknown area type {area_type!r}; known: {known}")
         found = [a for a in self.areas.values() if a.type == area_type]
         if current_only:
@@ -295,7 +298,7 @@ class Geography:
         area = self.area(self.resolve(code))
         councils = set(self.councils_in(area.code, on))
         found: dict[str, Area] = {}
-        for ptype in area_types():
+        for ptype in area_types(self.configuration):
             if ptype == area.type:
                 continue
             for m in self._members(on):
@@ -303,7 +306,7 @@ class Geography:
                     members = set(self.councils_in(m.parent, on))
                     if councils <= members and m.parent != area.code:
                         found[m.parent] = self.areas[m.parent]
-        return sorted(found.values(), key=lambda a: area_types().index(a.type))
+        return sorted(found.values(), key=lambda a: area_types(self.configuration).index(a.type))
 
     def parent(self, code: str, parent_type: str, on: dt.date | None = None) -> Area:
         for p in self.parents(code, on):
@@ -320,23 +323,25 @@ class Geography:
 
 
 @config.cached
-def _configured_geography() -> Geography:
+def _configured_geography(configuration: config.Configuration) -> Geography:
     from missionmonitor.data import shipped_file
     from missionmonitor.datasets.declaration import get_declaration
     from missionmonitor.datasets.reader import read_and_validate
 
-    cfg = _config()
+    cfg = _config(configuration)
     replaced = cfg.replaced or {}
-    decl = get_declaration("geography")
+    decl = get_declaration(configuration, "geography")
     areas: dict[str, Area] = {}
     members: list[Membership] = []
     others: dict[str, dict[str, set[str]]] = {}
     for v in cfg.versions:
-        parsed = read_and_validate(decl, shipped_file(v.dataset_file), {})
-        geo = Geography.from_rows(parsed.rows, v.id, v.valid_from, v.valid_to, replaced)
+        parsed = read_and_validate(decl, shipped_file(configuration, v.dataset_file), {})
+        geo = Geography.from_rows(
+            configuration, parsed.rows, v.id, v.valid_from, v.valid_to, replaced
+        )
         areas.update(geo.areas)
         members.extend(geo.memberships)
         for atype, names in geo.other_names.items():
             for name, councils in names.items():
                 others.setdefault(atype, {}).setdefault(name, set()).update(councils)
-    return Geography(areas.values(), members, others)
+    return Geography(configuration, areas.values(), members, others)

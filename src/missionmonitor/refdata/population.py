@@ -22,7 +22,7 @@ def populations(geo: Geography) -> dict[int, dict[str, float]]:
     # The shipped file is validated in full whenever a store is built from it; here only its
     # council totals are read, with the checks they need (a second read of every row
     # through the validating reader takes longer than the pipelines that ask for it).
-    path = shipped_file("population.csv")
+    path = shipped_file(geo.configuration, "population.csv")
     frame = pd.read_csv(
         path,
         usecols=["year", "area_code", "sex", "age_band", "population"],

@@ -26,8 +26,8 @@ def _local_target_section(data: SiteData, area: Area, facts: Facts) -> dict[str,
     from missionmonitor.targets.status import area_panel
 
     paragraphs = []
-    for t in load_targets():
-        panel = area_panel(t, data.results, area.code, area.type)
+    for t in load_targets(data.configuration):
+        panel = area_panel(data.configuration, t, data.results, area.code, area.type)
         if panel is None or panel["local"] is None or t.apportionment is None:
             continue
         local, ind_id = panel["local"], str(t.apportionment.local_indicator)
@@ -66,7 +66,7 @@ def _local_target_section(data: SiteData, area: Area, facts: Facts) -> dict[str,
 def adp(data: SiteData, code: str, period: str | None = None) -> dict[str, Any]:
     """An ADP profile: its indicators against Scotland, its councils, its board."""
     area = data.geo.area(data.geo.resolve(code))
-    if area.type != reporting_type():
+    if area.type != reporting_type(data.configuration):
         raise NotFoundError(
             f"{code} is not an ADP code (S11…); see `missionmonitor areas list --type adp`"
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from missionmonitor.config import describe
+from missionmonitor import config
 from missionmonitor.errors import NotFoundError
 from missionmonitor.periods import parse_period
 from missionmonitor.refdata.geography import national_code, national_name
@@ -21,10 +21,10 @@ from missionmonitor.views.common import latest_shown
 from missionmonitor.views.scorecard import scorecard, tally
 
 
-def summary_ids() -> tuple[str, ...]:
+def summary_ids(configuration: config.Configuration) -> tuple[str, ...]:
     """The indicators whose sentences open the annual report (configuration.yaml's
     ``annual_report`` section; none when it has none)."""
-    spec = describe().annual_report
+    spec = configuration.annual_report
     return spec.summary if spec else ()
 
 
@@ -43,7 +43,11 @@ def annual(data: SiteData, period: str) -> dict[str, Any]:
         items = [
             b
             for i in inds
-            if (b := indicator_block(data, i, national_code(), p.end, period, facts))
+            if (
+                b := indicator_block(
+                    data, i, national_code(data.configuration), p.end, period, facts
+                )
+            )
         ]
         blocks += items
         heading = f"Outcome {o.id}: {o.title}" if o.id.isdigit() else o.title
@@ -66,7 +70,9 @@ def annual(data: SiteData, period: str) -> dict[str, Any]:
             "id": "summary",
             "title": "Summary",
             "blocks": [],
-            "paragraphs": [by_id[k]["sentence"] for k in summary_ids() if k in by_id],
+            "paragraphs": [
+                by_id[k]["sentence"] for k in summary_ids(data.configuration) if k in by_id
+            ],
         },
     )
     sections.append(_success_section(data, p.end))
@@ -75,8 +81,8 @@ def annual(data: SiteData, period: str) -> dict[str, Any]:
     sections.append(_targets_section(data, by_id, facts))
     return report_frame(
         f"National Mission on Drugs: annual monitoring report {period}",
-        f"{national_name()}, financial year {period} (1 April {p.start.year} to 31 March "
-        f"{p.end.year}). Generated from the data held.",
+        f"{national_name(data.configuration)}, financial year {period} "
+        f"(1 April {p.start.year} to 31 March {p.end.year}). Generated from the data held.",
         sections,
         blocks,
         data,
@@ -116,9 +122,13 @@ def _surveillance_section(data: SiteData, end: dt.date, facts: Facts) -> dict[st
     from missionmonitor.formatting import display_value
     from missionmonitor.surveillance.coverage import ost_coverage
 
-    nation, spec = national_code(), surveillance()
+    nation, spec = national_code(data.configuration), surveillance(data.configuration)
     paragraphs = []
-    held = [c for c in ost_coverage(data.results, nation) if parse_period(c["period"]).end <= end]
+    held = [
+        c
+        for c in ost_coverage(data.configuration, data.results, nation)
+        if parse_period(c["period"]).end <= end
+    ]
     if held:
         c = held[-1]
         people = facts.note(
@@ -163,9 +173,9 @@ def _accountability_section(data: SiteData, end: dt.date, facts: Facts) -> dict[
     what happens after placements. Figures are the latest for periods ending by the year end."""
     from missionmonitor.views import accountability as acc
 
-    nation = national_code()
+    nation = national_code(data.configuration)
     paragraphs = [acc.NOT_ATTRIBUTION]
-    cat, spec = data.catalogue, acc.section()
+    cat, spec = data.catalogue, acc.section(data.configuration)
 
     def latest(indicator_id: str) -> dict[str, Any] | None:
         if indicator_id not in cat:
@@ -181,10 +191,10 @@ def _accountability_section(data: SiteData, end: dt.date, facts: Facts) -> dict[
             said.append(f"{cat[i].title}, {row['period']}: {value} {cat[i].unit}{mark}.")
     paragraphs += said or [
         "No financial year by the end of this one has an approved funding "
-        f"return from every ADP, so {national_name()}'s spend is not shown."
+        f"return from every ADP, so {national_name(data.configuration)}'s spend is not shown."
     ]
     beds = latest(spec.beds) if spec.beds else None
-    target = acc.beds_commitment()
+    target = acc.beds_commitment(data.configuration)
     # A commitment, not a figure of the data: shown as declared.
     commitment = f"{target.value:,.0f}" if target else None
     if commitment is None:
@@ -235,14 +245,14 @@ def _targets_section(
     from missionmonitor.targets.status import all_targets
 
     paragraphs = []
-    for t in all_targets(data.results):
+    for t in all_targets(data.configuration, data.results):
         block = by_id.get(t["indicator"])
         if block is None or t["latest"] is None or block["row"]["value"] is None:
             continue
         row = block["row"]
         shown_target = facts.note(
             t["indicator"],
-            national_code(),
+            national_code(data.configuration),
             row["period"],
             "target",
             t["value"],
@@ -255,7 +265,9 @@ def _targets_section(
             f"{t['progress']['status']}. {t['progress']['rule']}"
         )
         paragraphs.extend(
-            balancing_paragraphs(data, t["balancing"], t["balancing_note"], national_code(), facts)
+            balancing_paragraphs(
+                data, t["balancing"], t["balancing_note"], national_code(data.configuration), facts
+            )
         )
     return {
         "id": "targets",

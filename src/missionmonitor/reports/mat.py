@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from missionmonitor.config import describe
 from missionmonitor.errors import NotFoundError
 from missionmonitor.periods import parse_period
 from missionmonitor.refdata.geography import national_code, national_name
@@ -16,16 +15,18 @@ from missionmonitor.services.site_data import SiteData
 def mat(data: SiteData, year: int) -> dict[str, Any]:
     """The MAT standards benchmarking report for the assessment of April ``year``."""
     period = f"April {year}"
-    spec = describe().mat_report
+    spec = data.configuration.mat_report
     if spec is None or spec.indicator not in data.catalogue:
         raise NotFoundError("this configuration has no standards report (no mat_report section)")
     ind = data.catalogue[spec.indicator]
-    rows = results_for(data, ind.id, national_code())
+    rows = results_for(data, ind.id, national_code(data.configuration))
     if period not in set(rows["period"]):
         held = ", ".join(rows["period"])
         raise NotFoundError(f"no MAT standards results for {period}; held: {held}")
     facts = Facts()
-    block = indicator_block(data, ind, national_code(), parse_period(period).end, period, facts)
+    block = indicator_block(
+        data, ind, national_code(data.configuration), parse_period(period).end, period, facts
+    )
     assert block is not None
     paragraphs: list[str] = []
     row = block["row"]
@@ -53,8 +54,9 @@ def mat(data: SiteData, year: int) -> dict[str, Any]:
     ]
     return report_frame(
         f"MAT standards benchmarking report {year}",
-        f"Implementation of the Medication Assisted Treatment standards in {national_name()}, "
-        f"as assessed in {period}. Generated from the data held.",
+        "Implementation of the Medication Assisted Treatment standards in "
+        f"{national_name(data.configuration)}, as assessed in {period}. "
+        "Generated from the data held.",
         sections,
         [block],
         data,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import re
+from functools import partial
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from missionmonitor.config import Configuration
 from missionmonitor.reports import ReportFormat
 from missionmonitor.views.maps import map_svg
 
@@ -36,16 +38,19 @@ def svg(spec: dict[str, Any], labelled_by: str) -> Markup:
     return Markup(drawing)
 
 
-def _environment() -> jinja2.Environment:
+def _environment(configuration: Configuration) -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(_FOLDER), autoescape=True)
     env.globals["svg"] = svg
-    env.globals["map_svg"] = map_svg
+    env.globals["map_svg"] = partial(map_svg, configuration)
     return env
 
 
-def render_html(report: dict[str, Any], *, for_print: bool = False) -> str:
-    """The report as one self-contained HTML document (styles and charts inline)."""
-    env = _environment()
+def render_html(
+    configuration: Configuration, report: dict[str, Any], *, for_print: bool = False
+) -> str:
+    """The report of ``configuration`` as one self-contained HTML document (styles and
+    charts inline)."""
+    env = _environment(configuration)
     css = (_FOLDER / "report.css").read_text(encoding="utf-8")
     return env.get_template("report.html").render(
         report=report,
@@ -55,15 +60,17 @@ def render_html(report: dict[str, Any], *, for_print: bool = False) -> str:
     )
 
 
-def render_pdf(report: dict[str, Any]) -> bytes:
+def render_pdf(configuration: Configuration, report: dict[str, Any]) -> bytes:
     """The report as PDF: contents page, page numbers and footnotes (print stylesheet)."""
     import weasyprint
 
-    pdf: bytes = weasyprint.HTML(string=render_html(report, for_print=True)).write_pdf()
+    pdf: bytes = weasyprint.HTML(
+        string=render_html(configuration, report, for_print=True)
+    ).write_pdf()
     return pdf
 
 
-def render(report: dict[str, Any], fmt: ReportFormat) -> bytes:
+def render(configuration: Configuration, report: dict[str, Any], fmt: ReportFormat) -> bytes:
     if fmt == "pdf":
-        return render_pdf(report)
-    return render_html(report).encode("utf-8")
+        return render_pdf(configuration, report)
+    return render_html(configuration, report).encode("utf-8")

@@ -8,7 +8,6 @@ from typing import Any
 
 import pandas as pd
 
-from missionmonitor.config import attribution
 from missionmonitor.data import load_sources
 from missionmonitor.indicators.catalogue import Indicator
 from missionmonitor.methods.poisson import count_change_p_value
@@ -42,7 +41,7 @@ def not_yet_available(data: SiteData, *, local_targets: bool | None = None) -> l
     area's local target; None for a national report)."""
     held = set(data.results["indicator_id"])
     out = []
-    targets = [t for t in all_targets(data.results) if t.get("balancing")]
+    targets = [t for t in all_targets(data.configuration, data.results) if t.get("balancing")]
     missing = sorted({b["title"] for t in targets for b in t["balancing"] if b["latest"] is None})
     if targets and all(all(b["latest"] is None for b in t["balancing"]) for t in targets):
         out.append(NOT_YET["balancing"])
@@ -193,7 +192,7 @@ def indicator_block(
     trend = shown[["period", "value", "lci", "uci"]]
     spec = charts.trend_chart(trend, ind.title, ind.unit, [v.effective_from for v in breaks])
     recent = [result_row(ind, r, data) for _, r in shown.tail(5).iterrows()]
-    drawn = area_map(data, ind, end) if area == national_code() else None
+    drawn = area_map(data, ind, end) if area == national_code(data.configuration) else None
     return {
         "id": ind.id,
         "title": ind.title,
@@ -224,7 +223,7 @@ MAP_TYPES = ("adp", "council", "hscp", "health_board")
 def area_map(data: SiteData, ind: Indicator, end: dt.date) -> dict[str, Any] | None:
     """A static map of the indicator's latest figures by area for a period ending by
     ``end``: ADPs where published, else councils, Integration Authorities or boards."""
-    if not maps.mappable():
+    if not maps.mappable(data.configuration):
         return None
     df = data.results[data.results["indicator_id"] == ind.id]
     for area_type in (t for t in MAP_TYPES if t in ind.geography):
@@ -252,7 +251,7 @@ def sources_list(data: SiteData, blocks: list[dict[str, Any]]) -> list[dict[str,
     for b in blocks:
         for s in b["sources"]:
             used.setdefault(s, set()).update(v for v in str(b["vintage"]).split(";") if v)
-    registry = load_sources()
+    registry = load_sources(data.configuration)
     out = []
     for n, vintages in sorted(used.items()):
         generated = any((src := registry.get(v)) is not None and src.synthetic for v in vintages)
@@ -285,7 +284,7 @@ def report_frame(
         "sections": sections,
         "not_yet": not_yet,
         "sources": sources_list(data, blocks),
-        "licence": attribution(),
+        "licence": data.configuration.attribution,
         "facts": facts.as_dicts(),
         "method_note": "Figures come from the disclosure-controlled results table: counts from 1 "
         "to 9 are suppressed (c), with secondary suppression, and values derived "

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from missionmonitor import config
 from missionmonitor.errors import DefinitionError
 from missionmonitor.returns.forms import Form, get_form, load_forms
 
@@ -23,12 +24,12 @@ OUTPUTS = {
 RETURNS_PER_YEAR = {"quarter": 4, "financial_year": 1}
 
 
-def check_uses() -> None:
+def check_uses(configuration: config.Configuration) -> None:
     """Every ``used_by`` names a catalogue indicator or a known output."""
     from missionmonitor.indicators.catalogue import load_catalogue
 
-    known = set(load_catalogue()) | set(OUTPUTS)
-    for (fid, version), form in load_forms().items():
+    known = set(load_catalogue(configuration)) | set(OUTPUTS)
+    for (fid, version), form in load_forms(configuration).items():
         for q in form.questions:
             unknown = [u for u in q.used_by if u not in known]
             if unknown:
@@ -66,8 +67,8 @@ def form_burden(form: Form) -> dict[str, Any]:
     }
 
 
-def burden() -> list[dict[str, Any]]:
+def burden(configuration: config.Configuration) -> list[dict[str, Any]]:
     """The latest version of every form, with its burden."""
-    check_uses()
-    ids = sorted({fid for fid, _ in load_forms()})
-    return [form_burden(get_form(fid)) for fid in ids]
+    check_uses(configuration)
+    ids = sorted({fid for fid, _ in load_forms(configuration)})
+    return [form_burden(get_form(configuration, fid)) for fid in ids]

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from missionmonitor import config
 from missionmonitor.portal.audit import record
 from missionmonitor.portal.models import Submission
 from missionmonitor.refdata.geography import Geography, reporting_type
@@ -20,11 +21,11 @@ from missionmonitor.returns.workflow import history
 EDITABLE = ("draft", "returned")
 
 
-def due_date(form: Form, period: str) -> dt.date:
+def due_date(configuration: config.Configuration, form: Form, period: str) -> dt.date:
     """When a form's return for ``period`` is due (``returns/deadlines.yaml``)."""
     from missionmonitor.returns.deadlines import due
 
-    return due(form.id, form.period_type, period)
+    return due(configuration, form.id, form.period_type, period)
 
 
 def completeness(
@@ -33,9 +34,9 @@ def completeness(
     """Every ADP's state for one form and period: not started, draft, submitted, approved or
     returned, and whether it is late (not yet submitted after the due date)."""
     today = today or dt.date.today()
-    due = due_date(form, period)
+    due = due_date(geo.configuration, form, period)
     rows = []
-    for adp in geo.of_type(reporting_type()):
+    for adp in geo.of_type(reporting_type(geo.configuration)):
         versions = history(db, form.id, adp.code, period)
         state = versions[-1].status if versions else "not started"
         rows.append(
@@ -52,7 +53,7 @@ def completeness(
 
 
 def approved_rows(
-    db: Session, form_id: str, source: str = "MM_ADP_RETURNS"
+    configuration: config.Configuration, db: Session, form_id: str, source: str = "MM_ADP_RETURNS"
 ) -> list[dict[str, Any]]:
     """The latest approved version of every return of a form, one row per answer, in the
     ``adp_returns`` dataset's shape (so approved returns flow into the analytical store).
@@ -66,13 +67,13 @@ def approved_rows(
         if key not in latest or s.number > latest[key].number:
             latest[key] = s
     for (adp, period), s in sorted(latest.items()):
-        form = get_form(s.form_id, s.form_version)
+        form = get_form(configuration, s.form_id, s.form_version)
         numeric = {q.id for q in form.questions if q.type in ("integer", "decimal", "percentage")}
         for question, value in sorted(json.loads(s.answers).items()):
             if question in numeric and value not in (None, ""):
                 out.append(
                     {
-                        "area_type": reporting_type(),
+                        "area_type": reporting_type(configuration),
                         "area_code": adp,
                         "form_id": s.form_id,
                         "form_version": s.form_version,

@@ -1,7 +1,7 @@
 """Due dates of returns, as data (``deadlines.yaml``): a date per form and period, or a
 default number of days after the period ends.
 
->>> due("rehab_quarterly", "quarter", "2024-Q2")
+>>> due(config.load(None), "rehab_quarterly", "quarter", "2024-Q2")
 datetime.date(2024, 7, 31)
 """
 
@@ -30,13 +30,13 @@ class Deadlines(BaseModel):
 
 
 @config.cached
-def load_deadlines() -> Deadlines:
+def load_deadlines(configuration: config.Configuration) -> Deadlines:
     from missionmonitor.returns.forms import load_forms
 
-    path = config.path("returns", "deadlines.yaml")
+    path = config.path(configuration, "returns", "deadlines.yaml")
     table = config.read_definition(path, Deadlines, "deadlines")
     config.unique(table.deadlines, lambda d: (d.form, d.period), path, "deadline")
-    forms = {fid: f.period_type for (fid, _), f in load_forms().items()}
+    forms = {fid: f.period_type for (fid, _), f in load_forms(configuration).items()}
     for d in table.deadlines:
         if d.form not in forms:
             raise DefinitionError(f"deadlines.yaml: unknown form {d.form!r}")
@@ -47,8 +47,10 @@ def load_deadlines() -> Deadlines:
     return table
 
 
-def due(form_id: str, period_type: str, period: str) -> dt.date:
-    table = load_deadlines()
+def due(
+    configuration: config.Configuration, form_id: str, period_type: str, period: str
+) -> dt.date:
+    table = load_deadlines(configuration)
     for d in table.deadlines:
         if d.form == form_id and d.period == period:
             return d.due

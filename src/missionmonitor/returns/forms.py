@@ -113,9 +113,9 @@ class Form(_Strict):
 
 
 @config.cached
-def load_forms() -> dict[tuple[str, int], Form]:
+def load_forms(configuration: config.Configuration) -> dict[tuple[str, int], Form]:
     """Every version of every form, keyed by (id, version)."""
-    folder = config.path("returns", "forms")
+    folder = config.path(configuration, "returns", "forms")
     out = config.read_definitions(folder, Form, "return form", lambda _, f: (f.id, f.version))
     for (fid, version), form in out.items():
         m = form.mapping
@@ -137,11 +137,11 @@ def load_forms() -> dict[tuple[str, int], Form]:
     return out
 
 
-def get_form(form_id: str, version: int | None = None) -> Form:
+def get_form(configuration: config.Configuration, form_id: str, version: int | None = None) -> Form:
     """A form's given version, or its latest."""
-    versions = {v: f for (i, v), f in load_forms().items() if i == form_id}
+    versions = {v: f for (i, v), f in load_forms(configuration).items() if i == form_id}
     if not versions:
-        known = sorted({i for i, _ in load_forms()})
+        known = sorted({i for i, _ in load_forms(configuration)})
         raise NotFoundError(f"unknown form {form_id!r}; forms: {', '.join(known)}")
     if version is None:
         return versions[max(versions)]
@@ -150,18 +150,20 @@ def get_form(form_id: str, version: int | None = None) -> Form:
     return versions[version]
 
 
-def public_form() -> Form:
+def public_form(configuration: config.Configuration) -> Form:
     """The latest version of the form the public answers (``answered_by: public``, at
     ``/feedback``); NotFoundError when the configuration has none."""
-    public = sorted({i for (i, _), f in load_forms().items() if f.answered_by == "public"})
+    public = sorted(
+        {i for (i, _), f in load_forms(configuration).items() if f.answered_by == "public"}
+    )
     if not public:
         raise NotFoundError("this configuration has no form the public answers")
-    return get_form(public[0])
+    return get_form(configuration, public[0])
 
 
-def adp_form(form_id: str, version: int | None = None) -> Form:
+def adp_form(configuration: config.Configuration, form_id: str, version: int | None = None) -> Form:
     """A form ADPs return (``get_form``); a form the public answers is not one."""
-    form = get_form(form_id, version)
+    form = get_form(configuration, form_id, version)
     if form.answered_by != "adp":
         raise NotFoundError(
             f"{form_id} is answered by the public (at /feedback), not returned by ADPs"

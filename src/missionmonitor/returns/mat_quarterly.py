@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from missionmonitor import config
 from missionmonitor.periods import parse_period
 from missionmonitor.portal.models import Submission
 from missionmonitor.returns.forms import get_form
@@ -31,9 +32,11 @@ def approved_quarters(db: Session, adp: str) -> dict[str, Submission]:
     return out
 
 
-def quarter_point(s: Submission, standard: int) -> dict[str, Any]:
+def quarter_point(
+    configuration: config.Configuration, s: Submission, standard: int
+) -> dict[str, Any]:
     """One quarter's self-assessment of one standard, as a point of its trajectory."""
-    form = get_form(s.form_id, s.form_version)
+    form = get_form(configuration, s.form_id, s.form_version)
     answers = json.loads(s.answers)
     codes = form.code_lists
     prefix = f"s{standard}_"
@@ -56,15 +59,19 @@ def quarter_point(s: Submission, standard: int) -> dict[str, Any]:
     }
 
 
-def quarter_points(db: Session, adp: str, standard: int) -> list[dict[str, Any]]:
+def quarter_points(
+    configuration: config.Configuration, db: Session, adp: str, standard: int
+) -> list[dict[str, Any]]:
     """Every approved quarter's self-assessment of one ADP and standard."""
-    return [quarter_point(s, standard) for s in approved_quarters(db, adp).values()]
+    return [quarter_point(configuration, s, standard) for s in approved_quarters(db, adp).values()]
 
 
-def latest_by_standard(db: Session, adp: str, numbers: list[int]) -> dict[int, dict[str, Any]]:
+def latest_by_standard(
+    configuration: config.Configuration, db: Session, adp: str, numbers: list[int]
+) -> dict[int, dict[str, Any]]:
     """Each standard's latest approved quarterly self-assessment of one ADP, if any."""
     quarters = approved_quarters(db, adp)
     if not quarters:
         return {}
     latest = quarters[max(quarters, key=lambda p: parse_period(p).start)]
-    return {n: quarter_point(latest, n) for n in numbers}
+    return {n: quarter_point(configuration, latest, n) for n in numbers}

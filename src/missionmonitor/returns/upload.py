@@ -254,7 +254,7 @@ def upload_schema(form: Form) -> TableSchema:
 
 
 def read_upload(
-    form: Form, name: str, data: bytes, allowed: set[str] | None = None
+    geo: Geography, form: Form, name: str, data: bytes, allowed: set[str] | None = None
 ) -> list[UploadedRow]:
     """Check an upload of ``form`` and return its rows; ValidationError lists every problem.
     ``allowed``: the ADP codes the uploader may submit for (None: any)."""
@@ -274,10 +274,10 @@ def read_upload(
                 problems.append(Problem("formula", message, i, str(col)))
     if problems:
         raise ValidationError(name, problems)
-    areas = Geography.of(config.current()).codes()
+    areas = geo.codes()
 
     def template_rules(i: int, row: dict[str, Any]) -> list[Problem]:
-        return _row_problems(form, i, row, areas, allowed)
+        return _row_problems(geo.configuration, form, i, row, areas, allowed)
 
     table = check_rows(upload_schema(form), name, padded, areas, row_rule=template_rules)
     out: list[UploadedRow] = []
@@ -296,6 +296,7 @@ def read_upload(
 
 
 def _row_problems(
+    configuration: config.Configuration,
     form: Form,
     i: int,
     cells: dict[str, Any],
@@ -319,7 +320,7 @@ def _row_problems(
             )
         )
     adp = str(cells["adp_code"])
-    if areas.get(adp) != reporting_type():
+    if areas.get(adp) != reporting_type(configuration):
         message = f"{adp!r} is a {areas.get(adp)} code, not an ADP code"
         problems.append(Problem("area-type", message, i, "adp_code"))
     elif allowed is not None and adp not in allowed:

@@ -19,7 +19,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
-from missionmonitor import config
 from missionmonitor.errors import (
     MethodInputError,
     NotReadyToSubmit,
@@ -108,15 +107,15 @@ def save_draft(
     answers: dict[str, Any],
     comments: dict[str, str] | None = None,
     seen_version: int | None = None,
-    geo: Geography | None = None,
+    *,
+    geo: Geography,
 ) -> Submission:
     """Create or update the draft of a return (a new version if the last was returned).
     ``comments`` None keeps the comments on warnings already made; file answers are kept."""
-    geo = geo or Geography.of(config.current())
     require(user, "edit_returns", adp, geo)
     if form.answered_by != "adp":
         raise MethodInputError(f"{form.id} is answered by the public, not returned by ADPs")
-    if geo.codes().get(adp) != reporting_type():
+    if geo.codes().get(adp) != reporting_type(geo.configuration):
         raise MethodInputError(f"{adp} is not an ADP code")
     if parse_period(period).type != form.period_type:
         raise MethodInputError(f"{form.id} is a {form.period_type} return; {period!r} is not one")
@@ -175,13 +174,12 @@ def _get(
 
 
 def submit(
-    db: Session, user: User, submission_id: int, seen_version: int, geo: Geography | None = None
+    db: Session, user: User, submission_id: int, seen_version: int, geo: Geography
 ) -> Submission:
-    geo = geo or Geography.of(config.current())
     s = _get(db, user, "edit_returns", submission_id, seen_version, geo)
     if s.status != "draft":
         raise MethodInputError(f"only a draft can be submitted; this one is {s.status}")
-    form = get_form(s.form_id, s.form_version)
+    form = get_form(geo.configuration, s.form_id, s.form_version)
     findings = check_answers(form, json.loads(s.answers))
     comments = json.loads(s.comments)
     blocking = [
@@ -207,10 +205,10 @@ def decide(
     seen_version: int,
     approve: bool,
     comment: str = "",
-    geo: Geography | None = None,
+    *,
+    geo: Geography,
 ) -> Submission:
     """Approve (locks it) or return for changes (a comment is required)."""
-    geo = geo or Geography.of(config.current())
     s = _get(db, user, "approve_returns", submission_id, seen_version, geo)
     refusal = decision_refusal(user, s)
     if refusal:
@@ -236,7 +234,7 @@ def attach(
     question: str,
     filename: str,
     data: bytes,
-    geo: Geography | None = None,
+    geo: Geography,
 ) -> Any:
     """Keep a file answering ``question`` of the return's current draft (made if there is
     none), with its SHA-256; the answer records the hash and name."""
@@ -245,7 +243,6 @@ def attach(
     from missionmonitor.portal.models import Attachment
     from missionmonitor.returns.evidence import check_evidence
 
-    geo = geo or Geography.of(config.current())
     require(user, "edit_returns", adp, geo)
     target = next((q for q in form.questions if q.id == question), None)
     if target is None or target.type != "file":

@@ -39,8 +39,10 @@ def overview(
     ``form``, the latest period that has ended for the others."""
     require(user, "view_returns", user.area_code, geo)
     tables = []
-    for fid in sorted({fid for (fid, _), f in load_forms().items() if f.answered_by == "adp"}):
-        definition = get_form(fid)
+    for fid in sorted(
+        {fid for (fid, _), f in load_forms(geo.configuration).items() if f.answered_by == "adp"}
+    ):
+        definition = get_form(geo.configuration, fid)
         options = recent_periods(definition.period_type, dt.date.today())
         chosen = period if form == fid and period in options else options[0]
         rows = completeness(db, definition, chosen, geo)
@@ -83,13 +85,16 @@ def submit_latest(
     period: str,
     comments: dict[str, str],
     seen_version: int,
+    geo: Geography,
 ) -> Submission:
     """Keep the comments on warnings with the latest draft's answers, then submit it
     (NotReadyToSubmit while errors or uncommented warnings remain)."""
     latest = _latest(db, form, adp, period, "there is no draft to submit")
     answers = json.loads(latest.answers)
-    draft = workflow.save_draft(db, user, form, adp, period, answers, comments, seen_version)
-    return workflow.submit(db, user, draft.id, draft.version)
+    draft = workflow.save_draft(
+        db, user, form, adp, period, answers, comments, seen_version, geo=geo
+    )
+    return workflow.submit(db, user, draft.id, draft.version, geo)
 
 
 def decide_latest(
@@ -101,10 +106,11 @@ def decide_latest(
     approve: bool,
     comment: str,
     seen_version: int,
+    geo: Geography,
 ) -> Submission:
     """Approve or return the latest version of a return."""
     latest = _latest(db, form, adp, period, "there is no return to decide")
-    return workflow.decide(db, user, latest.id, seen_version, approve, comment)
+    return workflow.decide(db, user, latest.id, seen_version, approve, comment, geo=geo)
 
 
 def upload_drafts(
@@ -115,13 +121,15 @@ def upload_drafts(
     ADPs the user may edit are accepted. Returns how many drafts were saved."""
     require(user, "edit_returns", None, geo)
     allowed = {
-        a.code for a in geo.of_type(reporting_type()) if can(user, "edit_returns", a.code, geo)
+        a.code
+        for a in geo.of_type(reporting_type(geo.configuration))
+        if can(user, "edit_returns", a.code, geo)
     }
-    rows = read_upload(form, filename, data, allowed)
+    rows = read_upload(geo, form, filename, data, allowed)
     for r in rows:
         latest = latest_version(db, form, r.adp_code, r.period)
         seen = latest.version if latest is not None and latest.status == "draft" else None
-        workflow.save_draft(db, user, form, r.adp_code, r.period, r.answers, None, seen)
+        workflow.save_draft(db, user, form, r.adp_code, r.period, r.answers, None, seen, geo=geo)
     return len(rows)
 
 

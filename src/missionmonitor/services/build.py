@@ -75,11 +75,16 @@ def write_reference_tables(store: Store, geo: Geography) -> None:
             SELECT year, area_code, ?, sex, age_band, population
             FROM latest WHERE area_code = ?
         """,
-            [national_type(), national_type(), national_code()],
+            [
+                national_type(geo.configuration),
+                national_type(geo.configuration),
+                national_code(geo.configuration),
+            ],
         )
 
 
 def build_store(
+    configuration: config.Configuration,
     path: Path,
     progress: Progress | None = None,
     *,
@@ -98,12 +103,12 @@ def build_store(
         report.kept_aside = path.with_name(f"{path.name}.{stamp}.old")
         path.rename(report.kept_aside)
     tell = progress or (lambda _step: None)
-    geo = Geography.of(config.current())
-    with Store.open(path, demonstration=demonstration) as store:
-        for decl in shipped_declarations():
+    geo = Geography.of(configuration)
+    with Store.open(path, configuration, demonstration=demonstration) as store:
+        for decl in shipped_declarations(configuration):
             tell(f"load {decl.name}")
             # A publisher's own workbook is read through its connector, a CSV as it is.
-            parsed = read_dataset_file(decl, shipped_file(decl.file), geo)
+            parsed = read_dataset_file(decl, shipped_file(configuration, decl.file), geo)
             report.loads.append(load_parsed(store, parsed))
         tell("reference tables")
         write_reference_tables(store, geo)
@@ -112,10 +117,10 @@ def build_store(
     return report
 
 
-def step_count() -> int:
+def step_count(configuration: config.Configuration) -> int:
     """How many progress steps ``build_store`` reports (for a progress bar)."""
-    return len(shipped_declarations()) + 1 + len(load_catalogue())
+    return len(shipped_declarations(configuration)) + 1 + len(load_catalogue(configuration))
 
 
-def shipped_declarations() -> list[Declaration]:
-    return [d for d in load_declarations().values() if d.shipped]
+def shipped_declarations(configuration: config.Configuration) -> list[Declaration]:
+    return [d for d in load_declarations(configuration).values() if d.shipped]

@@ -22,8 +22,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from missionmonitor import config
 from missionmonitor.accountability import feedback, governance
-from missionmonitor.config import describe
 from missionmonitor.periods import recent_periods
 from missionmonitor.portal import accounts
 from missionmonitor.portal.models import User
@@ -137,7 +137,7 @@ def _file(
     """Draft, submit and approve one return, commenting on any warning."""
     from missionmonitor.returns.forms import check_answers
 
-    form = get_form(form_id)
+    form = get_form(geo.configuration, form_id)
     comments = {
         f.rule: "SYNTHETIC demonstration comment"
         for f in check_answers(form, answers)
@@ -154,17 +154,19 @@ def demo_accountability(
     """Make the SYNTHETIC returns, feedback and oversight meeting; return the returns' and
     feedback's figures in the ``adp_returns`` shape (source ``MM_DEMO_RETURNS``)."""
     rng = random.Random(f"accountability-{seed}")
-    secretariat_id = accounts.stand_in(db, "demo-secretariat", "oversight_secretariat").id
-    sub_id = accounts.stand_in(db, "demo-submitter", "phs_analyst").id
-    app_id = accounts.stand_in(db, "demo-approver", "phs_analyst").id
+    secretariat_id = accounts.stand_in(
+        geo.configuration, db, "demo-secretariat", "oversight_secretariat"
+    ).id
+    sub_id = accounts.stand_in(geo.configuration, db, "demo-submitter", "phs_analyst").id
+    app_id = accounts.stand_in(geo.configuration, db, "demo-approver", "phs_analyst").id
     _, pops = latest_population(geo)
-    adps = geo.of_type(reporting_type())
+    adps = geo.of_type(reporting_type(geo.configuration))
     years = recent_periods("financial_year", today, 2)
     quarters = sorted(recent_periods("quarter", today, 4))
     bed_shares = [rng.uniform(0.2, 1.8) * pops[a.code] for a in adps]
     beds = _split(BEDS, bed_shares)
     for adp, adp_beds in zip(adps, beds, strict=True):
-        share = pops[adp.code] / pops[national_code()]
+        share = pops[adp.code] / pops[national_code(geo.configuration)]
         # Enabled stand-ins for the permission checks; the returns name the demo accounts.
         submitter = User(id=sub_id, role="adp_submitter", area_code=adp.code, active=True)
         approver = User(id=app_id, role="adp_approver", area_code=adp.code, active=True)
@@ -189,8 +191,10 @@ def demo_accountability(
     _meeting(db, geo, today, User(id=secretariat_id, role="oversight_secretariat", active=True))
     rows = []
     for form_id in ("adp_funding", "mat_quarterly", "rehab_capacity", "rehab_outcomes"):
-        rows += approved_rows(db, form_id, SOURCE)
-    rows += feedback.export_rows(db, public_form(), synthetic=True)
+        rows += approved_rows(geo.configuration, db, form_id, SOURCE)
+    rows += feedback.export_rows(
+        geo.configuration, db, public_form(geo.configuration), synthetic=True
+    )
     return rows
 
 
@@ -203,7 +207,7 @@ def _feedback(
     approver_id: int,
 ) -> None:
     """Feedback over this quarter so far and the three before it (as pages show it)."""
-    form = public_form()
+    form = public_form(geo.configuration)
     days = [today]
     for q in recent_periods("quarter", today, 3):
         year, n = int(q[:4]), int(q[-1])
@@ -239,7 +243,7 @@ def _meeting(db: Session, geo: Geography, today: dt.date, secretariat: User) -> 
         secretariat,
         m.id,
         "SYNTHETIC: ask every ADP for a plan to raise same-day starts",
-        [f"indicator:{i}" for i in _standards_indicator()] + ["standard:1"],
+        [f"indicator:{i}" for i in _standards_indicator(geo.configuration)] + ["standard:1"],
         geo,
     )
     governance.add_action(
@@ -263,7 +267,7 @@ def _meeting(db: Session, geo: Geography, today: dt.date, secretariat: User) -> 
     )
 
 
-def _standards_indicator() -> list[str]:
+def _standards_indicator(configuration: config.Configuration) -> list[str]:
     """The configuration's standards indicator, which a decision on a standard links to."""
-    spec = describe().mat_report
+    spec = configuration.mat_report
     return [spec.indicator] if spec else []

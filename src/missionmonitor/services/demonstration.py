@@ -56,6 +56,7 @@ class DemonstrationReport:
 
 
 def build_demonstration(
+    configuration: config.Configuration,
     store_path: Path,
     records: Path,
     app_database_url: str,
@@ -68,47 +69,52 @@ def build_demonstration(
     as ``init --rebuild`` does): every generated figure is marked SYNTHETIC."""
     tell = progress or (lambda _step: None)
     if store_path.exists():
-        with Store.open(store_path, read_only=True) as existing:
+        with Store.open(store_path, configuration, read_only=True) as existing:
             if not existing.demonstration:
                 raise DemonstrationDataError(
                     f"{store_path} holds published figures: the demonstration is built in a "
                     "store of its own (--store)"
                 )
     tell(STEPS[0])
-    build_store(store_path, rebuild=True, demonstration=True)
+    build_store(configuration, store_path, rebuild=True, demonstration=True)
     tell(STEPS[1])
-    write_prescribing(records, SyntheticSpec(people=people, years=3, seed=seed))
+    write_prescribing(configuration, records, SyntheticSpec(people=people, years=3, seed=seed))
     tell(STEPS[2])
-    write_referrals(records, ReferralSpec(referrals=people * 45 // 100, years=3, seed=seed))
+    write_referrals(
+        configuration, records, ReferralSpec(referrals=people * 45 // 100, years=3, seed=seed)
+    )
     tell(STEPS[3])
-    result = compute_folder(records, records / "ost-results")
+    result = compute_folder(configuration, records, records / "ost-results")
     measures = next(p for p in result.files if p.name.endswith("ost-measures.csv"))
-    ingest(store_path, "ost_records", measures)
+    ingest(configuration, store_path, "ost_records", measures)
     tell(STEPS[4])
-    cases = ndrdd.write_synthetic(store_path, records / "ndrdd-cases.csv", NDRDD_YEARS, seed)
-    review = ndrdd.compute(cases, records / "ndrdd-results")
+    cases = ndrdd.write_synthetic(
+        configuration, store_path, records / "ndrdd-cases.csv", NDRDD_YEARS, seed
+    )
+    review = ndrdd.compute(configuration, cases, records / "ndrdd-results")
     ingest(
+        configuration,
         store_path,
         "ndrdd_measures",
         next(p for p in review.files if p.name.endswith("ndrdd-measures.csv")),
     )
     tell(STEPS[5])
-    made = early_warning.synthetic_overdoses(seed=seed)
-    series = early_warning.get_series("nonfatal_overdoses")
+    made = early_warning.synthetic_overdoses(configuration, seed=seed)
+    series = early_warning.get_series(configuration, "nonfatal_overdoses")
     alerts = early_warning.scan(made.counts, series)
-    with Store.open(store_path) as store:
+    with Store.open(store_path, configuration) as store:
         early_warning.store_scan(store, series, made.counts, alerts)
     tell(STEPS[6])
     engine = connect(app_database_url)
     try:
         with session_scope(engine) as db:
-            grades = demo_year(db, dt.date.today().year - 1, seed)
+            grades = demo_year(db, dt.date.today().year - 1, seed, geo=Geography.of(configuration))
         tell(STEPS[7])
         with session_scope(engine) as db:
-            rows = demo_accountability(db, Geography.of(config.current()), dt.date.today(), seed)
+            rows = demo_accountability(db, Geography.of(configuration), dt.date.today(), seed)
     finally:
         engine.dispose()
     returns = records / "adp-returns.csv"
     pd.DataFrame(rows).to_csv(returns, index=False)
-    ingest(store_path, "adp_returns", returns)
+    ingest(configuration, store_path, "adp_returns", returns)
     return DemonstrationReport(store_path, people, len(alerts), grades)

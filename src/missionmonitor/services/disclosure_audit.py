@@ -47,12 +47,12 @@ class Finding:
         return f"{self.route}: {self.indicator} {self.area_code} {self.period}: {self.detail}"
 
 
-def audit(store_path: Path) -> list[Finding]:
+def audit(configuration: config.Configuration, store_path: Path) -> list[Finding]:
     """Every finding in the store's published results (an empty list: nothing disclosive)."""
-    with Store.open(store_path, read_only=True) as store:
+    with Store.open(store_path, configuration, read_only=True) as store:
         store.require_table("indicator_results")
         results = store.con.execute("SELECT * FROM indicator_results").df()
-    return audit_results(results, load_catalogue(), Geography.of(config.current()))
+    return audit_results(results, load_catalogue(configuration), Geography.of(configuration))
 
 
 def audit_results(

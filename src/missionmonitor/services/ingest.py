@@ -20,6 +20,7 @@ from missionmonitor.store.connection import Store
 
 
 def ingest(
+    configuration: config.Configuration,
     store_path: Path,
     dataset: str,
     file: Path,
@@ -34,8 +35,8 @@ def ingest(
     declared layout, LayoutError) before the store is even opened, so the store file stays
     byte-for-byte as it was.
     """
-    decl = get_declaration(dataset)
-    geo = Geography.of(config.current())
+    decl = get_declaration(configuration, dataset)
+    geo = Geography.of(configuration)
     parsed = read_dataset_file(decl, file, geo)
     return load_checked(store_path, parsed, geo, vintage, recompute=recompute)
 
@@ -49,7 +50,7 @@ def load_checked(
     recompute: bool = True,
 ) -> LoadResult:
     """Load a file already validated (``read_and_validate``) in one transaction."""
-    with Store.open(store_path) as store:
+    with Store.open(store_path, geography.configuration) as store:
         result = load_parsed(store, parsed, vintage=vintage)
         if recompute and not result.already_loaded:
             compute_all(store, geography)
@@ -58,5 +59,5 @@ def load_checked(
 
 def recompute_all(store_path: Path, geography: Geography) -> None:
     """Compute every indicator again from the store's figures."""
-    with Store.open(store_path) as store:
+    with Store.open(store_path, geography.configuration) as store:
         compute_all(store, geography)

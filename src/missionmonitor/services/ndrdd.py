@@ -28,18 +28,20 @@ from missionmonitor.surveillance import ndrdd
 MIDDLE, YOUNGER, OLDER, YOUNGER_SHARE = (35, 54), (15, 34), (55, 74), 0.57
 
 
-def calibration(store_path: Path, years: list[int]) -> ndrdd.Calibration:
+def calibration(
+    configuration: config.Configuration, store_path: Path, years: list[int]
+) -> ndrdd.Calibration:
     """The published figures ``synthetic_cases`` matches, read from the store: NRS deaths
     per year, their councils (5-year averages), sex and age, the drugs implicated, and the
     share in contact with drug treatment in the six months before death. What is not
     published is assumed, and named as such (``Calibration.assumed``, ``YOUNGER_SHARE``)."""
-    nation = national_code()
+    nation = national_code(configuration)
     # The deaths, and the drugs-implicated indicator each substance group is calibrated to,
     # named in the configuration's surveillance section.
-    spec = surveillance()
+    spec = surveillance(configuration)
     implicated = spec.drugs_implicated
     wanted = [spec.deaths or "", *implicated.values()]
-    with Store.open(store_path, read_only=True) as store:
+    with Store.open(store_path, configuration, read_only=True) as store:
         results = store.con.execute(
             "SELECT indicator_id, period, value FROM indicator_results WHERE area_code = ? "
             f"AND NOT suppressed AND indicator_id IN ({', '.join('?' * len(wanted))})",
@@ -74,7 +76,7 @@ def calibration(store_path: Path, years: list[int]) -> ndrdd.Calibration:
             f"{', '.join(map(str, missing)) or 'the contact share'}: "
             "choose years it holds (build it with missionmonitor init)"
         )
-    geo = Geography.of(config.current())
+    geo = Geography.of(configuration)
     councils = {a.code for a in geo.of_type(BASE)}
     latest = areas[areas["area_code"].isin(councils) & areas["value"].notna()]
     latest = latest[latest["period"] == latest["period"].max()]
@@ -99,9 +101,17 @@ def calibration(store_path: Path, years: list[int]) -> ndrdd.Calibration:
     )
 
 
-def write_synthetic(store_path: Path, out: Path, years: list[int], seed: int = 1) -> Path:
+def write_synthetic(
+    configuration: config.Configuration,
+    store_path: Path,
+    out: Path,
+    years: list[int],
+    seed: int = 1,
+) -> Path:
     """Write SYNTHETIC cases for ``years`` (each row marked synthetic) to ``out``."""
-    cases = ndrdd.synthetic_cases(calibration(store_path, years), seed).assign(synthetic="yes")
+    cases = ndrdd.synthetic_cases(calibration(configuration, store_path, years), seed).assign(
+        synthetic="yes"
+    )
     out.parent.mkdir(parents=True, exist_ok=True)
     cases.to_csv(out, index=False)
     return out
@@ -117,16 +127,18 @@ class Review:
     files: list[Path]
 
 
-def compute(cases_path: Path, out: Path | None = None) -> Review:
+def compute(
+    configuration: config.Configuration, cases_path: Path, out: Path | None = None
+) -> Review:
     """Validate a cases file and make its measures and combinations (written to ``out``)."""
-    geo = Geography.of(config.current())
+    geo = Geography.of(configuration)
     cases = ndrdd.read_cases(cases_path, geo.codes())
     synthetic = (
         bool(len(cases)) and "synthetic" in cases and bool((cases["synthetic"] == "yes").any())
     )
     source = ndrdd.SOURCE_SYNTHETIC if synthetic else ndrdd.SOURCE_REAL
-    made = ndrdd.measures(cases, memberships(geo), source, national_code())
-    pairs = ndrdd.combinations(cases, ndrdd.pair_disclosure())
+    made = ndrdd.measures(cases, memberships(geo), source, national_code(configuration))
+    pairs = ndrdd.combinations(cases, ndrdd.pair_disclosure(configuration))
     files = []
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)

@@ -7,13 +7,14 @@ from typing import Any
 
 import pandas as pd
 
+from missionmonitor import config
 from missionmonitor.returns.forms import Form
 from missionmonitor.store.connection import Store
 from missionmonitor.store.vintages import select_figures
 
 
 def prefill_answers(
-    store_path: Path, form: Form, adp: str, period: str
+    configuration: config.Configuration, store_path: Path, form: Form, adp: str, period: str
 ) -> tuple[dict[str, Any], list[str]]:
     """(answers, ids of the questions filled): the latest vintage of each question's
     ``prefill`` measure for this ADP and period, all ages and both sexes."""
@@ -21,7 +22,7 @@ def prefill_answers(
     if not wanted or not store_path.exists():
         return {}, []
     marks = ", ".join("?" for _ in wanted)
-    with Store.open(store_path, read_only=True) as store:
+    with Store.open(store_path, configuration, read_only=True) as store:
         rows = select_figures(
             store,
             f"area_code = ? AND period = ? AND measure IN ({marks}) AND sex = 'All' "

@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from missionmonitor import config
-from missionmonitor.config import attribution
 from missionmonitor.errors import NotFoundError
 from missionmonitor.indicators.catalogue import get_indicator
 from missionmonitor.periods import parse_period
@@ -80,7 +79,8 @@ def indicator_results(
     recomputed under another vintage selection."""
     from missionmonitor.indicators.engine import compute_indicator
 
-    ind = get_indicator(indicator_id)
+    geo = geo or Geography.of(store.configuration)
+    ind = get_indicator(store.configuration, indicator_id)
     if vintage == "latest":
         store.require_table("indicator_results")
         df = store.con.execute(
@@ -89,9 +89,9 @@ def indicator_results(
             [indicator_id],
         ).df()
     else:
-        df = compute_indicator(store, ind, geo or Geography.of(config.current()), vintage)
+        df = compute_indicator(store, ind, geo, vintage)
     if area_code is not None:
-        code = (geo or Geography.of(config.current())).resolve(area_code)
+        code = geo.resolve(area_code)
         df = df[df["area_code"] == code]
         if df.empty:
             raise NotFoundError(f"{indicator_id} has no results for area {area_code}")
@@ -107,7 +107,7 @@ def _published(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def export(df: pd.DataFrame, fmt: ExportFormat) -> bytes:
+def export(configuration: config.Configuration, df: pd.DataFrame, fmt: ExportFormat) -> bytes:
     """The published columns of ``df`` as CSV, JSON or Parquet bytes."""
     out = _published(df)
     if fmt == "csv":
@@ -117,7 +117,7 @@ def export(df: pd.DataFrame, fmt: ExportFormat) -> bytes:
             {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in r.items()}
             for r in out.astype(object).to_dict(orient="records")
         ]
-        meta = {"licence": attribution(), "suppression": "suppressed values are null"}
+        meta = {"licence": configuration.attribution, "suppression": "suppressed values are null"}
         return json.dumps({"meta": meta, "results": records}, indent=2, default=str).encode()
     if fmt == "parquet":
         buf = io.BytesIO()

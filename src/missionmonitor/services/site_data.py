@@ -47,10 +47,15 @@ class SiteData:
     substance_pairs: pd.DataFrame = field(default_factory=pd.DataFrame)
     demonstration: bool = False  # a demonstration store: generated data, marked everywhere
 
+    @property
+    def configuration(self) -> config.Configuration:
+        """The configuration whose figures these are."""
+        return self.geo.configuration
+
     @classmethod
-    def read(cls, store_path: Path) -> SiteData:
+    def read(cls, configuration: config.Configuration, store_path: Path) -> SiteData:
         version = store_path.stat().st_mtime
-        with Store.open(store_path, read_only=True) as store:
+        with Store.open(store_path, configuration, read_only=True) as store:
             store.require_table("indicator_results")
             demonstration = store.demonstration
             results = store.con.execute("SELECT * FROM indicator_results").df()
@@ -68,7 +73,7 @@ class SiteData:
                   AND year = (SELECT max(year) FROM population)""").df()
             drugs = select_figures(
                 store,
-                f"dataset = 'other' AND area_code = '{national_code()}' AND "
+                f"dataset = 'other' AND area_code = '{national_code(configuration)}' AND "
                 "(measure LIKE 'drugs_implicated_%' OR measure LIKE 'more_than_one_drug%')",
                 columns=_SHOWN,
                 order_by="measure, period",
@@ -98,10 +103,10 @@ class SiteData:
             results,
             revisions,
             population,
-            load_catalogue(),
-            load_outcomes(),
-            load_declarations(),
-            Geography.of(config.current()),
+            load_catalogue(configuration),
+            load_outcomes(configuration),
+            load_declarations(configuration),
+            Geography.of(configuration),
             version,
             alerts,
             scans,
@@ -115,7 +120,8 @@ class SiteData:
 class SiteDataSource:
     """Hands out the current snapshot, re-reading it when the store file has changed."""
 
-    def __init__(self, store_path: Path) -> None:
+    def __init__(self, configuration: config.Configuration, store_path: Path) -> None:
+        self.configuration = configuration
         self.store_path = store_path
         self._data: SiteData | None = None
         self._failed: float | None = None  # the file version that last failed to read
@@ -129,7 +135,7 @@ class SiteDataSource:
         with self._lock:
             if self._data is None or (current != self._data.version and current != self._failed):
                 try:
-                    self._data = SiteData.read(self.store_path)
+                    self._data = SiteData.read(self.configuration, self.store_path)
                     self._failed = None
                 except Exception:
                     if self._data is None:

@@ -18,7 +18,7 @@ def national_summary(store: Store) -> list[dict[str, Any]]:
     """The latest national figure of every indicator with its change on the previous period,
     in catalogue order: ``[{"indicator": Indicator, "row": {column: value}}, ...]``."""
     store.require_table("indicator_results")
-    nation = national_code()
+    nation = national_code(store.configuration)
     cursor = store.con.execute(
         "SELECT * FROM indicator_results WHERE area_code = ? ORDER BY indicator_id, period_start",
         [nation],
@@ -29,7 +29,7 @@ def national_summary(store: Store) -> list[dict[str, Any]]:
         row = dict(zip(names, values, strict=True))
         by_indicator.setdefault(row["indicator_id"], []).append(row)
     summary = []
-    for ind_id, ind in load_catalogue().items():
+    for ind_id, ind in load_catalogue(store.configuration).items():
         latest = latest_result(by_indicator.get(ind_id, ()), nation)
         if latest is not None:
             summary.append({"indicator": ind, "row": latest})

@@ -15,7 +15,7 @@ A CSV release (``release: {url: …}``, or an address given) is downloaded as it
 
 For example::
 
-    reports = update_sources(Path("var/missionmonitor.duckdb"), dry_run=True)
+    reports = update_sources(configuration, Path("var/missionmonitor.duckdb"), dry_run=True)
     [(r.dataset, r.outcome) for r in reports]
 """
 
@@ -33,6 +33,7 @@ import pandas as pd
 from missionmonitor import config
 from missionmonitor.connectors import registry
 from missionmonitor.connectors.http import Http
+from missionmonitor.data import load_sources
 from missionmonitor.datasets.declaration import Declaration, get_declaration, load_declarations
 from missionmonitor.datasets.loader import LoadResult, build_observations
 from missionmonitor.datasets.reader import ParsedFile, read_and_validate
@@ -95,6 +96,7 @@ class UpdateReport:
 
 
 def update_dataset(
+    configuration: config.Configuration,
     store_path: Path,
     dataset: str,
     url: str | None = None,
@@ -106,12 +108,18 @@ def update_dataset(
 ) -> UpdateReport:
     """Update ``dataset``: from ``url`` (a CSV in the dataset's layout), from its ``source:``
     through its connector, or from its declared CSV ``release``. Errors are raised."""
-    decl = get_declaration(dataset)
+    decl = get_declaration(configuration, dataset)
     http = http or Http()
     if url is None and decl.source is not None:
         each = (lambda _name, got, total: progress(got, total)) if progress else None
         (report,) = update_sources(
-            store_path, [dataset], http=http, progress=each, dry_run=dry_run, vintage=vintage
+            configuration,
+            store_path,
+            [dataset],
+            http=http,
+            progress=each,
+            dry_run=dry_run,
+            vintage=vintage,
         )
         if report.refused is not None:
             raise report.refused
@@ -129,7 +137,7 @@ def update_dataset(
             f"{address} answered with {answer.content_type}, not a CSV file: nothing changed"
         )
     pinned = decl.release.sha256 if decl.release and not url else None
-    geo = Geography.of(config.current())
+    geo = Geography.of(configuration)
     with tempfile.TemporaryDirectory(prefix="mm-update-") as folder:
         file = Path(folder) / (Path(address.split("?")[0]).name or "download.csv")
         file.write_bytes(answer.content)
@@ -145,6 +153,7 @@ def update_dataset(
 
 
 def update_sources(
+    configuration: config.Configuration,
     store_path: Path,
     datasets: list[str] | None = None,
     *,
@@ -157,8 +166,8 @@ def update_sources(
     recompute once at the end if anything was loaded. A dataset refused is reported with
     why, and the others still go ahead."""
     http = http or Http()
-    decls = _sourced(datasets)
-    geo = Geography.of(config.current())
+    decls = _sourced(configuration, datasets)
+    geo = Geography.of(configuration)
     reports: list[UpdateReport] = []
     with tempfile.TemporaryDirectory(prefix="mm-update-") as folder:
         for decl in decls:
@@ -186,10 +195,10 @@ def update_sources(
     return reports
 
 
-def _sourced(datasets: list[str] | None) -> list[Declaration]:
+def _sourced(configuration: config.Configuration, datasets: list[str] | None) -> list[Declaration]:
     if datasets is None:
-        return [d for d in load_declarations().values() if d.source is not None]
-    decls = [get_declaration(name) for name in datasets]
+        return [d for d in load_declarations(configuration).values() if d.source is not None]
+    decls = [get_declaration(configuration, name) for name in datasets]
     for decl in decls:
         if decl.source is None:
             raise NotFoundError(f"{decl.name} declares no source: block to update from")
@@ -217,14 +226,16 @@ def _apply(
 ) -> None:
     """Compare the validated rows with the store's figures, then load them (not in a dry
     run). The same rows as a load already held are unchanged."""
-    report.unchanged = _held(store_path, parsed)
+    configuration = geo.configuration
+    report.unchanged = _held(configuration, store_path, parsed)
     report.uncoded = _uncoded(parsed)
     if not report.unchanged:
         # Each figure as the file itself has it latest (by the rows' own editions).
-        incoming = pd.DataFrame(build_observations(parsed, 0))
+        incoming = pd.DataFrame(build_observations(load_sources(configuration), parsed, 0))
         incoming = incoming.sort_values(["vintage_rank", "source_row"], kind="stable")
         incoming = incoming.drop_duplicates(_KEY, keep="last")
-        _compare(report, _figures(store_path, report.dataset), incoming)
+        before = _figures(configuration, store_path, report.dataset)
+        _compare(configuration, report, before, incoming)
     if report.dry_run:
         return
     report.load = load_checked(store_path, parsed, geo, vintage, recompute=recompute)
@@ -242,10 +253,10 @@ def _uncoded(parsed: ParsedFile) -> list[str]:
     return sorted(found - {""})
 
 
-def _held(store_path: Path, parsed: ParsedFile) -> bool:
+def _held(configuration: config.Configuration, store_path: Path, parsed: ParsedFile) -> bool:
     if not store_path.exists():
         return False
-    with Store.open(store_path, read_only=True) as store:
+    with Store.open(store_path, configuration, read_only=True) as store:
         if not store.query("SELECT 1 FROM information_schema.tables WHERE table_name = 'loads'"):
             return False
         found = store.query(
@@ -255,10 +266,10 @@ def _held(store_path: Path, parsed: ParsedFile) -> bool:
     return bool(found)
 
 
-def _figures(store_path: Path, dataset: str) -> pd.DataFrame:
+def _figures(configuration: config.Configuration, store_path: Path, dataset: str) -> pd.DataFrame:
     if not store_path.exists():
         return pd.DataFrame(columns=[*_KEY, "value"])
-    with Store.open(store_path, read_only=True) as store:
+    with Store.open(store_path, configuration, read_only=True) as store:
         return select_figures(store, "dataset = ?", [dataset], columns=", ".join([*_KEY, "value"]))
 
 
@@ -269,7 +280,12 @@ def _when(period: str) -> tuple[dt.date, str]:
         return dt.date.max, period
 
 
-def _compare(report: UpdateReport, before: pd.DataFrame, incoming: pd.DataFrame) -> None:
+def _compare(
+    configuration: config.Configuration,
+    report: UpdateReport,
+    before: pd.DataFrame,
+    incoming: pd.DataFrame,
+) -> None:
     if incoming.empty:
         return
     incoming = incoming[[*_KEY, "value"]].astype({"value": "float64"})
@@ -294,7 +310,7 @@ def _compare(report: UpdateReport, before: pd.DataFrame, incoming: pd.DataFrame)
         )
         for r in changed.to_dict("records")
     ]
-    for ind in load_catalogue().values():
+    for ind in load_catalogue(configuration).values():
         if ind.method.dataset != report.dataset:
             continue
         for v in ind.definition_versions:

@@ -3,7 +3,8 @@ data (with two named definitions each of "provisional green" and "provisional am
 national summary, and
 year-on-year comparison only within one criteria version.
 
->>> g = grade({"process": "full", "numerical": "full", "experiential": "partial"}, "phs")
+>>> levels = {"process": "full", "numerical": "full", "experiential": "partial"}
+>>> g = grade(config.load(None), levels, "phs")
 >>> (g.grade, g.provisional)
 ('green', True)
 """
@@ -138,15 +139,15 @@ class RuleSets(_Strict):
 
 
 @config.cached
-def load_standards() -> Standards:
+def load_standards(configuration: config.Configuration) -> Standards:
     return config.read_definition(
-        config.path("standards", "standards.yaml"), Standards, "standards"
+        config.path(configuration, "standards", "standards.yaml"), Standards, "standards"
     )
 
 
 @config.cached
-def load_rule_sets() -> RuleSets:
-    path = config.path("standards", "rule_sets.yaml")
+def load_rule_sets(configuration: config.Configuration) -> RuleSets:
+    path = config.path(configuration, "standards", "rule_sets.yaml")
     sets = config.read_definition(path, RuleSets, "rule sets")
     config.unique(sets.rule_sets, lambda rs: rs.id, path, "rule set")
     for rs in sets.rule_sets:
@@ -157,11 +158,11 @@ def load_rule_sets() -> RuleSets:
     return sets
 
 
-def rule_set(rule_set_id: str) -> RuleSet:
-    for rs in load_rule_sets().rule_sets:
+def rule_set(configuration: config.Configuration, rule_set_id: str) -> RuleSet:
+    for rs in load_rule_sets(configuration).rule_sets:
         if rs.id == rule_set_id:
             return rs
-    known = ", ".join(rs.id for rs in load_rule_sets().rule_sets)
+    known = ", ".join(rs.id for rs in load_rule_sets(configuration).rule_sets)
     raise MethodInputError(f"unknown rule set {rule_set_id!r}; rule sets: {known}")
 
 
@@ -180,20 +181,25 @@ class Grade:
         )
 
 
-def grade(evidence: Mapping[str, str], rule_set_id: str, sustained: bool = False) -> Grade:
+def grade(
+    configuration: config.Configuration,
+    evidence: Mapping[str, str],
+    rule_set_id: str,
+    sustained: bool = False,
+) -> Grade:
     """The grade for evidence levels per stream (none, partial or full)."""
     levels: dict[str, str] = {s: str(evidence.get(s, "none")) for s in STREAMS}
     bad = {s: v for s, v in levels.items() if v not in ("none", "partial", "full")}
     if bad:
         raise MethodInputError(f"evidence levels must be none, partial or full: {bad}")
-    rs = rule_set(rule_set_id)
+    rs = rule_set(configuration, rule_set_id)
     facts: dict[str, object] = {
         **levels,
         "sustained": "yes" if sustained else "no",
         "count_full": sum(v == "full" for v in levels.values()),
         "count_any": sum(v != "none" for v in levels.values()),
     }
-    scale = load_rule_sets().scale
+    scale = load_rule_sets(configuration).scale
     for rule in rs.rules:
         if expressions.evaluate(rule.check, facts):
             return Grade(rule.grade, rule.provisional, rs.id, rs.meaning(rule, scale))
@@ -211,14 +217,16 @@ def _pct(n: int, total: int) -> float | None:
     return float(round_half_up(n / total * 100, 0)) if total else None
 
 
-def national_summary(assessments: Iterable[Assessment]) -> list[dict[str, object]]:
+def national_summary(
+    configuration: config.Configuration, assessments: Iterable[Assessment]
+) -> list[dict[str, object]]:
     """For each summary group of standards (Scotland: 1–5 and 6–10): assessments, and how
     many (and what percentage) were fully implemented (green or blue, confirmed),
     provisionally green, partial (amber, of which provisionally amber) and not implemented
     (red). Percentages round half up."""
     rows = []
     items = list(assessments)
-    for g in load_standards().summary_groups:
+    for g in load_standards(configuration).summary_groups:
         label = g.label
         mine = [a for a in items if a.standard in g.standards]
         total = len(mine)
@@ -252,9 +260,9 @@ def published_shares(full: int, partial: int, none: int) -> dict[str, float | No
     return {"fully": _pct(full, total), "partially": _pct(partial, total), "not": _pct(none, total)}
 
 
-def comparable(year_a: int, year_b: int) -> CriteriaVersion:
+def comparable(configuration: config.Configuration, year_a: int, year_b: int) -> CriteriaVersion:
     """The shared criteria version, or CriteriaVersionError with the reason."""
-    s = load_standards()
+    s = load_standards(configuration)
     a, b = s.version_for(year_a), s.version_for(year_b)
     if a.version != b.version:
         raise CriteriaVersionError(

@@ -18,7 +18,6 @@ from typing import Any, cast
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from missionmonitor import config
 from missionmonitor.errors import MethodInputError
 from missionmonitor.portal.actions import FINISHED, STATUSES
 from missionmonitor.portal.audit import record
@@ -71,14 +70,14 @@ def propose(
 ) -> StandardGrade:
     """Propose a grade computed from the evidence levels under ``rule_set``."""
     require(user, "propose_grades", adp, geo)
-    if geo.codes().get(adp) != reporting_type():
+    if geo.codes().get(adp) != reporting_type(geo.configuration):
         raise MethodInputError(f"{adp} is not an ADP code")
-    if standard not in load_standards().numbers:
+    if standard not in load_standards(geo.configuration).numbers:
         raise MethodInputError(f"there is no standard {standard}")
     if not rationale.strip():
         raise MethodInputError("a proposal needs a rationale citing the evidence")
-    version = load_standards().version_for(year)
-    computed = grade(evidence, rule_set, sustained)
+    version = load_standards(geo.configuration).version_for(year)
+    computed = grade(geo.configuration, evidence, rule_set, sustained)
     for old in db.scalars(
         select(StandardGrade).where(
             StandardGrade.adp_code == adp,
@@ -268,7 +267,7 @@ def actions_for(db: Session, adp: str, today: dt.date | None = None) -> list[dic
     ]
 
 
-def demo_year(db: Session, year: int, seed: int = 1, geo: Geography | None = None) -> int:
+def demo_year(db: Session, year: int, seed: int = 1, *, geo: Geography) -> int:
     """SYNTHETIC grades for every ADP and standard in ``year``: evidence levels drawn at
     random (so most standards 1–5 are fully implemented and fewer of 6–10), proposed and
     moderated by two disabled demonstration accounts, every grade marked synthetic.
@@ -277,17 +276,16 @@ def demo_year(db: Session, year: int, seed: int = 1, geo: Geography | None = Non
 
     from missionmonitor.portal import accounts
 
-    geo = geo or Geography.of(config.current())
     rng = random.Random(f"{seed}-{year}")
     people = {}
     for name, role in (("demo-assessor", "phs_analyst"), ("demo-moderator", "mat_moderator")):
-        people[name] = accounts.stand_in(db, name, role)
+        people[name] = accounts.stand_in(geo.configuration, db, name, role)
     # Enabled stand-ins for the permission checks; the grades name the demo accounts.
     assessor = User(id=people["demo-assessor"].id, role="phs_analyst", active=True)
     moderator = User(id=people["demo-moderator"].id, role="mat_moderator", active=True)
     made = 0
-    for adp in geo.of_type(reporting_type()):
-        for standard in load_standards().numbers:
+    for adp in geo.of_type(reporting_type(geo.configuration)):
+        for standard in load_standards(geo.configuration).numbers:
             strong = 0.85 if standard <= 5 else 0.55
             levels = {
                 s: rng.choices(

@@ -1,15 +1,16 @@
 """The analytical store: one DuckDB file holding loads, observations, reference tables and
 indicator results.
 
-Open it with ``Store.open(path)`` (a context manager). A writable store is a copy that
-replaces the store file only when the block succeeds (``store.writing``): readers never
-wait for a writer, and a failure or crash at any point leaves the store as it was. Writes
+Open it with ``Store.open(path, configuration)`` (a context manager). A writable store is a
+copy that replaces the store file only when the block succeeds (``store.writing``): readers
+never wait for a writer, and a failure or crash at any point leaves the store as it was. Writes
 within the block go through ``store.transaction()``. The tables are declared in
 ``missionmonitor.store.schema``; a writable store of an earlier schema version is upgraded
 (``missionmonitor.store.migrations``), any other version is refused.
 
 >>> import tempfile, pathlib
->>> with Store.open(pathlib.Path(tempfile.mkdtemp()) / "s.duckdb") as store:
+>>> from missionmonitor import config
+>>> with Store.open(pathlib.Path(tempfile.mkdtemp()) / "s.duckdb", config.load(None)) as store:
 ...     store.schema_version()
 4
 """
@@ -37,18 +38,28 @@ if TYPE_CHECKING:  # only named in signatures: reading the store needs neither
 class Store:
     """A connection to the analytical store."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    def __init__(
+        self, con: duckdb.DuckDBPyConnection, path: Path, configuration: config.Configuration
+    ) -> None:
         self.con = con
         self.path = path
+        #: The configuration whose data the store holds (its name is stamped in it).
+        self.configuration = configuration
 
     @classmethod
     @contextmanager
     def open(
-        cls, path: Path, *, read_only: bool = False, demonstration: bool = False
+        cls,
+        path: Path,
+        configuration: config.Configuration,
+        *,
+        read_only: bool = False,
+        demonstration: bool = False,
     ) -> Iterator[Store]:
-        """Open (creating when writable) the store at ``path``. A store is created either
-        for published figures or, with ``demonstration``, for a demonstration that may also
-        hold generated (SYNTHETIC) data; an existing store keeps what it was created for."""
+        """Open (creating when writable) the store at ``path`` of ``configuration``'s data.
+        A store is created either for published figures or, with ``demonstration``, for a
+        demonstration that may also hold generated (SYNTHETIC) data; an existing store keeps
+        what it was created for."""
         if read_only and not path.exists():
             raise StoreNotReadyError(
                 f"no store at {path}; run `missionmonitor init` to build it from the shipped data"
@@ -56,7 +67,7 @@ class Store:
         if read_only:
             con = duckdb.connect(str(path), read_only=True)
             try:
-                store = cls(con, path)
+                store = cls(con, path, configuration)
                 store._check_version(creating=False)
                 yield store
             finally:
@@ -66,7 +77,7 @@ class Store:
         with writable_copy(path) as working:
             con = duckdb.connect(str(working))
             try:
-                store = cls(con, path)
+                store = cls(con, path, configuration)
                 store._check_version(creating=True, demonstration=demonstration)
                 yield store
                 con.execute("CHECKPOINT")
@@ -83,7 +94,7 @@ class Store:
                     "('mode', ?)",
                     [
                         str(SCHEMA_VERSION),
-                        config.describe().name,
+                        self.configuration.name,
                         "demonstration" if demonstration else "published",
                     ],
                 )
@@ -100,7 +111,7 @@ class Store:
                 f"{then} from the shipped data"
             )
         held = self.query("SELECT value FROM store_meta WHERE key = 'configuration'")
-        active = config.describe().name
+        active = self.configuration.name
         if held and held[0][0] != active:
             raise StoreVersionError(
                 f"the store at {self.path} holds the {held[0][0]!r} configuration's data, but "

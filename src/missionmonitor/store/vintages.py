@@ -17,6 +17,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from missionmonitor import config
 from missionmonitor.data import load_sources
 from missionmonitor.errors import NotFoundError
 from missionmonitor.store.connection import Store
@@ -25,7 +26,9 @@ from missionmonitor.store.schema import FIGURE_KEY
 _FIGURE = ", ".join(FIGURE_KEY)
 
 
-def vintage_clause(selection: str) -> tuple[str, str, list[object]]:
+def vintage_clause(
+    configuration: config.Configuration, selection: str
+) -> tuple[str, str, list[object]]:
     """(extra WHERE, ORDER BY direction, params) for a vintage selection."""
     if selection == "latest":
         return "", "DESC", []
@@ -33,7 +36,7 @@ def vintage_clause(selection: str) -> tuple[str, str, list[object]]:
         return "", "ASC", []
     if selection.startswith("as_at:"):
         key = selection.removeprefix("as_at:")
-        source = load_sources().get(key)
+        source = load_sources(configuration).get(key)
         if source is None:
             raise NotFoundError(f"unknown edition {key!r}: not in the source register")
         return "AND vintage_rank <= ?", "DESC", [source.order]
@@ -43,16 +46,22 @@ def vintage_clause(selection: str) -> tuple[str, str, list[object]]:
 
 
 def figures_query(
-    where: str, params: Sequence[object] = (), vintage: str = "latest", columns: str = "*"
+    configuration: config.Configuration,
+    where: str,
+    params: Sequence[object] = (),
+    vintage: str = "latest",
+    columns: str = "*",
 ) -> tuple[str, list[object]]:
     """SQL (and its parameters) for one vintage of each figure among the observations that
     match ``where``: every reader of observations picks its vintage through this.
 
-    >>> sql, params = figures_query("dataset = ?", ["other"], "as_at:NRS_2024_REPORT")
+    >>> sql, params = figures_query(
+    ...     config.load(None), "dataset = ?", ["other"], "as_at:NRS_2024_REPORT"
+    ... )
     >>> "vintage_rank <= ?" in sql and params[0] == "other"
     True
     """
-    extra, direction, extra_params = vintage_clause(vintage)
+    extra, direction, extra_params = vintage_clause(configuration, vintage)
     sql = f"""
         SELECT {columns} FROM observations WHERE ({where}) {extra}
         QUALIFY row_number() OVER (
@@ -71,7 +80,7 @@ def select_figures(
 ) -> pd.DataFrame:
     """One row per figure matching ``where`` under a vintage selection (see the module)."""
     store.require_table("observations")
-    sql, all_params = figures_query(where, params, vintage, columns)
+    sql, all_params = figures_query(store.configuration, where, params, vintage, columns)
     return store.con.execute(f"{sql} ORDER BY {order_by}", all_params).df()
 
 

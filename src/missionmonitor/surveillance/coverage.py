@@ -19,6 +19,7 @@ from typing import Any
 
 import pandas as pd
 
+from missionmonitor import config
 from missionmonitor.config import surveillance
 from missionmonitor.errors import MethodInputError
 
@@ -42,13 +43,15 @@ def coverage(
     )
 
 
-def ost_coverage(results: pd.DataFrame, area_code: str) -> list[dict[str, Any]]:
+def ost_coverage(
+    configuration: config.Configuration, results: pd.DataFrame, area_code: str
+) -> list[dict[str, Any]]:
     """Every financial year in which both the OST count and the prevalence estimate (with
     its interval) are published for ``area_code``, oldest first."""
     shown = results[(results["area_code"] == area_code) & ~results["suppressed"].astype(bool)]
     # The indicators paired (the configuration's surveillance section): people treated and
     # the estimated population they are a share of.
-    spec = surveillance()
+    spec = surveillance(configuration)
     num = shown[shown["indicator_id"] == spec.treated].set_index("period")
     den = shown[shown["indicator_id"] == spec.coverage_of].set_index("period")
     out = []

@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from missionmonitor import config
 from missionmonitor.config import surveillance
 from missionmonitor.errors import MethodInputError
 from missionmonitor.indicators.catalogue import get_indicator
@@ -23,29 +24,36 @@ from missionmonitor.refdata.geography import national_code
 MISSION_LAUNCH_YEAR = 2021
 
 
-def _scotland(results: pd.DataFrame, indicator: str) -> pd.DataFrame:
-    r = results[(results["indicator_id"] == indicator) & (results["area_code"] == national_code())]
+def _scotland(
+    configuration: config.Configuration, results: pd.DataFrame, indicator: str
+) -> pd.DataFrame:
+    r = results[
+        (results["indicator_id"] == indicator)
+        & (results["area_code"] == national_code(configuration))
+    ]
     return r[~r["suppressed"].astype(bool)]
 
 
-def reconciliation(results: pd.DataFrame, revisions: pd.DataFrame) -> list[dict[str, Any]]:
+def reconciliation(
+    configuration: config.Configuration, results: pd.DataFrame, revisions: pd.DataFrame
+) -> list[dict[str, Any]]:
     """One row per registration year: confirmed deaths (latest edition), every revision
     between editions with its size, and the suspected deaths recorded by Police Scotland
     for the calendar year (when all four quarters are published), with the difference."""
-    spec = surveillance()
+    spec = surveillance(configuration)
     if spec.deaths is None:
         return []
-    confirmed = _scotland(results, spec.deaths).set_index("period")["value"]
-    suspected = _scotland(results, spec.suspected_deaths or "")
+    confirmed = _scotland(configuration, results, spec.deaths).set_index("period")["value"]
+    suspected = _scotland(configuration, results, spec.suspected_deaths or "")
     quarters = suspected.assign(year=suspected["period"].str[:4])
     whole = quarters.groupby("year").filter(lambda g: len(g) == 4)
     police = whole.groupby("year")["value"].sum()
     # The editions of the figures the confirmed deaths are read from.
-    source = get_indicator(spec.deaths).method
+    source = get_indicator(configuration, spec.deaths).method
     held = revisions[
         (revisions["dataset"] == source.dataset)
         & (revisions["measure"] == source.measure)
-        & (revisions["area_code"] == national_code())
+        & (revisions["area_code"] == national_code(configuration))
     ]
     rows = []
     for year in sorted(set(confirmed.index) | set(police.index)):
@@ -106,6 +114,7 @@ def drugs_implicated(drugs: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def trend_around_launch(
+    configuration: config.Configuration,
     results: pd.DataFrame,
     launch: int = MISSION_LAUNCH_YEAR,
     family: str = "quasipoisson",
@@ -114,9 +123,9 @@ def trend_around_launch(
     """Segmented regression around ``launch`` (a year) of annual NRS drug deaths, or with
     ``quarterly`` of Police Scotland's quarterly suspected drug deaths (from its first
     quarter)."""
-    spec = surveillance()
+    spec = surveillance(configuration)
     indicator = (spec.suspected_deaths if quarterly else spec.deaths) or ""
-    deaths = _scotland(results, indicator).sort_values("period_start")
+    deaths = _scotland(configuration, results, indicator).sort_values("period_start")
     years = [str(p) for p in deaths["period"]]
     after = [i for i, y in enumerate(years) if int(y[:4]) >= launch]
     if not after:

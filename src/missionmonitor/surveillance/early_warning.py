@@ -77,18 +77,18 @@ class Series(BaseModel):
 
 
 @config.cached
-def load_series() -> dict[str, Series]:
-    path = config.path("surveillance", "series.yaml")
+def load_series(configuration: config.Configuration) -> dict[str, Series]:
+    path = config.path(configuration, "surveillance", "series.yaml")
     series = config.read_definition(path, tuple[Series, ...], "series", key="series")
     return config.unique(series, lambda s: s.id, path, "series")
 
 
-def get_series(series_id: str) -> Series:
+def get_series(configuration: config.Configuration, series_id: str) -> Series:
     try:
-        return load_series()[series_id]
+        return load_series(configuration)[series_id]
     except KeyError:
         raise NotFoundError(
-            f"unknown series {series_id!r}; known: {', '.join(load_series())}"
+            f"unknown series {series_id!r}; known: {', '.join(load_series(configuration))}"
         ) from None
 
 
@@ -142,6 +142,7 @@ class SyntheticOverdoses:
 
 
 def synthetic_overdoses(
+    configuration: config.Configuration,
     seed: int = 1,
     years: int = 7,
     start: dt.date = dt.date(2018, 1, 1),
@@ -153,7 +154,7 @@ def synthetic_overdoses(
     ``outbreak_years`` years at random weeks; ``outbreaks`` is the truth."""
     from missionmonitor.refdata.population import latest_population
 
-    geo = Geography.of(config.current())
+    geo = Geography.of(configuration)
     _, population = latest_population(geo)
     boards = [a.code for a in geo.of_type("health_board")]
     share = np.array([population[b] for b in boards])
@@ -262,11 +263,11 @@ def store_scan(
     return scan_id
 
 
-def read_counts(path: Path) -> pd.DataFrame:
+def read_counts(configuration: config.Configuration, path: Path) -> pd.DataFrame:
     """A count series file (CSV: area_code, period, count[, synthetic]), checked against the
     ``surveillance_counts`` table schema by the one reader."""
     table = read_file(
-        get_table_schema("surveillance_counts"), path, Geography.of(config.current()).codes()
+        get_table_schema("surveillance_counts"), path, Geography.of(configuration).codes()
     )
     frame = pd.DataFrame(table.rows, columns=table.columns)
     if "synthetic" in frame.columns:

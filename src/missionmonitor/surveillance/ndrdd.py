@@ -35,6 +35,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from missionmonitor import config
 from missionmonitor.datasets.declaration import get_declaration
 from missionmonitor.datasets.reader import Value, read_file
 from missionmonitor.datasets.table_schema import get_table_schema
@@ -77,9 +78,9 @@ SOURCE_REAL, SOURCE_SYNTHETIC = "MM_NDRDD_RECORDS", "MM_NDRDD_SYNTHETIC"
 PAIR_MEASURE = "ndrdd_pair"
 
 
-def pair_disclosure() -> Disclosure:
+def pair_disclosure(configuration: config.Configuration) -> Disclosure:
     """The disclosure rule of the substance pairs, as their dataset declares it."""
-    return get_declaration("ndrdd_measures").disclosure_of(PAIR_MEASURE)
+    return get_declaration(configuration, "ndrdd_measures").disclosure_of(PAIR_MEASURE)
 
 
 def read_cases(path: Path, area_codes: Mapping[str, str]) -> pd.DataFrame:

@@ -342,4 +342,8 @@ def store_signals(
     found = signals(samples, national, baseline, alpha)
     counts = sample_counts(samples).assign(synthetic=synthetic)
     alerts = found.assign(series_id=SERIES_ID, synthetic=synthetic)[ALERT_COLUMNS]
-    return store_scan(store, get_series(SERIES_ID), counts, alerts), found, synthetic
+    return (
+        store_scan(store, get_series(store.configuration, SERIES_ID), counts, alerts),
+        found,
+        synthetic,
+    )

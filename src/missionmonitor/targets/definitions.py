@@ -1,6 +1,6 @@
 """Target definitions (``targets.yaml``), validated on load.
 
->>> [t.id for t in load_targets()]
+>>> [t.id for t in load_targets(config.load(None))]
 ['ost_32000', 'rehab_1000', 'rehab_beds_650']
 """
 
@@ -62,13 +62,13 @@ class Target(_Strict):
 
 
 @config.cached
-def load_targets() -> tuple[Target, ...]:
-    path = config.path("targets.yaml")
+def load_targets(configuration: config.Configuration) -> tuple[Target, ...]:
+    path = config.path(configuration, "targets.yaml")
     targets = config.read_definition(path, tuple[Target, ...], "target", key="targets")
     config.unique(targets, lambda t: t.id, path, "target")
     from missionmonitor.indicators.catalogue import load_catalogue
 
-    known = load_catalogue()
+    known = load_catalogue(configuration)
     for t in targets:
         unknown = [b.indicator for b in t.balancing if b.indicator not in known] + (
             [] if t.indicator in known else [t.indicator]
@@ -82,10 +82,9 @@ def load_targets() -> tuple[Target, ...]:
     return targets
 
 
-def get_target(target_id: str) -> Target:
-    for t in load_targets():
+def get_target(configuration: config.Configuration, target_id: str) -> Target:
+    for t in load_targets(configuration):
         if t.id == target_id:
             return t
-    raise NotFoundError(
-        f"unknown target {target_id!r}; known: {', '.join(t.id for t in load_targets())}"
-    )
+    known = ", ".join(t.id for t in load_targets(configuration))
+    raise NotFoundError(f"unknown target {target_id!r}; known: {known}")

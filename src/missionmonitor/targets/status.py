@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from missionmonitor import config
 from missionmonitor.formatting import display_value
 from missionmonitor.indicators.catalogue import load_catalogue
 from missionmonitor.periods import parse_period
@@ -36,9 +37,11 @@ def _published(results: pd.DataFrame, indicator: str, area: str) -> pd.DataFrame
     return rows[~rows["suppressed"].astype(bool)].sort_values("period_start")
 
 
-def balancing_values(target: Target, results: pd.DataFrame, area: str) -> list[dict[str, Any]]:
+def balancing_values(
+    configuration: config.Configuration, target: Target, results: pd.DataFrame, area: str
+) -> list[dict[str, Any]]:
     """The latest value of each balancing indicator for ``area`` (None where not held)."""
-    catalogue = load_catalogue()
+    catalogue = load_catalogue(configuration)
     out = []
     for b in target.balancing:
         ind = catalogue[b.indicator]
@@ -83,11 +86,13 @@ def balancing_note(values: list[dict[str, Any]]) -> str | None:
     return " ".join(notes) or None
 
 
-def target_summary(target: Target, results: pd.DataFrame) -> dict[str, Any]:
+def target_summary(
+    configuration: config.Configuration, target: Target, results: pd.DataFrame
+) -> dict[str, Any]:
     """The target, its latest Scotland value, share of target and progress with its rule,
     and its balancing indicators' latest Scotland values."""
-    rows = _published(results, target.indicator, national_code())
-    balancing = balancing_values(target, results, national_code())
+    rows = _published(results, target.indicator, national_code(configuration))
+    balancing = balancing_values(configuration, target, results, national_code(configuration))
     out: dict[str, Any] = {
         "id": target.id,
         "version": target.version,
@@ -179,14 +184,18 @@ def area_targets(
 
 
 def area_panel(
-    target: Target, results: pd.DataFrame, code: str, area_type: str
+    configuration: config.Configuration,
+    target: Target,
+    results: pd.DataFrame,
+    code: str,
+    area_type: str,
 ) -> dict[str, Any] | None:
     """The target panel for one area's profile: its local target and balancing indicators.
     None if the target is not apportioned to areas of this type (or its parents')."""
     a = target.apportionment
     if a is None or area_type not in {a.area_type, "adp"}:
         return None
-    balancing = balancing_values(target, results, code)
+    balancing = balancing_values(configuration, target, results, code)
     local = area_targets(target, results, area_type).get(code)
     return {
         "id": target.id,
@@ -205,5 +214,5 @@ def area_panel(
     }
 
 
-def all_targets(results: pd.DataFrame) -> list[dict[str, Any]]:
-    return [target_summary(t, results) for t in load_targets()]
+def all_targets(configuration: config.Configuration, results: pd.DataFrame) -> list[dict[str, Any]]:
+    return [target_summary(configuration, t, results) for t in load_targets(configuration)]

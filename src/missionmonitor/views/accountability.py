@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from missionmonitor.config import describe
+from missionmonitor import config
 from missionmonitor.refdata.geography import national_code, reporting_type
 from missionmonitor.sections import Accountability
 from missionmonitor.services.site_data import SiteData
@@ -19,9 +19,9 @@ from missionmonitor.views.common import latest_shown, page_model, results_of
 EMPTY = Accountability()
 
 
-def section() -> Accountability:
+def section(configuration: config.Configuration) -> Accountability:
     """The indicators this configuration lists for the page (none: an empty section)."""
-    return describe().accountability or EMPTY
+    return configuration.accountability or EMPTY
 
 
 NOT_ATTRIBUTION = (
@@ -46,20 +46,22 @@ def _cell(row: dict[str, Any] | None) -> dict[str, Any]:
 
 def _has_adp_figures(data: SiteData, indicator_id: str) -> bool:
     df = results_of(data, indicator_id)
-    return bool(((df["area_type"] == reporting_type()) & df["value"].notna()).any())
+    return bool(
+        ((df["area_type"] == reporting_type(data.configuration)) & df["value"].notna()).any()
+    )
 
 
 def funding_table(data: SiteData, end: dt.date | None = None) -> dict[str, Any]:
     """One row per ADP: its latest funding figures and the latest of each context indicator
     (of periods ending by ``end``, if given: an annual report's year end)."""
-    cat, spec = data.catalogue, section()
+    cat, spec = data.catalogue, section(data.configuration)
     funding = [i for i in spec.funding if i in cat]
     context = [i for i in spec.context if i in cat and _has_adp_figures(data, i)][:3]
     columns = [*funding, *context]
     rows: list[dict[str, Any]] = []
     held = False
     results = {i: results_of(data, i) for i in columns}
-    for area in sorted(data.geo.of_type(reporting_type()), key=lambda a: a.name):
+    for area in sorted(data.geo.of_type(reporting_type(data.configuration)), key=lambda a: a.name):
         cells = [_cell(latest_shown(data, cat[i], area.code, end, results[i])) for i in columns]
         held = held or any(c["display"] for c in cells[: len(funding)])
         rows.append({"code": area.code, "name": area.name, "cells": cells})
@@ -74,31 +76,37 @@ def funding_table(data: SiteData, end: dt.date | None = None) -> dict[str, Any]:
 def priorities(data: SiteData) -> list[dict[str, Any]]:
     """The latest national share of spend by priority (sums of ADP returns)."""
     out = []
-    for ind in (data.catalogue[i] for i in section().priorities if i in data.catalogue):
-        row = latest_shown(data, ind, national_code())
+    for ind in (
+        data.catalogue[i] for i in section(data.configuration).priorities if i in data.catalogue
+    ):
+        row = latest_shown(data, ind, national_code(data.configuration))
         out.append({"id": ind.id, "title": ind.title, **_cell(row)})
     return out
 
 
-def beds_commitment() -> Target | None:
+def beds_commitment(configuration: config.Configuration) -> Target | None:
     """The declared target the beds held are set against (None: not configured)."""
-    wanted = section().beds_target
-    return next((t for t in load_targets() if t.id == wanted), None)
+    wanted = section(configuration).beds_target
+    return next((t for t in load_targets(configuration) if t.id == wanted), None)
 
 
 def rehabilitation(data: SiteData) -> dict[str, Any]:
     """Beds against the commitment, placements, and outcomes after placements, nationally."""
-    cat, spec = data.catalogue, section()
+    cat, spec = data.catalogue, section(data.configuration)
     shown = (*spec.capacity, *spec.after_placements)
-    latest = {i: latest_shown(data, cat[i], national_code()) for i in shown if i in cat}
+    latest = {
+        i: latest_shown(data, cat[i], national_code(data.configuration)) for i in shown if i in cat
+    }
     items = [
         {"id": i, "title": cat[i].title, "unit": cat[i].unit, **_cell(row)}
         for i, row in latest.items()
     ]
     beds = None
     if spec.beds is not None and spec.beds in cat:
-        beds = latest.get(spec.beds) or latest_shown(data, cat[spec.beds], national_code())
-    target = beds_commitment()
+        beds = latest.get(spec.beds) or latest_shown(
+            data, cat[spec.beds], national_code(data.configuration)
+        )
+    target = beds_commitment(data.configuration)
     commitment = int(target.value) if target else None
     gap = None
     if beds is not None and beds["value"] is not None and commitment is not None:
@@ -109,6 +117,7 @@ def rehabilitation(data: SiteData) -> dict[str, Any]:
 def accountability(data: SiteData) -> dict[str, Any]:
     funding = funding_table(data)
     return page_model(
+        data.configuration,
         "Funding, rehabilitation and accountability",
         funding=funding,
         priorities=priorities(data),
@@ -117,7 +126,7 @@ def accountability(data: SiteData) -> dict[str, Any]:
         synthetic=bool((data.results["status"] == "SYNTHETIC").any())
         if not data.results.empty
         else False,
-        sources=section().sources
+        sources=section(data.configuration).sources
         or "Returns approved in the Mission Monitor portal; published figures as each "
         "indicator's page names their source.",
     )

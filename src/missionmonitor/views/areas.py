@@ -6,7 +6,7 @@ from typing import Any
 
 import pandas as pd
 
-from missionmonitor.config import describe
+from missionmonitor import config
 from missionmonitor.data import load_sources
 from missionmonitor.formatting import display_value
 from missionmonitor.periods import financial_year_label
@@ -30,10 +30,10 @@ SIMILAR = 5
 
 def areas(data: SiteData) -> dict[str, Any]:
     groups = []
-    for t in area_types():
+    for t in area_types(data.configuration):
         items = [{"code": a.code, "name": a.name} for a in data.geo.of_type(t)]
         groups.append({"type": t, "label": data.geo.types[t].label, "areas": items})
-    return page_model("Areas", groups=groups)
+    return page_model(data.configuration, "Areas", groups=groups)
 
 
 def area(data: SiteData, code: str) -> dict[str, Any]:
@@ -42,15 +42,18 @@ def area(data: SiteData, code: str) -> dict[str, Any]:
     a = geo.area(current)
     spine, table = _indicator_rows(data, current, a.type)
     children = []
-    for t in area_types():
+    for t in area_types(data.configuration):
         if t != a.type:
             kids = geo.children(current, t)
             if kids:
                 listed = [{"code": k.code, "name": k.name} for k in kids]
                 children.append({"type": t, "label": geo.types[t].label, "areas": listed})
     spine_rows = pd.DataFrame(spine)
-    held, missing = profile_rows(data, a, describe().profiles, data.datasets, load_sources())
+    held, missing = profile_rows(
+        data, a, data.configuration.profiles, data.datasets, load_sources(data.configuration)
+    )
     return page_model(
+        data.configuration,
         a.name,
         area={
             "code": a.code,
@@ -68,20 +71,21 @@ def area(data: SiteData, code: str) -> dict[str, Any]:
         children=children,
         spine={
             "id": "spine",
-            "title": f"{a.name} compared with {national_name()}",
+            "title": f"{a.name} compared with {national_name(data.configuration)}",
             "caption": "Each indicator's latest value for this area against the range across "
-            f"{geo.types[a.type].plural} (worst on the left) and {national_name()}",
-            "summary": _spine_sentence(spine, a.name),
-            "spec": charts.spine_chart(spine_rows) if len(spine_rows) else None,
+            f"{geo.types[a.type].plural} (worst on the left) and "
+            f"{national_name(data.configuration)}",
+            "summary": _spine_sentence(data.configuration, spine, a.name),
+            "spec": charts.spine_chart(data.configuration, spine_rows) if len(spine_rows) else None,
             "rows": spine,
         }
-        if a.type != national_type()
+        if a.type != national_type(data.configuration)
         else None,
         indicators=table,
         profile={
             "held": held,
             "not_published": missing,
-            "compare": a.type != national_type(),
+            "compare": a.type != national_type(data.configuration),
             "downloads": {"csv": f"/areas/{a.code}/profile.csv"},
         },
         similar=_similar(data, a.code, a.type),
@@ -94,7 +98,10 @@ def _target_panels(data: SiteData, code: str, area_type: str) -> list[dict[str, 
     from missionmonitor.targets.definitions import load_targets
     from missionmonitor.targets.status import area_panel
 
-    panels = (area_panel(t, data.results, code, area_type) for t in load_targets())
+    panels = (
+        area_panel(data.configuration, t, data.results, code, area_type)
+        for t in load_targets(data.configuration)
+    )
     return [p for p in panels if p is not None]
 
 
@@ -123,7 +130,7 @@ def _indicator_rows(data: SiteData, code: str, area_type: str) -> tuple[list[Any
                 "recent": recent,
             }
         )
-        if area_type == national_type():
+        if area_type == national_type(data.configuration):
             continue
         peers = res[
             (res["indicator_id"] == ind.id)
@@ -132,7 +139,7 @@ def _indicator_rows(data: SiteData, code: str, area_type: str) -> tuple[list[Any
         ]["value"].dropna()
         scot = res[
             (res["indicator_id"] == ind.id)
-            & (res["area_code"] == national_code())
+            & (res["area_code"] == national_code(data.configuration))
             & (res["period"] == last["period"])
         ]["value"]
         value, lo, hi = as_number(last["value"]), peers.min(), peers.max()
@@ -167,7 +174,9 @@ def _indicator_rows(data: SiteData, code: str, area_type: str) -> tuple[list[Any
     return spine, table
 
 
-def _spine_sentence(rows: list[dict[str, Any]], name: str) -> str:
+def _spine_sentence(
+    configuration: config.Configuration, rows: list[dict[str, Any]], name: str
+) -> str:
     if not rows:
         return f"No indicator can be compared across areas for {name}."
     worse = [
@@ -177,7 +186,7 @@ def _spine_sentence(rows: list[dict[str, Any]], name: str) -> str:
     ]
     return (
         f"{name} is compared on {len(rows)} indicator(s); it differs significantly from "
-        f"{national_name()} on {len(worse)}."
+        f"{national_name(configuration)} on {len(worse)}."
     )
 
 
@@ -187,7 +196,7 @@ def _similar(data: SiteData, code: str, area_type: str) -> list[dict[str, Any]]:
     sizes = dict(
         zip(of_type["area_code"].astype(str), of_type["population"].astype(float), strict=True)
     )
-    if code not in sizes or area_type == national_type():
+    if code not in sizes or area_type == national_type(data.configuration):
         return []
     mine = sizes.pop(code)
     nearest = sorted(sizes.items(), key=lambda kv: abs(kv[1] - mine))[:SIMILAR]
@@ -197,8 +206,9 @@ def _similar(data: SiteData, code: str, area_type: str) -> list[dict[str, Any]]:
 def methodology(data: SiteData) -> dict[str, Any]:
     """The methodology page: the general conventions, then the configuration's sentences
     on whose conventions they follow (its ``wording``)."""
-    configured = describe()
+    configured = data.configuration
     return page_model(
+        data.configuration,
         "Methodology",
         conventions=[
             "Intervals use the exact normal quantile (z = 1.959964 for 95%) unless an "
@@ -206,9 +216,9 @@ def methodology(data: SiteData) -> dict[str, Any]:
             "Values are stored unrounded and shown rounded half up (12.5 → 13).",
             "Change is on the immediately preceding period of the same kind; no change is "
             "given across a series break.",
-            f"An area is higher or lower than {national_name()} when its 95% interval lies "
-            f"wholly above or below {national_name()}'s value.",
-            *configured.wording.conventions,
+            f"An area is higher or lower than {national_name(data.configuration)} when its 95% "
+            f"interval lies wholly above or below {national_name(data.configuration)}'s value.",
+            *data.configuration.wording.conventions,
         ],
         disclosure=[
             "Counts from 1 to 9 are suppressed (the default trigger; configurable per "
@@ -234,7 +244,7 @@ ANNUAL_REPORTS = 5
 
 def report_periods(data: SiteData) -> list[str]:
     """The financial years an annual report is made for, newest first."""
-    spec = describe().annual_report
+    spec = data.configuration.annual_report
     held = data.results[data.results["indicator_id"] == (spec.years_from if spec else None)]
     years = sorted({int(p) for p in held["period"]})[-ANNUAL_REPORTS:]
     return [financial_year_label(y) for y in reversed(years)]
@@ -244,7 +254,7 @@ def mat_report_years(data: SiteData) -> list[int]:
     """The years a MAT benchmarking report is made for, newest first."""
     from missionmonitor.periods import parse_period
 
-    spec = describe().mat_report
+    spec = data.configuration.mat_report
     mat = data.results[data.results["indicator_id"] == (spec.indicator if spec else None)]
     return sorted({parse_period(p).start.year for p in mat["period"]}, reverse=True)
 
@@ -257,11 +267,12 @@ def reports(data: SiteData) -> dict[str, Any]:
         return {"html": f"{path}.html", "pdf": f"{path}.pdf"}
 
     return page_model(
+        data.configuration,
         "Reports",
         annual=[{"period": p, **links(f"/reports/annual/{p.replace('/', '-')}")} for p in annual],
         adp=[
             {"code": a.code, "name": a.name, **links(f"/reports/adp/{a.code}")}
-            for a in data.geo.of_type(reporting_type())
+            for a in data.geo.of_type(reporting_type(data.configuration))
         ],
         mat=[{"year": y, **links(f"/reports/mat/{y}")} for y in mat_years],
     )
@@ -271,7 +282,7 @@ def targets(data: SiteData) -> dict[str, Any]:
     """National targets: where each stands, its rule, its balancing indicators."""
     from missionmonitor.targets.status import all_targets
 
-    items = all_targets(data.results)
+    items = all_targets(data.configuration, data.results)
     for t in items:
         for a in t["areas"]:
             a["area_name"] = data.geo.area(a["area_code"]).name
@@ -283,4 +294,4 @@ def targets(data: SiteData) -> dict[str, Any]:
                 "they come from record-level prescribing data, which is not held."
             )
         t["synthetic_areas"] = any(a["status"] == "SYNTHETIC" for a in t["areas"])
-    return page_model("Targets", targets=items)
+    return page_model(data.configuration, "Targets", targets=items)

@@ -12,15 +12,16 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from missionmonitor import config
 from missionmonitor.refdata.geography import national_name
 
 #: Scottish Government Design System palette (accessible contrast on white).
 BLUE, DARK, GREY = "#0065bd", "#002d54", "#5e5e5e"
 
 
-def significance_colours() -> dict[str, str]:
+def significance_colours(configuration: config.Configuration) -> dict[str, str]:
     """The colour of each comparison with the national value, by its words."""
-    nation = national_name()
+    nation = national_name(configuration)
     return {
         f"Higher than {nation}": "#b3282d",
         f"Lower than {nation}": "#0065bd",
@@ -88,7 +89,9 @@ def trend_chart(
     return _spec(chart, f"Trend in {title} by period, with a shaded 95% interval where one exists.")
 
 
-def comparison_chart(rows: pd.DataFrame, unit: str, national: float | None) -> dict[str, Any]:
+def comparison_chart(
+    configuration: config.Configuration, rows: pd.DataFrame, unit: str, national: float | None
+) -> dict[str, Any]:
     """Ranked horizontal bars with interval whiskers, coloured and labelled by significance."""
     data = rows[["area_name", "value", "lci", "uci", "significance"]].copy()
     order = list(data.sort_values("value", ascending=False)["area_name"])
@@ -96,9 +99,10 @@ def comparison_chart(rows: pd.DataFrame, unit: str, national: float | None) -> d
     colour = alt.Color(
         "significance:N",
         scale=alt.Scale(
-            domain=list(significance_colours()), range=list(significance_colours().values())
+            domain=list(significance_colours(configuration)),
+            range=list(significance_colours(configuration).values()),
         ),
-        legend=alt.Legend(title=f"Compared with {national_name()}", orient="bottom"),
+        legend=alt.Legend(title=f"Compared with {national_name(configuration)}", orient="bottom"),
     )
     bars = (
         alt.Chart(data)
@@ -122,11 +126,15 @@ def comparison_chart(rows: pd.DataFrame, unit: str, national: float | None) -> d
     height = max(120, 18 * len(data))
     chart = alt.layer(*layers).properties(width="container", height=height)
     return _spec(
-        chart, f"Areas ranked by value with 95% intervals; the dashed line is {national_name()}."
+        chart,
+        "Areas ranked by value with 95% intervals; the dashed line is "
+        f"{national_name(configuration)}.",
     )
 
 
-def funnel_chart(points: pd.DataFrame, limits: pd.DataFrame, unit: str) -> dict[str, Any]:
+def funnel_chart(
+    configuration: config.Configuration, points: pd.DataFrame, limits: pd.DataFrame, unit: str
+) -> dict[str, Any]:
     """Funnel plot: each area's rate against its population, with 95% and 99.8% limits."""
     pts = (
         alt.Chart(points)
@@ -139,9 +147,12 @@ def funnel_chart(points: pd.DataFrame, limits: pd.DataFrame, unit: str) -> dict[
             color=alt.Color(
                 "significance:N",
                 scale=alt.Scale(
-                    domain=list(significance_colours()), range=list(significance_colours().values())
+                    domain=list(significance_colours(configuration)),
+                    range=list(significance_colours(configuration).values()),
                 ),
-                legend=alt.Legend(title=f"Compared with {national_name()}", orient="bottom"),
+                legend=alt.Legend(
+                    title=f"Compared with {national_name(configuration)}", orient="bottom"
+                ),
             ),
             tooltip=["area_name", alt.Tooltip("value:Q", format=",.3f")],
         )
@@ -160,7 +171,7 @@ def funnel_chart(points: pd.DataFrame, limits: pd.DataFrame, unit: str) -> dict[
     return _spec(chart, "Funnel plot of area rates against population with control limits.")
 
 
-def spine_chart(rows: pd.DataFrame) -> dict[str, Any]:
+def spine_chart(configuration: config.Configuration, rows: pd.DataFrame) -> dict[str, Any]:
     """Each indicator on one line: the range across areas (worst on the left), the nation in the
     middle, and this area as a dot labelled by significance."""
     chart = alt.layer(
@@ -187,9 +198,12 @@ def spine_chart(rows: pd.DataFrame) -> dict[str, Any]:
             color=alt.Color(
                 "significance:N",
                 scale=alt.Scale(
-                    domain=list(significance_colours()), range=list(significance_colours().values())
+                    domain=list(significance_colours(configuration)),
+                    range=list(significance_colours(configuration).values()),
                 ),
-                legend=alt.Legend(title=f"Compared with {national_name()}", orient="bottom"),
+                legend=alt.Legend(
+                    title=f"Compared with {national_name(configuration)}", orient="bottom"
+                ),
             ),
             tooltip=["title", "display", "significance"],
         ),
@@ -197,7 +211,7 @@ def spine_chart(rows: pd.DataFrame) -> dict[str, Any]:
     return _spec(
         chart,
         "Spine chart: this area's value for each indicator against the range of areas of its "
-        f"type, worst on the left, with {national_name()} marked.",
+        f"type, worst on the left, with {national_name(configuration)} marked.",
     )
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from missionmonitor.config import attribution
+from missionmonitor import config
 from missionmonitor.formatting import display_change, display_value
 from missionmonitor.indicators.catalogue import Indicator
 from missionmonitor.refdata.geography import national_code, national_name
@@ -21,9 +21,9 @@ from missionmonitor.services.site_data import SiteData
 SIGNIFICANCE = ("higher", "lower", "no_difference")
 
 
-def significance_labels() -> dict[str, str]:
+def significance_labels(configuration: config.Configuration) -> dict[str, str]:
     """The words for each comparison with the national value."""
-    nation = national_name()
+    nation = national_name(configuration)
     return {
         "higher": f"Higher than {nation}",
         "lower": f"Lower than {nation}",
@@ -42,8 +42,8 @@ def _tristate(v: Any) -> bool | None:
     return None if v is None or v is pd.NA else bool(v)
 
 
-def _significance(vs: str) -> str:
-    return significance_labels().get(vs, "Not compared")
+def _significance(configuration: config.Configuration, vs: str) -> str:
+    return significance_labels(configuration).get(vs, "Not compared")
 
 
 def _direction(ind: Indicator, r: pd.Series | Mapping[str, Any]) -> str:
@@ -90,7 +90,7 @@ def result_row(ind: Indicator, r: pd.Series | Mapping[str, Any], data: SiteData)
         "definition_version": int(r["definition_version"]),
         "comparable_with_previous": _tristate(r["comparable_with_previous"]),
         "vs_national": r["vs_national"],
-        "significance": _significance(r["vs_national"]),
+        "significance": _significance(data.configuration, r["vs_national"]),
         "change_vs_previous": change,
         "change_pct_vs_previous": pct,
         "change_unit": r["change_unit"],
@@ -129,7 +129,9 @@ def results_of(data: SiteData, indicator_id: str) -> pd.DataFrame:
 def indicator_summary(ind: Indicator, data: SiteData) -> dict[str, Any]:
     """An indicator's headline: its latest national value (or latest of any area)."""
     df = results_of(data, ind.id)
-    latest = latest_shown(data, ind, national_code(), rows=df) or latest_shown(data, ind, rows=df)
+    latest = latest_shown(data, ind, national_code(data.configuration), rows=df) or latest_shown(
+        data, ind, rows=df
+    )
     return {
         "id": ind.id,
         "title": ind.title,
@@ -147,8 +149,8 @@ def indicator_summary(ind: Indicator, data: SiteData) -> dict[str, Any]:
     }
 
 
-def page_model(title: str, **content: Any) -> dict[str, Any]:
-    return {"title": title, "licence": attribution(), **content}
+def page_model(configuration: config.Configuration, title: str, **content: Any) -> dict[str, Any]:
+    return {"title": title, "licence": configuration.attribution, **content}
 
 
 # ---- home and outcomes ---------------------------------------------------------------

@@ -50,6 +50,7 @@ def log(db: Session, user: User, geo: Geography) -> dict[str, Any]:
             }
         )
     return page_model(
+        geo.configuration,
         "Oversight: meetings, decisions and actions",
         meetings=meetings,
         listed=governance.LISTED,
@@ -86,6 +87,7 @@ def meeting(db: Session, user: User, meeting_id: int, geo: Geography) -> dict[st
         for a in governance.actions_of(db, m.id)
     ]
     return page_model(
+        geo.configuration,
         f"{m.title}, {m.held_on.strftime('%d %B %Y')}",
         meeting={
             "id": m.id,
@@ -114,26 +116,27 @@ def public(db: Session, geo: Geography, demonstration: bool) -> dict[str, Any]:
         for item in [*m["decisions"], *m["actions"]]:
             item["links"] = [_link(r) for r in item["links"]]
     return page_model(
+        geo.configuration,
         "Oversight decisions",
         meetings=shown,
         groups=[
             {"name": g.name, "area": geo.area(g.area).name}
             for g in load_groups(geo).values()
-            if g.publishes and g.area == national_code()
+            if g.publishes and g.area == national_code(geo.configuration)
         ],
     )
 
 
 def feedback_form(geo: Geography) -> dict[str, Any]:
-    form = public_form()
-    adps = sorted(geo.of_type(reporting_type()), key=lambda a: a.name)
+    form = public_form(geo.configuration)
+    adps = sorted(geo.of_type(reporting_type(geo.configuration)), key=lambda a: a.name)
     return {"form": form, "adps": [{"code": a.code, "name": a.name} for a in adps]}
 
 
 def feedback_inbox(
     db: Session, user: User, adp: str, geo: Geography, status: str | None
 ) -> dict[str, Any]:
-    form = public_form()
+    form = public_form(geo.configuration)
     labels = {q.id: q.label for q in form.questions}
     codes = {q.id: form.code_lists.get(q.codes or "", {}) for q in form.questions}
     rows = []
@@ -155,6 +158,7 @@ def feedback_inbox(
             }
         )
     return page_model(
+        geo.configuration,
         f"Feedback about {geo.area(adp).name}",
         adp={"code": adp, "name": geo.area(adp).name},
         responses=rows,

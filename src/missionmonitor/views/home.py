@@ -5,7 +5,7 @@ from __future__ import annotations
 from string import Formatter
 from typing import Any
 
-from missionmonitor.config import describe
+from missionmonitor import config
 from missionmonitor.errors import NotFoundError
 from missionmonitor.formatting import display_percent, display_value
 from missionmonitor.periods import parse_period
@@ -66,11 +66,11 @@ def home(data: SiteData) -> dict[str, Any]:
     def latest(ind_id: str) -> dict[str, Any] | None:
         return indicator_summary(cat[ind_id], data)["latest"] if ind_id in cat else None
 
-    targets = {t["indicator"]: t for t in all_targets(data.results)}
-    home_spec = describe().home
+    targets = {t["indicator"]: t for t in all_targets(data.configuration, data.results)}
+    home_spec = data.configuration.home
     trend_ind = cat[home_spec.trend.indicator]
     deaths = results_of(data, trend_ind.id)
-    deaths = deaths[deaths["area_code"] == national_code()]
+    deaths = deaths[deaths["area_code"] == national_code(data.configuration)]
     headline = None
     cards = []
     for card in home_spec.cards:
@@ -96,9 +96,10 @@ def home(data: SiteData) -> dict[str, Any]:
         cards.append(item)
     trend_rows = deaths[["period", "value", "lci", "uci"]]
     rows = [result_row(trend_ind, r, data) for _, r in deaths.iterrows()]
-    fitted = trend_statement(trend_ind, rows, national_name())
+    fitted = trend_statement(trend_ind, rows, national_name(data.configuration))
     summary = " ".join(t for t in (headline, fitted and fitted["sentence"]) if t)
     return page_model(
+        data.configuration,
         home_spec.title,
         cards=cards,
         trend={
@@ -128,7 +129,7 @@ def outcomes(data: SiteData) -> dict[str, Any]:
                 "scorecard": scorecard(data, mine),
             }
         )
-    return page_model("Outcomes", outcomes=items)
+    return page_model(data.configuration, "Outcomes", outcomes=items)
 
 
 def outcome(data: SiteData, outcome_id: str) -> dict[str, Any]:
@@ -138,22 +139,23 @@ def outcome(data: SiteData, outcome_id: str) -> dict[str, Any]:
     mine = [i for i in data.catalogue.values() if i.informs(o.id)]
     inds = [indicator_summary(i, data) for i in mine]
     return page_model(
+        data.configuration,
         f"Outcome {o.id}: {o.title}" if o.id.isdigit() else o.title,
         outcome={"id": o.id, "title": o.title},
         indicators=inds,
         gap=o.gap,
         scorecard=scorecard(data, mine),
-        collected_by=_return_questions(o.id),
+        collected_by=_return_questions(data.configuration, o.id),
     )
 
 
-def _return_questions(outcome_id: str) -> list[dict[str, str]]:
+def _return_questions(configuration: config.Configuration, outcome_id: str) -> list[dict[str, str]]:
     """The return questions that collect evidence for an outcome (its form sections)."""
     from missionmonitor.returns.forms import get_form, load_forms
 
     out = []
-    for form_id in sorted({fid for fid, _ in load_forms()}):
-        form = get_form(form_id)
+    for form_id in sorted({fid for fid, _ in load_forms(configuration)}):
+        form = get_form(configuration, form_id)
         out += [
             {"form": form.title, "form_id": form.id, "question": q.label, "id": q.id}
             for s in form.sections

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from missionmonitor.config import Configuration
 from missionmonitor.data import load_sources
 from missionmonitor.errors import NotFoundError
 from missionmonitor.formatting import display_value
@@ -38,10 +39,11 @@ def indicators(
     data: SiteData, q: str = "", outcome: str = "", source: str = "", geography: str = ""
 ) -> dict[str, Any]:
     q_low = q.strip().lower()
+    types = area_types(data.configuration)
     for name, value, known in (
         ("outcome", outcome, data.outcomes),
         ("source", source, data.datasets),
-        ("geography", geography, area_types()),
+        ("geography", geography, types),
     ):
         if value and value not in known:
             raise NotFoundError(f"there is no {name} {value!r} to filter by")
@@ -58,13 +60,14 @@ def indicators(
             continue
         found.append(indicator_summary(ind, data))
     return page_model(
+        data.configuration,
         "Indicators",
         indicators=found,
         filters={"q": q, "outcome": outcome, "source": source, "geography": geography},
         options={
             "outcome": [{"value": o.id, "label": o.title} for o in data.outcomes.values()],
             "source": [{"value": d.name, "label": d.title} for d in data.datasets.values()],
-            "geography": [{"value": t, "label": data.geo.types[t].label} for t in area_types()],
+            "geography": [{"value": t, "label": data.geo.types[t].label} for t in types],
         },
     )
 
@@ -82,7 +85,7 @@ def indicator(
     df = results_of(data, ind.id)
     if df.empty:
         return _no_figures_yet(ind, data)
-    nation_code, nation = national_code(), national_name()
+    nation_code, nation = national_code(data.configuration), national_name(data.configuration)
     has_nation = bool((df["area_code"] == nation_code).any())
     area_code = (
         data.geo.resolve(area) if area else (nation_code if has_nation else df["area_code"].iloc[0])
@@ -90,8 +93,9 @@ def indicator(
     trend = df[df["area_code"] == area_code]
     if trend.empty:
         raise NotFoundError(f"{ind.id} has no results for area {area}")
-    scot = df[df["area_code"] == national_code()]
-    types = [t for t in ind.geography if t != national_type() and (df["area_type"] == t).any()]
+    scot = df[df["area_code"] == nation_code]
+    nation_type = national_type(data.configuration)
+    types = [t for t in ind.geography if t != nation_type and (df["area_type"] == t).any()]
     chosen_type = area_type if area_type in types else (types[0] if types else None)
     if area_type and area_type not in types:
         raise NotFoundError(f"{ind.id} is not published for area type {area_type!r}")
@@ -100,6 +104,7 @@ def indicator(
     trend_rows = [result_row(ind, r, data) for _, r in trend.iterrows()]
     fitted = trend_statement(ind, trend_rows, area_name)
     page = page_model(
+        data.configuration,
         ind.title,
         indicator=definition_view(ind, data),
         area={"code": area_code, "name": area_name},
@@ -115,7 +120,7 @@ def indicator(
                 ind.title,
                 ind.unit,
                 breaks,
-                None if area_code == national_code() else scot,
+                None if area_code == nation_code else scot,
             ),
             "rows": trend_rows,
         },
@@ -125,10 +130,10 @@ def indicator(
         area_types=types,
         area_type=chosen_type,
         revisions=_revisions(ind, data, area_code, trend),
-        editions=editions(trend_rows),
+        editions=editions(data.configuration, trend_rows),
         area_options=sorted(
             ({"value": c, "label": data.geo.area(c).name} for c in df["area_code"].unique()),
-            key=lambda o: (o["value"] != national_code(), o["label"]),
+            key=lambda o: (o["value"] != nation_code, o["label"]),
         ),
         area_type_options=[{"value": t, "label": data.geo.types[t].plural} for t in types],
     )
@@ -154,9 +159,10 @@ def _no_figures_yet(ind: Indicator, data: SiteData) -> dict[str, Any]:
         data.datasets[s].title.lower() if s in data.datasets else s for s in ind.sources
     )
     page = page_model(
+        data.configuration,
         ind.title,
         indicator=definition_view(ind, data),
-        area={"code": national_code(), "name": national_name()},
+        area={"code": national_code(data.configuration), "name": national_name(data.configuration)},
         trend={
             "id": "trend",
             "title": ind.title,
@@ -176,7 +182,7 @@ def _no_figures_yet(ind: Indicator, data: SiteData) -> dict[str, Any]:
         no_figures=NO_FIGURES_YET.format(datasets=titles),
     )
     page["downloads"] = {
-        fmt: _download_url(ind.id, national_code(), None, None, fmt)
+        fmt: _download_url(ind.id, national_code(data.configuration), None, None, fmt)
         for fmt in ("csv", "xlsx", "json")
     }
     return page
@@ -221,25 +227,27 @@ def _comparison(
     shown = [result_row(ind, r, data) for _, r in rows.iterrows()]
     shown.sort(key=lambda r: (r["value"] is None, -(r["value"] or 0)))
     visible = pd.DataFrame([r for r in shown if r["value"] is not None])
-    scot = df[(df["area_code"] == national_code()) & (df["period"] == chosen)]
+    scot = df[(df["area_code"] == national_code(data.configuration)) & (df["period"] == chosen)]
     scot_value = as_number(scot["value"].iloc[0]) if not scot.empty else None
-    label = data.geo.types[area_type].plural
+    label, nation = data.geo.types[area_type].plural, national_name(data.configuration)
     comparison = {
         "id": "comparison",
         "period": chosen,
         "period_options": [{"value": p, "label": p} for p in reversed(periods)],
         "title": f"{ind.title}: {label}, {chosen}",
         "caption": f"{ind.title}: {label}, {chosen}, ranked, with 95% intervals",
-        "summary": _comparison_sentence(shown, label, scot_value, ind),
-        "spec": charts.comparison_chart(visible, ind.unit, scot_value) if len(visible) else None,
+        "summary": _comparison_sentence(shown, label, scot_value, ind, nation),
+        "spec": charts.comparison_chart(data.configuration, visible, ind.unit, scot_value)
+        if len(visible)
+        else None,
         "rows": shown,
         "national": scot_value,
     }
     funnel = None
     if ind.method.kind == "rate_from_averages" and len(visible) and scot_value:
-        funnel = _funnel(ind, visible, scot_value, chosen)
+        funnel = _funnel(data.configuration, ind, visible, scot_value, chosen)
     drawn = None
-    if maps.mappable():
+    if maps.mappable(data.configuration):
         drawn = maps.indicator_map(
             "map",
             data,
@@ -253,23 +261,25 @@ def _comparison(
 
 
 def _comparison_sentence(
-    rows: list[dict[str, Any]], label: str, scot: float | None, ind: Indicator
+    rows: list[dict[str, Any]], label: str, scot: float | None, ind: Indicator, nation: str
 ) -> str:
     counts = {k: sum(r["vs_national"] == k for r in rows) for k in SIGNIFICANCE}
     hidden = sum(r["value"] is None for r in rows)
     text = (
         f"Of {len(rows)} {label}, {counts['higher']} are significantly higher than "
-        f"{national_name()}, {counts['lower']} significantly lower and "
+        f"{nation}, {counts['lower']} significantly lower and "
         f"{counts['no_difference']} not significantly different"
     )
     if scot is not None:
-        text += f" ({national_name()}: {display_value(scot, ind.decimals)})"
+        text += f" ({nation}: {display_value(scot, ind.decimals)})"
     if hidden:
         text += f"; {hidden} suppressed to protect confidentiality"
     return text + "."
 
 
-def _funnel(ind: Indicator, visible: pd.DataFrame, scot: float, period: str) -> dict[str, Any]:
+def _funnel(
+    configuration: Configuration, ind: Indicator, visible: pd.DataFrame, scot: float, period: str
+) -> dict[str, Any]:
     low_n, high_n = max(visible["denominator"].min() * 0.5, 1), visible["denominator"].max() * 2
     average = scot / ind.method.multiplier
     # Exact Poisson limits (methods.funnels, as PHEindicatormethods) traced through a few
@@ -298,11 +308,11 @@ def _funnel(ind: Indicator, visible: pd.DataFrame, scot: float, period: str) -> 
         "id": "funnel",
         "title": f"Funnel plot, {period}",
         "caption": f"{ind.title}: each area's rate against its population, {period}; lines are "
-        f"95% and 99.8% limits around the {national_name()} rate",
-        "summary": f"Areas outside the limits differ from {national_name()} by more than "
-        "chance would explain; the ranked chart and table give each area's "
+        f"95% and 99.8% limits around the {national_name(configuration)} rate",
+        "summary": f"Areas outside the limits differ from {national_name(configuration)} by "
+        "more than chance would explain; the ranked chart and table give each area's "
         "interval.",
-        "spec": charts.funnel_chart(visible, pd.DataFrame(limits), ind.unit),
+        "spec": charts.funnel_chart(configuration, visible, pd.DataFrame(limits), ind.unit),
     }
 
 
@@ -332,10 +342,10 @@ def _revisions(
     return out
 
 
-def editions(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def editions(configuration: Configuration, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Each edition behind the figures shown: its source, publication date and status (or
     that it is generated), and the periods it gives."""
-    registry = load_sources()
+    registry = load_sources(configuration)
     periods: dict[str, list[str]] = {}
     for r in rows:
         for key in str(r["vintage"] or "").split(";"):
@@ -365,7 +375,7 @@ def editions(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 DOWNLOAD_COLUMNS = ("area_code", "area_name", *RESULT_COLUMNS[2:])
 
 
-def download_rows(page: dict[str, Any]) -> pd.DataFrame:
+def download_rows(configuration: Configuration, page: dict[str, Any]) -> pd.DataFrame:
     """Exactly the figures an indicator page shows: its trend and its comparison table."""
     cols = list(DOWNLOAD_COLUMNS)
     frames = [pd.DataFrame(page["trend"]["rows"], columns=cols).assign(view="trend")]
@@ -376,7 +386,7 @@ def download_rows(page: dict[str, Any]) -> pd.DataFrame:
     out = pd.concat(frames, ignore_index=True)
     out.insert(0, "indicator_id", page["indicator"]["id"])
     # Each row's provenance: the editions it comes from, their status and publication date.
-    registry = load_sources()
+    registry = load_sources(configuration)
 
     def about(vintage: Any, field: str) -> str:
         found = [registry.get(k.strip()) for k in str(vintage or "").split(";") if k.strip()]

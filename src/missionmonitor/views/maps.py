@@ -8,7 +8,7 @@ never carried by colour alone: bands are ordered light to dark and named in the 
 suppressed areas are hatched, areas without a figure are dotted, and the table beside every
 map gives each area's value and band.
 
->>> m = choropleth("drd", "Deaths", "per 1,000", 2, [
+>>> m = choropleth(config.load(None), "drd", "Deaths", "per 1,000", 2, [
 ...     {"area_code": "S08000015", "area_name": "NHS Ayrshire and Arran", "value": 0.31,
 ...      "display": "0.31"},
 ...     {"area_code": "S08000016", "area_name": "NHS Borders", "value": None, "display": "c"}],
@@ -28,6 +28,7 @@ from urllib.parse import urlencode
 import numpy as np
 from markupsafe import Markup, escape
 
+from missionmonitor import config
 from missionmonitor.formatting import display_value
 from missionmonitor.indicators.catalogue import Indicator
 from missionmonitor.periods import parse_period
@@ -43,12 +44,13 @@ NO_FIGURE_FILL, HATCH_INK, EDGE = "#ffffff", "#505050", "#505050"
 STATES = {"suppressed": "Suppressed (hatched)", "none": "No figure held (dotted)"}
 
 
-def mappable() -> bool:
+def mappable(configuration: config.Configuration) -> bool:
     """Whether maps can be drawn (the configuration ships boundaries)."""
-    return has_boundaries()
+    return has_boundaries(configuration)
 
 
 def choropleth(
+    configuration: config.Configuration,
     map_id: str,
     title: str,
     unit: str,
@@ -61,13 +63,14 @@ def choropleth(
     names: Mapping[str, str],
     link: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """The view model of a map of ``rows`` (result rows of one area type and period).
+    """The view model of a map of ``rows`` (result rows of one area type and period) of
+    ``configuration``'s areas.
 
     ``as_of`` (ISO date) picks the geography version whose memberships dissolve the areas;
     ``names`` names every area (those without a row too); ``link`` (query parameters) makes
     each area a link to ``?area=CODE&…link`` on the same page.
     """
-    outlines = area_outlines(area_type, dt.date.fromisoformat(as_of))
+    outlines = area_outlines(configuration, area_type, dt.date.fromisoformat(as_of))
     by_code = {r["area_code"]: r for r in rows}
     values = sorted(r["value"] for r in rows if r["value"] is not None)
     bands = _bands(values, decimals)
@@ -119,6 +122,7 @@ def indicator_map(
     dissolved as the geography has them at the period's end."""
     names = {a.code: a.name for a in data.geo.of_type(area_type)}
     return choropleth(
+        data.configuration,
         map_id,
         ind.title,
         ind.unit,
@@ -185,10 +189,14 @@ def _summary(areas: list[dict[str, Any]], bands: list[dict[str, Any]], plural: s
     return text + " The table with the map gives every area's figure."
 
 
-def map_svg(figure: dict[str, Any], *, interactive: bool = True) -> Markup:
-    """The map as inline SVG with its legend. ``interactive``: each area is a focusable link
-    (pages); otherwise a static image named by the figure's caption (reports)."""
-    outlines = area_outlines(figure["area_type"], dt.date.fromisoformat(figure["as_of"]))
+def map_svg(
+    configuration: config.Configuration, figure: dict[str, Any], *, interactive: bool = True
+) -> Markup:
+    """The map of ``configuration``'s areas as inline SVG with its legend. ``interactive``:
+    each area is a focusable link (pages); otherwise a static image named by the figure's
+    caption (reports)."""
+    day = dt.date.fromisoformat(figure["as_of"])
+    outlines = area_outlines(configuration, figure["area_type"], day)
     fid = escape(figure["id"])
     colours = {b["band"]: b["colour"] for b in figure["bands"]}
     band_count = len(figure["bands"])

@@ -39,7 +39,9 @@ def portal_page(data: SiteData, db: Session, user: User) -> dict[str, Any]:
         "user": user,
         "role": matrix().roles[user.role].label,
         "alerts": alert_rows(data, user)[:200],
-        "actions": action_service.actions_for_area(db, user, national_code(), data.geo),
+        "actions": action_service.actions_for_area(
+            db, user, national_code(data.configuration), data.geo
+        ),
         "listed": action_service.LISTED,
         "scans": data.scans.to_dict("records"),
     }

@@ -64,13 +64,15 @@ def profile_rows(
     """The indicators held for ``area`` (catalogue order) and those not published for it."""
     res = data.results
     mine = res[res["area_code"] == area.code]
-    national = res[res["area_code"] == national_code()]
+    national = res[res["area_code"] == national_code(data.configuration)]
     held, missing = [], []
     for ind in data.catalogue.values():
         rows = mine[mine["indicator_id"] == ind.id].sort_values("period_start")
         if rows.empty:
             item = _not_published(data, ind, area, wording, declarations)
-            item["edition"] = _edition(res[res["indicator_id"] == ind.id], sources)
+            item["edition"] = _edition(
+                res[res["indicator_id"] == ind.id], sources, national_code(data.configuration)
+            )
             missing.append(item)
             continue
         nat = national[national["indicator_id"] == ind.id]
@@ -97,7 +99,7 @@ def _held(
         "title": ind.title,
         "unit": ind.unit,
         "latest": latest,
-        "national": None if nat is None or area.code == national_code() else nat,
+        "national": None if nat is None or area.code == national_code(data.configuration) else nat,
         "trend": {
             "sentence": fitted["sentence"] if fitted else None,
             "direction": latest["direction"],
@@ -168,12 +170,14 @@ def _not_published(
     }
 
 
-def _edition(results: pd.DataFrame, sources: Mapping[str, Source]) -> dict[str, Any] | None:
+def _edition(
+    results: pd.DataFrame, sources: Mapping[str, Source], national_area: str
+) -> dict[str, Any] | None:
     """The register's entry for the edition of the indicator's latest figure for any area
     (national first): the publication that would hold this area's figure if it had one."""
     if results.empty:
         return None
-    national = results[results["area_code"] == national_code()]
+    national = results[results["area_code"] == national_area]
     latest = (national if not national.empty else results).sort_values("period_start")
     key = str(latest["vintage"].iloc[-1]).split(";")[0].strip()
     entry = sources.get(key)

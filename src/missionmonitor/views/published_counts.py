@@ -63,7 +63,7 @@ def small_counts_on_pages(data: SiteData) -> list[Finding]:
     """Each small or recoverable count that a public page, its JSON twin or an indicator
     download shows (the download holds exactly the rows of its page)."""
     found: set[Finding] = set()
-    rules = {s.id: s.disclosure.threshold for s in load_series().values()}
+    rules = {s.id: s.disclosure.threshold for s in load_series(data.configuration).values()}
     # Alerts outside any series' block are held to the strictest series' rule.
     strictest = max(rules.values(), default=Disclosure().threshold)
     for _address, document in public_documents(data):

@@ -40,7 +40,7 @@ def return_page(
     if answers is None:
         answers = json.loads(latest.answers) if latest else {}
         if latest is None:
-            answers, prefilled = prefill_answers(store_path, form, adp, period)
+            answers, prefilled = prefill_answers(geo.configuration, store_path, form, adp, period)
     return {
         "title": f"{form.title}: {geo.area(adp).name}, {period}",
         "form": form,
@@ -53,7 +53,7 @@ def return_page(
         "versions": versions,
         "editable": workflow.may_edit(user, latest, adp, geo),
         "may_decide": workflow.may_decide(user, latest, adp, geo),
-        "due": due_date(form, period).isoformat(),
+        "due": due_date(geo.configuration, form, period).isoformat(),
         "prefilled": prefilled,
         "files": workflow.attachments(db, latest.id) if latest is not None else [],
     }

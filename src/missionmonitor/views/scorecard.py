@@ -39,9 +39,13 @@ def scorecard(
     """One row per indicator: its verdict and the rule behind it, judged on the latest
     national figure, or the latest for a period ending by ``as_of`` (a report's year end;
     a point-in-time figure dated in the following month counts, as the reports take it)."""
-    targets = {t.indicator: t for t in load_targets()}
+    targets = {t.indicator: t for t in load_targets(data.configuration)}
     return [
-        _row(ind, latest_shown(data, ind, national_code(), as_of), targets.get(ind.id))
+        _row(
+            ind,
+            latest_shown(data, ind, national_code(data.configuration), as_of),
+            targets.get(ind.id),
+        )
         for ind in indicators
     ]
 

@@ -88,7 +88,7 @@ def matrix(
     for asked in (year, compare_to):
         if asked is not None:
             try:
-                load_standards().version_for(asked)
+                load_standards(data.configuration).version_for(asked)
             except MissionMonitorError as exc:  # no criteria cover that year
                 raise NotFoundError(f"there is no MAT standards assessment for {asked}") from exc
     all_visible = workflow.visible(db, user, None, geo, generated=data.demonstration)
@@ -99,15 +99,15 @@ def matrix(
         (g.adp_code, g.standard): cell(g) for g in shown
     }
     rows = []
-    for adp in geo.of_type(reporting_type()):
-        row = [cells.get((adp.code, n)) for n in load_standards().numbers]
+    for adp in geo.of_type(reporting_type(data.configuration)):
+        row = [cells.get((adp.code, n)) for n in load_standards(data.configuration).numbers]
         if any(row):
             rows.append({"code": adp.code, "name": adp.name, "cells": row})
     moderated = workflow.assessments(shown)
     comparison: dict[str, Any] | None = None
     if compare_to is not None and year is not None:
         try:
-            version = comparable(compare_to, year)
+            version = comparable(data.configuration, compare_to, year)
             before = {
                 (g.adp_code, g.standard): cell(g)
                 for g in all_visible
@@ -131,20 +131,25 @@ def matrix(
             }
         except (CriteriaVersionError, MissionMonitorError) as exc:
             comparison = {"year": compare_to, "refused": str(exc), "changes": []}
-    standards = [{"number": s.number, "name": s.name} for s in load_standards().standards]
+    standards = [
+        {"number": s.number, "name": s.name} for s in load_standards(data.configuration).standards
+    ]
     return page_model(
+        data.configuration,
         "MAT standards",
         year=year,
         years=years,
         standards=standards,
         rows=rows,
-        summary=national_summary(moderated) if moderated else [],
+        summary=national_summary(data.configuration, moderated) if moderated else [],
         synthetic=any(c["synthetic"] for c in cells.values()),
         drafts_shown=any(not c["moderated"] for c in cells.values()),
         published=_published(data),
         published_counts=_published_counts(data),
         comparison=comparison,
-        criteria_version=load_standards().version_for(year).version if year else None,
+        criteria_version=load_standards(data.configuration).version_for(year).version
+        if year
+        else None,
     )
 
 
@@ -178,7 +183,9 @@ def _published_counts(data: SiteData) -> dict[str, Any] | None:
 def adp_standard(
     data: SiteData, db: Session, user: User | None, adp: str, number: int
 ) -> dict[str, Any]:
-    standard = next((s for s in load_standards().standards if s.number == number), None)
+    standard = next(
+        (s for s in load_standards(data.configuration).standards if s.number == number), None
+    )
     if standard is None:
         raise NotFoundError(f"there is no standard {number}")
     geo = data.geo
@@ -199,7 +206,7 @@ def adp_standard(
             item["evidence"] = json.loads(g.evidence)
             item["evidence_refs"] = json.loads(g.evidence_refs)
         history.append(item)
-    latest_version = load_standards().criteria_versions[-1].version
+    latest_version = load_standards(data.configuration).criteria_versions[-1].version
     actions = workflow.actions_for(db, area.code)
     evidence_files: list[dict[str, Any]] = []
     if can(user, "view_returns", area.code, geo):
@@ -219,6 +226,7 @@ def adp_standard(
                     )
     grade_ids = {g.id for g in rows}
     return page_model(
+        data.configuration,
         f"{area.name}: standard {number}, {standard.name}",
         adp={"code": area.code, "name": area.name},
         standard={
@@ -226,7 +234,7 @@ def adp_standard(
             "name": standard.name,
             "statement": standard.statement,
             "source": standard.source,
-            "citation": load_standards().citation,
+            "citation": load_standards(data.configuration).citation,
             "criteria": [
                 {"stream": c.stream, "text": c.text, "source": c.source}
                 for c in standard.criteria_for(latest_version)
@@ -237,7 +245,9 @@ def adp_standard(
         evidence_files=evidence_files,
         may_act=can(user, "manage_improvement_actions", area.code, geo),
         may_propose=can(user, "propose_grades", area.code, geo),
-        rule_sets=[{"id": rs.id, "name": rs.name} for rs in load_rule_sets().rule_sets],
+        rule_sets=[
+            {"id": rs.id, "name": rs.name} for rs in load_rule_sets(data.configuration).rule_sets
+        ],
         year=dt.date.today().year,
         **accountability_panels(data, db, user, area.code, number),
     )
@@ -255,7 +265,7 @@ def accountability_panels(
     from missionmonitor.returns.forms import public_form
     from missionmonitor.standards import mat_progress
 
-    form = public_form()
+    form = public_form(data.configuration)
     today = dt.date.today()
     quarters = [quarter_of(today).label, *recent_periods("quarter", today, 3)]
     shares = feedback.experiential(db, form, adp, quarters, generated=data.demonstration)
@@ -267,7 +277,7 @@ def accountability_panels(
             adp,
             number,
             data.geo,
-            mat_quarterly.quarter_points(db, adp, number),
+            mat_quarterly.quarter_points(data.configuration, db, adp, number),
             generated=data.demonstration,
         )
     return {
@@ -281,7 +291,7 @@ def area_panel(data: SiteData, db: Session, user: User | None, code: str) -> dic
     """For an ADP's profile: its latest grades per standard and its improvement actions,
     overdue ones flagged (the public sees those of moderated grades only); None for an area
     that is not an ADP."""
-    if data.geo.codes().get(data.geo.resolve(code)) != reporting_type():
+    if data.geo.codes().get(data.geo.resolve(code)) != reporting_type(data.configuration):
         return None
     shown = [
         g
@@ -295,7 +305,7 @@ def area_panel(data: SiteData, db: Session, user: User | None, code: str) -> dic
     ids = {g.id for g in shown}
     actions = [a for a in workflow.actions_for(db, code) if a["grade_id"] in ids]
     grades = []
-    for n in load_standards().numbers:
+    for n in load_standards(data.configuration).numbers:
         g = latest.get(n)
         label = cell(g)["label"] if g else "Not graded"
         grades.append({"standard": n, "label": label, "synthetic": bool(g and g.synthetic)})

@@ -37,7 +37,7 @@ def _ratio(r: Ratio) -> dict[str, Any]:
 
 
 def _deaths(data: SiteData) -> list[dict[str, Any]]:
-    rows = deaths.reconciliation(data.results, data.revisions)
+    rows = deaths.reconciliation(data.configuration, data.results, data.revisions)
     for r in rows:
         r["display_revisions"] = (
             "; ".join(
@@ -58,16 +58,16 @@ def _deaths(data: SiteData) -> list[dict[str, Any]]:
 
 
 def _trend(data: SiteData) -> dict[str, Any] | None:
-    spec = section()
+    spec = section(data.configuration)
     if spec.deaths is None or spec.deaths not in data.catalogue:
         return None
     try:
-        years, fit = deaths.trend_around_launch(data.results)
+        years, fit = deaths.trend_around_launch(data.configuration, data.results)
     except MethodInputError:  # too few years either side of the launch to fit a trend
         return None
     observed = data.results[
         (data.results["indicator_id"] == spec.deaths)
-        & (data.results["area_code"] == national_code())
+        & (data.results["area_code"] == national_code(data.configuration))
         & ~data.results["suppressed"].astype(bool)
     ]
     values = observed.sort_values("period_start")["value"].to_numpy(float)
@@ -94,8 +94,8 @@ def _trend(data: SiteData) -> dict[str, Any] | None:
     return {
         "id": "its",
         "title": "Drug deaths around the Mission's launch",
-        "caption": f"Drug deaths in {national_name()} by year, with the segmented model's fit "
-        f"and the pre-{launch} trend carried on",
+        "caption": f"Drug deaths in {national_name(data.configuration)} by year, with the "
+        f"segmented model's fit and the pre-{launch} trend carried on",
         "summary": (
             f"Before {launch} deaths rose by a factor of {fit.pre_trend.estimate:.3f} a "
             f"year; the yearly trend changed by a factor of "
@@ -116,7 +116,7 @@ def _trend(data: SiteData) -> dict[str, Any] | None:
 def _alerts(data: SiteData) -> list[dict[str, Any]]:
     """The latest scan of each series, its alerts disclosure-controlled for the public."""
     out = []
-    series = load_series()
+    series = load_series(data.configuration)
     for scan in data.scans.to_dict("records"):
         mine = data.alerts[data.alerts["scan_id"] == scan["scan_id"]].head(LATEST_ALERTS)
         rows = []
@@ -172,9 +172,9 @@ def _alerts(data: SiteData) -> list[dict[str, Any]]:
 def _prevalence(data: SiteData) -> dict[str, Any]:
     """The published prevalence estimates with their intervals, and OST coverage computed
     from them beside the publisher's own OAT coverage."""
-    nation = national_code()
+    nation = national_code(data.configuration)
     estimates = []
-    spec = section()
+    spec = section(data.configuration)
     for ind_id in spec.prevalence:
         if ind_id not in data.catalogue:
             continue
@@ -196,7 +196,7 @@ def _prevalence(data: SiteData) -> dict[str, Any]:
                     "display_row": [row["period"], ind.title, label, row["display"], interval],
                 }
             )
-    cover = coverage.ost_coverage(data.results, nation)
+    cover = coverage.ost_coverage(data.configuration, data.results, nation)
     for c in cover:
         c["display"] = [
             c["period"],
@@ -218,10 +218,10 @@ def _prevalence(data: SiteData) -> dict[str, Any]:
 def _case_review(data: SiteData) -> dict[str, Any]:
     """The latest national figure of each case-review indicator, with its interval."""
     rows = []
-    for ind_id in (i for i in section().case_review if i in data.catalogue):
+    for ind_id in (i for i in section(data.configuration).case_review if i in data.catalogue):
         ind = data.catalogue[ind_id]
         held = results_of(data, ind_id)
-        held = held[held["area_code"] == national_code()]
+        held = held[held["area_code"] == national_code(data.configuration)]
         if held.empty:
             continue
         r = result_row(ind, held.iloc[-1], data)
@@ -264,7 +264,9 @@ def _pairs(data: SiteData) -> dict[str, Any] | None:
         .sort_values(["value", "breakdown"], ascending=[False, True])
         .head(TOP_PAIRS)
     )
-    hidden = primary_mask(top["value"].to_numpy(), ndrdd.pair_disclosure().threshold)
+    hidden = primary_mask(
+        top["value"].to_numpy(), ndrdd.pair_disclosure(data.configuration).threshold
+    )
     rows = [
         {
             "pair": b.replace("_", " "),
@@ -322,7 +324,7 @@ def _drugs(data: SiteData) -> dict[str, Any]:
             ", ".join(sorted(set(r["sources"]))),
         ]
     ratio = data.results[
-        (data.results["indicator_id"] == section().deprivation_ratio)
+        (data.results["indicator_id"] == section(data.configuration).deprivation_ratio)
         & ~data.results["suppressed"].astype(bool)
     ]
     latest = None
@@ -334,6 +336,7 @@ def _drugs(data: SiteData) -> dict[str, Any]:
 
 def surveillance(data: SiteData) -> dict[str, Any]:
     return page_model(
+        data.configuration,
         "Surveillance",
         deaths=_deaths(data),
         drugs=_drugs(data),

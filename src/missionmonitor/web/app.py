@@ -35,7 +35,6 @@ from missionmonitor.settings import Settings
 from missionmonitor.web.limits import BodyLimit
 from missionmonitor.web.rendering import marked, templates
 from missionmonitor.web.security import SecurityHeaders
-from missionmonitor.web.served import Served
 
 log = logging.getLogger("missionmonitor.web")
 
@@ -72,8 +71,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.configuration = configuration
     app.state.geography = Geography.of(configuration)
-    app.state.data = SiteDataSource(settings.store_path)
-    app.state.templates = templates()
+    app.state.data = SiteDataSource(configuration, settings.store_path)
+    app.state.templates = templates(configuration)
     app.state.memo_lock = threading.Lock()
 
     def wants_json(request: Request) -> bool:
@@ -145,11 +144,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "Try again later. The problem has been logged.",
         )
 
-    # Outermost last: the headers go on every answer, the size limit's 413 included, and
-    # everything, error pages too, is answered under the app's configuration.
+    # Outermost last: the headers go on every answer, the size limit's 413 included.
     app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
     app.add_middleware(SecurityHeaders, error_page=server_error)
-    app.add_middleware(Served, configuration=configuration)
 
     app.include_router(public_routes.router)
     app.include_router(report_routes.router)
@@ -173,7 +170,6 @@ def prepare_for_serving(app: FastAPI) -> None:
     ~100 ms under load (see BENCHMARKS.md)."""
     import gc
 
-    with config.using(app.state.configuration):
-        app.state.data.get()
+    app.state.data.get()
     gc.collect()
     gc.freeze()

@@ -60,7 +60,13 @@ def return_json(
 ) -> Response:
     store = request.app.state.settings.store_path
     page = return_views.return_page(
-        visitor.db, visitor.user, adp_form(form_id), adp, period_of(period), store, geo
+        visitor.db,
+        visitor.user,
+        adp_form(geo.configuration, form_id),
+        adp,
+        period_of(period),
+        store,
+        geo,
     )
     return _twin(request, page)
 
@@ -73,7 +79,7 @@ def check_json(
     request: Request, form_id: str, adp: str, period: str, visitor: Visitor, geo: Areas
 ) -> Response:
     page = return_views.check_page(
-        visitor.db, visitor.user, adp_form(form_id), adp, period_of(period), geo
+        visitor.db, visitor.user, adp_form(geo.configuration, form_id), adp, period_of(period), geo
     )
     return _twin(request, page)
 

@@ -180,7 +180,7 @@ def areajson_page(request: Request, code: str) -> Response:
 def area(request: Request, code: str) -> HTMLResponse:
     tracked = mat = None
     data = _data(request)
-    is_adp = data.geo.codes().get(data.geo.resolve(code)) == reporting_type()
+    is_adp = data.geo.codes().get(data.geo.resolve(code)) == reporting_type(data.geo.configuration)
     if is_adp or SESSION_COOKIE in request.cookies:
         with unit(request) as db:
             user, _ = viewer(request, db)

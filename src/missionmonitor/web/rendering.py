@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import math
+from functools import partial
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,7 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 from pydantic import BaseModel, ConfigDict
 
-from missionmonitor.config import describe
+from missionmonitor.config import Configuration
 from missionmonitor.errors import MissionMonitorError
 from missionmonitor.refdata.geography import national_name
 from missionmonitor.views.maps import map_svg
@@ -122,15 +123,16 @@ def _link(text: str, url: str) -> Markup:
     return Markup('<a href="{}">{}</a>').format(url, escape(text))
 
 
-def templates() -> Jinja2Templates:
+def templates(configuration: Configuration) -> Jinja2Templates:
+    """The pages' templates, for the app serving ``configuration``."""
     folder = Path(str(resources.files("missionmonitor.web") / "templates"))
     t = Jinja2Templates(directory=folder)
     t.env.filters["columns"] = _columns
     t.env.filters["link"] = _link
-    # Read at render time, so pages follow the active configuration.
-    t.env.globals["programme"] = describe
-    t.env.globals["nation"] = national_name
-    t.env.globals["map_svg"] = map_svg
+    # The configuration the app serves, and its national area's name.
+    t.env.globals["programme"] = lambda: configuration
+    t.env.globals["nation"] = partial(national_name, configuration)
+    t.env.globals["map_svg"] = partial(map_svg, configuration)
     return t
 
 

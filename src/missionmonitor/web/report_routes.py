@@ -82,7 +82,7 @@ def indicator_download(
     body: bytes = memo(
         request,
         ("download", fmt, *key),
-        lambda _d: _download_body(indicator_views.download_rows(page), page, fmt),
+        lambda d: _download_body(indicator_views.download_rows(d.configuration, page), page, fmt),
     )
     media = {"csv": "text/csv; charset=utf-8", "xlsx": XLSX_TYPE, "json": "application/json"}
     return Response(body, media_type=media[fmt], headers=headers)
@@ -170,7 +170,9 @@ def _report(
     request: Request, key: tuple[Any, ...], make: Builder, fmt: ReportFmt, name: str
 ) -> Response:
     """A generated report, rendered once per store version."""
-    body: bytes = memo(request, ("report", *key, fmt), lambda d: render(make(d), fmt))
+    body: bytes = memo(
+        request, ("report", *key, fmt), lambda d: render(d.configuration, make(d), fmt)
+    )
     media = "application/pdf" if fmt == "pdf" else "text/html; charset=utf-8"
     headers = {"Content-Disposition": f'attachment; filename="{name}.{fmt}"'}
     return Response(body, media_type=media, headers=headers)
@@ -196,7 +198,8 @@ def annual_report(request: Request, period: str, fmt: ReportFmt) -> Response:
     "/reports/adp/{code}.{fmt}", tags=["reports"], responses=REPORT, summary="ADP profile report"
 )
 def adp_report(request: Request, code: str, fmt: ReportFmt) -> Response:
-    if _data(request).geo.codes().get(code) != reporting_type():
+    geo = _data(request).geo
+    if geo.codes().get(code) != reporting_type(geo.configuration):
         raise NotFoundError(f"there is no ADP profile for {code!r}: see /reports")
     return _report(
         request, ("adp", code), lambda d: adp_profile.adp(d, code), fmt, f"adp-profile-{code}"

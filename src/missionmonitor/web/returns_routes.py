@@ -29,6 +29,7 @@ from missionmonitor.views import returns as return_views
 from missionmonitor.web.dependencies import (
     Areas,
     Checked,
+    Configured,
     SignedIn,
     Visitor,
     geography,
@@ -160,19 +161,30 @@ def returns_home(
 
 @router.get("/portal/returns/{form_id}/{adp}/{period}", response_class=HTMLResponse)
 def show_return(
-    request: Request, form_id: str, adp: str, period: str, visitor: Visitor, notice: str = ""
+    configuration: Configured,
+    request: Request,
+    form_id: str,
+    adp: str,
+    period: str,
+    visitor: Visitor,
+    notice: str = "",
 ) -> HTMLResponse:
-    form = adp_form(form_id)
+    form = adp_form(configuration, form_id)
     message = NOTICES.get(notice, "")
     return _form_page(request, visitor, form, adp, period_of(period), message=message)
 
 
 @router.post("/portal/returns/{form_id}/{adp}/{period}", response_model=None)
 async def save_return(
-    request: Request, form_id: str, adp: str, period: str, visitor: Visitor
+    configuration: Configured,
+    request: Request,
+    form_id: str,
+    adp: str,
+    period: str,
+    visitor: Visitor,
 ) -> Response:
     """Save as draft; with action=check, then go to the check-your-answers page."""
-    form = adp_form(form_id)
+    form = adp_form(configuration, form_id)
     posted = await posted_form(request)
     fields = {k: posted.getlist(k) for k in posted}
     return await run_in_threadpool(_save_return, request, visitor, form, adp, period, fields)
@@ -202,6 +214,7 @@ def _save_return(
         answers,
         None,
         _version(seen) if seen else None,
+        geo=geography(request),
     )
     url = address(form.id, adp, period)
     return RedirectResponse(
@@ -231,17 +244,27 @@ def _check_page(
 
 @router.get("/portal/returns/{form_id}/{adp}/{period}/check", response_class=HTMLResponse)
 def check_return(
-    request: Request, form_id: str, adp: str, period: str, visitor: Visitor
+    configuration: Configured,
+    request: Request,
+    form_id: str,
+    adp: str,
+    period: str,
+    visitor: Visitor,
 ) -> HTMLResponse:
-    return _check_page(request, visitor, adp_form(form_id), adp, period_of(period))
+    return _check_page(request, visitor, adp_form(configuration, form_id), adp, period_of(period))
 
 
 @router.post("/portal/returns/{form_id}/{adp}/{period}/submit", response_model=None)
 async def submit_return(
-    request: Request, form_id: str, adp: str, period: str, visitor: Visitor
+    configuration: Configured,
+    request: Request,
+    form_id: str,
+    adp: str,
+    period: str,
+    visitor: Visitor,
 ) -> Response:
     """Keep the comments on warnings, then submit (refused while errors remain)."""
-    form = adp_form(form_id)
+    form = adp_form(configuration, form_id)
     posted = await posted_form(request)
     return await run_in_threadpool(
         _submit_return, request, visitor, form, adp, period_of(period), posted
@@ -262,13 +285,21 @@ def _submit_return(
         lambda again, _exc, status: _check_page(request, again, form, adp, period, status),
     )
     adp_returns.submit_latest(
-        visitor.db, visitor.user, form, adp, period, comments, _version(posted.get("version"))
+        visitor.db,
+        visitor.user,
+        form,
+        adp,
+        period,
+        comments,
+        _version(posted.get("version")),
+        geography(request),
     )
     return RedirectResponse(address(form.id, adp, period) + "?notice=submitted", status_code=303)
 
 
 @router.post("/portal/returns/{form_id}/{adp}/{period}/decide", response_model=None)
 def decide_return(
+    configuration: Configured,
     request: Request,
     form_id: str,
     adp: str,
@@ -278,11 +309,19 @@ def decide_return(
     comment: Annotated[str, Form()] = "",
     version: Annotated[int, Form()] = 0,
 ) -> Response:
-    form = adp_form(form_id)
+    form = adp_form(configuration, form_id)
     period = period_of(period)
     _reshow_form(request, form, adp, period, "decide")
     adp_returns.decide_latest(
-        visitor.db, visitor.user, form, adp, period, decision == "approve", comment, version
+        visitor.db,
+        visitor.user,
+        form,
+        adp,
+        period,
+        decision == "approve",
+        comment,
+        version,
+        geography(request),
     )
     return RedirectResponse(address(form.id, adp, period), status_code=303)
 
@@ -299,8 +338,10 @@ async def _posted_file(request: Request, limit: int) -> tuple[str, bytes, str]:
 
 
 @router.post("/portal/returns/{form_id}/upload", response_model=None)
-async def upload_return(request: Request, form_id: str, visitor: Visitor) -> Response:
-    form = adp_form(form_id)
+async def upload_return(
+    configuration: Configured, request: Request, form_id: str, visitor: Visitor
+) -> Response:
+    form = adp_form(configuration, form_id)
     name, data, token = await _posted_file(request, UPLOAD_BYTES)
     # The spreadsheet is parsed off the event loop, after the CSRF check.
     return await run_in_threadpool(_upload_return, request, visitor, form, name, data, token)
@@ -319,10 +360,16 @@ def _upload_return(
 
 @router.post("/portal/returns/{form_id}/{adp}/{period}/attach/{question}", response_model=None)
 async def attach_file(
-    request: Request, form_id: str, adp: str, period: str, question: str, visitor: Visitor
+    configuration: Configured,
+    request: Request,
+    form_id: str,
+    adp: str,
+    period: str,
+    question: str,
+    visitor: Visitor,
 ) -> Response:
     """Attach an evidence file to a file question of the return's draft."""
-    form = adp_form(form_id)
+    form = adp_form(configuration, form_id)
     name, data, token = await _posted_file(request, MAX_EVIDENCE_BYTES)
     return await run_in_threadpool(
         _attach_file, request, visitor, form, adp, period_of(period), question, name, data, token
@@ -342,7 +389,9 @@ def _attach_file(
 ) -> Response:
     check_csrf(visitor.session, token)
     on_refusal(request, lambda _v, exc, status: _refused(request, exc, filename, form, status))
-    workflow.attach(visitor.db, visitor.user, form, adp, period, question, filename, data)
+    workflow.attach(
+        visitor.db, visitor.user, form, adp, period, question, filename, data, geography(request)
+    )
     return RedirectResponse(address(form.id, adp, period) + "?notice=attached", status_code=303)
 
 
