@@ -72,8 +72,7 @@ def test_two_apps_of_two_configurations_answer_side_by_side(built_store_path, tm
 
 def test_the_standards_are_cited_as_their_configuration_cites_them(built_store_path, tmp_path):
     example_store = tmp_path / "example.duckdb"
-    with config.using(config.load(SMALL)):
-        build_store(example_store, demonstration=True)
+    build_store(config.load(SMALL), example_store, demonstration=True)
     scotland = TestClient(create_app(site_settings(built_store_path)))
     example = TestClient(
         create_app(site_settings(example_store).model_copy(update={"config_dir": SMALL}))

@@ -17,6 +17,7 @@ from missionmonitor.connectors import nrs_workbook
 from missionmonitor.data import shipped_file
 from missionmonitor.datasets.declaration import get_declaration
 from missionmonitor.refdata.geography import Geography
+from tests.helpers import scotland
 
 ROOT = Path(__file__).resolve().parents[2]
 PUBLISHED = next(
@@ -40,9 +41,9 @@ def _transcribed(file: str, workbook: str) -> list[dict[str, str]]:
 
 
 def _read(dataset: str, geo: Geography) -> pd.DataFrame:
-    decl = get_declaration(dataset)
+    decl = get_declaration(scotland(), dataset)
     assert decl.source is not None
-    path = shipped_file(decl.file)
+    path = shipped_file(scotland(), decl.file)
     return nrs_workbook.read(path.read_bytes(), decl.source, geo, path.name)
 
 
@@ -58,10 +59,10 @@ def _same(got: object, want: float | None) -> bool:
 
 @needs_shared
 def test_the_shipped_drug_death_workbook_is_the_publishers_file():
-    decl = get_declaration("nrs_drug_deaths")
+    decl = get_declaration(scotland(), "nrs_drug_deaths")
     assert decl.source is not None
     copy = PUBLISHED.parent / "publisher-files" / "nrs" / decl.file  # type: ignore[union-attr]
-    assert shipped_file(decl.file).read_bytes() == copy.read_bytes()
+    assert shipped_file(scotland(), decl.file).read_bytes() == copy.read_bytes()
 
 
 @needs_shared

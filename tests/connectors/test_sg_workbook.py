@@ -19,6 +19,7 @@ from missionmonitor.datasets.declaration import Source, get_declaration
 from missionmonitor.datasets.reader import check_rows, file_sha256
 from missionmonitor.errors import DefinitionError, LayoutError, ValidationError
 from missionmonitor.refdata.geography import Geography
+from tests.helpers import scotland
 
 FILES = Path(__file__).parent / "files"
 WORKBOOKS = FILES / "sg-suspected-drug-deaths"
@@ -34,7 +35,7 @@ def geography() -> Geography:
 
 @pytest.fixture(scope="module")
 def source() -> Source:
-    found = get_declaration(DATASET).source
+    found = get_declaration(scotland(), DATASET).source
     assert found is not None
     return found
 
@@ -69,7 +70,7 @@ def test_the_dataset_declares_every_edition_with_its_file_hash(source):
         assert edition.sha256 == file_sha256(path.read_bytes())
     shipped = [e for e in source.editions if e.file]
     assert [e.file for e in shipped] == [NEWEST] and source.editions[-1] is shipped[0]
-    assert shipped_file(NEWEST).read_bytes() == (WORKBOOKS / NEWEST).read_bytes()
+    assert shipped_file(scotland(), NEWEST).read_bytes() == (WORKBOOKS / NEWEST).read_bytes()
 
 
 def test_every_edition_reads_from_2017_to_its_own_quarter(source, geography):
@@ -119,7 +120,7 @@ def test_suppressed_cells_are_blank_never_zero(source, geography):
 
 def test_the_rows_pass_the_datasets_own_checks(source, geography):
     """What the store build does with the connector's rows: the dataset's schema checks."""
-    decl = get_declaration(DATASET)
+    decl = get_declaration(scotland(), DATASET)
     content = (WORKBOOKS / NEWEST).read_bytes()
     frame = sg_workbook.read(content, source, geography, NEWEST)
     assert set(frame.columns) == set(decl.columns)
@@ -303,7 +304,7 @@ def test_the_age_and_sex_tables_read_as_categories_and_agree_with_table_a(source
 
 
 def test_each_edition_loads_under_the_source_key_declared_for_it(source, geography):
-    decl = get_declaration(DATASET)
+    decl = get_declaration(scotland(), DATASET)
     earlier = "SuspectedDRDs_JulSep2023.xlsx"
     content = (WORKBOOKS / earlier).read_bytes()
 

@@ -9,13 +9,14 @@ import pandas as pd
 import pytest
 
 from missionmonitor.store.connection import Store
+from tests.helpers import scotland
 
 IDS = ("drd_deaths_areas", "drd_deaths_5yr_average_areas", "drd_asr_5yr_nrs")
 
 
 @pytest.fixture(scope="module")
 def results(built_store_path) -> pd.DataFrame:
-    with Store.open(built_store_path, read_only=True) as store:
+    with Store.open(built_store_path, scotland(), read_only=True) as store:
         return store.con.execute(
             "SELECT * FROM indicator_results WHERE indicator_id IN (?, ?, ?)", list(IDS)
         ).df()
@@ -24,7 +25,7 @@ def results(built_store_path) -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def published(built_store_path) -> pd.DataFrame:
     """The dataset's rows as read from the workbook (the table the build loaded)."""
-    with Store.open(built_store_path, read_only=True) as store:
+    with Store.open(built_store_path, scotland(), read_only=True) as store:
         return store.con.execute("SELECT * FROM ds_nrs_drug_deaths").df()
 
 

@@ -13,6 +13,7 @@ import pytest
 from missionmonitor.data import load_sources, shipped_file
 from missionmonitor.datasets.declaration import get_declaration
 from missionmonitor.services.site_data import SiteData
+from tests.helpers import scotland
 
 #: The figures as transcribed from the publisher's files for the whole team; the shipped
 #: file must hold exactly these (where this copy is present).
@@ -22,7 +23,7 @@ TRANSCRIBED = Path("/work/shared/data/published/phs_drug_alcohol_waiting_times_a
 @pytest.fixture(scope="module")
 def shipped() -> pd.DataFrame:
     rows = pd.read_csv(
-        shipped_file("phs_waiting_times_areas.csv"), dtype=str, keep_default_na=False
+        shipped_file(scotland(), "phs_waiting_times_areas.csv"), dtype=str, keep_default_na=False
     )
     return rows
 
@@ -30,7 +31,7 @@ def shipped() -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def latest(shipped: pd.DataFrame) -> pd.DataFrame:
     """Community-based, all-substance rows with a code, each quarter from its latest edition."""
-    rank = {k: s.order for k, s in load_sources().items()}
+    rank = {k: s.order for k, s in load_sources(scotland()).items()}
     rows = shipped[
         (shipped["area_match"] == "code")
         & (shipped["ServiceType"] == "Community-based service")
@@ -42,7 +43,7 @@ def latest(shipped: pd.DataFrame) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def results(built_store_path) -> pd.DataFrame:
-    res = SiteData.read(built_store_path).results
+    res = SiteData.read(scotland(), built_store_path).results
     return res[res["indicator_id"].isin(["waits_ongoing_3w_pct", "waits_ongoing_median_days"])]
 
 
@@ -92,14 +93,14 @@ def test_adps_without_a_code_are_held_but_never_added_together(shipped, results)
     uncoded = shipped[shipped["area_match"] == "name not held"]
     assert set(uncoded["area_name"]) == {"North Lanarkshire ADP", "South Lanarkshire ADP"}
     assert (uncoded["area_code"] == "").all()
-    unmatched = get_declaration("phs_waiting_times_areas").unmatched_areas
+    unmatched = get_declaration(scotland(), "phs_waiting_times_areas").unmatched_areas
     lanarkshire = {u.within for u in unmatched}
     assert len(lanarkshire) == 1
     assert results[results["area_code"].isin(lanarkshire)].empty
 
 
 def test_every_edition_is_secondary_and_in_the_register(shipped):
-    sources = load_sources()
+    sources = load_sources(scotland())
     for key in set(shipped["source"]):
         assert key.endswith("_SEC")
         assert sources[key].status.startswith("secondary")

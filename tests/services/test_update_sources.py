@@ -4,7 +4,6 @@ reported unchanged, with new periods and revisions, or refused."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,6 +18,7 @@ from missionmonitor.services.update import update_sources
 from missionmonitor.store.connection import Store
 from missionmonitor.store.vintages import select_figures, vintages_of
 from tests.connectors.publisher_server import PublisherSite
+from tests.helpers import scotland
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "publisher"
 WAITS = "abf54d64-88de-47d8-9c31-49a959abc164"
@@ -55,22 +55,20 @@ def configuration_with_waits(
 
 
 @pytest.fixture
-def waits_config(tmp_path: Path, publisher_site: PublisherSite) -> Iterator[Path]:
-    folder = configuration_with_waits(tmp_path / "config", publisher_site.base)
-    with config.using(config.read(folder)):
-        yield folder
+def waits_config(tmp_path: Path, publisher_site: PublisherSite) -> config.Configuration:
+    return config.read(configuration_with_waits(tmp_path / "config", publisher_site.base))
 
 
 def figures(store: Path):
-    with Store.open(store, read_only=True) as s:
+    with Store.open(store, scotland(), read_only=True) as s:
         return select_figures(s, "dataset = ?", [DATASET])
 
 
 def test_new_editions_and_revisions_are_loaded_and_a_second_run_changes_nothing(
-    store_copy: Path, waits_config: Path, publisher_site: PublisherSite
+    store_copy: Path, waits_config: config.Configuration, publisher_site: PublisherSite
 ):
     publisher_site.publish(WAITS, JUNE, "2025-06-24T00:00:00", "ongoingwaits.csv")
-    (june,) = update_sources(store_copy, http=QUICK)
+    (june,) = update_sources(waits_config, store_copy, http=QUICK)
     assert june.refused is None and june.load is not None and june.load.rows == 36
     assert june.new_periods == ["2024-Q4", "2025-Q1"] and june.revised == []
     assert june.vintage == "PHS_DATWT_ONGOING_2025_06_24T00_00_00"
@@ -85,41 +83,41 @@ def test_new_editions_and_revisions_are_loaded_and_a_second_run_changes_nothing(
     assert "S11000052" not in set(held["area_code"]) and held["area_code"].notna().all()
 
     publisher_site.publish(WAITS, SEPTEMBER, "2025-09-30T00:00:00", "ongoingwaits.csv")
-    (september,) = update_sources(store_copy, http=QUICK)
+    (september,) = update_sources(waits_config, store_copy, http=QUICK)
     assert september.new_periods == ["2025-Q2"]
     assert (WITHIN, "S11000020", "2024-Q4", 51.0, 60.0) in september.revised
-    with Store.open(store_copy, read_only=True) as s:
+    with Store.open(store_copy, scotland(), read_only=True) as s:
         kept = vintages_of(s, DATASET, WITHIN, "S11000020", "2024-Q4")
     assert list(kept["value"]) == [51, 60]  # the revision is a new edition; the first kept
 
     before = store_copy.read_bytes()
-    again = update_sources(store_copy, http=QUICK)
+    again = update_sources(waits_config, store_copy, http=QUICK)
     assert [r.outcome for r in again] == ["unchanged"]
     assert store_copy.read_bytes() == before
 
 
 def test_a_dry_run_compares_and_loads_nothing(
-    store_copy: Path, waits_config: Path, publisher_site: PublisherSite
+    store_copy: Path, waits_config: config.Configuration, publisher_site: PublisherSite
 ):
     publisher_site.publish(WAITS, JUNE, "2025-06-24T00:00:00", "ongoingwaits.csv")
     before = store_copy.read_bytes()
-    (report,) = update_sources(store_copy, http=QUICK, dry_run=True)
+    (report,) = update_sources(waits_config, store_copy, http=QUICK, dry_run=True)
     assert report.load is None and report.new_periods == ["2024-Q4", "2025-Q1"]
     assert store_copy.read_bytes() == before
 
 
 def test_a_renamed_column_or_a_truncated_download_is_refused_and_nothing_loaded(
-    store_copy: Path, waits_config: Path, publisher_site: PublisherSite
+    store_copy: Path, waits_config: config.Configuration, publisher_site: PublisherSite
 ):
     renamed = JUNE.replace(b"Median_length_of_wait_days", b"Median_wait_days")
     publisher_site.publish(WAITS, renamed, "2025-06-24T00:00:00", "ongoingwaits.csv")
     before = store_copy.read_bytes()
-    (report,) = update_sources(store_copy, http=QUICK)
+    (report,) = update_sources(waits_config, store_copy, http=QUICK)
     assert isinstance(report.refused, LayoutError) and report.load is None
     assert "Median_length_of_wait_days" in str(report.refused)
     publisher_site.publish(WAITS, JUNE, "2025-06-24T00:00:00", "ongoingwaits.csv")
     publisher_site.claimed_total = 40
-    (report,) = update_sources(store_copy, http=QUICK)
+    (report,) = update_sources(waits_config, store_copy, http=QUICK)
     assert isinstance(report.refused, DownloadError) and "truncated" in str(report.refused)
     assert store_copy.read_bytes() == before
 
@@ -166,22 +164,18 @@ def test_the_shipped_layout_of_waits_by_area_is_kept_current_from_the_resource(
 ):
     shipped = "phs_waiting_times_areas"
     folder = configuration_with_waits(tmp_path / "config", publisher_site.base, (shipped,))
-    with config.using(config.read(folder)):
-        publisher_site.publish(WAITS, JUNE, "2025-06-24T00:00:00", "ongoingwaits.csv")
-        (june,) = update_sources(store_copy, http=QUICK)
-        assert june.refused is None and june.load is not None and june.load.rows == 18
-        publisher_site.publish(WAITS, SEPTEMBER, "2025-09-30T00:00:00", "ongoingwaits.csv")
-        (september,) = update_sources(store_copy, http=QUICK)
-        assert september.refused is None
-        assert ("datwt_ongoing_3w_or_less", "S11000020", "2024-Q4", 51.0, 60.0) in september.revised
-        with Store.open(store_copy, read_only=True) as s:
-            held = select_figures(s, "dataset = ? AND area_code = ?", [shipped, "S11000020"])
-            rows = s.query(
-                f"SELECT DISTINCT source FROM ds_{shipped} WHERE Quarter = 'Q1 2025/2026'"
-            )
-        latest = held[
-            (held["measure"] == "datwt_ongoing_3w_or_less") & (held["period"] == "2024-Q4")
-        ]
-        assert list(latest["value"]) == [60]
-        assert ("PHS_DATWT_ONGOING_2025_09_30T00_00_00",) in rows
-        assert september.uncoded == ["North Lanarkshire ADP", "South Lanarkshire ADP"]
+    waits_config = config.read(folder)
+    publisher_site.publish(WAITS, JUNE, "2025-06-24T00:00:00", "ongoingwaits.csv")
+    (june,) = update_sources(waits_config, store_copy, http=QUICK)
+    assert june.refused is None and june.load is not None and june.load.rows == 18
+    publisher_site.publish(WAITS, SEPTEMBER, "2025-09-30T00:00:00", "ongoingwaits.csv")
+    (september,) = update_sources(waits_config, store_copy, http=QUICK)
+    assert september.refused is None
+    assert ("datwt_ongoing_3w_or_less", "S11000020", "2024-Q4", 51.0, 60.0) in september.revised
+    with Store.open(store_copy, scotland(), read_only=True) as s:
+        held = select_figures(s, "dataset = ? AND area_code = ?", [shipped, "S11000020"])
+        rows = s.query(f"SELECT DISTINCT source FROM ds_{shipped} WHERE Quarter = 'Q1 2025/2026'")
+    latest = held[(held["measure"] == "datwt_ongoing_3w_or_less") & (held["period"] == "2024-Q4")]
+    assert list(latest["value"]) == [60]
+    assert ("PHS_DATWT_ONGOING_2025_09_30T00_00_00",) in rows
+    assert september.uncoded == ["North Lanarkshire ADP", "South Lanarkshire ADP"]

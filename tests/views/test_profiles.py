@@ -7,24 +7,28 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from missionmonitor import config
 from missionmonitor.data import load_sources
 from missionmonitor.refdata.geography import national_code, reporting_type
 from missionmonitor.services.site_data import SiteData
 from missionmonitor.views.areas import area
 from missionmonitor.views.profiles import DOWNLOAD_COLUMNS, download_rows, profile_rows
+from tests.helpers import scotland
 
 
 @pytest.fixture(scope="module")
 def data(built_store_path):
-    return SiteData.read(built_store_path)
+    return SiteData.read(scotland(), built_store_path)
 
 
 @pytest.fixture(scope="module")
 def profiles(data):
     """The profile of Scotland and of every ADP, and of each area a publisher splits."""
     split = {u.within for d in data.datasets.values() for u in d.unmatched_areas}
-    codes = {national_code(), *split, *(a.code for a in data.geo.of_type(reporting_type()))}
+    codes = {
+        national_code(scotland()),
+        *split,
+        *(a.code for a in data.geo.of_type(reporting_type(scotland()))),
+    }
     return {code: area(data, code)["profile"] for code in codes}
 
 
@@ -35,7 +39,7 @@ def _held_in_store(data: SiteData, code: str) -> dict[str, str]:
 
 
 def test_every_adp_profile_lists_its_indicators_with_their_latest_period(data, profiles):
-    adps = data.geo.of_type(reporting_type())
+    adps = data.geo.of_type(reporting_type(scotland()))
     assert len(adps) == 30
     for adp in adps:
         profile = profiles[adp.code]
@@ -47,28 +51,30 @@ def test_every_adp_profile_lists_its_indicators_with_their_latest_period(data, p
 
 
 def test_every_indicator_not_published_names_the_source_that_would_provide_it(data, profiles):
-    for adp in data.geo.of_type(reporting_type()):
+    for adp in data.geo.of_type(reporting_type(scotland())):
         for m in profiles[adp.code]["not_published"]:
             ind = data.catalogue[m["id"]]
             assert [s["dataset"] for s in m["sources"]] == list(ind.sources)
             assert all(s["publisher"] and s["title"] for s in m["sources"])
             assert m["note"]  # the configuration's sentence, filled in
-            if reporting_type() not in ind.geography:
+            if reporting_type(scotland()) not in ind.geography:
                 assert m["reason"] == "other_area_types"
 
 
 def test_the_national_value_beside_each_is_of_the_same_period(data, profiles):
-    glasgow = next(a for a in data.geo.of_type(reporting_type()) if a.name == "Glasgow City")
+    glasgow = next(
+        a for a in data.geo.of_type(reporting_type(scotland())) if a.name == "Glasgow City"
+    )
     profile = profiles[glasgow.code]
     assert profile["compare"]
     compared = [h for h in profile["held"] if h["national"]]
     assert compared
     for h in compared:
-        assert h["national"]["area_code"] == national_code()
+        assert h["national"]["area_code"] == national_code(scotland())
         assert h["national"]["period"] == h["latest"]["period"]
-    scotland = profiles[national_code()]
-    assert not scotland["compare"]
-    assert all(h["national"] is None for h in scotland["held"])
+    national = profiles[national_code(scotland())]
+    assert not national["compare"]
+    assert all(h["national"] is None for h in national["held"])
 
 
 def test_parts_the_publisher_names_separately_are_said_to_be_missing(data, profiles):
@@ -86,7 +92,10 @@ def test_parts_the_publisher_names_separately_are_said_to_be_missing(data, profi
 
 
 def test_figures_computed_here_say_so_where_they_are_computed(data, profiles):
-    codes = [national_code(), *[a.code for a in data.geo.of_type(reporting_type())]]
+    codes = [
+        national_code(scotland()),
+        *[a.code for a in data.geo.of_type(reporting_type(scotland()))],
+    ]
     noted = 0
     for code in codes:
         kind = data.geo.area(code).type
@@ -99,8 +108,11 @@ def test_figures_computed_here_say_so_where_they_are_computed(data, profiles):
 
 
 def test_secondary_figures_are_marked(data, profiles):
-    sources = load_sources()
-    for code in (national_code(), *[a.code for a in data.geo.of_type(reporting_type())[:3]]):
+    sources = load_sources(scotland())
+    for code in (
+        national_code(scotland()),
+        *[a.code for a in data.geo.of_type(reporting_type(scotland()))[:3]],
+    ):
         for h in profiles[code]["held"]:
             keys = h["latest"]["vintage"].split(";")
             secondary = any(sources[k].status.startswith("secondary") for k in keys if k in sources)
@@ -119,8 +131,8 @@ def test_suppressed_values_stay_suppressed_on_the_profile(data):
 
 
 def test_a_profile_without_wording_still_lists_reasons_and_sources(data):
-    adp = data.geo.of_type(reporting_type())[0]
-    held, missing = profile_rows(data, adp, None, data.datasets, load_sources())
+    adp = data.geo.of_type(reporting_type(scotland()))[0]
+    held, missing = profile_rows(data, adp, None, data.datasets, load_sources(scotland()))
     assert missing and all(m["note"] is None and m["reason"] for m in missing)
     table = download_rows(held, missing)
     assert list(table.columns) == list(DOWNLOAD_COLUMNS)
@@ -129,7 +141,7 @@ def test_a_profile_without_wording_still_lists_reasons_and_sources(data):
 
 
 def test_the_download_holds_what_the_page_shows(data, profiles):
-    adp = data.geo.of_type(reporting_type())[0]
+    adp = data.geo.of_type(reporting_type(scotland()))[0]
     profile = profiles[adp.code]
     table = download_rows(profile["held"], profile["not_published"])
     shown = table[table["held"]]
@@ -141,10 +153,10 @@ def test_the_download_holds_what_the_page_shows(data, profiles):
 
 
 def test_the_sentences_come_from_the_configuration(data, profiles):
-    wording = config.describe().profiles
+    wording = scotland().profiles
     assert wording is not None
     lead = wording.other_types.split("{")[0]
-    adp = data.geo.of_type(reporting_type())[0]
+    adp = data.geo.of_type(reporting_type(scotland()))[0]
     for m in profiles[adp.code]["not_published"]:
         assert "{" not in m["note"]
         if m["reason"] == "other_area_types":

@@ -21,7 +21,7 @@ from missionmonitor.returns import workflow
 from missionmonitor.returns.forms import get_form
 from missionmonitor.services.adp_returns import address
 from missionmonitor.web.app import create_app
-from tests.helpers import CSRF, add_users, log_in, site_settings
+from tests.helpers import CSRF, add_users, log_in, scotland, site_settings
 
 ADP, OTHER = "S11000015", "S11000001"
 BOARD, OTHER_BOARD = "S08000031", "S08000022"
@@ -39,7 +39,7 @@ CONTENT = b"the evidence file's own words"
 @pytest.fixture
 def site(built_store_path, app_db_url):
     users = add_users(app_db_url, ROLES)
-    form = get_form("adp_funding")
+    form = get_form(scotland(), "adp_funding")
     period = recent_periods(form.period_type, dt.date.today())[0]
     engine = connect(app_db_url)
     with session_scope(engine) as db:
@@ -52,7 +52,7 @@ def site(built_store_path, app_db_url):
             "scan_id": 1,
         }
         action = action_service.create_action(db, hb, alert, "Follow up", "Lead", GEO)
-        draft = workflow.save_draft(db, sub, form, ADP, period, {}, None, None)
+        draft = workflow.save_draft(db, sub, form, ADP, period, {}, None, None, geo=GEO)
         db.add(
             Attachment(
                 submission_id=draft.id,
@@ -67,7 +67,7 @@ def site(built_store_path, app_db_url):
         )
         feedback.receive(
             db,
-            get_form("lived_experience_feedback"),
+            get_form(scotland(), "lived_experience_feedback"),
             ADP,
             {"respondent": "person", "s1_experience": "agree"},
             GEO,
