@@ -131,7 +131,7 @@ LIBRARIES = ("Scottish Government Design System",)
 
 
 def _wording_pattern() -> re.Pattern[str]:
-    names = sorted({*PUBLISHERS, national_name()}, key=len, reverse=True)
+    names = sorted({*PUBLISHERS, national_name(scotland())}, key=len, reverse=True)
     libraries = "|".join(re.escape(n) for n in LIBRARIES)
     return re.compile(rf"\b(?!(?:{libraries}))(" + "|".join(map(re.escape, names)) + r")\b")
 

@@ -203,12 +203,18 @@ def test_only_the_demonstrations_disabled_stand_ins_are_hashed_cheaply(engine):
     """A stand-in's generated password is hashed at the lowest cost and the account is
     disabled; an account made any other way is hashed at the production cost."""
     with session_scope(engine) as db:
-        made = accounts.stand_in(db, "demo-assessor", "phs_analyst")
-        again = accounts.stand_in(db, "demo-assessor", "phs_analyst")
+        made = accounts.stand_in(scotland(), db, "demo-assessor", "phs_analyst")
+        again = accounts.stand_in(scotland(), db, "demo-assessor", "phs_analyst")
         assert again.id == made.id  # found, not made twice
-        accounts.add_user(db, "ana", "Ana", "phs_analyst", password=PASSWORD)
+        accounts.add_user(scotland(), db, "ana", "Ana", "phs_analyst", password=PASSWORD)
         accounts.add_user(
-            db, "bea", "Bea", "phs_analyst", password=PASSWORD, hashing=Settings().password_hashing
+            scotland(),
+            db,
+            "bea",
+            "Bea",
+            "phs_analyst",
+            password=PASSWORD,
+            hashing=Settings().password_hashing,
         )
         users = {u.username: u for u in db.scalars(select(User))}
     production = _cost(PasswordHasher().hash("x"))
@@ -228,7 +234,7 @@ def test_the_demonstration_makes_only_stand_ins(engine):
     from missionmonitor.standards.workflow import demo_year
 
     with session_scope(engine) as db:
-        demo_year(db, 2023)
+        demo_year(db, 2023, geo=Geography.of(scotland()))
         demo_accountability(db, Geography.of(config.load(None)), dt.date(2025, 6, 1))
         users = list(db.scalars(select(User)))
     assert len(users) == 5

@@ -8,6 +8,7 @@ import pytest
 
 from missionmonitor.errors import NotFoundError
 from missionmonitor.refdata.geography import national_code
+from tests.helpers import scotland
 
 
 def test_area_counts(geo):
@@ -38,7 +39,7 @@ def test_both_adp_lists_are_held_the_30_codes_and_phss_31_names(geo):
     councils = [c for cs in names.values() for c in cs]
     assert sorted(councils) == sorted(a.code for a in geo.of_type("council"))
     assert names["North Lanarkshire ADP"] == {"S12000050"}
-    assert geo.national().code == national_code()
+    assert geo.national().code == national_code(scotland())
 
 
 def test_lookups_up_and_down(geo):
@@ -88,8 +89,8 @@ def test_council_populations_add_up_to_scotland(store):
                sum(population) FILTER (WHERE area_type = 'adp')
         FROM population GROUP BY ALL""")
     assert len(rows) == 14 * 3 * 21  # years × sexes × (20 age bands + all ages)
-    for _year, _sex, _band, councils, scotland, boards, adps in rows:
-        assert councils == scotland == boards == adps
+    for _year, _sex, _band, councils, national, boards, adps in rows:
+        assert councils == national == boards == adps
 
 
 def test_age_bands_sum_to_all_ages(store):

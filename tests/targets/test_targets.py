@@ -50,7 +50,7 @@ def test_every_target_names_an_indicator_scope_version_and_source():
 def test_a_target_dated_only_where_its_source_gives_the_day():
     """The 1,000 placements commitment: its held source states the aim but not the day it
     was set, so no day is given (and no trajectory drawn from one)."""
-    rehab = get_target("rehab_1000")
+    rehab = get_target(scotland(), "rehab_1000")
     assert rehab.set_on is None
     assert "https://www.gov.scot/" in rehab.source
     assert OST.set_on is not None and "16 March 2022" in OST.source

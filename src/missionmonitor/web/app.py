@@ -54,6 +54,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         portal_twins,
         public_routes,
         report_routes,
+        return_files_routes,
         returns_routes,
         standards_routes,
     )
@@ -153,6 +154,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(portal_twins.router)  # before the pages whose addresses they extend
     app.include_router(portal_routes.router)
     app.include_router(returns_routes.router)
+    app.include_router(return_files_routes.router)
     app.include_router(standards_routes.router)
     app.include_router(accountability_routes.router)
     modules = settings.node_modules

@@ -23,7 +23,7 @@ from missionmonitor.views import returns as return_views
 from missionmonitor.views.personal_json import plain
 from missionmonitor.web.dependencies import Areas, Data, Visitor
 from missionmonitor.web.rendering import marked, twin_response
-from missionmonitor.web.returns_routes import period_of
+from missionmonitor.web.return_replies import period_of
 
 router = APIRouter(include_in_schema=False)
 FEEDBACK_STATUSES = ("received", "accepted", "rejected")

@@ -14,15 +14,12 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
-from starlette.datastructures import UploadFile as StarletteUpload
 
 from missionmonitor.datasets.numbers import parse_whole_number
-from missionmonitor.errors import MethodInputError, NumberFormatError
+from missionmonitor.errors import NumberFormatError
 from missionmonitor.returns import workflow
-from missionmonitor.returns.evidence import MAX_EVIDENCE_BYTES
 from missionmonitor.returns.forms import Form as ReturnForm
 from missionmonitor.returns.forms import adp_form
-from missionmonitor.returns.upload import MAX_BYTES as UPLOAD_BYTES
 from missionmonitor.services import adp_returns
 from missionmonitor.services.adp_returns import address
 from missionmonitor.views import returns as return_views
@@ -36,10 +33,10 @@ from missionmonitor.web.dependencies import (
     on_refusal,
 )
 from missionmonitor.web.rendering import personal_page
+from missionmonitor.web.return_replies import RETURNS, period_of
 from missionmonitor.web.sessions import check_csrf, posted_form
 
 router = APIRouter(include_in_schema=False)
-RETURNS = (("Returns", "/portal/returns"),)
 
 #: What a page may say after a redirect, chosen by a key in the address: never text from
 #: the address itself, which anyone could write.
@@ -48,25 +45,6 @@ NOTICES = {"saved": "saved", "submitted": "submitted", "attached": "given the fi
 
 def _uploaded(count: int) -> str:
     return f"uploaded {count:,} draft{'s' if count != 1 else ''}" if count > 0 else ""
-
-
-def _refused(
-    request: Request, exc: Exception, filename: str, form: ReturnForm, status: int
-) -> Response:
-    """The page saying an uploaded file was refused, with every problem found."""
-    problems = getattr(exc, "problems", None) or []
-    page = {
-        "title": "Upload refused",
-        "file": filename,
-        "problems": [str(p) for p in problems] or [str(exc)],
-        "form": form,
-    }
-    return personal_page(request, "upload_result.html", page, status=status, trail=RETURNS)
-
-
-def period_of(slug: str) -> str:
-    """2024-25 → 2024/25; quarters (2024-Q2) are unchanged."""
-    return slug.replace("-", "/", 1) if "Q" not in slug else slug
 
 
 def _answers_from(form: ReturnForm, fields: dict[str, Any]) -> dict[str, Any]:
@@ -324,87 +302,3 @@ def decide_return(
         geography(request),
     )
     return RedirectResponse(address(form.id, adp, period), status_code=303)
-
-
-async def _posted_file(request: Request, limit: int) -> tuple[str, bytes, str]:
-    """(file name, at most ``limit`` + 1 bytes of it, CSRF token) of a posted upload, read
-    once the sender is signed in."""
-    posted = await posted_form(request, files=1)
-    upload = posted.get("file")
-    if not isinstance(upload, StarletteUpload):
-        raise MethodInputError("choose a file to upload")
-    data = await upload.read(limit + 1)
-    return upload.filename or "upload", data, str(posted.get("csrf_token") or "")
-
-
-@router.post("/portal/returns/{form_id}/upload", response_model=None)
-async def upload_return(
-    configuration: Configured, request: Request, form_id: str, visitor: Visitor
-) -> Response:
-    form = adp_form(configuration, form_id)
-    name, data, token = await _posted_file(request, UPLOAD_BYTES)
-    # The spreadsheet is parsed off the event loop, after the CSRF check.
-    return await run_in_threadpool(_upload_return, request, visitor, form, name, data, token)
-
-
-def _upload_return(
-    request: Request, visitor: SignedIn, form: ReturnForm, filename: str, data: bytes, token: str
-) -> Response:
-    check_csrf(visitor.session, token)
-    on_refusal(request, lambda _v, exc, status: _refused(request, exc, filename, form, status))
-    count = adp_returns.upload_drafts(
-        visitor.db, visitor.user, form, filename, data, geography(request)
-    )
-    return RedirectResponse(f"/portal/returns?uploaded={count}", status_code=303)
-
-
-@router.post("/portal/returns/{form_id}/{adp}/{period}/attach/{question}", response_model=None)
-async def attach_file(
-    configuration: Configured,
-    request: Request,
-    form_id: str,
-    adp: str,
-    period: str,
-    question: str,
-    visitor: Visitor,
-) -> Response:
-    """Attach an evidence file to a file question of the return's draft."""
-    form = adp_form(configuration, form_id)
-    name, data, token = await _posted_file(request, MAX_EVIDENCE_BYTES)
-    return await run_in_threadpool(
-        _attach_file, request, visitor, form, adp, period_of(period), question, name, data, token
-    )
-
-
-def _attach_file(
-    request: Request,
-    visitor: SignedIn,
-    form: ReturnForm,
-    adp: str,
-    period: str,
-    question: str,
-    filename: str,
-    data: bytes,
-    token: str,
-) -> Response:
-    check_csrf(visitor.session, token)
-    on_refusal(request, lambda _v, exc, status: _refused(request, exc, filename, form, status))
-    workflow.attach(
-        visitor.db, visitor.user, form, adp, period, question, filename, data, geography(request)
-    )
-    return RedirectResponse(address(form.id, adp, period) + "?notice=attached", status_code=303)
-
-
-@router.get("/portal/attachments/{attachment_id}")
-def download_attachment(attachment_id: int, visitor: Visitor, geo: Areas) -> Response:
-    item = adp_returns.attachment(visitor.db, visitor.user, attachment_id, geo)
-    safe = "".join(c for c in item.filename if c.isalnum() or c in "._- ") or "attachment"
-    return Response(
-        item.content,
-        media_type=item.content_type,
-        headers={
-            "Content-Disposition": f'attachment; filename="{safe}"',
-            "Cache-Control": "no-store",
-            "X-Content-Type-Options": "nosniff",
-        },
-    )
