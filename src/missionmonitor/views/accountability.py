@@ -39,7 +39,9 @@ NOT_ATTRIBUTION = (
 )
 
 
-def _cell(row: dict[str, Any] | None, sources: Mapping[str, Source] | None = None) -> dict[str, Any]:
+def _cell(
+    row: dict[str, Any] | None, sources: Mapping[str, Source] | None = None
+) -> dict[str, Any]:
     if row is None:
         return {
             "display": "",
@@ -100,9 +102,7 @@ def funding_table(data: SiteData, end: dt.date | None = None) -> dict[str, Any]:
         "rows": rows,
         "held": any(held_by_column[: len(funding)]),
         "returns_held": any(
-            held_by_column[n]
-            for n, i in enumerate(funding)
-            if RETURNS_DATASET in cat[i].sources
+            held_by_column[n] for n, i in enumerate(funding) if RETURNS_DATASET in cat[i].sources
         ),
     }
 
@@ -112,7 +112,8 @@ def _would_provide(data: SiteData, indicator_id: str) -> list[dict[str, Any]]:
     source dataset's releases (the publisher's series pages), else the dataset itself."""
     declarations = load_declarations(data.configuration)
     out: list[dict[str, Any]] = []
-    for decl in (declarations[s] for s in data.catalogue[indicator_id].sources if s in declarations):
+    named = data.catalogue[indicator_id].sources
+    for decl in (declarations[s] for s in named if s in declarations):
         out += [
             {"dataset": decl.name, "publisher": r.publisher, "title": r.title, "url": r.url}
             for r in decl.releases
