@@ -17,6 +17,7 @@ from tests.helpers import scotland
 def test_every_shipped_file_is_loaded_with_provenance(store):
     loads = store.query("SELECT dataset, file_name, sha256, row_count, vintages FROM loads")
     assert {r[0] for r in loads} == {
+        "adp_funding_allocations",
         "drd_by_age_sex",
         "drd_by_area",
         "drd_scotland_annual",

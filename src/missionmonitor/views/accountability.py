@@ -7,16 +7,23 @@ been through disclosure control with the rest."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from missionmonitor import config
+from missionmonitor.data import Source, load_sources
+from missionmonitor.datasets.declaration import load_declarations
 from missionmonitor.refdata.geography import national_code, reporting_type
 from missionmonitor.sections import Accountability
 from missionmonitor.services.site_data import SiteData
 from missionmonitor.targets.definitions import Target, load_targets
 from missionmonitor.views.common import latest_shown, page_model, results_of
+from missionmonitor.views.profiles import dataset_source, edition_sources
 
 EMPTY = Accountability()
+
+#: The dataset approved ADP returns are loaded as (``returns export-approved``).
+RETURNS_DATASET = "adp_returns"
 
 
 def section(configuration: config.Configuration) -> Accountability:
@@ -32,15 +39,28 @@ NOT_ATTRIBUTION = (
 )
 
 
-def _cell(row: dict[str, Any] | None) -> dict[str, Any]:
+def _cell(
+    row: dict[str, Any] | None, sources: Mapping[str, Source] | None = None
+) -> dict[str, Any]:
     if row is None:
-        return {"display": "", "period": "", "suppressed": False, "status": ""}
+        return {
+            "display": "",
+            "value": None,
+            "period": "",
+            "suppressed": False,
+            "status": "",
+            "vintage": "",
+            "source": "",
+        }
     shown = "suppressed" if row["suppressed"] else row["display"]
     return {
         "display": shown,
+        "value": None if row["suppressed"] else row["value"],
         "period": row["period"],
         "suppressed": row["suppressed"],
         "status": row["status"],
+        "vintage": row["vintage"],
+        "source": edition_sources(row["vintage"], sources) if sources is not None else "",
     }
 
 
@@ -58,19 +78,47 @@ def funding_table(data: SiteData, end: dt.date | None = None) -> dict[str, Any]:
     funding = [i for i in spec.funding if i in cat]
     context = [i for i in spec.context if i in cat and _has_adp_figures(data, i)][:3]
     columns = [*funding, *context]
+    sources = load_sources(data.configuration)
     rows: list[dict[str, Any]] = []
-    held = False
     results = {i: results_of(data, i) for i in columns}
     for area in sorted(data.geo.of_type(reporting_type(data.configuration)), key=lambda a: a.name):
-        cells = [_cell(latest_shown(data, cat[i], area.code, end, results[i])) for i in columns]
-        held = held or any(c["display"] for c in cells[: len(funding)])
+        cells = [
+            _cell(latest_shown(data, cat[i], area.code, end, results[i]), sources) for i in columns
+        ]
         rows.append({"code": area.code, "name": area.name, "cells": cells})
+    held_by_column = [any(r["cells"][n]["display"] for r in rows) for n in range(len(columns))]
     return {
-        "columns": [{"id": i, "title": cat[i].title, "unit": cat[i].unit} for i in columns],
+        "columns": [
+            {
+                "id": i,
+                "title": cat[i].title,
+                "unit": cat[i].unit,
+                "held": held_by_column[n],
+                "would_provide": _would_provide(data, i),
+            }
+            for n, i in enumerate(columns)
+        ],
         "funding_columns": len(funding),
         "rows": rows,
-        "held": held,
+        "held": any(held_by_column[: len(funding)]),
+        "returns_held": any(
+            held_by_column[n] for n, i in enumerate(funding) if RETURNS_DATASET in cat[i].sources
+        ),
     }
+
+
+def _would_provide(data: SiteData, indicator_id: str) -> list[dict[str, Any]]:
+    """The publications that would provide an indicator's figures where none is held: each
+    source dataset's releases (the publisher's series pages), else the dataset itself."""
+    declarations = load_declarations(data.configuration)
+    out: list[dict[str, Any]] = []
+    named = data.catalogue[indicator_id].sources
+    for decl in (declarations[s] for s in named if s in declarations):
+        out += [
+            {"dataset": decl.name, "publisher": r.publisher, "title": r.title, "url": r.url}
+            for r in decl.releases
+        ] or [dataset_source(decl)]
+    return out
 
 
 def priorities(data: SiteData) -> list[dict[str, Any]]:

@@ -108,6 +108,7 @@ def _held(
         "spark": _spark(shown),
         "derived": derived.note if derived else None,
         "secondary": _secondary(latest["vintage"], sources),
+        "source": edition_sources(latest["vintage"], sources),
     }
 
 
@@ -128,6 +129,12 @@ def _spark(shown: list[dict[str, Any]]) -> dict[str, Any] | None:
         "periods": len(points),
         "points": " ".join(f"{x:.1f},{y:.1f}" for x, y in xy),
     }
+
+
+def edition_sources(vintage: str, sources: Mapping[str, Source]) -> str:
+    """Where a figure was read: the register's source of each edition it names."""
+    keys = [k.strip() for k in str(vintage).split(";") if k.strip()]
+    return "; ".join(sources[k].source if k in sources else k for k in keys)
 
 
 def _secondary(vintage: str, sources: Mapping[str, Source]) -> bool:
@@ -166,7 +173,7 @@ def _not_published(
         "published_for": published_for,
         "unmatched": unmatched,
         "note": template.format(**fields) if template else None,
-        "sources": [_source(d) for d in offered],
+        "sources": [dataset_source(d) for d in offered],
     }
 
 
@@ -186,7 +193,7 @@ def _edition(
     return {"key": entry.key, "series": entry.series, "source": entry.source}
 
 
-def _source(decl: Declaration) -> dict[str, Any]:
+def dataset_source(decl: Declaration) -> dict[str, Any]:
     """The dataset that would provide a figure: its publisher, title and where it is
     released (the series page, else the latest edition known)."""
     url = decl.releases[0].url if decl.releases else None
@@ -223,6 +230,7 @@ def download_rows(held: list[dict[str, Any]], missing: list[dict[str, Any]]) -> 
             "trend": h["trend"]["sentence"] or h["trend"]["direction"],
             "derived": h["derived"],
             "secondary": h["secondary"],
+            "sources": h["source"],
         }
         for h in held
     ] + [
