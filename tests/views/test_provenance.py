@@ -24,11 +24,15 @@ def test_every_figure_of_every_indicator_names_an_edition_in_the_source_register
     named = 0
     for ind in load_catalogue(scotland()):
         page = client.get(f"/indicators/{ind}.json").json()
+        full = {s["edition"]: s for s in page["figure_sources"]}
         for row in _rows(page):
             assert row["sources"], (ind, row["period"])
             for s in row["sources"]:
                 entry = registry[s["edition"]]  # resolves in sources.yaml
-                assert s["title"] == entry.series and s["published"] == entry.published
+                described = full[s["edition"]]
+                assert described["title"] == entry.series
+                assert described["published"] == entry.published
+                assert described["resource"] == s["resource"]
                 named += 1
         # The page's table holds each edition its figures name, once.
         editions = [s["edition"] for s in page["figure_sources"]]
@@ -43,7 +47,7 @@ def test_a_figure_read_from_phs_open_data_names_its_resource(client):
     page = client.get("/indicators/waits_ongoing_3w_pct.json").json()
     found = [s for r in _rows(page) for s in r["sources"]]
     assert found and {s["resource"] for s in found} == {resource}
-    assert {s["platform"] for s in found} == {"phs_ckan"}
+    assert {s["platform"] for s in page["figure_sources"]} == {"phs_ckan"}
 
 
 @pytest.mark.parametrize("ind", ["drd_deaths_areas", "drd_asr_5yr_nrs"])
@@ -52,14 +56,15 @@ def test_a_figure_read_from_the_nrs_workbook_names_the_workbooks_address(client,
     page = client.get(f"/indicators/{ind}.json").json()
     found = [s for r in _rows(page) for s in r["sources"]]
     assert found and {s["resource"] for s in found} == {source.editions[-1].url}
-    assert {s["address"] for s in found} == {source.editions[-1].url}
+    assert {s["address"] for s in page["figure_sources"]} == {source.editions[-1].url}
 
 
 def test_a_figure_of_an_edition_the_platform_does_not_read_names_no_resource(client):
     # The NRS report's figures are transcribed, not read through a connector.
     page = client.get("/indicators/drd_deaths.json").json()
     found = [s for r in _rows(page) for s in r["sources"]]
-    assert found and all(s["resource"] is None and s["platform"] is None for s in found)
+    assert found and all(s["resource"] is None for s in found)
+    assert all(s["platform"] is None for s in page["figure_sources"])
 
 
 def test_the_csv_download_names_each_figures_edition_and_resource(client):

@@ -371,6 +371,6 @@ def download_rows(configuration: Configuration, page: dict[str, Any]) -> pd.Data
     out["published"] = [about(v, "published") for v in out["vintage"]]
     out["source"] = [about(v, "source") for v in out["vintage"]]
     # Each row's edition and the publisher's resource it was read from.
-    out = out.join(provenance.download_columns(out["sources"]))
+    out = out.join(provenance.download_columns(out["sources"], page["figure_sources"]))
     extra = ["source_status", "published", "source", *provenance.DOWNLOAD_COLUMNS]
     return out[["indicator_id", "view", *cols, *extra]]

@@ -127,24 +127,32 @@ def with_sources(
     configuration: Configuration, page: dict[str, Any], declarations: list[Declaration]
 ) -> dict[str, Any]:
     """The indicator page with each figure (trend and comparison rows) naming its editions
-    and platform resource (``sources``), and the page's ``figure_sources``: each edition
-    once, for the "Sources of these figures" table."""
+    and the platform resource read (``sources``: ``edition`` and ``resource``), and the
+    page's ``figure_sources``: each edition once, in full (``figure_sources``), for the
+    "Sources of these figures" table."""
     seen: dict[str, dict[str, Any]] = {}
     tables = [page["trend"]["rows"]]
     if page.get("comparison"):
         tables.append(page["comparison"]["rows"])
+    found: dict[str, list[dict[str, Any]]] = {}
     for rows in tables:
         for row in rows:
-            row["sources"] = figure_sources(configuration, declarations, row["vintage"])
-            for s in row["sources"]:
-                seen.setdefault(s["edition"], s)
+            key = str(row["vintage"] or "")
+            if key not in found:
+                found[key] = figure_sources(configuration, declarations, key)
+                for s in found[key]:
+                    seen.setdefault(s["edition"], s)
+            row["sources"] = [
+                {"edition": s["edition"], "resource": s["resource"]} for s in found[key]
+            ]
     page["figure_sources"] = list(seen.values())
     return page
 
 
-def download_columns(sources: pd.Series) -> pd.DataFrame:
-    """The download's columns of each figure's editions (a row's ``sources``), each field
-    joined by "; " across the figure's editions."""
+def download_columns(sources: pd.Series, editions: list[dict[str, Any]]) -> pd.DataFrame:
+    """The download's columns of each figure's editions (a row's ``sources``, described in
+    full by the page's ``figure_sources``), each field joined by "; " across the editions."""
+    full = {e["edition"]: e for e in editions}
     fields = {
         "edition_title": "title",
         "publisher": "publisher",
@@ -152,10 +160,12 @@ def download_columns(sources: pd.Series) -> pd.DataFrame:
         "platform": "platform",
         "resource": "resource",
     }
+
+    def joined(found: Any, field: str) -> str:
+        described = [full.get(s["edition"], s) for s in (found or [])]
+        return "; ".join(str(d.get(field) or "") for d in described)
+
     return pd.DataFrame(
-        {
-            column: ["; ".join(str(s[field] or "") for s in (found or [])) for found in sources]
-            for column, field in fields.items()
-        },
+        {column: [joined(f, field) for f in sources] for column, field in fields.items()},
         index=sources.index,
     )
