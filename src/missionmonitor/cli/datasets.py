@@ -74,3 +74,46 @@ def show(ctx: typer.Context, name: Annotated[str, typer.Argument(help="Dataset n
                 f"{at:%Y-%m-%d %H:%M:%S}",
             )
         out.print(table)
+
+
+@app.command("currency")
+def currency(
+    ctx: typer.Context,
+    markdown: Annotated[
+        bool, typer.Option("--markdown", help="Print a Markdown table (as in the user guide).")
+    ] = False,
+    stale: Annotated[
+        bool, typer.Option("--stale", help="Only the datasets behind the publisher's release.")
+    ] = False,
+) -> None:
+    """Each dataset's latest period held against the latest the publisher is known to have
+    released (a publication's `latest_released` in the declaration).
+
+    Example: [bold]missionmonitor datasets currency --stale[/]
+    """
+    from missionmonitor.datasets import currency as currency_of
+    from missionmonitor.store.connection import Store
+
+    configuration = configured(ctx)
+    with reported():
+        with Store.open(store_path(ctx), configuration, read_only=True) as store:
+            held = currency_of.held_periods(store)
+        rows = currency_of.currency(configuration, held)
+    if stale:
+        rows = [r for r in rows if r.status == "behind"]
+    if markdown:
+        print(currency_of.markdown(rows), end="")
+        return
+    table = Table(title="Data currency")
+    for col in (*currency_of.HEADER[:-1], "Publication"):
+        table.add_column(col, no_wrap=col == "Dataset")
+    for r in rows:
+        table.add_row(
+            r.dataset,
+            r.held or "—",
+            r.released or "—",
+            r.as_of or "—",
+            r.status,
+            r.publication or "—",
+        )
+    out.print(table)

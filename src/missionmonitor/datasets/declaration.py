@@ -20,6 +20,7 @@ from missionmonitor import config
 from missionmonitor.datasets.table_schema import Strict, TableSchema
 from missionmonitor.errors import DefinitionError, NotFoundError
 from missionmonitor.methods.disclosure import Disclosure
+from missionmonitor.periods import parse_period
 
 BlankRule = Literal["skip", "suppressed"]
 
@@ -95,6 +96,25 @@ class Source(Strict):
         return self
 
 
+class LatestRelease(Strict):
+    """The latest period a publisher is known to have released in a publication, as a
+    period label of the dataset (``2024``, ``2025-Q2``), so it compares with the periods
+    held; ``as_of`` is the date of the evidence (the release's date, or when its file was
+    seen), None where no date is recorded; ``note`` says where this is recorded."""
+
+    period: str
+    as_of: str | None = Field(default=None, pattern=r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$")
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _a_period(self) -> LatestRelease:
+        try:
+            parse_period(self.period)
+        except NotFoundError as exc:
+            raise ValueError(str(exc)) from None
+        return self
+
+
 class Publication(Strict):
     """Where a publisher releases new editions of (part of) a dataset, for people to read:
     the publication series page, or its latest edition where no series page is known."""
@@ -102,6 +122,9 @@ class Publication(Strict):
     publisher: str
     title: str
     url: str = Field(pattern=r"^https?://")
+    #: The latest period the publisher is known to have released (``missionmonitor
+    #: datasets currency`` sets it against the latest period held).
+    latest_released: LatestRelease | None = None
 
 
 class UnmatchedArea(Strict):

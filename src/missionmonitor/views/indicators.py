@@ -19,7 +19,7 @@ from missionmonitor.methods.disclosure import hide_small
 from missionmonitor.methods.funnels import poisson_funnel
 from missionmonitor.refdata.geography import area_types, national_code, national_name, national_type
 from missionmonitor.services.site_data import SiteData
-from missionmonitor.views import charts, maps
+from missionmonitor.views import charts, maps, provenance
 from missionmonitor.views.common import (
     SIGNIFICANCE,
     as_number,
@@ -130,7 +130,7 @@ def indicator(
         area_types=types,
         area_type=chosen_type,
         revisions=_revisions(ind, data, area_code, trend),
-        editions=editions(data.configuration, trend_rows),
+        editions=provenance.editions(data.configuration, trend_rows),
         area_options=sorted(
             ({"value": c, "label": data.geo.area(c).name} for c in df["area_code"].unique()),
             key=lambda o: (o["value"] != nation_code, o["label"]),
@@ -143,7 +143,8 @@ def indicator(
         fmt: _download_url(ind.id, area_code, chosen_type, page.get("period"), fmt)
         for fmt in ("csv", "xlsx", "json")
     }
-    return page
+    datasets = provenance.indicator_declarations(data.datasets, ind.sources, ind.method.dataset)
+    return provenance.with_sources(data.configuration, page, datasets)
 
 
 #: Said on the page of an indicator whose figures come from data not held yet.
@@ -180,6 +181,7 @@ def _no_figures_yet(ind: Indicator, data: SiteData) -> dict[str, Any]:
         area_options=[],
         area_type_options=[],
         no_figures=NO_FIGURES_YET.format(datasets=titles),
+        figure_sources=[],
     )
     page["downloads"] = {
         fmt: _download_url(ind.id, national_code(data.configuration), None, None, fmt)
@@ -342,34 +344,6 @@ def _revisions(
     return out
 
 
-def editions(configuration: Configuration, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Each edition behind the figures shown: its source, publication date and status (or
-    that it is generated), and the periods it gives."""
-    registry = load_sources(configuration)
-    periods: dict[str, list[str]] = {}
-    for r in rows:
-        for key in str(r["vintage"] or "").split(";"):
-            if key.strip():
-                periods.setdefault(key.strip(), []).append(r["period"])
-    out = []
-    for key, shown in periods.items():
-        src = registry.get(key)
-        out.append(
-            {
-                "key": key,
-                "source": src.source if src else "not in the source register",
-                "published": src.published if src else None,
-                "status": "generated (SYNTHETIC)"
-                if src and src.synthetic
-                else (src.status if src else "unknown"),
-                "periods": shown[0]
-                if len(shown) == 1
-                else f"{shown[0]} to {shown[-1]} ({len(shown)} periods)",
-            }
-        )
-    return out
-
-
 #: The columns of a figure in an indicator page's download, in order: the published
 #: result's, with the area's name beside its code.
 DOWNLOAD_COLUMNS = ("area_code", "area_name", *RESULT_COLUMNS[2:])
@@ -378,11 +352,10 @@ DOWNLOAD_COLUMNS = ("area_code", "area_name", *RESULT_COLUMNS[2:])
 def download_rows(configuration: Configuration, page: dict[str, Any]) -> pd.DataFrame:
     """Exactly the figures an indicator page shows: its trend and its comparison table."""
     cols = list(DOWNLOAD_COLUMNS)
-    frames = [pd.DataFrame(page["trend"]["rows"], columns=cols).assign(view="trend")]
+    frames = [pd.DataFrame(page["trend"]["rows"], columns=[*cols, "sources"]).assign(view="trend")]
     if page.get("comparison"):
-        frames.append(
-            pd.DataFrame(page["comparison"]["rows"], columns=cols).assign(view="comparison")
-        )
+        rows = pd.DataFrame(page["comparison"]["rows"], columns=[*cols, "sources"])
+        frames.append(rows.assign(view="comparison"))
     out = pd.concat(frames, ignore_index=True)
     out.insert(0, "indicator_id", page["indicator"]["id"])
     # Each row's provenance: the editions it comes from, their status and publication date.
@@ -397,4 +370,7 @@ def download_rows(configuration: Configuration, page: dict[str, Any]) -> pd.Data
     out["source_status"] = [about(v, "status") for v in out["vintage"]]
     out["published"] = [about(v, "published") for v in out["vintage"]]
     out["source"] = [about(v, "source") for v in out["vintage"]]
-    return out[["indicator_id", "view", *cols, "source_status", "published", "source"]]
+    # Each row's edition and the publisher's resource it was read from.
+    out = out.join(provenance.download_columns(out["sources"], page["figure_sources"]))
+    extra = ["source_status", "published", "source", *provenance.DOWNLOAD_COLUMNS]
+    return out[["indicator_id", "view", *cols, *extra]]
