@@ -53,8 +53,6 @@ def test_every_adp_profile_shows_five_current_indicators(data):
     adps = data.geo.of_type(reporting_type(scotland()))
     assert adps
     short = {
-        adp.name: ids
-        for adp in adps
-        if len(ids := _current_indicators(data, adp.code)) < AT_LEAST
+        adp.name: ids for adp in adps if len(ids := _current_indicators(data, adp.code)) < AT_LEAST
     }
     assert not short, f"ADPs with fewer than {AT_LEAST} current indicators: {short}"
