@@ -129,14 +129,14 @@ def test_version_in_force():
 
 def test_every_figure_summed_from_smaller_areas_says_so():
     """An indicator that adds up areas (aggregate_to) has a derived note for those areas."""
-    for ind in load_catalogue().values():
+    for ind in load_catalogue(scotland()).values():
         for area_type in ind.method.aggregate_to:
             assert ind.derived and ind.derived.applies_to(area_type), (ind.id, area_type)
 
 
 def test_derived_notes_name_the_area_types_they_apply_to():
-    ind = get_indicator("rr_beds")
+    ind = get_indicator(scotland(), "rr_beds")
     assert ind.derived is not None
     assert ind.derived.applies_to("scotland") and not ind.derived.applies_to("adp")
-    everywhere = get_indicator("waits_ongoing_3w_pct").derived
+    everywhere = get_indicator(scotland(), "waits_ongoing_3w_pct").derived
     assert everywhere is not None and everywhere.applies_to("adp")
