@@ -138,7 +138,8 @@ def test_deaths_of_men_and_of_women_add_up_to_all_deaths(built_store_path):
     with Store.open(built_store_path, scotland(), read_only=True) as store:
         rows = store.con.execute(
             "SELECT indicator_id, area_code, period, value FROM indicator_results WHERE "
-            "indicator_id IN ('drd_deaths_areas', 'drd_deaths_male_areas', 'drd_deaths_female_areas')"
+            "indicator_id IN ('drd_deaths_areas', 'drd_deaths_male_areas', "
+            "'drd_deaths_female_areas')"
         ).df()
     wide = rows.pivot_table(index=["area_code", "period"], columns="indicator_id", values="value")
     assert len(wide) > 600

@@ -1,7 +1,7 @@
 """Ongoing treatment waits by ADP, NHS board and Scotland: every shipped row reaches the
 results as published (the latest edition of each quarter), the names PHS publishes that the
-geography does not hold are kept as rows, their counts added up openly into the one area that holds them
-(never their medians), and the share is computed from the published counts."""
+geography does not hold are kept as rows, their counts added up openly into the one area
+that holds them (never their medians), and the share is computed from the published counts."""
 
 from __future__ import annotations
 
