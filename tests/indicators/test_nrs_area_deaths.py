@@ -108,3 +108,41 @@ def test_five_years_of_the_average_make_the_total_nrs_publishes(results, publish
     boards = {"NHS Greater Glasgow and Clyde", "NHS Lanarkshire"}
     windows = {"2010-2014", "2011-2015", "2012-2016"}
     assert differ == {(b, w) for b in boards for w in windows}
+
+
+@pytest.mark.parametrize(
+    ("ind", "sex"), [("drd_deaths_male_areas", "Male"), ("drd_deaths_female_areas", "Female")]
+)
+def test_deaths_of_men_and_of_women_are_the_published_counts_and_their_sums(
+    built_store_path, published, geo, ind, sex
+):
+    with Store.open(built_store_path, scotland(), read_only=True) as store:
+        shown = store.con.execute(
+            "SELECT * FROM indicator_results WHERE indicator_id = ?", [ind]
+        ).df()
+    shown = shown.set_index(["area_code", "period"])
+    counts = published[published.table.isin(["Table_C1", "Table_HB1"]) & (published.sex == sex)]
+    for row in counts.itertuples():
+        if row.table == "Table_C1" and row.area_type == "scotland":
+            continue  # Scotland is read from the board table (the council table repeats it)
+        assert shown.loc[(row.area_code, row.period), "value"] == row.deaths
+    councils = counts[counts.table == "Table_C1"]
+    for adp in geo.of_type("adp"):
+        mine = councils[councils.area_code.isin(geo.councils_in(adp.code))]
+        for year, part in mine.groupby("period"):
+            assert shown.loc[(adp.code, year), "value"] == part.deaths.sum(), (adp.name, year)
+    assert shown.xs("2023", level="period").index.size >= len(geo.of_type("adp"))
+
+
+def test_deaths_of_men_and_of_women_add_up_to_all_deaths(built_store_path):
+    with Store.open(built_store_path, scotland(), read_only=True) as store:
+        rows = store.con.execute(
+            "SELECT indicator_id, area_code, period, value FROM indicator_results WHERE "
+            "indicator_id IN ('drd_deaths_areas', 'drd_deaths_male_areas', "
+            "'drd_deaths_female_areas')"
+        ).df()
+    wide = rows.pivot_table(index=["area_code", "period"], columns="indicator_id", values="value")
+    assert len(wide) > 600
+    assert (
+        wide["drd_deaths_male_areas"] + wide["drd_deaths_female_areas"] == wide["drd_deaths_areas"]
+    ).all()

@@ -1,6 +1,7 @@
 """Ongoing treatment waits by ADP, NHS board and Scotland: every shipped row reaches the
 results as published (the latest edition of each quarter), the names PHS publishes that the
-geography does not hold stay out, and the share is computed from the published counts."""
+geography does not hold are kept as rows, their counts added up openly into the one area
+that holds them (never their medians), and the share is computed from the published counts."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pytest
 
 from missionmonitor.data import load_sources, shipped_file
 from missionmonitor.datasets.declaration import get_declaration
+from missionmonitor.indicators.catalogue import get_indicator
 from missionmonitor.services.site_data import SiteData
 from tests.helpers import scotland
 
@@ -89,14 +91,64 @@ def test_boards_and_scotland_are_read_too(latest, results):
     assert latest.loc[latest["area_type"] == "health_board", "area_code"].nunique() == 14
 
 
-def test_adps_without_a_code_are_held_but_never_added_together(shipped, results):
+def _parts(shipped: pd.DataFrame) -> pd.DataFrame:
+    """The community-based, all-substance rows of the ADPs PHS names that the geography
+    does not hold (North and South Lanarkshire ADPs), as published."""
+    uncoded = shipped[shipped["area_match"] == "name not held"]
+    return uncoded[
+        (uncoded["ServiceType"] == "Community-based service") & (uncoded["SubstanceType"] == "All")
+    ]
+
+
+def test_adps_without_a_code_are_held_as_rows_and_their_medians_never_added(shipped, results):
     uncoded = shipped[shipped["area_match"] == "name not held"]
     assert set(uncoded["area_name"]) == {"North Lanarkshire ADP", "South Lanarkshire ADP"}
     assert (uncoded["area_code"] == "").all()
     unmatched = get_declaration(scotland(), "phs_waiting_times_areas").unmatched_areas
     lanarkshire = {u.within for u in unmatched}
     assert len(lanarkshire) == 1
-    assert results[results["area_code"].isin(lanarkshire)].empty
+    mine = results[results["area_code"].isin(lanarkshire)]
+    assert set(mine["indicator_id"]) == {"waits_ongoing_3w_pct"}
+
+
+def test_lanarkshire_adps_counts_add_up_the_two_published_adps(shipped, results):
+    """Each quarter's share for Lanarkshire ADP is made from the sums of the counts PHS
+    publishes for North and South Lanarkshire ADPs in the edition the result names."""
+    (code,) = {
+        u.within for u in get_declaration(scotland(), "phs_waiting_times_areas").unmatched_areas
+    }
+    parts = _parts(shipped)
+    shares = results[
+        (results["indicator_id"] == "waits_ongoing_3w_pct") & (results["area_code"] == code)
+    ]
+    assert len(shares) >= 8 and shares["period"].max() >= "2025-Q2"
+    for _, share in shares.iterrows():
+        published = parts[
+            (parts["period"] == share["period"]) & (parts["source"] == share["vintage"])
+        ]
+        assert sorted(published["area_name"]) == ["North Lanarkshire ADP", "South Lanarkshire ADP"]
+        within = published["LDP_standard_waited_3_weeks_or_less"].astype(int).sum()
+        over = published["LDP_standard_waited_more_than_3_weeks"].astype(int).sum()
+        assert (share["numerator"], share["denominator"]) == (within, within + over)
+        assert share["value"] == pytest.approx(100 * within / (within + over))
+    # Every quarter both ADPs published with someone waiting has its share.
+    waiting = (
+        parts.assign(
+            n=parts["LDP_standard_waited_3_weeks_or_less"].astype(int)
+            + parts["LDP_standard_waited_more_than_3_weeks"].astype(int)
+        )
+        .groupby("period")["n"]
+        .sum()
+    )
+    assert set(shares["period"]) == set(waiting[waiting > 0].index)
+
+
+def test_the_sum_says_so_and_the_councils_get_no_waits_figures(results, geo):
+    derived = get_indicator(scotland(), "waits_ongoing_3w_pct").derived
+    assert derived is not None
+    assert "North Lanarkshire ADP and South Lanarkshire ADP" in derived.note
+    councils = {a.code for a in geo.of_type("council")}
+    assert results[results["area_code"].isin(councils)].empty
 
 
 def test_every_edition_is_secondary_and_in_the_register(shipped):

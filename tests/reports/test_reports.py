@@ -185,6 +185,8 @@ def test_the_annual_report_maps_area_figures_as_published(built, data, pdfs):
         "waits_ongoing_3w_pct": "adp",
         "waits_ongoing_median_days": "adp",
         "drd_deaths_areas": "adp",
+        "drd_deaths_male_areas": "adp",
+        "drd_deaths_female_areas": "adp",
         "drd_deaths_5yr_average_areas": "adp",
         "drd_asr_5yr_nrs": "adp",
     }

@@ -240,7 +240,8 @@ def percentage(ind: Indicator, read: Reader, geo: Geography) -> pd.DataFrame:
 
 def ratio(ind: Indicator, read: Reader, geo: Geography) -> pd.DataFrame:
     """numerator measure / denominator measure × multiplier, with a Wilson interval (a share
-    of people) or a Poisson one (a rate); each area and period as observed, none derived."""
+    of people) or a Poisson one (a rate); each area and period as observed, and, where
+    declared, larger areas from the summed counts of their parts (``aggregate_from``)."""
     m = ind.method
     other = m.denominator_measure or m.complement_measure
     assert m.numerator_measure and other
@@ -252,7 +253,9 @@ def ratio(ind: Indicator, read: Reader, geo: Geography) -> pd.DataFrame:
     if m.complement_measure:  # the publisher gives the rest, not the whole: add them
         both["value_den"] = both["value"] + both["value_den"]
     if m.aggregate_to:
-        parts = both.rename(columns={"value": "numerator", "value_den": "denominator"})
+        parts = _summed(both, ind, geo).rename(
+            columns={"value": "numerator", "value_den": "denominator"}
+        )
         sums = sum_up(
             parts.assign(suppressed=False), ["numerator", "denominator"], m.aggregate_to, geo
         )

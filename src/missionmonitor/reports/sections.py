@@ -90,6 +90,9 @@ def change_sentence(
     if ind.in_percent:
         # A change in a percentage is in percentage points; a relative change would mislead.
         text = f" This is {amount} percentage points {word} than in {prev['period']}"
+    elif pd.isna(row["change_pct_vs_previous"]):
+        # From none (a count of 0): there is no relative change to give.
+        text = f" This is {amount} {word} than in {prev['period']}"
     else:
         relative = facts.show(row, "change_pct_vs_previous", 0, absolute=True, percent=True)
         text = f" This is {amount} ({relative}) {word} than in {prev['period']}"
