@@ -25,7 +25,7 @@ import datetime as dt
 import re
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -53,6 +53,7 @@ from missionmonitor.store.connection import Store
 from missionmonitor.store.vintages import select_figures
 
 _TEXT_TYPES = ("text/csv", "text/plain", "application/csv", "application/octet-stream")
+_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}")
 _KEY = ["measure", "area_code", "period", "sex", "age_group", "breakdown"]
 #: What refuses one dataset's update (nothing of it loaded) without stopping the others.
 REFUSALS = (DownloadError, LayoutError, ValidationError, VintageConflictError, NotFoundError)
@@ -181,12 +182,14 @@ def update_sources(
                 frame = registry.read(decl.source, release.content, geo, release.address)
                 chosen = vintage or _vintage(decl, release.edition)
                 report.vintage = chosen
-                # A dataset that keeps each row's edition in a column of its own.
-                if column := decl.source.options.get("edition_column"):
-                    frame[str(column)] = chosen
+                labelled = _label_editions(decl, frame, chosen)
                 file = Path(folder) / f"{decl.name}_{_slug(release.edition).lower()}.csv"
                 frame.to_csv(file, index=False)
                 parsed = read_and_validate(decl, file, geo.codes())
+                if not labelled and vintage is None:
+                    # Rows read from the publisher's file alone: the file identifies the
+                    # load, as when the same file is shipped (``dataset_file``).
+                    parsed = replace(parsed, sha256=release.sha256)
                 _apply(report, store_path, parsed, geo, chosen, recompute=False)
             except REFUSALS as exc:
                 report.refused = exc
@@ -206,13 +209,38 @@ def _sourced(configuration: config.Configuration, datasets: list[str] | None) ->
 
 
 def _slug(edition: str) -> str:
-    return re.sub(r"[^0-9A-Za-z]+", "_", edition[:19]).strip("_").upper() or "UNDATED"
+    """The edition as a key: a timestamp to the second, any other label whole."""
+    text = edition[:19] if _TIMESTAMP.match(edition) else edition
+    return re.sub(r"[^0-9A-Za-z]+", "_", text).strip("_").upper() or "UNDATED"
 
 
 def _vintage(decl: Declaration, edition: str) -> str:
-    """The edition label as a source key: the dataset and the publisher's edition."""
-    prefix = decl.source.options.get("vintage_prefix") if decl.source else None
+    """The edition's source key: the one the source's ``vintages`` give it, or the
+    dataset and the publisher's edition."""
+    options = decl.source.options if decl.source else {}
+    keys = options.get("vintages")
+    if isinstance(keys, dict) and keys.get(edition):
+        return str(keys[edition])
+    prefix = options.get("vintage_prefix")
     return f"{prefix or decl.name.upper()}_{_slug(edition)}"
+
+
+def _label_editions(decl: Declaration, frame: pd.DataFrame, chosen: str) -> bool:
+    """Write the edition's key into the rows: every row's ``edition_column``, or the rows
+    the connector left without a vintage (an edition the source gives no key). Whether
+    any row was labelled here, not by the publisher's file."""
+    options = decl.source.options if decl.source else {}
+    if column := options.get("edition_column"):
+        frame[str(column)] = chosen
+        return True
+    columns = {o.vintage for o in decl.observations if o.vintage and o.vintage in frame}
+    labelled = False
+    for column in sorted(columns):
+        blank = frame[column].isna() | (frame[column].astype(str).str.strip() == "")
+        if blank.any():
+            frame.loc[blank, column] = chosen
+            labelled = True
+    return labelled
 
 
 def _apply(
