@@ -55,7 +55,7 @@ class Release(Strict):
     note: str = ""
 
 
-Platform = Literal["phs_ckan", "nrs_workbook", "sg_workbook", "sg_cube"]
+Platform = Literal["phs_ckan", "nrs_workbook", "nrs_csv", "sg_workbook", "sg_cube"]
 
 
 class Edition(Strict):
