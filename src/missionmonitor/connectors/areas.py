@@ -1,7 +1,7 @@
 """A publisher's area, by code or by name, as the geography knows it.
 
 A code is looked up and a previous code resolved to the one that replaced it. A name is
-compared with the geography's names of one area type (case, spacing and ``&``/``and`` aside),
+compared with the geography's names of one area type by ``area_names.name_key``,
 then with the names another publisher's list uses (``Geography.other_names``). A name that
 covers exactly the base areas of one area has that area's code; a name that covers only
 part of an area (PHS's North Lanarkshire ADP, inside one ADP code with South Lanarkshire)
@@ -15,9 +15,9 @@ For example::
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
+from missionmonitor.connectors.area_names import name_key
 from missionmonitor.refdata.geography import Area, Geography
 
 
@@ -30,11 +30,6 @@ class Found:
     type: str
     name: str
     note: str = ""
-
-
-def _plain(name: str) -> str:
-    text = name.casefold().replace("&", " and ")
-    return re.sub(r"\s+", " ", text).strip()
 
 
 def by_code(geography: Geography, code: str) -> Found | None:
@@ -51,13 +46,13 @@ def by_code(geography: Geography, code: str) -> Found | None:
 
 def by_name(geography: Geography, area_type: str, name: str) -> Found | None:
     """The area of ``area_type`` that ``name`` stands for, or None if no name matches."""
-    wanted = _plain(name)
+    wanted = name_key(name)
     areas = [a for a in geography.areas.values() if a.type == area_type and a.current]
     for area in areas:
-        if _plain(area.name) == wanted:
+        if name_key(area.name) == wanted:
             return Found(area.code, area.type, area.name)
     others = geography.other_names.get(area_type, {})
-    councils = next((cs for n, cs in others.items() if _plain(n) == wanted), None)
+    councils = next((cs for n, cs in others.items() if name_key(n) == wanted), None)
     if councils is None:
         return None
     for area in areas:

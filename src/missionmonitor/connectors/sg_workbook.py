@@ -41,6 +41,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from missionmonitor.connectors.area_names import name_key
 from missionmonitor.datasets.declaration import Source
 from missionmonitor.errors import DefinitionError, LayoutError
 from missionmonitor.periods import quarter_label
@@ -241,13 +242,13 @@ def _area(label: str, opts: Options, geo: Geography, where: str) -> tuple[str, s
     keys = [label] + ([letter.group(1), letter.group(2)] if letter else [])
     code = next((opts.areas[k] for k in keys if k in opts.areas), None)
     if code is None:
-        named = _normal(letter.group(2) if letter else label)
+        named = name_key(letter.group(2) if letter else label)
         found = [
             a.code
             for a in geo.areas.values()
             if a.current
             and (opts.area_type is None or a.type == opts.area_type)
-            and _normal(a.name) == named
+            and name_key(a.name) == named
         ]
         if len(found) != 1:
             raise LayoutError(where, f"no area for {label!r} (add it to the source's areas)")
@@ -255,10 +256,6 @@ def _area(label: str, opts: Options, geo: Geography, where: str) -> tuple[str, s
     if code not in geo.areas:
         raise DefinitionError(f"sg_workbook source areas: {label!r} → unknown code {code!r}")
     return code, geo.areas[code].type
-
-
-def _normal(name: str) -> str:
-    return " ".join(name.replace("&", " and ").casefold().split())
 
 
 def _value(cell: object, markers: dict[str, str], where: str) -> tuple[object, str]:
