@@ -20,6 +20,7 @@ from missionmonitor.indicators.catalogue import get_indicator
 from missionmonitor.methods.segmented import SegmentedFit, segmented_regression
 from missionmonitor.refdata.geography import national_code
 
+
 def _scotland(
     configuration: config.Configuration, results: pd.DataFrame, indicator: str
 ) -> pd.DataFrame:
