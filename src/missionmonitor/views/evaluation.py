@@ -148,22 +148,24 @@ def _comparator(data: SiteData, c: Comparator, launch: int) -> dict[str, Any]:
     held = data.comparators
     if not held.empty:
         held = held[(held["dataset"] == c.dataset) & (held["measure"] == c.measure)]
-    held = held.sort_values("period") if not held.empty else held
-    values = held["value"].to_numpy(float) if not held.empty else []
-    hidden = primary_mask(values, rule.threshold) if len(values) else []
-    periods = [str(p) for p in held["period"]] if not held.empty else []
+        held = held.sort_values("period")
+    periods: list[str] = [str(p) for p in held["period"]] if not held.empty else []
+    values: list[float] = [float(v) for v in held["value"]] if not held.empty else []
+    hidden: list[bool] = [bool(h) for h in primary_mask(values, rule.threshold)] if values else []
     shown = [(p, v) for p, v, h in zip(periods, values, hidden, strict=True) if not h]
     trend = comparator_trend([p for p, _ in shown], [v for _, v in shown], launch)
     unit = str(held["unit"].iloc[0]) if not held.empty and "unit" in held else ""
-    fitted = dict(zip(trend.periods, trend.fit.fitted, strict=True)) if trend.fit else {}
+    fitted = (
+        dict(zip(trend.periods, map(float, trend.fit.fitted), strict=True)) if trend.fit else {}
+    )
     rows = [
         {
             "period": p,
-            "value": None if h else float(v),
+            "value": None if h else v,
             "fitted": fitted.get(p),
             "display": [
                 p,
-                SUPPRESSION_MARKER if h else display_value(float(v), 1),
+                SUPPRESSION_MARKER if h else display_value(v, 1),
                 "—" if p not in fitted else display_value(fitted[p], 1),
             ],
         }
