@@ -62,3 +62,33 @@ def test_a_comparator_ending_before_the_launch_says_why_it_is_not_fitted():
     short = comparator_trend(["2019", "2020", "2021", "2022"], [1.0, 2, 3, 4], launch=2021)
     assert short.fit is None and "Fewer than 3" in (short.reason or "")
     assert comparator_trend([], [], launch=2021).reason == "No figure of this series is held."
+
+
+def test_the_yearly_trend_of_a_rate_does_not_depend_on_its_unit():
+    from missionmonitor.evaluation.comparison import yearly_trend
+
+    # Exactly 10% a year: the ratio is 1.1 whatever the noise model.
+    assert yearly_trend([100, 110, 121, 133.1]).estimate == pytest.approx(1.1)
+    per_million = [42.9, 45.9, 49.1, 50.0, 54.1, 56.4, 58.8]
+    per_100k = [v / 10 for v in per_million]
+    a, b = yearly_trend(per_million, rate=True), yearly_trend(per_100k, rate=True)
+    assert (a.estimate, a.lower, a.upper) == pytest.approx((b.estimate, b.lower, b.upper))
+    assert a.lower < a.estimate < a.upper
+    with pytest.raises(MethodInputError, match="at least 3"):
+        yearly_trend([1.0, 2.0])
+
+
+def test_a_segmented_fit_of_a_rate_does_not_depend_on_its_unit():
+    rates = [50.0, 54, 57, 61, 66, 60, 58, 57]
+    a = segmented_regression(rates, 5, rate=True)
+    b = segmented_regression([r * 10 for r in rates], 5, rate=True)
+    for x, y in ((a.level_change, b.level_change), (a.slope_change, b.slope_change)):
+        assert (x.estimate, x.lower, x.upper) == pytest.approx((y.estimate, y.lower, y.upper))
+
+
+def test_the_comparators_trend_before_the_launch_is_over_the_years_shared():
+    years = [str(y) for y in range(1993, 2020)]
+    trend = comparator_trend(years, [50 * 1.05**k for k in range(27)], launch=2021, since=1996)
+    assert trend.before_years == ("1996", "2019")
+    assert trend.before is not None and trend.before.estimate == pytest.approx(1.05)
+    assert comparator_trend(years[-2:], [1.0, 2.0], launch=2021).before is None

@@ -78,6 +78,9 @@ def test_the_comparator_is_shown_and_says_why_it_is_not_fitted(page):
     assert len(misuse["rows"]) == 27 and misuse["rows"][-1]["display"][:2] == ["2019", "50.4"]
     # Held to 2019 only: no fit at the 2021 break, and the page says so.
     assert misuse["fit"] is None and "ends in 2019" in misuse["reason"]
+    # Its trend before the launch, over the years it shares with the deaths (from 1996).
+    assert (misuse["before"]["from"], misuse["before"]["to"]) == ("1996", "2019")
+    assert misuse["before"]["lower"] < misuse["before"]["estimate"] < misuse["before"]["upper"]
     assert misuse["spec"] is not None and misuse["summary"] == misuse["reason"]
     assert any(d.startswith("Definition") for d in misuse["differences"])
     assert any("year of registration" in d for d in misuse["differences"])

@@ -15,15 +15,19 @@ For example::
 
 from __future__ import annotations
 
+import math
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import statsmodels.api as sm
 from numpy.typing import ArrayLike
+from scipy.stats import t as student_t
 
 from missionmonitor.errors import MethodInputError
-from missionmonitor.methods.segmented import SegmentedFit, segmented_regression
+from missionmonitor.methods.segmented import Ratio, SegmentedFit, segmented_regression
 
 
 def projection(
@@ -59,6 +63,10 @@ class ComparatorTrend:
     values: list[float]
     fit: SegmentedFit | None
     reason: str | None
+    #: The yearly trend over the years before the launch that it shares with the
+    #: programme's series (``before_years``: first and last), fitted whatever comes after.
+    before: Ratio | None = None
+    before_years: tuple[str, str] | None = None
 
 
 def consecutive(years: Sequence[int]) -> int:
@@ -70,17 +78,39 @@ def consecutive(years: Sequence[int]) -> int:
     return max(start, 0)
 
 
+def yearly_trend(values: ArrayLike, confidence: float = 0.95, *, rate: bool = False) -> Ratio:
+    """The yearly ratio of a log-linear quasi-Poisson trend, log E[y_t] = β₀ + β₁·t, over
+    consecutive years, with its Wald interval (t quantiles), as the segmented model's
+    pre-launch trend is fitted: the dispersion is at least 1 for counts, and as estimated
+    for a ``rate`` (so the interval does not depend on the rate's unit)."""
+    y = np.asarray(values, dtype=float)
+    if y.ndim != 1 or y.size < 3 or np.any(y < 0) or not np.all(np.isfinite(y)):
+        raise MethodInputError("a trend needs at least 3 finite, non-negative figures")
+    x = np.column_stack([np.ones(y.size), np.arange(y.size, dtype=float)])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = sm.GLM(y, x, family=sm.families.Poisson()).fit()
+    dispersion = float(res.pearson_chi2 / res.df_resid) if res.df_resid else 1.0
+    dispersion = dispersion if rate else max(1.0, dispersion)
+    se = math.sqrt(float(np.asarray(res.cov_params())[1, 1]) * dispersion)
+    q = float(student_t.ppf(0.5 + confidence / 2, max(res.df_resid, 1)))
+    b = float(np.asarray(res.params)[1])
+    return Ratio(math.exp(b), math.exp(b - q * se), math.exp(b + q * se))
+
+
 def comparator_trend(
     periods: Sequence[str],
     values: ArrayLike,
     launch: int,
-    family: str = "quasipoisson",
+    since: int | None = None,
 ) -> ComparatorTrend:
     """The comparator's yearly figures (``periods`` are years, in order) and its
-    segmented regression at ``launch``, as the programme's deaths are fitted; a rate is
-    fitted as the deaths are (quasi-Poisson: the change in level and slope are ratios, so
-    they compare across units). Without 3 years before the launch and 2 from it, no fit,
-    and ``reason`` says what is missing."""
+    segmented regression at ``launch``, as the programme's deaths are fitted (quasi-Poisson:
+    the changes in level and slope are ratios, so they compare across units; the series is
+    a rate, so its dispersion is as estimated, not held at 1 or more). Without 3 years
+    before the launch and 2 from it, no fit, and ``reason`` says what is missing. Whatever
+    follows, the yearly trend before the launch is fitted over the years from ``since``
+    (the programme's first year) on."""
     figures = np.asarray(values, dtype=float)
     years = [int(p) for p in periods]
     start = consecutive(years) if years else 0
@@ -101,5 +131,8 @@ def comparator_trend(
         reason = f"Fewer than 3 consecutive years before {launch} are held."
     fit = None
     if reason is None:
-        fit = segmented_regression(shown, before, family)  # type: ignore[arg-type]
-    return ComparatorTrend(labels, [float(v) for v in shown], fit, reason)
+        fit = segmented_regression(shown, before, rate=True)
+    pre = [i for i, y in enumerate(run) if y < launch and (since is None or y >= since)]
+    trend = yearly_trend(shown[pre], rate=True) if len(pre) >= 3 else None
+    span = (labels[pre[0]], labels[pre[-1]]) if trend else None
+    return ComparatorTrend(labels, [float(v) for v in shown], fit, reason, trend, span)

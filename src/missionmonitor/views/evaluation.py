@@ -122,6 +122,7 @@ def _deaths_trend(data: SiteData) -> dict[str, Any] | None:
             "projected, a model's projection and not a published figure."
         ),
         "launch": launch,
+        "first": years[0],
         "unit": ind.unit,
         "fit": _fit(fit),
         "projection": [
@@ -141,7 +142,7 @@ def _deaths_trend(data: SiteData) -> dict[str, Any] | None:
     }
 
 
-def _comparator(data: SiteData, c: Comparator, launch: int) -> dict[str, Any]:
+def _comparator(data: SiteData, c: Comparator, launch: int, since: int | None) -> dict[str, Any]:
     """A comparator's published figures (through its declared disclosure rule), and its
     segmented fit at the launch where the years held allow one."""
     rule = get_declaration(data.configuration, c.dataset).disclosure_of(c.measure)
@@ -153,7 +154,7 @@ def _comparator(data: SiteData, c: Comparator, launch: int) -> dict[str, Any]:
     values: list[float] = [float(v) for v in held["value"]] if not held.empty else []
     hidden: list[bool] = [bool(h) for h in primary_mask(values, rule.threshold)] if values else []
     shown = [(p, v) for p, v, h in zip(periods, values, hidden, strict=True) if not h]
-    trend = comparator_trend([p for p, _ in shown], [v for _, v in shown], launch)
+    trend = comparator_trend([p for p, _ in shown], [v for _, v in shown], launch, since)
     unit = str(held["unit"].iloc[0]) if not held.empty and "unit" in held else ""
     fitted = (
         dict(zip(trend.periods, map(float, trend.fit.fitted), strict=True)) if trend.fit else {}
@@ -189,6 +190,14 @@ def _comparator(data: SiteData, c: Comparator, launch: int) -> dict[str, Any]:
         "fitted_years": trend.periods,
         "fit": _fit(trend.fit) if trend.fit else None,
         "reason": trend.reason,
+        # The yearly trend before the launch over the years it shares with the deaths.
+        "before": None
+        if trend.before is None or trend.before_years is None
+        else {
+            **_ratio(trend.before),
+            "from": trend.before_years[0],
+            "to": trend.before_years[1],
+        },
         "title": c.label,
         "caption": f"{c.label}, by year of registration",
         "summary": (
@@ -211,10 +220,12 @@ def _comparator(data: SiteData, c: Comparator, launch: int) -> dict[str, Any]:
 
 def _its(data: SiteData, ev: Evaluation) -> dict[str, Any]:
     launch = ev.launch.date.year
+    deaths_trend = _deaths_trend(data)
+    since = int(deaths_trend["first"]) if deaths_trend else None
     return {
         "launch": launch,
-        "deaths": _deaths_trend(data),
-        "comparators": [_comparator(data, c, launch) for c in ev.comparators],
+        "deaths": deaths_trend,
+        "comparators": [_comparator(data, c, launch, since) for c in ev.comparators],
         "comparators_note": ev.comparators_note,
     }
 
