@@ -59,6 +59,12 @@ def test_two_apps_of_two_configurations_answer_side_by_side(built_store_path, tm
         # Who publishes what is each configuration's to say: Scotland's says it.
         assert "Police Scotland record suspected" in surveillance.text
         assert "confirmed (NRS, latest edition)" in surveillance.text
+        # Only a configuration that declares an evaluation has the page, and links it.
+        assert scotland.get("/evaluation").status_code == 200
+        assert 'href="/evaluation"' in scotland.get("/").text
+        assert example.get("/evaluation").status_code == 404
+        assert example.get("/evaluation.json").status_code == 404
+        assert 'href="/evaluation"' not in example.get("/").text
         assert "ScotPHO" in scotland.get("/methodology").text
         assert "ScotPHO" not in example.get("/methodology").text
         assert "For ADP coordinators" in scotland.get("/login").text

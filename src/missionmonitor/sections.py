@@ -52,6 +52,9 @@ class Surveillance(_Strict):
     #: Confirmed deaths by year of registration, and the provisional (suspected) deaths.
     deaths: str | None = None
     suspected_deaths: str | None = None
+    #: The year the programme was launched: the interruption of the deaths' segmented
+    #: regression (None: no trend around a launch is fitted).
+    launch_year: int | None = None
     #: Deaths in the most deprived areas over those in the least deprived.
     deprivation_ratio: str | None = None
     #: Published prevalence series, each its own method (never joined into one series).

@@ -25,6 +25,7 @@ def test_every_shipped_file_is_loaded_with_provenance(store):
         "geography",
         "nrs_drug_deaths",
         "nrs_population",
+        "ons_drug_deaths_england_wales",
         "other",
         "phs_waiting_times_areas",
         "police_suspected_drug_deaths",

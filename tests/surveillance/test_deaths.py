@@ -65,3 +65,17 @@ def test_a_launch_after_the_data_is_refused(data):
 
     with pytest.raises(MethodInputError, match="from 2030"):
         trend_around_launch(scotland(), data.results, launch=2030)
+
+
+def test_a_configuration_without_a_launch_year_fits_no_trend_around_one(data):
+    from pathlib import Path
+
+    from missionmonitor import config
+    from missionmonitor.errors import MethodInputError
+
+    small = config.load(Path(__file__).parents[1] / "configurations" / "small")
+    assert small.surveillance is not None and small.surveillance.launch_year is None
+    with pytest.raises(MethodInputError, match="no launch year"):
+        trend_around_launch(small, data.results)
+    # Scotland's is declared in its configuration, not in code.
+    assert scotland().surveillance.launch_year == 2021

@@ -7,6 +7,7 @@ import pytest
 
 from missionmonitor.services.site_data import SiteData
 from missionmonitor.views import areas as area_views
+from missionmonitor.views import evaluation as evaluation_views
 from missionmonitor.views import home as home_views
 from missionmonitor.views import indicators as indicator_views
 from tests.helpers import scotland
@@ -45,3 +46,16 @@ def test_series_break_is_marked_on_the_trend(data):
     marks = [layer["mark"] for layer in spec["layer"]]
     rules = [m for m in marks if isinstance(m, dict) and m.get("type") == "rule"]
     assert rules, "expected a rule layer at the series break"
+
+
+def test_the_evaluation_charts_validate_against_the_schema(data):
+    its = evaluation_views.evaluation(data)["its"]
+    specs = [its["deaths"]["spec"], *(c["spec"] for c in its["comparators"])]
+    assert len(specs) == 3  # the deaths with their projection; two comparators
+    for spec in specs:
+        alt.Chart.from_dict(spec, validate=True)
+        assert "description" in spec
+    rows = [r for values in specs[0]["datasets"].values() for r in values if "line" in r]
+    projected = [r["period"] for r in rows if r["line"].startswith("Pre-launch trend projected")]
+    assert projected and min(projected) == "2021"  # drawn over the years from the launch only
+    assert {r["line"] for r in rows} == {"Model fit", "Pre-launch trend projected (not a figure)"}

@@ -43,6 +43,7 @@ PAGE_TYPES = {
     "indicator-quarterly": "/indicators/suspected_drug_deaths",
     "targets": "/targets",
     "surveillance": "/surveillance",
+    "evaluation": "/evaluation",
     "standards": "/standards",
     "standard": "/standards/S11000015/1",
     "area-integration-authority": "/areas/S37000015",

@@ -38,6 +38,7 @@ PAGES = [
     "/indicators",
     "/targets",
     "/surveillance",
+    "/evaluation",
     "/areas",
     "/methodology",
     "/reports",

@@ -76,18 +76,22 @@ def deaths_command(ctx: typer.Context) -> None:
 @app.command("trend")
 def trend_command(
     ctx: typer.Context,
-    launch: Annotated[int, typer.Option(help="First year after the interruption.")] = 2021,
+    launch: Annotated[
+        int | None,
+        typer.Option(help="First year after the interruption (default: the launch year)."),
+    ] = None,
     family: Annotated[str, typer.Option(help="quasipoisson or negbin.")] = "quasipoisson",
     quarterly: Annotated[
         bool, typer.Option("--quarterly", help="Quarterly suspected (provisional) deaths.")
     ] = False,
 ) -> None:
     """Segmented regression of annual drug deaths (or, with --quarterly, quarterly suspected
-    drug deaths) around a year (default: the Mission's launch, 2021): level and slope change
-    with 95% intervals.
+    drug deaths) around a year (default: the configuration's launch year): level and slope
+    change with 95% intervals.
 
     Example: [bold]missionmonitor surveillance trend --launch 2021[/]
     """
+    from missionmonitor.config import surveillance
     from missionmonitor.services.site_data import SiteData
     from missionmonitor.surveillance import deaths
 
@@ -102,7 +106,8 @@ def trend_command(
         if quarterly
         else ("Annual drug deaths", "year")
     )
-    out.print(f"{what} {years[0]}–{years[-1]}, interruption at {launch} ({family})")
+    at = launch if launch is not None else surveillance(configuration).launch_year
+    out.print(f"{what} {years[0]}–{years[-1]}, interruption at {at} ({family})")
     for label, r in (
         (f"Trend before, per {per}", fit.pre_trend),
         ("Level change at the interruption", fit.level_change),

@@ -66,9 +66,13 @@ def segmented_regression(
     first_after: int,
     family: Literal["quasipoisson", "negbin"] = "quasipoisson",
     confidence: float = 0.95,
+    *,
+    rate: bool = False,
 ) -> SegmentedFit:
     """Fit the segmented model to counts ``y`` (in time order); ``first_after`` is the index
-    of the first period on or after the interruption."""
+    of the first period on or after the interruption. With ``rate`` (quasi-Poisson only),
+    ``y`` is a rate, and the dispersion is not held at 1 or more, so the intervals do not
+    depend on the rate's unit (per 100,000 or per million)."""
     counts = np.asarray(y, dtype=float)
     n = counts.size
     if counts.ndim != 1 or np.any(counts < 0) or not np.all(np.isfinite(counts)):
@@ -82,7 +86,8 @@ def segmented_regression(
         warnings.simplefilter("ignore")
         if family == "quasipoisson":
             res = sm.GLM(counts, x, family=sm.families.Poisson()).fit()
-            dispersion = max(1.0, float(res.pearson_chi2 / res.df_resid))
+            dispersion = float(res.pearson_chi2 / res.df_resid)
+            dispersion = dispersion if rate else max(1.0, dispersion)
             cov = np.asarray(res.cov_params()) * dispersion
             q = float(student_t.ppf(0.5 + confidence / 2, res.df_resid))
             beta = np.asarray(res.params)

@@ -15,6 +15,7 @@ import pandas as pd
 
 from missionmonitor import config
 from missionmonitor.datasets.declaration import Declaration, load_declarations
+from missionmonitor.evaluation.definitions import load_evaluation
 from missionmonitor.indicators.catalogue import Indicator, Outcome, load_catalogue, load_outcomes
 from missionmonitor.refdata.geography import Geography, national_code
 from missionmonitor.store.connection import Store
@@ -46,6 +47,9 @@ class SiteData:
     #: nationally by year; unsuppressed counts that pages pass through disclosure control.
     substance_pairs: pd.DataFrame = field(default_factory=pd.DataFrame)
     demonstration: bool = False  # a demonstration store: generated data, marked everywhere
+    #: The evaluation's comparator series (published figures of places outside the
+    #: geography, e.g. another nation's rates), as held: dataset, measure, period, value.
+    comparators: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def configuration(self) -> config.Configuration:
@@ -95,6 +99,7 @@ class SiteData:
                 columns="breakdown, period, value, vintage",
                 order_by="period, value DESC",
             )
+            comparators = _comparators(configuration, store)
             alerts = store.con.execute("""
                 SELECT a.* FROM alerts a JOIN (SELECT max(scan_id) AS scan_id
                 FROM surveillance_scans GROUP BY series_id) l USING (scan_id)
@@ -114,7 +119,24 @@ class SiteData:
             mat_published,
             pairs,
             demonstration,
+            comparators,
         )
+
+
+def _comparators(configuration: config.Configuration, store: Store) -> pd.DataFrame:
+    """The figures of the series the configuration's evaluation compares with."""
+    evaluation = load_evaluation(configuration)
+    pairs = [(c.dataset, c.measure) for c in evaluation.comparators] if evaluation else []
+    if not pairs:
+        return pd.DataFrame(columns=["dataset", "measure", "area_code", "period", "value"])
+    where = " OR ".join("(dataset = ? AND measure = ?)" for _ in pairs)
+    return select_figures(
+        store,
+        where,
+        [v for pair in pairs for v in pair],
+        columns="dataset, measure, area_code, period, value, unit, vintage",
+        order_by="dataset, measure, period",
+    )
 
 
 class SiteDataSource:

@@ -20,9 +20,6 @@ from missionmonitor.indicators.catalogue import get_indicator
 from missionmonitor.methods.segmented import SegmentedFit, segmented_regression
 from missionmonitor.refdata.geography import national_code
 
-#: The National Mission on Drugs was launched in January 2021.
-MISSION_LAUNCH_YEAR = 2021
-
 
 def _scotland(
     configuration: config.Configuration, results: pd.DataFrame, indicator: str
@@ -116,14 +113,17 @@ def drugs_implicated(drugs: pd.DataFrame) -> list[dict[str, Any]]:
 def trend_around_launch(
     configuration: config.Configuration,
     results: pd.DataFrame,
-    launch: int = MISSION_LAUNCH_YEAR,
+    launch: int | None = None,
     family: str = "quasipoisson",
     quarterly: bool = False,
 ) -> tuple[list[str], SegmentedFit]:
-    """Segmented regression around ``launch`` (a year) of annual NRS drug deaths, or with
-    ``quarterly`` of Police Scotland's quarterly suspected drug deaths (from its first
-    quarter)."""
+    """Segmented regression around ``launch`` (a year; by default the configuration's
+    ``surveillance.launch_year``) of annual NRS drug deaths, or with ``quarterly`` of
+    Police Scotland's quarterly suspected drug deaths (from its first quarter)."""
     spec = surveillance(configuration)
+    launch = launch if launch is not None else spec.launch_year
+    if launch is None:
+        raise MethodInputError("the configuration names no launch year (surveillance.launch_year)")
     indicator = (spec.suspected_deaths if quarterly else spec.deaths) or ""
     deaths = _scotland(configuration, results, indicator).sort_values("period_start")
     years = [str(p) for p in deaths["period"]]

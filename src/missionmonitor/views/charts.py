@@ -256,3 +256,57 @@ def segmented_chart(frame: pd.DataFrame, launch: str) -> dict[str, Any]:
     )
     chart = alt.layer(points, lines, rule).properties(width="container", height=280)
     return _spec(chart, f"Deaths by year with the segmented model around {launch}.")
+
+
+#: The lines of an interrupted time series chart, by column, as the legend names them.
+ITS_LINES = {"fitted": "Model fit", "projected": "Pre-launch trend projected (not a figure)"}
+
+
+def its_chart(frame: pd.DataFrame, launch: str, y_title: str, description: str) -> dict[str, Any]:
+    """Figures (points) over ``period``, with the segmented model's fit and the pre-launch
+    trend projected over the years from ``launch`` (dashed) where ``frame`` holds them
+    (columns ``fitted`` and ``projected``, blank where not shown), and a rule at the launch."""
+    order = list(frame["period"])
+    x = alt.X("period:O", sort=order, title=None, axis=alt.Axis(labelAngle=-45))
+    points = (
+        alt.Chart(frame)
+        .mark_point(filled=True, color=DARK)
+        .encode(
+            x=x,
+            y=alt.Y("observed:Q", title=y_title[:40]),
+            tooltip=["period", alt.Tooltip("observed:Q", format=",.1f")],
+        )
+    )
+    layers: list[alt.Chart] = [points]
+    shown = [c for c in ITS_LINES if c in frame and frame[c].notna().any()]
+    if shown:
+        long = frame.melt("period", shown, var_name="line", value_name="v").dropna()
+        long["line"] = long["line"].map(ITS_LINES)
+        names = [ITS_LINES[c] for c in shown]
+        styles = {ITS_LINES["fitted"]: (BLUE, [1, 0]), ITS_LINES["projected"]: (GREY, [6, 4])}
+        layers.append(
+            alt.Chart(long)
+            .mark_line()
+            .encode(
+                x=x,
+                y="v:Q",
+                color=alt.Color(
+                    "line:N",
+                    scale=alt.Scale(domain=names, range=[styles[n][0] for n in names]),
+                    legend=alt.Legend(title=None, orient="bottom"),
+                ),
+                strokeDash=alt.StrokeDash(
+                    "line:N",
+                    scale=alt.Scale(domain=names, range=[styles[n][1] for n in names]),
+                    legend=None,
+                ),
+            )
+        )
+    if launch in order:
+        layers.append(
+            alt.Chart(pd.DataFrame({"period": [launch]}))
+            .mark_rule(strokeDash=[6, 4], color="#b3282d")
+            .encode(x=x)
+        )
+    chart = alt.layer(*layers).properties(width="container", height=280)
+    return _spec(chart, description)

@@ -12,6 +12,7 @@ from missionmonitor.refdata.geography import reporting_type
 from missionmonitor.services.site_data import SiteData
 from missionmonitor.views import accountability as accountability_views
 from missionmonitor.views import areas as area_views
+from missionmonitor.views import evaluation as evaluation_views
 from missionmonitor.views import home as home_views
 from missionmonitor.views import indicators as indicator_views
 from missionmonitor.views import portal as portal_views
@@ -245,6 +246,26 @@ def surveillance(request: Request) -> HTMLResponse:
         "surveillance.html",
         "/surveillance.json",
         "/surveillance",
+        _crumbs(),
+    )
+
+
+@_twin(
+    "/evaluation.json", summary="The evaluation's questions, findings and trend around the launch"
+)
+def evaluationjson_page(request: Request) -> Response:
+    return json_page(request, ("evaluation",), evaluation_views.evaluation)
+
+
+@router.get("/evaluation", response_class=HTMLResponse, include_in_schema=False)
+def evaluation(request: Request) -> HTMLResponse:
+    return html_page(
+        request,
+        ("evaluation",),
+        evaluation_views.evaluation,
+        "evaluation.html",
+        "/evaluation.json",
+        "/evaluation",
         _crumbs(),
     )
 

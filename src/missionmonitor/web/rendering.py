@@ -27,6 +27,7 @@ from pydantic import BaseModel, ConfigDict
 
 from missionmonitor.config import Configuration
 from missionmonitor.errors import MissionMonitorError
+from missionmonitor.evaluation.definitions import has_evaluation
 from missionmonitor.refdata.geography import national_name
 from missionmonitor.views.maps import map_svg
 
@@ -131,6 +132,7 @@ def templates(configuration: Configuration) -> Jinja2Templates:
     t.env.filters["link"] = _link
     # The configuration the app serves, and its national area's name.
     t.env.globals["programme"] = lambda: configuration
+    t.env.globals["evaluated"] = partial(has_evaluation, configuration)
     t.env.globals["nation"] = partial(national_name, configuration)
     t.env.globals["map_svg"] = partial(map_svg, configuration)
     return t
