@@ -242,12 +242,18 @@ def _accountability_section(data: SiteData, end: dt.date, facts: Facts) -> dict[
 def _targets_section(
     data: SiteData, by_id: dict[str, dict[str, Any]], facts: Facts
 ) -> dict[str, Any]:
-    from missionmonitor.targets.status import all_targets
+    from missionmonitor.targets.status import absent_targets, all_targets
 
     paragraphs = []
     for t in all_targets(data.configuration, data.results):
         block = by_id.get(t["indicator"])
-        if block is None or t["latest"] is None or block["row"]["value"] is None:
+        if t["latest"] is None:
+            paragraphs.append(
+                f"{t['title']} (version {t['version']}): {t['statement']} Source: "
+                f"{t['source'].strip()}. {t['latest_note']}"
+            )
+            continue
+        if block is None or block["row"]["value"] is None:
             continue
         row = block["row"]
         shown_target = facts.note(
@@ -269,6 +275,11 @@ def _targets_section(
                 data, t["balancing"], t["balancing_note"], national_code(data.configuration), facts
             )
         )
+    paragraphs += [
+        f"{a['title']} (version {a['version']}): {a['statement']} Status: {a['status']}; no "
+        f"progress is computed. {a['absent']} Searched: {a['searched']}"
+        for a in absent_targets(data.configuration)
+    ]
     return {
         "id": "targets",
         "title": "Targets and balancing indicators",
