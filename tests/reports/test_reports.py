@@ -123,6 +123,9 @@ def test_published_headline_sentences(built):
     targets = next(s for s in annual["sections"] if s["id"] == "targets")["paragraphs"]
     assert any("29,817 in 2023/24, is 93% of 32,000" in p for p in targets)
     assert any("not published here" in p.lower() for p in targets)  # missing balancing, plainly
+    # The balancing indicators as of the report's year end, not the latest quarter held.
+    balancing = [p for p in targets if p.startswith("Balancing indicator, access: Drug and")]
+    assert len(balancing) == 1 and balancing[0].endswith("in 2023-Q4.")
     beds = next(p for p in targets if p.startswith("Residential rehabilitation beds"))
     assert "No figure is held" in beds and "Approved ADP returns" in beds  # and its source
 

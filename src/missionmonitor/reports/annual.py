@@ -78,7 +78,7 @@ def annual(data: SiteData, period: str) -> dict[str, Any]:
     sections.append(_success_section(data, p.end))
     sections.append(_surveillance_section(data, p.end, facts))
     sections.append(_accountability_section(data, p.end, facts))
-    sections.append(_targets_section(data, by_id, facts))
+    sections.append(_targets_section(data, by_id, facts, p.end))
     return report_frame(
         f"National Mission on Drugs: annual monitoring report {period}",
         f"{national_name(data.configuration)}, financial year {period} "
@@ -240,12 +240,16 @@ def _accountability_section(data: SiteData, end: dt.date, facts: Facts) -> dict[
 
 
 def _targets_section(
-    data: SiteData, by_id: dict[str, dict[str, Any]], facts: Facts
+    data: SiteData, by_id: dict[str, dict[str, Any]], facts: Facts, end: dt.date
 ) -> dict[str, Any]:
+    """Each target as of the year end (its figures and its balancing indicators' for
+    periods ending by ``end``), then the targets whose value is not published."""
     from missionmonitor.targets.status import absent_targets, all_targets
 
+    ends = {p: parse_period(str(p)).end for p in data.results["period"].unique()}
+    known = data.results[data.results["period"].map(ends) <= end]
     paragraphs = []
-    for t in all_targets(data.configuration, data.results):
+    for t in all_targets(data.configuration, known):
         block = by_id.get(t["indicator"])
         if t["latest"] is None:
             paragraphs.append(
