@@ -88,6 +88,15 @@ def test_with_no_beds_figure_the_page_says_where_it_would_come_from(client):
     assert "Approved ADP returns" in beds["latest_note"]
 
 
+def test_the_accountability_page_names_the_commitments_source(client):
+    beds = get_target(scotland(), "rehab_beds_650")
+    rehab = client.get("/accountability.json").json()["rehabilitation"]
+    assert rehab["commitment"] == beds.value and rehab["commitment_source"] == beds.source.strip()
+    assert rehab["commitment_set_on"] is None and rehab["commitment_baseline"]["value"] == 418
+    page = client.get("/accountability").text
+    assert "annual-monitoring-report-2023-2024" in page and "is not stated in the held" in page
+
+
 @pytest.fixture
 def targets_copy(tmp_path: Path) -> Path:
     folder = tmp_path / "scotland"
