@@ -116,6 +116,7 @@ def _edit(folder: Path, change) -> None:  # type: ignore[no-untyped-def]
     ("change", "message"),
     [
         (lambda e: e.update(value=5), "targets[3].value: Input should be None"),
+        (lambda e: e.pop("value"), "targets[3].value: Field required"),
         (lambda e: e.update(absent=""), "targets[3].absent: String should have at least 1"),
         (lambda e: e.pop("searched"), "targets[3].searched: Field required"),
         (lambda e: e.update(indicator="nope"), "names an unknown indicator nope"),

@@ -100,7 +100,8 @@ class AbsentTarget(_Strict):
     title: str
     scope: str
     statement: str
-    value: None = None
+    #: Always ``null``, written out so that the file says plainly there is no value.
+    value: None
     absent: str = Field(min_length=1)
     searched: str = Field(min_length=1)
     #: The indicator that would measure it; None where no measure is published.
