@@ -76,7 +76,7 @@ def read_definition(
 
     >>> file = path(load(None), "targets.yaml")
     >>> [t["id"] for t in read_definition(file, list[dict[str, Any]], "targets", key="targets")]
-    ['ost_32000', 'rehab_1000', 'rehab_beds_650']
+    ['ost_32000', 'rehab_1000', 'rehab_beds_650', 'treatment_all_drugs_alcohol']
     >>> try:
     ...     read_definition(file, list[int], "targets", key="targets")
     ... except DefinitionError as exc:

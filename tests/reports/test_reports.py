@@ -122,7 +122,23 @@ def test_published_headline_sentences(built):
     assert "statistically significant" in summary[0]
     targets = next(s for s in annual["sections"] if s["id"] == "targets")["paragraphs"]
     assert any("29,817 in 2023/24, is 93% of 32,000" in p for p in targets)
-    assert any("not yet available" in p.lower() for p in targets)  # missing balancing, plainly
+    assert any("not published here" in p.lower() for p in targets)  # missing balancing, plainly
+    # The balancing indicators as of the report's year end, not the latest quarter held.
+    balancing = [p for p in targets if p.startswith("Balancing indicator, access: Drug and")]
+    assert len(balancing) == 1 and balancing[0].endswith("in 2023-Q4.")
+    beds = next(p for p in targets if p.startswith("Residential rehabilitation beds"))
+    assert "No figure is held" in beds and "Approved ADP returns" in beds  # and its source
+
+
+def test_the_adp_report_gives_the_adps_waiting_times_beside_the_target(built, data):
+    section = next(s for s in built["adp"]["sections"] if s["id"] == "target")
+    text = " ".join(section["paragraphs"])
+    ind = data.catalogue["waits_ongoing_3w_pct"]
+    rows = data.results[
+        (data.results.indicator_id == ind.id) & (data.results.area_code == "S11000051")
+    ].sort_values("period_start")
+    assert f"{ind.title}, {display_value(rows.iloc[-1]['value'], ind.decimals)}" in text
+    assert "record-level prescribing data" in text  # why the local target is not given
 
 
 def test_mat_2022_recomputed_from_counts(built):
@@ -284,7 +300,8 @@ def test_what_is_not_yet_available_follows_what_the_store_holds(store_copy):
     from missionmonitor.surveillance.early_warning import get_series, scan, store_scan
 
     before = annual.annual(SiteData.read(scotland(), store_copy), "2023/24")["not_yet"]
-    some = NOT_YET["balancing_some"].split(":")[0]  # the waits are held; prescribing is not
+    # The waits are held; the measures from prescribing records are not.
+    some = NOT_YET["balancing"].split("{missing}")[0].format(title="Substance Use Treatment Target")
     assert NOT_YET["surveillance"] in before and any(s.startswith(some) for s in before)
     counts = pd.DataFrame(
         {

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from missionmonitor.datasets.declaration import get_declaration
 from missionmonitor.errors import MethodInputError, NotFoundError
 from missionmonitor.targets.arithmetic import apportion, progress, trajectory
 from missionmonitor.targets.definitions import get_target, load_targets
@@ -129,16 +130,31 @@ def test_home_and_report_state_progress(client):
     assert "93% of the target; not met" in ost["text"]
 
 
-def test_targets_page_shows_progress_rule_and_balancing(client):
+def test_targets_page_shows_progress_rule_and_balancing(client, store):
     page = client.get("/targets.json").json()
     ost = next(t for t in page["targets"] if t["id"] == "ost_32000")
     assert ost["progress"]["status"] == "not met" and ost["progress"]["rule"]
-    held = {b["indicator"] for b in ost["balancing"] if b["latest"]}
+    held = [b for b in ost["balancing"] if b["latest"]]
     missing = [b for b in ost["balancing"] if b["latest"] is None]
-    assert {"waits_ongoing_3w_pct", "waits_ongoing_median_days"} <= held  # ongoing waits
-    assert ost["balancing_note"].startswith("Not yet available for this area")
-    assert all(b["title"] in ost["balancing_note"] for b in missing)
+    assert {"waits_ongoing_3w_pct", "waits_ongoing_median_days", "treatment_within_3_weeks"} <= {
+        b["indicator"] for b in held
+    }  # ongoing waits, and completed waits as published nationally
+    # The latest national figure of completed waits, read from the store independently.
+    ((period, value),) = store.query(
+        "SELECT period, value FROM indicator_results WHERE indicator_id = "
+        "'treatment_within_3_weeks' AND area_type = 'scotland' ORDER BY period_start DESC "
+        "LIMIT 1"
+    )
+    (done,) = [b for b in held if b["indicator"] == "treatment_within_3_weeks"]
+    assert done["latest"]["period"] == period and done["latest"]["value"] == value
+    note = ost["balancing_note"]
+    assert note.startswith(f"{len(held)} of {len(ost['balancing'])} balancing indicators")
+    assert all(b["title"] in note and b["missing"] for b in missing)
+    # Each missing one names the dataset its figures would come from.
+    records = get_declaration(scotland(), "ost_records").title
+    assert all(records in b["missing"] for b in missing)
+    assert "not yet available" not in note.lower()
     assert ost["areas"] == [] and "not yet available" in ost["apportionment_note"]
     html = client.get("/targets").text
     assert "Balancing indicators" in html and "not met" in html
-    assert html.count("Not yet available") == len(missing) + 1  # each cell, and the note
+    assert html.count("Not published here") == len(missing) + 1  # each cell, and the note

@@ -165,6 +165,11 @@ def area_types(configuration: config.Configuration) -> tuple[str, ...]:
     return tuple(t.id for t in _config(configuration).area_types)
 
 
+def area_type_plural(configuration: config.Configuration, type_id: str) -> str:
+    """How the configuration names areas of a type in the plural (the id if unknown)."""
+    return next((t.plural for t in _config(configuration).area_types if t.id == type_id), type_id)
+
+
 class Geography:
     """Areas and memberships across geography versions."""
 

@@ -21,14 +21,22 @@ from missionmonitor.services.site_data import SiteData
 
 
 def _local_target_section(data: SiteData, area: Area, facts: Facts) -> dict[str, Any] | None:
-    """The area's local treatment target beside its balancing indicators, if held."""
+    """The area's local treatment target (derived, saying so, where the publisher's are not
+    held) beside its balancing indicators, or why it is not available."""
     from missionmonitor.targets.definitions import load_targets
     from missionmonitor.targets.status import area_panel
 
     paragraphs = []
     for t in load_targets(data.configuration):
         panel = area_panel(data.configuration, t, data.results, area.code, area.type)
-        if panel is None or panel["local"] is None or t.apportionment is None:
+        if panel is None or t.apportionment is None:
+            continue
+        if panel["local"] is None:
+            # No local figures: say so, and still give the balancing indicators held.
+            paragraphs.append(f"{t.title}: {panel['local_note']}")
+            paragraphs += balancing_paragraphs(
+                data, panel["balancing"], panel["balancing_note"], area.code, facts
+            )
             continue
         local, ind_id = panel["local"], str(t.apportionment.local_indicator)
         base = result_fact(data, ind_id, area.code, local["baseline_period"])
@@ -54,6 +62,8 @@ def _local_target_section(data: SiteData, area: Area, facts: Facts) -> dict[str,
             )
         if local["status"] == "SYNTHETIC":
             text += " (SYNTHETIC data.)"
+        if panel["local_note"]:
+            text += f" {panel['local_note']}"
         paragraphs.append(text)
         paragraphs += balancing_paragraphs(
             data, panel["balancing"], panel["balancing_note"], area.code, facts

@@ -78,7 +78,7 @@ def annual(data: SiteData, period: str) -> dict[str, Any]:
     sections.append(_success_section(data, p.end))
     sections.append(_surveillance_section(data, p.end, facts))
     sections.append(_accountability_section(data, p.end, facts))
-    sections.append(_targets_section(data, by_id, facts))
+    sections.append(_targets_section(data, by_id, facts, p.end))
     return report_frame(
         f"National Mission on Drugs: annual monitoring report {period}",
         f"{national_name(data.configuration)}, financial year {period} "
@@ -240,14 +240,24 @@ def _accountability_section(data: SiteData, end: dt.date, facts: Facts) -> dict[
 
 
 def _targets_section(
-    data: SiteData, by_id: dict[str, dict[str, Any]], facts: Facts
+    data: SiteData, by_id: dict[str, dict[str, Any]], facts: Facts, end: dt.date
 ) -> dict[str, Any]:
-    from missionmonitor.targets.status import all_targets
+    """Each target as of the year end (its figures and its balancing indicators' for
+    periods ending by ``end``), then the targets whose value is not published."""
+    from missionmonitor.targets.status import absent_targets, all_targets
 
+    ends = {p: parse_period(str(p)).end for p in data.results["period"].unique()}
+    known = data.results[data.results["period"].map(ends) <= end]
     paragraphs = []
-    for t in all_targets(data.configuration, data.results):
+    for t in all_targets(data.configuration, known):
         block = by_id.get(t["indicator"])
-        if block is None or t["latest"] is None or block["row"]["value"] is None:
+        if t["latest"] is None:
+            paragraphs.append(
+                f"{t['title']} (version {t['version']}): {t['statement']} Source: "
+                f"{t['source'].strip()}. {t['latest_note']}"
+            )
+            continue
+        if block is None or block["row"]["value"] is None:
             continue
         row = block["row"]
         shown_target = facts.note(
@@ -269,6 +279,11 @@ def _targets_section(
                 data, t["balancing"], t["balancing_note"], national_code(data.configuration), facts
             )
         )
+    paragraphs += [
+        f"{a['title']} (version {a['version']}): {a['statement']} Status: {a['status']}; no "
+        f"progress is computed. {a['absent']} Searched: {a['searched']}"
+        for a in absent_targets(data.configuration)
+    ]
     return {
         "id": "targets",
         "title": "Targets and balancing indicators",

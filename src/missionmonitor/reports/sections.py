@@ -16,16 +16,18 @@ from missionmonitor.refdata.geography import national_code
 from missionmonitor.reports.facts import Facts
 from missionmonitor.services.results import latest_result, records
 from missionmonitor.services.site_data import SiteData
-from missionmonitor.targets.status import BALANCING_NOT_YET, all_targets
+from missionmonitor.targets.balancing import missing_sentence
+from missionmonitor.targets.status import absent_targets, all_targets
 from missionmonitor.views import charts, maps
 from missionmonitor.views.common import result_row
 from missionmonitor.views.trends import trend_statement
 
 #: What the platform cannot yet report, said plainly in every report that would show it.
 NOT_YET = {
-    "balancing": BALANCING_NOT_YET,
-    "balancing_some": "Some balancing indicators are not yet available in the published data "
-    "held, so the target's progress is not a complete picture: {missing}.",
+    "balancing": "{title}: {missing}. The target's progress is not a complete picture "
+    "without them.",
+    "local_published": "{title}, published local targets: {absent}",
+    "absent_target": "{title}: not published. {absent}",
     "ost_areas": "People in opioid substitution therapy by Integration Authority or ADP, and "
     "the apportioned local targets, are not yet available.",
     "mat_adp": "This report uses the national MAT standards results held as published; "
@@ -42,11 +44,18 @@ def not_yet_available(data: SiteData, *, local_targets: bool | None = None) -> l
     held = set(data.results["indicator_id"])
     out = []
     targets = [t for t in all_targets(data.configuration, data.results) if t.get("balancing")]
-    missing = sorted({b["title"] for t in targets for b in t["balancing"] if b["latest"] is None})
-    if targets and all(all(b["latest"] is None for b in t["balancing"]) for t in targets):
-        out.append(NOT_YET["balancing"])
-    elif missing:
-        out.append(NOT_YET["balancing_some"].format(missing="; ".join(missing)))
+    for t in targets:
+        # Which balancing indicators have no national figure, why, and their source.
+        lead = "balancing indicators without a national figure"
+        if missing := missing_sentence(t["balancing"], lead):
+            out.append(NOT_YET["balancing"].format(title=t["title"], missing=missing))
+        if (t["local_targets"] or {}).get("published_absent"):
+            absent = t["local_targets"]["published_absent"]
+            out.append(NOT_YET["local_published"].format(title=t["title"], absent=absent))
+    out += [
+        NOT_YET["absent_target"].format(title=a["title"], absent=a["absent"])
+        for a in absent_targets(data.configuration)
+    ]
     local = [
         t["apportionment"]["local_indicator"]
         for t in targets

@@ -14,21 +14,17 @@ from typing import Any
 import pandas as pd
 
 from missionmonitor import config
-from missionmonitor.formatting import display_value
 from missionmonitor.indicators.catalogue import load_catalogue
 from missionmonitor.periods import parse_period
-from missionmonitor.refdata.geography import national_code
+from missionmonitor.refdata.geography import area_type_plural, national_code
 from missionmonitor.targets.arithmetic import apportion, progress
-from missionmonitor.targets.definitions import Baseline, Target, load_targets
-
-BALANCING_NOT_YET = (
-    "Read alongside its balancing indicators (access within three weeks, retention, "
-    "availability of services, identifier completeness): these are not yet available in the "
-    "published data held, so the target's progress is not a complete picture."
-)
-SYNTHETIC_NOTE = (
-    "Some of these figures are SYNTHETIC: computed from generated records for demonstration, "
-    "not from real prescribing data."
+from missionmonitor.targets.balancing import balancing_note, balancing_values, source_of
+from missionmonitor.targets.definitions import (
+    AbsentTarget,
+    Baseline,
+    Target,
+    load_absent_targets,
+    load_targets,
 )
 
 
@@ -37,53 +33,25 @@ def _published(results: pd.DataFrame, indicator: str, area: str) -> pd.DataFrame
     return rows[~rows["suppressed"].astype(bool)].sort_values("period_start")
 
 
-def balancing_values(
-    configuration: config.Configuration, target: Target, results: pd.DataFrame, area: str
-) -> list[dict[str, Any]]:
-    """The latest value of each balancing indicator for ``area`` (None where not held)."""
-    catalogue = load_catalogue(configuration)
-    out = []
-    for b in target.balancing:
-        ind = catalogue[b.indicator]
-        rows = _published(results, b.indicator, area)
-        item: dict[str, Any] = {
-            "aspect": b.aspect,
-            "indicator": b.indicator,
-            "title": ind.title,
-            "unit": ind.unit,
-            "latest": None,
-        }
-        if not rows.empty:
-            r = rows.iloc[-1]
-            interval = ""
-            if pd.notna(r["lci"]):
-                interval = (
-                    f" (95% CI {display_value(r['lci'], ind.decimals)} to "
-                    f"{display_value(r['uci'], ind.decimals)})"
-                )
-            item["latest"] = {
-                "period": r["period"],
-                "value": float(r["value"]),
-                "status": r["status"],
-                "display": display_value(r["value"], ind.decimals) + interval,
-            }
-        out.append(item)
-    return out
-
-
-def balancing_note(values: list[dict[str, Any]]) -> str | None:
-    """What to say about the balancing indicators: missing ones, and synthetic ones."""
-    if not values:
+def local_basis(target: Target) -> dict[str, Any] | None:
+    """Whether the local targets shown are the publisher's or derived here, and why (None
+    when the target is not apportioned)."""
+    a = target.apportionment
+    if a is None:
         return None
-    missing = [v["title"] for v in values if v["latest"] is None]
-    notes = []
-    if len(missing) == len(values):
-        notes.append(BALANCING_NOT_YET)
-    elif missing:
-        notes.append("Not yet available for this area: " + "; ".join(missing) + ".")
-    if any(v["latest"] and v["latest"]["status"] == "SYNTHETIC" for v in values):
-        notes.append(SYNTHETIC_NOTE)
-    return " ".join(notes) or None
+    published = a.published
+    return {
+        "basis": "derived",
+        "rule": a.rule,
+        "published_document": published.document.strip() if published else None,
+        "published_absent": published.absent.strip() if published else None,
+        "statement": (
+            f"Published local targets: {published.document.strip()}. {published.absent.strip()}"
+            if published
+            else f"The local targets shown are derived here ({a.rule.replace('_', ' ')}); no "
+            "published local targets are held."
+        ),
+    }
 
 
 def target_summary(
@@ -101,17 +69,25 @@ def target_summary(
         "scope": target.scope,
         "value": target.value,
         "target_date": target.target_date.isoformat(),
+        "set_on": target.set_on.isoformat() if target.set_on else None,
         "source": target.source,
         "indicator": target.indicator,
         "baseline": target.baseline.model_dump() if target.baseline else None,
         "latest": None,
+        "latest_note": None,
         "progress": None,
         "balancing": balancing,
         "balancing_note": balancing_note(balancing),
         "apportionment": target.apportionment.model_dump() if target.apportionment else None,
+        "local_targets": local_basis(target),
         "areas": list(area_targets(target, results).values()),
     }
     if rows.empty:
+        ind = load_catalogue(configuration)[target.indicator]
+        out["latest_note"] = (
+            f"No figure is held for {ind.title}: its figures would come from "
+            f"{source_of(configuration, ind)}."
+        )
         return out
     last = rows.iloc[-1]
     on = parse_period(str(last["period"])).end
@@ -169,6 +145,7 @@ def area_targets(
             "baseline": baselines[code],
             "baseline_period": first,
             "target": local_target,
+            "derived": True,
             "latest": None,
             "progress": None,
             "status": statuses[code],
@@ -190,29 +167,70 @@ def area_panel(
     code: str,
     area_type: str,
 ) -> dict[str, Any] | None:
-    """The target panel for one area's profile: its local target and balancing indicators.
-    None if the target is not apportioned to areas of this type (or its parents')."""
+    """The target panel for one area's profile: its local target (for the areas the target
+    is apportioned to, and ADPs) and its balancing indicators (also for NHS boards, which
+    publish waiting times). None if the target is not apportioned."""
     a = target.apportionment
-    if a is None or area_type not in {a.area_type, "adp"}:
+    if a is None or area_type not in {a.area_type, "adp", "health_board"}:
         return None
     balancing = balancing_values(configuration, target, results, code)
-    local = area_targets(target, results, area_type).get(code)
+    apportioned = area_type in {a.area_type, "adp"}
+    local = area_targets(target, results, area_type).get(code) if apportioned else None
+    basis = local_basis(target)
+    if local is not None:
+        local_note = basis["statement"] if basis else None
+    elif apportioned:
+        title = load_catalogue(configuration)[str(a.local_indicator)].title
+        local_note = (
+            "This area's baseline and target are not yet available: they come from "
+            f"record-level prescribing data ({title}), which is not held."
+        )
+    else:
+        local_note = (
+            f"Local targets are set for {area_type_plural(configuration, a.area_type)}, "
+            "not for areas of this kind: see those areas' pages."
+        )
     return {
         "id": target.id,
         "title": target.title,
         "statement": target.statement,
         "rule": a.note.strip(),
         "local": local,
+        "local_basis": basis,
         "balancing": balancing,
         "balancing_note": balancing_note(balancing),
-        "local_note": None
-        if local
-        else (
-            "This area's baseline and target are not yet available: they come from "
-            "record-level prescribing data (missionmonitor ost compute --load)."
-        ),
+        "local_note": local_note,
+    }
+
+
+def absent_summary(configuration: config.Configuration, target: AbsentTarget) -> dict[str, Any]:
+    """A target held as announced whose value is not published: what is known of it, why its
+    value is absent, and what was searched. Its status is "not published"; no progress."""
+    ind = load_catalogue(configuration).get(target.indicator) if target.indicator else None
+    return {
+        "id": target.id,
+        "version": target.version,
+        "title": target.title,
+        "statement": target.statement.strip(),
+        "scope": target.scope,
+        "value": None,
+        "status": "not published",
+        "absent": target.absent.strip(),
+        "searched": target.searched.strip(),
+        "applies_from": target.applies_from,
+        "extends": target.extends,
+        "indicator": target.indicator,
+        "measure": ind.title if ind else None,
+        "baseline": target.baseline.model_dump() if target.baseline else None,
+        "statements": [s.model_dump() for s in target.statements],
     }
 
 
 def all_targets(configuration: config.Configuration, results: pd.DataFrame) -> list[dict[str, Any]]:
+    """Every target whose value is set, with where it stands."""
     return [target_summary(configuration, t, results) for t in load_targets(configuration)]
+
+
+def absent_targets(configuration: config.Configuration) -> list[dict[str, Any]]:
+    """Every target held as announced whose value is not published."""
+    return [absent_summary(configuration, t) for t in load_absent_targets(configuration)]

@@ -159,7 +159,16 @@ def rehabilitation(data: SiteData) -> dict[str, Any]:
     gap = None
     if beds is not None and beds["value"] is not None and commitment is not None:
         gap = commitment - beds["value"]
-    return {"items": items, "commitment": commitment, "beds": _cell(beds), "gap": gap}
+    return {
+        "items": items,
+        "commitment": commitment,
+        # Where the commitment is stated, and its baseline with the publication it is from.
+        "commitment_source": target.source.strip() if target else None,
+        "commitment_set_on": target.set_on.isoformat() if target and target.set_on else None,
+        "commitment_baseline": target.baseline.model_dump() if target and target.baseline else None,
+        "beds": _cell(beds),
+        "gap": gap,
+    }
 
 
 def accountability(data: SiteData) -> dict[str, Any]:

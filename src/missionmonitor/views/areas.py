@@ -279,8 +279,10 @@ def reports(data: SiteData) -> dict[str, Any]:
 
 
 def targets(data: SiteData) -> dict[str, Any]:
-    """National targets: where each stands, its rule, its balancing indicators."""
-    from missionmonitor.targets.status import all_targets
+    """National targets: where each stands, its rule, its balancing indicators, whether its
+    local targets are published or derived; and the targets announced whose value is not
+    published (status "not published", no progress)."""
+    from missionmonitor.targets.status import absent_targets, all_targets
 
     items = all_targets(data.configuration, data.results)
     for t in items:
@@ -294,4 +296,6 @@ def targets(data: SiteData) -> dict[str, Any]:
                 "they come from record-level prescribing data, which is not held."
             )
         t["synthetic_areas"] = any(a["status"] == "SYNTHETIC" for a in t["areas"])
-    return page_model(data.configuration, "Targets", targets=items)
+    return page_model(
+        data.configuration, "Targets", targets=items, absent=absent_targets(data.configuration)
+    )
