@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from missionmonitor.indicators.catalogue import Success
+from missionmonitor.indicators.success import StandardRule
 from missionmonitor.services.site_data import SiteData
 from missionmonitor.views.scorecard import VERDICTS, scorecard
 from tests.helpers import scotland
@@ -24,7 +24,9 @@ def test_a_standard_decides_by_the_latest_value(data):
     ind = data.catalogue["treatment_within_3_weeks"]
     row = _verdict(data, ind)
     assert row["verdict"] == "on track" and "meets at least 90%" in row["rule"]
-    standard = Success(direction="at_least", value=95, statement="A stricter one.", source="t")
+    standard = StandardRule(
+        rule="standard", direction="at_least", value=95, statement="A stricter one.", source="t"
+    )
     stricter = ind.model_copy(update={"success": standard})
     assert _verdict(data, stricter)["verdict"] == "off track"
     assert "does not meet at least 95%" in _verdict(data, stricter)["rule"]
@@ -35,10 +37,18 @@ def test_a_target_decides_by_its_progress(data):
     assert row["verdict"] == "off track" and "32,000" in row["rule"] and "not met" in row["rule"]
 
 
-def test_no_target_and_not_enough_data_are_said_plainly(data):
+def test_an_untestable_change_and_no_figure_are_not_enough_data(data):
+    # Published as a rate alone: no counts or intervals to test the change with.
     row = _verdict(data, data.catalogue["hospital_stays_rate"])
-    assert row["verdict"] == "no target" and "lower is better" in row["rule"]
+    assert row["verdict"] == "not enough data" and "cannot be tested" in row["rule"]
     assert _verdict(data, data.catalogue["ost_new_starts"])["verdict"] == "not enough data"
+
+
+def test_drug_deaths_get_a_verdict_from_their_ten_year_trend(data):
+    row = _verdict(data, data.catalogue["drd_deaths"])
+    assert row["verdict"] in ("improving", "worsening", "no significant change")
+    assert row["rule_name"] == "trend" and "Over the 10 years from" in row["rule"]
+    assert len(row["used"]) == 10
 
 
 def test_each_outcome_page_opens_with_its_scorecard(client):

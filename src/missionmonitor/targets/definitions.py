@@ -7,12 +7,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from missionmonitor import config
 from missionmonitor.errors import DefinitionError, NotFoundError
+from missionmonitor.indicators.catalogue import Indicator
+from missionmonitor.indicators.success import TargetRule
 
 ApportionmentRule = Literal["proportional_uplift", "population_share", "prevalence_weighted"]
 BalancingAspect = Literal["access", "retention", "availability", "completeness"]
@@ -79,7 +82,27 @@ def load_targets(configuration: config.Configuration) -> tuple[Target, ...]:
             raise DefinitionError(f"targets.yaml: {t.id} apportions by uplift but has no baseline")
         if t.set_on is not None and t.target_date <= t.set_on:
             raise DefinitionError(f"targets.yaml: {t.id} is due before it was set")
+    _check_target_rules(known, {t.id: t for t in targets})
     return targets
+
+
+def _check_target_rules(catalogue: Mapping[str, Indicator], targets: Mapping[str, Target]) -> None:
+    """Each indicator judged by a target names one of ``targets`` set on it."""
+    for ind in catalogue.values():
+        rule = ind.success
+        if not isinstance(rule, TargetRule):
+            continue
+        found = targets.get(rule.target)
+        if found is None:
+            raise DefinitionError(
+                f"{ind.id}.yaml: success names target {rule.target!r}, which is not in "
+                f"targets.yaml (known: {', '.join(targets)})"
+            )
+        if found.indicator != ind.id:
+            raise DefinitionError(
+                f"{ind.id}.yaml: success names target {rule.target!r}, which is set on "
+                f"{found.indicator}, not on this indicator"
+            )
 
 
 def get_target(configuration: config.Configuration, target_id: str) -> Target:
