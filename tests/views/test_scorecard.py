@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from missionmonitor.indicators.success import StandardRule
+from missionmonitor.refdata.geography import national_code
 from missionmonitor.services.site_data import SiteData
 from missionmonitor.views.scorecard import VERDICTS, scorecard
 from tests.helpers import scotland
@@ -76,3 +77,28 @@ def test_the_annual_report_judges_success_as_of_its_year(data):
         ]
     )
     assert "94.7% (2025-Q3)" in later
+
+
+def test_every_indicator_with_figures_has_a_rule_and_every_outcome_a_verdict(data):
+    published = data.results[~data.results["suppressed"].astype(bool)]
+    nation = published["area_code"] == national_code(data.configuration)
+    with_figures = set(published["indicator_id"])
+    assert "drd_deaths" in with_figures
+    assert all(data.catalogue[i].success is not None for i in with_figures)
+    # Figures a rule can judge: national ones under a target or standard, or with a count
+    # or a 95% interval to test a trend or a change with.
+    national = published[nation]
+    testable = national[national["numerator"].notna() | national["lci"].notna()]
+    judged = {
+        i
+        for i in set(national["indicator_id"])
+        if data.catalogue[i].success.rule in ("standard", "target")
+    } | set(testable["indicator_id"])
+    for o in data.outcomes:
+        mine = [i for i in data.catalogue.values() if i.informs(o)]
+        if not any(i.id in with_figures for i in mine):
+            continue
+        rows = scorecard(data, mine)
+        assert {r["verdict"] for r in rows} <= set(VERDICTS) and all(r["rule"] for r in rows)
+        if any(i.id in judged and i.polarity != "neutral" for i in mine):
+            assert {r["verdict"] for r in rows} - {"not enough data", "for context"}, o

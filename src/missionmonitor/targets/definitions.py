@@ -95,12 +95,12 @@ def _check_target_rules(catalogue: Mapping[str, Indicator], targets: Mapping[str
         found = targets.get(rule.target)
         if found is None:
             raise DefinitionError(
-                f"{ind.id}.yaml: success names target {rule.target!r}, which is not in "
+                f"indicators/{ind.id}.yaml: success names target {rule.target!r}, which is not in "
                 f"targets.yaml (known: {', '.join(targets)})"
             )
         if found.indicator != ind.id:
             raise DefinitionError(
-                f"{ind.id}.yaml: success names target {rule.target!r}, which is set on "
+                f"indicators/{ind.id}.yaml: success names target {rule.target!r}, which is set on "
                 f"{found.indicator}, not on this indicator"
             )
 

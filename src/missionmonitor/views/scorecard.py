@@ -14,13 +14,13 @@ import datetime as dt
 from typing import Any
 
 from missionmonitor.indicators.catalogue import Indicator
-from missionmonitor.refdata.geography import national_code
+from missionmonitor.refdata.geography import national_code, national_name
 from missionmonitor.services.site_data import SiteData
 from missionmonitor.targets.definitions import load_targets
-from missionmonitor.targets.verdicts import VERDICTS, judge
+from missionmonitor.targets.verdicts import VERDICTS, judge, judge_area
 from missionmonitor.views.common import latest_shown, result_row, results_of
 
-__all__ = ["VERDICTS", "scorecard", "tally"]
+__all__ = ["VERDICTS", "scorecard", "success_view", "tally"]
 
 
 def scorecard(
@@ -52,6 +52,20 @@ def scorecard(
             }
         )
     return rows
+
+
+def success_view(
+    data: SiteData, ind: Indicator, rows: list[dict[str, Any]], area_code: str
+) -> dict[str, Any]:
+    """An indicator page's verdict for the area shown (its result ``rows``, oldest first):
+    the national verdict by the declared rule, an area's by the rule its definition gives
+    for areas (the same rule, or its comparison with the national figure)."""
+    targets = {t.id: t for t in load_targets(data.configuration)}
+    if area_code == national_code(data.configuration):
+        verdict = judge(ind, rows, targets=targets)
+    else:
+        verdict = judge_area(ind, rows, national_name(data.configuration), targets=targets)
+    return verdict.as_dict()
 
 
 def tally(rows: list[dict[str, Any]]) -> str:
