@@ -102,3 +102,16 @@ def test_every_indicator_with_figures_has_a_rule_and_every_outcome_a_verdict(dat
         assert {r["verdict"] for r in rows} <= set(VERDICTS) and all(r["rule"] for r in rows)
         if any(i.id in judged and i.polarity != "neutral" for i in mine):
             assert {r["verdict"] for r in rows} - {"not enough data", "for context"}, o
+
+
+def test_the_indicator_page_and_its_json_say_whether_it_is_succeeding(client):
+    twin = client.get("/indicators/drd_deaths.json").json()
+    assert twin["success"]["rule"] == "trend" and twin["success"]["verdict"] in VERDICTS
+    assert len(twin["success"]["used"]) == 10 and "Over the 10 years" in twin["success"]["sentence"]
+    html = client.get("/indicators/drd_deaths").text
+    assert 'id="success"' in html and twin["success"]["sentence"].split(".")[0] in html
+    # An area's deaths are judged by the same rule as the nation's.
+    area = client.get("/indicators/drd_deaths_areas.json?area=S12000005").json()
+    assert area["success"]["rule"] == "trend" and area["area"]["code"] == "S12000005"
+    empty = client.get("/indicators/ost_new_starts.json").json()
+    assert empty["success"]["verdict"] == "not enough data"

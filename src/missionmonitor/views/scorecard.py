@@ -15,10 +15,11 @@ from typing import Any
 
 from missionmonitor.indicators.catalogue import Indicator
 from missionmonitor.refdata.geography import national_code, national_name
+from missionmonitor.services.results import latest_result, records
 from missionmonitor.services.site_data import SiteData
 from missionmonitor.targets.definitions import load_targets
 from missionmonitor.targets.verdicts import VERDICTS, judge, judge_area
-from missionmonitor.views.common import latest_shown, result_row, results_of
+from missionmonitor.views.common import result_row
 
 __all__ = ["VERDICTS", "scorecard", "success_view", "tally"]
 
@@ -30,15 +31,18 @@ def scorecard(
     figures, or on those for periods ending by ``as_of`` (a report's year end; a
     point-in-time figure dated in the following month counts, as the reports take it)."""
     targets = {t.id: t for t in load_targets(data.configuration)}
-    nation = national_code(data.configuration)
+    results = data.results
+    wanted = {ind.id for ind in indicators}
+    national = results[
+        (results["area_code"] == national_code(data.configuration))
+        & results["indicator_id"].isin(wanted)
+    ].sort_values("period_start")
+    by_indicator = {k: records(g) for k, g in national.groupby("indicator_id", sort=False)}
     rows = []
     for ind in indicators:
-        df = results_of(data, ind.id)
-        national = df[df["area_code"] == nation]
-        latest = latest_shown(data, ind, nation, as_of, rows=national)
-        verdict = judge(
-            ind, [result_row(ind, r, data) for _, r in national.iterrows()], as_of, targets
-        )
+        held = [result_row(ind, r, data) for r in by_indicator.get(ind.id, [])]
+        latest = latest_result(held, end=as_of)
+        verdict = judge(ind, held, as_of, targets)
         rows.append(
             {
                 "indicator": ind.id,
