@@ -109,6 +109,13 @@ def test_a_target_rule_names_a_target_set_on_the_indicator(copy, serve, target, 
     assert str(info.value).startswith("indicators/ost_people.yaml: ") and message in str(info.value)
 
 
+def test_a_trend_rule_asks_for_as_many_periods_as_a_trend_needs():
+    from missionmonitor.indicators import success
+    from missionmonitor.methods import trend
+
+    assert success.MIN_PERIODS == trend.MIN_PERIODS
+
+
 def test_a_target_judges_areas_by_the_national_comparison_unless_told():
     cat = load_catalogue(scotland())
     assert cat["ost_people"].success.area_rule == "scotland_comparison"

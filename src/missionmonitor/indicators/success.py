@@ -22,11 +22,15 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from missionmonitor.errors import NotFoundError
-from missionmonitor.methods.trend import MIN_PERIODS
 from missionmonitor.periods import parse_period
 
 #: How an area's figure is judged: against the national figure, or by the same rule.
 AreaRule = Literal["scotland_comparison", "same"]
+
+#: The fewest periods a trend is fitted over: ``methods.trend.MIN_PERIODS``, written here
+#: so that reading definitions does not load the statistics libraries (a test keeps the two
+#: equal).
+MIN_PERIODS = 5
 
 #: Period types a trend can be fitted over: consecutive, non-overlapping periods.
 TREND_PERIOD_TYPES = ("calendar_year", "financial_year", "quarter", "month")
