@@ -74,6 +74,10 @@ def test_two_apps_of_two_configurations_answer_side_by_side(built_store_path, tm
         missing = {m["id"]: m for m in profile["not_published"]}
         assert missing["standards_met_pct"]["note"].endswith("only (invented).")
         assert example.get("/areas/X12000001/profile.csv").status_code == 200
+        # Success is judged by each configuration's own declared rules.
+        judged = example.get("/indicators/deaths.json").json()["success"]
+        assert judged["rule"] == "trend" and judged["sentence"].startswith("Success is fewer")
+        assert scotland.get("/indicators/drd_deaths.json").json()["success"]["rule"] == "trend"
 
 
 def test_the_standards_are_cited_as_their_configuration_cites_them(built_store_path, tmp_path):

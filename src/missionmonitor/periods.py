@@ -254,6 +254,20 @@ def period_type_of(label: str) -> PeriodType | None:
         return None
 
 
+def known_by(label: str, end: dt.date) -> bool:
+    """Whether the period ``label`` had ended by ``end``, as a report as at ``end`` takes it:
+    a point-in-time figure dated within the month after still counts.
+
+    >>> known_by("2023/24", dt.date(2024, 3, 31)), known_by("2024-Q2", dt.date(2024, 3, 31))
+    (True, False)
+    >>> known_by("April 2024", dt.date(2024, 3, 31))
+    True
+    """
+    period = parse_period(label)
+    limit = end + dt.timedelta(days=31) if period.type == "month" else end
+    return period.end <= limit
+
+
 def recent_periods(period_type: str, today: dt.date, count: int = 8) -> list[str]:
     """The latest ``count`` periods of a type that have ended by ``today``, newest first."""
     of = quarter_of if period_type == "quarter" else financial_year_of

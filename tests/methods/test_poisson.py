@@ -129,3 +129,15 @@ def test_count_change_test():
     assert count_change_p_value(10, 10) == pytest.approx(1.0)
     with pytest.raises(MethodInputError):
         count_change_p_value(-1, 3)
+
+
+def test_two_rates_over_their_exposures_by_the_exact_conditional_test():
+    from missionmonitor.methods.poisson import count_change_p_value, rate_change_p_value
+
+    # 10 events against none over equal exposure: p = 2 × 0.5¹⁰.
+    assert rate_change_p_value(10, 1.0, 0, 1.0) == pytest.approx(2 * 0.5**10)
+    assert rate_change_p_value(1172, 5.0, 1051, 5.0) == count_change_p_value(1172, 1051)
+    # Twice the events over twice the people is the same rate.
+    assert rate_change_p_value(200, 2.0, 100, 1.0) == pytest.approx(1.0)
+    with pytest.raises(MethodInputError):
+        rate_change_p_value(1, 0.0, 1, 1.0)

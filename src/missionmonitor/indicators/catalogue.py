@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validat
 
 from missionmonitor import config
 from missionmonitor.errors import DefinitionError, NotFoundError
+from missionmonitor.indicators.success import Success, rule_problem
 from missionmonitor.methods.disclosure import Disclosure
 from missionmonitor.periods import PeriodType, parse_period
 from missionmonitor.refdata.geography import area_types
@@ -103,15 +104,6 @@ class Method(_Strict):
         return self
 
 
-class Success(_Strict):
-    """What success is for an indicator: a standard or target value to reach and keep."""
-
-    direction: Literal["at_least", "at_most"]
-    value: float
-    statement: str
-    source: str
-
-
 class Derived(_Strict):
     """Where the figure is computed here from published counts (and populations) rather
     than read as published: what is done, said wherever the figure is shown."""
@@ -144,7 +136,8 @@ class Indicator(_Strict):
     caveats: tuple[str, ...] = ()
     #: Cross-cutting priorities the indicator also informs (besides its outcome).
     priorities: tuple[str, ...] = ()
-    #: A standard to meet (targets with a date live in targets.yaml).
+    #: How success is judged (``indicators.success``); targets themselves live in
+    #: targets.yaml.
     success: Success | None = None
     ci_method: str | None = None
     #: Decimal places when a value is shown to people (data keep full precision).
@@ -168,6 +161,11 @@ class Indicator(_Strict):
                 raise ValueError(f"unknown area type {t!r} in derived")
         if self.method.dataset not in self.sources:
             raise ValueError("the method's dataset must be listed in sources")
+        problem = self.success and rule_problem(
+            self.success, self.polarity, self.period_type, self.in_percent
+        )
+        if problem:
+            raise ValueError(f"success: {problem}")
         return self
 
     def informs(self, outcome_id: str) -> bool:

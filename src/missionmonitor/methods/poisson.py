@@ -120,3 +120,26 @@ def count_change_p_value(new: int, old: int) -> float:
     if new + old == 0:
         return 1.0
     return float(binomtest(int(new), int(new + old), 0.5).pvalue)
+
+
+def rate_change_p_value(new: int, new_exposure: float, old: int, old_exposure: float) -> float:
+    """Two-sided p-value that two Poisson counts, each over its own exposure (a population
+    summed over the years, say), share one rate.
+
+    The exact conditional test: given the total n = new + old, ``new`` is
+    Binomial(n, e_new / (e_new + e_old)) under no change. With equal exposures it is
+    ``count_change_p_value``.
+
+    >>> round(rate_change_p_value(1172, 1.0, 1051, 1.0), 4)
+    0.0109
+    >>> rate_change_p_value(200, 2.0, 100, 1.0)
+    1.0
+    """
+    from scipy.stats import binomtest
+
+    if new < 0 or old < 0 or new_exposure <= 0 or old_exposure <= 0:
+        raise MethodInputError("counts must be >= 0 and exposures > 0")
+    if new + old == 0:
+        return 1.0
+    share = new_exposure / (new_exposure + old_exposure)
+    return float(binomtest(int(new), int(new + old), share).pvalue)

@@ -93,8 +93,8 @@ def annual(data: SiteData, period: str) -> dict[str, Any]:
 
 def _success_section(data: SiteData, end: dt.date) -> dict[str, Any]:
     """Each outcome's scorecard, judged on the figures for periods ending by the year end:
-    how many indicators are on track, off track, without a target or without enough data,
-    and the rule for each that has a target or standard."""
+    how many indicators have each verdict, and the rule and figures behind each verdict
+    that judges (every one but "for context" and "not enough data")."""
     paragraphs = []
     for o in data.outcomes.values():
         rows = scorecard(data, [i for i in data.catalogue.values() if i.informs(o.id)], end)
@@ -105,7 +105,7 @@ def _success_section(data: SiteData, end: dt.date) -> dict[str, Any]:
         paragraphs += [
             f"{r['title']}: {r['verdict']}. {r['rule']}"
             for r in rows
-            if r["verdict"] in ("on track", "off track")
+            if r["verdict"] not in ("for context", "not enough data")
         ]
     return {
         "id": "success",

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from missionmonitor import config
 from missionmonitor.errors import NotFoundError
 from missionmonitor.indicators.catalogue import get_indicator
-from missionmonitor.periods import parse_period
+from missionmonitor.periods import known_by
 from missionmonitor.refdata.geography import Geography
 from missionmonitor.services import ExportFormat
 from missionmonitor.store.connection import Store
@@ -54,11 +54,8 @@ def latest_result(
     for row in rows:
         if area_code is not None and row["area_code"] != area_code:
             continue
-        if end is not None:
-            period = parse_period(str(row["period"]))
-            limit = end + dt.timedelta(days=31) if period.type == "month" else end
-            if period.end > limit:
-                continue
+        if end is not None and not known_by(str(row["period"]), end):
+            continue
         picked = row
     return picked
 

@@ -13,12 +13,15 @@ not published rather than leave it out. No progress or verdict is computed from 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainValidator
 
 from missionmonitor import config
 from missionmonitor.errors import DefinitionError, NotFoundError
+from missionmonitor.indicators.catalogue import Indicator
+from missionmonitor.indicators.success import TargetRule
 
 ApportionmentRule = Literal["proportional_uplift", "population_share", "prevalence_weighted"]
 BalancingAspect = Literal["access", "retention", "availability", "completeness"]
@@ -151,6 +154,7 @@ def _definitions(configuration: config.Configuration) -> tuple[Target | AbsentTa
             raise DefinitionError(f"targets.yaml: {t.id} apportions by uplift but has no baseline")
         if t.set_on is not None and t.target_date <= t.set_on:
             raise DefinitionError(f"targets.yaml: {t.id} is due before it was set")
+    _check_target_rules(known, {t.id: t for t in targets})
     return entries
 
 
@@ -162,6 +166,25 @@ def load_targets(configuration: config.Configuration) -> tuple[Target, ...]:
 def load_absent_targets(configuration: config.Configuration) -> tuple[AbsentTarget, ...]:
     """The targets held as announced whose value is not published."""
     return tuple(t for t in _definitions(configuration) if isinstance(t, AbsentTarget))
+
+
+def _check_target_rules(catalogue: Mapping[str, Indicator], targets: Mapping[str, Target]) -> None:
+    """Each indicator judged by a target names one of ``targets`` set on it."""
+    for ind in catalogue.values():
+        rule = ind.success
+        if not isinstance(rule, TargetRule):
+            continue
+        found = targets.get(rule.target)
+        if found is None:
+            raise DefinitionError(
+                f"indicators/{ind.id}.yaml: success names target {rule.target!r}, which is not in "
+                f"targets.yaml (known: {', '.join(targets)})"
+            )
+        if found.indicator != ind.id:
+            raise DefinitionError(
+                f"indicators/{ind.id}.yaml: success names target {rule.target!r}, which is set on "
+                f"{found.indicator}, not on this indicator"
+            )
 
 
 def get_target(configuration: config.Configuration, target_id: str) -> Target:

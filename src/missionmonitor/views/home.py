@@ -19,7 +19,7 @@ from missionmonitor.views.common import (
     result_row,
     results_of,
 )
-from missionmonitor.views.scorecard import scorecard
+from missionmonitor.views.scorecard import scorecard, tally
 from missionmonitor.views.trends import trend_statement
 
 
@@ -111,7 +111,16 @@ def home(data: SiteData) -> dict[str, Any]:
             "spec": charts.trend_chart(trend_rows, trend_ind.title.lower(), trend_ind.unit, []),
             "rows": rows,
         },
-        outcomes=[{"id": o.id, "title": o.title} for o in data.outcomes.values()],
+        outcomes=[
+            {
+                "id": o.id,
+                "title": o.title,
+                "verdicts": tally(
+                    scorecard(data, [i for i in data.catalogue.values() if i.informs(o.id)])
+                ),
+            }
+            for o in data.outcomes.values()
+        ],
     )
 
 
@@ -120,13 +129,15 @@ def outcomes(data: SiteData) -> dict[str, Any]:
     for o in data.outcomes.values():
         mine = [i for i in data.catalogue.values() if i.informs(o.id)]
         inds = [indicator_summary(i, data) for i in mine]
+        card = scorecard(data, mine)
         items.append(
             {
                 "id": o.id,
                 "title": o.title,
                 "indicators": inds,
                 "gap": o.gap,
-                "scorecard": scorecard(data, mine),
+                "scorecard": card,
+                "verdicts": tally(card),
             }
         )
     return page_model(data.configuration, "Outcomes", outcomes=items)

@@ -29,6 +29,7 @@ from missionmonitor.views.common import (
     result_row,
     results_of,
 )
+from missionmonitor.views.scorecard import success_view
 from missionmonitor.views.trends import trend_statement
 
 #: Points along each funnel-plot control limit.
@@ -108,6 +109,7 @@ def indicator(
         ind.title,
         indicator=definition_view(ind, data),
         area={"code": area_code, "name": area_name},
+        success=success_view(data, ind, trend_rows, area_code),
         trend={
             "id": "trend",
             "title": f"{ind.title}: {area_name}",
@@ -164,6 +166,7 @@ def _no_figures_yet(ind: Indicator, data: SiteData) -> dict[str, Any]:
         ind.title,
         indicator=definition_view(ind, data),
         area={"code": national_code(data.configuration), "name": national_name(data.configuration)},
+        success=success_view(data, ind, [], national_code(data.configuration)),
         trend={
             "id": "trend",
             "title": ind.title,

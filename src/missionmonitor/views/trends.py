@@ -1,10 +1,9 @@
 """Trend statements: what a series did over several periods, from a fitted trend, never from
 one period's change.
 
-A trend is fitted (``methods.trend``) to the latest run of comparable, published periods
-of one area, up to ``MAX_PERIODS``: counts of events, or events per head where the
-indicator has a population. Rolling windows overlap, so their trend is not fitted; a
-percentage of people is not a count of events, so it is not fitted either. Direction
+A trend is fitted (``indicators.trends``) to the latest run of comparable, published
+periods of one area, up to ``MAX_PERIODS``: counts of events, or events per head where the
+indicator has a population; not to rolling windows or percentages. Direction
 words ("improving", "worsening") are used only when the fitted trend is significant.
 
 For example::
@@ -18,36 +17,9 @@ from typing import Any
 
 from missionmonitor.formatting import display_value
 from missionmonitor.indicators.catalogue import Indicator
-from missionmonitor.methods.trend import MIN_PERIODS, log_linear_trend
+from missionmonitor.indicators.trends import MAX_PERIODS, UNITS, fit_trend
 
-#: The longest run a trend is fitted over: long enough to smooth single years, short
-#: enough to describe the present.
-MAX_PERIODS = 10
-
-_UNITS = {
-    "calendar_year": ("years", "a year"),
-    "financial_year": ("years", "a year"),
-    "quarter": ("quarters", "a quarter"),
-    "month": ("months", "a month"),
-}
-
-
-def fitted_run(rows: list[dict[str, Any]], population: bool) -> list[dict[str, Any]]:
-    """The latest periods a trend may be fitted over: consecutive from the newest back to
-    a series break, each published with its count (and population)."""
-    run: list[dict[str, Any]] = []
-    for r in reversed(rows):
-        usable = (
-            not r["suppressed"]
-            and r["numerator"] is not None
-            and (not population or (r["denominator"] or 0) > 0)
-        )
-        if not usable or len(run) == MAX_PERIODS:
-            break
-        run.append(r)
-        if r["comparable_with_previous"] is False:
-            break
-    return run[::-1]
+__all__ = ["MAX_PERIODS", "trend_statement"]
 
 
 def trend_statement(
@@ -55,19 +27,14 @@ def trend_statement(
 ) -> dict[str, Any] | None:
     """The fitted trend of one area's rows (oldest first) with a sentence, or None where
     no trend is fitted (rolling windows, percentages, too few periods)."""
-    if ind.period_type not in _UNITS or ind.in_percent:
+    fitted = fit_trend(ind, rows)
+    if fitted is None:
         return None
-    population = ind.denominator is not None and not ind.method.value_is_count
-    run = fitted_run(rows, population)
-    if len(run) < MIN_PERIODS or not any(r["numerator"] for r in run):
-        return None
-    fit = log_linear_trend(
-        [r["numerator"] for r in run], [r["denominator"] for r in run] if population else None
-    )
+    run, fit, population = fitted.run, fitted.fit, fitted.population
     first, last = run[0]["period"], run[-1]["period"]
     change = fit.per_period
     basis = "rate" if population else "count"
-    periods, per = _UNITS[ind.period_type]
+    periods, per = UNITS[ind.period_type]
     shown = {
         k: _signed(v)
         for k, v in (
