@@ -96,7 +96,7 @@ def test_rebuilding_a_hand_made_table_gives_hand_computed_shares():
     grades += [_grade("A2", n, "green") for n in range(1, 6)]
     grades += [_grade("A3", 1, "blue")] + [_grade("A3", n, "red") for n in range(2, 6)]
     grades += [_grade("B0", n, "green", provisional=True) for n in (6, 7, 8)]
-    grades += [_grade("B0", 9, "green")] + [_grade("B0", 10, "amber")]
+    grades += [_grade("B0", 9, "green"), _grade("B0", 10, "amber")]
     grades += [_grade("B1", n, "amber") for n in range(6, 11)]
     one, two = rebuild_summary(scotland(), grades)
     assert one["assessments"] == 20
@@ -104,7 +104,8 @@ def test_rebuilding_a_hand_made_table_gives_hand_computed_shares():
     assert one["fully_implemented_pct"] == 30  # 6 / 20
     assert (one["partial_pct"], one["not_implemented_pct"]) == (50, 20)
     assert two["assessments"] == 10 and two["provisional"] == 3
-    assert (two["provisional_pct"], two["fully_implemented_pct"], two["partial_pct"]) == (30, 10, 60)
+    assert (two["provisional_pct"], two["fully_implemented_pct"]) == (30, 10)
+    assert two["partial_pct"] == 60
     checked = against_published(
         scotland(),
         [one, two],
@@ -131,7 +132,6 @@ def test_each_complete_year_rebuilds_to_the_published_figures(built_store_path):
         period = next(y.period for y in bench.years if y.year == year)
         rows = data.mat_published[data.mat_published["period"] == period]
         published = dict(zip(rows["measure"], rows["value"], strict=True))
-        checked = against_published(
-            scotland(), rebuild_summary(scotland(), [g for g in grades if g.year == year]), published
-        )
+        mine = [g for g in grades if g.year == year]
+        checked = against_published(scotland(), rebuild_summary(scotland(), mine), published)
         assert checked and all(r["agrees"] for r in checked), checked

@@ -210,7 +210,9 @@ def coverage(
     return out
 
 
-def complete_years(configuration: config.Configuration, grades: Iterable[PublishedGrade]) -> set[int]:
+def complete_years(
+    configuration: config.Configuration, grades: Iterable[PublishedGrade]
+) -> set[int]:
     """The benchmarking years whose per-ADP grades are all held (every ADP, every standard)."""
     return {int(str(c["year"])) for c in coverage(configuration, grades) if c["status"] == "held"}
 
@@ -258,4 +260,3 @@ def against_published(
             }
         )
     return rows
-
