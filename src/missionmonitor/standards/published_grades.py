@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, model_validator
 
 from missionmonitor import config
 from missionmonitor.data import shipped_file
-from missionmonitor.datasets.declaration import get_declaration
+from missionmonitor.datasets.declaration import get_declaration, load_declarations
 from missionmonitor.datasets.reader import read_and_validate
 from missionmonitor.errors import DefinitionError, MethodInputError
 from missionmonitor.refdata.geography import Geography
@@ -87,7 +87,11 @@ class Benchmarking(_Strict):
 
 @config.cached
 def load_benchmarking(configuration: config.Configuration) -> Benchmarking:
+    """The configuration's benchmarking years; none where it declares none (no
+    ``standards/benchmarking.yaml``)."""
     path = config.path(configuration, "standards", "benchmarking.yaml")
+    if not path.exists():
+        return Benchmarking(adps_assessed=0, adps_source="", years=(), published_measures={})
     return config.read_definition(path, Benchmarking, "MAT benchmarking")
 
 
@@ -117,7 +121,10 @@ class PublishedGrade:
 
 def load_published_grades(configuration: config.Configuration) -> list[PublishedGrade]:
     """Every per-ADP grade held, read from the shipped file and checked against its
-    declaration; a row of a year no benchmarking covers is refused."""
+    declaration; a row of a year no benchmarking covers is refused. None where the
+    configuration declares no such dataset."""
+    if DATASET not in load_declarations(configuration):
+        return []
     decl = get_declaration(configuration, DATASET)
     rows = read_and_validate(
         decl, shipped_file(configuration, decl.file), Geography.of(configuration).codes()

@@ -114,9 +114,11 @@ def national_quarters(data: SiteData, db: Session) -> dict[str, Any]:
     amber or green: an ADP count from 1 to the form's threshold is hidden, with whatever
     would let it be worked out from the total (as the other returns pages do)."""
     from missionmonitor.returns import mat_quarterly
-    from missionmonitor.returns.forms import get_form
+    from missionmonitor.returns.forms import get_form, load_forms
 
     configuration = data.configuration
+    if not any(i == mat_quarterly.FORM for i, _ in load_forms(configuration)):
+        return {"rows": [], "threshold": None, "synthetic": False}  # no such return here
     numbers = load_standards(configuration).numbers
     points: dict[str, list[dict[str, Any]]] = {}
     for area in data.geo.of_type(reporting_type(configuration)):
