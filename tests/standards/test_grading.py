@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from missionmonitor.errors import CriteriaVersionError, MethodInputError
 from missionmonitor.standards.grading import (
     NOT_HELD,
+    OWN_RULE,
     Assessment,
     Criterion,
     RuleSet,
@@ -108,11 +109,20 @@ def test_provisional_amber_without_a_source_must_be_marked_as_own():
     rule = {"grade": "amber", "provisional": True, "check": "process == 'partial'"}
     with pytest.raises(ValidationError, match="this configuration's own rule"):
         RuleSet(id="x", name="X", provisional_green="g", provisional_amber="a", rules=(rule,))
+    with pytest.raises(ValidationError, match="must begin"):
+        RuleSet(
+            id="x",
+            name="X",
+            provisional_green="g",
+            provisional_amber="a",
+            provisional_amber_own=True,
+            rules=(rule,),
+        )
     own = RuleSet(
         id="x",
         name="X",
         provisional_green="g",
-        provisional_amber="a",
+        provisional_amber=f"{OWN_RULE}: a",
         provisional_amber_own=True,
         rules=(rule,),
     )

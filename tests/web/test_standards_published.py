@@ -78,6 +78,16 @@ def test_standards_page_says_which_years_per_adp_grades_are_held(client):
     }
     assert pg["complete_years"] == [] and pg["rebuilt"] == []
     assert len(pg["grades"]) == 13 and all(g["url"].startswith("https://") for g in pg["grades"])
+    assert {g["label"] for g in pg["grades"]} == {"2021/22"}
+    # Each passage is quoted once, with the standards it is held for.
+    quotes = {q["adp"]: q["standards"] for q in pg["quotes"]}
+    assert quotes == {
+        "Scottish Borders": [1, 2, 3, 4, 5],
+        "Glasgow City": [1, 2, 3, 4, 5],
+        "Shetland": [3],
+        "Moray": [3],
+        "Argyll & Bute": [3],
+    }
     html = client.get("/standards").text
     assert "No assessment year's per-area grades are fully held" in html
     assert "Scottish Drugs Forum" in html and "yet to fully implement" in html
@@ -88,7 +98,7 @@ def test_standards_page_says_which_years_per_adp_grades_are_held(client):
         "Evidence that implementation is beginning",
     }
     assert all(rs["provisional_amber_own"] for rs in d["rule_sets"])
-    assert "(no published definition is held)" in html
+    assert "Provisional amber: Not defined by the publisher; this configuration" in html
 
 
 def test_a_standard_page_lists_held_years_and_the_adps_published_grade(client):

@@ -41,6 +41,10 @@ class _Strict(BaseModel):
 NOT_HELD = "The benchmarking report's criteria for this stream are not held"
 
 
+#: How the wording of a provisional grade no publisher defines begins, wherever it is shown.
+OWN_RULE = "Not defined by the publisher; this configuration's own rule"
+
+
 class Criterion(_Strict):
     id: str
     version: int
@@ -146,6 +150,8 @@ class RuleSet(_Strict):
         wrong = [r.grade for r in self.rules if r.provisional and r.grade not in ("green", "amber")]
         if wrong:
             raise ValueError(f"{self.id}: only green and amber can be provisional, not {wrong}")
+        if self.provisional_amber_own and not self.provisional_amber.startswith(OWN_RULE):
+            raise ValueError(f"{self.id}: a provisional amber of its own must begin {OWN_RULE!r}")
         amber = any(r.provisional and r.grade == "amber" for r in self.rules)
         if amber and not (self.provisional_amber_source or self.provisional_amber_own):
             raise ValueError(

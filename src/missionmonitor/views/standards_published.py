@@ -47,9 +47,10 @@ def definitions(data: SiteData) -> dict[str, Any]:
     }
 
 
-def _grade_row(g: Any) -> dict[str, Any]:
+def _grade_row(g: Any, labels: dict[int, str]) -> dict[str, Any]:
     return {
         "year": g.year,
+        "label": labels.get(g.year, str(g.year)),
         "adp_code": g.adp_code,
         "adp": g.adp_name,
         "standard": g.standard,
@@ -88,21 +89,45 @@ def published_grades(data: SiteData) -> dict[str, Any]:
         )
     return {
         "coverage": coverage(configuration, grades),
-        "grades": [_grade_row(g) for g in sorted(grades, key=lambda g: (-g.year, g.adp_name))],
+        "grades": [
+            _grade_row(g, labels) for g in sorted(grades, key=lambda g: (-g.year, g.adp_name))
+        ],
+        "quotes": _quotes(grades, labels),
         "complete_years": [labels[y] for y in complete],
         "rebuilt": rebuilt,
         "adps_assessed": load_benchmarking(configuration).adps_assessed,
     }
 
 
+def _quotes(grades: list[Any], labels: dict[int, str]) -> list[dict[str, Any]]:
+    """Each passage quoted, once, with the area, year and standards it is held for."""
+    out: dict[tuple[str, int, str, str], dict[str, Any]] = {}
+    for g in sorted(grades, key=lambda g: (-g.year, g.adp_name, g.standard)):
+        key = (g.adp_code, g.year, g.quote, g.url)
+        item = out.setdefault(
+            key,
+            {
+                "adp": g.adp_name,
+                "label": labels.get(g.year, str(g.year)),
+                "standards": [],
+                "quote": g.quote,
+                "source": g.source,
+                "url": g.url,
+            },
+        )
+        item["standards"].append(g.standard)
+    return list(out.values())
+
+
 def standard_published(data: SiteData, number: int, adp: str) -> dict[str, Any]:
     """For one standard: per benchmarking year whether its per-ADP grades are held, and
     the grades held for ``adp`` with their sources."""
     grades = load_published_grades(data.configuration)
+    labels = {y.year: y.label for y in load_benchmarking(data.configuration).years}
     return {
         "coverage": coverage(data.configuration, grades, number),
         "grades": [
-            _grade_row(g)
+            _grade_row(g, labels)
             for g in sorted(grades, key=lambda g: -g.year)
             if g.standard == number and g.adp_code == adp
         ],
