@@ -91,6 +91,10 @@ def test_standards_page_says_which_years_per_adp_grades_are_held(client):
     html = client.get("/standards").text
     assert "No assessment year's per-area grades are fully held" in html
     assert "Scottish Drugs Forum" in html and "yet to fully implement" in html
+    # A per-standard national figure is shown as published, with its (secondary) source.
+    published = {(p["period"], p["measure"]): p for p in page["published"]}
+    red = published[("April 2022", "Standard 1 not implemented, red (% of areas)")]
+    assert red["value"] == 59 and red["source"] == "SDF_MAT_2022_SEC"
     # Definitions: provisional green as published; provisional amber marked as the site's own.
     d = page["definitions"]
     assert {rs["provisional_green"] for rs in d["rule_sets"]} == {

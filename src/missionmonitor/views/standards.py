@@ -53,6 +53,7 @@ MEASURE_LABELS = {
     "mat1to5_fully_implemented_pct": "Standards 1–5 fully implemented (%)",
     "mat6to10_fully_implemented_pct": "Standards 6–10 fully implemented (%)",
     "mat6to10_provisional_green_pct": "Standards 6–10 provisional green (%)",
+    "mat1_not_implemented_pct": "Standard 1 not implemented, red (% of areas)",
     "mat6to10_partially_implemented_pct": "Standards 6–10 partially implemented, amber (%)",
     "mat6to10_not_implemented_pct": "Standards 6–10 not implemented, red (%)",
 }
