@@ -91,3 +91,10 @@ def test_the_standards_are_cited_as_their_configuration_cites_them(built_store_p
     assert cited["citation"].startswith("Scottish Government, Medication Assisted Treatment")
     assert cited["citation"] in scotland.get("/standards/S11000015/1").text
     assert example.get("/standards/X12000001/1.json").json()["standard"]["citation"] == ""
+    # A configuration that declares no benchmarking years nor per-ADP grades has none to list.
+    mine = example.get("/standards/X12000001/1.json").json()["published"]
+    assert mine == {"coverage": [], "grades": []}
+    matrix = example.get("/standards.json").json()["published_grades"]
+    assert matrix["coverage"] == [] and matrix["grades"] == []
+    assert example.get("/standards").status_code == 200
+    assert example.get("/standards.json").json()["quarters"]["rows"] == []

@@ -23,6 +23,7 @@ def test_every_shipped_file_is_loaded_with_provenance(store):
         "drd_scotland_annual",
         "esp2013",
         "geography",
+        "mat_adp_grades",
         "nrs_drug_deaths",
         "nrs_population",
         "ons_drug_deaths_england_wales",

@@ -103,6 +103,30 @@ def test_mat_2022_recomputed_from_counts(results):
     assert round_half_up(row(results, "mat_standards_implemented_pct", "April 2025").value) == 91
 
 
+def test_mat_6_to_10_are_the_published_shares_with_provisional_green_apart(results):
+    # PHS benchmarking 2023/24 (drugsandalcohol.ie/41430) and 2024/25 (drugsandalcohol.ie/43936;
+    # North Lanarkshire ADP's summary for the 2025 provisional green).
+    published = {
+        ("mat_standards_6to10_implemented_pct", "April 2025"): 75,
+        ("mat_standards_6to10_provisional_green_pct", "April 2024"): 91,
+        ("mat_standards_6to10_provisional_green_pct", "April 2025"): 16,
+        ("mat_standards_6to10_partial_pct", "April 2023"): 45,
+        ("mat_standards_6to10_not_implemented_pct", "April 2023"): 12,
+    }
+    for (ind, period), value in published.items():
+        assert row(results, ind, period).value == value
+    # Standards 1-5, likewise: 17% (25/145), 66%, 90%, 91% (132/145) as published.
+    one_to_five = {"April 2022": 17, "April 2023": 66, "April 2024": 90, "April 2025": 91}
+    for period, value in one_to_five.items():
+        got = row(results, "mat_standards_implemented_pct", period).value
+        assert round_half_up(got) == value
+    held = results[results.indicator_id.str.startswith("mat_standards_6to10")]
+    assert len(held) == len(published)  # nothing derived or filled in
+    assert get_indicator(scotland(), "mat_standards_6to10_provisional_green_pct").polarity == (
+        "neutral"
+    )
+
+
 def test_latest_vintage_wins_for_revised_figures(results):
     assert row(results, "ost_people", "2022/23").value == 29962  # revised from 29,942
     assert row(results, "rr_placements", "2023/24").value == 940

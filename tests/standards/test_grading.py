@@ -5,10 +5,15 @@ the national summary, published 2022 shares, and comparisons across criteria ver
 from __future__ import annotations
 
 import pytest
+from pydantic import ValidationError
 
 from missionmonitor.errors import CriteriaVersionError, MethodInputError
 from missionmonitor.standards.grading import (
+    NOT_HELD,
+    OWN_RULE,
     Assessment,
+    Criterion,
+    RuleSet,
     comparable,
     grade,
     load_rule_sets,
@@ -61,6 +66,7 @@ def test_provisional_amber_is_amber_in_the_summary_and_counted_apart():
         True,
     )
     assert "process evidence alone" in amber.meaning
+    assert amber.meaning.startswith("Not defined by the publisher; this configuration's own rule")
     rows = national_summary(
         scotland(),
         [
@@ -78,16 +84,62 @@ def test_criteria_are_the_published_ones_with_their_source():
     standards = load_standards(scotland())
     for s in standards.standards:
         assert s.source.startswith("https://www.gov.scot/publications/medication-assisted")
+        assert s.statement_source.startswith("http")
         for c in s.criteria:
             assert c.source.startswith("https://") and "are in place." not in c.text
+            # No placeholder wording: either a quotation or a plain "not held".
+            assert "gather and report the national numerical measures" not in c.text
+            assert c.held == (not c.text.startswith(NOT_HELD))
     first = standards.standards[0].criteria_for(2)[0]
-    assert "no barrier" in first.text and "1.1 to 1.3" in first.text
+    assert "'no barrier' access to MAT; 1.2" in first.text and first.held
+    numerical = standards.standards[0].criteria_for(1)[1]
+    assert numerical.stream == "numerical" and numerical.held
+    assert numerical.source.endswith("/pages/17/") and "1 working day" in numerical.text
+    # Only standard 1's process and numerical criteria are held as published text.
+    held = {(s.number, c.stream) for s in standards.standards for c in s.criteria if c.held}
+    assert held == {(1, "process"), (1, "numerical")}
+
+
+def test_a_criterion_not_held_must_say_so():
+    with pytest.raises(ValidationError, match="not held must begin"):
+        Criterion(id="x", version=1, stream="process", text="Services do things.", held=False)
+
+
+def test_provisional_amber_without_a_source_must_be_marked_as_own():
+    rule = {"grade": "amber", "provisional": True, "check": "process == 'partial'"}
+    with pytest.raises(ValidationError, match="this configuration's own rule"):
+        RuleSet(id="x", name="X", provisional_green="g", provisional_amber="a", rules=(rule,))
+    with pytest.raises(ValidationError, match="must begin"):
+        RuleSet(
+            id="x",
+            name="X",
+            provisional_green="g",
+            provisional_amber="a",
+            provisional_amber_own=True,
+            rules=(rule,),
+        )
+    own = RuleSet(
+        id="x",
+        name="X",
+        provisional_green="g",
+        provisional_amber=f"{OWN_RULE}: a",
+        provisional_amber_own=True,
+        rules=(rule,),
+    )
+    assert own.provisional_amber_own
 
 
 def test_the_two_provisional_definitions_are_named_and_differ():
     sets = {rs.id: rs for rs in load_rule_sets(scotland()).rule_sets}
-    assert "not yet confirmed in all three" in sets["phs"].provisional_green
-    assert "beginning" in sets["scottish_government"].provisional_green
+    # As worded by the publishers (PHS's abstract; the Scottish Government's annual report).
+    assert sets["phs"].provisional_green == "Full implementation not confirmed in all streams"
+    assert sets["phs"].provisional_green_source == "https://www.drugsandalcohol.ie/41430/"
+    assert sets["scottish_government"].provisional_green == (
+        "Evidence that implementation is beginning"
+    )
+    # No publisher's definition of provisional amber is held: each set says it is its own.
+    for rs in sets.values():
+        assert rs.provisional_amber_own and not rs.provisional_amber_source
     g = grade(scotland(), {"process": F}, "scottish_government")
     assert g.provisional and g.meaning == sets["scottish_government"].provisional_green
 

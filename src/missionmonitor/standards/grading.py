@@ -37,13 +37,30 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+#: How a criterion whose published text is not held begins, so that a page says so plainly.
+NOT_HELD = "The benchmarking report's criteria for this stream are not held"
+
+
+#: How the wording of a provisional grade no publisher defines begins, wherever it is shown.
+OWN_RULE = "Not defined by the publisher; this configuration's own rule"
+
+
 class Criterion(_Strict):
     id: str
     version: int
     stream: Stream
+    #: The published criterion quoted, or (``held`` false) a plain statement that it is not
+    #: held, beginning with ``NOT_HELD``, with what is held of the source instead.
     text: str
-    #: Where the criterion is published.
+    #: Where the criterion (or what is quoted instead) is published.
     source: str = ""
+    held: bool = True
+
+    @model_validator(mode="after")
+    def _says_when_not_held(self) -> Criterion:
+        if not self.held and not self.text.startswith(NOT_HELD):
+            raise ValueError(f"criterion {self.id}: text not held must begin {NOT_HELD!r}")
+        return self
 
 
 class Standard(_Strict):
@@ -53,6 +70,8 @@ class Standard(_Strict):
     criteria: tuple[Criterion, ...]
     #: Where the standard and its criteria are published.
     source: str = ""
+    #: Where the statement is quoted from (where that is not ``source``).
+    statement_source: str = ""
 
     def criteria_for(self, version: int) -> list[Criterion]:
         return [c for c in self.criteria if c.version == version]
@@ -116,7 +135,14 @@ class RuleSet(_Strict):
     id: str
     name: str
     provisional_green: str
+    #: Where the wording of provisional green is published.
+    provisional_green_source: str = ""
     provisional_amber: str
+    #: Where the wording of provisional amber is published; empty where no publisher's
+    #: definition is held, and then ``provisional_amber_own`` must say the rule is this
+    #: configuration's own.
+    provisional_amber_source: str = ""
+    provisional_amber_own: bool = False
     rules: tuple[Rule, ...]
 
     @model_validator(mode="after")
@@ -124,6 +150,14 @@ class RuleSet(_Strict):
         wrong = [r.grade for r in self.rules if r.provisional and r.grade not in ("green", "amber")]
         if wrong:
             raise ValueError(f"{self.id}: only green and amber can be provisional, not {wrong}")
+        if self.provisional_amber_own and not self.provisional_amber.startswith(OWN_RULE):
+            raise ValueError(f"{self.id}: a provisional amber of its own must begin {OWN_RULE!r}")
+        amber = any(r.provisional and r.grade == "amber" for r in self.rules)
+        if amber and not (self.provisional_amber_source or self.provisional_amber_own):
+            raise ValueError(
+                f"{self.id}: provisional amber needs a published source, or "
+                "provisional_amber_own: true to say it is this configuration's own rule"
+            )
         return self
 
     def meaning(self, rule: Rule, scale: Mapping[GradeName, str]) -> str:
@@ -135,6 +169,8 @@ class RuleSet(_Strict):
 
 class RuleSets(_Strict):
     scale: dict[GradeName, str]
+    #: Where the scale's wording is published.
+    scale_source: str = ""
     rule_sets: tuple[RuleSet, ...]
 
 

@@ -12,6 +12,7 @@ For example::
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -66,3 +67,33 @@ def trajectory(
         if order >= 0:
             last[p["kind"]] = order
     return points
+
+
+def national_quarters(
+    points: Mapping[str, Iterable[Mapping[str, Any]]], numbers: Iterable[int]
+) -> list[dict[str, Any]]:
+    """Across ADPs, for each standard and quarter: how many ADPs' approved quarterly
+    returns put the standard at red, amber or green (or gave no grade). ``points`` holds
+    each ADP's quarterly points (``returns.mat_quarterly.quarter_point``) of every
+    standard, keyed by ADP; counts are unsuppressed, for the caller's disclosure control.
+
+    >>> p = [{"period": "2025-Q1", "start": 0, "standard": 1, "rag": "red"}]
+    >>> national_quarters({"A": p, "B": [{**p[0], "rag": "green"}]}, [1])[0]["counts"]
+    {'red': 1, 'amber': 0, 'green': 1, 'not given': 0}
+    """
+    wanted = set(numbers)
+    cells: dict[tuple[int, str], dict[str, int]] = {}
+    starts: dict[str, Any] = {}
+    for adp_points in points.values():
+        for p in adp_points:
+            if p["standard"] not in wanted:
+                continue
+            counts = cells.setdefault(
+                (p["standard"], p["period"]), {"red": 0, "amber": 0, "green": 0, "not given": 0}
+            )
+            counts[p["rag"] if p["rag"] in RAG_ORDER else "not given"] += 1
+            starts[p["period"]] = p["start"]
+    return [
+        {"standard": n, "period": period, "adps": sum(c.values()), "counts": c}
+        for (n, period), c in sorted(cells.items(), key=lambda kv: (kv[0][0], starts[kv[0][1]]))
+    ]

@@ -25,16 +25,8 @@ from missionmonitor.standards.grading import (
     national_summary,
     published_shares,
 )
+from missionmonitor.views import standards_published
 from missionmonitor.views.common import page_model
-
-PUBLISHED = (
-    "mat1to5_fully_implemented",
-    "mat1to5_partially_implemented",
-    "mat1to5_not_implemented",
-    "mat1to5_fully_implemented_pct",
-    "mat6to10_fully_implemented_pct",
-    "mat6to10_provisional_green_pct",
-)
 
 
 def cell(g: StandardGrade) -> dict[str, Any]:
@@ -61,6 +53,9 @@ MEASURE_LABELS = {
     "mat1to5_fully_implemented_pct": "Standards 1–5 fully implemented (%)",
     "mat6to10_fully_implemented_pct": "Standards 6–10 fully implemented (%)",
     "mat6to10_provisional_green_pct": "Standards 6–10 provisional green (%)",
+    "mat1_not_implemented_pct": "Standard 1 not implemented, red (% of areas)",
+    "mat6to10_partially_implemented_pct": "Standards 6–10 partially implemented, amber (%)",
+    "mat6to10_not_implemented_pct": "Standards 6–10 not implemented, red (%)",
 }
 
 
@@ -150,6 +145,9 @@ def matrix(
         criteria_version=load_standards(data.configuration).version_for(year).version
         if year
         else None,
+        definitions=standards_published.definitions(data),
+        published_grades=standards_published.published_grades(data),
+        quarters=standards_published.national_quarters(data, db),
     )
 
 
@@ -235,11 +233,14 @@ def adp_standard(
             "statement": standard.statement,
             "source": standard.source,
             "citation": load_standards(data.configuration).citation,
+            "statement_source": standard.statement_source,
             "criteria": [
-                {"stream": c.stream, "text": c.text, "source": c.source}
+                {"stream": c.stream, "text": c.text, "source": c.source, "held": c.held}
                 for c in standard.criteria_for(latest_version)
             ],
         },
+        definitions=standards_published.definitions(data),
+        published=standards_published.standard_published(data, number, area.code),
         history=history,
         actions=[a for a in actions if a["grade_id"] in grade_ids],
         evidence_files=evidence_files,
