@@ -19,7 +19,13 @@ from missionmonitor.periods import PeriodType, parse_period
 from missionmonitor.refdata.geography import area_types
 
 MethodKind = Literal[
-    "observed", "rolling_average", "rate_from_averages", "percentage", "ratio", "per_head"
+    "observed",
+    "rolling_average",
+    "rate_from_averages",
+    "percentage",
+    "ratio",
+    "per_head",
+    "population_rate",
 ]
 Polarity = Literal["higher_is_better", "lower_is_better", "neutral"]
 
@@ -53,6 +59,8 @@ class Method(_Strict):
     period_type: PeriodType | None = None
     #: Observation filters (breakdown, sex, age_group).
     filters: dict[str, str] = Field(default_factory=dict)
+    #: Keep only observations of these periods (none given: every period).
+    periods: tuple[str, ...] = ()
     #: The value itself is a count of events (so it is also the numerator).
     value_is_count: bool = False
     numerator_measure: str | None = None
@@ -95,6 +103,8 @@ class Method(_Strict):
             raise ValueError("give a denominator measure or a complement measure, not both")
         if self.kind == "per_head" and self.period_type != "financial_year":
             raise ValueError("per_head figures are per financial year (period_type)")
+        if self.kind == "population_rate" and not self.value_is_count:
+            raise ValueError("a population_rate divides counts (value_is_count: true)")
         if any(v is None for v in need.get(self.kind, [])):
             raise ValueError(f"method kind {self.kind!r} is missing a required setting")
         for t in (*self.aggregate_to, *self.same_place_to, *filter(None, [self.aggregate_from])):
@@ -124,6 +134,15 @@ class Derived(_Strict):
         return not self.area_types or area_type in self.area_types
 
 
+class Supplement(_Strict):
+    """Figures of another dataset read where the method's dataset gives none for the area
+    and period (a figure the publisher released past the latest file held, as quoted
+    elsewhere); each keeps its own source, so a secondary one is shown as secondary."""
+
+    dataset: str
+    measure: str
+
+
 class Indicator(_Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     title: str
@@ -151,6 +170,9 @@ class Indicator(_Strict):
     decimals: int = Field(default=0, ge=0, le=6)
     #: The figure is computed here from published counts (see ``Derived``).
     derived: Derived | None = None
+    #: For an ``observed`` indicator: other datasets' figures for the areas and periods
+    #: the method's dataset does not give (see ``Supplement``).
+    supplements: tuple[Supplement, ...] = ()
 
     @model_validator(mode="after")
     def _consistent(self, info: ValidationInfo) -> Indicator:
@@ -168,6 +190,10 @@ class Indicator(_Strict):
                 raise ValueError(f"unknown area type {t!r} in derived")
         if self.method.dataset not in self.sources:
             raise ValueError("the method's dataset must be listed in sources")
+        if any(s.dataset not in self.sources for s in self.supplements):
+            raise ValueError("a supplement's dataset must be listed in sources")
+        if self.supplements and self.method.kind != "observed":
+            raise ValueError("supplements are read by observed indicators only")
         return self
 
     def informs(self, outcome_id: str) -> bool:
