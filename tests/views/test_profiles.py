@@ -171,8 +171,10 @@ def test_the_download_names_each_figures_edition_and_resource_as_the_indicator_d
     import io
 
     adp = data.geo.of_type(reporting_type(scotland()))[0]
-    profile = pd.read_csv(io.BytesIO(client.get(f"/areas/{adp.code}/profile.csv").content))
-    held = profile[profile["held"]]
+    profile = pd.read_csv(
+        io.BytesIO(client.get(f"/areas/{adp.code}/profile.csv").content), dtype=str
+    )
+    held = profile[profile["held"] == "True"]
     assert held["edition"].notna().all() and held["edition_title"].notna().all()
     checked = 0
     for ind_id in ("drd_deaths_areas", "waits_ongoing_3w_pct", "drd_rate_per_100k_areas"):
@@ -181,7 +183,8 @@ def test_the_download_names_each_figures_edition_and_resource_as_the_indicator_d
             continue
         row = mine.iloc[0]
         figures = pd.read_csv(
-            io.BytesIO(client.get(f"/indicators/{ind_id}/data.csv?area={adp.code}").content)
+            io.BytesIO(client.get(f"/indicators/{ind_id}/data.csv?area={adp.code}").content),
+            dtype=str,
         )
         same = figures[(figures["view"] == "trend") & (figures["period"] == row["period"])]
         assert len(same) == 1, ind_id

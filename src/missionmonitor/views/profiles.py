@@ -261,10 +261,10 @@ def download_rows(held: list[dict[str, Any]], missing: list[dict[str, Any]]) -> 
 
 
 def _edition_columns(editions: list[dict[str, Any]]) -> dict[str, str]:
-    """A figure's editions as the download's columns, each field joined by "; " across
-    them (as an indicator's download gives them)."""
+    """A figure's editions (its vintage, as the indicator downloads give it) and their
+    fields as the download's columns, each joined by "; " across the editions."""
     rows = [{"edition": e["edition"], "resource": e["resource"]} for e in editions]
     columns = provenance.download_columns(pd.Series([rows]), editions).iloc[0]
-    return {"edition": "; ".join(e["edition"] for e in editions)} | {
+    return {"edition": ";".join(e["edition"] for e in editions)} | {
         str(k): str(v) for k, v in columns.items()
     }
