@@ -93,8 +93,7 @@ def test_every_number_in_the_sentences_matches_the_results_table(built, data, na
             periods = list(rows["period"])
             fitted = rows.iloc[periods.index(first) : periods.index(last) + 1]
             ind = data.catalogue[f["indicator_id"]]
-            per_head = ind.denominator is not None and not ind.method.value_is_count
-            population = fitted["denominator"] if per_head else None
+            population = fitted["denominator"] if ind.has_population else None
             fit = log_linear_trend(fitted["numerator"], population).per_period
             part = f["column"].removeprefix("trend_")
             assert f["value"] == pytest.approx(getattr(fit, part)), f

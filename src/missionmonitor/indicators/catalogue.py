@@ -206,6 +206,14 @@ class Indicator(_Strict):
         return self.unit.startswith("percent") or self.method.kind == "percentage"
 
     @property
+    def has_population(self) -> bool:
+        """Whether each figure is a number over a population (its trend is fitted with the
+        population as exposure): a rate per head, not a count or a share of a count."""
+        return self.denominator is not None and (
+            not self.method.value_is_count or self.method.kind == "population_rate"
+        )
+
+    @property
     def denominator_counts(self) -> bool:
         """Whether the denominator counts people or items (a share), not a population, so
         that disclosure control protects it like the numerator."""

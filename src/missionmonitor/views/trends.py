@@ -57,7 +57,7 @@ def trend_statement(
     no trend is fitted (rolling windows, percentages, too few periods)."""
     if ind.period_type not in _UNITS or ind.in_percent:
         return None
-    population = ind.denominator is not None and not ind.method.value_is_count
+    population = ind.has_population
     run = fitted_run(rows, population)
     if len(run) < MIN_PERIODS or not any(r["numerator"] for r in run):
         return None
