@@ -188,6 +188,7 @@ def test_the_annual_report_maps_area_figures_as_published(built, data, pdfs):
         "drd_deaths_female_areas": "adp",
         "drd_deaths_5yr_average_areas": "adp",
         "drd_asr_5yr_nrs": "adp",
+        "drd_rate_per_100k_areas": "adp",
     }
     res = data.results
     for ind, m in maps.items():
