@@ -80,11 +80,15 @@ def _file_totals(configuration: config.Configuration) -> tuple[_Row, ...]:
     # through the validating reader takes longer than the pipelines that ask for it).
     geo = Geography.of(configuration)
     path = shipped_file(configuration, "population.csv")
+    wanted = {"year", "area_code", "sex", "age_band", "population", "source"}
     frame = pd.read_csv(
         path,
-        usecols=["year", "area_code", "sex", "age_band", "population", "source"],
+        usecols=lambda c: c in wanted,
         dtype={"area_code": str, "sex": str, "age_band": str, "source": str},
     )
+    if "source" not in frame:  # a file without its rows' source: its dataset's default
+        decls = [d for d in load_declarations(configuration).values() if d.file == path.name]
+        frame["source"] = next((d.default_vintage for d in decls if d.default_vintage), path.stem)
     types = geo.codes()
     totals = frame[
         (frame["sex"] == "All")
