@@ -100,6 +100,17 @@ def _write(tmp_path: Path, **changes: object) -> Path:
             },
             "break_reason",
         ),
+        ({"supplements": [{"dataset": "other", "measure": "a"}]}, "listed in sources"),
+        (
+            {
+                "method": {
+                    "kind": "population_rate",
+                    "dataset": "drd_scotland_annual",
+                    "measure": "a",
+                }
+            },
+            "value_is_count",
+        ),
     ],
 )
 def test_invalid_definitions_are_refused(tmp_path, changes, message):

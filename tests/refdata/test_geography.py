@@ -88,7 +88,10 @@ def test_council_populations_add_up_to_scotland(store):
                sum(population) FILTER (WHERE area_type = 'health_board'),
                sum(population) FILTER (WHERE area_type = 'adp')
         FROM population GROUP BY ALL""")
-    assert len(rows) == 14 * 3 * 21  # years × sexes × (20 age bands + all ages)
+    # 2006-2019 from the population file: years × sexes × (20 age bands + all ages); mid-2022
+    # from the publisher's workbook: everyone, all ages.
+    assert len(rows) == 14 * 3 * 21 + 1
+    assert [r[:3] for r in rows if r[0] == 2022] == [(2022, "All", "All ages")]
     for _year, _sex, _band, councils, national, boards, adps in rows:
         assert councils == national == boards == adps
 

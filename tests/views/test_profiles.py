@@ -163,3 +163,35 @@ def test_the_sentences_come_from_the_configuration(data, profiles):
             assert m["note"].startswith(lead)
             ind = data.catalogue[m["id"]]
             assert all(data.geo.types[t].plural in m["note"] for t in ind.geography)
+
+
+def test_the_download_names_each_figures_edition_and_resource_as_the_indicator_download(
+    client, data
+):
+    import io
+
+    adp = data.geo.of_type(reporting_type(scotland()))[0]
+    profile = pd.read_csv(
+        io.BytesIO(client.get(f"/areas/{adp.code}/profile.csv").content), dtype=str
+    )
+    held = profile[profile["held"] == "True"]
+    assert held["edition"].notna().all() and held["edition_title"].notna().all()
+    checked = 0
+    for ind_id in ("drd_deaths_areas", "waits_ongoing_3w_pct", "drd_rate_per_100k_areas"):
+        mine = held[held["indicator_id"] == ind_id]
+        if mine.empty:
+            continue
+        row = mine.iloc[0]
+        figures = pd.read_csv(
+            io.BytesIO(client.get(f"/indicators/{ind_id}/data.csv?area={adp.code}").content),
+            dtype=str,
+        )
+        same = figures[(figures["view"] == "trend") & (figures["period"] == row["period"])]
+        assert len(same) == 1, ind_id
+        for column in ("edition_title", "publisher", "edition_address", "platform", "resource"):
+            assert str(row[column]) == str(same.iloc[0][column]), (ind_id, column)
+        assert row["edition"] == same.iloc[0]["vintage"]
+        checked += 1
+    assert checked == 3
+    resources = {d.source.resource for d in data.datasets.values() if d.source}
+    assert any(r in str(v) for r in resources if r for v in held["resource"])

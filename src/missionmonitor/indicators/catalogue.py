@@ -20,7 +20,13 @@ from missionmonitor.periods import PeriodType, parse_period
 from missionmonitor.refdata.geography import area_types
 
 MethodKind = Literal[
-    "observed", "rolling_average", "rate_from_averages", "percentage", "ratio", "per_head"
+    "observed",
+    "rolling_average",
+    "rate_from_averages",
+    "percentage",
+    "ratio",
+    "per_head",
+    "population_rate",
 ]
 Polarity = Literal["higher_is_better", "lower_is_better", "neutral"]
 
@@ -54,6 +60,8 @@ class Method(_Strict):
     period_type: PeriodType | None = None
     #: Observation filters (breakdown, sex, age_group).
     filters: dict[str, str] = Field(default_factory=dict)
+    #: Keep only observations of these periods (none given: every period).
+    periods: tuple[str, ...] = ()
     #: The value itself is a count of events (so it is also the numerator).
     value_is_count: bool = False
     numerator_measure: str | None = None
@@ -96,6 +104,8 @@ class Method(_Strict):
             raise ValueError("give a denominator measure or a complement measure, not both")
         if self.kind == "per_head" and self.period_type != "financial_year":
             raise ValueError("per_head figures are per financial year (period_type)")
+        if self.kind == "population_rate" and not self.value_is_count:
+            raise ValueError("a population_rate divides counts (value_is_count: true)")
         if any(v is None for v in need.get(self.kind, [])):
             raise ValueError(f"method kind {self.kind!r} is missing a required setting")
         for t in (*self.aggregate_to, *self.same_place_to, *filter(None, [self.aggregate_from])):
@@ -114,6 +124,15 @@ class Derived(_Strict):
 
     def applies_to(self, area_type: str) -> bool:
         return not self.area_types or area_type in self.area_types
+
+
+class Supplement(_Strict):
+    """Figures of another dataset read where the method's dataset gives none for the area
+    and period (a figure the publisher released past the latest file held, as quoted
+    elsewhere); each keeps its own source, so a secondary one is shown as secondary."""
+
+    dataset: str
+    measure: str
 
 
 class Indicator(_Strict):
@@ -144,6 +163,9 @@ class Indicator(_Strict):
     decimals: int = Field(default=0, ge=0, le=6)
     #: The figure is computed here from published counts (see ``Derived``).
     derived: Derived | None = None
+    #: For an ``observed`` indicator: other datasets' figures for the areas and periods
+    #: the method's dataset does not give (see ``Supplement``).
+    supplements: tuple[Supplement, ...] = ()
 
     @model_validator(mode="after")
     def _consistent(self, info: ValidationInfo) -> Indicator:
@@ -166,6 +188,10 @@ class Indicator(_Strict):
         )
         if problem:
             raise ValueError(f"success: {problem}")
+        if any(s.dataset not in self.sources for s in self.supplements):
+            raise ValueError("a supplement's dataset must be listed in sources")
+        if self.supplements and self.method.kind != "observed":
+            raise ValueError("supplements are read by observed indicators only")
         return self
 
     def informs(self, outcome_id: str) -> bool:
@@ -176,6 +202,14 @@ class Indicator(_Strict):
     def in_percent(self) -> bool:
         """Whether values are percentages, which change by percentage points."""
         return self.unit.startswith("percent") or self.method.kind == "percentage"
+
+    @property
+    def has_population(self) -> bool:
+        """Whether each figure is a number over a population (its trend is fitted with the
+        population as exposure): a rate per head, not a count or a share of a count."""
+        return self.denominator is not None and (
+            not self.method.value_is_count or self.method.kind == "population_rate"
+        )
 
     @property
     def denominator_counts(self) -> bool:

@@ -24,6 +24,7 @@ from missionmonitor.data import load_sources
 from missionmonitor.indicators.catalogue import Indicator, load_catalogue
 from missionmonitor.indicators.comparisons import changes, vs_national
 from missionmonitor.indicators.kinds import KINDS
+from missionmonitor.indicators.per_population import PER_POPULATION
 from missionmonitor.methods.disclosure import Group, suppress_groups
 from missionmonitor.periods import parse_period
 from missionmonitor.refdata.geography import Geography, area_types
@@ -70,7 +71,7 @@ def compute_indicator(
     def read(dataset: str, measures: list[str]) -> pd.DataFrame:
         return select_observations(store, dataset, measures, vintage)
 
-    base = KINDS[ind.method.kind](ind, read, geo)
+    base = {**KINDS, **PER_POPULATION}[ind.method.kind](ind, read, geo)
     # Figures from SYNTHETIC records say so in their status, wherever they are shown.
     fake = {k for k, s in load_sources(geo.configuration).items() if s.synthetic}
     # A figure made from several sources (an amount per head of population) is SYNTHETIC if
@@ -135,17 +136,18 @@ def series_mixes(configuration: config.Configuration, results: pd.DataFrame) -> 
     """Indicators whose figures under one definition version come from more than one
     publication series (the source register's ``series``): a change of source or method
     needs a definition version, so that the series break is declared and comparisons across
-    it are refused. Empty when every series is consistent.
+    it are refused. Empty when every series is consistent. A figure made from several
+    sources (a count over a population) is of the series of all of them together.
     """
     sources = load_sources(configuration)
     found: dict[tuple[str, int], set[str]] = {}
     for ind_id, version, vintage in zip(
         results["indicator_id"], results["definition_version"], results["vintage"], strict=True
     ):
-        for key in str(vintage or "").split(";"):
-            if key.strip():
-                src = sources.get(key.strip())
-                found.setdefault((ind_id, int(version)), set()).add(src.series if src else key)
+        keys = [k.strip() for k in str(vintage or "").split(";") if k.strip()]
+        series = {sources[k].series if k in sources else k for k in keys}
+        if series:
+            found.setdefault((ind_id, int(version)), set()).add(" + ".join(sorted(series)))
     return [
         f"{ind} version {v} mixes {', '.join(sorted(s))}: declare a definition version"
         for (ind, v), s in sorted(found.items())

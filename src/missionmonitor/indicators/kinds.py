@@ -43,6 +43,8 @@ def filter_observations(ind: Indicator, obs: pd.DataFrame) -> pd.DataFrame:
     m = ind.method
     if m.period_type:
         obs = obs[obs["period"].map(period_type_of) == m.period_type]
+    if m.periods:
+        obs = obs[obs["period"].isin(m.periods)]
     for col, want in m.filters.items():
         obs = obs[obs[col] == want]
     if any(v.selector for v in ind.definition_versions):
@@ -63,7 +65,7 @@ def _status(ind: Indicator, obs: pd.DataFrame) -> pd.Series:
 def observed(ind: Indicator, read: Reader, geo: Geography) -> pd.DataFrame:
     """Figures as published (counts, or rates with their published intervals)."""
     m = ind.method
-    obs = filter_observations(ind, read(m.dataset, [m.measure]))
+    obs = _supplemented(ind, read, filter_observations(ind, read(m.dataset, [m.measure])))
     out = obs[["area_code", "period", "value", "lci", "uci", "vintage"]].copy()
     out["suppressed"] = obs["suppressed_at_source"].astype(bool)
     out["status"] = _status(ind, obs)
@@ -89,6 +91,18 @@ def observed(ind: Indicator, read: Reader, geo: Geography) -> pd.DataFrame:
     if m.same_place_to:
         out = pd.concat([out, same_place(out, m.same_place_to, geo)], ignore_index=True)
     return out[list(BASE_COLUMNS)]
+
+
+def _supplemented(ind: Indicator, read: Reader, obs: pd.DataFrame) -> pd.DataFrame:
+    """``obs`` and, for each area and period it does not give, the figure of the first of
+    the indicator's supplements that does (see ``Supplement``)."""
+    for extra in ind.supplements:
+        more = filter_observations(ind, read(extra.dataset, [extra.measure]))
+        held = set(zip(obs["area_code"], obs["period"], strict=True))
+        new = [k not in held for k in zip(more["area_code"], more["period"], strict=True)]
+        if any(new):
+            obs = pd.concat([obs, more[new]], ignore_index=True)
+    return obs
 
 
 def _summed(frame: pd.DataFrame, ind: Indicator, geo: Geography) -> pd.DataFrame:
@@ -300,52 +314,10 @@ def ratio(ind: Indicator, read: Reader, geo: Geography) -> pd.DataFrame:
     return out[list(BASE_COLUMNS)]
 
 
-def per_head(ind: Indicator, read: Reader, geo: Geography) -> pd.DataFrame:
-    """A financial year's amount (such as spend) divided by the area's mid-year population
-    of the year the financial year starts in, or of the latest year held before it (said in
-    the indicator's caveats); summed from the reporting areas into ``aggregate_to``."""
-    from missionmonitor.refdata.population import populations
-
-    m = ind.method
-    obs = filter_observations(ind, read(m.dataset, [m.measure]))
-    out = obs[["area_code", "period", "value", "vintage"]].copy()
-    out["suppressed"] = obs["suppressed_at_source"].astype(bool)
-    if m.aggregate_to:
-        out = pd.concat(
-            [out, sum_up(out, ["value"], m.aggregate_to, geo)[list(out.columns)]], ignore_index=True
-        )
-    pops = populations(geo)
-    held = sorted(pops)
-    rows = []
-    for r in out.to_dict("records"):
-        start = parse_period(str(r["period"])).start.year
-        years = [y for y in held if y <= start]
-        pop = pops[years[-1]].get(str(r["area_code"])) if years else None
-        if not pop:
-            continue
-        amount = float(r["value"])
-        rows.append(
-            {
-                "area_code": r["area_code"],
-                "period": r["period"],
-                "value": amount / pop * m.multiplier,
-                "lci": np.nan,
-                "uci": np.nan,
-                "numerator": amount,
-                "denominator": pop,
-                "suppressed": bool(r["suppressed"]),
-                "vintage": f"{r['vintage']};PHS_OPENDATA_POP",
-                "status": ind.status,
-            }
-        )
-    return pd.DataFrame(rows, columns=list(BASE_COLUMNS))
-
-
 KINDS: dict[str, Callable[[Indicator, Reader, Geography], pd.DataFrame]] = {
     "observed": observed,
     "rolling_average": rolling_average,
     "rate_from_averages": rate_from_averages,
     "percentage": percentage,
     "ratio": ratio,
-    "per_head": per_head,
 }

@@ -50,7 +50,7 @@ def fittable(ind: Indicator) -> bool:
 
 def per_head(ind: Indicator) -> bool:
     """Whether the trend is of a rate (events per head of the denominator)."""
-    return ind.denominator is not None and not ind.method.value_is_count
+    return ind.has_population
 
 
 def fitted_run(rows: Sequence[Row], population: bool, longest: int = MAX_PERIODS) -> list[Row]:

@@ -21,6 +21,7 @@ import pyarrow.parquet as pq
 
 from missionmonitor import config
 from missionmonitor.errors import MethodInputError, NotFoundError
+from missionmonitor.indicators.populations import latest_population
 from missionmonitor.methods.proportions import wilson
 from missionmonitor.methods.survival import kaplan_meier_by_group
 from missionmonitor.ost import DEFAULT_MAX_GAP, pipeline
@@ -30,7 +31,6 @@ from missionmonitor.ost.pipeline import RETENTION_DAYS
 from missionmonitor.ost.referrals import access_sql
 from missionmonitor.periods import Period
 from missionmonitor.refdata.geography import Geography
-from missionmonitor.refdata.population import latest_population
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession

@@ -21,6 +21,7 @@ from missionmonitor.datasets.declaration import Declaration, load_declarations
 from missionmonitor.datasets.loader import LoadResult, load_parsed
 from missionmonitor.indicators.catalogue import load_catalogue
 from missionmonitor.indicators.engine import compute_all
+from missionmonitor.indicators.populations import populations
 from missionmonitor.refdata.geography import Geography, national_code, national_type
 from missionmonitor.store.connection import Store
 from missionmonitor.store.migrations import upgradable
@@ -81,6 +82,24 @@ def write_reference_tables(store: Store, geo: Geography) -> None:
                 national_code(geo.configuration),
             ],
         )
+        store.append_rows("population", _later_totals(store, geo))
+
+
+def _later_totals(store: Store, geo: Geography) -> pd.DataFrame:
+    """Every area's total (all ages, both sexes) of each year the population file does not
+    hold but a publisher's workbook does (``populations``): the latest estimates held."""
+    held = {int(r[0]) for r in store.con.execute("SELECT DISTINCT year FROM population").fetchall()}
+    types = geo.codes()
+    rows = [
+        (year, code, types[code], "All", "All ages", round(value))
+        for year, areas in populations(geo).items()
+        if year not in held
+        for code, value in areas.items()
+        if code in types
+    ]
+    return pd.DataFrame(
+        rows, columns=["year", "area_code", "area_type", "sex", "age_band", "population"]
+    )
 
 
 def build_store(

@@ -24,11 +24,11 @@ from sqlalchemy.orm import Session
 
 from missionmonitor import config
 from missionmonitor.accountability import feedback, governance
+from missionmonitor.indicators.populations import latest_population
 from missionmonitor.periods import recent_periods
 from missionmonitor.portal import accounts
 from missionmonitor.portal.models import User
 from missionmonitor.refdata.geography import Geography, national_code, reporting_type
-from missionmonitor.refdata.population import latest_population
 from missionmonitor.returns import workflow
 from missionmonitor.returns.coordination import approved_rows
 from missionmonitor.returns.forms import get_form, public_form

@@ -152,7 +152,7 @@ def synthetic_overdoses(
     """SYNTHETIC weekly non-fatal overdoses per NHS board: seasonal, over-dispersed, with
     outbreaks (2 to 4 weeks, 3 to 6 times the usual spread) injected in the last
     ``outbreak_years`` years at random weeks; ``outbreaks`` is the truth."""
-    from missionmonitor.refdata.population import latest_population
+    from missionmonitor.indicators.populations import latest_population
 
     geo = Geography.of(configuration)
     _, population = latest_population(geo)

@@ -30,6 +30,7 @@ from missionmonitor.views.common import (
     results_of,
 )
 from missionmonitor.views.scorecard import success_view
+from missionmonitor.views.gaps import gaps, periods_text, statement_of
 from missionmonitor.views.trends import trend_statement
 
 #: Points along each funnel-plot control limit.
@@ -125,6 +126,10 @@ def indicator(
                 None if area_code == nation_code else scot,
             ),
             "rows": trend_rows,
+            "secondary": periods_text(
+                provenance.secondary_periods(data.configuration, trend_rows),
+                [r["period"] for r in trend_rows],
+            ),
         },
         comparison=None,
         funnel=None,
@@ -141,6 +146,7 @@ def indicator(
     )
     if chosen_type:
         page.update(_comparison(ind, data, df, chosen_type, period))
+    page["gaps"] = gaps(ind, df, data.geo)
     page["downloads"] = {
         fmt: _download_url(ind.id, area_code, chosen_type, page.get("period"), fmt)
         for fmt in ("csv", "xlsx", "json")
@@ -375,5 +381,7 @@ def download_rows(configuration: Configuration, page: dict[str, Any]) -> pd.Data
     out["source"] = [about(v, "source") for v in out["vintage"]]
     # Each row's edition and the publisher's resource it was read from.
     out = out.join(provenance.download_columns(out["sources"], page["figure_sources"]))
-    extra = ["source_status", "published", "source", *provenance.DOWNLOAD_COLUMNS]
+    # What the table of each row's area type lacks (a partial table is said to be one).
+    out["gaps"] = [statement_of(page.get("gaps", []), str(t)) for t in out["area_type"]]
+    extra = ["source_status", "published", "source", *provenance.DOWNLOAD_COLUMNS, "gaps"]
     return out[["indicator_id", "view", *cols, *extra]]

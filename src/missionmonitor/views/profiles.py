@@ -26,6 +26,7 @@ from missionmonitor.indicators.catalogue import Indicator
 from missionmonitor.refdata.geography import Area, national_code
 from missionmonitor.sections import Profiles
 from missionmonitor.services.site_data import SiteData
+from missionmonitor.views import provenance
 from missionmonitor.views.common import result_row
 from missionmonitor.views.trends import trend_statement
 
@@ -51,6 +52,9 @@ DOWNLOAD_COLUMNS = (
     "secondary",
     "not_published",
     "sources",
+    # The edition of each figure (source keys) and what was read: as the indicator downloads.
+    "edition",
+    *provenance.DOWNLOAD_COLUMNS,
 )
 
 
@@ -109,6 +113,11 @@ def _held(
         "derived": derived.note if derived else None,
         "secondary": _secondary(latest["vintage"], sources),
         "source": edition_sources(latest["vintage"], sources),
+        "editions": provenance.figure_sources(
+            data.configuration,
+            provenance.indicator_declarations(data.datasets, ind.sources, ind.method.dataset),
+            latest["vintage"],
+        ),
     }
 
 
@@ -231,6 +240,7 @@ def download_rows(held: list[dict[str, Any]], missing: list[dict[str, Any]]) -> 
             "derived": h["derived"],
             "secondary": h["secondary"],
             "sources": h["source"],
+            **_edition_columns(h["editions"]),
         }
         for h in held
     ] + [
@@ -242,7 +252,19 @@ def download_rows(held: list[dict[str, Any]], missing: list[dict[str, Any]]) -> 
             "sources": m["edition"]["source"]
             if m["edition"]
             else "; ".join(f"{s['publisher']}: {s['title']}" for s in m["sources"]),
+            "edition": m["edition"]["key"] if m["edition"] else None,
+            "edition_title": m["edition"]["series"] if m["edition"] else None,
         }
         for m in missing
     ]
     return pd.DataFrame(rows, columns=list(DOWNLOAD_COLUMNS))
+
+
+def _edition_columns(editions: list[dict[str, Any]]) -> dict[str, str]:
+    """A figure's editions (its vintage, as the indicator downloads give it) and their
+    fields as the download's columns, each joined by "; " across the editions."""
+    rows = [{"edition": e["edition"], "resource": e["resource"]} for e in editions]
+    columns = provenance.download_columns(pd.Series([rows]), editions).iloc[0]
+    return {"edition": ";".join(e["edition"] for e in editions)} | {
+        str(k): str(v) for k, v in columns.items()
+    }

@@ -123,6 +123,20 @@ def editions(configuration: Configuration, rows: list[dict[str, Any]]) -> list[d
     return out
 
 
+def secondary_periods(configuration: Configuration, rows: list[dict[str, Any]]) -> list[str]:
+    """The periods of ``rows`` whose figure was read from a secondary source (an edition
+    the register says was read from a copy of the publisher's figures)."""
+    registry = load_sources(configuration)
+    return [
+        r["period"]
+        for r in rows
+        if any(
+            k in registry and registry[k].status.startswith("secondary")
+            for k in edition_keys(r["vintage"])
+        )
+    ]
+
+
 def with_sources(
     configuration: Configuration, page: dict[str, Any], declarations: list[Declaration]
 ) -> dict[str, Any]:

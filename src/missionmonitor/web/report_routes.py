@@ -131,6 +131,7 @@ def _download_body(table: pd.DataFrame, page: dict[str, Any], fmt: str) -> bytes
                 page["indicator"]["definition"],
                 "Suppressed values are empty.",
                 page["licence"],
+                *(g["statement"] for g in page.get("gaps", [])),
             ]
             if page.get("demonstration"):
                 notes.insert(0, page["demonstration"])
@@ -138,6 +139,8 @@ def _download_body(table: pd.DataFrame, page: dict[str, Any], fmt: str) -> bytes
         return buf.getvalue()
     records = json_safe(table.astype(object).where(table.notna(), None).to_dict(orient="records"))
     payload = {"indicator": page["indicator"]["id"], "licence": page["licence"], "rows": records}
+    if page.get("gaps"):  # a partial table: what it lacks, by area type
+        payload["gaps"] = page["gaps"]
     if page.get("demonstration"):
         payload["demonstration"] = page["demonstration"]
     return json.dumps(payload, ensure_ascii=False).encode("utf-8")
