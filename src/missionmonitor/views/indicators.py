@@ -29,8 +29,8 @@ from missionmonitor.views.common import (
     result_row,
     results_of,
 )
-from missionmonitor.views.scorecard import success_view
 from missionmonitor.views.gaps import gaps, periods_text, statement_of
+from missionmonitor.views.scorecard import success_view
 from missionmonitor.views.trends import trend_statement
 
 #: Points along each funnel-plot control limit.
