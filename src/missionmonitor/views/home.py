@@ -146,7 +146,45 @@ def outcome(data: SiteData, outcome_id: str) -> dict[str, Any]:
         gap=o.gap,
         scorecard=scorecard(data, mine),
         collected_by=_return_questions(data.configuration, o.id),
+        instruments=_instruments(data.configuration, o.id),
     )
+
+
+def _instruments(configuration: config.Configuration, outcome_id: str) -> list[dict[str, Any]]:
+    """The outcome instruments of the record-level returns that gather evidence for an
+    outcome: what they ask, their licence note, and per scale whether reliable change is
+    computed (with the reliability and its source) or why not."""
+    from missionmonitor.returns.forms import get_form, load_forms
+    from missionmonitor.wellbeing.instrument import current_instrument
+
+    out = []
+    for form_id in sorted({fid for fid, _ in load_forms(configuration)}):
+        form = get_form(configuration, form_id)
+        if form.instrument is None or all(s.outcome != outcome_id for s in form.sections):
+            continue
+        instrument = current_instrument(configuration, form.instrument)
+        scales = [
+            {
+                "scale": s.label,
+                "reliable_change": "computed" if s.reliability.coefficient else "not computed",
+                "reliability": s.reliability.coefficient,
+                "why": s.reliability.source or s.reliability.not_published,
+            }
+            for s in instrument.scales
+        ]
+        out.append(
+            {
+                "id": instrument.id,
+                "version": instrument.version,
+                "title": instrument.title,
+                "description": instrument.description,
+                "licence_note": instrument.licence_note,
+                "shape_sources": list(instrument.shape_sources),
+                "review_points": [p.label for p in instrument.review_points],
+                "scales": scales,
+            }
+        )
+    return out
 
 
 def _return_questions(configuration: config.Configuration, outcome_id: str) -> list[dict[str, str]]:
