@@ -147,7 +147,31 @@ def outcome(data: SiteData, outcome_id: str) -> dict[str, Any]:
         scorecard=scorecard(data, mine),
         collected_by=_return_questions(data.configuration, o.id),
         instruments=_instruments(data.configuration, o.id),
+        determinants=_determinants(data.configuration, o.id),
     )
+
+
+def _determinants(configuration: config.Configuration, outcome_id: str) -> dict[str, Any]:
+    """The published wider determinants shown beside an outcome, each figure with its
+    source and edition, and what was not found."""
+    from missionmonitor.wellbeing.determinants import determinants_of, load_determinants
+
+    topics = determinants_of(configuration, outcome_id)
+    declared = load_determinants(configuration)
+    return {
+        "intro": declared.intro if declared and topics else "",
+        "topics": [
+            {
+                "id": t.id,
+                "title": t.title,
+                "not_found": t.not_found,
+                "figures": [
+                    {**f.model_dump(), "display": display_value(f.value, 0)} for f in t.figures
+                ],
+            }
+            for t in topics
+        ],
+    }
 
 
 def _instruments(configuration: config.Configuration, outcome_id: str) -> list[dict[str, Any]]:
