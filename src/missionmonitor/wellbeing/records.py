@@ -178,9 +178,9 @@ def read_records(
         row_rule=lambda i, row: row_problems(geo.configuration, form, i, row, areas, allowed),
     )
     out: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
-    for i, cells in zip(table.row_numbers, table.rows, strict=True):
-        record = _row(instrument, i, cells, problems)
-        out[(str(cells["adp_code"]), str(cells["period"]))].append(record)
+    for i, checked in zip(table.row_numbers, table.rows, strict=True):
+        record = _row(instrument, i, checked, problems)
+        out[(str(checked["adp_code"]), str(checked["period"]))].append(record)
     if problems:
         raise ValidationError(name, problems)
     return dict(out)
