@@ -55,6 +55,10 @@ def test_synthetic_reviews_reach_outcome_5_of_the_demonstration_only(
         assert latest["status"] == "SYNTHETIC" and latest["period"] == year
         assert latest["area_code"] == "S92000003"  # every ADP's returns: a national sum
     assert "qol_reliable_improvement_pct" not in shown  # no published reliability
+    # ADPs compared on a funnel plot around the national share (exact Poisson limits).
+    funnel = site.get("/indicators/qol_reviews_completed_pct.json").json()["funnel"]
+    assert funnel and "against its reviews due" in funnel["caption"]
+    assert "share" in funnel["caption"] and funnel["spec"]
     # The annual report's outcome 5 section holds them (built for the year directly: the
     # site offers reports only for years with the headline series).
     report = annual(SiteData.read(scotland(), demo_store_copy), year)
