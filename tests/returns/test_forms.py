@@ -37,6 +37,7 @@ def test_shipped_forms_and_versions():
         "rehab_capacity",
         "rehab_outcomes",
         "lived_experience_feedback",
+        "outcome_reviews",
     }
     assert get_form(scotland(), "rehab_quarterly").version == 2
     assert get_form(scotland(), "rehab_quarterly", 1).version == 1

@@ -113,7 +113,13 @@ def template(
     configuration = configured(ctx)
     with reported():
         form = get_form(configuration, form_id)
-        if out_file.suffix.lower() == ".xlsx":
+        if form.instrument is not None:  # a record-level return: one row per person and review
+            from missionmonitor.wellbeing import records
+            from missionmonitor.wellbeing.instrument import current_instrument
+
+            instrument = current_instrument(configuration, form.instrument)
+            out_file.write_text(records.template_csv(form, instrument), encoding="utf-8")
+        elif out_file.suffix.lower() == ".xlsx":
             out_file.write_bytes(template_xlsx(form))
         else:
             out_file.write_text(template_csv(form), encoding="utf-8")
@@ -138,6 +144,16 @@ def check(
     configuration = configured(ctx)
     with reported():
         form = get_form(configuration, form_id)
+        if form.instrument is not None:
+            from missionmonitor.wellbeing import records
+            from missionmonitor.wellbeing.instrument import current_instrument
+
+            instrument = current_instrument(configuration, form.instrument)
+            geo, data = Geography.of(configuration), file.read_bytes()
+            groups = records.read_records(geo, form, instrument, file.name, data)
+            count = sum(len(g) for g in groups.values())
+            out.print(f"{file.name}: {count} record(s) pass every check for {form.id}.")
+            return
         rows = read_upload(Geography.of(configuration), form, file.name, file.read_bytes())
     out.print(f"{file.name}: {len(rows)} row(s) pass every check for {form.id} v{form.version}.")
     for r in rows:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
@@ -87,19 +88,20 @@ def export_approved(
     out_file: Annotated[Path, typer.Option("--out", help="CSV to write.")],
 ) -> None:
     """Write the latest approved version of every return of a form as the adp_returns
-    dataset, to load with `missionmonitor load adp_returns FILE`.
+    dataset, to load with `missionmonitor load adp_returns FILE` (a record-level return,
+    such as outcome_reviews, as its measures per ADP and financial year).
 
     Example: [bold]missionmonitor returns export-approved rehab_quarterly --out adp-returns.csv[/]
     """
     from missionmonitor.portal.db import connect, session_scope
-    from missionmonitor.returns.coordination import approved_rows
     from missionmonitor.returns.forms import adp_form
+    from missionmonitor.services.outcome_reviews import approved_figures
 
     configuration = configured(ctx)
     with reported():
         adp_form(configuration, form_id)
         with session_scope(connect(settings(ctx).app_database_url)) as db:
-            rows = approved_rows(configuration, db, form_id)
+            rows = approved_figures(configuration, db, form_id, dt.date.today())
     _write(out_file, rows)
     out.print(f"Wrote {len(rows)} approved figures to {out_file}")
 

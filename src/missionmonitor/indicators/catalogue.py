@@ -87,6 +87,9 @@ class Method(_Strict):
     #: For figures that do not add up (a standardised rate): show an area's figure for each
     #: area of these types made up of exactly the same councils (an ADP that is one council).
     same_place_to: tuple[str, ...] = ()
+    #: For a ``ratio`` with a Wilson interval: draw the areas' shares against their
+    #: denominators with funnel limits around the national share (exact Poisson limits).
+    funnel: bool = False
 
     @model_validator(mode="after")
     def _kind_needs(self, info: ValidationInfo) -> Method:
@@ -102,6 +105,8 @@ class Method(_Strict):
         }
         if self.denominator_measure and self.complement_measure:
             raise ValueError("give a denominator measure or a complement measure, not both")
+        if self.funnel and (self.kind != "ratio" or self.interval != "wilson"):
+            raise ValueError("a funnel plot is drawn for a ratio with a Wilson interval")
         if self.kind == "per_head" and self.period_type != "financial_year":
             raise ValueError("per_head figures are per financial year (period_type)")
         if self.kind == "population_rate" and not self.value_is_count:

@@ -23,7 +23,15 @@ from missionmonitor.methods.disclosure import Disclosure
 from missionmonitor.rules import expressions
 
 QuestionType = Literal[
-    "integer", "decimal", "percentage", "date", "single_choice", "multiple_choice", "text", "file"
+    "integer",
+    "decimal",
+    "percentage",
+    "date",
+    "single_choice",
+    "multiple_choice",
+    "text",
+    "file",
+    "records",
 ]
 Importance = Literal["error", "warning"]
 
@@ -85,6 +93,9 @@ class Form(_Strict):
     #: The disclosure rule for counts of answers published straight from responses (the
     #: shares of feedback beside a standard); indicators made from them declare their own.
     disclosure: Disclosure = Disclosure()
+    #: A record-level return: the outcome instrument (``outcome_instruments/``) whose
+    #: records its one ``records`` question holds, uploaded as a file of people's reviews.
+    instrument: str | None = None
     code_lists: dict[str, dict[str, str]] = Field(default_factory=dict)
     sections: tuple[Section, ...]
     rules: tuple[Rule, ...] = ()
@@ -102,6 +113,9 @@ class Form(_Strict):
         for q in self.questions:
             if q.type in ("single_choice", "multiple_choice") and q.codes not in self.code_lists:
                 raise ValueError(f"{q.id}: choice questions need a code list of the form")
+        records = [q.id for q in self.questions if q.type == "records"]
+        if (self.instrument is not None) != bool(records) or len(records) > 1:
+            raise ValueError("a record-level return has an instrument and one records question")
         for r in self.rules:
             try:
                 unknown = expressions.names(expressions.parse(r.check)) - set(ids)
@@ -207,6 +221,8 @@ def _typed(q: Question, value: Any, codes: dict[str, str]) -> tuple[Any, str | N
         picked = value if isinstance(value, list) else [v for v in str(value).split(";") if v]
         wrong = [p for p in picked if p not in codes]
         return (picked, None) if not wrong else (None, f"unknown codes: {', '.join(wrong)}")
+    if q.type == "records":
+        return (value, None) if isinstance(value, list) else (None, "upload the records as a file")
     if q.type in ("text", "file") and len(str(value)) > q.max_length:
         return None, f"is longer than {q.max_length} characters"
     return value, None

@@ -341,3 +341,11 @@ def _row_problems(
             )
         )
     return problems
+
+
+#: The file-level and template checks shared with other uploads read through a template of
+#: their own (the record-level outcome reviews): rows after the file checks, whether a cell
+#: is a formula, and the form, ADP scope and period of a row.
+file_rows = _file_rows
+is_formula = _is_formula
+row_problems = _row_problems

@@ -63,9 +63,10 @@ def _contributed(s: Submission, user: User) -> None:
 
 
 def _kept_files(form: Form, answers: dict[str, Any], earlier: dict[str, Any]) -> dict[str, Any]:
-    """The answers with the earlier file answers kept: a file answer is changed only by
-    attaching a file, never by saving the other answers."""
-    files = {q.id for q in form.questions if q.type == "file"}
+    """The answers with the earlier file answers kept: a file answer (or the records of a
+    record-level return) is changed only by attaching (uploading) a file, never by saving
+    the other answers."""
+    files = {q.id for q in form.questions if q.type in ("file", "records")}
     return {**answers, **{q: v for q, v in earlier.items() if q in files and q not in answers}}
 
 

@@ -25,6 +25,7 @@ from missionmonitor.returns import workflow
 from missionmonitor.returns.coordination import completeness
 from missionmonitor.returns.forms import Form, get_form, load_forms
 from missionmonitor.returns.upload import read_upload
+from missionmonitor.services import outcome_reviews
 
 
 def address(form_id: str, adp: str, period: str) -> str:
@@ -119,6 +120,8 @@ def upload_drafts(
     """Save every return of an uploaded file as a draft, all in the caller's one
     transaction (every row is kept, or none: ValidationError lists every problem). Only
     ADPs the user may edit are accepted. Returns how many drafts were saved."""
+    if form.instrument is not None:  # a record-level return: people's reviews
+        return outcome_reviews.upload_records(db, user, form, filename, data, geo)
     require(user, "edit_returns", None, geo)
     allowed = {
         a.code

@@ -1,5 +1,6 @@
 """SYNTHETIC accountability data for the demonstration: a year of approved ADP returns
-(funding and spend, quarterly MAT progress, the bed census, placement outcomes), accepted
+(funding and spend, quarterly MAT progress, the bed census, placement outcomes, people's
+outcome reviews: ``demo_outcome_reviews``), accepted
 lived-experience feedback, and a published national oversight meeting, all made through
 the same forms engine, workflow and audit as real ones and marked SYNTHETIC. The returns'
 figures are written in the ``adp_returns`` shape for loading into the demonstration store.
@@ -32,6 +33,7 @@ from missionmonitor.refdata.geography import Geography, national_code, reporting
 from missionmonitor.returns import workflow
 from missionmonitor.returns.coordination import approved_rows
 from missionmonitor.returns.forms import get_form, public_form
+from missionmonitor.services.demo_outcome_reviews import demo_outcome_reviews
 
 SOURCE = "MM_DEMO_RETURNS"
 MISSION_FUNDING = 50_000_000
@@ -195,6 +197,7 @@ def demo_accountability(
     rows += feedback.export_rows(
         geo.configuration, db, public_form(geo.configuration), synthetic=True
     )
+    rows += demo_outcome_reviews(db, geo, sub_id, app_id, today, seed)
     return rows
 
 

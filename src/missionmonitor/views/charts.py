@@ -133,16 +133,19 @@ def comparison_chart(
 
 
 def funnel_chart(
-    configuration: config.Configuration, points: pd.DataFrame, limits: pd.DataFrame, unit: str
+    configuration: config.Configuration,
+    points: pd.DataFrame,
+    limits: pd.DataFrame,
+    unit: str,
+    x_title: str = "Population (person-years)",
 ) -> dict[str, Any]:
-    """Funnel plot: each area's rate against its population, with 95% and 99.8% limits."""
+    """Funnel plot: each area's rate against its population (or share against its
+    denominator, ``x_title``), with 95% and 99.8% limits."""
     pts = (
         alt.Chart(points)
         .mark_point(filled=True, size=60)
         .encode(
-            x=alt.X(
-                "denominator:Q", title="Population (person-years)", scale=alt.Scale(type="log")
-            ),
+            x=alt.X("denominator:Q", title=x_title[:40], scale=alt.Scale(type="log")),
             y=alt.Y("value:Q", title=unit[:40]),
             color=alt.Color(
                 "significance:N",

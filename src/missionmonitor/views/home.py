@@ -157,7 +157,69 @@ def outcome(data: SiteData, outcome_id: str) -> dict[str, Any]:
         gap=o.gap,
         scorecard=scorecard(data, mine),
         collected_by=_return_questions(data.configuration, o.id),
+        instruments=_instruments(data.configuration, o.id),
+        determinants=_determinants(data.configuration, o.id),
     )
+
+
+def _determinants(configuration: config.Configuration, outcome_id: str) -> dict[str, Any]:
+    """The published wider determinants shown beside an outcome, each figure with its
+    source and edition, and what was not found."""
+    from missionmonitor.wellbeing.determinants import determinants_of, load_determinants
+
+    topics = determinants_of(configuration, outcome_id)
+    declared = load_determinants(configuration)
+    return {
+        "intro": declared.intro if declared and topics else "",
+        "topics": [
+            {
+                "id": t.id,
+                "title": t.title,
+                "not_found": t.not_found,
+                "figures": [
+                    {**f.model_dump(), "display": display_value(f.value, 0)} for f in t.figures
+                ],
+            }
+            for t in topics
+        ],
+    }
+
+
+def _instruments(configuration: config.Configuration, outcome_id: str) -> list[dict[str, Any]]:
+    """The outcome instruments of the record-level returns that gather evidence for an
+    outcome: what they ask, their licence note, and per scale whether reliable change is
+    computed (with the reliability and its source) or why not."""
+    from missionmonitor.returns.forms import get_form, load_forms
+    from missionmonitor.wellbeing.instrument import current_instrument
+
+    out = []
+    for form_id in sorted({fid for fid, _ in load_forms(configuration)}):
+        form = get_form(configuration, form_id)
+        if form.instrument is None or all(s.outcome != outcome_id for s in form.sections):
+            continue
+        instrument = current_instrument(configuration, form.instrument)
+        scales = [
+            {
+                "scale": s.label,
+                "reliable_change": "computed" if s.reliability.coefficient else "not computed",
+                "reliability": s.reliability.coefficient,
+                "why": s.reliability.source or s.reliability.not_published,
+            }
+            for s in instrument.scales
+        ]
+        out.append(
+            {
+                "id": instrument.id,
+                "version": instrument.version,
+                "title": instrument.title,
+                "description": instrument.description,
+                "licence_note": instrument.licence_note,
+                "shape_sources": list(instrument.shape_sources),
+                "review_points": [p.label for p in instrument.review_points],
+                "scales": scales,
+            }
+        )
+    return out
 
 
 def _return_questions(configuration: config.Configuration, outcome_id: str) -> list[dict[str, str]]:

@@ -255,7 +255,8 @@ def _comparison(
         "national": scot_value,
     }
     funnel = None
-    if ind.method.kind == "rate_from_averages" and len(visible) and scot_value:
+    drawn_as_funnel = ind.method.kind == "rate_from_averages" or ind.method.funnel
+    if drawn_as_funnel and len(visible) and scot_value:
         funnel = _funnel(data.configuration, ind, visible, scot_value, chosen)
     drawn = None
     if maps.mappable(data.configuration):
@@ -292,6 +293,12 @@ def _funnel(
     configuration: Configuration, ind: Indicator, visible: pd.DataFrame, scot: float, period: str
 ) -> dict[str, Any]:
     low_n, high_n = max(visible["denominator"].min() * 0.5, 1), visible["denominator"].max() * 2
+    # A share (a ratio funnel) is set against its denominator, a rate against population.
+    what, base = (
+        ("share", (ind.denominator or "denominator").lower())
+        if ind.method.funnel
+        else ("rate", "population")
+    )
     average = scot / ind.method.multiplier
     # Exact Poisson limits (methods.funnels, as PHEindicatormethods) traced through a few
     # dozen counts spaced on a log axis; more points only swell the page's JSON.
@@ -318,12 +325,14 @@ def _funnel(
     return {
         "id": "funnel",
         "title": f"Funnel plot, {period}",
-        "caption": f"{ind.title}: each area's rate against its population, {period}; lines are "
-        f"95% and 99.8% limits around the {national_name(configuration)} rate",
+        "caption": f"{ind.title}: each area's {what} against its {base}, {period}; lines "
+        f"are 95% and 99.8% limits around the {national_name(configuration)} {what}",
         "summary": f"Areas outside the limits differ from {national_name(configuration)} by "
         "more than chance would explain; the ranked chart and table give each area's "
         "interval.",
-        "spec": charts.funnel_chart(configuration, visible, pd.DataFrame(limits), ind.unit),
+        "spec": charts.funnel_chart(
+            configuration, visible, pd.DataFrame(limits), ind.unit, base[:1].upper() + base[1:]
+        ),
     }
 
 

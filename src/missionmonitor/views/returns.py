@@ -79,7 +79,12 @@ def check_page(
         "period": period,
         "latest": latest,
         "summary": [
-            {"id": q.id, "label": q.label, "value": answers.get(q.id, "—"), "unit": q.unit}
+            {
+                "id": q.id,
+                "label": q.label,
+                "value": _shown(q.type, answers.get(q.id)),
+                "unit": q.unit,
+            }
             for q in form.questions
             if q.type != "file"
         ],
@@ -88,3 +93,11 @@ def check_page(
         "warnings": [f for f in findings if f.importance == "warning"],
         "labels": {q.id: q.label for q in form.questions},
     }
+
+
+def _shown(kind: str, value: Any) -> Any:
+    """An answer as the check page shows it: a record-level return's records counted, never
+    listed."""
+    if kind == "records":
+        return f"{len(value or []):,}"
+    return "—" if value is None else value

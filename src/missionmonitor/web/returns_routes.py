@@ -51,7 +51,7 @@ def _answers_from(form: ReturnForm, fields: dict[str, Any]) -> dict[str, Any]:
     """Answers from a posted form: empty fields left out, several choices joined by ';'."""
     out: dict[str, Any] = {}
     for q in form.questions:
-        if q.type == "file":
+        if q.type in ("file", "records"):
             continue
         if q.type == "multiple_choice":
             picked = [v for v in fields.get(q.id, []) if v]
