@@ -22,10 +22,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from missionmonitor.indicators.populations import latest_population
 from missionmonitor.periods import financial_year_of, parse_period, quarter_of, recent_periods
 from missionmonitor.portal.models import User
 from missionmonitor.refdata.geography import Geography, national_code, reporting_type
-from missionmonitor.refdata.population import latest_population
 from missionmonitor.returns import workflow
 from missionmonitor.returns.forms import Form, get_form
 from missionmonitor.services.outcome_reviews import approved_figures
