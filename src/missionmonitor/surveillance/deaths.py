@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from missionmonitor import config
@@ -120,6 +121,19 @@ def trend_around_launch(
     """Segmented regression around ``launch`` (a year; by default the configuration's
     ``surveillance.launch_year``) of annual NRS drug deaths, or with ``quarterly`` of
     Police Scotland's quarterly suspected drug deaths (from its first quarter)."""
+    years, _, fit = observed_around_launch(configuration, results, launch, family, quarterly)
+    return years, fit
+
+
+def observed_around_launch(
+    configuration: config.Configuration,
+    results: pd.DataFrame,
+    launch: int | None = None,
+    family: str = "quasipoisson",
+    quarterly: bool = False,
+) -> tuple[list[str], np.ndarray, SegmentedFit]:
+    """As ``trend_around_launch``, with the published figures the model was fitted to
+    (oldest first), for pages that draw them beside the fit."""
     spec = surveillance(configuration)
     launch = launch if launch is not None else spec.launch_year
     if launch is None:
@@ -131,5 +145,6 @@ def trend_around_launch(
     if not after:
         raise MethodInputError(f"no {indicator} figures from {launch} on")
     first_after = after[0]
-    fit = segmented_regression(deaths["value"].to_numpy(float), first_after, family)  # type: ignore[arg-type]
-    return years, fit
+    values = deaths["value"].to_numpy(float)
+    fit = segmented_regression(values, first_after, family)  # type: ignore[arg-type]
+    return years, values, fit

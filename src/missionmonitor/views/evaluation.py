@@ -23,7 +23,7 @@ from missionmonitor.evaluation.definitions import Citation, Comparator, Evaluati
 from missionmonitor.formatting import display_value
 from missionmonitor.methods.disclosure import SUPPRESSION_MARKER, primary_mask
 from missionmonitor.methods.segmented import Ratio, SegmentedFit
-from missionmonitor.refdata.geography import national_code, national_name
+from missionmonitor.refdata.geography import national_name
 from missionmonitor.services.site_data import SiteData
 from missionmonitor.surveillance import deaths
 from missionmonitor.views import charts
@@ -82,15 +82,9 @@ def _deaths_trend(data: SiteData) -> dict[str, Any] | None:
     if spec.deaths is None or spec.deaths not in data.catalogue:
         return None
     try:
-        years, fit = deaths.trend_around_launch(data.configuration, data.results)
+        years, values, fit = deaths.observed_around_launch(data.configuration, data.results)
     except MethodInputError:  # no launch year, or too few years either side of it
         return None
-    held = data.results[
-        (data.results["indicator_id"] == spec.deaths)
-        & (data.results["area_code"] == national_code(data.configuration))
-        & ~data.results["suppressed"].astype(bool)
-    ].sort_values("period_start")
-    values = held["value"].to_numpy(float)
     launch = years[fit.periods_before]
     projected = projection(years, values, fit)
     post = {r["period"]: r for r in projected}

@@ -62,15 +62,9 @@ def _trend(data: SiteData) -> dict[str, Any] | None:
     if spec.deaths is None or spec.deaths not in data.catalogue:
         return None
     try:
-        years, fit = deaths.trend_around_launch(data.configuration, data.results)
+        years, values, fit = deaths.observed_around_launch(data.configuration, data.results)
     except MethodInputError:  # too few years either side of the launch to fit a trend
         return None
-    observed = data.results[
-        (data.results["indicator_id"] == spec.deaths)
-        & (data.results["area_code"] == national_code(data.configuration))
-        & ~data.results["suppressed"].astype(bool)
-    ]
-    values = observed.sort_values("period_start")["value"].to_numpy(float)
     frame = pd.DataFrame(
         {
             "period": years,
